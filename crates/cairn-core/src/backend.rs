@@ -1,0 +1,103 @@
+//! The storage seam. The core speaks objects (a kind and a name), never paths.
+//!
+//! Contract every backend keeps (the conformance suite in cairn-store checks it):
+//! - `write_new` is atomic: readers see the whole object or nothing, never a
+//!   prefix under the real name; it refuses to replace an existing object
+//!   (`AlreadyExists`), so content-addressed writes are idempotent;
+//! - reads of a missing object fail with `NotFound`, never with empty bytes;
+//! - `list` returns every object of a kind written before the call started;
+//! - errors are classified (`NotFound`, `AlreadyExists`, `Transient`,
+//!   `WormLocked`, `NoSpace`, ...) so no caller has to match strings.
+
+use crate::error::Result;
+
+/// The kinds of object in a repository, each in its own namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjectKind {
+    /// The single `config` object (name is always "config").
+    Config,
+    /// Key slots wrapping the master secret.
+    Key,
+    /// Snapshot objects.
+    Snapshot,
+    /// Index files.
+    Index,
+    /// Pack files.
+    Pack,
+    /// Lock objects.
+    Lock,
+}
+
+impl ObjectKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [ObjectKind; 6] = [
+        ObjectKind::Config,
+        ObjectKind::Key,
+        ObjectKind::Snapshot,
+        ObjectKind::Index,
+        ObjectKind::Pack,
+        ObjectKind::Lock,
+    ];
+
+    /// The folder (or key prefix) the kind lives under; empty for the config.
+    pub fn dir(self) -> &'static str {
+        match self {
+            ObjectKind::Config => "",
+            ObjectKind::Key => "keys",
+            ObjectKind::Snapshot => "snapshots",
+            ObjectKind::Index => "index",
+            ObjectKind::Pack => "data",
+            ObjectKind::Lock => "locks",
+        }
+    }
+
+    /// Whether names of this kind are sharded by their first two characters (`data/ab/abcd...`).
+    pub fn sharded(self) -> bool {
+        matches!(self, ObjectKind::Pack)
+    }
+
+    /// The relative path of an object, `/`-separated, as laid out on every backend.
+    pub fn path(self, name: &str) -> String {
+        match self {
+            ObjectKind::Config => "config".to_string(),
+            k if k.sharded() && name.len() >= 2 => format!("{}/{}/{}", k.dir(), &name[..2], name),
+            k => format!("{}/{}", k.dir(), name),
+        }
+    }
+}
+
+/// One object as listed or stat-ed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectInfo {
+    /// Its name within its kind.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// A place where a repository's objects live.
+pub trait Backend: Send + Sync {
+    /// Where this is, for messages (a path or URL, never credentials).
+    fn location(&self) -> String;
+
+    /// Reads a whole object.
+    fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>>;
+
+    /// Reads `len` bytes at `offset`; fails with `Corrupt` if the object is shorter.
+    fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>>;
+
+    /// Writes a new object atomically; `AlreadyExists` if the name is taken.
+    fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()>;
+
+    /// Lists the objects of a kind (any order).
+    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>>;
+
+    /// Size of one object; `NotFound` if absent.
+    fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo>;
+
+    /// Deletes an object; deleting a missing object is `NotFound`.
+    fn delete(&self, kind: ObjectKind, name: &str) -> Result<()>;
+
+    /// Whether the repository root exists at all (to tell "not a repository" from "empty").
+    fn exists(&self) -> Result<bool>;
+}

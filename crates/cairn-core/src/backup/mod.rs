@@ -1,0 +1,137 @@
+//! The backup pipeline.
+//!
+//! ```text
+//! scanner (this thread)  --events-->  workers (N)  --results-->  collector  --packs-->  writer
+//!  walk, lstat, parent     hash, dedup check,        in-order: dedup,          store
+//!  compare, read, chunk,   compress, seal            packs, trees,             packs
+//!  whole-file SHA-256                                 index entries
+//! ```
+//! Every channel is bounded, so memory stays bounded whatever the tree size.
+//! Events carry a sequence number and the collector consumes them strictly in
+//! order, so pack contents, trees and the snapshot are the same whatever the
+//! thread timing: that is what makes backups reproducible.
+//!
+//! Write order makes crashes harmless: packs first, then one index file for
+//! them, then the snapshot. A crash before the snapshot leaves only
+//! unreferenced packs, which prune removes.
+
+mod exclude;
+mod pipeline;
+mod scan;
+
+pub use exclude::Excluder;
+
+use crate::error::{Error, Result};
+use crate::ids::SnapshotId;
+use crate::repo::Repository;
+use crate::snapshot::{SnapshotMeta, SnapshotStats};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use time::OffsetDateTime;
+
+/// What to back up and how.
+#[derive(Debug, Clone)]
+pub struct BackupOptions {
+    /// Source paths (made absolute, not resolved through symlinks).
+    pub paths: Vec<PathBuf>,
+    /// Tags for the snapshot.
+    pub tags: Vec<String>,
+    /// Host name recorded in the snapshot.
+    pub host: String,
+    /// Exclude patterns (see [`Excluder`]).
+    pub excludes: Vec<String>,
+    /// Do not descend into other filesystems.
+    pub one_file_system: bool,
+    /// Dataset name, when run for a spec.
+    pub spec: Option<String>,
+    /// The snapshot's time.
+    pub now: OffsetDateTime,
+    /// Worker threads for hashing, compression and encryption.
+    pub workers: usize,
+    /// Ignore the parent snapshot and read every file.
+    pub force: bool,
+}
+
+/// Live counters a front end can poll for a progress bar.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Files finished (read or reused).
+    pub files: AtomicU64,
+    /// Bytes of files finished (read or reused).
+    pub bytes: AtomicU64,
+    /// Bytes read so far.
+    pub bytes_read: AtomicU64,
+}
+
+impl Progress {
+    fn add(&self, files: u64, bytes: u64) {
+        self.files.fetch_add(files, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+}
+
+/// The outcome of a backup.
+#[derive(Debug, Clone)]
+pub struct BackupOutcome {
+    /// The new snapshot's id.
+    pub id: SnapshotId,
+    /// The snapshot.
+    pub meta: SnapshotMeta,
+    /// Packs written.
+    pub packs: usize,
+}
+
+/// Runs a backup and stores the snapshot.
+pub fn backup(repo: &mut Repository, opts: &BackupOptions, progress: &Progress) -> Result<BackupOutcome> {
+    let paths = scan::absolute_paths(&opts.paths)?;
+    let path_strings: Vec<String> = paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let parent = if opts.force { None } else { find_parent(repo, &opts.host, &path_strings)? };
+    let parent_tree = match &parent {
+        Some((_, meta)) => match repo.load_tree(&meta.tree) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                tracing::warn!(error = %e, "parent snapshot unreadable; reading every file");
+                None
+            }
+        },
+        None => None,
+    };
+    let excluder = Excluder::new(&opts.excludes)?;
+    let run = pipeline::run(repo, &paths, parent_tree, &excluder, opts, progress)?;
+    repo.commit_packs(&run.packs)?;
+    let mut tags = opts.tags.clone();
+    tags.sort();
+    tags.dedup();
+    let meta = SnapshotMeta {
+        version: 1,
+        time: crate::clock::rfc3339(opts.now),
+        spec: opts.spec.clone(),
+        host: opts.host.clone(),
+        paths: path_strings,
+        tags,
+        parent: parent.map(|(id, _)| id),
+        tree: run.root,
+        incomplete: !run.errors.is_empty(),
+        errors: run.errors,
+        stats: run.stats,
+        program: format!("cairn {}", env!("CARGO_PKG_VERSION")),
+    };
+    let id = repo.save_snapshot(&meta)?;
+    Ok(BackupOutcome { id, meta, packs: run.packs.len() })
+}
+
+/// The newest snapshot of the same host and the same paths.
+fn find_parent(repo: &Repository, host: &str, paths: &[String]) -> Result<Option<(SnapshotId, SnapshotMeta)>> {
+    Ok(repo
+        .snapshots()?
+        .into_iter()
+        .filter(|(_, m)| m.host == host && m.paths == paths)
+        .next_back())
+}
+
+/// Statistics gathered along the pipeline.
+pub(crate) type Stats = SnapshotStats;
+
+pub(crate) fn invalid_path(p: &std::path::Path, why: &str) -> Error {
+    Error::invalid(format!("source path {}: {why}", p.display()))
+}

@@ -1,0 +1,342 @@
+//! Threads and channels of the backup pipeline (see the module essay in `mod.rs`).
+
+use super::scan::Scanner;
+use super::{BackupOptions, Excluder, Progress, Stats};
+use crate::backend::ObjectKind;
+use crate::chunker::Chunker;
+use crate::codec::Encoder;
+use crate::crypto::{Keys, SealKind};
+use crate::error::{Error, Result};
+use crate::ids::{BlobId, PackId};
+use crate::index::Index;
+use crate::pack::{self, BlobEntry, FinishedPack, PackBuilder};
+use crate::repo::{write_idempotent, Repository};
+use crate::snapshot::SourceError;
+use crate::tree::{Node, Tree};
+use crossbeam_channel::{bounded, Receiver, Sender};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+/// What the scanner emits, in order.
+pub(crate) enum Event {
+    /// A directory begins; its entries follow until `DirEnd`.
+    DirStart(Node),
+    /// The current directory ends.
+    DirEnd,
+    /// A file begins; `Chunk`s follow, then `FileEnd`.
+    FileStart { node: Node, changed: bool },
+    /// Content of the current file.
+    Chunk(Vec<u8>),
+    /// The current file ends.
+    FileEnd { sha256: [u8; 32], size: u64, error: Option<SourceError>, warning: Option<SourceError> },
+    /// A file reused from the parent, complete.
+    Reused(Node),
+    /// A symlink, fifo, socket or device, complete.
+    Other(Node),
+    /// A source entry that could not be read.
+    Error(SourceError),
+}
+
+/// A chunk after a worker: sealed unless the repository already had it.
+enum Done {
+    Chunk { id: BlobId, raw_len: u32, sealed: Option<Vec<u8>> },
+    Pass(Event),
+}
+
+/// The scanner's end of the first channel.
+pub(crate) struct Sink {
+    tx: Sender<(u64, Event)>,
+    seq: u64,
+    error: Option<Error>,
+}
+
+impl Sink {
+    pub fn send(&mut self, e: Event) -> Result<()> {
+        self.tx.send((self.seq, e)).map_err(|_| stopped())?;
+        self.seq += 1;
+        Ok(())
+    }
+
+    pub fn keep_error(&mut self, e: Error) {
+        self.error.get_or_insert(e);
+    }
+
+    pub fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
+    }
+}
+
+fn stopped() -> Error {
+    Error::new(crate::ErrorKind::Io, "the backup pipeline stopped")
+}
+
+/// What a pipeline run produced.
+pub(crate) struct RunResult {
+    pub root: BlobId,
+    pub packs: Vec<(PackId, Vec<BlobEntry>)>,
+    pub stats: Stats,
+    pub errors: Vec<SourceError>,
+}
+
+const QUEUE: usize = 32;
+
+pub(crate) fn run(
+    repo: &Repository,
+    paths: &[PathBuf],
+    parent: Option<Tree>,
+    excluder: &Excluder,
+    opts: &BackupOptions,
+    progress: &Progress,
+) -> Result<RunResult> {
+    let keys: &Keys = repo.keys();
+    let index = repo.index();
+    let level = repo.config().compression;
+    let pack_size = repo.config().pack_size as usize;
+    let (ev_tx, ev_rx) = bounded::<(u64, Event)>(QUEUE);
+    let (done_tx, done_rx) = bounded::<(u64, Done)>(QUEUE);
+    let (pack_tx, pack_rx) = bounded::<FinishedPack>(1);
+    let backend = repo.backend().clone();
+
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || -> Result<()> {
+            for p in pack_rx {
+                write_idempotent(backend.as_ref(), ObjectKind::Pack, &p.id.to_hex(), &p.bytes)?;
+            }
+            Ok(())
+        });
+        let mut workers = Vec::new();
+        for _ in 0..opts.workers.max(1) {
+            let (rx, tx) = (ev_rx.clone(), done_tx.clone());
+            workers.push(s.spawn(move || worker(keys, index, level, rx, tx)));
+        }
+        drop((ev_rx, done_tx));
+        let collector = s.spawn(move || {
+            let mut c = Collector::new(keys, index, level, pack_size, pack_tx)?;
+            c.run(done_rx)?;
+            c.finish()
+        });
+
+        let mut sink = Sink { tx: ev_tx, seq: 0, error: None };
+        let mut scanner = Scanner {
+            repo,
+            index,
+            chunker: Chunker::new(repo.config().chunker, keys.chunker_seed()),
+            excluder,
+            opts,
+            progress,
+            buf: Vec::new(),
+            root_dev: 0,
+        };
+        let scanned = scanner.scan_roots(paths, parent.as_ref(), &mut sink);
+        drop(sink);
+        // Report the first real failure: the writer's (e.g. a full disk) explains
+        // why the collector and the scanner stopped.
+        let wres: Vec<Result<()>> = workers.into_iter().map(join).collect();
+        let cres = join(collector);
+        let pres = join(writer);
+        pres?;
+        let result = cres?;
+        for w in wres {
+            w?;
+        }
+        scanned?;
+        Ok(result)
+    })
+}
+
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    h.join().unwrap_or_else(|_| Err(Error::new(crate::ErrorKind::Io, "a backup thread panicked")))
+}
+
+fn worker(keys: &Keys, index: &Index, level: i32, rx: Receiver<(u64, Event)>, tx: Sender<(u64, Done)>) -> Result<()> {
+    let mut enc = Encoder::new(level)?;
+    for (seq, ev) in rx {
+        let done = match ev {
+            Event::Chunk(data) => {
+                let id = BlobId(keys.id(SealKind::Data, &data));
+                // Already in the repository before this run: skip the expensive part.
+                // Blobs new in this run are sealed even if repeated; the collector
+                // keeps the first, in order, so the output does not depend on timing.
+                let sealed = if index.contains(&id) {
+                    None
+                } else {
+                    let mut out = Vec::new();
+                    enc.encode_into(&data, &mut out)?;
+                    keys.seal_in_place(SealKind::Data, &id.0, &mut out)?;
+                    Some(out)
+                };
+                Done::Chunk { id, raw_len: data.len() as u32, sealed }
+            }
+            other => Done::Pass(other),
+        };
+        if tx.send((seq, done)).is_err() {
+            return Err(stopped());
+        }
+    }
+    Ok(())
+}
+
+struct Frame {
+    node: Option<Node>,
+    nodes: Vec<Node>,
+}
+
+struct Collector<'a> {
+    keys: &'a Keys,
+    index: &'a Index,
+    enc: Encoder,
+    pack_size: usize,
+    pack: PackBuilder,
+    pack_tx: Sender<FinishedPack>,
+    session: HashSet<BlobId>,
+    packs: Vec<(PackId, Vec<BlobEntry>)>,
+    stack: Vec<Frame>,
+    file: Option<(Node, bool)>,
+    stats: Stats,
+    errors: Vec<SourceError>,
+}
+
+impl<'a> Collector<'a> {
+    fn new(keys: &'a Keys, index: &'a Index, level: i32, pack_size: usize, pack_tx: Sender<FinishedPack>) -> Result<Self> {
+        Ok(Collector {
+            keys,
+            index,
+            enc: Encoder::new(level)?,
+            pack_size,
+            pack: PackBuilder::default(),
+            pack_tx,
+            session: HashSet::new(),
+            packs: Vec::new(),
+            stack: vec![Frame { node: None, nodes: Vec::new() }],
+            file: None,
+            stats: Stats::default(),
+            errors: Vec::new(),
+        })
+    }
+
+    fn run(&mut self, rx: Receiver<(u64, Done)>) -> Result<()> {
+        let mut next = 0u64;
+        let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+        for (seq, d) in rx {
+            waiting.insert(seq, d);
+            while let Some(d) = waiting.remove(&next) {
+                self.handle(d)?;
+                next += 1;
+            }
+        }
+        if !waiting.is_empty() {
+            return Err(stopped());
+        }
+        Ok(())
+    }
+
+    fn add_blob(&mut self, kind: SealKind, id: BlobId, raw_len: u32, sealed: &[u8]) -> Result<()> {
+        if self.index.contains(&id) || !self.session.insert(id) {
+            return Ok(());
+        }
+        self.stats.bytes_added += u64::from(raw_len);
+        self.stats.bytes_stored += sealed.len() as u64;
+        self.pack.add(kind, id, sealed, raw_len);
+        if self.pack.len() >= self.pack_size {
+            self.flush_pack()?;
+        }
+        Ok(())
+    }
+
+    fn flush_pack(&mut self) -> Result<()> {
+        if self.pack.is_empty() {
+            return Ok(());
+        }
+        let p = std::mem::take(&mut self.pack).finish(self.keys, &mut self.enc)?;
+        self.packs.push((p.id, p.entries.clone()));
+        self.pack_tx.send(p).map_err(|_| stopped())
+    }
+
+    fn push_node(&mut self, n: Node) {
+        if let Some(top) = self.stack.last_mut() {
+            top.nodes.push(n);
+        }
+    }
+
+    fn handle(&mut self, d: Done) -> Result<()> {
+        match d {
+            Done::Chunk { id, raw_len, sealed } => {
+                if let Some(s) = sealed {
+                    self.add_blob(SealKind::Data, id, raw_len, &s)?;
+                }
+                if let Some((n, _)) = self.file.as_mut() {
+                    n.content.push(id);
+                }
+            }
+            Done::Pass(Event::FileStart { node, changed }) => self.file = Some((node, changed)),
+            Done::Pass(Event::FileEnd { sha256, size, error, warning }) => {
+                let Some((mut n, changed)) = self.file.take() else {
+                    return Err(Error::new(crate::ErrorKind::Io, "pipeline order violated"));
+                };
+                if let Some(e) = error {
+                    self.errors.push(e);
+                    return Ok(());
+                }
+                if let Some(w) = warning {
+                    self.errors.push(w);
+                }
+                n.size = size;
+                n.sha256 = Some(hex::encode(sha256));
+                self.stats.bytes_read += size;
+                if changed {
+                    self.stats.files_changed += 1;
+                } else {
+                    self.stats.files_new += 1;
+                }
+                self.count_file(&n);
+                self.push_node(n);
+            }
+            Done::Pass(Event::Reused(n)) => {
+                self.stats.files_unchanged += 1;
+                self.count_file(&n);
+                self.push_node(n);
+            }
+            Done::Pass(Event::Other(n)) => {
+                self.stats.others += 1;
+                self.push_node(n);
+            }
+            Done::Pass(Event::DirStart(n)) => self.stack.push(Frame { node: Some(n), nodes: Vec::new() }),
+            Done::Pass(Event::DirEnd) => {
+                let frame = self.stack.pop().filter(|_| !self.stack.is_empty());
+                let Some(Frame { node: Some(mut n), nodes }) = frame else {
+                    return Err(Error::new(crate::ErrorKind::Io, "pipeline order violated"));
+                };
+                n.subtree = Some(self.store_tree(nodes)?);
+                self.stats.dirs += 1;
+                self.push_node(n);
+            }
+            Done::Pass(Event::Error(e)) => self.errors.push(e),
+            Done::Pass(Event::Chunk(_)) => return Err(Error::new(crate::ErrorKind::Io, "unsealed chunk reached the collector")),
+        }
+        Ok(())
+    }
+
+    fn count_file(&mut self, n: &Node) {
+        self.stats.files += 1;
+        self.stats.bytes += n.size;
+    }
+
+    fn store_tree(&mut self, nodes: Vec<Node>) -> Result<BlobId> {
+        let mut t = Tree { nodes };
+        t.sort();
+        let plain = t.encode();
+        let (id, sealed) = pack::seal_blob(self.keys, &mut self.enc, SealKind::Tree, &plain)?;
+        self.add_blob(SealKind::Tree, id, plain.len() as u32, &sealed)?;
+        Ok(id)
+    }
+
+    fn finish(mut self) -> Result<RunResult> {
+        if self.stack.len() != 1 || self.file.is_some() {
+            return Err(stopped());
+        }
+        let root_nodes = self.stack.pop().map(|f| f.nodes).unwrap_or_default();
+        let root = self.store_tree(root_nodes)?;
+        self.flush_pack()?;
+        Ok(RunResult { root, packs: self.packs, stats: self.stats, errors: self.errors })
+    }
+}

@@ -1,0 +1,137 @@
+//! The plaintext frame inside every sealed object: one codec byte, then the
+//! payload. 0 = stored as is, 1 = zstd. Compression is skipped when it does
+//! not pay (incompressible data), and decompression is always bounded by the
+//! length the caller expects, so a hostile object cannot balloon memory.
+
+use crate::error::{Error, Result};
+
+/// Codec byte: payload stored uncompressed.
+pub const CODEC_NONE: u8 = 0;
+/// Codec byte: payload is one zstd frame.
+pub const CODEC_ZSTD: u8 = 1;
+
+/// Below this size compression is not attempted: the frame overhead wins.
+const MIN_COMPRESS: usize = 128;
+
+/// A reusable compressor (one per thread: zstd contexts are expensive to create).
+pub struct Encoder {
+    zstd: Option<zstd::bulk::Compressor<'static>>,
+}
+
+impl Encoder {
+    /// `level` 0 disables compression; otherwise a zstd level (1..=19 sensible).
+    pub fn new(level: i32) -> Result<Self> {
+        let zstd = if level == 0 {
+            None
+        } else {
+            Some(zstd::bulk::Compressor::new(level).map_err(|e| {
+                Error::invalid(format!("zstd level {level} is not usable: {e}"))
+            })?)
+        };
+        Ok(Encoder { zstd })
+    }
+
+    /// Frames `data` into `out` (cleared first), compressing when it saves at least 1/32.
+    pub fn encode_into(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        out.clear();
+        if let (Some(z), true) = (self.zstd.as_mut(), data.len() >= MIN_COMPRESS) {
+            let bound = zstd::zstd_safe::compress_bound(data.len());
+            out.reserve(bound + 1 + crate::crypto::TAG_LEN);
+            out.push(CODEC_ZSTD);
+            let limit = data.len() - data.len() / 32;
+            out.resize(1 + bound, 0);
+            match z.compress_to_buffer(data, &mut out[1..]) {
+                Ok(n) if n < limit => {
+                    out.truncate(1 + n);
+                    return Ok(());
+                }
+                _ => out.clear(),
+            }
+        }
+        out.reserve(data.len() + 1 + crate::crypto::TAG_LEN);
+        out.push(CODEC_NONE);
+        out.extend_from_slice(data);
+        Ok(())
+    }
+}
+
+/// Unframes a payload whose decoded length must be exactly `expected_len`.
+pub fn decode(frame: &[u8], expected_len: usize) -> Result<Vec<u8>> {
+    let (&codec, body) = frame
+        .split_first()
+        .ok_or_else(|| Error::corrupt("empty object frame"))?;
+    let out = match codec {
+        CODEC_NONE => body.to_vec(),
+        CODEC_ZSTD => zstd::bulk::decompress(body, expected_len)
+            .map_err(|e| Error::corrupt(format!("zstd frame does not decode within {expected_len} bytes: {e}")))?,
+        c => return Err(Error::corrupt(format!("unknown codec byte {c}"))),
+    };
+    if out.len() != expected_len {
+        return Err(Error::corrupt(format!(
+            "decoded length {} differs from the recorded {expected_len}",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+/// Unframes a payload whose length is not recorded elsewhere, bounded by `max_len`.
+pub fn decode_bounded(frame: &[u8], max_len: usize) -> Result<Vec<u8>> {
+    let (&codec, body) = frame
+        .split_first()
+        .ok_or_else(|| Error::corrupt("empty object frame"))?;
+    match codec {
+        CODEC_NONE if body.len() <= max_len => Ok(body.to_vec()),
+        CODEC_NONE => Err(Error::corrupt(format!("object larger than {max_len} bytes"))),
+        CODEC_ZSTD => zstd::bulk::decompress(body, max_len)
+            .map_err(|e| Error::corrupt(format!("zstd frame does not decode within {max_len} bytes: {e}"))),
+        c => Err(Error::corrupt(format!("unknown codec byte {c}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn compressible_data_is_compressed_and_random_is_not() {
+        let mut e = Encoder::new(3).unwrap();
+        let mut out = Vec::new();
+        let text = b"abcabcabc".repeat(1000);
+        e.encode_into(&text, &mut out).unwrap();
+        assert_eq!(out[0], CODEC_ZSTD);
+        assert!(out.len() < text.len() / 10);
+        assert_eq!(decode(&out, text.len()).unwrap(), text);
+        let random: Vec<u8> = (0..10_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        e.encode_into(&random, &mut out).unwrap();
+        assert_eq!(decode(&out, random.len()).unwrap(), random);
+    }
+
+    #[test]
+    fn decompression_is_bounded() {
+        let mut e = Encoder::new(3).unwrap();
+        let mut out = Vec::new();
+        let zeros = vec![0u8; 1 << 20];
+        e.encode_into(&zeros, &mut out).unwrap();
+        assert!(decode(&out, 1000).is_err());
+        assert!(decode_bounded(&out, 1000).is_err());
+        assert_eq!(decode_bounded(&out, 1 << 20).unwrap(), zeros);
+    }
+
+    proptest! {
+        #[test]
+        fn round_trip(data in proptest::collection::vec(any::<u8>(), 0..5000), level in 0i32..5) {
+            let mut e = Encoder::new(level).unwrap();
+            let mut out = Vec::new();
+            e.encode_into(&data, &mut out).unwrap();
+            prop_assert_eq!(decode(&out, data.len()).unwrap(), data);
+        }
+
+        #[test]
+        fn garbage_never_panics(data in proptest::collection::vec(any::<u8>(), 0..500), n in 0usize..10_000) {
+            let _ = decode(&data, n);
+            let _ = decode_bounded(&data, n);
+        }
+    }
+}

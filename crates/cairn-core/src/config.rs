@@ -1,0 +1,168 @@
+//! The repository `config` object: plain JSON, readable before unlocking (it
+//! holds the repository id that key slots and sealing bind to), and
+//! authenticated after unlocking by a keyed MAC, so changing the chunker or
+//! downgrading the version is detected.
+
+use crate::crypto::Keys;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ids::RepoId;
+use serde::{Deserialize, Serialize};
+
+/// Chunker parameters (bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChunkerParams {
+    /// Smallest chunk, except the last of a file.
+    pub min: u32,
+    /// Target average.
+    pub avg: u32,
+    /// Largest chunk.
+    pub max: u32,
+}
+
+impl ChunkerParams {
+    /// 256 KiB / 1 MiB / 4 MiB, as DESIGN.md asks.
+    pub const DEFAULT: ChunkerParams = ChunkerParams {
+        min: 256 * 1024,
+        avg: 1024 * 1024,
+        max: 4 * 1024 * 1024,
+    };
+
+    fn check(&self) -> Result<()> {
+        let ok = self.min >= 64
+            && self.min <= self.avg
+            && self.avg <= self.max
+            && self.max <= 16 * 1024 * 1024
+            && self.min % 2 == 0
+            && self.avg % 2 == 0
+            && self.max % 2 == 0;
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::corrupt(format!("repository config has invalid chunker parameters {self:?}")))
+        }
+    }
+}
+
+/// The body of the `config` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepoConfig {
+    /// Always "cairn-repository".
+    pub format: String,
+    /// Format version; a reader refuses versions newer than it knows.
+    pub version: u32,
+    /// The repository id, hex.
+    pub id: RepoId,
+    /// Chunker parameters.
+    pub chunker: ChunkerParams,
+    /// zstd level for new data (0 = off).
+    pub compression: i32,
+    /// Target pack size in bytes.
+    pub pack_size: u32,
+    /// When it was created (RFC 3339).
+    pub created: String,
+    /// Keyed MAC of this object with `mac` set to "", hex.
+    #[serde(default)]
+    pub mac: String,
+}
+
+/// The largest pack the writer targets; packs may exceed it by one blob.
+pub const DEFAULT_PACK_SIZE: u32 = 16 * 1024 * 1024;
+
+impl RepoConfig {
+    /// A new config for a fresh repository (the MAC is filled in by `seal`).
+    pub fn new(id: RepoId, compression: i32, created: String) -> Self {
+        RepoConfig {
+            format: "cairn-repository".into(),
+            version: crate::FORMAT_VERSION,
+            id,
+            chunker: ChunkerParams::DEFAULT,
+            compression,
+            pack_size: DEFAULT_PACK_SIZE,
+            created,
+            mac: String::new(),
+        }
+    }
+
+    fn canonical(&self) -> Vec<u8> {
+        let mut c = self.clone();
+        c.mac = String::new();
+        #[allow(clippy::expect_used)] // plain data always serialises
+        serde_json::to_vec(&c).expect("config serialises")
+    }
+
+    /// Sets the MAC.
+    pub fn seal(&mut self, keys: &Keys) {
+        self.mac = hex::encode(keys.config_mac(&self.canonical()));
+    }
+
+    /// Checks the MAC (after unlocking).
+    pub fn verify_mac(&self, keys: &Keys) -> Result<()> {
+        if self.mac != hex::encode(keys.config_mac(&self.canonical())) {
+            return Err(Error::corrupt(
+                "the repository config does not match its MAC: it was edited or replaced",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Parses and sanity-checks the config object.
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+            Error::corrupt(format!("the repository config is not valid JSON: {e}"))
+        })?;
+        if v.get("format").and_then(|f| f.as_str()) != Some("cairn-repository") {
+            return Err(Error::new(ErrorKind::InvalidInput, "this is not a cairn repository (its config has no cairn format marker)")
+                .hint("check the repository location, or run `cairn init` for a new one"));
+        }
+        let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0);
+        if version > u64::from(crate::FORMAT_VERSION) {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "the repository uses format version {version}, newer than this cairn supports ({})",
+                    crate::FORMAT_VERSION
+                ),
+            )
+            .hint("upgrade cairn to a release that reads this version"));
+        }
+        let c: RepoConfig = serde_json::from_value(v)
+            .map_err(|e| Error::corrupt(format!("the repository config is malformed: {e}")))?;
+        c.chunker.check()?;
+        if !(0..=22).contains(&c.compression) || c.pack_size < 1 << 20 || c.pack_size > 1 << 30 {
+            return Err(Error::corrupt("the repository config has out-of-range compression or pack size"));
+        }
+        Ok(c)
+    }
+
+    /// Serialises the config.
+    pub fn encode(&self) -> Vec<u8> {
+        #[allow(clippy::expect_used)] // plain data always serialises
+        serde_json::to_vec_pretty(self).expect("config serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::MasterSecret;
+
+    #[test]
+    fn mac_detects_edits_and_newer_versions_are_refused() {
+        let keys = Keys::derive(&MasterSecret::from_bytes([3; 32]), RepoId([4; 32]));
+        let mut c = RepoConfig::new(RepoId([4; 32]), 3, "t".into());
+        c.seal(&keys);
+        let d = RepoConfig::decode(&c.encode()).unwrap();
+        d.verify_mac(&keys).unwrap();
+        let mut e = d.clone();
+        e.compression = 1;
+        assert!(e.verify_mac(&keys).is_err());
+        let mut v: serde_json::Value = serde_json::from_slice(&c.encode()).unwrap();
+        v["version"] = 99.into();
+        let err = RepoConfig::decode(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unsupported);
+        assert!(RepoConfig::decode(b"{}").is_err());
+        assert!(RepoConfig::decode(b"\xff").is_err());
+    }
+}

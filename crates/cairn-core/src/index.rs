@@ -1,0 +1,203 @@
+//! Index files map blob ids to their place in packs, so a reader need not
+//! open every pack trailer. They are sealed objects named by their keyed id:
+//!
+//! ```text
+//! plain = "CAIRNIX1" | pack_count u32 LE | (pack id (32) | entries)*
+//! ```
+//! with `entries` as in pack trailers. An index can always be rebuilt from the
+//! pack trailers; it is a cache with integrity, not the source of truth.
+
+use crate::codec::{self, Encoder};
+use crate::crypto::{Keys, SealKind};
+use crate::error::{Error, Result};
+use crate::ids::{BlobId, PackId};
+use crate::pack::{decode_entries, BlobEntry, ENTRY_LEN, MAX_ENTRIES};
+use std::collections::HashMap;
+
+const INDEX_MAGIC: &[u8; 8] = b"CAIRNIX1";
+/// Index files larger than this are refused (bounds memory on hostile input).
+pub const MAX_INDEX_LEN: usize = 512 * 1024 * 1024;
+
+/// Where a blob is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// Position of the pack in [`Index::packs`].
+    pub pack: u32,
+    /// The entry from the pack trailer.
+    pub entry: BlobEntry,
+}
+
+/// The in-memory index: every blob of the repository.
+#[derive(Debug, Default, Clone)]
+pub struct Index {
+    packs: Vec<PackId>,
+    pack_pos: HashMap<PackId, u32>,
+    blobs: HashMap<BlobId, Location>,
+}
+
+impl Index {
+    /// Adds a pack's entries. A blob already known keeps its first location.
+    pub fn add_pack(&mut self, pack: PackId, entries: &[BlobEntry]) {
+        let pos = *self.pack_pos.entry(pack).or_insert_with(|| {
+            self.packs.push(pack);
+            (self.packs.len() - 1) as u32
+        });
+        for e in entries {
+            self.blobs.entry(e.id).or_insert(Location { pack: pos, entry: *e });
+        }
+    }
+
+    /// Looks a blob up.
+    pub fn get(&self, id: &BlobId) -> Option<(PackId, BlobEntry)> {
+        self.blobs
+            .get(id)
+            .map(|l| (self.packs[l.pack as usize], l.entry))
+    }
+
+    /// Whether the blob is stored.
+    pub fn contains(&self, id: &BlobId) -> bool {
+        self.blobs.contains_key(id)
+    }
+
+    /// Whether the pack is known.
+    pub fn has_pack(&self, id: &PackId) -> bool {
+        self.pack_pos.contains_key(id)
+    }
+
+    /// Number of blobs.
+    pub fn len(&self) -> usize {
+        self.blobs.len()
+    }
+
+    /// Whether the index is empty.
+    pub fn is_empty(&self) -> bool {
+        self.blobs.is_empty()
+    }
+
+    /// Known packs.
+    pub fn packs(&self) -> &[PackId] {
+        &self.packs
+    }
+
+    /// Merges another index.
+    pub fn merge(&mut self, other: &Index) {
+        for (pack, entries) in other.by_pack() {
+            self.add_pack(pack, &entries);
+        }
+    }
+
+    /// Entries grouped by pack, packs in insertion order, entries by offset.
+    pub fn by_pack(&self) -> Vec<(PackId, Vec<BlobEntry>)> {
+        let mut groups: Vec<Vec<BlobEntry>> = vec![Vec::new(); self.packs.len()];
+        for l in self.blobs.values() {
+            groups[l.pack as usize].push(l.entry);
+        }
+        self.packs
+            .iter()
+            .zip(groups)
+            .map(|(p, mut g)| {
+                g.sort_by_key(|e| e.offset);
+                (*p, g)
+            })
+            .collect()
+    }
+}
+
+/// Encodes and seals packs' entries as one index file: (object name, bytes).
+pub fn seal_index_file(keys: &Keys, enc: &mut Encoder, packs: &[(PackId, Vec<BlobEntry>)]) -> Result<(String, Vec<u8>)> {
+    let mut plain = Vec::with_capacity(12 + packs.iter().map(|(_, e)| 36 + e.len() * ENTRY_LEN).sum::<usize>());
+    plain.extend_from_slice(INDEX_MAGIC);
+    plain.extend_from_slice(&(packs.len() as u32).to_le_bytes());
+    for (id, entries) in packs {
+        plain.extend_from_slice(&id.0);
+        plain.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+        for e in entries {
+            e.encode_into(&mut plain);
+        }
+    }
+    let id = keys.id(SealKind::Index, &plain);
+    let mut sealed = Vec::new();
+    enc.encode_into(&plain, &mut sealed)?;
+    keys.seal_in_place(SealKind::Index, &id, &mut sealed)?;
+    Ok((hex::encode(id), sealed))
+}
+
+/// Opens an index file named `name` and returns its packs' entries.
+pub fn open_index_file(keys: &Keys, name: &str, sealed: &[u8]) -> Result<Vec<(PackId, Vec<BlobEntry>)>> {
+    let mut id = [0u8; 32];
+    hex::decode_to_slice(name, &mut id).map_err(|_| Error::corrupt(format!("index object name {name:?} is not an id")))?;
+    if sealed.len() > MAX_INDEX_LEN {
+        return Err(Error::corrupt(format!("index {name} is larger than any valid index")));
+    }
+    let frame = keys.open(SealKind::Index, &id, sealed)?;
+    let plain = codec::decode_bounded(&frame, MAX_INDEX_LEN)?;
+    if keys.id(SealKind::Index, &plain) != id {
+        return Err(Error::corrupt(format!("index {name} does not hash to its name")));
+    }
+    decode_index_plain(&plain).map_err(|e| e.context(format!("index {name}")))
+}
+
+fn decode_index_plain(plain: &[u8]) -> Result<Vec<(PackId, Vec<BlobEntry>)>> {
+    if plain.len() < 12 || &plain[..8] != INDEX_MAGIC {
+        return Err(Error::corrupt("index has the wrong magic"));
+    }
+    let n = u32::from_le_bytes([plain[8], plain[9], plain[10], plain[11]]);
+    if n > MAX_ENTRIES {
+        return Err(Error::corrupt("index claims too many packs"));
+    }
+    let mut rest = &plain[12..];
+    let mut out = Vec::new();
+    for _ in 0..n {
+        if rest.len() < 32 {
+            return Err(Error::corrupt("index is truncated"));
+        }
+        let mut pid = [0u8; 32];
+        pid.copy_from_slice(&rest[..32]);
+        let (entries, r) = decode_entries(&rest[32..])?;
+        out.push((PackId(pid), entries));
+        rest = r;
+    }
+    if !rest.is_empty() {
+        return Err(Error::corrupt("index has trailing bytes"));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::MasterSecret;
+    use crate::ids::RepoId;
+    use proptest::prelude::*;
+
+    fn entry(i: u8) -> BlobEntry {
+        BlobEntry { kind: SealKind::Data, id: BlobId([i; 32]), offset: u32::from(i) * 100, stored_len: 50, raw_len: 40 }
+    }
+
+    #[test]
+    fn index_round_trip_and_lookup() {
+        let keys = Keys::derive(&MasterSecret::from_bytes([1; 32]), RepoId([2; 32]));
+        let mut enc = Encoder::new(3).unwrap();
+        let packs = vec![(PackId([9; 32]), vec![entry(1), entry(2)]), (PackId([8; 32]), vec![entry(3)])];
+        let (name, bytes) = seal_index_file(&keys, &mut enc, &packs).unwrap();
+        let back = open_index_file(&keys, &name, &bytes).unwrap();
+        assert_eq!(back, packs);
+        let mut idx = Index::default();
+        for (p, e) in &back {
+            idx.add_pack(*p, e);
+        }
+        assert_eq!(idx.get(&BlobId([3; 32])).unwrap().0, PackId([8; 32]));
+        assert!(!idx.contains(&BlobId([4; 32])));
+        assert_eq!(idx.by_pack(), packs);
+    }
+
+    proptest! {
+        #[test]
+        fn index_decoder_never_panics(data in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = decode_index_plain(&data);
+            let mut d = b"CAIRNIX1".to_vec();
+            d.extend_from_slice(&data);
+            let _ = decode_index_plain(&d);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! # cairn-core: the repository, and everything that reads or writes it
+//!
+//! A Cairn repository is a set of immutable, content-addressed objects behind a
+//! small [`Backend`] trait. The key decision is that **every name is derived
+//! from content** and **every byte is authenticated against where it lives**:
+//!
+//! - blob ids are keyed BLAKE3 hashes of the plaintext, so dedup works across
+//!   the whole repository while the storage holder learns nothing from ids;
+//! - blobs, trees, indexes and snapshots are sealed with AES-256-GCM-SIV whose
+//!   nonce comes from the keyed id and whose associated data binds the format
+//!   version, the repository id, the object kind and the id, so an object cannot
+//!   be swapped, moved or replayed into another repository unnoticed;
+//! - packs are named by the SHA-256 of their bytes, so storage integrity can be
+//!   checked by anyone, without keys.
+//!
+//! Because nothing depends on a clock or a counter, the same tree, key and
+//! `now` give the same snapshot id and the same object bytes. The exact format
+//! is in `docs/FORMAT.md`.
+//!
+//! This crate is synchronous on purpose: parallelism comes from threads with
+//! bounded channels, and time is always passed in (see [`clock`]).
+
+pub mod backend;
+pub mod backup;
+pub mod chunker;
+pub mod clock;
+pub mod codec;
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod ids;
+pub mod index;
+pub mod keyslot;
+pub mod manifest;
+pub mod pack;
+pub mod repo;
+pub mod snapshot;
+pub mod tree;
+
+pub use backend::{Backend, ObjectInfo, ObjectKind};
+pub use error::{Error, ErrorKind, Result};
+pub use ids::{BlobId, PackId, RepoId, SnapshotId};
+pub use repo::Repository;
+
+/// The repository format version this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;

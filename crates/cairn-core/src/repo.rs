@@ -1,0 +1,271 @@
+//! Opening, creating and reading a repository.
+
+use crate::backend::{Backend, ObjectKind};
+use crate::codec::Encoder;
+use crate::config::RepoConfig;
+use crate::crypto::{random_array, Keys, MasterSecret, SealKind};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ids::{BlobId, PackId, RepoId, SnapshotId};
+use crate::index::{self, Index};
+use crate::keyslot::{Argon2Params, Credential, KeySlot};
+use crate::pack::{self, BlobEntry};
+use crate::snapshot::SnapshotMeta;
+use crate::tree::Tree;
+use std::sync::Arc;
+
+/// Options for `init`.
+#[derive(Debug, Clone, Copy)]
+pub struct InitOptions {
+    /// zstd level for new data (0 = off).
+    pub compression: i32,
+    /// Argon2 costs for a passphrase slot.
+    pub argon2: Argon2Params,
+}
+
+impl Default for InitOptions {
+    fn default() -> Self {
+        InitOptions { compression: 3, argon2: Argon2Params::DEFAULT }
+    }
+}
+
+/// An open, unlocked repository with its index loaded.
+pub struct Repository {
+    backend: Arc<dyn Backend>,
+    config: RepoConfig,
+    keys: Arc<Keys>,
+    index: Index,
+    slot: String,
+}
+
+impl std::fmt::Debug for Repository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repository")
+            .field("location", &self.backend.location())
+            .field("id", &self.config.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads and parses the config without unlocking (for `keys status` and `init` checks).
+pub fn read_config(backend: &dyn Backend) -> Result<RepoConfig> {
+    match backend.read(ObjectKind::Config, "config") {
+        Ok(b) => RepoConfig::decode(&b),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::new(
+            ErrorKind::NotFound,
+            format!("there is no cairn repository at {}", backend.location()),
+        )
+        .hint("check the location (-r / CAIRN_REPO), or create one with `cairn init`")),
+        Err(e) => Err(e),
+    }
+}
+
+/// Lists the key slots (no secret is needed or shown).
+pub fn list_slots(backend: &dyn Backend) -> Result<Vec<KeySlot>> {
+    let mut slots = Vec::new();
+    for o in backend.list(ObjectKind::Key)? {
+        let b = backend.read(ObjectKind::Key, &o.name)?;
+        let s = KeySlot::decode(&b).map_err(|e| e.context(format!("key slot {}", o.name)))?;
+        if s.id != o.name {
+            return Err(Error::corrupt(format!("key slot object {} claims id {}", o.name, s.id)));
+        }
+        slots.push(s);
+    }
+    slots.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+    Ok(slots)
+}
+
+impl Repository {
+    /// Creates a repository: a key slot for `cred`, then the config (whose
+    /// presence marks the repository complete).
+    pub fn init(backend: Arc<dyn Backend>, cred: &Credential, opts: InitOptions, now: &str) -> Result<Self> {
+        match backend.stat(ObjectKind::Config, "config") {
+            Ok(_) => {
+                return Err(Error::new(
+                    ErrorKind::AlreadyExists,
+                    format!("a repository already exists at {}", backend.location()),
+                )
+                .hint("use it as it is, or choose another location; cairn never initialises over a repository"))
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        let master = MasterSecret::generate()?;
+        let repo_id = RepoId(random_array()?);
+        let keys = Keys::derive(&master, repo_id);
+        let slot = KeySlot::create(&master, repo_id, cred, opts.argon2, now)?;
+        backend.write_new(ObjectKind::Key, &slot.id, &slot.encode())?;
+        let mut config = RepoConfig::new(repo_id, opts.compression, now.to_string());
+        config.seal(&keys);
+        backend.write_new(ObjectKind::Config, "config", &config.encode())?;
+        Ok(Repository { backend, config, keys: Arc::new(keys), index: Index::default(), slot: slot.id })
+    }
+
+    /// Opens and unlocks a repository, then loads its index.
+    pub fn open(backend: Arc<dyn Backend>, cred: &Credential) -> Result<Self> {
+        let config = read_config(backend.as_ref())?;
+        let slots = list_slots(backend.as_ref())?;
+        if slots.is_empty() {
+            return Err(Error::corrupt(format!("the repository at {} has no key slots", backend.location())));
+        }
+        let mut tried = Vec::new();
+        let mut unlocked = None;
+        for s in &slots {
+            match s.unlock(config.id, cred) {
+                Ok(Some(m)) => {
+                    unlocked = Some((m, s.id.clone()));
+                    break;
+                }
+                Ok(None) => {}
+                Err(e) if e.kind() == ErrorKind::WrongKey => tried.push(s.id.clone()),
+                Err(e) => tracing::warn!(slot = %s.id, error = %e, "key slot unusable"),
+            }
+        }
+        let Some((master, slot)) = unlocked else {
+            let what = match cred {
+                Credential::Passphrase(_) => "passphrase",
+                Credential::KeyFile(_) => "key file",
+            };
+            return Err(if tried.is_empty() {
+                Error::new(ErrorKind::WrongKey, format!("the repository at {} has no {what} key slot", backend.location()))
+                    .hint("unlock it with the kind of key it was created with (CAIRN_PASSWORD, --password-file, --key-file)")
+            } else {
+                Error::new(ErrorKind::WrongKey, format!("wrong {what}: none of the {} key slot(s) of {} accepted it", tried.len(), backend.location()))
+                    .hint("check CAIRN_PASSWORD / --password-file / --key-file; nothing was changed")
+            });
+        };
+        let keys = Keys::derive(&master, config.id);
+        config.verify_mac(&keys)?;
+        let mut repo = Repository { backend, config, keys: Arc::new(keys), index: Index::default(), slot };
+        repo.reload_index()?;
+        Ok(repo)
+    }
+
+    /// Re-reads every index file.
+    pub fn reload_index(&mut self) -> Result<()> {
+        let mut idx = Index::default();
+        let mut names: Vec<String> = self.backend.list(ObjectKind::Index)?.into_iter().map(|o| o.name).collect();
+        names.sort();
+        for name in names {
+            let b = self.backend.read(ObjectKind::Index, &name)?;
+            for (p, entries) in index::open_index_file(&self.keys, &name, &b)? {
+                idx.add_pack(p, &entries);
+            }
+        }
+        self.index = idx;
+        Ok(())
+    }
+
+    /// The storage.
+    pub fn backend(&self) -> &Arc<dyn Backend> {
+        &self.backend
+    }
+
+    /// The config.
+    pub fn config(&self) -> &RepoConfig {
+        &self.config
+    }
+
+    /// The derived keys.
+    pub fn keys(&self) -> &Arc<Keys> {
+        &self.keys
+    }
+
+    /// The index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The key slot that unlocked this session.
+    pub fn unlocked_slot(&self) -> &str {
+        &self.slot
+    }
+
+    /// A new encoder at the repository's compression level.
+    pub fn encoder(&self) -> Result<Encoder> {
+        Encoder::new(self.config.compression)
+    }
+
+    /// Adds packs already stored and writes one index file for them.
+    pub fn commit_packs(&mut self, packs: &[(PackId, Vec<BlobEntry>)]) -> Result<()> {
+        if packs.is_empty() {
+            return Ok(());
+        }
+        let (name, bytes) = index::seal_index_file(&self.keys, &mut self.encoder()?, packs)?;
+        write_idempotent(self.backend.as_ref(), ObjectKind::Index, &name, &bytes)?;
+        for (p, e) in packs {
+            self.index.add_pack(*p, e);
+        }
+        Ok(())
+    }
+
+    /// Reads and checks one blob.
+    pub fn load_blob(&self, id: &BlobId) -> Result<Vec<u8>> {
+        let (pack, entry) = self.index.get(id).ok_or_else(|| {
+            Error::corrupt(format!("blob {id} is referenced but not in the index"))
+        })?;
+        let sealed = self.backend.read_range(ObjectKind::Pack, &pack.to_hex(), u64::from(entry.offset), u64::from(entry.stored_len))?;
+        pack::open_blob(&self.keys, &entry, &sealed).map_err(|e| e.context(format!("pack {}", pack.short())))
+    }
+
+    /// Reads and validates a tree.
+    pub fn load_tree(&self, id: &BlobId) -> Result<Tree> {
+        if let Some((_, e)) = self.index.get(id) {
+            if e.kind != SealKind::Tree {
+                return Err(Error::corrupt(format!("blob {id} is used as a tree but stored as data")));
+            }
+        }
+        Tree::decode(&self.load_blob(id)?).map_err(|e| e.context(format!("tree {}", id.short())))
+    }
+
+    /// Stores a snapshot object (the last write of a backup).
+    pub fn save_snapshot(&self, meta: &SnapshotMeta) -> Result<SnapshotId> {
+        let (id, bytes) = meta.seal(&self.keys, &mut self.encoder()?)?;
+        write_idempotent(self.backend.as_ref(), ObjectKind::Snapshot, &id.to_hex(), &bytes)?;
+        Ok(id)
+    }
+
+    /// Every snapshot, oldest first (ties by id).
+    pub fn snapshots(&self) -> Result<Vec<(SnapshotId, SnapshotMeta)>> {
+        let mut out = Vec::new();
+        for o in self.backend.list(ObjectKind::Snapshot)? {
+            let id = SnapshotId::from_hex(&o.name).map_err(|_| Error::corrupt(format!("snapshot object name {:?} is not an id", o.name)))?;
+            let b = self.backend.read(ObjectKind::Snapshot, &o.name)?;
+            out.push((id, SnapshotMeta::open(&self.keys, &id, &b)?));
+        }
+        out.sort_by(|a, b| a.1.time.cmp(&b.1.time).then(a.0.cmp(&b.0)));
+        Ok(out)
+    }
+
+    /// Resolves `latest`, a full id, or a unique prefix.
+    pub fn find_snapshot(&self, what: &str) -> Result<(SnapshotId, SnapshotMeta)> {
+        let all = self.snapshots()?;
+        find_in(all, what)
+    }
+}
+
+/// Resolves `latest`, a full id or a unique prefix among `all` (oldest first).
+pub fn find_in(all: Vec<(SnapshotId, SnapshotMeta)>, what: &str) -> Result<(SnapshotId, SnapshotMeta)> {
+    if what == "latest" {
+        return all.into_iter().last().ok_or_else(|| {
+            Error::new(ErrorKind::NotFound, "the repository has no snapshot matching the filter").hint("run `cairn list` to see what there is")
+        });
+    }
+    let w = what.to_ascii_lowercase();
+    if w.is_empty() || !w.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::invalid(format!("{what:?} is not a snapshot id, prefix or `latest`")));
+    }
+    let mut hits: Vec<_> = all.into_iter().filter(|(id, _)| id.to_hex().starts_with(&w)).collect();
+    match hits.len() {
+        0 => Err(Error::new(ErrorKind::NotFound, format!("no snapshot has an id starting with {what}")).hint("run `cairn list` to see the ids")),
+        1 => Ok(hits.remove(0)),
+        n => Err(Error::invalid(format!("{n} snapshots have ids starting with {what}")).hint("give more digits of the id")),
+    }
+}
+
+/// Writes a content-addressed object; an existing one with the same name is the same object.
+pub fn write_idempotent(b: &dyn Backend, kind: ObjectKind, name: &str, bytes: &[u8]) -> Result<()> {
+    match b.write_new(kind, name, bytes) {
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+        r => r,
+    }
+}

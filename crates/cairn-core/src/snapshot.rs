@@ -1,0 +1,112 @@
+//! Snapshot objects (`SnapshotMeta`): sealed JSON named by the keyed id of
+//! their plaintext, so the same tree, key, spec and time give the same id.
+
+use crate::codec::{self, Encoder};
+use crate::crypto::{Keys, SealKind};
+use crate::error::{Error, Result};
+use crate::ids::{BlobId, SnapshotId};
+use serde::{Deserialize, Serialize};
+
+/// Snapshots larger than this are refused when reading.
+pub const MAX_SNAPSHOT_LEN: usize = 16 * 1024 * 1024;
+
+/// Counts recorded with a snapshot. Only repository-derived numbers: no
+/// durations, so the object stays reproducible.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotStats {
+    /// Regular files in the snapshot.
+    pub files: u64,
+    /// Directories in the snapshot.
+    pub dirs: u64,
+    /// Other entries (symlinks, fifos, devices).
+    pub others: u64,
+    /// Sum of file sizes.
+    pub bytes: u64,
+    /// Files not in the parent.
+    pub files_new: u64,
+    /// Files in the parent but changed.
+    pub files_changed: u64,
+    /// Files reused from the parent without reading.
+    pub files_unchanged: u64,
+    /// Bytes read from the source.
+    pub bytes_read: u64,
+    /// Plaintext bytes of blobs that were new to the repository.
+    pub bytes_added: u64,
+    /// Sealed bytes of those blobs (after compression and encryption).
+    pub bytes_stored: u64,
+}
+
+/// One problem met during a backup (the snapshot is then incomplete).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceError {
+    /// The source path.
+    pub path: String,
+    /// What went wrong.
+    pub error: String,
+}
+
+/// One snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotMeta {
+    /// Snapshot format version (1).
+    pub version: u32,
+    /// When it was taken (RFC 3339, UTC).
+    pub time: String,
+    /// The spec (dataset) name, if taken for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<String>,
+    /// Host name.
+    pub host: String,
+    /// Absolute source paths.
+    pub paths: Vec<String>,
+    /// Tags, sorted.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The parent snapshot used for change detection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<SnapshotId>,
+    /// Root tree. With one path, the tree of that directory (or a tree holding
+    /// the single file); with several, one entry per path named by its last component.
+    pub tree: BlobId,
+    /// True when some source entries could not be read (see `errors`).
+    pub incomplete: bool,
+    /// What could not be read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<SourceError>,
+    /// Counts.
+    pub stats: SnapshotStats,
+    /// The program that wrote it.
+    pub program: String,
+}
+
+impl SnapshotMeta {
+    /// Seals: (id, bytes).
+    pub fn seal(&self, keys: &Keys, enc: &mut Encoder) -> Result<(SnapshotId, Vec<u8>)> {
+        #[allow(clippy::expect_used)] // plain data always serialises
+        let plain = serde_json::to_vec(self).expect("snapshot serialises");
+        let id = keys.id(SealKind::Snapshot, &plain);
+        let mut out = Vec::new();
+        enc.encode_into(&plain, &mut out)?;
+        keys.seal_in_place(SealKind::Snapshot, &id, &mut out)?;
+        Ok((SnapshotId(id), out))
+    }
+
+    /// Opens the snapshot object `id`.
+    pub fn open(keys: &Keys, id: &SnapshotId, sealed: &[u8]) -> Result<Self> {
+        let frame = keys.open(SealKind::Snapshot, &id.0, sealed)?;
+        let plain = codec::decode_bounded(&frame, MAX_SNAPSHOT_LEN)?;
+        if keys.id(SealKind::Snapshot, &plain) != id.0 {
+            return Err(Error::corrupt(format!("snapshot {id} does not hash to its name")));
+        }
+        let meta: SnapshotMeta = serde_json::from_slice(&plain)
+            .map_err(|e| Error::corrupt(format!("snapshot {id} is malformed: {e}")))?;
+        if meta.version != 1 {
+            return Err(Error::new(crate::ErrorKind::Unsupported, format!("snapshot {id} has version {}", meta.version))
+                .hint("upgrade cairn"));
+        }
+        Ok(meta)
+    }
+}

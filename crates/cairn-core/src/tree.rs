@@ -1,0 +1,230 @@
+//! Directory trees, stored as blobs of kind `Tree` so unchanged directories
+//! dedupe. Encoding: compact JSON `{"nodes":[...]}` with nodes sorted by the
+//! bytes of their names. The repository is hostile input, so [`Tree::decode`]
+//! refuses names that could escape a restore target (empty, `.`, `..`,
+//! containing `/` or NUL) and duplicate or unsorted names.
+
+use crate::error::{Error, Result};
+use crate::ids::BlobId;
+use serde::{Deserialize, Serialize};
+
+/// A file name or symlink target: raw bytes (Unix names need not be UTF-8).
+/// JSON form: a string when the bytes are UTF-8, else `{"hex": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name(pub Vec<u8>);
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum NameRepr {
+    Text(String),
+    Hex { hex: String },
+}
+
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match std::str::from_utf8(&self.0) {
+            Ok(t) => NameRepr::Text(t.to_string()).serialize(s),
+            Err(_) => NameRepr::Hex { hex: hex::encode(&self.0) }.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match NameRepr::deserialize(d)? {
+            NameRepr::Text(t) => Ok(Name(t.into_bytes())),
+            NameRepr::Hex { hex } => hex::decode(hex).map(Name).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+impl Name {
+    /// Lossy text for messages.
+    pub fn display(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
+}
+
+/// What a node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeType {
+    /// Regular file.
+    File,
+    /// Directory.
+    Dir,
+    /// Symbolic link (stored, never followed).
+    Symlink,
+    /// Named pipe.
+    Fifo,
+    /// Unix socket.
+    Socket,
+    /// Character device.
+    Chardev,
+    /// Block device.
+    Blockdev,
+}
+
+/// One entry of a directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// Name within the directory.
+    pub name: Name,
+    /// Kind.
+    #[serde(rename = "type")]
+    pub kind: NodeType,
+    /// Permission bits including setuid/setgid/sticky (st_mode & 0o7777).
+    pub mode: u32,
+    /// Owner.
+    pub uid: u32,
+    /// Group.
+    pub gid: u32,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    /// Status-change time, nanoseconds (change detection only; never restored).
+    pub ctime_ns: i64,
+    /// Inode number (change detection and hardlinks).
+    pub inode: u64,
+    /// Device number of the filesystem (hardlinks, one-file-system).
+    pub dev: u64,
+    /// Link count; above 1, restore relinks nodes with the same (dev, inode).
+    pub nlink: u64,
+    /// File size in bytes.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub size: u64,
+    /// SHA-256 of the whole file content (files only), hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Data blobs in order (files only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content: Vec<BlobId>,
+    /// The directory's tree blob (dirs only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtree: Option<BlobId>,
+    /// Link target (symlinks only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Name>,
+    /// Device number (char/block devices only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdev: Option<u64>,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
+
+/// A directory: nodes sorted by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tree {
+    /// The entries.
+    pub nodes: Vec<Node>,
+}
+
+/// Whether `name` is safe as one path component.
+pub fn safe_component(name: &[u8]) -> bool {
+    !name.is_empty() && name != b"." && name != b".." && !name.contains(&b'/') && !name.contains(&0)
+}
+
+impl Tree {
+    /// Serialises (nodes must already be sorted; `add` keeps them so).
+    pub fn encode(&self) -> Vec<u8> {
+        #[allow(clippy::expect_used)] // plain data always serialises
+        serde_json::to_vec(self).expect("tree serialises")
+    }
+
+    /// Parses and validates a tree from untrusted bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let t: Tree = serde_json::from_slice(bytes).map_err(|e| Error::corrupt(format!("tree is malformed: {e}")))?;
+        let mut prev: Option<&[u8]> = None;
+        for n in &t.nodes {
+            if !safe_component(&n.name.0) {
+                return Err(Error::corrupt(format!("tree holds an unsafe name {:?}", n.name.display())));
+            }
+            if let Some(p) = prev {
+                if p >= n.name.0.as_slice() {
+                    return Err(Error::corrupt(format!("tree names are duplicated or unsorted at {:?}", n.name.display())));
+                }
+            }
+            prev = Some(&n.name.0);
+            let ok = match n.kind {
+                NodeType::File => n.sha256.as_ref().is_some_and(|h| h.len() == 64 && h.bytes().all(|c| c.is_ascii_hexdigit())) && n.subtree.is_none() && n.target.is_none(),
+                NodeType::Dir => n.subtree.is_some() && n.content.is_empty() && n.target.is_none(),
+                NodeType::Symlink => n.target.as_ref().is_some_and(|t| !t.0.is_empty() && !t.0.contains(&0)) && n.content.is_empty(),
+                _ => n.content.is_empty() && n.subtree.is_none() && n.target.is_none(),
+            };
+            if !ok {
+                return Err(Error::corrupt(format!("tree node {:?} has fields that do not fit its type", n.name.display())));
+            }
+        }
+        Ok(t)
+    }
+
+    /// Sorts nodes by name (the walker adds them sorted already; this is a guard).
+    pub fn sort(&mut self) {
+        self.nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn node(name: &[u8], kind: NodeType) -> Node {
+        Node {
+            name: Name(name.to_vec()),
+            kind,
+            mode: 0o644,
+            uid: 1,
+            gid: 2,
+            mtime_ns: 3,
+            ctime_ns: 4,
+            inode: 5,
+            dev: 6,
+            nlink: 1,
+            size: 0,
+            sha256: (kind == NodeType::File).then(|| "0".repeat(64)),
+            content: vec![],
+            subtree: (kind == NodeType::Dir).then_some(BlobId([1; 32])),
+            target: (kind == NodeType::Symlink).then(|| Name(b"../x".to_vec())),
+            rdev: None,
+        }
+    }
+
+    #[test]
+    fn round_trip_with_non_utf8_names() {
+        let t = Tree { nodes: vec![node(b"a", NodeType::File), node(b"b\xff", NodeType::Dir), node(b"c", NodeType::Symlink)] };
+        let enc = t.encode();
+        assert!(String::from_utf8_lossy(&enc).contains("\"hex\":\"62ff\""));
+        assert_eq!(Tree::decode(&enc).unwrap(), t);
+    }
+
+    #[test]
+    fn hostile_names_and_duplicates_are_refused() {
+        for bad in [&b".."[..], b".", b"", b"a/b", b"a\0b"] {
+            let t = Tree { nodes: vec![node(bad, NodeType::File)] };
+            assert!(Tree::decode(&t.encode()).is_err(), "{bad:?}");
+        }
+        let t = Tree { nodes: vec![node(b"a", NodeType::File), node(b"a", NodeType::File)] };
+        assert!(Tree::decode(&t.encode()).is_err());
+        let mut n = node(b"d", NodeType::Dir);
+        n.subtree = None;
+        assert!(Tree::decode(&Tree { nodes: vec![n] }.encode()).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn decoder_never_panics(data in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = Tree::decode(&data);
+        }
+
+        #[test]
+        fn names_round_trip(names in proptest::collection::btree_set(proptest::collection::vec(1u8..=255, 1..20), 0..10)) {
+            let nodes: Vec<Node> = names.iter().filter(|n| safe_component(n)).map(|n| node(n, NodeType::Fifo)).collect();
+            let t = Tree { nodes };
+            prop_assert_eq!(Tree::decode(&t.encode()).unwrap(), t);
+        }
+    }
+}

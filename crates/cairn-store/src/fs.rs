@@ -1,0 +1,156 @@
+//! The local filesystem backend, the embedded default.
+//!
+//! Publication protocol for `write_new` (why each step):
+//! 1. write the bytes to `.tmp-*` in the destination folder (same filesystem,
+//!    so the final step is atomic; listings skip `.tmp-*`);
+//! 2. `fsync` the file: after a crash, a name must never point at a hole;
+//! 3. `link(2)` the temporary to the real name: atomic, and it fails if the
+//!    name exists, so an object is never replaced (rename would silently replace);
+//! 4. unlink the temporary and `fsync` the folder so the new name is durable.
+//!
+//! A crash leaves at worst a `.tmp-*` file, which is never read.
+
+use crate::check_name;
+use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// A repository in a local folder.
+#[derive(Debug, Clone)]
+pub struct FsBackend {
+    root: PathBuf,
+}
+
+impl FsBackend {
+    /// A backend rooted at `root` (created on first write).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        FsBackend { root: root.into() }
+    }
+
+    /// The folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn path(&self, kind: ObjectKind, name: &str) -> Result<PathBuf> {
+        check_name(name)?;
+        Ok(self.root.join(kind.path(name)))
+    }
+}
+
+fn io(path: &Path, e: std::io::Error) -> Error {
+    Error::io(path.display(), e)
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| io(dir, e))
+}
+
+fn list_dir(dir: &Path, out: &mut Vec<ObjectInfo>, depth: usize) -> Result<()> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(dir, e)),
+    };
+    for ent in rd {
+        let ent = ent.map_err(|e| io(dir, e))?;
+        let name = ent.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".tmp-") {
+            continue;
+        }
+        let md = ent.metadata().map_err(|e| io(&ent.path(), e))?;
+        if depth > 0 && md.is_dir() {
+            list_dir(&ent.path(), out, depth - 1)?;
+        } else if md.is_file() && check_name(&name).is_ok() {
+            out.push(ObjectInfo { name, size: md.len() });
+        }
+    }
+    Ok(())
+}
+
+impl Backend for FsBackend {
+    fn location(&self) -> String {
+        self.root.display().to_string()
+    }
+
+    fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
+        let p = self.path(kind, name)?;
+        fs::read(&p).map_err(|e| io(&p, e))
+    }
+
+    fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
+        let p = self.path(kind, name)?;
+        let mut f = File::open(&p).map_err(|e| io(&p, e))?;
+        let size = f.metadata().map_err(|e| io(&p, e))?.len();
+        if offset.checked_add(len).is_none_or(|end| end > size) {
+            return Err(Error::corrupt(format!("{} is {size} bytes, shorter than the range {offset}+{len}", p.display())));
+        }
+        f.seek(SeekFrom::Start(offset)).map_err(|e| io(&p, e))?;
+        let mut buf = vec![0u8; len as usize];
+        f.read_exact(&mut buf).map_err(|e| io(&p, e))?;
+        Ok(buf)
+    }
+
+    fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        let dest = self.path(kind, name)?;
+        let dir = dest.parent().unwrap_or(&self.root).to_path_buf();
+        if dest.exists() {
+            return Err(Error::new(ErrorKind::AlreadyExists, format!("{} already exists", dest.display())));
+        }
+        fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        let rnd: [u8; 8] = cairn_core::crypto::random_array()?;
+        let tmp = dir.join(format!(".tmp-{}-{}", name, hex::encode(rnd)));
+        let result = (|| {
+            let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp).map_err(|e| io(&tmp, e))?;
+            f.write_all(data).map_err(|e| io(&tmp, e))?;
+            f.sync_all().map_err(|e| io(&tmp, e))?;
+            drop(f);
+            match fs::hard_link(&tmp, &dest) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(Error::new(ErrorKind::AlreadyExists, format!("{} already exists", dest.display())))
+                }
+                // Filesystems without hard links: rename, having checked the name is free.
+                Err(_) if !dest.exists() => fs::rename(&tmp, &dest).map_err(|e| io(&dest, e)),
+                Err(e) => Err(io(&dest, e)),
+            }
+        })();
+        let _ = fs::remove_file(&tmp);
+        result?;
+        sync_dir(&dir)
+    }
+
+    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        let mut out = Vec::new();
+        if kind == ObjectKind::Config {
+            if let Ok(i) = self.stat(kind, "config") {
+                out.push(i);
+            }
+            return Ok(out);
+        }
+        list_dir(&self.root.join(kind.dir()), &mut out, usize::from(kind.sharded()))?;
+        Ok(out)
+    }
+
+    fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
+        let p = self.path(kind, name)?;
+        let md = fs::metadata(&p).map_err(|e| io(&p, e))?;
+        Ok(ObjectInfo { name: name.to_string(), size: md.len() })
+    }
+
+    fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
+        let p = self.path(kind, name)?;
+        fs::remove_file(&p).map_err(|e| io(&p, e))?;
+        sync_dir(p.parent().unwrap_or(&self.root))
+    }
+
+    fn exists(&self) -> Result<bool> {
+        match fs::metadata(&self.root) {
+            Ok(m) => Ok(m.is_dir()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io(&self.root, e)),
+        }
+    }
+}

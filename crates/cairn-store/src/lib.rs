@@ -1,0 +1,32 @@
+//! # cairn-store: where repositories live
+//!
+//! Implementations of [`cairn_core::Backend`]:
+//! - [`FsBackend`], the embedded default: a folder on a local disk, written with
+//!   temporary name, fsync, then an atomic no-replace link into place;
+//! - [`MemoryBackend`], for unit tests and dry runs.
+//!
+//! The filesystem backend uses `std::fs` directly rather than OpenDAL's fs
+//! service: atomic no-replace publication (`link(2)`) and directory fsync are
+//! exactly the guarantees the format needs, and OpenDAL's fs writer does not
+//! promise them. OpenDAL arrives with the S3 backend.
+//!
+//! Every backend passes [`conformance::run`].
+
+pub mod conformance;
+mod fs;
+mod memory;
+
+pub use fs::FsBackend;
+pub use memory::MemoryBackend;
+
+use cairn_core::{Error, Result};
+
+/// Object names are ids (hex) or slot ids: refuse anything that could be a path.
+pub(crate) fn check_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty() && name.len() <= 128 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!("{name:?} is not a valid object name")))
+    }
+}
