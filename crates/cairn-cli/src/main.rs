@@ -1,1 +1,65 @@
-fn main(){}
+//! `cairn`: the command-line front end. Parsing, terminals, progress bars and
+//! exit codes live here; everything about the repository lives in cairn-core.
+
+mod cli;
+mod cmd;
+mod context;
+mod progress;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Exit codes scripts can rely on (documented in the README).
+pub mod exit {
+    /// Something failed.
+    pub const ERROR: u8 = 1;
+    /// Bad usage or input (also clap's code).
+    pub const USAGE: u8 = 2;
+    /// A backup finished but some source files could not be read.
+    pub const INCOMPLETE: u8 = 3;
+    /// No key slot accepted the credential.
+    pub const WRONG_KEY: u8 = 4;
+    /// There is no repository at the location.
+    pub const NO_REPOSITORY: u8 = 5;
+    /// The repository is damaged.
+    pub const CORRUPT: u8 = 6;
+}
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let filter = if args.global.verbose > 0 { "debug" } else { "warn" };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CAIRN_LOG").unwrap_or_else(|_| filter.into()))
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    match cmd::run(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let core = e.chain().find_map(|c| c.downcast_ref::<cairn_core::Error>());
+            eprintln!("cairn: error: {}", one_line(&e));
+            ExitCode::from(match core.map(|c| c.kind()) {
+                Some(cairn_core::ErrorKind::InvalidInput) => exit::USAGE,
+                Some(cairn_core::ErrorKind::WrongKey) => exit::WRONG_KEY,
+                Some(cairn_core::ErrorKind::NotFound) if e.to_string().contains("no cairn repository") => exit::NO_REPOSITORY,
+                Some(cairn_core::ErrorKind::Corrupt) => exit::CORRUPT,
+                _ => exit::ERROR,
+            })
+        }
+    }
+}
+
+/// The error chain on one line: outer context first.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in e.chain() {
+        let s = c.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        if c.downcast_ref::<cairn_core::Error>().is_some() {
+            break;
+        }
+    }
+    parts.join(": ")
+}

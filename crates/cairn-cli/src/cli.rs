@@ -1,0 +1,130 @@
+//! Command-line definitions.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Cairn: encrypted, deduplicated, verifiable backups.
+#[derive(Debug, Parser)]
+#[command(name = "cairn", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Repository location (a folder). Default: the embedded repository under the user's data directory.
+    #[arg(short = 'r', long = "repo", env = "CAIRN_REPO", global = true)]
+    pub repo: Option<PathBuf>,
+    /// Read the passphrase from this file (first line).
+    #[arg(long, env = "CAIRN_PASSWORD_FILE", global = true)]
+    pub password_file: Option<PathBuf>,
+    /// Run this shell command and use its first output line as the passphrase.
+    #[arg(long, env = "CAIRN_PASSWORD_COMMAND", global = true)]
+    pub password_command: Option<String>,
+    /// Unlock with this key file instead of a passphrase.
+    #[arg(long, env = "CAIRN_KEY_FILE", global = true)]
+    pub key_file: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// No progress bars or notes.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More logging (CAIRN_LOG=debug works too).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a repository.
+    Init(InitArgs),
+    /// Key slots.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Back up files and directories into a new snapshot.
+    Backup(BackupArgs),
+    /// List snapshots.
+    #[command(alias = "snapshots")]
+    List(ListArgs),
+    /// Print a snapshot's manifest (every entry, with SHA-256 for files).
+    Manifest(ManifestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// zstd level for new data: 0 (off) to 19.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i32).range(0..=19))]
+    pub compression: i32,
+    /// Creation time (RFC 3339) instead of the clock.
+    #[arg(long)]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Show the key slots (never any secret).
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Files and directories to back up.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Tag the snapshot (repeatable).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Host name to record (default: this machine's).
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Exclude paths matching this glob (repeatable). Without `/` it matches a name at any depth.
+    #[arg(long = "exclude", short = 'e')]
+    pub excludes: Vec<String>,
+    /// Read exclude patterns from a file, one per line.
+    #[arg(long = "exclude-file")]
+    pub exclude_files: Vec<PathBuf>,
+    /// Stay on the filesystem of each source path.
+    #[arg(long, short = 'x')]
+    pub one_file_system: bool,
+    /// Snapshot time (RFC 3339) instead of the clock, for reproducible snapshots.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Read every file even if unchanged since the parent snapshot.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads (default: the number of cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only snapshots with this tag (repeatable: all must match).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Only snapshots from this host.
+    #[arg(long)]
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ManifestFormat {
+    /// `sha256sum -c` input, paths relative to the backed-up root.
+    Sha256sum,
+    /// One JSON document.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ManifestArgs {
+    /// A snapshot id, a unique prefix, or `latest`.
+    pub snapshot: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "sha256sum")]
+    pub format: ManifestFormat,
+}

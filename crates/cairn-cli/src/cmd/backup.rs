@@ -1,0 +1,105 @@
+use crate::cli::{BackupArgs, Global};
+use crate::context::{self, Location};
+use crate::exit;
+use crate::progress::BackupBar;
+use anyhow::Result;
+use cairn_core::backup::{backup, BackupOptions, Excluder, Progress};
+use cairn_core::repo::InitOptions;
+use cairn_core::Repository;
+use serde_json::json;
+use std::time::Instant;
+
+pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
+    let started = Instant::now();
+    let now = context::now(a.now.as_deref())?;
+    let loc = Location::resolve(g)?;
+    let mut repo = open_or_create(g, &loc, &now)?;
+    let mut excludes = a.excludes.clone();
+    for f in &a.exclude_files {
+        excludes.extend(Excluder::read_file(f)?);
+    }
+    let opts = BackupOptions {
+        paths: a.paths.clone(),
+        tags: a.tags.clone(),
+        host: a.host.clone().unwrap_or_else(context::hostname),
+        excludes,
+        one_file_system: a.one_file_system,
+        spec: None,
+        now,
+        workers: a.workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)),
+        force: a.force,
+    };
+    let progress = Progress::default();
+    let bar = (!g.quiet).then(|| BackupBar::start(&progress, &opts));
+    let result = std::thread::scope(|s| {
+        let ticker = bar.as_ref().map(|b| s.spawn(|| b.tick_until_done()));
+        let r = backup(&mut repo, &opts, &progress);
+        if let Some(b) = &bar {
+            b.finish();
+        }
+        if let Some(t) = ticker {
+            let _ = t.join();
+        }
+        r
+    })?;
+    let m = &result.meta;
+    let st = &m.stats;
+    let secs = started.elapsed().as_secs_f64();
+    if g.json {
+        super::print_json(&json!({
+            "snapshot_id": result.id.to_hex(),
+            "short_id": result.id.short(),
+            "parent": m.parent.map(|p| p.to_hex()),
+            "repository": loc.path.display().to_string(),
+            "files_new": st.files_new,
+            "files_changed": st.files_changed,
+            "files_unchanged": st.files_unchanged,
+            "dirs": st.dirs,
+            "total_files": st.files,
+            "total_bytes": st.bytes,
+            "bytes_read": st.bytes_read,
+            "bytes_added": st.bytes_added,
+            "bytes_stored": st.bytes_stored,
+            "packs_written": result.packs,
+            "incomplete": m.incomplete,
+            "errors": m.errors,
+            "duration_s": secs,
+        }))?;
+    } else if !g.quiet {
+        for e in &m.errors {
+            eprintln!("warning: {}: {}", e.path, e.error);
+        }
+        eprintln!(
+            "files: {} new, {} changed, {} unchanged; dirs: {}",
+            st.files_new, st.files_changed, st.files_unchanged, st.dirs
+        );
+        eprintln!(
+            "read {} of {}, added {} ({} stored) in {:.1}s",
+            super::human_bytes(st.bytes_read),
+            super::human_bytes(st.bytes),
+            super::human_bytes(st.bytes_added),
+            super::human_bytes(st.bytes_stored),
+            secs
+        );
+        println!("snapshot {} saved{}", result.id.short(), if m.incomplete { " (incomplete)" } else { "" });
+    }
+    if m.incomplete {
+        if !g.json && !g.quiet {
+            eprintln!("{} source entr(ies) could not be read; the snapshot is marked incomplete (exit code 3)", m.errors.len());
+        }
+        return Ok(exit::INCOMPLETE);
+    }
+    Ok(0)
+}
+
+/// The default repository is created on first use; any other must exist.
+fn open_or_create(g: &Global, loc: &Location, now: &time::OffsetDateTime) -> Result<Repository> {
+    let backend = loc.backend();
+    if loc.is_default && cairn_core::repo::read_config(backend.as_ref()).is_err() && !loc.path.join("config").exists() {
+        let created = cairn_core::clock::rfc3339(*now);
+        let (repo, kf) = super::init::create(g, loc, InitOptions::default(), &created)?;
+        super::init::report(g, loc, &repo, kf.as_deref())?;
+        return Ok(repo);
+    }
+    context::open(g)
+}

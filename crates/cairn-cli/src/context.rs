@@ -1,0 +1,159 @@
+//! Where the repository is and how to unlock it.
+//!
+//! Precedence for the location: `-r/--repo`, `CAIRN_REPO`, then the embedded
+//! default `$XDG_DATA_HOME/cairn/default` (usually `~/.local/share/cairn/default`).
+//! Precedence for the credential: `--key-file`/`CAIRN_KEY_FILE`,
+//! `CAIRN_PASSWORD`, `--password-file`, `--password-command`, the default
+//! repository's key file, and last a prompt when stdin is a terminal.
+
+use crate::cli::Global;
+use anyhow::{anyhow, bail, Context, Result};
+use cairn_core::keyslot::Credential;
+use cairn_core::{Backend, Repository};
+use cairn_store::FsBackend;
+use std::io::{IsTerminal, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A resolved repository location.
+pub struct Location {
+    pub path: PathBuf,
+    /// True for the embedded default (key file next to it, created on first backup).
+    pub is_default: bool,
+}
+
+impl Location {
+    pub fn resolve(g: &Global) -> Result<Self> {
+        if let Some(p) = &g.repo {
+            return Ok(Location { path: p.clone(), is_default: false });
+        }
+        let base = dirs::data_dir().ok_or_else(|| anyhow!("cannot find the user's data directory; set HOME or XDG_DATA_HOME, or pass -r"))?;
+        Ok(Location { path: base.join("cairn").join("default"), is_default: true })
+    }
+
+    pub fn backend(&self) -> Arc<dyn Backend> {
+        Arc::new(FsBackend::new(&self.path))
+    }
+
+    /// The key file of the default repository.
+    pub fn default_key_file(&self) -> PathBuf {
+        self.path.with_extension("key")
+    }
+}
+
+const KEYFILE_HEADER: &str = "# cairn key file: it unlocks the repository below. Keep a copy somewhere safe and offline.";
+
+/// Reads a key file: comment lines, then 64 hex digits.
+pub fn read_key_file(path: &Path) -> Result<Vec<u8>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read key file {}", path.display()))?;
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .ok_or_else(|| anyhow!("key file {} holds no key", path.display()))?;
+    let key = hex::decode(line).ok().filter(|k| k.len() == 32);
+    key.ok_or_else(|| anyhow!("key file {} is malformed: expected 64 hex digits", path.display()))
+}
+
+/// Creates a new key file readable only by the user; refuses to replace one.
+pub fn create_key_file(path: &Path, repo: &Path) -> Result<Vec<u8>> {
+    let key: [u8; 32] = cairn_core::crypto::random_array()?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot create key file {} (it may already exist: never overwritten)", path.display()))?;
+    writeln!(f, "{KEYFILE_HEADER}\n# repository: {}\n{}", repo.display(), hex::encode(key))?;
+    f.sync_all()?;
+    Ok(key.to_vec())
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
+}
+
+/// The credential the user supplied, if any (without prompting).
+pub fn supplied_credential(g: &Global) -> Result<Option<Credential>> {
+    if let Some(k) = &g.key_file {
+        return Ok(Some(Credential::KeyFile(read_key_file(k)?)));
+    }
+    if let Ok(p) = std::env::var("CAIRN_PASSWORD") {
+        return Ok(Some(Credential::Passphrase(p)));
+    }
+    if let Some(f) = &g.password_file {
+        let s = std::fs::read_to_string(f).with_context(|| format!("cannot read password file {}", f.display()))?;
+        return Ok(Some(Credential::Passphrase(first_line(&s))));
+    }
+    if let Some(cmd) = &g.password_command {
+        let out = std::process::Command::new("sh").arg("-c").arg(cmd).stderr(std::process::Stdio::inherit()).output()
+            .context("cannot run the password command")?;
+        if !out.status.success() {
+            bail!("the password command failed ({}); fix it or use CAIRN_PASSWORD / --password-file", out.status);
+        }
+        return Ok(Some(Credential::Passphrase(first_line(&String::from_utf8_lossy(&out.stdout)))));
+    }
+    Ok(None)
+}
+
+/// Prompts on the terminal (twice when `confirm`).
+pub fn prompt(confirm: bool) -> Result<Credential> {
+    if !std::io::stdin().is_terminal() {
+        bail!("no passphrase given: set CAIRN_PASSWORD, --password-file, --password-command or --key-file");
+    }
+    let p = rpassword::prompt_password("repository passphrase: ")?;
+    if confirm && rpassword::prompt_password("repeat passphrase: ")? != p {
+        bail!("the passphrases did not match; nothing was created");
+    }
+    Ok(Credential::Passphrase(p))
+}
+
+/// The credential for opening an existing repository.
+pub fn credential(g: &Global, loc: &Location) -> Result<Credential> {
+    if let Some(c) = supplied_credential(g)? {
+        return Ok(c);
+    }
+    let kf = loc.default_key_file();
+    if loc.is_default && kf.exists() {
+        return Ok(Credential::KeyFile(read_key_file(&kf)?));
+    }
+    prompt(false)
+}
+
+/// Opens the repository at the resolved location.
+pub fn open(g: &Global) -> Result<Repository> {
+    let loc = Location::resolve(g)?;
+    let backend = loc.backend();
+    if loc.is_default && !backend.exists()? {
+        bail!(
+            "the default repository {} does not exist yet: run `cairn backup DIR` to create it, or pass -r",
+            loc.path.display()
+        );
+    }
+    cairn_core::repo::read_config(backend.as_ref())?;
+    let cred = credential(g, &loc)?;
+    Ok(Repository::open(backend, &cred)?)
+}
+
+/// "Now" for the CLI: `--now` or the wall clock (the core never reads it).
+pub fn now(arg: Option<&str>) -> Result<time::OffsetDateTime> {
+    Ok(match arg {
+        Some(s) => cairn_core::clock::parse_rfc3339(s)?,
+        None => time::OffsetDateTime::now_utc(),
+    })
+}
+
+/// This machine's host name.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".into())
+}
