@@ -26,10 +26,18 @@ pub struct Location {
 impl Location {
     pub fn resolve(g: &Global) -> Result<Self> {
         if let Some(p) = &g.repo {
-            return Ok(Location { path: p.clone(), is_default: false });
+            return Ok(Location {
+                path: p.clone(),
+                is_default: false,
+            });
         }
-        let base = dirs::data_dir().ok_or_else(|| anyhow!("cannot find the user's data directory; set HOME or XDG_DATA_HOME, or pass -r"))?;
-        Ok(Location { path: base.join("cairn").join("default"), is_default: true })
+        let base = dirs::data_dir().ok_or_else(|| {
+            anyhow!("cannot find the user's data directory; set HOME or XDG_DATA_HOME, or pass -r")
+        })?;
+        Ok(Location {
+            path: base.join("cairn").join("default"),
+            is_default: true,
+        })
     }
 
     pub fn backend(&self) -> Arc<dyn Backend> {
@@ -42,18 +50,25 @@ impl Location {
     }
 }
 
-const KEYFILE_HEADER: &str = "# cairn key file: it unlocks the repository below. Keep a copy somewhere safe and offline.";
+const KEYFILE_HEADER: &str =
+    "# cairn key file: it unlocks the repository below. Keep a copy somewhere safe and offline.";
 
 /// Reads a key file: comment lines, then 64 hex digits.
 pub fn read_key_file(path: &Path) -> Result<Vec<u8>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read key file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read key file {}", path.display()))?;
     let line = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
         .ok_or_else(|| anyhow!("key file {} holds no key", path.display()))?;
     let key = hex::decode(line).ok().filter(|k| k.len() == 32);
-    key.ok_or_else(|| anyhow!("key file {} is malformed: expected 64 hex digits", path.display()))
+    key.ok_or_else(|| {
+        anyhow!(
+            "key file {} is malformed: expected 64 hex digits",
+            path.display()
+        )
+    })
 }
 
 /// Creates a new key file readable only by the user; refuses to replace one.
@@ -67,8 +82,18 @@ pub fn create_key_file(path: &Path, repo: &Path) -> Result<Vec<u8>> {
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .with_context(|| format!("cannot create key file {} (it may already exist: never overwritten)", path.display()))?;
-    writeln!(f, "{KEYFILE_HEADER}\n# repository: {}\n{}", repo.display(), hex::encode(key))?;
+        .with_context(|| {
+            format!(
+                "cannot create key file {} (it may already exist: never overwritten)",
+                path.display()
+            )
+        })?;
+    writeln!(
+        f,
+        "{KEYFILE_HEADER}\n# repository: {}\n{}",
+        repo.display(),
+        hex::encode(key)
+    )?;
     f.sync_all()?;
     Ok(key.to_vec())
 }
@@ -86,16 +111,26 @@ pub fn supplied_credential(g: &Global) -> Result<Option<Credential>> {
         return Ok(Some(Credential::Passphrase(p)));
     }
     if let Some(f) = &g.password_file {
-        let s = std::fs::read_to_string(f).with_context(|| format!("cannot read password file {}", f.display()))?;
+        let s = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read password file {}", f.display()))?;
         return Ok(Some(Credential::Passphrase(first_line(&s))));
     }
     if let Some(cmd) = &g.password_command {
-        let out = std::process::Command::new("sh").arg("-c").arg(cmd).stderr(std::process::Stdio::inherit()).output()
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .stderr(std::process::Stdio::inherit())
+            .output()
             .context("cannot run the password command")?;
         if !out.status.success() {
-            bail!("the password command failed ({}); fix it or use CAIRN_PASSWORD / --password-file", out.status);
+            bail!(
+                "the password command failed ({}); fix it or use CAIRN_PASSWORD / --password-file",
+                out.status
+            );
         }
-        return Ok(Some(Credential::Passphrase(first_line(&String::from_utf8_lossy(&out.stdout)))));
+        return Ok(Some(Credential::Passphrase(first_line(
+            &String::from_utf8_lossy(&out.stdout),
+        ))));
     }
     Ok(None)
 }

@@ -27,21 +27,34 @@ pub mod exit {
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    let filter = if args.global.verbose > 0 { "debug" } else { "warn" };
+    let filter = if args.global.verbose > 0 {
+        "debug"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CAIRN_LOG").unwrap_or_else(|_| filter.into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CAIRN_LOG")
+                .unwrap_or_else(|_| filter.into()),
+        )
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
     match cmd::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let core = e.chain().find_map(|c| c.downcast_ref::<cairn_core::Error>());
+            let core = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<cairn_core::Error>());
             eprintln!("cairn: error: {}", one_line(&e));
             ExitCode::from(match core.map(|c| c.kind()) {
                 Some(cairn_core::ErrorKind::InvalidInput) => exit::USAGE,
                 Some(cairn_core::ErrorKind::WrongKey) => exit::WRONG_KEY,
-                Some(cairn_core::ErrorKind::NotFound) if e.to_string().contains("no cairn repository") => exit::NO_REPOSITORY,
+                Some(cairn_core::ErrorKind::NotFound)
+                    if e.to_string().contains("no cairn repository") =>
+                {
+                    exit::NO_REPOSITORY
+                }
                 Some(cairn_core::ErrorKind::Corrupt) => exit::CORRUPT,
                 _ => exit::ERROR,
             })

@@ -22,9 +22,17 @@ pub struct BackupBar<'a> {
 
 impl<'a> BackupBar<'a> {
     pub fn start(progress: &'a Progress, opts: &BackupOptions) -> Self {
-        let target = if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+        let target = if std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
         let bar = ProgressBar::with_draw_target(None, target);
-        let (total_bytes, total_files, counted) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicBool::new(false)));
+        let (total_bytes, total_files, counted) = (
+            Arc::new(AtomicU64::new(0)),
+            Arc::new(AtomicU64::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
         if !bar.is_hidden() {
             let (tb, tf, c) = (total_bytes.clone(), total_files.clone(), counted.clone());
             let paths = opts.paths.clone();
@@ -36,7 +44,14 @@ impl<'a> BackupBar<'a> {
                 c.store(true, Ordering::Relaxed);
             });
         }
-        BackupBar { bar, progress, total_bytes, total_files, counted, done: AtomicBool::new(false) }
+        BackupBar {
+            bar,
+            progress,
+            total_bytes,
+            total_files,
+            counted,
+            done: AtomicBool::new(false),
+        }
     }
 
     pub fn tick_until_done(&self) {
@@ -45,14 +60,18 @@ impl<'a> BackupBar<'a> {
             let bytes = self.progress.bytes.load(Ordering::Relaxed);
             let files = self.progress.files.load(Ordering::Relaxed);
             if self.counted.load(Ordering::Relaxed) && !styled {
-                self.bar.set_length(self.total_bytes.load(Ordering::Relaxed));
+                self.bar
+                    .set_length(self.total_bytes.load(Ordering::Relaxed));
                 if let Ok(s) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}") {
                     self.bar.set_style(s);
                 }
                 styled = true;
             }
             self.bar.set_position(bytes);
-            self.bar.set_message(format!("{files}/{} files", self.total_files.load(Ordering::Relaxed)));
+            self.bar.set_message(format!(
+                "{files}/{} files",
+                self.total_files.load(Ordering::Relaxed)
+            ));
             self.bar.tick();
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -65,7 +84,9 @@ impl<'a> BackupBar<'a> {
 }
 
 fn count(p: &Path, ex: Option<&Excluder>, bytes: &AtomicU64, files: &AtomicU64) {
-    let Ok(md) = std::fs::symlink_metadata(p) else { return };
+    let Ok(md) = std::fs::symlink_metadata(p) else {
+        return;
+    };
     if md.is_file() {
         files.fetch_add(1, Ordering::Relaxed);
         bytes.fetch_add(md.size(), Ordering::Relaxed);

@@ -49,7 +49,18 @@ impl Chunker {
             return data.len();
         }
         let (ms, ml) = self.masks;
-        let (_, n) = cut_gear(data, self.min, self.avg, self.max, ms, ml, ms << 1, ml << 1, &self.gear, &self.gear_ls);
+        let (_, n) = cut_gear(
+            data,
+            self.min,
+            self.avg,
+            self.max,
+            ms,
+            ml,
+            ms << 1,
+            ml << 1,
+            &self.gear,
+            &self.gear_ls,
+        );
         n
     }
 
@@ -101,7 +112,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn small() -> ChunkerParams {
-        ChunkerParams { min: 1024, avg: 4096, max: 16384 }
+        ChunkerParams {
+            min: 1024,
+            avg: 4096,
+            max: 16384,
+        }
     }
 
     fn chunks(c: &Chunker, data: &[u8]) -> Vec<Vec<u8>> {
@@ -143,8 +158,14 @@ mod tests {
     #[test]
     fn seed_changes_boundaries() {
         let data = pseudo_random(200_000, 9);
-        let a: Vec<usize> = chunks(&Chunker::new(small(), 1), &data).iter().map(Vec::len).collect();
-        let b: Vec<usize> = chunks(&Chunker::new(small(), 2), &data).iter().map(Vec::len).collect();
+        let a: Vec<usize> = chunks(&Chunker::new(small(), 1), &data)
+            .iter()
+            .map(Vec::len)
+            .collect();
+        let b: Vec<usize> = chunks(&Chunker::new(small(), 2), &data)
+            .iter()
+            .map(Vec::len)
+            .collect();
         assert_ne!(a, b);
     }
 

@@ -16,19 +16,26 @@ const MIN_COMPRESS: usize = 128;
 /// A reusable compressor (one per thread: zstd contexts are expensive to create).
 pub struct Encoder {
     zstd: Option<zstd::bulk::Compressor<'static>>,
+    // zstd writes from the start of its buffer; the frame needs the codec byte
+    // first, so compress here and copy (the copy is of compressed bytes only).
+    scratch: Vec<u8>,
 }
 
 impl Encoder {
     /// `level` 0 disables compression; otherwise a zstd level (1..=19 sensible).
     pub fn new(level: i32) -> Result<Self> {
-        let zstd = if level == 0 {
-            None
-        } else {
-            Some(zstd::bulk::Compressor::new(level).map_err(|e| {
-                Error::invalid(format!("zstd level {level} is not usable: {e}"))
-            })?)
-        };
-        Ok(Encoder { zstd })
+        let zstd =
+            if level == 0 {
+                None
+            } else {
+                Some(zstd::bulk::Compressor::new(level).map_err(|e| {
+                    Error::invalid(format!("zstd level {level} is not usable: {e}"))
+                })?)
+            };
+        Ok(Encoder {
+            zstd,
+            scratch: Vec::new(),
+        })
     }
 
     /// Frames `data` into `out` (cleared first), compressing when it saves at least 1/32.
@@ -36,16 +43,17 @@ impl Encoder {
         out.clear();
         if let (Some(z), true) = (self.zstd.as_mut(), data.len() >= MIN_COMPRESS) {
             let bound = zstd::zstd_safe::compress_bound(data.len());
-            out.reserve(bound + 1 + crate::crypto::TAG_LEN);
-            out.push(CODEC_ZSTD);
+            self.scratch.clear();
+            self.scratch.reserve(bound);
             let limit = data.len() - data.len() / 32;
-            out.resize(1 + bound, 0);
-            match z.compress_to_buffer(data, &mut out[1..]) {
+            match z.compress_to_buffer(data, &mut self.scratch) {
                 Ok(n) if n < limit => {
-                    out.truncate(1 + n);
+                    out.reserve(1 + n + crate::crypto::TAG_LEN);
+                    out.push(CODEC_ZSTD);
+                    out.extend_from_slice(&self.scratch[..n]);
                     return Ok(());
                 }
-                _ => out.clear(),
+                _ => {}
             }
         }
         out.reserve(data.len() + 1 + crate::crypto::TAG_LEN);
@@ -62,8 +70,11 @@ pub fn decode(frame: &[u8], expected_len: usize) -> Result<Vec<u8>> {
         .ok_or_else(|| Error::corrupt("empty object frame"))?;
     let out = match codec {
         CODEC_NONE => body.to_vec(),
-        CODEC_ZSTD => zstd::bulk::decompress(body, expected_len)
-            .map_err(|e| Error::corrupt(format!("zstd frame does not decode within {expected_len} bytes: {e}")))?,
+        CODEC_ZSTD => zstd::bulk::decompress(body, expected_len).map_err(|e| {
+            Error::corrupt(format!(
+                "zstd frame does not decode within {expected_len} bytes: {e}"
+            ))
+        })?,
         c => return Err(Error::corrupt(format!("unknown codec byte {c}"))),
     };
     if out.len() != expected_len {
@@ -82,9 +93,14 @@ pub fn decode_bounded(frame: &[u8], max_len: usize) -> Result<Vec<u8>> {
         .ok_or_else(|| Error::corrupt("empty object frame"))?;
     match codec {
         CODEC_NONE if body.len() <= max_len => Ok(body.to_vec()),
-        CODEC_NONE => Err(Error::corrupt(format!("object larger than {max_len} bytes"))),
-        CODEC_ZSTD => zstd::bulk::decompress(body, max_len)
-            .map_err(|e| Error::corrupt(format!("zstd frame does not decode within {max_len} bytes: {e}"))),
+        CODEC_NONE => Err(Error::corrupt(format!(
+            "object larger than {max_len} bytes"
+        ))),
+        CODEC_ZSTD => zstd::bulk::decompress(body, max_len).map_err(|e| {
+            Error::corrupt(format!(
+                "zstd frame does not decode within {max_len} bytes: {e}"
+            ))
+        }),
         c => Err(Error::corrupt(format!("unknown codec byte {c}"))),
     }
 }
@@ -103,7 +119,9 @@ mod tests {
         assert_eq!(out[0], CODEC_ZSTD);
         assert!(out.len() < text.len() / 10);
         assert_eq!(decode(&out, text.len()).unwrap(), text);
-        let random: Vec<u8> = (0..10_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        let random: Vec<u8> = (0..10_000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
         e.encode_into(&random, &mut out).unwrap();
         assert_eq!(decode(&out, random.len()).unwrap(), random);
     }

@@ -33,13 +33,15 @@ impl ChunkerParams {
             && self.min <= self.avg
             && self.avg <= self.max
             && self.max <= 16 * 1024 * 1024
-            && self.min % 2 == 0
-            && self.avg % 2 == 0
-            && self.max % 2 == 0;
+            && self.min.is_multiple_of(2)
+            && self.avg.is_multiple_of(2)
+            && self.max.is_multiple_of(2);
         if ok {
             Ok(())
         } else {
-            Err(Error::corrupt(format!("repository config has invalid chunker parameters {self:?}")))
+            Err(Error::corrupt(format!(
+                "repository config has invalid chunker parameters {self:?}"
+            )))
         }
     }
 }
@@ -109,12 +111,14 @@ impl RepoConfig {
 
     /// Parses and sanity-checks the config object.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::corrupt(format!("the repository config is not valid JSON: {e}"))
-        })?;
+        let v: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| Error::corrupt(format!("the repository config is not valid JSON: {e}")))?;
         if v.get("format").and_then(|f| f.as_str()) != Some("cairn-repository") {
-            return Err(Error::new(ErrorKind::InvalidInput, "this is not a cairn repository (its config has no cairn format marker)")
-                .hint("check the repository location, or run `cairn init` for a new one"));
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "this is not a cairn repository (its config has no cairn format marker)",
+            )
+            .hint("check the repository location, or run `cairn init` for a new one"));
         }
         let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0);
         if version > u64::from(crate::FORMAT_VERSION) {
@@ -131,7 +135,9 @@ impl RepoConfig {
             .map_err(|e| Error::corrupt(format!("the repository config is malformed: {e}")))?;
         c.chunker.check()?;
         if !(0..=22).contains(&c.compression) || c.pack_size < 1 << 20 || c.pack_size > 1 << 30 {
-            return Err(Error::corrupt("the repository config has out-of-range compression or pack size"));
+            return Err(Error::corrupt(
+                "the repository config has out-of-range compression or pack size",
+            ));
         }
         Ok(c)
     }

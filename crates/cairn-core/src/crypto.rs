@@ -120,7 +120,8 @@ impl fmt::Debug for Keys {
 fn hkdf(hk: &hkdf::Hkdf<sha2::Sha256>, info: &str, out: &mut [u8]) {
     // HKDF-Expand only fails when asked for more than 255 hash lengths; we ask for at most 32 bytes.
     #[allow(clippy::expect_used)]
-    hk.expand(info.as_bytes(), out).expect("hkdf output length is small");
+    hk.expand(info.as_bytes(), out)
+        .expect("hkdf output length is small");
 }
 
 impl Keys {

@@ -159,7 +159,10 @@ mod tests {
 
     #[test]
     fn full_disk_is_classified_with_a_hint() {
-        let e = Error::io("data/ab/cd", std::io::Error::from(std::io::ErrorKind::StorageFull));
+        let e = Error::io(
+            "data/ab/cd",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
         assert_eq!(e.kind(), ErrorKind::NoSpace);
         assert!(e.to_string().contains("free space"));
     }

@@ -43,7 +43,10 @@ impl Index {
             (self.packs.len() - 1) as u32
         });
         for e in entries {
-            self.blobs.entry(e.id).or_insert(Location { pack: pos, entry: *e });
+            self.blobs.entry(e.id).or_insert(Location {
+                pack: pos,
+                entry: *e,
+            });
         }
     }
 
@@ -104,8 +107,17 @@ impl Index {
 }
 
 /// Encodes and seals packs' entries as one index file: (object name, bytes).
-pub fn seal_index_file(keys: &Keys, enc: &mut Encoder, packs: &[(PackId, Vec<BlobEntry>)]) -> Result<(String, Vec<u8>)> {
-    let mut plain = Vec::with_capacity(12 + packs.iter().map(|(_, e)| 36 + e.len() * ENTRY_LEN).sum::<usize>());
+pub fn seal_index_file(
+    keys: &Keys,
+    enc: &mut Encoder,
+    packs: &[(PackId, Vec<BlobEntry>)],
+) -> Result<(String, Vec<u8>)> {
+    let mut plain = Vec::with_capacity(
+        12 + packs
+            .iter()
+            .map(|(_, e)| 36 + e.len() * ENTRY_LEN)
+            .sum::<usize>(),
+    );
     plain.extend_from_slice(INDEX_MAGIC);
     plain.extend_from_slice(&(packs.len() as u32).to_le_bytes());
     for (id, entries) in packs {
@@ -123,16 +135,25 @@ pub fn seal_index_file(keys: &Keys, enc: &mut Encoder, packs: &[(PackId, Vec<Blo
 }
 
 /// Opens an index file named `name` and returns its packs' entries.
-pub fn open_index_file(keys: &Keys, name: &str, sealed: &[u8]) -> Result<Vec<(PackId, Vec<BlobEntry>)>> {
+pub fn open_index_file(
+    keys: &Keys,
+    name: &str,
+    sealed: &[u8],
+) -> Result<Vec<(PackId, Vec<BlobEntry>)>> {
     let mut id = [0u8; 32];
-    hex::decode_to_slice(name, &mut id).map_err(|_| Error::corrupt(format!("index object name {name:?} is not an id")))?;
+    hex::decode_to_slice(name, &mut id)
+        .map_err(|_| Error::corrupt(format!("index object name {name:?} is not an id")))?;
     if sealed.len() > MAX_INDEX_LEN {
-        return Err(Error::corrupt(format!("index {name} is larger than any valid index")));
+        return Err(Error::corrupt(format!(
+            "index {name} is larger than any valid index"
+        )));
     }
     let frame = keys.open(SealKind::Index, &id, sealed)?;
     let plain = codec::decode_bounded(&frame, MAX_INDEX_LEN)?;
     if keys.id(SealKind::Index, &plain) != id {
-        return Err(Error::corrupt(format!("index {name} does not hash to its name")));
+        return Err(Error::corrupt(format!(
+            "index {name} does not hash to its name"
+        )));
     }
     decode_index_plain(&plain).map_err(|e| e.context(format!("index {name}")))
 }
@@ -171,14 +192,23 @@ mod tests {
     use proptest::prelude::*;
 
     fn entry(i: u8) -> BlobEntry {
-        BlobEntry { kind: SealKind::Data, id: BlobId([i; 32]), offset: u32::from(i) * 100, stored_len: 50, raw_len: 40 }
+        BlobEntry {
+            kind: SealKind::Data,
+            id: BlobId([i; 32]),
+            offset: u32::from(i) * 100,
+            stored_len: 50,
+            raw_len: 40,
+        }
     }
 
     #[test]
     fn index_round_trip_and_lookup() {
         let keys = Keys::derive(&MasterSecret::from_bytes([1; 32]), RepoId([2; 32]));
         let mut enc = Encoder::new(3).unwrap();
-        let packs = vec![(PackId([9; 32]), vec![entry(1), entry(2)]), (PackId([8; 32]), vec![entry(3)])];
+        let packs = vec![
+            (PackId([9; 32]), vec![entry(1), entry(2)]),
+            (PackId([8; 32]), vec![entry(3)]),
+        ];
         let (name, bytes) = seal_index_file(&keys, &mut enc, &packs).unwrap();
         let back = open_index_file(&keys, &name, &bytes).unwrap();
         assert_eq!(back, packs);

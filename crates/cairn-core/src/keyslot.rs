@@ -65,7 +65,8 @@ impl Argon2Params {
 
     fn check(&self) -> Result<()> {
         // Upper bounds protect against a hostile slot asking for 4 TiB of memory.
-        if self.m_cost > 4 * 1024 * 1024 || self.t_cost > 64 || self.p_cost > 64 || self.t_cost == 0 {
+        if self.m_cost > 4 * 1024 * 1024 || self.t_cost > 64 || self.p_cost > 64 || self.t_cost == 0
+        {
             return Err(Error::corrupt(format!(
                 "key slot asks for unreasonable argon2 parameters m={} t={} p={}",
                 self.m_cost, self.t_cost, self.p_cost
@@ -135,7 +136,9 @@ fn derive_kek(kdf: &Kdf, cred: &Credential) -> Result<Option<[u8; 32]>> {
             params.check()?;
             let salt: [u8; 32] = hex_array(salt, "salt")?;
             let p2 = argon2::Params::new(params.m_cost, params.t_cost, params.p_cost, Some(32))
-                .map_err(|e| Error::corrupt(format!("key slot argon2 parameters are invalid: {e}")))?;
+                .map_err(|e| {
+                    Error::corrupt(format!("key slot argon2 parameters are invalid: {e}"))
+                })?;
             argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, p2)
                 .hash_password_into(p.as_bytes(), &salt, &mut kek)
                 .map_err(|e| Error::corrupt(format!("argon2 failed: {e}")))?;
@@ -165,7 +168,8 @@ impl KeySlot {
         let (kind, kdf) = match cred {
             Credential::Passphrase(p) => {
                 if p.is_empty() {
-                    return Err(Error::invalid("the passphrase is empty").hint("choose a non-empty passphrase"));
+                    return Err(Error::invalid("the passphrase is empty")
+                        .hint("choose a non-empty passphrase"));
                 }
                 ("passphrase", Kdf::Argon2id { params, salt })
             }
@@ -176,7 +180,8 @@ impl KeySlot {
                 ("keyfile", Kdf::HkdfSha256 { salt })
             }
         };
-        let kek = derive_kek(&kdf, cred)?.ok_or_else(|| Error::invalid("credential does not match slot kind"))?;
+        let kek = derive_kek(&kdf, cred)?
+            .ok_or_else(|| Error::invalid("credential does not match slot kind"))?;
         let nonce: [u8; 12] = random_array()?;
         #[allow(clippy::expect_used)] // a 32-byte key is always valid for AES-256
         let aead = Aes256GcmSiv::new_from_slice(&kek).expect("32-byte key");
@@ -200,7 +205,10 @@ impl KeySlot {
         if self.version != 1 {
             return Err(Error::new(
                 ErrorKind::Unsupported,
-                format!("key slot {} has version {}, newer than this cairn reads", self.id, self.version),
+                format!(
+                    "key slot {} has version {}, newer than this cairn reads",
+                    self.id, self.version
+                ),
             )
             .hint("upgrade cairn"));
         }
@@ -208,26 +216,33 @@ impl KeySlot {
             return Ok(None);
         };
         let nonce: [u8; 12] = hex_array(&self.nonce, "nonce")?;
-        let mut buf = hex::decode(&self.wrapped)
-            .map_err(|_| Error::corrupt(format!("key slot {} has a malformed wrapped key", self.id)))?;
+        let mut buf = hex::decode(&self.wrapped).map_err(|_| {
+            Error::corrupt(format!("key slot {} has a malformed wrapped key", self.id))
+        })?;
         #[allow(clippy::expect_used)] // a 32-byte key is always valid for AES-256
         let aead = Aes256GcmSiv::new_from_slice(&kek).expect("32-byte key");
         if aead
             .decrypt_in_place(&Nonce::from(nonce), &slot_aad(repo, &self.id), &mut buf)
             .is_err()
         {
-            return Err(Error::new(ErrorKind::WrongKey, format!("key slot {} did not accept the {}", self.id, self.kind)));
+            return Err(Error::new(
+                ErrorKind::WrongKey,
+                format!("key slot {} did not accept the {}", self.id, self.kind),
+            ));
         }
-        let secret: [u8; 32] = buf
-            .as_slice()
-            .try_into()
-            .map_err(|_| Error::corrupt(format!("key slot {} wraps a key of the wrong length", self.id)))?;
+        let secret: [u8; 32] = buf.as_slice().try_into().map_err(|_| {
+            Error::corrupt(format!(
+                "key slot {} wraps a key of the wrong length",
+                self.id
+            ))
+        })?;
         Ok(Some(MasterSecret::from_bytes(secret)))
     }
 
     /// Parses a slot, strictly.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        serde_json::from_slice(bytes).map_err(|e| Error::corrupt(format!("key slot is not valid JSON: {e}")))
+        serde_json::from_slice(bytes)
+            .map_err(|e| Error::corrupt(format!("key slot is not valid JSON: {e}")))
     }
 
     /// Serialises a slot.
@@ -247,12 +262,27 @@ mod tests {
         let m = MasterSecret::generate().unwrap();
         let repo = RepoId([9u8; 32]);
         let good = Credential::Passphrase("correct horse".into());
-        let slot = KeySlot::create(&m, repo, &good, Argon2Params::INSECURE_FOR_TESTS, "2026-01-01T00:00:00Z").unwrap();
+        let slot = KeySlot::create(
+            &m,
+            repo,
+            &good,
+            Argon2Params::INSECURE_FOR_TESTS,
+            "2026-01-01T00:00:00Z",
+        )
+        .unwrap();
         let slot = KeySlot::decode(&slot.encode()).unwrap();
-        assert_eq!(slot.unlock(repo, &good).unwrap().unwrap().expose(), m.expose());
-        let bad = slot.unlock(repo, &Credential::Passphrase("wrong".into())).unwrap_err();
+        assert_eq!(
+            slot.unlock(repo, &good).unwrap().unwrap().expose(),
+            m.expose()
+        );
+        let bad = slot
+            .unlock(repo, &Credential::Passphrase("wrong".into()))
+            .unwrap_err();
         assert_eq!(bad.kind(), ErrorKind::WrongKey);
-        assert!(slot.unlock(repo, &Credential::KeyFile(vec![0; 32])).unwrap().is_none());
+        assert!(slot
+            .unlock(repo, &Credential::KeyFile(vec![0; 32]))
+            .unwrap()
+            .is_none());
         // Bound to the repository: the same slot does not open another repo id.
         assert!(slot.unlock(RepoId([8u8; 32]), &good).is_err());
     }
@@ -264,8 +294,13 @@ mod tests {
         let kf = Credential::KeyFile(random_array::<32>().unwrap().to_vec());
         let slot = KeySlot::create(&m, repo, &kf, Argon2Params::DEFAULT, "t").unwrap();
         assert_eq!(slot.kind, "keyfile");
-        assert_eq!(slot.unlock(repo, &kf).unwrap().unwrap().expose(), m.expose());
-        assert!(slot.unlock(repo, &Credential::KeyFile(vec![1; 32])).is_err());
+        assert_eq!(
+            slot.unlock(repo, &kf).unwrap().unwrap().expose(),
+            m.expose()
+        );
+        assert!(slot
+            .unlock(repo, &Credential::KeyFile(vec![1; 32]))
+            .is_err());
     }
 
     #[test]
@@ -273,11 +308,15 @@ mod tests {
         let m = MasterSecret::generate().unwrap();
         let repo = RepoId([1u8; 32]);
         let c = Credential::Passphrase("p".into());
-        let mut slot = KeySlot::create(&m, repo, &c, Argon2Params::INSECURE_FOR_TESTS, "t").unwrap();
+        let mut slot =
+            KeySlot::create(&m, repo, &c, Argon2Params::INSECURE_FOR_TESTS, "t").unwrap();
         if let Kdf::Argon2id { params, .. } = &mut slot.kdf {
             params.m_cost = u32::MAX;
         }
-        assert_eq!(slot.unlock(repo, &c).unwrap_err().kind(), ErrorKind::Corrupt);
+        assert_eq!(
+            slot.unlock(repo, &c).unwrap_err().kind(),
+            ErrorKind::Corrupt
+        );
     }
 
     #[test]

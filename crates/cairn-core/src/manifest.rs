@@ -34,7 +34,11 @@ pub struct ManifestEntry {
 }
 
 /// Walks the tree depth-first in name order, calling `f` for every entry.
-pub fn walk(repo: &Repository, root: &BlobId, f: &mut dyn FnMut(&[u8], &Node) -> Result<()>) -> Result<()> {
+pub fn walk(
+    repo: &Repository,
+    root: &BlobId,
+    f: &mut dyn FnMut(&[u8], &Node) -> Result<()>,
+) -> Result<()> {
     walk_inner(repo, root, &mut Vec::new(), f, 0)
 }
 
@@ -42,9 +46,17 @@ pub fn walk(repo: &Repository, root: &BlobId, f: &mut dyn FnMut(&[u8], &Node) ->
 /// build a cycle-free but absurdly deep tree to exhaust the stack.
 pub const MAX_DEPTH: usize = 1024;
 
-fn walk_inner(repo: &Repository, id: &BlobId, prefix: &mut Vec<u8>, f: &mut dyn FnMut(&[u8], &Node) -> Result<()>, depth: usize) -> Result<()> {
+fn walk_inner(
+    repo: &Repository,
+    id: &BlobId,
+    prefix: &mut Vec<u8>,
+    f: &mut dyn FnMut(&[u8], &Node) -> Result<()>,
+    depth: usize,
+) -> Result<()> {
     if depth > MAX_DEPTH {
-        return Err(crate::Error::corrupt("tree nesting is deeper than any real directory tree"));
+        return Err(crate::Error::corrupt(
+            "tree nesting is deeper than any real directory tree",
+        ));
     }
     let tree = repo.load_tree(id)?;
     for n in &tree.nodes {

@@ -69,7 +69,10 @@ impl BlobEntry {
             raw_len: u(41),
         };
         if e.raw_len > MAX_BLOB_LEN || e.stored_len > MAX_BLOB_LEN + 64 || e.stored_len < 17 {
-            return Err(Error::corrupt(format!("blob entry {} has impossible lengths", e.id.short())));
+            return Err(Error::corrupt(format!(
+                "blob entry {} has impossible lengths",
+                e.id.short()
+            )));
         }
         Ok(e)
     }
@@ -81,9 +84,13 @@ pub fn decode_entries(b: &[u8]) -> Result<(Vec<BlobEntry>, &[u8])> {
         return Err(Error::corrupt("entry list is truncated"));
     }
     let n = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    let need = (n as usize).checked_mul(ENTRY_LEN).filter(|_| n <= MAX_ENTRIES);
+    let need = (n as usize)
+        .checked_mul(ENTRY_LEN)
+        .filter(|_| n <= MAX_ENTRIES);
     let Some(need) = need.filter(|need| *need <= b.len() - 4) else {
-        return Err(Error::corrupt(format!("entry list claims {n} entries, more than its bytes hold")));
+        return Err(Error::corrupt(format!(
+            "entry list claims {n} entries, more than its bytes hold"
+        )));
     };
     let entries = b[4..4 + need]
         .chunks_exact(ENTRY_LEN)
@@ -117,6 +124,15 @@ pub struct FinishedPack {
 }
 
 impl PackBuilder {
+    /// A builder for a pack of about `target` bytes: room for one more
+    /// maximal blob, so the buffer never doubles (that would double memory).
+    pub fn with_capacity(target: usize) -> Self {
+        PackBuilder {
+            buf: Vec::with_capacity(target + 4 * 1024 * 1024 + 4096),
+            entries: Vec::new(),
+        }
+    }
+
     /// Bytes so far.
     pub fn len(&self) -> usize {
         self.buf.len()
@@ -149,7 +165,8 @@ impl PackBuilder {
         keys.seal_in_place(SealKind::PackTrailer, &tid, &mut sealed)?;
         self.buf.extend_from_slice(&sealed);
         self.buf.extend_from_slice(&tid);
-        self.buf.extend_from_slice(&(sealed.len() as u32).to_le_bytes());
+        self.buf
+            .extend_from_slice(&(sealed.len() as u32).to_le_bytes());
         self.buf.extend_from_slice(PACK_MAGIC);
         let id = PackId(Sha256::digest(&self.buf).into());
         Ok(FinishedPack {
@@ -163,7 +180,9 @@ impl PackBuilder {
 /// Parses a pack's footer: (trailer id, trailer length).
 pub fn parse_footer(footer: &[u8]) -> Result<([u8; 32], u32)> {
     if footer.len() != FOOTER_LEN || &footer[36..] != PACK_MAGIC {
-        return Err(Error::corrupt("pack footer is missing or has the wrong magic"));
+        return Err(Error::corrupt(
+            "pack footer is missing or has the wrong magic",
+        ));
     }
     let mut tid = [0u8; 32];
     tid.copy_from_slice(&footer[..32]);
@@ -172,7 +191,12 @@ pub fn parse_footer(footer: &[u8]) -> Result<([u8; 32], u32)> {
 }
 
 /// Opens a pack trailer and checks every entry lies inside `body_len` bytes.
-pub fn open_trailer(keys: &Keys, tid: &[u8; 32], sealed: &[u8], body_len: u64) -> Result<Vec<BlobEntry>> {
+pub fn open_trailer(
+    keys: &Keys,
+    tid: &[u8; 32],
+    sealed: &[u8],
+    body_len: u64,
+) -> Result<Vec<BlobEntry>> {
     let frame = keys.open(SealKind::PackTrailer, tid, sealed)?;
     let plain = codec::decode_bounded(&frame, 4 + MAX_ENTRIES as usize * ENTRY_LEN)?;
     if keys.id(SealKind::PackTrailer, &plain) != *tid {
@@ -184,7 +208,10 @@ pub fn open_trailer(keys: &Keys, tid: &[u8; 32], sealed: &[u8], body_len: u64) -
     }
     for e in &entries {
         if u64::from(e.offset) + u64::from(e.stored_len) > body_len {
-            return Err(Error::corrupt(format!("pack trailer entry {} points past the blobs", e.id.short())));
+            return Err(Error::corrupt(format!(
+                "pack trailer entry {} points past the blobs",
+                e.id.short()
+            )));
         }
     }
     Ok(entries)
@@ -208,13 +235,21 @@ pub fn open_blob(keys: &Keys, e: &BlobEntry, sealed: &[u8]) -> Result<Vec<u8>> {
     let frame = keys.open(e.kind, &e.id.0, sealed)?;
     let plain = codec::decode(&frame, e.raw_len as usize)?;
     if keys.id(e.kind, &plain) != e.id.0 {
-        return Err(Error::corrupt(format!("blob {} does not hash to its id", e.id)));
+        return Err(Error::corrupt(format!(
+            "blob {} does not hash to its id",
+            e.id
+        )));
     }
     Ok(plain)
 }
 
 /// Seals a blob's plaintext: returns (id, sealed bytes).
-pub fn seal_blob(keys: &Keys, enc: &mut Encoder, kind: SealKind, plain: &[u8]) -> Result<(BlobId, Vec<u8>)> {
+pub fn seal_blob(
+    keys: &Keys,
+    enc: &mut Encoder,
+    kind: SealKind,
+    plain: &[u8],
+) -> Result<(BlobId, Vec<u8>)> {
     let id = keys.id(kind, plain);
     let mut out = Vec::new();
     enc.encode_into(plain, &mut out)?;

@@ -24,7 +24,10 @@ pub struct InitOptions {
 
 impl Default for InitOptions {
     fn default() -> Self {
-        InitOptions { compression: 3, argon2: Argon2Params::DEFAULT }
+        InitOptions {
+            compression: 3,
+            argon2: Argon2Params::DEFAULT,
+        }
     }
 }
 
@@ -66,7 +69,10 @@ pub fn list_slots(backend: &dyn Backend) -> Result<Vec<KeySlot>> {
         let b = backend.read(ObjectKind::Key, &o.name)?;
         let s = KeySlot::decode(&b).map_err(|e| e.context(format!("key slot {}", o.name)))?;
         if s.id != o.name {
-            return Err(Error::corrupt(format!("key slot object {} claims id {}", o.name, s.id)));
+            return Err(Error::corrupt(format!(
+                "key slot object {} claims id {}",
+                o.name, s.id
+            )));
         }
         slots.push(s);
     }
@@ -77,7 +83,12 @@ pub fn list_slots(backend: &dyn Backend) -> Result<Vec<KeySlot>> {
 impl Repository {
     /// Creates a repository: a key slot for `cred`, then the config (whose
     /// presence marks the repository complete).
-    pub fn init(backend: Arc<dyn Backend>, cred: &Credential, opts: InitOptions, now: &str) -> Result<Self> {
+    pub fn init(
+        backend: Arc<dyn Backend>,
+        cred: &Credential,
+        opts: InitOptions,
+        now: &str,
+    ) -> Result<Self> {
         match backend.stat(ObjectKind::Config, "config") {
             Ok(_) => {
                 return Err(Error::new(
@@ -97,7 +108,13 @@ impl Repository {
         let mut config = RepoConfig::new(repo_id, opts.compression, now.to_string());
         config.seal(&keys);
         backend.write_new(ObjectKind::Config, "config", &config.encode())?;
-        Ok(Repository { backend, config, keys: Arc::new(keys), index: Index::default(), slot: slot.id })
+        Ok(Repository {
+            backend,
+            config,
+            keys: Arc::new(keys),
+            index: Index::default(),
+            slot: slot.id,
+        })
     }
 
     /// Opens and unlocks a repository, then loads its index.
@@ -105,7 +122,10 @@ impl Repository {
         let config = read_config(backend.as_ref())?;
         let slots = list_slots(backend.as_ref())?;
         if slots.is_empty() {
-            return Err(Error::corrupt(format!("the repository at {} has no key slots", backend.location())));
+            return Err(Error::corrupt(format!(
+                "the repository at {} has no key slots",
+                backend.location()
+            )));
         }
         let mut tried = Vec::new();
         let mut unlocked = None;
@@ -129,13 +149,26 @@ impl Repository {
                 Error::new(ErrorKind::WrongKey, format!("the repository at {} has no {what} key slot", backend.location()))
                     .hint("unlock it with the kind of key it was created with (CAIRN_PASSWORD, --password-file, --key-file)")
             } else {
-                Error::new(ErrorKind::WrongKey, format!("wrong {what}: none of the {} key slot(s) of {} accepted it", tried.len(), backend.location()))
-                    .hint("check CAIRN_PASSWORD / --password-file / --key-file; nothing was changed")
+                Error::new(
+                    ErrorKind::WrongKey,
+                    format!(
+                        "wrong {what}: none of the {} key slot(s) of {} accepted it",
+                        tried.len(),
+                        backend.location()
+                    ),
+                )
+                .hint("check CAIRN_PASSWORD / --password-file / --key-file; nothing was changed")
             });
         };
         let keys = Keys::derive(&master, config.id);
         config.verify_mac(&keys)?;
-        let mut repo = Repository { backend, config, keys: Arc::new(keys), index: Index::default(), slot };
+        let mut repo = Repository {
+            backend,
+            config,
+            keys: Arc::new(keys),
+            index: Index::default(),
+            slot,
+        };
         repo.reload_index()?;
         Ok(repo)
     }
@@ -143,7 +176,12 @@ impl Repository {
     /// Re-reads every index file.
     pub fn reload_index(&mut self) -> Result<()> {
         let mut idx = Index::default();
-        let mut names: Vec<String> = self.backend.list(ObjectKind::Index)?.into_iter().map(|o| o.name).collect();
+        let mut names: Vec<String> = self
+            .backend
+            .list(ObjectKind::Index)?
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
         names.sort();
         for name in names {
             let b = self.backend.read(ObjectKind::Index, &name)?;
@@ -203,15 +241,23 @@ impl Repository {
         let (pack, entry) = self.index.get(id).ok_or_else(|| {
             Error::corrupt(format!("blob {id} is referenced but not in the index"))
         })?;
-        let sealed = self.backend.read_range(ObjectKind::Pack, &pack.to_hex(), u64::from(entry.offset), u64::from(entry.stored_len))?;
-        pack::open_blob(&self.keys, &entry, &sealed).map_err(|e| e.context(format!("pack {}", pack.short())))
+        let sealed = self.backend.read_range(
+            ObjectKind::Pack,
+            &pack.to_hex(),
+            u64::from(entry.offset),
+            u64::from(entry.stored_len),
+        )?;
+        pack::open_blob(&self.keys, &entry, &sealed)
+            .map_err(|e| e.context(format!("pack {}", pack.short())))
     }
 
     /// Reads and validates a tree.
     pub fn load_tree(&self, id: &BlobId) -> Result<Tree> {
         if let Some((_, e)) = self.index.get(id) {
             if e.kind != SealKind::Tree {
-                return Err(Error::corrupt(format!("blob {id} is used as a tree but stored as data")));
+                return Err(Error::corrupt(format!(
+                    "blob {id} is used as a tree but stored as data"
+                )));
             }
         }
         Tree::decode(&self.load_blob(id)?).map_err(|e| e.context(format!("tree {}", id.short())))
@@ -220,7 +266,12 @@ impl Repository {
     /// Stores a snapshot object (the last write of a backup).
     pub fn save_snapshot(&self, meta: &SnapshotMeta) -> Result<SnapshotId> {
         let (id, bytes) = meta.seal(&self.keys, &mut self.encoder()?)?;
-        write_idempotent(self.backend.as_ref(), ObjectKind::Snapshot, &id.to_hex(), &bytes)?;
+        write_idempotent(
+            self.backend.as_ref(),
+            ObjectKind::Snapshot,
+            &id.to_hex(),
+            &bytes,
+        )?;
         Ok(id)
     }
 
@@ -228,7 +279,9 @@ impl Repository {
     pub fn snapshots(&self) -> Result<Vec<(SnapshotId, SnapshotMeta)>> {
         let mut out = Vec::new();
         for o in self.backend.list(ObjectKind::Snapshot)? {
-            let id = SnapshotId::from_hex(&o.name).map_err(|_| Error::corrupt(format!("snapshot object name {:?} is not an id", o.name)))?;
+            let id = SnapshotId::from_hex(&o.name).map_err(|_| {
+                Error::corrupt(format!("snapshot object name {:?} is not an id", o.name))
+            })?;
             let b = self.backend.read(ObjectKind::Snapshot, &o.name)?;
             out.push((id, SnapshotMeta::open(&self.keys, &id, &b)?));
         }
@@ -244,21 +297,40 @@ impl Repository {
 }
 
 /// Resolves `latest`, a full id or a unique prefix among `all` (oldest first).
-pub fn find_in(all: Vec<(SnapshotId, SnapshotMeta)>, what: &str) -> Result<(SnapshotId, SnapshotMeta)> {
+pub fn find_in(
+    all: Vec<(SnapshotId, SnapshotMeta)>,
+    what: &str,
+) -> Result<(SnapshotId, SnapshotMeta)> {
     if what == "latest" {
         return all.into_iter().last().ok_or_else(|| {
-            Error::new(ErrorKind::NotFound, "the repository has no snapshot matching the filter").hint("run `cairn list` to see what there is")
+            Error::new(
+                ErrorKind::NotFound,
+                "the repository has no snapshot matching the filter",
+            )
+            .hint("run `cairn list` to see what there is")
         });
     }
     let w = what.to_ascii_lowercase();
     if w.is_empty() || !w.bytes().all(|c| c.is_ascii_hexdigit()) {
-        return Err(Error::invalid(format!("{what:?} is not a snapshot id, prefix or `latest`")));
+        return Err(Error::invalid(format!(
+            "{what:?} is not a snapshot id, prefix or `latest`"
+        )));
     }
-    let mut hits: Vec<_> = all.into_iter().filter(|(id, _)| id.to_hex().starts_with(&w)).collect();
+    let mut hits: Vec<_> = all
+        .into_iter()
+        .filter(|(id, _)| id.to_hex().starts_with(&w))
+        .collect();
     match hits.len() {
-        0 => Err(Error::new(ErrorKind::NotFound, format!("no snapshot has an id starting with {what}")).hint("run `cairn list` to see the ids")),
+        0 => Err(Error::new(
+            ErrorKind::NotFound,
+            format!("no snapshot has an id starting with {what}"),
+        )
+        .hint("run `cairn list` to see the ids")),
         1 => Ok(hits.remove(0)),
-        n => Err(Error::invalid(format!("{n} snapshots have ids starting with {what}")).hint("give more digits of the id")),
+        n => Err(
+            Error::invalid(format!("{n} snapshots have ids starting with {what}"))
+                .hint("give more digits of the id"),
+        ),
     }
 }
 

@@ -99,13 +99,18 @@ impl SnapshotMeta {
         let frame = keys.open(SealKind::Snapshot, &id.0, sealed)?;
         let plain = codec::decode_bounded(&frame, MAX_SNAPSHOT_LEN)?;
         if keys.id(SealKind::Snapshot, &plain) != id.0 {
-            return Err(Error::corrupt(format!("snapshot {id} does not hash to its name")));
+            return Err(Error::corrupt(format!(
+                "snapshot {id} does not hash to its name"
+            )));
         }
         let meta: SnapshotMeta = serde_json::from_slice(&plain)
             .map_err(|e| Error::corrupt(format!("snapshot {id} is malformed: {e}")))?;
         if meta.version != 1 {
-            return Err(Error::new(crate::ErrorKind::Unsupported, format!("snapshot {id} has version {}", meta.version))
-                .hint("upgrade cairn"));
+            return Err(Error::new(
+                crate::ErrorKind::Unsupported,
+                format!("snapshot {id} has version {}", meta.version),
+            )
+            .hint("upgrade cairn"));
         }
         Ok(meta)
     }

@@ -24,7 +24,10 @@ impl Serialize for Name {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match std::str::from_utf8(&self.0) {
             Ok(t) => NameRepr::Text(t.to_string()).serialize(s),
-            Err(_) => NameRepr::Hex { hex: hex::encode(&self.0) }.serialize(s),
+            Err(_) => NameRepr::Hex {
+                hex: hex::encode(&self.0),
+            }
+            .serialize(s),
         }
     }
 }
@@ -136,26 +139,47 @@ impl Tree {
 
     /// Parses and validates a tree from untrusted bytes.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        let t: Tree = serde_json::from_slice(bytes).map_err(|e| Error::corrupt(format!("tree is malformed: {e}")))?;
+        let t: Tree = serde_json::from_slice(bytes)
+            .map_err(|e| Error::corrupt(format!("tree is malformed: {e}")))?;
         let mut prev: Option<&[u8]> = None;
         for n in &t.nodes {
             if !safe_component(&n.name.0) {
-                return Err(Error::corrupt(format!("tree holds an unsafe name {:?}", n.name.display())));
+                return Err(Error::corrupt(format!(
+                    "tree holds an unsafe name {:?}",
+                    n.name.display()
+                )));
             }
             if let Some(p) = prev {
                 if p >= n.name.0.as_slice() {
-                    return Err(Error::corrupt(format!("tree names are duplicated or unsorted at {:?}", n.name.display())));
+                    return Err(Error::corrupt(format!(
+                        "tree names are duplicated or unsorted at {:?}",
+                        n.name.display()
+                    )));
                 }
             }
             prev = Some(&n.name.0);
             let ok = match n.kind {
-                NodeType::File => n.sha256.as_ref().is_some_and(|h| h.len() == 64 && h.bytes().all(|c| c.is_ascii_hexdigit())) && n.subtree.is_none() && n.target.is_none(),
+                NodeType::File => {
+                    n.sha256
+                        .as_ref()
+                        .is_some_and(|h| h.len() == 64 && h.bytes().all(|c| c.is_ascii_hexdigit()))
+                        && n.subtree.is_none()
+                        && n.target.is_none()
+                }
                 NodeType::Dir => n.subtree.is_some() && n.content.is_empty() && n.target.is_none(),
-                NodeType::Symlink => n.target.as_ref().is_some_and(|t| !t.0.is_empty() && !t.0.contains(&0)) && n.content.is_empty(),
+                NodeType::Symlink => {
+                    n.target
+                        .as_ref()
+                        .is_some_and(|t| !t.0.is_empty() && !t.0.contains(&0))
+                        && n.content.is_empty()
+                }
                 _ => n.content.is_empty() && n.subtree.is_none() && n.target.is_none(),
             };
             if !ok {
-                return Err(Error::corrupt(format!("tree node {:?} has fields that do not fit its type", n.name.display())));
+                return Err(Error::corrupt(format!(
+                    "tree node {:?} has fields that do not fit its type",
+                    n.name.display()
+                )));
             }
         }
         Ok(t)
@@ -195,7 +219,13 @@ mod tests {
 
     #[test]
     fn round_trip_with_non_utf8_names() {
-        let t = Tree { nodes: vec![node(b"a", NodeType::File), node(b"b\xff", NodeType::Dir), node(b"c", NodeType::Symlink)] };
+        let t = Tree {
+            nodes: vec![
+                node(b"a", NodeType::File),
+                node(b"b\xff", NodeType::Dir),
+                node(b"c", NodeType::Symlink),
+            ],
+        };
         let enc = t.encode();
         assert!(String::from_utf8_lossy(&enc).contains("\"hex\":\"62ff\""));
         assert_eq!(Tree::decode(&enc).unwrap(), t);
@@ -204,10 +234,14 @@ mod tests {
     #[test]
     fn hostile_names_and_duplicates_are_refused() {
         for bad in [&b".."[..], b".", b"", b"a/b", b"a\0b"] {
-            let t = Tree { nodes: vec![node(bad, NodeType::File)] };
+            let t = Tree {
+                nodes: vec![node(bad, NodeType::File)],
+            };
             assert!(Tree::decode(&t.encode()).is_err(), "{bad:?}");
         }
-        let t = Tree { nodes: vec![node(b"a", NodeType::File), node(b"a", NodeType::File)] };
+        let t = Tree {
+            nodes: vec![node(b"a", NodeType::File), node(b"a", NodeType::File)],
+        };
         assert!(Tree::decode(&t.encode()).is_err());
         let mut n = node(b"d", NodeType::Dir);
         n.subtree = None;

@@ -1,6 +1,9 @@
 //! The backend contract as executable checks. Every backend's test suite calls
 //! [`run`] on a fresh, empty instance; a failure names the broken rule.
 
+// A test harness: a broken rule must panic with its name.
+#![allow(clippy::expect_used)]
+
 use cairn_core::{Backend, ErrorKind, ObjectKind};
 
 fn name(i: u32) -> String {
@@ -11,33 +14,76 @@ fn name(i: u32) -> String {
 pub fn run(b: &dyn Backend) {
     // Missing objects are NotFound, never empty bytes.
     for kind in ObjectKind::ALL {
-        assert!(b.list(kind).expect("list on an empty backend").is_empty(), "{kind:?} not empty at start");
+        assert!(
+            b.list(kind).expect("list on an empty backend").is_empty(),
+            "{kind:?} not empty at start"
+        );
     }
-    let e = b.read(ObjectKind::Snapshot, &name(1)).expect_err("read of a missing object");
+    let e = b
+        .read(ObjectKind::Snapshot, &name(1))
+        .expect_err("read of a missing object");
     assert_eq!(e.kind(), ErrorKind::NotFound, "missing read: {e}");
-    assert_eq!(b.stat(ObjectKind::Pack, &name(1)).expect_err("stat missing").kind(), ErrorKind::NotFound);
-    assert_eq!(b.delete(ObjectKind::Index, &name(1)).expect_err("delete missing").kind(), ErrorKind::NotFound);
+    assert_eq!(
+        b.stat(ObjectKind::Pack, &name(1))
+            .expect_err("stat missing")
+            .kind(),
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        b.delete(ObjectKind::Index, &name(1))
+            .expect_err("delete missing")
+            .kind(),
+        ErrorKind::NotFound
+    );
 
     // write_new then read back; ranges.
     let data: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
-    b.write_new(ObjectKind::Pack, &name(2), &data).expect("write_new");
+    b.write_new(ObjectKind::Pack, &name(2), &data)
+        .expect("write_new");
     assert_eq!(b.read(ObjectKind::Pack, &name(2)).expect("read"), data);
-    assert_eq!(b.read_range(ObjectKind::Pack, &name(2), 10, 20).expect("range"), &data[10..30]);
-    assert_eq!(b.read_range(ObjectKind::Pack, &name(2), 99_990, 10).expect("tail range"), &data[99_990..]);
-    let e = b.read_range(ObjectKind::Pack, &name(2), 99_995, 10).expect_err("range past the end");
+    assert_eq!(
+        b.read_range(ObjectKind::Pack, &name(2), 10, 20)
+            .expect("range"),
+        &data[10..30]
+    );
+    assert_eq!(
+        b.read_range(ObjectKind::Pack, &name(2), 99_990, 10)
+            .expect("tail range"),
+        &data[99_990..]
+    );
+    let e = b
+        .read_range(ObjectKind::Pack, &name(2), 99_995, 10)
+        .expect_err("range past the end");
     assert_eq!(e.kind(), ErrorKind::Corrupt, "short range: {e}");
-    assert_eq!(b.stat(ObjectKind::Pack, &name(2)).expect("stat").size, data.len() as u64);
+    assert_eq!(
+        b.stat(ObjectKind::Pack, &name(2)).expect("stat").size,
+        data.len() as u64
+    );
 
     // write_new never replaces.
-    let e = b.write_new(ObjectKind::Pack, &name(2), b"other").expect_err("overwrite must be refused");
+    let e = b
+        .write_new(ObjectKind::Pack, &name(2), b"other")
+        .expect_err("overwrite must be refused");
     assert_eq!(e.kind(), ErrorKind::AlreadyExists, "overwrite: {e}");
-    assert_eq!(b.read(ObjectKind::Pack, &name(2)).expect("read after refused overwrite"), data);
+    assert_eq!(
+        b.read(ObjectKind::Pack, &name(2))
+            .expect("read after refused overwrite"),
+        data
+    );
 
     // Kinds are separate namespaces; list returns names and sizes by kind.
-    b.write_new(ObjectKind::Snapshot, &name(2), b"snap").expect("same name, other kind");
-    b.write_new(ObjectKind::Snapshot, &name(3), b"snap3").expect("second snapshot");
-    b.write_new(ObjectKind::Config, "config", b"{}").expect("config");
-    let mut snaps: Vec<_> = b.list(ObjectKind::Snapshot).expect("list").into_iter().map(|o| (o.name, o.size)).collect();
+    b.write_new(ObjectKind::Snapshot, &name(2), b"snap")
+        .expect("same name, other kind");
+    b.write_new(ObjectKind::Snapshot, &name(3), b"snap3")
+        .expect("second snapshot");
+    b.write_new(ObjectKind::Config, "config", b"{}")
+        .expect("config");
+    let mut snaps: Vec<_> = b
+        .list(ObjectKind::Snapshot)
+        .expect("list")
+        .into_iter()
+        .map(|o| (o.name, o.size))
+        .collect();
     snaps.sort();
     let mut want = vec![(name(2), 4), (name(3), 5)];
     want.sort();
@@ -46,17 +92,34 @@ pub fn run(b: &dyn Backend) {
     assert_eq!(b.list(ObjectKind::Config).expect("list config").len(), 1);
 
     // Empty and large objects.
-    b.write_new(ObjectKind::Key, "emptyslot", b"").expect("empty object");
-    assert!(b.read(ObjectKind::Key, "emptyslot").expect("read empty").is_empty());
+    b.write_new(ObjectKind::Key, "emptyslot", b"")
+        .expect("empty object");
+    assert!(b
+        .read(ObjectKind::Key, "emptyslot")
+        .expect("read empty")
+        .is_empty());
     let big = vec![0xa5u8; 20 * 1024 * 1024 + 3];
-    b.write_new(ObjectKind::Pack, &name(4), &big).expect("large object");
-    assert_eq!(b.read_range(ObjectKind::Pack, &name(4), big.len() as u64 - 3, 3).expect("large tail"), &big[big.len() - 3..]);
+    b.write_new(ObjectKind::Pack, &name(4), &big)
+        .expect("large object");
+    assert_eq!(
+        b.read_range(ObjectKind::Pack, &name(4), big.len() as u64 - 3, 3)
+            .expect("large tail"),
+        &big[big.len() - 3..]
+    );
 
     // Delete removes; hostile names are refused before touching storage.
     b.delete(ObjectKind::Snapshot, &name(3)).expect("delete");
-    assert_eq!(b.read(ObjectKind::Snapshot, &name(3)).expect_err("read deleted").kind(), ErrorKind::NotFound);
+    assert_eq!(
+        b.read(ObjectKind::Snapshot, &name(3))
+            .expect_err("read deleted")
+            .kind(),
+        ErrorKind::NotFound
+    );
     for bad in ["../config", "a/b", "", ".tmp-x"] {
-        assert!(b.write_new(ObjectKind::Lock, bad, b"x").is_err(), "name {bad:?} accepted");
+        assert!(
+            b.write_new(ObjectKind::Lock, bad, b"x").is_err(),
+            "name {bad:?} accepted"
+        );
     }
     assert!(b.exists().expect("exists"));
 }

@@ -45,7 +45,9 @@ fn io(path: &Path, e: std::io::Error) -> Error {
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| io(dir, e))
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io(dir, e))
 }
 
 fn list_dir(dir: &Path, out: &mut Vec<ObjectInfo>, depth: usize) -> Result<()> {
@@ -64,7 +66,10 @@ fn list_dir(dir: &Path, out: &mut Vec<ObjectInfo>, depth: usize) -> Result<()> {
         if depth > 0 && md.is_dir() {
             list_dir(&ent.path(), out, depth - 1)?;
         } else if md.is_file() && check_name(&name).is_ok() {
-            out.push(ObjectInfo { name, size: md.len() });
+            out.push(ObjectInfo {
+                name,
+                size: md.len(),
+            });
         }
     }
     Ok(())
@@ -85,7 +90,10 @@ impl Backend for FsBackend {
         let mut f = File::open(&p).map_err(|e| io(&p, e))?;
         let size = f.metadata().map_err(|e| io(&p, e))?.len();
         if offset.checked_add(len).is_none_or(|end| end > size) {
-            return Err(Error::corrupt(format!("{} is {size} bytes, shorter than the range {offset}+{len}", p.display())));
+            return Err(Error::corrupt(format!(
+                "{} is {size} bytes, shorter than the range {offset}+{len}",
+                p.display()
+            )));
         }
         f.seek(SeekFrom::Start(offset)).map_err(|e| io(&p, e))?;
         let mut buf = vec![0u8; len as usize];
@@ -97,21 +105,30 @@ impl Backend for FsBackend {
         let dest = self.path(kind, name)?;
         let dir = dest.parent().unwrap_or(&self.root).to_path_buf();
         if dest.exists() {
-            return Err(Error::new(ErrorKind::AlreadyExists, format!("{} already exists", dest.display())));
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                format!("{} already exists", dest.display()),
+            ));
         }
         fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
         let rnd: [u8; 8] = cairn_core::crypto::random_array()?;
         let tmp = dir.join(format!(".tmp-{}-{}", name, hex::encode(rnd)));
         let result = (|| {
-            let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp).map_err(|e| io(&tmp, e))?;
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)
+                .map_err(|e| io(&tmp, e))?;
             f.write_all(data).map_err(|e| io(&tmp, e))?;
             f.sync_all().map_err(|e| io(&tmp, e))?;
             drop(f);
             match fs::hard_link(&tmp, &dest) {
                 Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    Err(Error::new(ErrorKind::AlreadyExists, format!("{} already exists", dest.display())))
-                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::new(
+                    ErrorKind::AlreadyExists,
+                    format!("{} already exists", dest.display()),
+                )),
                 // Filesystems without hard links: rename, having checked the name is free.
                 Err(_) if !dest.exists() => fs::rename(&tmp, &dest).map_err(|e| io(&dest, e)),
                 Err(e) => Err(io(&dest, e)),
@@ -130,14 +147,21 @@ impl Backend for FsBackend {
             }
             return Ok(out);
         }
-        list_dir(&self.root.join(kind.dir()), &mut out, usize::from(kind.sharded()))?;
+        list_dir(
+            &self.root.join(kind.dir()),
+            &mut out,
+            usize::from(kind.sharded()),
+        )?;
         Ok(out)
     }
 
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         let p = self.path(kind, name)?;
         let md = fs::metadata(&p).map_err(|e| io(&p, e))?;
-        Ok(ObjectInfo { name: name.to_string(), size: md.len() })
+        Ok(ObjectInfo {
+            name: name.to_string(),
+            size: md.len(),
+        })
     }
 
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {

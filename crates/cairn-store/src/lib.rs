@@ -23,10 +23,16 @@ use cairn_core::{Error, Result};
 
 /// Object names are ids (hex) or slot ids: refuse anything that could be a path.
 pub(crate) fn check_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty() && name.len() <= 128 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(format!("{name:?} is not a valid object name")))
+        Err(Error::invalid(format!(
+            "{name:?} is not a valid object name"
+        )))
     }
 }

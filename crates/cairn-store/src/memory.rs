@@ -5,10 +5,12 @@ use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+type Objects = BTreeMap<(ObjectKind, String), Arc<Vec<u8>>>;
+
 /// Objects in a map; clones share the same store.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryBackend {
-    objects: Arc<Mutex<BTreeMap<(ObjectKind, String), Arc<Vec<u8>>>>>,
+    objects: Arc<Mutex<Objects>>,
 }
 
 impl MemoryBackend {
@@ -17,7 +19,7 @@ impl MemoryBackend {
         Self::default()
     }
 
-    fn map(&self) -> MutexGuard<'_, BTreeMap<(ObjectKind, String), Arc<Vec<u8>>>> {
+    fn map(&self) -> MutexGuard<'_, Objects> {
         // A panic while holding the lock cannot leave the map half-updated
         // (every mutation is a single insert or remove), so poisoning is ignored.
         self.objects.lock().unwrap_or_else(|p| p.into_inner())
@@ -28,7 +30,12 @@ impl MemoryBackend {
         self.map()
             .get(&(kind, name.to_string()))
             .cloned()
-            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("{} not found", kind.path(name))))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NotFound,
+                    format!("{} not found", kind.path(name)),
+                )
+            })
     }
 }
 
@@ -43,9 +50,15 @@ impl Backend for MemoryBackend {
 
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
         let o = self.get(kind, name)?;
-        let end = offset.checked_add(len).filter(|e| *e <= o.len() as u64).ok_or_else(|| {
-            Error::corrupt(format!("{} is shorter than the range {offset}+{len}", kind.path(name)))
-        })?;
+        let end = offset
+            .checked_add(len)
+            .filter(|e| *e <= o.len() as u64)
+            .ok_or_else(|| {
+                Error::corrupt(format!(
+                    "{} is shorter than the range {offset}+{len}",
+                    kind.path(name)
+                ))
+            })?;
         Ok(o[offset as usize..end as usize].to_vec())
     }
 
@@ -54,7 +67,10 @@ impl Backend for MemoryBackend {
         let mut m = self.map();
         let key = (kind, name.to_string());
         if m.contains_key(&key) {
-            return Err(Error::new(ErrorKind::AlreadyExists, format!("{} already exists", kind.path(name))));
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                format!("{} already exists", kind.path(name)),
+            ));
         }
         m.insert(key, Arc::new(data.to_vec()));
         Ok(())
@@ -65,13 +81,19 @@ impl Backend for MemoryBackend {
             .map()
             .iter()
             .filter(|((k, _), _)| *k == kind)
-            .map(|((_, n), v)| ObjectInfo { name: n.clone(), size: v.len() as u64 })
+            .map(|((_, n), v)| ObjectInfo {
+                name: n.clone(),
+                size: v.len() as u64,
+            })
             .collect())
     }
 
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         let o = self.get(kind, name)?;
-        Ok(ObjectInfo { name: name.to_string(), size: o.len() as u64 })
+        Ok(ObjectInfo {
+            name: name.to_string(),
+            size: o.len() as u64,
+        })
     }
 
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
@@ -79,7 +101,12 @@ impl Backend for MemoryBackend {
         self.map()
             .remove(&(kind, name.to_string()))
             .map(|_| ())
-            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("{} not found", kind.path(name))))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NotFound,
+                    format!("{} not found", kind.path(name)),
+                )
+            })
     }
 
     fn exists(&self) -> Result<bool> {

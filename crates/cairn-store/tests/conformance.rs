@@ -1,5 +1,7 @@
 //! Every backend passes the same conformance suite.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use cairn_core::{Backend, ErrorKind, ObjectKind};
 use cairn_store::{conformance, FsBackend, MemoryBackend};
 
@@ -21,7 +23,12 @@ fn fs_leaves_no_temporaries_and_lists_skip_them() {
     let name = "ab".repeat(32);
     b.write_new(ObjectKind::Pack, &name, b"x").unwrap();
     std::fs::write(dir.path().join("data/ab/.tmp-leftover"), b"half").unwrap();
-    let names: Vec<_> = b.list(ObjectKind::Pack).unwrap().into_iter().map(|o| o.name).collect();
+    let names: Vec<_> = b
+        .list(ObjectKind::Pack)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
     assert_eq!(names, vec![name.clone()]);
     assert!(dir.path().join(format!("data/ab/{name}")).exists());
 }
@@ -33,13 +40,22 @@ fn fs_write_into_read_only_folder_is_classified() {
     }
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("snapshots")).unwrap();
-    let mut p = std::fs::metadata(dir.path().join("snapshots")).unwrap().permissions();
+    let mut p = std::fs::metadata(dir.path().join("snapshots"))
+        .unwrap()
+        .permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut p, 0o500);
     std::fs::set_permissions(dir.path().join("snapshots"), p).unwrap();
-    let e = FsBackend::new(dir.path()).write_new(ObjectKind::Snapshot, "abc", b"x").unwrap_err();
+    let e = FsBackend::new(dir.path())
+        .write_new(ObjectKind::Snapshot, "abc", b"x")
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::PermissionDenied);
 }
 
 fn unsafe_is_root() -> bool {
-    std::env::var("USER").map(|u| u == "root").unwrap_or(false) || std::fs::metadata("/root").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0 && std::fs::read_dir("/root").is_ok()).unwrap_or(false)
+    std::env::var("USER").map(|u| u == "root").unwrap_or(false)
+        || std::fs::metadata("/root")
+            .map(|m| {
+                std::os::unix::fs::MetadataExt::uid(&m) == 0 && std::fs::read_dir("/root").is_ok()
+            })
+            .unwrap_or(false)
 }

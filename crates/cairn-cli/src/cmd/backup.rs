@@ -26,7 +26,11 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
         one_file_system: a.one_file_system,
         spec: None,
         now,
-        workers: a.workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)),
+        workers: a.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        }),
         force: a.force,
     };
     let progress = Progress::default();
@@ -81,7 +85,11 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
             super::human_bytes(st.bytes_stored),
             secs
         );
-        println!("snapshot {} saved{}", result.id.short(), if m.incomplete { " (incomplete)" } else { "" });
+        println!(
+            "snapshot {} saved{}",
+            result.id.short(),
+            if m.incomplete { " (incomplete)" } else { "" }
+        );
     }
     if m.incomplete {
         if !g.json && !g.quiet {
@@ -95,7 +103,10 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
 /// The default repository is created on first use; any other must exist.
 fn open_or_create(g: &Global, loc: &Location, now: &time::OffsetDateTime) -> Result<Repository> {
     let backend = loc.backend();
-    if loc.is_default && cairn_core::repo::read_config(backend.as_ref()).is_err() && !loc.path.join("config").exists() {
+    if loc.is_default
+        && cairn_core::repo::read_config(backend.as_ref()).is_err()
+        && !loc.path.join("config").exists()
+    {
         let created = cairn_core::clock::rfc3339(*now);
         let (repo, kf) = super::init::create(g, loc, InitOptions::default(), &created)?;
         super::init::report(g, loc, &repo, kf.as_deref())?;

@@ -8,24 +8,40 @@ use cairn_core::Repository;
 pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
     let loc = Location::resolve(g)?;
     let now = cairn_core::clock::rfc3339(context::now(a.now.as_deref())?);
-    let opts = InitOptions { compression: a.compression, ..InitOptions::default() };
+    let opts = InitOptions {
+        compression: a.compression,
+        ..InitOptions::default()
+    };
     let (repo, key_file) = create(g, &loc, opts, &now)?;
     report(g, &loc, &repo, key_file.as_deref())?;
     Ok(0)
 }
 
 /// Creates a repository; the default one gets a fresh key file unless the user gave a credential.
-pub fn create(g: &Global, loc: &Location, opts: InitOptions, now: &str) -> Result<(Repository, Option<std::path::PathBuf>)> {
+pub fn create(
+    g: &Global,
+    loc: &Location,
+    opts: InitOptions,
+    now: &str,
+) -> Result<(Repository, Option<std::path::PathBuf>)> {
     let backend = loc.backend();
     if cairn_core::repo::read_config(backend.as_ref()).is_ok() {
         // Same message as the core's, before any key file is made.
-        Repository::init(backend.clone(), &Credential::KeyFile(vec![0; 32]), opts, now)?;
+        Repository::init(
+            backend.clone(),
+            &Credential::KeyFile(vec![0; 32]),
+            opts,
+            now,
+        )?;
     }
     let (cred, key_file) = match context::supplied_credential(g)? {
         Some(c) => (c, None),
         None if loc.is_default => {
             let kf = loc.default_key_file();
-            (Credential::KeyFile(context::create_key_file(&kf, &loc.path)?), Some(kf))
+            (
+                Credential::KeyFile(context::create_key_file(&kf, &loc.path)?),
+                Some(kf),
+            )
         }
         None => (context::prompt(true)?, None),
     };
@@ -33,11 +49,20 @@ pub fn create(g: &Global, loc: &Location, opts: InitOptions, now: &str) -> Resul
 }
 
 /// Tells the user where things are and what to keep safe.
-pub fn report(g: &Global, loc: &Location, repo: &Repository, key_file: Option<&std::path::Path>) -> Result<()> {
+pub fn report(
+    g: &Global,
+    loc: &Location,
+    repo: &Repository,
+    key_file: Option<&std::path::Path>,
+) -> Result<()> {
     if g.json {
         return Ok(());
     }
-    eprintln!("created cairn repository {} at {}", repo.config().id.short(), loc.path.display());
+    eprintln!(
+        "created cairn repository {} at {}",
+        repo.config().id.short(),
+        loc.path.display()
+    );
     if let Some(kf) = key_file {
         eprintln!("its key is in {} (readable only by you)", kf.display());
         eprintln!("IMPORTANT: copy that key file somewhere safe, off this machine: without it these backups can never be read");

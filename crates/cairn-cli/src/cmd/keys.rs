@@ -45,7 +45,10 @@ pub fn status(g: &Global) -> Result<u8> {
                 kind: s.kind.clone(),
                 created: s.created.clone(),
                 kdf: match &s.kdf {
-                    Kdf::Argon2id { params, .. } => format!("argon2id m={}KiB t={} p={}", params.m_cost, params.t_cost, params.p_cost),
+                    Kdf::Argon2id { params, .. } => format!(
+                        "argon2id m={}KiB t={} p={}",
+                        params.m_cost, params.t_cost, params.p_cost
+                    ),
                     Kdf::HkdfSha256 { .. } => "hkdf-sha256".into(),
                 },
             })
@@ -56,7 +59,12 @@ pub fn status(g: &Global) -> Result<u8> {
         super::print_json(&status)?;
         return Ok(0);
     }
-    println!("repository {} (id {}, format {})", status.repository, config.id.short(), status.format_version);
+    println!(
+        "repository {} (id {}, format {})",
+        status.repository,
+        config.id.short(),
+        status.format_version
+    );
     println!("{:<34} {:<11} {:<32} kdf", "slot", "kind", "created");
     for s in &status.slots {
         println!("{:<34} {:<11} {:<32} {}", s.id, s.kind, s.created, s.kdf);

@@ -20,11 +20,21 @@ pub fn run(g: &Global, a: &ListArgs) -> Result<u8> {
         .filter(|(_, m)| a.tags.iter().all(|t| m.tags.contains(t)))
         .collect();
     if g.json {
-        let rows: Vec<Row> = snaps.iter().map(|(id, m)| Row { id: id.to_hex(), short_id: id.short(), meta: m }).collect();
+        let rows: Vec<Row> = snaps
+            .iter()
+            .map(|(id, m)| Row {
+                id: id.to_hex(),
+                short_id: id.short(),
+                meta: m,
+            })
+            .collect();
         super::print_json(&rows)?;
         return Ok(0);
     }
-    println!("{:<8}  {:<20}  {:<12}  {:>8}  {:>10}  {:<12}  paths", "id", "time", "host", "files", "size", "tags");
+    println!(
+        "{:<8}  {:<20}  {:<12}  {:>8}  {:>10}  {:<12}  paths",
+        "id", "time", "host", "files", "size", "tags"
+    );
     for (id, m) in &snaps {
         let time = m.time.get(..19).unwrap_or(&m.time).replace('T', " ");
         let flag = if m.incomplete { "  (incomplete)" } else { "" };

@@ -21,24 +21,42 @@ impl Excluder {
         for p in patterns.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
             let p = p.trim_end_matches('/');
             let (set, pat) = if p.contains('/') {
-                let anchored = if p.starts_with('/') { p.to_string() } else { format!("**/{p}") };
+                let anchored = if p.starts_with('/') {
+                    p.to_string()
+                } else {
+                    format!("**/{p}")
+                };
                 (&mut paths, anchored)
             } else {
                 (&mut names, p.to_string())
             };
             let g = Glob::new(&pat).map_err(|e| {
-                Error::invalid(format!("exclude pattern {p:?} is malformed: {e}")).hint("fix the pattern; see `cairn backup --help`")
+                Error::invalid(format!("exclude pattern {p:?} is malformed: {e}"))
+                    .hint("fix the pattern; see `cairn backup --help`")
             })?;
             set.add(g);
         }
-        let build = |b: GlobSetBuilder| b.build().map_err(|e| Error::invalid(format!("exclude patterns: {e}")));
-        Ok(Excluder { names: build(names)?, paths: build(paths)?, empty: patterns.iter().all(|p| p.trim().is_empty()) })
+        let build = |b: GlobSetBuilder| {
+            b.build()
+                .map_err(|e| Error::invalid(format!("exclude patterns: {e}")))
+        };
+        Ok(Excluder {
+            names: build(names)?,
+            paths: build(paths)?,
+            empty: patterns.iter().all(|p| p.trim().is_empty()),
+        })
     }
 
     /// Reads patterns from an exclude file: one per line, `#` starts a comment line.
     pub fn read_file(path: &Path) -> Result<Vec<String>> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(format!("exclude file {}", path.display()), e))?;
-        Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect())
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("exclude file {}", path.display()), e))?;
+        Ok(text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect())
     }
 
     /// Whether `path` (absolute) with last component `name` is excluded.

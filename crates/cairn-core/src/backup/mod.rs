@@ -82,10 +82,21 @@ pub struct BackupOutcome {
 }
 
 /// Runs a backup and stores the snapshot.
-pub fn backup(repo: &mut Repository, opts: &BackupOptions, progress: &Progress) -> Result<BackupOutcome> {
+pub fn backup(
+    repo: &mut Repository,
+    opts: &BackupOptions,
+    progress: &Progress,
+) -> Result<BackupOutcome> {
     let paths = scan::absolute_paths(&opts.paths)?;
-    let path_strings: Vec<String> = paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let parent = if opts.force { None } else { find_parent(repo, &opts.host, &path_strings)? };
+    let path_strings: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let parent = if opts.force {
+        None
+    } else {
+        find_parent(repo, &opts.host, &path_strings)?
+    };
     let parent_tree = match &parent {
         Some((_, meta)) => match repo.load_tree(&meta.tree) {
             Ok(t) => Some(t),
@@ -117,16 +128,23 @@ pub fn backup(repo: &mut Repository, opts: &BackupOptions, progress: &Progress) 
         program: format!("cairn {}", env!("CARGO_PKG_VERSION")),
     };
     let id = repo.save_snapshot(&meta)?;
-    Ok(BackupOutcome { id, meta, packs: run.packs.len() })
+    Ok(BackupOutcome {
+        id,
+        meta,
+        packs: run.packs.len(),
+    })
 }
 
 /// The newest snapshot of the same host and the same paths.
-fn find_parent(repo: &Repository, host: &str, paths: &[String]) -> Result<Option<(SnapshotId, SnapshotMeta)>> {
+fn find_parent(
+    repo: &Repository,
+    host: &str,
+    paths: &[String],
+) -> Result<Option<(SnapshotId, SnapshotMeta)>> {
     Ok(repo
         .snapshots()?
         .into_iter()
-        .filter(|(_, m)| m.host == host && m.paths == paths)
-        .next_back())
+        .rfind(|(_, m)| m.host == host && m.paths == paths))
 }
 
 /// Statistics gathered along the pipeline.

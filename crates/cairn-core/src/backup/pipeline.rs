@@ -28,7 +28,12 @@ pub(crate) enum Event {
     /// Content of the current file.
     Chunk(Vec<u8>),
     /// The current file ends.
-    FileEnd { sha256: [u8; 32], size: u64, error: Option<SourceError>, warning: Option<SourceError> },
+    FileEnd {
+        sha256: [u8; 32],
+        size: u64,
+        error: Option<SourceError>,
+        warning: Option<SourceError>,
+    },
     /// A file reused from the parent, complete.
     Reused(Node),
     /// A symlink, fifo, socket or device, complete.
@@ -39,7 +44,11 @@ pub(crate) enum Event {
 
 /// A chunk after a worker: sealed unless the repository already had it.
 enum Done {
-    Chunk { id: BlobId, raw_len: u32, sealed: Option<Vec<u8>> },
+    Chunk {
+        id: BlobId,
+        raw_len: u32,
+        sealed: Option<Vec<u8>>,
+    },
     Pass(Event),
 }
 
@@ -78,7 +87,9 @@ pub(crate) struct RunResult {
     pub errors: Vec<SourceError>,
 }
 
-const QUEUE: usize = 32;
+// Events in flight per channel. Chunks average 1 MiB, so this bounds the
+// pipeline to a few tens of MiB whatever the input.
+const QUEUE: usize = 8;
 
 pub(crate) fn run(
     repo: &Repository,
@@ -116,7 +127,11 @@ pub(crate) fn run(
             c.finish()
         });
 
-        let mut sink = Sink { tx: ev_tx, seq: 0, error: None };
+        let mut sink = Sink {
+            tx: ev_tx,
+            seq: 0,
+            error: None,
+        };
         let mut scanner = Scanner {
             repo,
             index,
@@ -145,10 +160,17 @@ pub(crate) fn run(
 }
 
 fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
-    h.join().unwrap_or_else(|_| Err(Error::new(crate::ErrorKind::Io, "a backup thread panicked")))
+    h.join()
+        .unwrap_or_else(|_| Err(Error::new(crate::ErrorKind::Io, "a backup thread panicked")))
 }
 
-fn worker(keys: &Keys, index: &Index, level: i32, rx: Receiver<(u64, Event)>, tx: Sender<(u64, Done)>) -> Result<()> {
+fn worker(
+    keys: &Keys,
+    index: &Index,
+    level: i32,
+    rx: Receiver<(u64, Event)>,
+    tx: Sender<(u64, Done)>,
+) -> Result<()> {
     let mut enc = Encoder::new(level)?;
     for (seq, ev) in rx {
         let done = match ev {
@@ -165,7 +187,11 @@ fn worker(keys: &Keys, index: &Index, level: i32, rx: Receiver<(u64, Event)>, tx
                     keys.seal_in_place(SealKind::Data, &id.0, &mut out)?;
                     Some(out)
                 };
-                Done::Chunk { id, raw_len: data.len() as u32, sealed }
+                Done::Chunk {
+                    id,
+                    raw_len: data.len() as u32,
+                    sealed,
+                }
             }
             other => Done::Pass(other),
         };
@@ -197,17 +223,26 @@ struct Collector<'a> {
 }
 
 impl<'a> Collector<'a> {
-    fn new(keys: &'a Keys, index: &'a Index, level: i32, pack_size: usize, pack_tx: Sender<FinishedPack>) -> Result<Self> {
+    fn new(
+        keys: &'a Keys,
+        index: &'a Index,
+        level: i32,
+        pack_size: usize,
+        pack_tx: Sender<FinishedPack>,
+    ) -> Result<Self> {
         Ok(Collector {
             keys,
             index,
             enc: Encoder::new(level)?,
             pack_size,
-            pack: PackBuilder::default(),
+            pack: PackBuilder::with_capacity(pack_size),
             pack_tx,
             session: HashSet::new(),
             packs: Vec::new(),
-            stack: vec![Frame { node: None, nodes: Vec::new() }],
+            stack: vec![Frame {
+                node: None,
+                nodes: Vec::new(),
+            }],
             file: None,
             stats: Stats::default(),
             errors: Vec::new(),
@@ -247,7 +282,8 @@ impl<'a> Collector<'a> {
         if self.pack.is_empty() {
             return Ok(());
         }
-        let p = std::mem::take(&mut self.pack).finish(self.keys, &mut self.enc)?;
+        let full = std::mem::replace(&mut self.pack, PackBuilder::with_capacity(self.pack_size));
+        let p = full.finish(self.keys, &mut self.enc)?;
         self.packs.push((p.id, p.entries.clone()));
         self.pack_tx.send(p).map_err(|_| stopped())
     }
@@ -260,7 +296,11 @@ impl<'a> Collector<'a> {
 
     fn handle(&mut self, d: Done) -> Result<()> {
         match d {
-            Done::Chunk { id, raw_len, sealed } => {
+            Done::Chunk {
+                id,
+                raw_len,
+                sealed,
+            } => {
                 if let Some(s) = sealed {
                     self.add_blob(SealKind::Data, id, raw_len, &s)?;
                 }
@@ -269,7 +309,12 @@ impl<'a> Collector<'a> {
                 }
             }
             Done::Pass(Event::FileStart { node, changed }) => self.file = Some((node, changed)),
-            Done::Pass(Event::FileEnd { sha256, size, error, warning }) => {
+            Done::Pass(Event::FileEnd {
+                sha256,
+                size,
+                error,
+                warning,
+            }) => {
                 let Some((mut n, changed)) = self.file.take() else {
                     return Err(Error::new(crate::ErrorKind::Io, "pipeline order violated"));
                 };
@@ -300,10 +345,17 @@ impl<'a> Collector<'a> {
                 self.stats.others += 1;
                 self.push_node(n);
             }
-            Done::Pass(Event::DirStart(n)) => self.stack.push(Frame { node: Some(n), nodes: Vec::new() }),
+            Done::Pass(Event::DirStart(n)) => self.stack.push(Frame {
+                node: Some(n),
+                nodes: Vec::new(),
+            }),
             Done::Pass(Event::DirEnd) => {
                 let frame = self.stack.pop().filter(|_| !self.stack.is_empty());
-                let Some(Frame { node: Some(mut n), nodes }) = frame else {
+                let Some(Frame {
+                    node: Some(mut n),
+                    nodes,
+                }) = frame
+                else {
                     return Err(Error::new(crate::ErrorKind::Io, "pipeline order violated"));
                 };
                 n.subtree = Some(self.store_tree(nodes)?);
@@ -311,7 +363,12 @@ impl<'a> Collector<'a> {
                 self.push_node(n);
             }
             Done::Pass(Event::Error(e)) => self.errors.push(e),
-            Done::Pass(Event::Chunk(_)) => return Err(Error::new(crate::ErrorKind::Io, "unsealed chunk reached the collector")),
+            Done::Pass(Event::Chunk(_)) => {
+                return Err(Error::new(
+                    crate::ErrorKind::Io,
+                    "unsealed chunk reached the collector",
+                ))
+            }
         }
         Ok(())
     }
@@ -337,6 +394,11 @@ impl<'a> Collector<'a> {
         let root_nodes = self.stack.pop().map(|f| f.nodes).unwrap_or_default();
         let root = self.store_tree(root_nodes)?;
         self.flush_pack()?;
-        Ok(RunResult { root, packs: self.packs, stats: self.stats, errors: self.errors })
+        Ok(RunResult {
+            root,
+            packs: self.packs,
+            stats: self.stats,
+            errors: self.errors,
+        })
     }
 }

@@ -22,25 +22,34 @@ use std::sync::atomic::Ordering;
 /// two sources with the same last component (they would collide in the root tree).
 pub(crate) fn absolute_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     if paths.is_empty() {
-        return Err(Error::invalid("no source path given").hint("name at least one file or directory to back up"));
+        return Err(Error::invalid("no source path given")
+            .hint("name at least one file or directory to back up"));
     }
     let mut out = Vec::new();
     for p in paths {
         let abs = std::path::absolute(p).map_err(|e| Error::io(p.display(), e))?;
         let clean: PathBuf = abs.components().collect();
         if let Err(e) = fs::symlink_metadata(&clean) {
-            return Err(Error::io(format!("source path {}", clean.display()), e).hint("check the path; nothing was backed up"));
+            return Err(Error::io(format!("source path {}", clean.display()), e)
+                .hint("check the path; nothing was backed up"));
         }
         out.push(clean);
     }
     if out.len() > 1 {
-        let mut names: Vec<_> = out.iter().map(|p| p.file_name().map(|n| n.to_owned())).collect();
+        let mut names: Vec<_> = out
+            .iter()
+            .map(|p| p.file_name().map(|n| n.to_owned()))
+            .collect();
         if names.iter().any(Option::is_none) {
-            return Err(invalid_path(Path::new("/"), "the root cannot be combined with other paths"));
+            return Err(invalid_path(
+                Path::new("/"),
+                "the root cannot be combined with other paths",
+            ));
         }
         names.sort();
         if names.windows(2).any(|w| w[0] == w[1]) {
-            return Err(Error::invalid("two source paths end in the same name").hint("back them up as separate snapshots, or back up their common parent"));
+            return Err(Error::invalid("two source paths end in the same name")
+                .hint("back them up as separate snapshots, or back up their common parent"));
         }
     }
     Ok(out)
@@ -101,7 +110,12 @@ pub(crate) struct Scanner<'a> {
 
 impl Scanner<'_> {
     /// Emits the whole source set into the root frame.
-    pub fn scan_roots(&mut self, paths: &[PathBuf], parent: Option<&Tree>, sink: &mut Sink) -> Result<()> {
+    pub fn scan_roots(
+        &mut self,
+        paths: &[PathBuf],
+        parent: Option<&Tree>,
+        sink: &mut Sink,
+    ) -> Result<()> {
         if let [only] = paths {
             let md = fs::symlink_metadata(only).map_err(|e| Error::io(only.display(), e))?;
             self.root_dev = md.dev();
@@ -110,7 +124,10 @@ impl Scanner<'_> {
             }
         }
         for p in paths {
-            let name = p.file_name().map(|n| n.as_bytes().to_vec()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.as_bytes().to_vec())
+                .unwrap_or_default();
             let md = fs::symlink_metadata(p).map_err(|e| Error::io(p.display(), e))?;
             self.root_dev = md.dev();
             self.entry(p, name, md, parent, sink)?;
@@ -148,7 +165,14 @@ impl Scanner<'_> {
         Ok(())
     }
 
-    fn entry(&mut self, path: &Path, name: Vec<u8>, md: Metadata, parent: Option<&Tree>, sink: &mut Sink) -> Result<()> {
+    fn entry(
+        &mut self,
+        path: &Path,
+        name: Vec<u8>,
+        md: Metadata,
+        parent: Option<&Tree>,
+        sink: &mut Sink,
+    ) -> Result<()> {
         let mut node = node_from_meta(name, &md);
         let old = parent.and_then(|t| {
             t.nodes
@@ -169,7 +193,11 @@ impl Scanner<'_> {
                 sink.send(Event::DirEnd)
             }
             NodeType::File => {
-                if let Some(o) = old.filter(|o| !self.opts.force && unchanged(o, &node) && o.content.iter().all(|c| self.index.contains(c))) {
+                if let Some(o) = old.filter(|o| {
+                    !self.opts.force
+                        && unchanged(o, &node)
+                        && o.content.iter().all(|c| self.index.contains(c))
+                }) {
                     node.sha256 = o.sha256.clone();
                     node.content = o.content.clone();
                     self.progress.add(1, node.size);
@@ -200,7 +228,10 @@ impl Scanner<'_> {
         let progress = self.progress;
         let read = if before.0 < self.chunker.min() as u64 {
             let mut data = Vec::with_capacity(before.0 as usize + 1);
-            match (&mut f).take(self.chunker.min() as u64).read_to_end(&mut data) {
+            match (&mut f)
+                .take(self.chunker.min() as u64)
+                .read_to_end(&mut data)
+            {
                 Ok(n) if n < self.chunker.min() => {
                     sha.update(&data);
                     progress.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
@@ -226,21 +257,46 @@ impl Scanner<'_> {
                 if let Some(err) = err {
                     return Err(err);
                 }
-                return sink.send(Event::FileEnd { sha256: [0; 32], size: 0, error: Some(source_error(path, &format!("read failed: {e}"))), warning: None });
+                return sink.send(Event::FileEnd {
+                    sha256: [0; 32],
+                    size: 0,
+                    error: Some(source_error(path, &format!("read failed: {e}"))),
+                    warning: None,
+                });
             }
         };
         let warning = match f.metadata() {
-            Ok(md) if (md.size(), time_ns(md.mtime(), md.mtime_nsec())) != before || md.size() != total => {
-                Some(source_error(path, "file changed while it was read; the snapshot holds the bytes as read"))
+            Ok(md)
+                if (md.size(), time_ns(md.mtime(), md.mtime_nsec())) != before
+                    || md.size() != total =>
+            {
+                Some(source_error(
+                    path,
+                    "file changed while it was read; the snapshot holds the bytes as read",
+                ))
             }
             Ok(_) => None,
-            Err(e) => Some(source_error(path, &format!("file vanished while it was read: {e}"))),
+            Err(e) => Some(source_error(
+                path,
+                &format!("file vanished while it was read: {e}"),
+            )),
         };
         progress.add(1, total);
-        sink.send(Event::FileEnd { sha256: sha.finalize().into(), size: total, error: None, warning })
+        sink.send(Event::FileEnd {
+            sha256: sha.finalize().into(),
+            size: total,
+            error: None,
+            warning,
+        })
     }
 
-    fn stream(&mut self, f: &mut File, sha: &mut Sha256, sink: &mut Sink, rewind: bool) -> std::io::Result<u64> {
+    fn stream(
+        &mut self,
+        f: &mut File,
+        sha: &mut Sha256,
+        sink: &mut Sink,
+        rewind: bool,
+    ) -> std::io::Result<u64> {
         use std::io::Seek;
         if rewind {
             f.rewind()?;
@@ -248,13 +304,15 @@ impl Scanner<'_> {
         let progress = self.progress;
         let res = self.chunker.split(&mut *f, &mut self.buf, |c| {
             sha.update(c);
-            progress.bytes_read.fetch_add(c.len() as u64, Ordering::Relaxed);
+            progress
+                .bytes_read
+                .fetch_add(c.len() as u64, Ordering::Relaxed);
             sink.send(Event::Chunk(c.to_vec()))
         })?;
         // A pipeline failure is kept in the sink and surfaces at the caller.
-        res.or_else(|e| {
+        res.map_err(|e| {
             sink.keep_error(e);
-            Err(std::io::Error::other("pipeline stopped"))
+            std::io::Error::other("pipeline stopped")
         })
     }
 }
@@ -270,5 +328,8 @@ fn unchanged(old: &Node, new: &Node) -> bool {
 }
 
 fn source_error(path: &Path, msg: &str) -> SourceError {
-    SourceError { path: path.to_string_lossy().into_owned(), error: msg.to_string() }
+    SourceError {
+        path: path.to_string_lossy().into_owned(),
+        error: msg.to_string(),
+    }
 }

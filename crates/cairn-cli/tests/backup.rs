@@ -1,0 +1,241 @@
+//! `cairn init` / `backup` / `list` / `manifest` / `keys status` on the real binary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+use common::*;
+use std::os::unix::fs::PermissionsExt;
+
+#[test]
+fn backup_list_manifest_round_trip_and_sha256sum_checks_the_source() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let r = env
+        .repo(
+            &repo,
+            &["backup", src.to_str().unwrap(), "--tag", "t1", "--json"],
+        )
+        .ok()
+        .json();
+    assert_eq!(r["total_files"], 7);
+    assert_eq!(r["files_new"], 7);
+    assert_eq!(r["incomplete"], false);
+    let id = r["snapshot_id"].as_str().unwrap().to_string();
+
+    let list = env.repo(&repo, &["list", "--json"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["tags"][0], "t1");
+    assert_eq!(
+        env.repo(&repo, &["list", "--tag", "other", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // The sha256sum manifest checks out inside the source tree with coreutils alone.
+    let m = env.repo(&repo, &["manifest", &id[..10]]).ok();
+    std::fs::write(env.path("m.sha256"), &m.stdout).unwrap();
+    let check = std::process::Command::new("sha256sum")
+        .arg("-c")
+        .arg("--strict")
+        .arg(env.path("m.sha256"))
+        .current_dir(&src)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    assert_eq!(m.stdout.lines().count(), 7);
+
+    let j = env
+        .repo(&repo, &["manifest", "latest", "--format", "json"])
+        .ok()
+        .json();
+    let entries = j["entries"].as_array().unwrap();
+    let find = |p: &str| {
+        entries
+            .iter()
+            .find(|e| e["path"] == p)
+            .unwrap_or_else(|| panic!("{p} missing"))
+    };
+    assert_eq!(find("link")["type"], "symlink");
+    assert_eq!(find("link")["target"], "hello.txt");
+    assert_eq!(find("empty")["type"], "dir");
+    assert_eq!(find("docs/deep/er/note")["size"], 9);
+}
+
+#[test]
+fn incremental_backup_reads_only_what_changed() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let first = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    let second = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert_eq!(second["files_unchanged"], 7);
+    assert_eq!(second["bytes_read"], 0);
+    assert_eq!(second["bytes_added"], 0);
+    assert_eq!(second["parent"], first["snapshot_id"]);
+    std::fs::write(src.join("docs/readme.md"), b"changed").unwrap();
+    std::fs::write(src.join("new.txt"), b"new").unwrap();
+    let third = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert_eq!(third["files_changed"], 1);
+    assert_eq!(third["files_new"], 1);
+    assert_eq!(third["files_unchanged"], 6);
+    assert_eq!(third["bytes_read"], 10);
+}
+
+#[test]
+fn plaintext_never_reaches_the_repository() {
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let marker = "CAIRN-PLAINTEXT-MARKER-7f3a9c";
+    std::fs::write(src.join("secret.txt"), format!("{marker}\n").repeat(50)).unwrap();
+    std::fs::write(src.join(format!("{marker}.name")), b"x").unwrap();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init", "--compression", "0"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap(), "--tag", "tagged"])
+        .ok();
+    let files = all_files(&repo);
+    assert!(files.len() >= 5);
+    for (p, bytes) in files {
+        let hay = String::from_utf8_lossy(&bytes);
+        assert!(!hay.contains(marker), "marker found in {}", p.display());
+        assert!(
+            !hay.contains("secret.txt"),
+            "file name found in {}",
+            p.display()
+        );
+        assert!(!hay.contains("tagged"), "tag found in {}", p.display());
+    }
+}
+
+#[test]
+fn same_tree_key_and_time_give_the_same_snapshot_and_bytes() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let a = env.path("a");
+    env.repo(&a, &["init"]).ok();
+    let b = env.path("b");
+    let cp = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(&a)
+        .arg(&b)
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    let now = "2026-11-27T05:30:00Z";
+    let args = |r: &std::path::Path| {
+        env.repo(
+            r,
+            &[
+                "backup",
+                src.to_str().unwrap(),
+                "--now",
+                now,
+                "--host",
+                "h",
+                "--json",
+            ],
+        )
+        .ok()
+        .json()
+    };
+    let ra = args(&a);
+    let rb = args(&b);
+    assert_eq!(ra["snapshot_id"], rb["snapshot_id"]);
+    let fa = all_files(&a);
+    let fb = all_files(&b);
+    assert_eq!(fa.len(), fb.len());
+    for ((pa, ba), (pb, bb)) in fa.iter().zip(&fb) {
+        assert_eq!(pa, pb);
+        assert!(ba == bb, "{} differs", pa.display());
+    }
+}
+
+#[test]
+fn default_repository_is_created_with_a_private_key_file() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let mut c = env.cmd();
+    c.env_remove("CAIRN_PASSWORD")
+        .args(["backup", src.to_str().unwrap()]);
+    let r = run(&mut c).ok();
+    let key = env.path("home/data/cairn/default.key");
+    assert!(r.stderr.contains(key.to_str().unwrap()), "{}", r.stderr);
+    assert!(r.stderr.contains("copy that key file somewhere safe"));
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(env.path("home/data/cairn/default/config").exists());
+    // Second run reuses it; list works without any credential flags.
+    let mut c = env.cmd();
+    c.env_remove("CAIRN_PASSWORD")
+        .args(["backup", src.to_str().unwrap(), "--json"]);
+    assert_eq!(run(&mut c).ok().json()["files_unchanged"], 7);
+    let mut c = env.cmd();
+    c.env_remove("CAIRN_PASSWORD").args(["list", "--json"]);
+    assert_eq!(run(&mut c).ok().json().as_array().unwrap().len(), 2);
+    let st = env.run(&["keys", "status", "--json"]).ok().json();
+    assert_eq!(st["slots"][0]["kind"], "keyfile");
+    assert!(st["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("only 1 key slot"));
+    assert!(!st.to_string().contains(
+        &std::fs::read_to_string(&key)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .to_string()
+    ));
+}
+
+#[test]
+fn password_file_and_command_unlock() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    std::fs::write(env.path("pw"), "test passphrase\n").unwrap();
+    let mut c = env.cmd();
+    c.env_remove("CAIRN_PASSWORD")
+        .arg("-r")
+        .arg(&repo)
+        .arg("--password-file")
+        .arg(env.path("pw"))
+        .args(["backup", src.to_str().unwrap()]);
+    run(&mut c).ok();
+    let mut c = env.cmd();
+    c.env_remove("CAIRN_PASSWORD").arg("-r").arg(&repo).args([
+        "--password-command",
+        "echo 'test passphrase'",
+        "list",
+    ]);
+    run(&mut c).ok();
+}

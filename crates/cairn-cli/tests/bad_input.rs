@@ -1,0 +1,223 @@
+//! Each bad input gets a one-line error that says what to do, a non-zero exit,
+//! and leaves a repository that later commands can open.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+use common::*;
+
+fn one_line(stderr: &str) -> &str {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("cairn: error:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "expected one error line:\n{stderr}");
+    lines[0]
+}
+
+#[test]
+fn wrong_passphrase() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let r = run(env
+        .cmd()
+        .env("CAIRN_PASSWORD", "nope")
+        .arg("-r")
+        .arg(&repo)
+        .arg("list"))
+    .code(4);
+    assert!(
+        one_line(&r.stderr).contains("wrong passphrase"),
+        "{}",
+        r.stderr
+    );
+    env.repo(&repo, &["list"]).ok();
+}
+
+#[test]
+fn missing_repository_and_folder_that_is_not_one() {
+    let env = Env::new();
+    let r = env.repo(&env.path("nothing"), &["list"]).code(5);
+    assert!(one_line(&r.stderr).contains("cairn init"), "{}", r.stderr);
+    let plain = env.path("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::write(plain.join("file"), "x").unwrap();
+    env.repo(&plain, &["list"]).code(5);
+    // A folder with a foreign `config` file is not taken for a repository.
+    std::fs::write(plain.join("config"), "[core]\nbare = false\n").unwrap();
+    let r = env.repo(&plain, &["list"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        one_line(&r.stderr).contains("not valid JSON")
+            || r.stderr.contains("not a cairn repository"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn corrupted_and_tampered_config() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let cfg = std::fs::read_to_string(repo.join("config")).unwrap();
+    // Tampered (valid JSON, changed field): detected by the MAC after unlock.
+    std::fs::write(
+        repo.join("config"),
+        cfg.replace("\"compression\": 3", "\"compression\": 5"),
+    )
+    .unwrap();
+    let r = env.repo(&repo, &["list"]).code(6);
+    assert!(one_line(&r.stderr).contains("MAC"), "{}", r.stderr);
+    // Truncated garbage.
+    std::fs::write(repo.join("config"), &cfg[..20]).unwrap();
+    let r = env.repo(&repo, &["list"]).code(6);
+    assert!(one_line(&r.stderr).contains("config"), "{}", r.stderr);
+    // Restoring the original makes it work again: nothing else was damaged.
+    std::fs::write(repo.join("config"), &cfg).unwrap();
+    env.repo(&repo, &["list"]).ok();
+}
+
+#[test]
+fn newer_format_version_is_refused_with_upgrade_hint() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let cfg = std::fs::read_to_string(repo.join("config")).unwrap();
+    std::fs::write(
+        repo.join("config"),
+        cfg.replace("\"version\": 1", "\"version\": 2"),
+    )
+    .unwrap();
+    let r = env.repo(&repo, &["list"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        one_line(&r.stderr).contains("newer than this cairn supports")
+            && r.stderr.contains("upgrade"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn init_refuses_an_existing_repository() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let before = all_files(&repo);
+    let r = env.repo(&repo, &["init"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        one_line(&r.stderr).contains("already exists"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(all_files(&repo), before);
+}
+
+#[test]
+fn missing_source_path() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let r = env.repo(
+        &repo,
+        &["backup", env.path("does-not-exist").to_str().unwrap()],
+    );
+    assert_ne!(r.code, 0);
+    assert!(
+        one_line(&r.stderr).contains("does-not-exist"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("nothing was backed up"));
+    assert_eq!(
+        env.repo(&repo, &["list", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[test]
+fn malformed_exclude_and_now() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let src = env.path("repo");
+    let r = env
+        .repo(
+            &repo,
+            &["backup", src.to_str().unwrap(), "--exclude", "a[b"],
+        )
+        .code(2);
+    assert!(one_line(&r.stderr).contains("exclude pattern"));
+    let r = env
+        .repo(
+            &repo,
+            &["backup", src.to_str().unwrap(), "--now", "yesterday"],
+        )
+        .code(2);
+    assert!(one_line(&r.stderr).contains("RFC 3339"));
+}
+
+#[test]
+fn unreadable_file_marks_the_snapshot_incomplete_with_exit_3() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    std::fs::write(src.join("locked"), b"private").unwrap();
+    std::fs::set_permissions(
+        src.join("locked"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o000),
+    )
+    .unwrap();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    // Root reads everything: drop to an unprivileged user for this run when we are root.
+    let mut c = env.cmd();
+    let is_root = std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
+    if is_root {
+        for p in [env.dir.path().to_path_buf(), src.clone(), repo.clone()] {
+            std::process::Command::new("chmod")
+                .arg("-R")
+                .arg("a+rwX")
+                .arg(&p)
+                .status()
+                .unwrap();
+        }
+        std::fs::set_permissions(
+            src.join("locked"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o000),
+        )
+        .unwrap();
+        c = std::process::Command::new("setpriv");
+        c.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_cairn"),
+        ])
+        .env_clear()
+        .env("CAIRN_PASSWORD", "test passphrase")
+        .env("HOME", env.path("home"));
+    }
+    let r = run(c
+        .arg("-r")
+        .arg(&repo)
+        .args(["backup", src.to_str().unwrap(), "--json"]))
+    .code(3);
+    let j = r.json();
+    assert_eq!(j["incomplete"], true);
+    assert_eq!(j["total_files"], 7);
+    assert!(j["errors"][0]["path"].as_str().unwrap().ends_with("locked"));
+    let list = env.repo(&repo, &["list", "--json"]).ok().json();
+    assert_eq!(list[0]["incomplete"], true);
+}

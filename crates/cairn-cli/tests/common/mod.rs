@@ -1,0 +1,122 @@
+//! Test helper: runs the real `cairn` binary in a scratch home, with readable failures.
+#![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn ok(self) -> Self {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn code(self, c: i32) -> Self {
+        assert_eq!(
+            self.code, c,
+            "expected exit {c}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        Env { dir }
+    }
+
+    pub fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_cairn"));
+        c.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.path("home"))
+            .env("XDG_DATA_HOME", self.path("home/data"))
+            .env("CAIRN_PASSWORD", "test passphrase")
+            .stdin(std::process::Stdio::null());
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run(self.cmd().args(args))
+    }
+
+    /// Runs with `-r REPO` prepended.
+    pub fn repo(&self, repo: &Path, args: &[&str]) -> Run {
+        run(self.cmd().arg("-r").arg(repo).args(args))
+    }
+}
+
+pub fn run(c: &mut Command) -> Run {
+    let o: Output = c.output().expect("run cairn");
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// A small tree with the shapes a backup must keep.
+pub fn make_tree(root: &Path) {
+    use std::os::unix::fs::symlink;
+    std::fs::create_dir_all(root.join("docs/deep/er")).unwrap();
+    std::fs::create_dir_all(root.join("empty")).unwrap();
+    std::fs::write(root.join("hello.txt"), b"hello world\n").unwrap();
+    std::fs::write(root.join("docs/readme.md"), b"# readme\n".repeat(100)).unwrap();
+    std::fs::write(root.join("docs/deep/er/note"), b"deep note").unwrap();
+    let big: Vec<u8> = (0..3_000_000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 11) as u8)
+        .collect();
+    std::fs::write(root.join("big.bin"), &big).unwrap();
+    std::fs::write(root.join("empty.txt"), b"").unwrap();
+    symlink("hello.txt", root.join("link")).unwrap();
+    std::fs::hard_link(root.join("hello.txt"), root.join("hard.txt")).unwrap();
+    std::fs::write(root.join("name with spaces\nand newline"), b"odd").unwrap();
+}
+
+/// Every regular file under `root` with its bytes.
+pub fn all_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let t = e.file_type().unwrap();
+            if t.is_dir() {
+                stack.push(e.path());
+            } else if t.is_file() {
+                out.push((
+                    e.path().strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(e.path()).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
