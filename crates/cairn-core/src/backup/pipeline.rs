@@ -52,16 +52,40 @@ enum Done {
     Pass(Event),
 }
 
-/// The scanner's end of the first channel.
+/// The scanner's end of the first channel. Events travel in batches: a tree
+/// of small files makes hundreds of thousands of events, and one channel
+/// operation each made the threads spin and yield more than they worked.
 pub(crate) struct Sink {
-    tx: Sender<(u64, Event)>,
+    tx: Sender<(u64, Vec<Event>)>,
     seq: u64,
+    batch: Vec<Event>,
+    batch_bytes: usize,
     error: Option<Error>,
 }
 
+/// A batch is sent when it holds this many bytes of content or this many events.
+const BATCH_BYTES: usize = 1 << 20;
+const BATCH_EVENTS: usize = 256;
+
 impl Sink {
     pub fn send(&mut self, e: Event) -> Result<()> {
-        self.tx.send((self.seq, e)).map_err(|_| stopped())?;
+        if let Event::Chunk(c) = &e {
+            self.batch_bytes += c.len();
+        }
+        self.batch.push(e);
+        if self.batch_bytes >= BATCH_BYTES || self.batch.len() >= BATCH_EVENTS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_EVENTS));
+        self.batch_bytes = 0;
+        self.tx.send((self.seq, batch)).map_err(|_| stopped())?;
         self.seq += 1;
         Ok(())
     }
@@ -89,7 +113,7 @@ pub(crate) struct RunResult {
 
 // Events in flight per channel. Chunks average 1 MiB, so this bounds the
 // pipeline to a few tens of MiB whatever the input.
-const QUEUE: usize = 8;
+const QUEUE: usize = 4;
 
 pub(crate) fn run(
     repo: &Repository,
@@ -103,8 +127,8 @@ pub(crate) fn run(
     let index = repo.index();
     let level = repo.config().compression;
     let pack_size = repo.config().pack_size as usize;
-    let (ev_tx, ev_rx) = bounded::<(u64, Event)>(QUEUE);
-    let (done_tx, done_rx) = bounded::<(u64, Done)>(QUEUE);
+    let (ev_tx, ev_rx) = bounded::<(u64, Vec<Event>)>(QUEUE);
+    let (done_tx, done_rx) = bounded::<(u64, Vec<Done>)>(QUEUE);
     let (pack_tx, pack_rx) = bounded::<FinishedPack>(1);
     let backend = repo.backend().clone();
 
@@ -130,6 +154,8 @@ pub(crate) fn run(
         let mut sink = Sink {
             tx: ev_tx,
             seq: 0,
+            batch: Vec::new(),
+            batch_bytes: 0,
             error: None,
         };
         let mut scanner = Scanner {
@@ -142,7 +168,9 @@ pub(crate) fn run(
             buf: Vec::new(),
             root_dev: 0,
         };
-        let scanned = scanner.scan_roots(paths, parent.as_ref(), &mut sink);
+        let scanned = scanner
+            .scan_roots(paths, parent.as_ref(), &mut sink)
+            .and_then(|()| sink.flush());
         drop(sink);
         // Report the first real failure: the writer's (e.g. a full disk) explains
         // why the collector and the scanner stopped.
@@ -168,38 +196,45 @@ fn worker(
     keys: &Keys,
     index: &Index,
     level: i32,
-    rx: Receiver<(u64, Event)>,
-    tx: Sender<(u64, Done)>,
+    rx: Receiver<(u64, Vec<Event>)>,
+    tx: Sender<(u64, Vec<Done>)>,
 ) -> Result<()> {
     let mut enc = Encoder::new(level)?;
-    for (seq, ev) in rx {
-        let done = match ev {
-            Event::Chunk(data) => {
-                let id = BlobId(keys.id(SealKind::Data, &data));
-                // Already in the repository before this run: skip the expensive part.
-                // Blobs new in this run are sealed even if repeated; the collector
-                // keeps the first, in order, so the output does not depend on timing.
-                let sealed = if index.contains(&id) {
-                    None
-                } else {
-                    let mut out = Vec::new();
-                    enc.encode_into(&data, &mut out)?;
-                    keys.seal_in_place(SealKind::Data, &id.0, &mut out)?;
-                    Some(out)
-                };
-                Done::Chunk {
-                    id,
-                    raw_len: data.len() as u32,
-                    sealed,
-                }
-            }
-            other => Done::Pass(other),
-        };
-        if tx.send((seq, done)).is_err() {
+    for (seq, batch) in rx {
+        let mut out = Vec::with_capacity(batch.len());
+        for ev in batch {
+            out.push(work(keys, index, &mut enc, ev)?);
+        }
+        if tx.send((seq, out)).is_err() {
             return Err(stopped());
         }
     }
     Ok(())
+}
+
+fn work(keys: &Keys, index: &Index, enc: &mut Encoder, ev: Event) -> Result<Done> {
+    Ok(match ev {
+        Event::Chunk(data) => {
+            let id = BlobId(keys.id(SealKind::Data, &data));
+            // Already in the repository before this run: skip the expensive part.
+            // Blobs new in this run are sealed even if repeated; the collector
+            // keeps the first, in order, so the output does not depend on timing.
+            let sealed = if index.contains(&id) {
+                None
+            } else {
+                let mut out = Vec::new();
+                enc.encode_into(&data, &mut out)?;
+                keys.seal_in_place(SealKind::Data, &id.0, &mut out)?;
+                Some(out)
+            };
+            Done::Chunk {
+                id,
+                raw_len: data.len() as u32,
+                sealed,
+            }
+        }
+        other => Done::Pass(other),
+    })
 }
 
 struct Frame {
@@ -249,13 +284,15 @@ impl<'a> Collector<'a> {
         })
     }
 
-    fn run(&mut self, rx: Receiver<(u64, Done)>) -> Result<()> {
+    fn run(&mut self, rx: Receiver<(u64, Vec<Done>)>) -> Result<()> {
         let mut next = 0u64;
-        let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut waiting: BTreeMap<u64, Vec<Done>> = BTreeMap::new();
         for (seq, d) in rx {
             waiting.insert(seq, d);
-            while let Some(d) = waiting.remove(&next) {
-                self.handle(d)?;
+            while let Some(batch) = waiting.remove(&next) {
+                for d in batch {
+                    self.handle(d)?;
+                }
                 next += 1;
             }
         }
