@@ -221,3 +221,87 @@ fn unreadable_file_marks_the_snapshot_incomplete_with_exit_3() {
     let list = env.repo(&repo, &["list", "--json"]).ok().json();
     assert_eq!(list[0]["incomplete"], true);
 }
+
+/// A tmpfs mounted for the test and unmounted when dropped (needs root).
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &std::path::Path, size: &str) -> Option<Self> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        ok.then(|| SmallDisk(at.to_path_buf()))
+    }
+
+    fn resize(&self, size: &str) {
+        let s = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(s.success());
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn full_disk_fails_cleanly_and_loses_nothing() {
+    let env = Env::new();
+    let Some(disk) = SmallDisk::mount(&env.path("disk"), "2m") else {
+        eprintln!("SKIPPED full_disk_fails_cleanly_and_loses_nothing: mounting a tmpfs needs root");
+        return;
+    };
+    let repo = env.path("disk/repo");
+    env.repo(&repo, &["init"]).ok();
+    let src = env.path("src");
+    make_tree(&src);
+    // Incompressible data larger than the disk.
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let noise: Vec<u8> = (0..6_000_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8
+        })
+        .collect();
+    std::fs::write(src.join("noise.bin"), &noise).unwrap();
+    let r = env.repo(&repo, &["backup", src.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(one_line(&r.stderr).contains("free space"), "{}", r.stderr);
+    // The repository still opens, holds no snapshot, and works once there is room.
+    assert_eq!(
+        env.repo(&repo, &["list", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    disk.resize("64m");
+    let j = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert_eq!(j["total_files"], 8);
+    let m = env.repo(&repo, &["manifest", "latest"]).ok();
+    std::fs::write(env.path("m.sha256"), &m.stdout).unwrap();
+    let check = std::process::Command::new("sha256sum")
+        .arg("-c")
+        .arg(env.path("m.sha256"))
+        .current_dir(&src)
+        .output()
+        .unwrap();
+    assert!(check.status.success());
+}

@@ -101,7 +101,10 @@ impl RepoConfig {
 
     /// Checks the MAC (after unlocking).
     pub fn verify_mac(&self, keys: &Keys) -> Result<()> {
-        if self.mac != hex::encode(keys.config_mac(&self.canonical())) {
+        if !self
+            .mac
+            .eq_ignore_ascii_case(&hex::encode(keys.config_mac(&self.canonical())))
+        {
             return Err(Error::corrupt(
                 "the repository config does not match its MAC: it was edited or replaced",
             ));
@@ -121,6 +124,11 @@ impl RepoConfig {
             .hint("check the repository location, or run `cairn init` for a new one"));
         }
         let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0);
+        if version == 0 {
+            return Err(Error::corrupt(
+                "the repository config has no valid format version",
+            ));
+        }
         if version > u64::from(crate::FORMAT_VERSION) {
             return Err(Error::new(
                 ErrorKind::Unsupported,

@@ -241,8 +241,30 @@ impl KeySlot {
 
     /// Parses a slot, strictly.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        serde_json::from_slice(bytes)
-            .map_err(|e| Error::corrupt(format!("key slot is not valid JSON: {e}")))
+        let v: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| Error::corrupt(format!("key slot is not valid JSON: {e}")))?;
+        // The version first, so a newer slot says "upgrade" rather than "malformed".
+        let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0);
+        if version != 1 {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                format!("key slot has version {version}, which this cairn does not read"),
+            )
+            .hint("upgrade cairn"));
+        }
+        let slot: KeySlot = serde_json::from_value(v)
+            .map_err(|e| Error::corrupt(format!("key slot is malformed: {e}")))?;
+        let kind_fits = matches!(
+            (slot.kind.as_str(), &slot.kdf),
+            ("passphrase", Kdf::Argon2id { .. }) | ("keyfile", Kdf::HkdfSha256 { .. })
+        );
+        if !kind_fits {
+            return Err(Error::corrupt(format!(
+                "key slot {} has kind {:?}, which does not fit its kdf",
+                slot.id, slot.kind
+            )));
+        }
+        Ok(slot)
     }
 
     /// Serialises a slot.
@@ -317,6 +339,29 @@ mod tests {
             slot.unlock(repo, &c).unwrap_err().kind(),
             ErrorKind::Corrupt
         );
+    }
+
+    #[test]
+    fn newer_slots_say_upgrade_and_mismatched_kinds_are_refused() {
+        let m = MasterSecret::generate().unwrap();
+        let c = Credential::Passphrase("p".into());
+        let slot = KeySlot::create(
+            &m,
+            RepoId([1; 32]),
+            &c,
+            Argon2Params::INSECURE_FOR_TESTS,
+            "t",
+        )
+        .unwrap();
+        let mut v: serde_json::Value = serde_json::from_slice(&slot.encode()).unwrap();
+        v["version"] = 2.into();
+        v["new_field"] = true.into();
+        let e = KeySlot::decode(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unsupported);
+        let mut v: serde_json::Value = serde_json::from_slice(&slot.encode()).unwrap();
+        v["kind"] = "keyfile".into();
+        let e = KeySlot::decode(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Corrupt);
     }
 
     #[test]

@@ -67,14 +67,14 @@ pub fn list_slots(backend: &dyn Backend) -> Result<Vec<KeySlot>> {
     let mut slots = Vec::new();
     for o in backend.list(ObjectKind::Key)? {
         let b = backend.read(ObjectKind::Key, &o.name)?;
-        let s = KeySlot::decode(&b).map_err(|e| e.context(format!("key slot {}", o.name)))?;
-        if s.id != o.name {
-            return Err(Error::corrupt(format!(
-                "key slot object {} claims id {}",
-                o.name, s.id
-            )));
+        // One damaged or newer slot must not lock the user out: others may still open.
+        match KeySlot::decode(&b) {
+            Ok(s) if s.id == o.name => slots.push(s),
+            Ok(s) => {
+                tracing::warn!(slot = %o.name, claims = %s.id, "key slot names another id; skipped")
+            }
+            Err(e) => tracing::warn!(slot = %o.name, error = %e, "key slot unreadable; skipped"),
         }
-        slots.push(s);
     }
     slots.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
     Ok(slots)
@@ -285,8 +285,19 @@ impl Repository {
             let b = self.backend.read(ObjectKind::Snapshot, &o.name)?;
             out.push((id, SnapshotMeta::open(&self.keys, &id, &b)?));
         }
-        out.sort_by(|a, b| a.1.time.cmp(&b.1.time).then(a.0.cmp(&b.0)));
-        Ok(out)
+        // Times were validated when each snapshot was opened.
+        let mut timed: Vec<_> = out
+            .into_iter()
+            .map(|(id, m)| {
+                (
+                    m.parsed_time().unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                    id,
+                    m,
+                )
+            })
+            .collect();
+        timed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        Ok(timed.into_iter().map(|(_, id, m)| (id, m)).collect())
     }
 
     /// Resolves `latest`, a full id, or a unique prefix.
@@ -331,6 +342,56 @@ pub fn find_in(
             Error::invalid(format!("{n} snapshots have ids starting with {what}"))
                 .hint("give more digits of the id"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::SnapshotStats;
+
+    fn snap(time: &str) -> SnapshotMeta {
+        SnapshotMeta {
+            version: 1,
+            time: time.into(),
+            spec: None,
+            host: "h".into(),
+            paths: vec!["/x".into()],
+            tags: vec![],
+            parent: None,
+            tree: BlobId([0; 32]),
+            incomplete: false,
+            errors: vec![],
+            stats: SnapshotStats::default(),
+            program: "t".into(),
+        }
+    }
+
+    #[test]
+    fn latest_is_by_time_value_and_prefixes_must_be_unique() {
+        // As strings, "…00Z" sorts after "…00.5Z"; as times it is earlier.
+        let a = (SnapshotId([0xaa; 32]), snap("2026-01-01T00:00:00.5Z"));
+        let b = (SnapshotId([0xab; 32]), snap("2026-01-01T00:00:00Z"));
+        let mut all = vec![b.clone(), a.clone()];
+        all.sort_by_key(|(_, m)| m.parsed_time().unwrap());
+        assert_eq!(find_in(all.clone(), "latest").unwrap().0, a.0);
+        assert_eq!(find_in(all.clone(), "ab").unwrap().0, b.0);
+        assert_eq!(
+            find_in(all.clone(), "a").unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
+        assert_eq!(
+            find_in(all.clone(), "ff").unwrap_err().kind(),
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            find_in(all, "zz").unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
+        assert_eq!(
+            find_in(vec![], "latest").unwrap_err().kind(),
+            ErrorKind::NotFound
+        );
     }
 }
 

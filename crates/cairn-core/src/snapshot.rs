@@ -83,6 +83,13 @@ pub struct SnapshotMeta {
 }
 
 impl SnapshotMeta {
+    /// The snapshot time as a value (the string form does not sort chronologically
+    /// within a second: RFC 3339 drops trailing zeros of fractions).
+    pub fn parsed_time(&self) -> Result<time::OffsetDateTime> {
+        crate::clock::parse_rfc3339(&self.time)
+            .map_err(|_| Error::corrupt(format!("snapshot time {:?} is not RFC 3339", self.time)))
+    }
+
     /// Seals: (id, bytes).
     pub fn seal(&self, keys: &Keys, enc: &mut Encoder) -> Result<(SnapshotId, Vec<u8>)> {
         #[allow(clippy::expect_used)] // plain data always serialises
@@ -96,6 +103,11 @@ impl SnapshotMeta {
 
     /// Opens the snapshot object `id`.
     pub fn open(keys: &Keys, id: &SnapshotId, sealed: &[u8]) -> Result<Self> {
+        if sealed.len() > MAX_SNAPSHOT_LEN + 64 {
+            return Err(Error::corrupt(format!(
+                "snapshot {id} is larger than any valid snapshot"
+            )));
+        }
         let frame = keys.open(SealKind::Snapshot, &id.0, sealed)?;
         let plain = codec::decode_bounded(&frame, MAX_SNAPSHOT_LEN)?;
         if keys.id(SealKind::Snapshot, &plain) != id.0 {
@@ -103,15 +115,21 @@ impl SnapshotMeta {
                 "snapshot {id} does not hash to its name"
             )));
         }
-        let meta: SnapshotMeta = serde_json::from_slice(&plain)
+        // Check the version before the strict parse, so a newer snapshot with
+        // new fields says "upgrade" rather than "malformed".
+        let v: serde_json::Value = serde_json::from_slice(&plain)
             .map_err(|e| Error::corrupt(format!("snapshot {id} is malformed: {e}")))?;
-        if meta.version != 1 {
+        let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0);
+        if version != 1 {
             return Err(Error::new(
                 crate::ErrorKind::Unsupported,
-                format!("snapshot {id} has version {}", meta.version),
+                format!("snapshot {id} has version {version}, which this cairn does not read"),
             )
             .hint("upgrade cairn"));
         }
+        let meta: SnapshotMeta = serde_json::from_value(v)
+            .map_err(|e| Error::corrupt(format!("snapshot {id} is malformed: {e}")))?;
+        meta.parsed_time()?;
         Ok(meta)
     }
 }

@@ -158,23 +158,20 @@ impl Tree {
                 }
             }
             prev = Some(&n.name.0);
-            let ok = match n.kind {
-                NodeType::File => {
-                    n.sha256
-                        .as_ref()
-                        .is_some_and(|h| h.len() == 64 && h.bytes().all(|c| c.is_ascii_hexdigit()))
-                        && n.subtree.is_none()
-                        && n.target.is_none()
-                }
-                NodeType::Dir => n.subtree.is_some() && n.content.is_empty() && n.target.is_none(),
-                NodeType::Symlink => {
-                    n.target
-                        .as_ref()
-                        .is_some_and(|t| !t.0.is_empty() && !t.0.contains(&0))
-                        && n.content.is_empty()
-                }
-                _ => n.content.is_empty() && n.subtree.is_none() && n.target.is_none(),
-            };
+            // Each type carries exactly its own fields; anything else is a forged node.
+            let file = n.kind == NodeType::File;
+            let device = matches!(n.kind, NodeType::Chardev | NodeType::Blockdev);
+            let ok = n.sha256.is_some() == file
+                && (file || (n.content.is_empty() && n.size == 0))
+                && n.subtree.is_some() == (n.kind == NodeType::Dir)
+                && n.target.is_some() == (n.kind == NodeType::Symlink)
+                && n.rdev.is_some() == device
+                && n.sha256
+                    .as_ref()
+                    .is_none_or(|h| h.len() == 64 && h.bytes().all(|c| c.is_ascii_hexdigit()))
+                && n.target
+                    .as_ref()
+                    .is_none_or(|t| !t.0.is_empty() && !t.0.contains(&0));
             if !ok {
                 return Err(Error::corrupt(format!(
                     "tree node {:?} has fields that do not fit its type",
@@ -245,6 +242,20 @@ mod tests {
         assert!(Tree::decode(&t.encode()).is_err());
         let mut n = node(b"d", NodeType::Dir);
         n.subtree = None;
+        assert!(Tree::decode(&Tree { nodes: vec![n] }.encode()).is_err());
+        // Fields of another type are forged: a symlink with a subtree, a dir with
+        // a hash, a fifo with content or a device number.
+        let mut n = node(b"l", NodeType::Symlink);
+        n.subtree = Some(BlobId([2; 32]));
+        assert!(Tree::decode(&Tree { nodes: vec![n] }.encode()).is_err());
+        let mut n = node(b"d", NodeType::Dir);
+        n.sha256 = Some("0".repeat(64));
+        assert!(Tree::decode(&Tree { nodes: vec![n] }.encode()).is_err());
+        let mut n = node(b"f", NodeType::Fifo);
+        n.content = vec![BlobId([3; 32])];
+        assert!(Tree::decode(&Tree { nodes: vec![n] }.encode()).is_err());
+        let mut n = node(b"f", NodeType::Fifo);
+        n.rdev = Some(1);
         assert!(Tree::decode(&Tree { nodes: vec![n] }.encode()).is_err());
     }
 

@@ -50,7 +50,12 @@ fn sync_dir(dir: &Path) -> Result<()> {
         .map_err(|e| io(dir, e))
 }
 
-fn list_dir(dir: &Path, out: &mut Vec<ObjectInfo>, depth: usize) -> Result<()> {
+fn list_dir(
+    dir: &Path,
+    out: &mut Vec<ObjectInfo>,
+    depth: usize,
+    shard: Option<&str>,
+) -> Result<()> {
     let rd = match fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -64,8 +69,12 @@ fn list_dir(dir: &Path, out: &mut Vec<ObjectInfo>, depth: usize) -> Result<()> {
         }
         let md = ent.metadata().map_err(|e| io(&ent.path(), e))?;
         if depth > 0 && md.is_dir() {
-            list_dir(&ent.path(), out, depth - 1)?;
-        } else if md.is_file() && check_name(&name).is_ok() {
+            list_dir(&ent.path(), out, depth - 1, Some(&name))?;
+        } else if depth == 0
+            && md.is_file()
+            && check_name(&name).is_ok()
+            && shard.is_none_or(|s| name.starts_with(s))
+        {
             out.push(ObjectInfo {
                 name,
                 size: md.len(),
@@ -110,7 +119,14 @@ impl Backend for FsBackend {
                 format!("{} already exists", dest.display()),
             ));
         }
-        fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        if !dir.is_dir() {
+            fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+            // The new folder's own name must be durable too, or a crash could
+            // lose a shard folder and every pack in it.
+            if let Some(parent) = dir.parent() {
+                sync_dir(parent)?;
+            }
+        }
         let rnd: [u8; 8] = cairn_core::crypto::random_array()?;
         let tmp = dir.join(format!(".tmp-{}-{}", name, hex::encode(rnd)));
         let result = (|| {
@@ -129,7 +145,9 @@ impl Backend for FsBackend {
                     ErrorKind::AlreadyExists,
                     format!("{} already exists", dest.display()),
                 )),
-                // Filesystems without hard links: rename, having checked the name is free.
+                // Filesystems without hard links: rename, having checked the name is
+                // free. Not atomic against a concurrent writer of the same name; for
+                // content-addressed objects that writer holds the same bytes.
                 Err(_) if !dest.exists() => fs::rename(&tmp, &dest).map_err(|e| io(&dest, e)),
                 Err(e) => Err(io(&dest, e)),
             }
@@ -151,6 +169,7 @@ impl Backend for FsBackend {
             &self.root.join(kind.dir()),
             &mut out,
             usize::from(kind.sharded()),
+            None,
         )?;
         Ok(out)
     }

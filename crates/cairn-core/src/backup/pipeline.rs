@@ -129,7 +129,9 @@ pub(crate) fn run(
     let pack_size = repo.config().pack_size as usize;
     let (ev_tx, ev_rx) = bounded::<(u64, Vec<Event>)>(QUEUE);
     let (done_tx, done_rx) = bounded::<(u64, Vec<Done>)>(QUEUE);
-    let (pack_tx, pack_rx) = bounded::<FinishedPack>(1);
+    // A rendezvous: at most one pack being filled and one being written, so
+    // packs cost 2 x pack size of memory, not 3.
+    let (pack_tx, pack_rx) = bounded::<FinishedPack>(0);
     let backend = repo.backend().clone();
 
     std::thread::scope(|s| {
@@ -419,6 +421,14 @@ impl<'a> Collector<'a> {
         let mut t = Tree { nodes };
         t.sort();
         let plain = t.encode();
+        if plain.len() > pack::MAX_BLOB_LEN as usize {
+            return Err(Error::invalid(format!(
+                "a directory has so many entries that its tree ({} bytes) exceeds the {} byte limit",
+                plain.len(),
+                pack::MAX_BLOB_LEN
+            ))
+            .hint("split the directory or exclude part of it"));
+        }
         let (id, sealed) = pack::seal_blob(self.keys, &mut self.enc, SealKind::Tree, &plain)?;
         self.add_blob(SealKind::Tree, id, plain.len() as u32, &sealed)?;
         Ok(id)
