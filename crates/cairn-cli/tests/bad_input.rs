@@ -305,3 +305,39 @@ fn full_disk_fails_cleanly_and_loses_nothing() {
         .unwrap();
     assert!(check.status.success());
 }
+
+#[test]
+fn one_file_system_stays_on_the_source_filesystem() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let Some(_disk) = SmallDisk::mount(&src.join("mnt"), "1m") else {
+        eprintln!(
+            "SKIPPED one_file_system_stays_on_the_source_filesystem: mounting a tmpfs needs root"
+        );
+        return;
+    };
+    std::fs::write(src.join("mnt/other-fs.txt"), b"elsewhere").unwrap();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let all = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    assert_eq!(all["total_files"], 8);
+    let one = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "-x", "--json"])
+        .ok()
+        .json();
+    assert_eq!(one["total_files"], 7);
+    let m = env
+        .repo(&repo, &["manifest", "latest", "--format", "json"])
+        .ok()
+        .json();
+    // The mount point itself is kept (empty), so a restore recreates it.
+    assert!(m["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["path"] == "mnt" && e["type"] == "dir"));
+}
