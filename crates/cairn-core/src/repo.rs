@@ -345,6 +345,14 @@ pub fn find_in(
     }
 }
 
+/// Writes a content-addressed object; an existing one with the same name is the same object.
+pub fn write_idempotent(b: &dyn Backend, kind: ObjectKind, name: &str, bytes: &[u8]) -> Result<()> {
+    match b.write_new(kind, name, bytes) {
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+        r => r,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,13 +400,5 @@ mod tests {
             find_in(vec![], "latest").unwrap_err().kind(),
             ErrorKind::NotFound
         );
-    }
-}
-
-/// Writes a content-addressed object; an existing one with the same name is the same object.
-pub fn write_idempotent(b: &dyn Backend, kind: ObjectKind, name: &str, bytes: &[u8]) -> Result<()> {
-    match b.write_new(kind, name, bytes) {
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
-        r => r,
     }
 }
