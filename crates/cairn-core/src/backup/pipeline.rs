@@ -113,7 +113,7 @@ pub(crate) struct RunResult {
 
 // Events in flight per channel. Chunks average 1 MiB, so this bounds the
 // pipeline to a few tens of MiB whatever the input.
-const QUEUE: usize = 4;
+const QUEUE: usize = 2;
 
 pub(crate) fn run(
     repo: &Repository,
