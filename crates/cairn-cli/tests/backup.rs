@@ -41,19 +41,7 @@ fn backup_list_manifest_round_trip_and_sha256sum_checks_the_source() {
 
     // The sha256sum manifest checks out inside the source tree with coreutils alone.
     let m = env.repo(&repo, &["manifest", &id[..10]]).ok();
-    std::fs::write(env.path("m.sha256"), &m.stdout).unwrap();
-    let check = std::process::Command::new("sha256sum")
-        .arg("-c")
-        .arg("--strict")
-        .arg(env.path("m.sha256"))
-        .current_dir(&src)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_sha256sum_ok(&env, &m.stdout, &src);
     assert_eq!(m.stdout.lines().count(), 7);
 
     let j = env
@@ -291,15 +279,7 @@ fn a_killed_backup_leaves_a_repository_that_works() {
     let env = Env::new();
     let src = env.path("src");
     make_tree(&src);
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
-    let noise: Vec<u8> = (0..48_000_000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect();
+    let noise = noise(48_000_000, 0x9e37_79b9_7f4a_7c15);
     std::fs::write(src.join("noise.bin"), &noise).unwrap();
     let repo = env.path("repo");
     env.repo(&repo, &["init"]).ok();
@@ -323,18 +303,7 @@ fn a_killed_backup_leaves_a_repository_that_works() {
         .json();
     assert_eq!(j["total_files"], 8);
     let m = env.repo(&repo, &["manifest", "latest"]).ok();
-    std::fs::write(env.path("m.sha256"), &m.stdout).unwrap();
-    let check = std::process::Command::new("sha256sum")
-        .arg("-c")
-        .arg(env.path("m.sha256"))
-        .current_dir(&src)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_sha256sum_ok(&env, &m.stdout, &src);
     // No temporary file was left under a real name: every pack's name is its SHA-256.
     for (p, bytes) in all_files(&repo.join("data")) {
         use std::io::Write;

@@ -63,11 +63,7 @@ fn corrupted_and_tampered_config() {
     env.repo(&repo, &["init"]).ok();
     let cfg = std::fs::read_to_string(repo.join("config")).unwrap();
     // Tampered (valid JSON, changed field): detected by the MAC after unlock.
-    std::fs::write(
-        repo.join("config"),
-        cfg.replace("\"compression\": 3", "\"compression\": 5"),
-    )
-    .unwrap();
+    edit_config(&repo, "\"compression\": 3", "\"compression\": 5");
     let r = env.repo(&repo, &["list"]).code(6);
     assert!(one_line(&r.stderr).contains("MAC"), "{}", r.stderr);
     // Truncated garbage.
@@ -84,12 +80,7 @@ fn newer_format_version_is_refused_with_upgrade_hint() {
     let env = Env::new();
     let repo = env.path("repo");
     env.repo(&repo, &["init"]).ok();
-    let cfg = std::fs::read_to_string(repo.join("config")).unwrap();
-    std::fs::write(
-        repo.join("config"),
-        cfg.replace("\"version\": 1", "\"version\": 2"),
-    )
-    .unwrap();
+    edit_config(&repo, "\"version\": 1", "\"version\": 2");
     let r = env.repo(&repo, &["list"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
@@ -266,15 +257,7 @@ fn full_disk_fails_cleanly_and_loses_nothing() {
     let src = env.path("src");
     make_tree(&src);
     // Incompressible data larger than the disk.
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    let noise: Vec<u8> = (0..6_000_000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 32) as u8
-        })
-        .collect();
+    let noise = noise(6_000_000, 0x2545_f491_4f6c_dd1d);
     std::fs::write(src.join("noise.bin"), &noise).unwrap();
     let r = env.repo(&repo, &["backup", src.to_str().unwrap()]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -296,14 +279,7 @@ fn full_disk_fails_cleanly_and_loses_nothing() {
         .json();
     assert_eq!(j["total_files"], 8);
     let m = env.repo(&repo, &["manifest", "latest"]).ok();
-    std::fs::write(env.path("m.sha256"), &m.stdout).unwrap();
-    let check = std::process::Command::new("sha256sum")
-        .arg("-c")
-        .arg(env.path("m.sha256"))
-        .current_dir(&src)
-        .output()
-        .unwrap();
-    assert!(check.status.success());
+    assert_sha256sum_ok(&env, &m.stdout, &src);
 }
 
 #[test]

@@ -120,3 +120,41 @@ pub fn all_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Checks a `sha256sum` manifest inside `dir` with coreutils, as an operator would.
+pub fn assert_sha256sum_ok(env: &Env, manifest: &str, dir: &Path) {
+    let file = env.path("manifest.sha256");
+    std::fs::write(&file, manifest).unwrap();
+    let check = Command::new("sha256sum")
+        .arg("-c")
+        .arg("--strict")
+        .arg(&file)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "sha256sum -c failed:\n{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+/// `n` incompressible pseudo-random bytes (xorshift64).
+pub fn noise(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8
+        })
+        .collect()
+}
+
+/// Rewrites the repository's config with one textual substitution.
+pub fn edit_config(repo: &Path, from: &str, to: &str) {
+    let cfg = std::fs::read_to_string(repo.join("config")).unwrap();
+    assert!(cfg.contains(from), "config has no {from:?}");
+    std::fs::write(repo.join("config"), cfg.replace(from, to)).unwrap();
+}
