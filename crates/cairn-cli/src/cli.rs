@@ -53,6 +53,51 @@ pub enum Command {
     List(ListArgs),
     /// Print a snapshot's manifest (every entry, with SHA-256 for files).
     Manifest(ManifestArgs),
+    /// Restore a snapshot into a directory (plan first; every file hash-checked).
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OverwriteArg {
+    /// Keep existing files.
+    Never,
+    /// Replace files whose content differs.
+    IfChanged,
+    /// Replace every existing file.
+    Always,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A snapshot id, a unique prefix, or `latest` (narrowed by --tag/--host).
+    pub snapshot: String,
+    /// Directory to restore into (created if missing).
+    #[arg(long, short = 't')]
+    pub target: std::path::PathBuf,
+    /// Only restore paths matching this glob, relative to the snapshot root (repeatable).
+    #[arg(long = "include", short = 'i')]
+    pub include: Vec<String>,
+    /// Do not restore paths matching this glob (repeatable).
+    #[arg(long = "exclude", short = 'e')]
+    pub exclude: Vec<String>,
+    /// Print the plan and change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// What to do with files that already exist in the target.
+    #[arg(long, value_enum, default_value = "if-changed")]
+    pub overwrite: OverwriteArg,
+    /// Remove entries in the target that are not in the snapshot (never outside the target).
+    #[arg(long)]
+    pub delete: bool,
+    /// With `latest`: only snapshots with this tag (repeatable).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// With `latest`: only snapshots from this host.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Worker threads (default: the number of cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
 }
 
 #[derive(Debug, Args)]

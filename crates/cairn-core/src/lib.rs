@@ -34,6 +34,7 @@ pub mod keyslot;
 pub mod manifest;
 pub mod pack;
 pub mod repo;
+pub mod restore;
 pub mod snapshot;
 pub mod tree;
 

@@ -5,6 +5,7 @@ mod init;
 mod keys;
 mod list;
 mod manifest;
+mod restore;
 
 use crate::cli::{Cli, Command, KeysCommand};
 use anyhow::Result;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Backup(a) => backup::run(g, a),
         Command::List(a) => list::run(g, a),
         Command::Manifest(a) => manifest::run(g, a),
+        Command::Restore(a) => restore::run(g, a),
     }
 }
 

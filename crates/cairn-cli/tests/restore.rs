@@ -1,0 +1,328 @@
+//! `cairn restore` on the real binary: round trip, idempotence, dry run, safety.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+use common::*;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+/// Every entry with type, mode, size, mtime and link target, as `find -printf` would list them.
+fn listing(root: &Path) -> Vec<String> {
+    let out = std::process::Command::new("find")
+        .arg(".")
+        .args(["-mindepth", "1", "-printf", "%y %m %s %T@ %P %l\\n"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            // Directory sizes are filesystem-specific.
+            if l.starts_with("d ") {
+                let mut p: Vec<&str> = l.splitn(4, ' ').collect();
+                p[2] = "-";
+                p.join(" ")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn rich_tree(src: &Path) {
+    make_tree(src);
+    use std::os::unix::fs::symlink;
+    symlink("/etc/hostname", src.join("absolute-link")).unwrap();
+    symlink("does/not/exist", src.join("dangling-link")).unwrap();
+    std::fs::write(src.join("ünïcödé — 文件.txt"), "unicode").unwrap();
+    std::fs::write(src.join("x".repeat(250)), "long name").unwrap();
+    let f = std::fs::File::create(src.join("sparse.img")).unwrap();
+    f.set_len(20 * 1024 * 1024).unwrap();
+    std::fs::set_permissions(src.join("docs"), std::fs::Permissions::from_mode(0o750)).unwrap();
+    std::fs::set_permissions(
+        src.join("hello.txt"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+}
+
+#[test]
+fn round_trip_of_every_kind_of_entry_then_rerun_writes_nothing() {
+    let env = Env::new();
+    let src = env.path("src");
+    rich_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let out = env.path("out");
+    let j = env
+        .repo(
+            &repo,
+            &[
+                "restore",
+                "latest",
+                "--target",
+                out.to_str().unwrap(),
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
+    assert_eq!(j["report"]["errors"].as_array().unwrap().len(), 0);
+    let diff = std::process::Command::new("diff")
+        .args(["-r", "--no-dereference"])
+        .arg(&src)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        diff.status.success(),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+    assert_eq!(listing(&src), listing(&out));
+    // Hard links are links again; the sparse file has holes.
+    assert_eq!(
+        std::fs::metadata(out.join("hard.txt")).unwrap().ino(),
+        std::fs::metadata(out.join("hello.txt")).unwrap().ino()
+    );
+    assert!(std::fs::metadata(out.join("sparse.img")).unwrap().blocks() < 1024);
+    // sha256sum -c of the manifest passes inside the restored tree.
+    let m = env.repo(&repo, &["manifest", "latest"]).ok();
+    assert_sha256sum_ok(&env, &m.stdout, &out);
+    // Again: nothing is written.
+    let again = env
+        .repo(
+            &repo,
+            &[
+                "restore",
+                "latest",
+                "--target",
+                out.to_str().unwrap(),
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
+    assert_eq!(again["report"]["files_written"], 0);
+    assert_eq!(again["report"]["others_created"], 0);
+    assert_eq!(again["report"]["dirs_created"], 0);
+    assert_eq!(listing(&src), listing(&out));
+}
+
+#[test]
+fn dry_run_changes_nothing_and_plans_overwrites() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let out = env.path("out");
+    let p = env
+        .repo(
+            &repo,
+            &[
+                "restore",
+                "latest",
+                "--target",
+                out.to_str().unwrap(),
+                "--dry-run",
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
+    assert_eq!(p["totals"]["create"], 12);
+    assert!(!out.exists(), "dry run created the target");
+    env.repo(
+        &repo,
+        &["restore", "latest", "--target", out.to_str().unwrap()],
+    )
+    .ok();
+    std::fs::write(out.join("docs/readme.md"), "local edit").unwrap();
+    std::fs::write(out.join("extra.txt"), "not in snapshot").unwrap();
+    let p = env
+        .repo(
+            &repo,
+            &[
+                "restore",
+                "latest",
+                "--target",
+                out.to_str().unwrap(),
+                "--dry-run",
+                "--delete",
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
+    assert_eq!(p["totals"]["overwrite"], 1);
+    assert_eq!(p["totals"]["delete"], 1);
+    assert_eq!(
+        std::fs::read_to_string(out.join("docs/readme.md")).unwrap(),
+        "local edit"
+    );
+    assert!(out.join("extra.txt").exists());
+    // Acting on it: the edit is undone, the extra file removed.
+    env.repo(
+        &repo,
+        &[
+            "restore",
+            "latest",
+            "--target",
+            out.to_str().unwrap(),
+            "--delete",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        std::fs::read(out.join("docs/readme.md")).unwrap(),
+        std::fs::read(src.join("docs/readme.md")).unwrap()
+    );
+    assert!(!out.join("extra.txt").exists());
+    // Include narrows the restore.
+    let only = env.path("only");
+    env.repo(
+        &repo,
+        &[
+            "restore",
+            "latest",
+            "--target",
+            only.to_str().unwrap(),
+            "--include",
+            "docs/**",
+        ],
+    )
+    .ok();
+    assert!(only.join("docs/deep/er/note").exists());
+    assert!(!only.join("hello.txt").exists());
+}
+
+#[test]
+fn a_symlink_planted_in_the_target_is_never_followed() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let out = env.path("out");
+    let outside = env.path("outside");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("docs")).unwrap();
+    let r = env
+        .repo(
+            &repo,
+            &["restore", "latest", "--target", out.to_str().unwrap()],
+        )
+        .code(3);
+    assert!(r.stderr.contains("docs"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "wrote outside the target"
+    );
+    // Everything else was restored.
+    assert!(out.join("hello.txt").exists());
+    assert!(out.join("big.bin").exists());
+}
+
+#[test]
+fn targets_outside_the_allowlist_are_refused() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let allowed = env.path("allowed");
+    std::fs::create_dir_all(&allowed).unwrap();
+    std::os::unix::fs::symlink(env.path("elsewhere"), allowed.join("escape")).unwrap();
+    std::fs::create_dir_all(env.path("elsewhere")).unwrap();
+    let run_with = |t: &Path| {
+        run(env
+            .cmd()
+            .env("CAIRN_RESTORE_ALLOW", &allowed)
+            .arg("-r")
+            .arg(&repo)
+            .args(["restore", "latest", "--target"])
+            .arg(t))
+    };
+    run_with(&allowed.join("ok")).ok();
+    let r = run_with(&env.path("forbidden"));
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("outside the allowed roots"),
+        "{}",
+        r.stderr
+    );
+    // A symlink inside the allowed root that points outside does not count as inside.
+    let r = run_with(&allowed.join("escape/sub"));
+    assert_ne!(r.code, 0);
+    assert_eq!(std::fs::read_dir(env.path("elsewhere")).unwrap().count(), 0);
+    let r = run_with(&allowed.join("../forbidden2"));
+    assert_ne!(r.code, 0);
+    assert!(!env.path("forbidden2").exists());
+}
+
+#[test]
+fn a_damaged_pack_fails_only_the_files_it_holds() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init", "--compression", "0"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    // Flip one byte inside big.bin's data: find the pack holding it.
+    let packs = all_files(&repo.join("data"));
+    assert_eq!(packs.len(), 1);
+    let (rel, mut bytes) = packs.into_iter().next().unwrap();
+    let big = std::fs::read(src.join("big.bin")).unwrap();
+    let _ = big;
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x40;
+    let path = repo.join("data").join(&rel);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let out = env.path("out");
+    let r = env
+        .repo(
+            &repo,
+            &[
+                "restore",
+                "latest",
+                "--target",
+                out.to_str().unwrap(),
+                "--json",
+            ],
+        )
+        .code(3);
+    let j = r.json();
+    let errors = j["report"]["errors"].as_array().unwrap();
+    assert!(!errors.is_empty());
+    // The damaged file is not in the target, not even partly; no temporary is left.
+    for e in errors {
+        let p = out.join(e["path"].as_str().unwrap());
+        assert!(!p.exists(), "{} written despite damage", p.display());
+    }
+    assert!(
+        out.join("docs/deep/er/note").exists()
+            || errors.iter().any(|e| e["path"] == "docs/deep/er/note")
+    );
+    let leftovers = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".cairn-tmp")
+        })
+        .count();
+    assert_eq!(leftovers, 0);
+}

@@ -1,0 +1,308 @@
+//! Carrying out a [`RestorePlan`].
+
+use super::safe_fs::SafeDir;
+use super::{Action, RestorePlan};
+use crate::error::{Error, Result};
+use crate::repo::Repository;
+use crate::snapshot::SourceError;
+use crate::tree::{Node, NodeType};
+use crossbeam_channel::bounded;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::{Seek, SeekFrom, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// What a restore did.
+#[derive(Debug, Default, Serialize)]
+pub struct RestoreReport {
+    /// Files written and verified.
+    pub files_written: u64,
+    /// Bytes written.
+    pub bytes_written: u64,
+    /// Directories created.
+    pub dirs_created: u64,
+    /// Symlinks, fifos and devices created.
+    pub others_created: u64,
+    /// Hard links made.
+    pub hardlinks: u64,
+    /// Entries left as they were (identical, or refused by the plan).
+    pub skipped: u64,
+    /// Entries removed by `--delete`.
+    pub deleted: u64,
+    /// What could not be restored.
+    pub errors: Vec<SourceError>,
+}
+
+/// A hard link to make after pass 1: (first file's components, this entry's components, display path).
+type PendingLink = (Vec<Vec<u8>>, Vec<Vec<u8>>, String);
+
+struct Job {
+    dir: Arc<SafeDir>,
+    node: Node,
+    path: String,
+}
+
+/// A run of zeros at least this long becomes a hole (sparse file).
+const HOLE: usize = 64 * 1024;
+
+fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// Writes one file under a temporary name, verifies its SHA-256, renames it into place.
+fn restore_file(repo: &Repository, job: &Job, chown: bool) -> Result<u64> {
+    let name = &job.node.name.0;
+    let (mut f, tmp) = job.dir.temp_file(name)?;
+    let result = (|| -> Result<u64> {
+        let mut sha = Sha256::new();
+        let mut written = 0u64;
+        for id in &job.node.content {
+            let data = repo.load_blob(id)?;
+            sha.update(&data);
+            for block in data.chunks(HOLE) {
+                if block.len() == HOLE && block.iter().all(|&b| b == 0) {
+                    f.seek(SeekFrom::Current(HOLE as i64))
+                        .map_err(|e| Error::io(&job.path, e))?;
+                } else {
+                    f.write_all(block).map_err(|e| Error::io(&job.path, e))?;
+                }
+            }
+            written += data.len() as u64;
+        }
+        f.set_len(written).map_err(|e| Error::io(&job.path, e))?;
+        let got = hex::encode(sha.finalize());
+        if Some(&got) != job.node.sha256.as_ref() || written != job.node.size {
+            return Err(Error::corrupt(format!(
+                "{}: restored content does not match the snapshot's SHA-256 (got {got}); not written",
+                job.path
+            )));
+        }
+        drop(f);
+        Ok(written)
+    })();
+    match result {
+        Ok(n) => {
+            let owner = chown.then_some((job.node.uid, job.node.gid));
+            job.dir
+                .set_meta(&tmp, Some(job.node.mode), owner, job.node.mtime_ns)?;
+            job.dir.rename(&tmp, name)?;
+            Ok(n)
+        }
+        Err(e) => {
+            let _ = job.dir.unlink(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Opens the directory holding `components[..n]` below the target, without following symlinks.
+fn open_path(root: &Arc<SafeDir>, comps: &[Vec<u8>]) -> Result<Arc<SafeDir>> {
+    let mut d = root.clone();
+    for c in comps {
+        d = Arc::new(d.subdir(c, false)?.ok_or_else(|| {
+            Error::new(
+                crate::ErrorKind::NotFound,
+                format!("{} vanished during the restore", String::from_utf8_lossy(c)),
+            )
+        })?);
+    }
+    Ok(d)
+}
+
+/// Carries out a plan. Failures are collected in the report; the rest continues.
+pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<RestoreReport> {
+    let root = Arc::new(SafeDir::open_target(&plan.target, true)?);
+    let chown = is_root();
+    let report = Mutex::new(RestoreReport::default());
+    let fail = |path: &str, e: &Error| {
+        if let Ok(mut r) = report.lock() {
+            r.errors.push(SourceError {
+                path: path.to_string(),
+                error: e.to_string(),
+            });
+        }
+    };
+    let (bytes, files) = (AtomicU64::new(0), AtomicU64::new(0));
+    // (dev, inode) of hardlinked files -> the first restored path; later ones are linked after pass 1.
+    let mut first_link: HashMap<(u64, u64), Vec<Vec<u8>>> = HashMap::new();
+    let mut links: Vec<PendingLink> = Vec::new();
+
+    std::thread::scope(|s| -> Result<()> {
+        let (tx, rx) = bounded::<Job>(64);
+        for _ in 0..workers.max(1) {
+            let rx = rx.clone();
+            let (bytes, files, fail) = (&bytes, &files, &fail);
+            s.spawn(move || {
+                for job in rx {
+                    match restore_file(repo, &job, chown) {
+                        Ok(n) => {
+                            bytes.fetch_add(n, Ordering::Relaxed);
+                            files.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(e) => fail(&job.path, &e),
+                    }
+                }
+            });
+        }
+        drop(rx);
+        // Pass 1, in tree order: directories, then files (to the workers), links, others.
+        let mut stack: Vec<Option<Arc<SafeDir>>> = vec![Some(root.clone())];
+        for e in &plan.entries {
+            stack.truncate(e.components.len());
+            let parent = stack.last().cloned().flatten();
+            let name = e.components.last().cloned().unwrap_or_default();
+            let node = e.node.as_ref();
+            if e.kind == NodeType::Dir && e.action != Action::Delete {
+                let dir = match (&e.action, &parent) {
+                    (Action::Create | Action::Skip(_), Some(p)) => {
+                        match p.subdir(&name, e.action == Action::Create) {
+                            Ok(d) => {
+                                if e.action == Action::Create {
+                                    report.lock().map(|mut r| r.dirs_created += 1).ok();
+                                }
+                                d.map(Arc::new)
+                            }
+                            Err(err) => {
+                                fail(&e.path, &err);
+                                None
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                stack.push(dir);
+                continue;
+            }
+            let Some(p) = parent else { continue };
+            match (&e.action, node) {
+                (Action::Skip(_) | Action::Refuse(_), _) => {
+                    report.lock().map(|mut r| r.skipped += 1).ok();
+                }
+                (Action::Delete, _) => {
+                    let r = if e.kind == NodeType::Dir {
+                        p.remove_tree(&name)
+                    } else {
+                        p.unlink(&name)
+                    };
+                    match r {
+                        Ok(()) => {
+                            report.lock().map(|mut r| r.deleted += 1).ok();
+                        }
+                        Err(err) => fail(&e.path, &err),
+                    }
+                }
+                (Action::Create | Action::Overwrite, Some(n)) => match n.kind {
+                    NodeType::File => {
+                        if n.nlink > 1 {
+                            if let Some(first) = first_link.get(&(n.dev, n.inode)) {
+                                links.push((first.clone(), e.components.clone(), e.path.clone()));
+                                continue;
+                            }
+                            first_link.insert((n.dev, n.inode), e.components.clone());
+                        }
+                        let job = Job {
+                            dir: p.clone(),
+                            node: n.clone(),
+                            path: e.path.clone(),
+                        };
+                        tx.send(job).map_err(|_| {
+                            Error::new(crate::ErrorKind::Io, "restore workers stopped")
+                        })?;
+                    }
+                    _ => match create_other(&p, n, chown) {
+                        Ok(()) => {
+                            report.lock().map(|mut r| r.others_created += 1).ok();
+                        }
+                        Err(err) => fail(&e.path, &err),
+                    },
+                },
+                _ => {}
+            }
+        }
+        drop(tx);
+        Ok(())
+    })?;
+
+    // Pass 2: hard links (their first file is now in place), then directory
+    // metadata deepest first, so a read-only directory is sealed last.
+    for (from, to, path) in &links {
+        let r = (|| {
+            let fd = open_path(&root, &from[..from.len() - 1])?;
+            let td = open_path(&root, &to[..to.len() - 1])?;
+            td.hardlink(&fd, &from[from.len() - 1], &to[to.len() - 1])
+        })();
+        match r {
+            Ok(()) => report.lock().map(|mut r| r.hardlinks += 1).unwrap_or(()),
+            Err(e) => fail(path, &e),
+        }
+    }
+    for e in plan.entries.iter().rev() {
+        let (Some(n), NodeType::Dir) = (&e.node, e.kind) else {
+            continue;
+        };
+        if !matches!(e.action, Action::Create | Action::Skip(_)) {
+            continue;
+        }
+        let r = (|| {
+            let parent = open_path(&root, &e.components[..e.components.len() - 1])?;
+            let name = &e.components[e.components.len() - 1];
+            let (mode, mtime, uid, gid) = parent.meta(name)?;
+            let owner = (chown && (uid, gid) != (n.uid, n.gid)).then_some((n.uid, n.gid));
+            if mode != n.mode || mtime != n.mtime_ns || owner.is_some() {
+                parent.set_meta(name, Some(n.mode), owner, n.mtime_ns)?;
+            }
+            Ok::<(), Error>(())
+        })();
+        if let Err(err) = r {
+            fail(&e.path, &err);
+        }
+    }
+    let mut r = report
+        .into_inner()
+        .map_err(|_| Error::new(crate::ErrorKind::Io, "restore report poisoned"))?;
+    r.files_written = files.into_inner();
+    r.bytes_written = bytes.into_inner();
+    Ok(r)
+}
+
+fn create_other(dir: &SafeDir, n: &Node, chown: bool) -> Result<()> {
+    let name = &n.name.0;
+    let owner = chown.then_some((n.uid, n.gid));
+    match n.kind {
+        NodeType::Symlink => {
+            let target = n
+                .target
+                .as_ref()
+                .ok_or_else(|| Error::corrupt("symlink without target"))?;
+            dir.symlink(&target.0, name)?;
+            dir.set_meta(name, None, owner, n.mtime_ns)
+        }
+        NodeType::Fifo => {
+            replace(dir, name)?;
+            dir.mkfifo(name, n.mode)?;
+            dir.set_meta(name, Some(n.mode), owner, n.mtime_ns)
+        }
+        NodeType::Chardev | NodeType::Blockdev if chown => {
+            replace(dir, name)?;
+            dir.mknod(name, n.kind, n.mode, n.rdev.unwrap_or(0))?;
+            dir.set_meta(name, Some(n.mode), owner, n.mtime_ns)
+        }
+        NodeType::Chardev | NodeType::Blockdev => Err(Error::new(
+            crate::ErrorKind::PermissionDenied,
+            "device nodes are restored only when running as root",
+        )),
+        _ => Err(Error::new(
+            crate::ErrorKind::Unsupported,
+            "sockets are not restored (a socket only exists while its server runs)",
+        )),
+    }
+}
+
+fn replace(dir: &SafeDir, name: &[u8]) -> Result<()> {
+    if dir.existing(name)? != super::safe_fs::Existing::Missing {
+        dir.unlink(name)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! Restore: plan, then act.
+//!
+//! [`plan`] compares a snapshot with the target and decides, per entry, to
+//! create, overwrite, skip (already identical) or refuse (with the reason);
+//! `--dry-run` prints that plan and touches nothing. [`execute`] takes the
+//! plan and carries it out:
+//!
+//! - every file is written under a temporary name in its own directory, its
+//!   SHA-256 compared with the snapshot's, and only then renamed into place,
+//!   so a blob that fails authentication is never written under a real name;
+//! - a file that cannot be restored is reported and the rest continue;
+//! - every write is relative to a directory opened with `O_NOFOLLOW`
+//!   ([`safe_fs`]), so nothing outside the target is ever created, changed
+//!   or deleted, whatever the snapshot or the target contains;
+//! - running the same restore again writes nothing: identical files are skipped.
+
+mod exec;
+mod plan;
+pub mod safe_fs;
+
+pub use exec::{execute, RestoreReport};
+pub use plan::plan;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ids::SnapshotId;
+use crate::tree::{Node, NodeType};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// What to do with a file that already exists in the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overwrite {
+    /// Keep whatever is there.
+    Never,
+    /// Replace it when its content differs (the default).
+    IfChanged,
+    /// Replace it even when identical.
+    Always,
+}
+
+/// Restore settings.
+#[derive(Debug, Clone)]
+pub struct RestoreOptions {
+    /// Where to restore.
+    pub target: PathBuf,
+    /// Only paths matching one of these globs (and what is below them).
+    pub include: Vec<String>,
+    /// Not paths matching these globs (nor what is below them).
+    pub exclude: Vec<String>,
+    /// Existing files.
+    pub overwrite: Overwrite,
+    /// Remove target entries that are not in the snapshot.
+    pub delete: bool,
+    /// Worker threads.
+    pub workers: usize,
+}
+
+/// The decision for one entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "action", content = "reason")]
+pub enum Action {
+    /// Nothing there yet.
+    Create,
+    /// Something different is there and will be replaced.
+    Overwrite,
+    /// Already identical (or kept by `--overwrite never`).
+    Skip(String),
+    /// Will not be touched, with the reason.
+    Refuse(String),
+    /// Not in the snapshot; removed by `--delete`.
+    Delete,
+}
+
+/// One entry of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanEntry {
+    /// Path relative to the target, `/`-separated (lossy for non-UTF-8 names).
+    pub path: String,
+    /// Raw relative path components.
+    #[serde(skip)]
+    pub components: Vec<Vec<u8>>,
+    /// Entry type.
+    #[serde(rename = "type")]
+    pub kind: NodeType,
+    /// What will happen.
+    #[serde(flatten)]
+    pub action: Action,
+    /// Bytes to write.
+    pub bytes: u64,
+    /// The snapshot's node (absent for deletions).
+    #[serde(skip)]
+    pub node: Option<Node>,
+}
+
+/// What a restore will do.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestorePlan {
+    /// The snapshot.
+    pub snapshot: SnapshotId,
+    /// The target directory.
+    pub target: PathBuf,
+    /// Every entry in tree order (directories before their contents).
+    pub entries: Vec<PlanEntry>,
+    /// Totals.
+    pub totals: PlanTotals,
+}
+
+/// Counts of a plan.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlanTotals {
+    /// Entries to create.
+    pub create: u64,
+    /// Entries to overwrite.
+    pub overwrite: u64,
+    /// Entries already identical or kept.
+    pub skip: u64,
+    /// Entries refused.
+    pub refuse: u64,
+    /// Entries to delete.
+    pub delete: u64,
+    /// Bytes to write.
+    pub bytes: u64,
+}
+
+/// Refuses a target outside every allowed root (after resolving symlinks in
+/// the target path itself). An empty list allows everything.
+pub fn check_allowed(target: &Path, allow: &[PathBuf]) -> Result<PathBuf> {
+    let abs = std::path::absolute(target).map_err(|e| Error::io(target.display(), e))?;
+    // Resolve the longest existing prefix; the rest will be created as directories.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_owned()),
+            existing.parent(),
+        ) {
+            (Some(n), Some(p)) => {
+                rest.push(n);
+                existing = p.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .map_err(|e| Error::io(existing.display(), e))?;
+    for n in rest.into_iter().rev() {
+        if n == ".." || n == "." {
+            return Err(Error::invalid(format!(
+                "restore target {} contains `.` or `..` past existing folders",
+                target.display()
+            )));
+        }
+        resolved.push(n);
+    }
+    if allow.is_empty() {
+        return Ok(resolved);
+    }
+    for root in allow {
+        if let Ok(r) = root.canonicalize() {
+            if resolved.starts_with(&r) {
+                return Ok(resolved);
+            }
+        }
+    }
+    Err(Error::new(
+        ErrorKind::PermissionDenied,
+        format!(
+            "restore target {} is outside the allowed roots ({})",
+            resolved.display(),
+            allow
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+    .hint("restore under an allowed root, or change [restore] allow-roots / CAIRN_RESTORE_ALLOW"))
+}

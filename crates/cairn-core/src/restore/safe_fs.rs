@@ -1,0 +1,299 @@
+//! Writing inside a restore target without ever leaving it.
+//!
+//! Every operation is relative to an open directory descriptor and names one
+//! component (never a path), and directories are opened with `O_NOFOLLOW`, so
+//! a symlink planted in the target (or restored earlier from a hostile
+//! snapshot) is refused instead of followed. String checks on paths cannot
+//! give that guarantee: the filesystem can change between check and use.
+
+use crate::error::{Error, ErrorKind, Result};
+use rustix::fd::OwnedFd;
+use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, Stat};
+use rustix::io::Errno;
+use std::path::{Path, PathBuf};
+
+/// An open directory inside (or at) the restore target.
+pub struct SafeDir {
+    fd: OwnedFd,
+    /// For messages only; never used to open anything.
+    pub path: PathBuf,
+}
+
+fn err(path: &Path, what: &str, e: Errno) -> Error {
+    Error::io(
+        format!("{what} {}", path.display()),
+        std::io::Error::from(e),
+    )
+}
+
+/// What is at a name in the target (symlinks not followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Nothing.
+    Missing,
+    /// A directory.
+    Dir,
+    /// A regular file of this size.
+    File(u64),
+    /// A symlink.
+    Symlink,
+    /// Anything else (fifo, socket, device).
+    Other,
+}
+
+fn classify(st: &Stat) -> Existing {
+    match FileType::from_raw_mode(st.st_mode) {
+        FileType::Directory => Existing::Dir,
+        FileType::RegularFile => Existing::File(st.st_size as u64),
+        FileType::Symlink => Existing::Symlink,
+        _ => Existing::Other,
+    }
+}
+
+const DIR_FLAGS: OFlags = OFlags::RDONLY
+    .union(OFlags::DIRECTORY)
+    .union(OFlags::NOFOLLOW)
+    .union(OFlags::CLOEXEC);
+
+impl SafeDir {
+    /// Opens (creating it if asked) the target itself. The user-supplied target
+    /// path may go through symlinks; everything below it may not.
+    pub fn open_target(path: &Path, create: bool) -> Result<Self> {
+        if create {
+            std::fs::create_dir_all(path)
+                .map_err(|e| Error::io(format!("restore target {}", path.display()), e))?;
+        }
+        let fd = rfs::open(
+            path,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| err(path, "cannot open restore target", e))?;
+        Ok(SafeDir {
+            fd,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn child(&self, name: &[u8]) -> PathBuf {
+        self.path
+            .join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(name))
+    }
+
+    /// What is at `name`, without following symlinks.
+    pub fn existing(&self, name: &[u8]) -> Result<Existing> {
+        match rfs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => Ok(classify(&st)),
+            Err(Errno::NOENT) => Ok(Existing::Missing),
+            Err(e) => Err(err(&self.child(name), "cannot inspect", e)),
+        }
+    }
+
+    /// Opens the subdirectory `name`, creating it when missing and `create` is set.
+    /// `Ok(None)` when missing and not created. A symlink or a non-directory is refused.
+    pub fn subdir(&self, name: &[u8], create: bool) -> Result<Option<SafeDir>> {
+        let path = self.child(name);
+        if create {
+            match rfs::mkdirat(&self.fd, name, Mode::from_raw_mode(0o700)) {
+                Ok(()) | Err(Errno::EXIST) => {}
+                Err(e) => return Err(err(&path, "cannot create directory", e)),
+            }
+        }
+        match rfs::openat(&self.fd, name, DIR_FLAGS, Mode::empty()) {
+            Ok(fd) => Ok(Some(SafeDir { fd, path })),
+            Err(Errno::NOENT) if !create => Ok(None),
+            Err(Errno::LOOP) | Err(Errno::NOTDIR) => Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("{} is a symlink or not a directory in the target; refusing to write through it", path.display()),
+            )
+            .hint("remove it from the target, or restore into an empty directory")),
+            Err(e) => Err(err(&path, "cannot open directory", e)),
+        }
+    }
+
+    /// Creates a new temporary file in this directory, for content that is
+    /// renamed into place only once verified.
+    pub fn temp_file(&self, name: &[u8]) -> Result<(std::fs::File, Vec<u8>)> {
+        let rnd: [u8; 6] = crate::crypto::random_array()?;
+        let mut tmp = b".cairn-tmp-".to_vec();
+        tmp.extend_from_slice(&hex::encode(rnd).into_bytes());
+        // Keep the name short: the original may already be at NAME_MAX.
+        let _ = name;
+        let fd = rfs::openat(
+            &self.fd,
+            tmp.as_slice(),
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o600),
+        )
+        .map_err(|e| err(&self.path, "cannot create a temporary file in", e))?;
+        Ok((std::fs::File::from(fd), tmp))
+    }
+
+    /// Renames `from` to `to` within this directory, replacing `to` when it is not a directory.
+    pub fn rename(&self, from: &[u8], to: &[u8]) -> Result<()> {
+        rfs::renameat(&self.fd, from, &self.fd, to)
+            .map_err(|e| err(&self.child(to), "cannot move into place", e))
+    }
+
+    /// Removes a file or symlink (never follows it).
+    pub fn unlink(&self, name: &[u8]) -> Result<()> {
+        rfs::unlinkat(&self.fd, name, AtFlags::empty())
+            .map_err(|e| err(&self.child(name), "cannot remove", e))
+    }
+
+    /// Removes a directory and everything in it, without following symlinks.
+    pub fn remove_tree(&self, name: &[u8]) -> Result<()> {
+        if let Some(d) = self.subdir(name, false)? {
+            for (child, kind) in d.list()? {
+                if kind == Existing::Dir {
+                    d.remove_tree(&child)?;
+                } else {
+                    d.unlink(&child)?;
+                }
+            }
+        }
+        rfs::unlinkat(&self.fd, name, AtFlags::REMOVEDIR)
+            .map_err(|e| err(&self.child(name), "cannot remove directory", e))
+    }
+
+    /// The entries of this directory with their kinds.
+    pub fn list(&self) -> Result<Vec<(Vec<u8>, Existing)>> {
+        let fd = rfs::openat(&self.fd, ".", DIR_FLAGS, Mode::empty())
+            .map_err(|e| err(&self.path, "cannot list", e))?;
+        let mut dir = rfs::Dir::read_from(&fd).map_err(|e| err(&self.path, "cannot list", e))?;
+        let mut out = Vec::new();
+        while let Some(ent) = dir.read() {
+            let ent = ent.map_err(|e| err(&self.path, "cannot list", e))?;
+            let name = ent.file_name().to_bytes().to_vec();
+            if name == b"." || name == b".." {
+                continue;
+            }
+            let kind = self.existing(&name)?;
+            out.push((name, kind));
+        }
+        Ok(out)
+    }
+
+    /// Creates a symlink `name` -> `target` (replacing a file or symlink at `name`).
+    pub fn symlink(&self, target: &[u8], name: &[u8]) -> Result<()> {
+        let rnd: [u8; 6] = crate::crypto::random_array()?;
+        let tmp = format!(".cairn-tmp-{}", hex::encode(rnd));
+        rfs::symlinkat(target, &self.fd, tmp.as_str())
+            .map_err(|e| err(&self.child(name), "cannot create symlink", e))?;
+        self.rename(tmp.as_bytes(), name)
+    }
+
+    /// Hard-links `from_name` in `from` to `name` here (replacing a file at `name`).
+    pub fn hardlink(&self, from: &SafeDir, from_name: &[u8], name: &[u8]) -> Result<()> {
+        if self.existing(name)? != Existing::Missing {
+            self.unlink(name)?;
+        }
+        rfs::linkat(&from.fd, from_name, &self.fd, name, AtFlags::empty())
+            .map_err(|e| err(&self.child(name), "cannot create hard link", e))
+    }
+
+    /// Sets mode, owner (when `chown`) and mtime of `name` without following symlinks.
+    pub fn set_meta(
+        &self,
+        name: &[u8],
+        mode: Option<u32>,
+        owner: Option<(u32, u32)>,
+        mtime_ns: i64,
+    ) -> Result<()> {
+        let path = self.child(name);
+        if let Some((uid, gid)) = owner {
+            rfs::chownat(
+                &self.fd,
+                name,
+                Some(rustix::fs::Uid::from_raw(uid)),
+                Some(rustix::fs::Gid::from_raw(gid)),
+                AtFlags::SYMLINK_NOFOLLOW,
+            )
+            .map_err(|e| err(&path, "cannot set owner of", e))?;
+        }
+        if let Some(m) = mode {
+            rfs::chmodat(&self.fd, name, Mode::from_raw_mode(m), AtFlags::empty())
+                .map_err(|e| err(&path, "cannot set mode of", e))?;
+        }
+        let t = rfs::Timespec {
+            tv_sec: mtime_ns.div_euclid(1_000_000_000),
+            tv_nsec: mtime_ns.rem_euclid(1_000_000_000) as _,
+        };
+        let times = rfs::Timestamps {
+            last_access: t,
+            last_modification: t,
+        };
+        rfs::utimensat(&self.fd, name, &times, AtFlags::SYMLINK_NOFOLLOW)
+            .map_err(|e| err(&path, "cannot set time of", e))
+    }
+}
+
+impl SafeDir {
+    /// SHA-256 of the regular file `name` (opened without following symlinks).
+    pub fn sha256(&self, name: &[u8]) -> Result<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        let fd = rfs::openat(
+            &self.fd,
+            name,
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| err(&self.child(name), "cannot read", e))?;
+        let mut f = std::fs::File::from(fd);
+        let mut h = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = f
+                .read(&mut buf)
+                .map_err(|e| Error::io(self.child(name).display(), e))?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+        }
+        Ok(h.finalize().into())
+    }
+
+    /// The target of the symlink `name`.
+    pub fn readlink(&self, name: &[u8]) -> Result<Vec<u8>> {
+        rfs::readlinkat(&self.fd, name, Vec::new())
+            .map(|c| c.into_bytes())
+            .map_err(|e| err(&self.child(name), "cannot read link", e))
+    }
+
+    /// Creates a fifo `name`.
+    pub fn mkfifo(&self, name: &[u8], mode: u32) -> Result<()> {
+        rfs::mknodat(&self.fd, name, FileType::Fifo, Mode::from_raw_mode(mode), 0)
+            .map_err(|e| err(&self.child(name), "cannot create fifo", e))
+    }
+}
+
+impl SafeDir {
+    /// Mode bits and mtime (ns) of `name`, not following symlinks.
+    pub fn meta(&self, name: &[u8]) -> Result<(u32, i64, u32, u32)> {
+        let st = rfs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)
+            .map_err(|e| err(&self.child(name), "cannot inspect", e))?;
+        let mtime = (st.st_mtime as i64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(st.st_mtime_nsec as i64);
+        Ok((st.st_mode & 0o7777, mtime, st.st_uid, st.st_gid))
+    }
+
+    /// Creates a device node (root only).
+    pub fn mknod(
+        &self,
+        name: &[u8],
+        kind: crate::tree::NodeType,
+        mode: u32,
+        rdev: u64,
+    ) -> Result<()> {
+        let ft = if kind == crate::tree::NodeType::Blockdev {
+            FileType::BlockDevice
+        } else {
+            FileType::CharacterDevice
+        };
+        rfs::mknodat(&self.fd, name, ft, Mode::from_raw_mode(mode), rdev)
+            .map_err(|e| err(&self.child(name), "cannot create device", e))
+    }
+}
