@@ -55,6 +55,29 @@ pub enum Command {
     Manifest(ManifestArgs),
     /// Restore a snapshot into a directory (plan first; every file hash-checked).
     Restore(RestoreArgs),
+    /// Check that the repository can be read back (structure; data with --read-data).
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Snapshots to check (ids, prefixes or `latest`); default: all.
+    pub snapshots: Vec<String>,
+    /// Read every pack: SHA-256, authentication and id of every blob.
+    #[arg(long, conflicts_with = "read_data_subset")]
+    pub read_data: bool,
+    /// Read a subset of packs: `N%` (seeded) or `K/N` (the K-th of N slices).
+    #[arg(long)]
+    pub read_data_subset: Option<String>,
+    /// Seed for `N%` subsets (default: random, printed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Also restore the snapshots (default: latest) into a temporary directory and re-hash every file.
+    #[arg(long)]
+    pub smoke: bool,
+    /// Worker threads (default: the number of cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

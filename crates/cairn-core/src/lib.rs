@@ -37,6 +37,7 @@ pub mod repo;
 pub mod restore;
 pub mod snapshot;
 pub mod tree;
+pub mod verify;
 
 pub use backend::{Backend, ObjectInfo, ObjectKind};
 pub use error::{Error, ErrorKind, Result};

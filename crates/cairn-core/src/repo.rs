@@ -37,6 +37,7 @@ pub struct Repository {
     config: RepoConfig,
     keys: Arc<Keys>,
     index: Index,
+    damaged_indexes: Vec<(String, Error)>,
     slot: String,
 }
 
@@ -113,6 +114,7 @@ impl Repository {
             config,
             keys: Arc::new(keys),
             index: Index::default(),
+            damaged_indexes: Vec::new(),
             slot: slot.id,
         })
     }
@@ -167,6 +169,7 @@ impl Repository {
             config,
             keys: Arc::new(keys),
             index: Index::default(),
+            damaged_indexes: Vec::new(),
             slot,
         };
         repo.reload_index()?;
@@ -183,13 +186,29 @@ impl Repository {
             .map(|o| o.name)
             .collect();
         names.sort();
+        let mut damaged = Vec::new();
         for name in names {
-            let b = self.backend.read(ObjectKind::Index, &name)?;
-            for (p, entries) in index::open_index_file(&self.keys, &name, &b)? {
-                idx.add_pack(p, &entries);
+            // An index is a cache: a damaged one is reported (verify names it, and
+            // the blobs it listed show up as unindexed) but does not stop the open.
+            let opened = self
+                .backend
+                .read(ObjectKind::Index, &name)
+                .and_then(|b| index::open_index_file(&self.keys, &name, &b));
+            match opened {
+                Ok(packs) => {
+                    for (p, entries) in packs {
+                        idx.add_pack(p, &entries);
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::Corrupt => {
+                    tracing::warn!(index = %name, error = %e, "index file damaged; skipped");
+                    damaged.push((name, e));
+                }
+                Err(e) => return Err(e),
             }
         }
         self.index = idx;
+        self.damaged_indexes = damaged;
         Ok(())
     }
 
@@ -277,16 +296,44 @@ impl Repository {
 
     /// Every snapshot, oldest first (ties by id).
     pub fn snapshots(&self) -> Result<Vec<(SnapshotId, SnapshotMeta)>> {
+        let (ok, damaged) = self.snapshots_checked()?;
+        for (name, e) in damaged {
+            tracing::warn!(snapshot = %name, error = %e, "snapshot damaged; skipped (run cairn verify)");
+        }
+        Ok(ok)
+    }
+
+    /// Index files that failed to open, with why.
+    pub fn damaged_indexes(&self) -> &[(String, Error)] {
+        &self.damaged_indexes
+    }
+
+    /// Every readable snapshot, oldest first, and the damaged ones with why.
+    #[allow(clippy::type_complexity)]
+    pub fn snapshots_checked(
+        &self,
+    ) -> Result<(Vec<(SnapshotId, SnapshotMeta)>, Vec<(String, Error)>)> {
         let mut out = Vec::new();
+        let mut damaged = Vec::new();
         for o in self.backend.list(ObjectKind::Snapshot)? {
-            let id = SnapshotId::from_hex(&o.name).map_err(|_| {
-                Error::corrupt(format!("snapshot object name {:?} is not an id", o.name))
-            })?;
-            let b = self.backend.read(ObjectKind::Snapshot, &o.name)?;
-            out.push((id, SnapshotMeta::open(&self.keys, &id, &b)?));
+            let opened = SnapshotId::from_hex(&o.name)
+                .map_err(|_| {
+                    Error::corrupt(format!("snapshot object name {:?} is not an id", o.name))
+                })
+                .and_then(|id| {
+                    let b = self.backend.read(ObjectKind::Snapshot, &o.name)?;
+                    Ok((id, SnapshotMeta::open(&self.keys, &id, &b)?))
+                });
+            match opened {
+                Ok(s) => out.push(s),
+                Err(e) if matches!(e.kind(), ErrorKind::Corrupt | ErrorKind::Unsupported) => {
+                    damaged.push((o.name, e))
+                }
+                Err(e) => return Err(e),
+            }
         }
         // Times were validated when each snapshot was opened.
-        let mut timed: Vec<_> = out
+        let timed: Vec<_> = out
             .into_iter()
             .map(|(id, m)| {
                 (
@@ -296,8 +343,12 @@ impl Repository {
                 )
             })
             .collect();
+        let mut timed = timed;
         timed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        Ok(timed.into_iter().map(|(_, id, m)| (id, m)).collect())
+        Ok((
+            timed.into_iter().map(|(_, id, m)| (id, m)).collect(),
+            damaged,
+        ))
     }
 
     /// Resolves `latest`, a full id, or a unique prefix.

@@ -6,6 +6,7 @@ mod keys;
 mod list;
 mod manifest;
 mod restore;
+mod verify;
 
 use crate::cli::{Cli, Command, KeysCommand};
 use anyhow::Result;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::List(a) => list::run(g, a),
         Command::Manifest(a) => manifest::run(g, a),
         Command::Restore(a) => restore::run(g, a),
+        Command::Verify(a) => verify::run(g, a),
     }
 }
 
