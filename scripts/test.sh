@@ -7,10 +7,11 @@ export PATH=$HOME/.cargo/bin:$PATH
 
 need() { command -v "$1" > /dev/null 2>&1; }
 # coreutils' sha256sum checks manifests; setpriv runs the unreadable-file test
-# as an unprivileged user when the tests run as root.
-if ! need sha256sum || ! need setpriv; then
+# as an unprivileged user when the tests run as root; GNU tar and zstd read
+# back what `cairn export` writes.
+if ! need sha256sum || ! need setpriv || ! need tar || ! need zstd || ! need diff; then
   if need apt-get; then
-    apt-get update -qq && apt-get install -y -qq coreutils util-linux > /dev/null
+    apt-get update -qq && apt-get install -y -qq coreutils util-linux tar zstd diffutils > /dev/null
   fi
 fi
 

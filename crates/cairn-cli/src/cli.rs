@@ -57,6 +57,31 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Check that the repository can be read back (structure; data with --read-data).
     Verify(VerifyArgs),
+    /// Write a snapshot as a tar archive to stdout.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// Plain tar.
+    Tar,
+    /// tar compressed with gzip.
+    #[value(name = "tar.gz")]
+    TarGz,
+    /// tar compressed with zstd.
+    #[value(name = "tar.zst")]
+    TarZst,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A snapshot id, a unique prefix, or `latest`.
+    pub snapshot: String,
+    /// Only this path in the snapshot (and what is below it).
+    pub path: Option<String>,
+    /// Archive format.
+    #[arg(long, value_enum, default_value = "tar")]
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,7 @@ pub mod codec;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod index;
 pub mod keyslot;

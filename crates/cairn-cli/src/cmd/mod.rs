@@ -1,6 +1,7 @@
 //! One module per command; each returns the process exit code.
 
 mod backup;
+mod export;
 mod init;
 mod keys;
 mod list;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Manifest(a) => manifest::run(g, a),
         Command::Restore(a) => restore::run(g, a),
         Command::Verify(a) => verify::run(g, a),
+        Command::Export(a) => export::run(g, a),
     }
 }
 

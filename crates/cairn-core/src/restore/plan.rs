@@ -120,13 +120,18 @@ impl Walk<'_> {
                     .include
                     .as_ref()
                     .is_none_or(|i| i.is_match(&rel));
-            let existing = match (target, blocked) {
-                (Some(t), None) => t.existing(&node.name.0)?,
-                _ => Existing::Missing,
+            // A target entry we cannot inspect is refused, not fatal: the rest
+            // of the restore still goes ahead.
+            let inspected = match (target, blocked) {
+                (Some(t), None) => t.existing(&node.name.0),
+                _ => Ok(Existing::Missing),
             };
-            let mut action = match blocked {
-                Some(why) => Action::Refuse(why.to_string()),
-                None => self.decide(node, existing, target)?,
+            let mut action = match (blocked, inspected) {
+                (Some(why), _) => Action::Refuse(why.to_string()),
+                (None, Err(e)) => Action::Refuse(e.to_string()),
+                (None, Ok(existing)) => self
+                    .decide(node, existing, target)
+                    .unwrap_or_else(|e| Action::Refuse(e.to_string())),
             };
             let start = self.entries.len();
             self.push(comps, node, action.clone());

@@ -1,0 +1,157 @@
+//! Export: a snapshot as a standard tar stream, so data can leave Cairn
+//! without Cairn. GNU long names and links, modes, owners, mtimes (seconds),
+//! symlinks, hard links (as tar link entries), fifos and devices.
+
+use crate::error::{Error, Result};
+use crate::ids::BlobId;
+use crate::manifest::walk;
+use crate::repo::Repository;
+use crate::tree::{Node, NodeType};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::io::{Read, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+/// Streams a file's blobs, authenticating each, and hashes what it yields.
+struct BlobReader<'a> {
+    repo: &'a Repository,
+    ids: std::slice::Iter<'a, BlobId>,
+    buf: Vec<u8>,
+    pos: usize,
+    sha: Sha256,
+}
+
+impl Read for BlobReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.buf.len() {
+            let Some(id) = self.ids.next() else {
+                return Ok(0);
+            };
+            self.buf = self.repo.load_blob(id).map_err(std::io::Error::other)?;
+            self.sha.update(&self.buf);
+            self.pos = 0;
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+fn header(n: &Node, kind: tar::EntryType, size: u64) -> tar::Header {
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(kind);
+    h.set_mode(n.mode);
+    h.set_uid(u64::from(n.uid));
+    h.set_gid(u64::from(n.gid));
+    h.set_mtime(u64::try_from(n.mtime_ns.div_euclid(1_000_000_000)).unwrap_or(0));
+    h.set_size(size);
+    h
+}
+
+/// Writes the tree `root` (or only the part under `sub`, a `/`-separated path
+/// in the snapshot) as a tar archive to `out`.
+pub fn export_tar<W: Write>(
+    repo: &Repository,
+    root: &BlobId,
+    sub: Option<&str>,
+    out: W,
+) -> Result<W> {
+    let sub = sub
+        .map(|s| s.trim_matches('/').as_bytes().to_vec())
+        .filter(|s| !s.is_empty());
+    let mut b = tar::Builder::new(out);
+    b.mode(tar::HeaderMode::Complete);
+    let mut first: HashMap<(u64, u64), Vec<u8>> = HashMap::new();
+    let mut matched = sub.is_none();
+    let io = |p: &[u8], e: std::io::Error| {
+        Error::io(format!("export of {}", String::from_utf8_lossy(p)), e)
+    };
+    walk(repo, root, &mut |path, n| {
+        if let Some(s) = &sub {
+            let inside =
+                path == s.as_slice() || (path.starts_with(s) && path.get(s.len()) == Some(&b'/'));
+            if !inside {
+                return Ok(());
+            }
+            matched = true;
+        }
+        let p = Path::new(OsStr::from_bytes(path));
+        match n.kind {
+            NodeType::Dir => b
+                .append_data(
+                    &mut header(n, tar::EntryType::Directory, 0),
+                    p,
+                    std::io::empty(),
+                )
+                .map_err(|e| io(path, e)),
+            NodeType::File => {
+                if n.nlink > 1 {
+                    if let Some(target) = first.get(&(n.dev, n.inode)) {
+                        let t = Path::new(OsStr::from_bytes(target));
+                        return b
+                            .append_link(&mut header(n, tar::EntryType::Link, 0), p, t)
+                            .map_err(|e| io(path, e));
+                    }
+                    first.insert((n.dev, n.inode), path.to_vec());
+                }
+                let mut r = BlobReader {
+                    repo,
+                    ids: n.content.iter(),
+                    buf: Vec::new(),
+                    pos: 0,
+                    sha: Sha256::new(),
+                };
+                b.append_data(&mut header(n, tar::EntryType::Regular, n.size), p, &mut r)
+                    .map_err(|e| io(path, e))?;
+                if Some(hex::encode(r.sha.finalize())) != n.sha256 {
+                    return Err(Error::corrupt(format!(
+                        "{}: content does not match its SHA-256",
+                        String::from_utf8_lossy(path)
+                    )));
+                }
+                Ok(())
+            }
+            NodeType::Symlink => {
+                let t = n.target.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+                b.append_link(
+                    &mut header(n, tar::EntryType::Symlink, 0),
+                    p,
+                    Path::new(OsStr::from_bytes(&t)),
+                )
+                .map_err(|e| io(path, e))
+            }
+            NodeType::Fifo | NodeType::Chardev | NodeType::Blockdev => {
+                let kind = match n.kind {
+                    NodeType::Fifo => tar::EntryType::Fifo,
+                    NodeType::Chardev => tar::EntryType::Char,
+                    _ => tar::EntryType::Block,
+                };
+                let mut h = header(n, kind, 0);
+                if let Some(rdev) = n.rdev {
+                    // Linux dev_t encoding of major/minor.
+                    let major = ((rdev >> 32) & 0xffff_f000) | ((rdev >> 8) & 0xfff);
+                    let minor = ((rdev >> 12) & 0xffff_ff00) | (rdev & 0xff);
+                    h.set_device_major(major as u32).map_err(|e| io(path, e))?;
+                    h.set_device_minor(minor as u32).map_err(|e| io(path, e))?;
+                }
+                b.append_data(&mut h, p, std::io::empty())
+                    .map_err(|e| io(path, e))
+            }
+            NodeType::Socket => Ok(()),
+        }
+    })?;
+    if !matched {
+        return Err(Error::new(
+            crate::ErrorKind::NotFound,
+            format!(
+                "{} is not in the snapshot",
+                String::from_utf8_lossy(sub.as_deref().unwrap_or_default())
+            ),
+        )
+        .hint("run `cairn manifest` to see its paths"));
+    }
+    b.into_inner().map_err(|e| Error::io("export", e))
+}
