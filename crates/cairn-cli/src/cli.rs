@@ -143,6 +143,9 @@ pub struct RestoreArgs {
     /// With `latest`: only snapshots from this host.
     #[arg(long)]
     pub host: Option<String>,
+    /// Restore owners by numeric id (always so: snapshots store ids, not names).
+    #[arg(long)]
+    pub numeric_owner: bool,
     /// Worker threads (default: the number of cores).
     #[arg(long)]
     pub workers: Option<usize>,

@@ -326,3 +326,56 @@ fn a_damaged_pack_fails_only_the_files_it_holds() {
         .count();
     assert_eq!(leftovers, 0);
 }
+
+#[test]
+fn a_killed_restore_completes_on_rerun_without_rewriting_finished_files() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    for i in 0..40 {
+        std::fs::write(src.join(format!("blob{i:02}.bin")), noise(1_500_000, i + 1)).unwrap();
+    }
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let out = env.path("out");
+    let mut child = env
+        .cmd()
+        .arg("-r")
+        .arg(&repo)
+        .args(["restore", "latest", "--workers", "1", "--target"])
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = child.kill();
+    let _ = child.wait();
+    let j = env
+        .repo(
+            &repo,
+            &[
+                "restore",
+                "latest",
+                "--target",
+                out.to_str().unwrap(),
+                "--json",
+            ],
+        )
+        .ok()
+        .json();
+    let diff = std::process::Command::new("diff")
+        .args(["-r", "--no-dereference"])
+        .arg(&src)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        diff.status.success(),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+    assert_eq!(listing(&src), listing(&out));
+    // Whatever the first run finished was not written again.
+    assert!(j["report"]["files_written"].as_u64().unwrap() <= 47);
+    assert_eq!(j["report"]["errors"].as_array().unwrap().len(), 0);
+}

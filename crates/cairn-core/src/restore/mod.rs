@@ -27,6 +27,10 @@ use crate::tree::{Node, NodeType};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+/// Prefix of the temporaries restore writes before renaming into place; a
+/// later restore removes any it finds (left by a killed run).
+pub const TEMP_PREFIX: &[u8] = b".cairn-tmp-";
+
 /// What to do with a file that already exists in the target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -163,11 +163,6 @@ impl Walk<'_> {
                     selected && self.filter.include.is_some(),
                     below_blocked.as_deref(),
                 )?;
-                if self.opts.delete && blocked.is_none() {
-                    if let Some(sub) = &sub {
-                        self.deletions(sub, comps, &subtree)?;
-                    }
-                }
                 if !(child_any || selected) {
                     self.entries.truncate(start);
                 } else {
@@ -180,24 +175,13 @@ impl Walk<'_> {
             }
             comps.pop();
         }
-        if comps.is_empty() && self.opts.delete {
-            if let Some(t) = target {
-                let keep: HashSet<Vec<u8>> = tree.nodes.iter().map(|n| n.name.0.clone()).collect();
-                self.delete_missing(t, comps, &keep)?;
-            }
+        // Entries of the target that the snapshot does not have: removed with
+        // --delete, and our own temporaries (left by a killed restore) always.
+        if let (Some(t), None) = (target, blocked) {
+            let keep: HashSet<Vec<u8>> = tree.nodes.iter().map(|n| n.name.0.clone()).collect();
+            self.delete_missing(t, comps, &keep)?;
         }
         Ok(any)
-    }
-
-    fn deletions(
-        &mut self,
-        dir: &SafeDir,
-        comps: &mut Vec<Vec<u8>>,
-        subtree: &BlobId,
-    ) -> Result<()> {
-        let tree = self.repo.load_tree(subtree)?;
-        let keep: HashSet<Vec<u8>> = tree.nodes.iter().map(|n| n.name.0.clone()).collect();
-        self.delete_missing(dir, comps, &keep)
     }
 
     fn delete_missing(
@@ -213,14 +197,19 @@ impl Walk<'_> {
             .collect();
         extra.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, kind) in extra {
+            let temporary = name.starts_with(super::TEMP_PREFIX);
+            if !(self.opts.delete || temporary) {
+                continue;
+            }
             comps.push(name);
             let rel = display(comps);
-            if !self.filter.exclude.is_match(&rel)
-                && self
-                    .filter
-                    .include
-                    .as_ref()
-                    .is_none_or(|i| i.is_match(&rel))
+            if temporary
+                || !self.filter.exclude.is_match(&rel)
+                    && self
+                        .filter
+                        .include
+                        .as_ref()
+                        .is_none_or(|i| i.is_match(&rel))
             {
                 let kind = match kind {
                     Existing::Dir => NodeType::Dir,

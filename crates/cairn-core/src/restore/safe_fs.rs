@@ -115,7 +115,7 @@ impl SafeDir {
     /// renamed into place only once verified.
     pub fn temp_file(&self, name: &[u8]) -> Result<(std::fs::File, Vec<u8>)> {
         let rnd: [u8; 6] = crate::crypto::random_array()?;
-        let mut tmp = b".cairn-tmp-".to_vec();
+        let mut tmp = super::TEMP_PREFIX.to_vec();
         tmp.extend_from_slice(&hex::encode(rnd).into_bytes());
         // Keep the name short: the original may already be at NAME_MAX.
         let _ = name;
@@ -177,7 +177,11 @@ impl SafeDir {
     /// Creates a symlink `name` -> `target` (replacing a file or symlink at `name`).
     pub fn symlink(&self, target: &[u8], name: &[u8]) -> Result<()> {
         let rnd: [u8; 6] = crate::crypto::random_array()?;
-        let tmp = format!(".cairn-tmp-{}", hex::encode(rnd));
+        let tmp = format!(
+            "{}{}",
+            String::from_utf8_lossy(super::TEMP_PREFIX),
+            hex::encode(rnd)
+        );
         rfs::symlinkat(target, &self.fd, tmp.as_str())
             .map_err(|e| err(&self.child(name), "cannot create symlink", e))?;
         self.rename(tmp.as_bytes(), name)
