@@ -379,3 +379,59 @@ fn a_killed_restore_completes_on_rerun_without_rewriting_finished_files() {
     assert!(j["report"]["files_written"].as_u64().unwrap() <= 47);
     assert_eq!(j["report"]["errors"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn a_full_target_disk_fails_the_files_that_do_not_fit_and_nothing_else() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    std::fs::write(src.join("zz-large.bin"), noise(3_000_000, 5)).unwrap();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let Some(disk) = SmallDisk::mount(&env.path("small"), "4m") else {
+        eprintln!("SKIPPED a_full_target_disk_fails_the_files_that_do_not_fit_and_nothing_else: mounting a tmpfs needs root");
+        return;
+    };
+    let out = env.path("small/out");
+    let r = env
+        .repo(
+            &repo,
+            &[
+                "restore",
+                "latest",
+                "--target",
+                out.to_str().unwrap(),
+                "--workers",
+                "1",
+            ],
+        )
+        .code(3);
+    assert!(
+        r.stderr.contains("free space") || r.stderr.contains("No space"),
+        "{}",
+        r.stderr
+    );
+    // Small files made it; no temporary is left behind.
+    assert_eq!(
+        std::fs::read(out.join("hello.txt")).unwrap(),
+        b"hello world\n"
+    );
+    disk.resize("64m");
+    env.repo(
+        &repo,
+        &["restore", "latest", "--target", out.to_str().unwrap()],
+    )
+    .ok();
+    let diff = std::process::Command::new("diff")
+        .args(["-r", "--no-dereference"])
+        .arg(&src)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        diff.status.success(),
+        "{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+}
