@@ -54,7 +54,7 @@ fn is_root() -> bool {
 /// Writes one file under a temporary name, verifies its SHA-256, renames it into place.
 fn restore_file(repo: &Repository, job: &Job, chown: bool) -> Result<u64> {
     let name = &job.node.name.0;
-    let (mut f, tmp) = job.dir.temp_file(name)?;
+    let (mut f, tmp) = job.dir.temp_file()?;
     let result = (|| -> Result<u64> {
         let mut sha = Sha256::new();
         let mut written = 0u64;

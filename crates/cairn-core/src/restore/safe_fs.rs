@@ -113,12 +113,11 @@ impl SafeDir {
 
     /// Creates a new temporary file in this directory, for content that is
     /// renamed into place only once verified.
-    pub fn temp_file(&self, name: &[u8]) -> Result<(std::fs::File, Vec<u8>)> {
+    pub fn temp_file(&self) -> Result<(std::fs::File, Vec<u8>)> {
         let rnd: [u8; 6] = crate::crypto::random_array()?;
+        // A fixed-length name, not derived from the file's: that may already be at NAME_MAX.
         let mut tmp = super::TEMP_PREFIX.to_vec();
         tmp.extend_from_slice(&hex::encode(rnd).into_bytes());
-        // Keep the name short: the original may already be at NAME_MAX.
-        let _ = name;
         let fd = rfs::openat(
             &self.fd,
             tmp.as_slice(),
