@@ -255,6 +255,49 @@ impl Repository {
         Ok(())
     }
 
+    /// Indexes packs that no index lists (left by an interrupted backup) from
+    /// their authenticated trailers, so their blobs are reused instead of
+    /// stored again. Unreadable ones are left for prune. Returns how many.
+    pub fn adopt_unindexed_packs(&mut self) -> Result<usize> {
+        let mut adopted = Vec::new();
+        for o in self.backend.list(ObjectKind::Pack)? {
+            let Ok(id) = PackId::from_hex(&o.name) else {
+                continue;
+            };
+            if self.index.has_pack(&id) {
+                continue;
+            }
+            match self.pack_trailer(&id, o.size) {
+                Ok(entries) => adopted.push((id, entries)),
+                Err(e) => {
+                    tracing::warn!(pack = %id, error = %e, "unindexed pack unreadable; left for prune")
+                }
+            }
+        }
+        adopted.sort_by_key(|a| a.0);
+        self.commit_packs(&adopted)?;
+        Ok(adopted.len())
+    }
+
+    /// Reads a pack's trailer from its tail (two range reads, no full download).
+    pub fn pack_trailer(&self, id: &PackId, size: u64) -> Result<Vec<BlobEntry>> {
+        let name = id.to_hex();
+        let footer_at = size
+            .checked_sub(pack::FOOTER_LEN as u64)
+            .ok_or_else(|| Error::corrupt(format!("pack {name} is shorter than its footer")))?;
+        let footer =
+            self.backend
+                .read_range(ObjectKind::Pack, &name, footer_at, pack::FOOTER_LEN as u64)?;
+        let (tid, tlen) = pack::parse_footer(&footer)?;
+        let start = footer_at.checked_sub(u64::from(tlen)).ok_or_else(|| {
+            Error::corrupt(format!("pack {name}: trailer length exceeds the pack"))
+        })?;
+        let sealed = self
+            .backend
+            .read_range(ObjectKind::Pack, &name, start, u64::from(tlen))?;
+        pack::open_trailer(&self.keys, &tid, &sealed, start)
+    }
+
     /// Reads and checks one blob.
     pub fn load_blob(&self, id: &BlobId) -> Result<Vec<u8>> {
         let (pack, entry) = self.index.get(id).ok_or_else(|| {

@@ -188,3 +188,29 @@ fn a_file_growing_while_read_is_kept_and_reported() {
     })
     .unwrap();
 }
+
+#[test]
+fn packs_of_an_interrupted_backup_are_adopted_not_stored_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    tree(&src);
+    let mem = MemoryBackend::new();
+    let mut repo = init(Arc::new(mem.clone()));
+    let first = backup(&mut repo, &opts(&src, 2), &Progress::default()).unwrap();
+    assert!(first.meta.stats.bytes_added > 6_000_000);
+    // Simulate a crash after the packs were written: no index, no snapshot.
+    for kind in [
+        cairn_core::ObjectKind::Index,
+        cairn_core::ObjectKind::Snapshot,
+    ] {
+        for o in mem.list(kind).unwrap() {
+            mem.delete(kind, &o.name).unwrap();
+        }
+    }
+    let mut repo = Repository::open(Arc::new(mem.clone()), &cred()).unwrap();
+    assert!(repo.index().is_empty());
+    let again = backup(&mut repo, &opts(&src, 2), &Progress::default()).unwrap();
+    assert_eq!(again.packs_adopted, first.packs);
+    assert_eq!(again.meta.stats.bytes_added, 0, "data was stored again");
+    assert_eq!(again.meta.tree, first.meta.tree);
+}

@@ -65,6 +65,7 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
             "bytes_added": st.bytes_added,
             "bytes_stored": st.bytes_stored,
             "packs_written": result.packs,
+            "packs_adopted": result.packs_adopted,
             "incomplete": m.incomplete,
             "errors": m.errors,
             "duration_s": secs,

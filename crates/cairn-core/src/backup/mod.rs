@@ -79,6 +79,8 @@ pub struct BackupOutcome {
     pub meta: SnapshotMeta,
     /// Packs written.
     pub packs: usize,
+    /// Packs of an interrupted earlier backup that were indexed and reused.
+    pub packs_adopted: usize,
 }
 
 /// Runs a backup and stores the snapshot.
@@ -88,6 +90,7 @@ pub fn backup(
     progress: &Progress,
 ) -> Result<BackupOutcome> {
     let paths = scan::absolute_paths(&opts.paths)?;
+    let adopted = repo.adopt_unindexed_packs()?;
     let path_strings: Vec<String> = paths
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
@@ -132,6 +135,7 @@ pub fn backup(
         id,
         meta,
         packs: run.packs.len(),
+        packs_adopted: adopted,
     })
 }
 
