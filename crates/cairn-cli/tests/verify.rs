@@ -170,3 +170,28 @@ fn a_wrong_passphrase_is_not_reported_as_damage() {
         .args(["verify", "--read-data"]))
     .code(4);
 }
+
+#[test]
+fn a_damaged_second_key_slot_is_named_and_the_first_still_opens() {
+    let env = Env::new();
+    let repo = setup(&env);
+    // A second slot: a copy of the first under another id, then damaged.
+    let slot = objects(&repo.join("keys")).remove(0);
+    let text = std::fs::read_to_string(&slot).unwrap();
+    let id = slot.file_name().unwrap().to_str().unwrap().to_string();
+    let other = "f".repeat(32);
+    std::fs::write(
+        repo.join("keys").join(&other),
+        text.replace(&id, &other)
+            .replace("\"version\": 1", "\"version\": 1,,"),
+    )
+    .unwrap();
+    let j = damage(&env, &repo, &[]);
+    let objs: Vec<String> = j["damage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["object"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(objs, vec![format!("key slot {other}")]);
+}

@@ -63,6 +63,20 @@ pub fn read_config(backend: &dyn Backend) -> Result<RepoConfig> {
     }
 }
 
+/// Key slot objects that do not decode (or name another id), with why.
+pub fn damaged_slots(backend: &dyn Backend) -> Result<Vec<(String, Error)>> {
+    let mut out = Vec::new();
+    for o in backend.list(ObjectKind::Key)? {
+        let b = backend.read(ObjectKind::Key, &o.name)?;
+        match KeySlot::decode(&b) {
+            Ok(s) if s.id == o.name => {}
+            Ok(s) => out.push((o.name, Error::corrupt(format!("slot claims id {}", s.id)))),
+            Err(e) => out.push((o.name, e)),
+        }
+    }
+    Ok(out)
+}
+
 /// Lists the key slots (no secret is needed or shown).
 pub fn list_slots(backend: &dyn Backend) -> Result<Vec<KeySlot>> {
     let mut slots = Vec::new();

@@ -119,6 +119,13 @@ pub fn verify(
     let mut report = VerifyReport::default();
     let mut users: HashMap<BlobId, Vec<String>> = HashMap::new();
     let mut seen_trees: HashSet<BlobId> = HashSet::new();
+    for (name, e) in crate::repo::damaged_slots(repo.backend().as_ref())? {
+        report.damage.push(Damage {
+            object: format!("key slot {name}"),
+            error: e.to_string(),
+            affects: vec![],
+        });
+    }
     for (name, e) in repo.damaged_indexes() {
         report.damage.push(Damage {
             object: format!("index {name}"),
