@@ -9,14 +9,31 @@ need() { command -v "$1" > /dev/null 2>&1; }
 # coreutils' sha256sum checks manifests; setpriv runs the unreadable-file test
 # as an unprivileged user when the tests run as root; GNU tar and zstd read
 # back what `cairn export` writes.
-if ! need sha256sum || ! need setpriv || ! need tar || ! need zstd || ! need diff; then
+if ! need sha256sum || ! need setpriv || ! need tar || ! need zstd || ! need diff || ! need curl; then
   if need apt-get; then
-    apt-get update -qq && apt-get install -y -qq coreutils util-linux tar zstd diffutils > /dev/null
+    apt-get update -qq && apt-get install -y -qq coreutils util-linux tar zstd diffutils curl > /dev/null
   fi
 fi
 
+# A real S3-compatible server on loopback for the S3 backend's tests: moto,
+# from PyPI, in a project-local virtualenv.
+if [ ! -x .venv/bin/moto_server ]; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q 'moto[server]'
+fi
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p target
+.venv/bin/moto_server -H 127.0.0.1 -p "$port" > target/moto.log 2>&1 &
+moto_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$port/moto-api/" > /dev/null && break
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$port/moto-api/" > /dev/null || { echo "moto did not start; see target/moto.log" >&2; exit 1; }
+export CAIRN_TEST_S3="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=cairn-test AWS_SECRET_ACCESS_KEY=cairn-test AWS_REGION=us-east-1
+
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; kill "$moto_pid" 2> /dev/null' EXIT
 status=0
 cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
 # One closing line for the whole workspace (cargo prints one per test binary,

@@ -10,7 +10,7 @@ use crate::cli::Global;
 use anyhow::{anyhow, bail, Context, Result};
 use cairn_core::keyslot::Credential;
 use cairn_core::{Backend, Repository};
-use cairn_store::FsBackend;
+use cairn_store::{FsBackend, S3Backend, S3Location};
 use std::io::{IsTerminal, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -40,8 +40,13 @@ impl Location {
         })
     }
 
-    pub fn backend(&self) -> Arc<dyn Backend> {
-        Arc::new(FsBackend::new(&self.path))
+    /// The storage: `s3:...` locations go to S3, anything else is a folder.
+    pub fn backend(&self) -> Result<Arc<dyn Backend>> {
+        let s = self.path.to_string_lossy();
+        if s.starts_with("s3:") {
+            return Ok(Arc::new(S3Backend::new(S3Location::parse(&s)?)?));
+        }
+        Ok(Arc::new(FsBackend::new(&self.path)))
     }
 
     /// The key file of the default repository.
@@ -162,7 +167,7 @@ pub fn credential(g: &Global, loc: &Location) -> Result<Credential> {
 /// Opens the repository at the resolved location.
 pub fn open(g: &Global) -> Result<Repository> {
     let loc = Location::resolve(g)?;
-    let backend = loc.backend();
+    let backend = loc.backend()?;
     if loc.is_default && !backend.exists()? {
         bail!(
             "the default repository {} does not exist yet: run `cairn backup DIR` to create it, or pass -r",

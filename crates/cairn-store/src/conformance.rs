@@ -123,3 +123,27 @@ pub fn run(b: &dyn Backend) {
     }
     assert!(b.exists().expect("exists"));
 }
+
+/// The local S3 server the test command started (`CAIRN_TEST_S3`), with a new
+/// empty bucket for the caller: `s3:ENDPOINT/BUCKET`.
+pub fn s3_test_bucket() -> String {
+    let endpoint = std::env::var("CAIRN_TEST_S3")
+        .expect("CAIRN_TEST_S3 is not set: run scripts/test.sh, which starts a local S3 server (moto) and sets it");
+    let rnd: [u8; 6] = cairn_core::crypto::random_array().expect("random");
+    let bucket = format!("cairn-{}", hex::encode(rnd));
+    // Buckets are created with an unsigned PUT, which the local server accepts.
+    let hostport = endpoint
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut s = std::net::TcpStream::connect(&hostport).expect("connect to the local S3 server");
+    use std::io::{Read, Write};
+    write!(s, "PUT /{bucket} HTTP/1.1\r\nHost: {hostport}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").expect("send");
+    let mut reply = String::new();
+    let _ = s.read_to_string(&mut reply);
+    assert!(
+        reply.starts_with("HTTP/1.1 200") || reply.starts_with("HTTP/1.0 200"),
+        "bucket creation failed: {reply}"
+    );
+    format!("s3:{endpoint}/{bucket}")
+}

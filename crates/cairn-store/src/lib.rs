@@ -15,9 +15,11 @@
 pub mod conformance;
 mod fs;
 mod memory;
+mod s3;
 
 pub use fs::FsBackend;
 pub use memory::MemoryBackend;
+pub use s3::{S3Backend, S3Location};
 
 use cairn_core::{Error, Result};
 

@@ -59,3 +59,31 @@ fn unsafe_is_root() -> bool {
             })
             .unwrap_or(false)
 }
+
+#[test]
+fn s3_backend_conforms_against_a_real_server() {
+    let loc = conformance::s3_test_bucket();
+    let b = cairn_store::S3Backend::new(cairn_store::S3Location::parse(&loc).unwrap()).unwrap();
+    conformance::run(&b);
+}
+
+#[test]
+fn s3_with_a_prefix_conforms_and_a_dead_server_is_a_clear_error() {
+    let loc = conformance::s3_test_bucket();
+    let b = cairn_store::S3Backend::new(
+        cairn_store::S3Location::parse(&format!("{loc}/some/prefix")).unwrap(),
+    )
+    .unwrap();
+    conformance::run(&b);
+    // Nothing listens on port 9 of loopback: the error is classified, after bounded retries.
+    let dead = cairn_store::S3Backend::new(
+        cairn_store::S3Location::parse("s3:http://127.0.0.1:9/bucket").unwrap(),
+    )
+    .unwrap();
+    let e = dead.read(ObjectKind::Config, "config").unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Transient | ErrorKind::Io),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("S3 server"), "{e}");
+}

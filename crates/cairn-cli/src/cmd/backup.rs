@@ -103,7 +103,7 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
 
 /// The default repository is created on first use; any other must exist.
 fn open_or_create(g: &Global, loc: &Location, now: &time::OffsetDateTime) -> Result<Repository> {
-    let backend = loc.backend();
+    let backend = loc.backend()?;
     if loc.is_default
         && cairn_core::repo::read_config(backend.as_ref()).is_err()
         && !loc.path.join("config").exists()

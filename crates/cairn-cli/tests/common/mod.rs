@@ -59,6 +59,10 @@ impl Env {
             .env("XDG_DATA_HOME", self.path("home/data"))
             .env("CAIRN_PASSWORD", "test passphrase")
             .stdin(std::process::Stdio::null());
+        // The local S3 server and its (dummy) credentials, for the S3 tests.
+        for (k, v) in std::env::vars().filter(|(k, _)| k.starts_with("AWS_")) {
+            c.env(k, v);
+        }
         c
     }
 

@@ -1,0 +1,316 @@
+//! S3-compatible object storage through Apache OpenDAL.
+//!
+//! The core is synchronous; this backend owns a small tokio runtime and blocks
+//! on it, so nothing async leaks out and no caller runs on an executor.
+//! Transient failures (5xx, SlowDown, timeouts, resets) are retried by
+//! OpenDAL's retry layer with exponential backoff and jitter, a bounded number
+//! of times; permanent ones surface at once, classified.
+//!
+//! `write_new` uses a conditional PUT (`If-None-Match: *`) so an object is
+//! never replaced, as on the filesystem.
+
+use crate::check_name;
+use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
+use opendal::layers::RetryLayer;
+use opendal::services::S3;
+use opendal::Operator;
+use std::time::Duration;
+
+/// Where an S3 repository lives, parsed from `s3:...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Location {
+    /// `http(s)://host[:port]`, or None for the configured/AWS default.
+    pub endpoint: Option<String>,
+    /// The bucket.
+    pub bucket: String,
+    /// Key prefix inside the bucket (no leading or trailing `/`).
+    pub prefix: String,
+}
+
+impl S3Location {
+    /// Parses `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]`.
+    pub fn parse(s: &str) -> Result<Self> {
+        let rest = s
+            .strip_prefix("s3:")
+            .ok_or_else(|| Error::invalid(format!("{s:?} is not an s3: location")))?;
+        let bad = || {
+            Error::invalid(format!("{s:?} is not a valid S3 location"))
+                .hint("write s3:https://host:port/bucket/prefix or s3:bucket/prefix")
+        };
+        let (endpoint, path) = if let Some(scheme_end) = rest.find("://") {
+            let after = &rest[scheme_end + 3..];
+            let slash = after.find('/').ok_or_else(bad)?;
+            (
+                Some(rest[..scheme_end + 3 + slash].to_string()),
+                &after[slash + 1..],
+            )
+        } else {
+            (None, rest)
+        };
+        let path = path.trim_matches('/');
+        let (bucket, prefix) = path.split_once('/').unwrap_or((path, ""));
+        if bucket.is_empty() {
+            return Err(bad());
+        }
+        Ok(S3Location {
+            endpoint,
+            bucket: bucket.to_string(),
+            prefix: prefix.trim_matches('/').to_string(),
+        })
+    }
+
+    fn describe(&self) -> String {
+        let ep = self.endpoint.clone().unwrap_or_else(|| "s3:".into());
+        let sep = if self.endpoint.is_some() { "/" } else { "" };
+        if self.prefix.is_empty() {
+            format!("{ep}{sep}{}", self.bucket)
+        } else {
+            format!("{ep}{sep}{}/{}", self.bucket, self.prefix)
+        }
+    }
+}
+
+/// A repository in an S3 bucket.
+pub struct S3Backend {
+    op: Operator,
+    rt: tokio::runtime::Runtime,
+    location: S3Location,
+}
+
+impl std::fmt::Debug for S3Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Backend")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+fn classify(what: &str, e: opendal::Error) -> Error {
+    use opendal::ErrorKind as K;
+    let (kind, hint) = match e.kind() {
+        K::NotFound => (ErrorKind::NotFound, None),
+        K::AlreadyExists | K::ConditionNotMatch => (ErrorKind::AlreadyExists, None),
+        K::PermissionDenied => (ErrorKind::PermissionDenied, Some("check the credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) and the bucket policy")),
+        K::RateLimited => (ErrorKind::Transient, Some("the store is throttling; run the command again later")),
+        K::ConfigInvalid => (ErrorKind::InvalidInput, Some("check the S3 location, region and endpoint")),
+        _ if e.is_temporary() => (ErrorKind::Transient, Some("the S3 server did not answer after retries; check that it is up and reachable")),
+        _ => (ErrorKind::Io, Some("check that the S3 server is up and the bucket exists")),
+    };
+    let mut err = Error::new(kind, format!("{what}: {e}"));
+    if let Some(h) = hint {
+        err = err.hint(h);
+    }
+    err
+}
+
+impl S3Backend {
+    /// Connects (lazily: the first request reaches the server) using the
+    /// usual AWS environment variables for credentials and region.
+    pub fn new(location: S3Location) -> Result<Self> {
+        // Installs the reqwest transport once per process (first call wins).
+        opendal::install_default();
+        let mut b = S3::default()
+            .bucket(&location.bucket)
+            .root(&format!("/{}", location.prefix));
+        let endpoint = location
+            .endpoint
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+        if let Some(ep) = &endpoint {
+            b = b.endpoint(ep);
+        }
+        let region = std::env::var("AWS_REGION")
+            .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+            .unwrap_or_else(|_| "us-east-1".into());
+        b = b
+            .region(&region)
+            .disable_ec2_metadata()
+            .checksum_algorithm("md5");
+        if let (Ok(k), Ok(s)) = (
+            std::env::var("AWS_ACCESS_KEY_ID"),
+            std::env::var("AWS_SECRET_ACCESS_KEY"),
+        ) {
+            b = b.access_key_id(&k).secret_access_key(&s);
+        }
+        let op = Operator::new(b)
+            .map_err(|e| classify("S3 configuration", e))?
+            .layer(
+                RetryLayer::new()
+                    .with_jitter()
+                    .with_max_times(5)
+                    .with_min_delay(Duration::from_millis(100))
+                    .with_factor(2.0),
+            );
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::io("S3 runtime", e))?;
+        Ok(S3Backend { op, rt, location })
+    }
+
+    fn key(&self, kind: ObjectKind, name: &str) -> Result<String> {
+        check_name(name)?;
+        Ok(kind.path(name))
+    }
+}
+
+impl Backend for S3Backend {
+    fn location(&self) -> String {
+        self.location.describe()
+    }
+
+    fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
+        let key = self.key(kind, name)?;
+        self.rt
+            .block_on(self.op.read(&key))
+            .map(|b| b.to_vec())
+            .map_err(|e| classify(&key, e))
+    }
+
+    fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
+        let key = self.key(kind, name)?;
+        let end = offset
+            .checked_add(len)
+            .ok_or_else(|| Error::corrupt(format!("{key}: range overflows")))?;
+        let data = match self
+            .rt
+            .block_on(async { self.op.read_with(&key).range(offset..end).await })
+        {
+            Ok(d) => d,
+            Err(e) => {
+                // A range past the end is damage (a truncated object), not an outage:
+                // ask for the size only on this error path.
+                let err = classify(&key, e);
+                if err.kind() != ErrorKind::NotFound {
+                    if let Ok(info) = self.stat(kind, name) {
+                        if info.size < end {
+                            return Err(Error::corrupt(format!(
+                                "{key} is {} bytes, shorter than the range {offset}+{len}",
+                                info.size
+                            )));
+                        }
+                    }
+                }
+                return Err(err);
+            }
+        };
+        if data.len() as u64 != len {
+            return Err(Error::corrupt(format!(
+                "{key} is shorter than the range {offset}+{len}"
+            )));
+        }
+        Ok(data.to_vec())
+    }
+
+    fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        let key = self.key(kind, name)?;
+        let r = self.rt.block_on(async {
+            self.op
+                .write_with(&key, data.to_vec())
+                .if_not_exists(true)
+                .await
+        });
+        match r {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let e = classify(&key, e);
+                if e.kind() == ErrorKind::AlreadyExists {
+                    return Err(Error::new(
+                        ErrorKind::AlreadyExists,
+                        format!("{key} already exists"),
+                    ));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        let dir = match kind {
+            ObjectKind::Config => {
+                return match self.stat(kind, "config") {
+                    Ok(i) => Ok(vec![i]),
+                    Err(e) if e.kind() == ErrorKind::NotFound => Ok(vec![]),
+                    Err(e) => Err(e),
+                };
+            }
+            k => format!("{}/", k.dir()),
+        };
+        let entries = self
+            .rt
+            .block_on(async { self.op.list_with(&dir).recursive(true).await })
+            .map_err(|e| classify(&dir, e))?;
+        let mut out = Vec::new();
+        for e in entries {
+            if e.metadata().is_dir() {
+                continue;
+            }
+            let rel = e.path().trim_start_matches(&dir);
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            // Sharded kinds live one level down, in the folder named by the name's start.
+            let placed = if kind.sharded() {
+                rel == format!("{}/{}", name.get(..2).unwrap_or(""), name)
+            } else {
+                rel == name
+            };
+            if placed && check_name(name).is_ok() {
+                out.push(ObjectInfo {
+                    name: name.to_string(),
+                    size: e.metadata().content_length(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
+        let key = self.key(kind, name)?;
+        let m = self
+            .rt
+            .block_on(self.op.stat(&key))
+            .map_err(|e| classify(&key, e))?;
+        Ok(ObjectInfo {
+            name: name.to_string(),
+            size: m.content_length(),
+        })
+    }
+
+    fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
+        // S3 deletes are idempotent; the contract wants NotFound for a missing object.
+        self.stat(kind, name)?;
+        let key = self.key(kind, name)?;
+        self.rt
+            .block_on(self.op.delete(&key))
+            .map_err(|e| classify(&key, e))
+    }
+
+    fn exists(&self) -> Result<bool> {
+        // A bucket always "exists" as far as listing goes; a missing bucket fails the list.
+        self.rt
+            .block_on(async { self.op.list_with("").limit(1).await })
+            .map(|_| true)
+            .map_err(|e| classify(&self.location.bucket, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_parse() {
+        let l = S3Location::parse("s3:http://127.0.0.1:9000/bucket/some/prefix/").unwrap();
+        assert_eq!(l.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(l.bucket, "bucket");
+        assert_eq!(l.prefix, "some/prefix");
+        let l = S3Location::parse("s3:bkt").unwrap();
+        assert_eq!(
+            (l.endpoint, l.bucket.as_str(), l.prefix.as_str()),
+            (None, "bkt", "")
+        );
+        assert!(S3Location::parse("s3:").is_err());
+        assert!(S3Location::parse("s3:http://host").is_err());
+        assert!(S3Location::parse("/srv/repo").is_err());
+    }
+}
