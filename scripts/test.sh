@@ -35,7 +35,7 @@ export CAIRN_TEST_S3="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=cairn-test AWS_S
 log=$(mktemp)
 trap 'rm -f "$log"; kill "$moto_pid" 2> /dev/null' EXIT
 status=0
-cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
+cargo test --workspace --locked --no-fail-fast "$@" 2>&1 | tee "$log" || status=$?
 # One closing line for the whole workspace (cargo prints one per test binary,
 # and the last is often an empty doc-test run).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

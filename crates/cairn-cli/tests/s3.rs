@@ -46,6 +46,17 @@ fn init_backup_list_restore_verify_export_on_s3() {
     assert_eq!(v["ok"], true);
     let m = r(&["manifest", "latest"]).ok();
     assert_sha256sum_ok(&env, &m.stdout, &out);
+    let tar = std::fs::File::create(env.path("s.tar")).unwrap();
+    let e = run(env.cmd().args(["-r", &loc, "export", "latest"]).stdout(tar));
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let list = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(env.path("s.tar"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .any(|l| l == "docs/deep/er/note"));
     // init refuses an existing S3 repository, like on disk.
     assert_ne!(r(&["init"]).code, 0);
 }
