@@ -116,11 +116,7 @@ fn round_trip_of_every_kind_of_entry_then_rerun_writes_nothing() {
 #[test]
 fn dry_run_changes_nothing_and_plans_overwrites() {
     let env = Env::new();
-    let src = env.path("src");
-    make_tree(&src);
-    let repo = env.path("repo");
-    env.repo(&repo, &["init"]).ok();
-    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let (src, repo) = backed_up(&env);
     let out = env.path("out");
     let p = env
         .repo(
@@ -205,11 +201,7 @@ fn dry_run_changes_nothing_and_plans_overwrites() {
 #[test]
 fn a_symlink_planted_in_the_target_is_never_followed() {
     let env = Env::new();
-    let src = env.path("src");
-    make_tree(&src);
-    let repo = env.path("repo");
-    env.repo(&repo, &["init"]).ok();
-    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let (_src, repo) = backed_up(&env);
     let out = env.path("out");
     let outside = env.path("outside");
     std::fs::create_dir_all(&out).unwrap();
@@ -235,11 +227,7 @@ fn a_symlink_planted_in_the_target_is_never_followed() {
 #[test]
 fn targets_outside_the_allowlist_are_refused() {
     let env = Env::new();
-    let src = env.path("src");
-    make_tree(&src);
-    let repo = env.path("repo");
-    env.repo(&repo, &["init"]).ok();
-    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let (_src, repo) = backed_up(&env);
     let allowed = env.path("allowed");
     std::fs::create_dir_all(&allowed).unwrap();
     std::os::unix::fs::symlink(env.path("elsewhere"), allowed.join("escape")).unwrap();

@@ -194,3 +194,13 @@ impl Drop for SmallDisk {
         let _ = std::process::Command::new("umount").arg(&self.0).status();
     }
 }
+
+/// A source tree from `make_tree`, a fresh repository, and one backup of it.
+pub fn backed_up(env: &Env) -> (PathBuf, PathBuf) {
+    let src = env.path("src");
+    make_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    (src, repo)
+}
