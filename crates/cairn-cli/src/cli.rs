@@ -34,6 +34,12 @@ pub struct Global {
     /// No progress bars or notes.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Never delete or overwrite anything in the repository (commands that must delete refuse).
+    #[arg(long, env = "CAIRN_APPEND_ONLY", global = true)]
+    pub append_only: bool,
+    /// When another process holds the repository lock, retry for this long (e.g. 30s, 10m).
+    #[arg(long, value_parser = humantime::parse_duration, global = true)]
+    pub wait: Option<std::time::Duration>,
     /// More logging (CAIRN_LOG=debug works too).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,

@@ -8,8 +8,11 @@
 
 use crate::cli::Global;
 use anyhow::{anyhow, bail, Context, Result};
+use cairn_core::clock::Clock;
+use cairn_core::guard::AppendOnly;
 use cairn_core::keyslot::Credential;
-use cairn_core::{Backend, Repository};
+use cairn_core::lock::{LockMode, LockOptions, RepoLock};
+use cairn_core::{Backend, ErrorKind, Repository};
 use cairn_store::{FsBackend, S3Backend, S3Location};
 use std::io::{IsTerminal, Write};
 use std::os::unix::fs::OpenOptionsExt;
@@ -41,12 +44,18 @@ impl Location {
     }
 
     /// The storage: `s3:...` locations go to S3, anything else is a folder.
-    pub fn backend(&self) -> Result<Arc<dyn Backend>> {
+    pub fn backend(&self, g: &Global) -> Result<Arc<dyn Backend>> {
         let s = self.path.to_string_lossy();
-        if s.starts_with("s3:") {
-            return Ok(Arc::new(S3Backend::new(S3Location::parse(&s)?)?));
-        }
-        Ok(Arc::new(FsBackend::new(&self.path)))
+        let b: Arc<dyn Backend> = if s.starts_with("s3:") {
+            Arc::new(S3Backend::new(S3Location::parse(&s)?)?)
+        } else {
+            Arc::new(FsBackend::new(&self.path))
+        };
+        Ok(if g.append_only {
+            AppendOnly::wrap(b)
+        } else {
+            b
+        })
     }
 
     /// The key file of the default repository.
@@ -164,10 +173,82 @@ pub fn credential(g: &Global, loc: &Location) -> Result<Credential> {
     prompt(false)
 }
 
-/// Opens the repository at the resolved location.
-pub fn open(g: &Global) -> Result<Repository> {
+/// What a command does to the repository, which decides its lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only: a shared lock, skipped (with a warning) on read-only storage.
+    Read,
+    /// Adds data: a shared lock.
+    Append,
+    /// Deletes: the exclusive lock.
+    Delete,
+}
+
+/// An open repository and the lock held for it (released on drop).
+pub struct Session {
+    pub repo: Repository,
+    _lock: Option<RepoLock>,
+}
+
+impl Session {
+    pub fn new(repo: Repository, lock: Option<RepoLock>) -> Self {
+        Session { repo, _lock: lock }
+    }
+}
+
+impl std::ops::Deref for Session {
+    type Target = Repository;
+    fn deref(&self) -> &Repository {
+        &self.repo
+    }
+}
+
+impl std::ops::DerefMut for Session {
+    fn deref_mut(&mut self) -> &mut Repository {
+        &mut self.repo
+    }
+}
+
+/// The wall clock, for the CLI and for lock expiry.
+pub struct WallClock;
+
+impl Clock for WallClock {
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc()
+    }
+}
+
+/// Takes the lock `access` needs.
+pub fn lock(
+    g: &Global,
+    backend: &Arc<dyn Backend>,
+    access: Access,
+    purpose: &str,
+) -> Result<Option<RepoLock>> {
+    let mode = if access == Access::Delete {
+        LockMode::Exclusive
+    } else {
+        LockMode::Shared
+    };
+    let opts = LockOptions {
+        wait: g.wait.unwrap_or_default(),
+        host: hostname(),
+        ..LockOptions::default()
+    };
+    match RepoLock::acquire(backend.clone(), mode, purpose, Arc::new(WallClock), &opts) {
+        Ok(l) => Ok(Some(l)),
+        Err(e) if access == Access::Read && e.kind() == ErrorKind::PermissionDenied => {
+            tracing::warn!(error = %e, "cannot write a lock (read-only storage?); reading without one");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Opens the repository at the resolved location, under the lock `access` needs.
+pub fn open(g: &Global, access: Access, purpose: &str) -> Result<Session> {
     let loc = Location::resolve(g)?;
-    let backend = loc.backend()?;
+    let backend = loc.backend(g)?;
     if loc.is_default && !backend.exists()? {
         bail!(
             "the default repository {} does not exist yet: run `cairn backup DIR` to create it, or pass -r",
@@ -176,7 +257,11 @@ pub fn open(g: &Global) -> Result<Repository> {
     }
     cairn_core::repo::read_config(backend.as_ref())?;
     let cred = credential(g, &loc)?;
-    Ok(Repository::open(backend, &cred)?)
+    let lock = lock(g, &backend, access, purpose)?;
+    Ok(Session {
+        repo: Repository::open(backend, &cred)?,
+        _lock: lock,
+    })
 }
 
 /// "Now" for the CLI: `--now` or the wall clock (the core never reads it).

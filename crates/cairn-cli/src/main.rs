@@ -23,6 +23,8 @@ pub mod exit {
     pub const NO_REPOSITORY: u8 = 5;
     /// The repository is damaged.
     pub const CORRUPT: u8 = 6;
+    /// Another process holds the repository lock.
+    pub const LOCKED: u8 = 7;
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
                     exit::NO_REPOSITORY
                 }
                 Some(cairn_core::ErrorKind::Corrupt) => exit::CORRUPT,
+                Some(cairn_core::ErrorKind::Locked) => exit::LOCKED,
                 _ => exit::ERROR,
             })
         }

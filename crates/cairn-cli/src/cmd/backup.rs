@@ -1,11 +1,10 @@
 use crate::cli::{BackupArgs, Global};
-use crate::context::{self, Location};
+use crate::context::{self, Access, Location, Session};
 use crate::exit;
 use crate::progress::BackupBar;
 use anyhow::Result;
 use cairn_core::backup::{backup, BackupOptions, Excluder, Progress};
 use cairn_core::repo::InitOptions;
-use cairn_core::Repository;
 use serde_json::json;
 use std::time::Instant;
 
@@ -102,8 +101,8 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
 }
 
 /// The default repository is created on first use; any other must exist.
-fn open_or_create(g: &Global, loc: &Location, now: &time::OffsetDateTime) -> Result<Repository> {
-    let backend = loc.backend()?;
+fn open_or_create(g: &Global, loc: &Location, now: &time::OffsetDateTime) -> Result<Session> {
+    let backend = loc.backend(g)?;
     if loc.is_default
         && cairn_core::repo::read_config(backend.as_ref()).is_err()
         && !loc.path.join("config").exists()
@@ -111,7 +110,8 @@ fn open_or_create(g: &Global, loc: &Location, now: &time::OffsetDateTime) -> Res
         let created = cairn_core::clock::rfc3339(*now);
         let (repo, kf) = super::init::create(g, loc, InitOptions::default(), &created)?;
         super::init::report(g, loc, &repo, kf.as_deref())?;
-        return Ok(repo);
+        let lock = context::lock(g, repo.backend(), Access::Append, "backup")?;
+        return Ok(Session::new(repo, lock));
     }
-    context::open(g)
+    context::open(g, Access::Append, "backup")
 }

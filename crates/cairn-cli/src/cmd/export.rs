@@ -1,5 +1,5 @@
 use crate::cli::{ExportArgs, ExportFormat, Global};
-use crate::context;
+use crate::context::{self, Access};
 use anyhow::{bail, Result};
 use cairn_core::export::export_tar;
 use std::io::{IsTerminal, Write};
@@ -8,7 +8,7 @@ pub fn run(g: &Global, a: &ExportArgs) -> Result<u8> {
     if std::io::stdout().is_terminal() {
         bail!("refusing to write an archive to a terminal: redirect stdout to a file or a pipe (cairn export ... > snapshot.tar)");
     }
-    let repo = context::open(g)?;
+    let repo = context::open(g, Access::Read, "export")?;
     let (_, meta) = repo.find_snapshot(&a.snapshot)?;
     let out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     let sub = a.path.as_deref();

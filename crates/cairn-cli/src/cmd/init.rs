@@ -24,7 +24,7 @@ pub fn create(
     opts: InitOptions,
     now: &str,
 ) -> Result<(Repository, Option<std::path::PathBuf>)> {
-    let backend = loc.backend()?;
+    let backend = loc.backend(g)?;
     if cairn_core::repo::read_config(backend.as_ref()).is_ok() {
         // Same message as the core's, before any key file is made.
         Repository::init(

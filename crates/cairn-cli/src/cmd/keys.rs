@@ -24,7 +24,7 @@ struct Status {
 /// Lists slots without unlocking: slot metadata holds no secret.
 pub fn status(g: &Global) -> Result<u8> {
     let loc = Location::resolve(g)?;
-    let backend = loc.backend()?;
+    let backend = loc.backend(g)?;
     let config = cairn_core::repo::read_config(backend.as_ref())?;
     let slots = cairn_core::repo::list_slots(backend.as_ref())?;
     let mut warnings = Vec::new();

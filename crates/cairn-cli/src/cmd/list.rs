@@ -1,5 +1,5 @@
 use crate::cli::{Global, ListArgs};
-use crate::context;
+use crate::context::{self, Access};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -12,7 +12,7 @@ struct Row<'a> {
 }
 
 pub fn run(g: &Global, a: &ListArgs) -> Result<u8> {
-    let repo = context::open(g)?;
+    let repo = context::open(g, Access::Read, "list")?;
     let snaps: Vec<_> = repo
         .snapshots()?
         .into_iter()

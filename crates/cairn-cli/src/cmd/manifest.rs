@@ -1,12 +1,12 @@
 use crate::cli::{Global, ManifestArgs, ManifestFormat};
-use crate::context;
+use crate::context::{self, Access};
 use anyhow::Result;
 use cairn_core::manifest::{manifest, sha256sum_line};
 use cairn_core::tree::NodeType;
 use std::io::Write;
 
 pub fn run(g: &Global, a: &ManifestArgs) -> Result<u8> {
-    let repo = context::open(g)?;
+    let repo = context::open(g, Access::Read, "manifest")?;
     let (id, meta) = repo.find_snapshot(&a.snapshot)?;
     let entries = manifest(&repo, &meta.tree)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -1,5 +1,5 @@
 use crate::cli::{Global, OverwriteArg, RestoreArgs};
-use crate::context;
+use crate::context::{self, Access};
 use crate::exit;
 use anyhow::Result;
 use cairn_core::restore::{self, Action, Overwrite, RestoreOptions};
@@ -18,7 +18,7 @@ fn allow_roots() -> Vec<PathBuf> {
 
 pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
     let target = restore::check_allowed(&a.target, &allow_roots())?;
-    let repo = context::open(g)?;
+    let repo = context::open(g, Access::Read, "restore")?;
     let all: Vec<_> = repo
         .snapshots()?
         .into_iter()

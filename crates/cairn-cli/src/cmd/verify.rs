@@ -1,5 +1,5 @@
 use crate::cli::{Global, VerifyArgs};
-use crate::context;
+use crate::context::{self, Access};
 use crate::exit;
 use anyhow::Result;
 use cairn_core::restore::{self, Overwrite, RestoreOptions};
@@ -9,7 +9,7 @@ use cairn_core::{Repository, SnapshotId};
 use sha2::{Digest, Sha256};
 
 pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
-    let repo = context::open(g)?;
+    let repo = context::open(g, Access::Read, "verify")?;
     let workers = a.workers.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

@@ -1,0 +1,57 @@
+//! Guards that sit between the repository and its storage and refuse what the
+//! session may not do. Every delete in Cairn goes through `Backend::delete`,
+//! so one wrapper is enough to make a whole session unable to delete.
+
+use crate::backend::{Backend, ObjectInfo, ObjectKind};
+use crate::error::{Error, ErrorKind, Result};
+use std::sync::Arc;
+
+/// Append-only access: objects may be added (never replaced: `write_new`
+/// already refuses that) but not deleted. Lock objects are the one exception:
+/// they are not data, and a writer must be able to release its own lock.
+pub struct AppendOnly(pub Arc<dyn Backend>);
+
+impl AppendOnly {
+    /// Wraps a backend.
+    pub fn wrap(inner: Arc<dyn Backend>) -> Arc<dyn Backend> {
+        Arc::new(AppendOnly(inner))
+    }
+}
+
+impl Backend for AppendOnly {
+    fn location(&self) -> String {
+        self.0.location()
+    }
+    fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
+        self.0.read(kind, name)
+    }
+    fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
+        self.0.read_range(kind, name, offset, len)
+    }
+    fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        self.0.write_new(kind, name, data)
+    }
+    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.0.list(kind)
+    }
+    fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
+        self.0.stat(kind, name)
+    }
+    fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
+        if kind == ObjectKind::Lock {
+            return self.0.delete(kind, name);
+        }
+        Err(Error::new(
+            ErrorKind::PermissionDenied,
+            format!(
+                "append-only access: refusing to delete {} in {}",
+                kind.path(name),
+                self.0.location()
+            ),
+        )
+        .hint("deleting needs admin access: run it without --append-only (and with credentials that may delete)"))
+    }
+    fn exists(&self) -> Result<bool> {
+        self.0.exists()
+    }
+}
