@@ -34,6 +34,7 @@ pub mod index;
 pub mod keyslot;
 pub mod manifest;
 pub mod pack;
+pub mod policy;
 pub mod repo;
 pub mod restore;
 pub mod snapshot;
