@@ -36,6 +36,7 @@ pub mod keyslot;
 pub mod lock;
 pub mod manifest;
 pub mod pack;
+pub mod policy;
 pub mod repo;
 pub mod restore;
 pub mod snapshot;
