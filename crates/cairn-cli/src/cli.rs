@@ -1,6 +1,7 @@
 //! Command-line definitions.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cairn_core::policy::{GroupBy, Span};
 use std::path::PathBuf;
 
 /// Cairn: encrypted, deduplicated, verifiable backups.
@@ -65,6 +66,137 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Write a snapshot as a tar archive to stdout.
     Export(ExportArgs),
+    /// Remove data no snapshot needs (plan first; --dry-run shows it).
+    Prune(PruneArgs),
+    /// Remove snapshots by retention policy or by id (plan first; --dry-run shows it).
+    Forget(ForgetArgs),
+    /// Protect a snapshot: forget never removes it.
+    Protect(ProtectArgs),
+    /// Remove a snapshot's protection (needs delete access).
+    Unprotect(UnprotectArgs),
+    /// Extend WORM retention of everything still needed; drop lapsed records and stale locks.
+    Maintenance(MaintenanceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Snapshots to forget (ids or prefixes). Without them, the policy flags decide.
+    pub snapshots: Vec<String>,
+    /// Keep the N newest snapshots of each group.
+    #[arg(long)]
+    pub keep_last: Option<u32>,
+    /// Keep the newest snapshot of each of the last N hours that have one.
+    #[arg(long)]
+    pub keep_hourly: Option<u32>,
+    /// Keep the newest snapshot of each of the last N days that have one.
+    #[arg(long)]
+    pub keep_daily: Option<u32>,
+    /// Keep the newest snapshot of each of the last N ISO weeks that have one.
+    #[arg(long)]
+    pub keep_weekly: Option<u32>,
+    /// Keep the newest snapshot of each of the last N months that have one.
+    #[arg(long)]
+    pub keep_monthly: Option<u32>,
+    /// Keep the newest snapshot of each of the last N years that have one.
+    #[arg(long)]
+    pub keep_yearly: Option<u32>,
+    /// Keep every snapshot newer than this (e.g. 14d, 1y6m; units y m w d h).
+    #[arg(long)]
+    pub keep_within: Option<Span>,
+    /// Keep the newest snapshot of every hour within this span.
+    #[arg(long)]
+    pub keep_within_hourly: Option<Span>,
+    /// Keep the newest snapshot of every day within this span.
+    #[arg(long)]
+    pub keep_within_daily: Option<Span>,
+    /// Keep the newest snapshot of every ISO week within this span.
+    #[arg(long)]
+    pub keep_within_weekly: Option<Span>,
+    /// Keep the newest snapshot of every month within this span.
+    #[arg(long)]
+    pub keep_within_monthly: Option<Span>,
+    /// Keep the newest snapshot of every year within this span.
+    #[arg(long)]
+    pub keep_within_yearly: Option<Span>,
+    /// Keep snapshots with this tag (repeatable).
+    #[arg(long = "keep-tag")]
+    pub keep_tags: Vec<String>,
+    /// Group snapshots by these fields: host,paths,tags,spec or none.
+    #[arg(long, default_value = "host,paths")]
+    pub group_by: GroupBy,
+    /// Time zone for calendar buckets (default: the system's).
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// Allow removing every snapshot of a group.
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Print the plan and change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Prune afterwards (under the same exclusive lock).
+    #[arg(long)]
+    pub prune: bool,
+    /// With --prune: as `prune --max-unused`.
+    #[arg(long, default_value_t = 5.0, value_parser = parse_percent)]
+    pub max_unused: f64,
+    /// "Now" for the policy (RFC 3339) instead of the clock.
+    #[arg(long)]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProtectArgs {
+    /// A snapshot id, a unique prefix, or `latest`.
+    pub snapshot: String,
+    /// Why (recorded with the marker).
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UnprotectArgs {
+    /// A snapshot id or a unique prefix.
+    pub snapshot: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MaintenanceArgs {
+    /// Show what would be extended and removed; change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Print the plan and change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Repack partly used packs until unused data is at most this percent of used data.
+    #[arg(long, default_value_t = 5.0, value_parser = parse_percent)]
+    pub max_unused: f64,
+}
+
+/// A retention in seconds: the policy's span syntax (y m w d h), or seconds/minutes like `90s`, `5min`.
+fn parse_retention(s: &str) -> Result<u64, String> {
+    if let Ok(span) = s.parse::<Span>() {
+        let days = u64::from(span.years) * 365 + u64::from(span.months) * 30 + u64::from(span.days);
+        return Ok(days * 86400 + u64::from(span.hours) * 3600);
+    }
+    humantime::parse_duration(s)
+        .map(|d| d.as_secs())
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 30d, 1y, 12h, 90s)"))
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("{s:?} is not a percentage (e.g. 5 or 5%)"))?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{s:?} is outside 0-100%"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -165,6 +297,19 @@ pub struct InitArgs {
     /// Creation time (RFC 3339) instead of the clock.
     #[arg(long)]
     pub now: Option<String>,
+    /// Write-once grade: compliance or governance (S3 Object Lock, or immutable local files for governance), or software (Cairn refuses early deletes).
+    #[arg(long, value_enum, requires = "worm_retention")]
+    pub worm: Option<WormArg>,
+    /// How long every object stays undeletable after it is written (e.g. 30d, 1y, 90s; y = 365 days, m = 30 days).
+    #[arg(long, requires = "worm", value_parser = parse_retention)]
+    pub worm_retention: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum WormArg {
+    Compliance,
+    Governance,
+    Software,
 }
 
 #[derive(Debug, Subcommand)]

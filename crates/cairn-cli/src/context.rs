@@ -51,6 +51,7 @@ impl Location {
         } else {
             Arc::new(FsBackend::new(&self.path))
         };
+        let b = crate::fault::maybe_wrap(b);
         Ok(if g.append_only {
             AppendOnly::wrap(b)
         } else {
@@ -259,7 +260,7 @@ pub fn open(g: &Global, access: Access, purpose: &str) -> Result<Session> {
     let cred = credential(g, &loc)?;
     let lock = lock(g, &backend, access, purpose)?;
     Ok(Session {
-        repo: Repository::open(backend, &cred)?,
+        repo: Repository::open_with(backend, &cred, Arc::new(WallClock))?,
         _lock: lock,
     })
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod cmd;
 mod context;
+mod fault;
 mod progress;
 
 use clap::Parser;

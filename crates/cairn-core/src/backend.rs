@@ -26,17 +26,23 @@ pub enum ObjectKind {
     Pack,
     /// Lock objects.
     Lock,
+    /// Protection markers: a snapshot named here is never forgotten.
+    Protect,
+    /// WORM ledger records: which object is retained until when.
+    Retention,
 }
 
 impl ObjectKind {
     /// Every kind, in a stable order.
-    pub const ALL: [ObjectKind; 6] = [
+    pub const ALL: [ObjectKind; 8] = [
         ObjectKind::Config,
         ObjectKind::Key,
         ObjectKind::Snapshot,
         ObjectKind::Index,
         ObjectKind::Pack,
         ObjectKind::Lock,
+        ObjectKind::Protect,
+        ObjectKind::Retention,
     ];
 
     /// The folder (or key prefix) the kind lives under; empty for the config.
@@ -48,6 +54,8 @@ impl ObjectKind {
             ObjectKind::Index => "index",
             ObjectKind::Pack => "data",
             ObjectKind::Lock => "locks",
+            ObjectKind::Protect => "protect",
+            ObjectKind::Retention => "retention",
         }
     }
 
@@ -100,4 +108,39 @@ pub trait Backend: Send + Sync {
 
     /// Whether the repository root exists at all (to tell "not a repository" from "empty").
     fn exists(&self) -> Result<bool>;
+
+    /// Puts a storage-level hold on an object until `until`, as the WORM mode
+    /// asks (S3 Object Lock retention, an immutable file). Backends that cannot
+    /// say `Unsupported`; software WORM never calls this.
+    fn hold(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        _mode: crate::worm::WormMode,
+        _until: time::OffsetDateTime,
+    ) -> Result<()> {
+        Err(crate::Error::new(
+            crate::ErrorKind::Unsupported,
+            format!("{} cannot hold {} at the storage level", self.location(), kind.path(name)),
+        ))
+    }
+
+    /// Checks that the storage can enforce `mode` and says how, truthfully
+    /// (e.g. "S3 Object Lock (COMPLIANCE) is enabled on bucket b").
+    fn worm_support(&self, mode: crate::worm::WormMode) -> Result<String> {
+        Err(crate::Error::new(
+            crate::ErrorKind::Unsupported,
+            format!("{} cannot enforce {mode} WORM", self.location()),
+        ))
+    }
+
+    /// Until when the storage (or Cairn's WORM guard) forbids deleting the
+    /// object; None when nothing holds it. Prune asks before deleting.
+    fn retained_until(
+        &self,
+        _kind: ObjectKind,
+        _name: &str,
+    ) -> Result<Option<time::OffsetDateTime>> {
+        Ok(None)
+    }
 }

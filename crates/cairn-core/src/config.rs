@@ -64,6 +64,9 @@ pub struct RepoConfig {
     pub pack_size: u32,
     /// When it was created (RFC 3339).
     pub created: String,
+    /// Write-once rules, when the repository was created with them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worm: Option<crate::worm::WormConfig>,
     /// Keyed MAC of this object with `mac` set to "", hex.
     #[serde(default)]
     pub mac: String,
@@ -83,6 +86,7 @@ impl RepoConfig {
             compression,
             pack_size: DEFAULT_PACK_SIZE,
             created,
+            worm: None,
             mac: String::new(),
         }
     }

@@ -54,4 +54,24 @@ impl Backend for AppendOnly {
     fn exists(&self) -> Result<bool> {
         self.0.exists()
     }
+    fn retained_until(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+    ) -> Result<Option<time::OffsetDateTime>> {
+        self.0.retained_until(kind, name)
+    }
+
+    fn hold(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        mode: crate::worm::WormMode,
+        until: time::OffsetDateTime,
+    ) -> Result<()> {
+        self.0.hold(kind, name, mode, until)
+    }
+    fn worm_support(&self, mode: crate::worm::WormMode) -> Result<String> {
+        self.0.worm_support(mode)
+    }
 }

@@ -2,7 +2,9 @@
 
 use crate::backend::{Backend, ObjectKind};
 use crate::codec::Encoder;
+use crate::clock::{Clock, FixedClock};
 use crate::config::RepoConfig;
+use crate::worm::{Worm, WormConfig, WormMode};
 use crate::crypto::{random_array, Keys, MasterSecret, SealKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId, RepoId, SnapshotId};
@@ -20,6 +22,8 @@ pub struct InitOptions {
     pub compression: i32,
     /// Argon2 costs for a passphrase slot.
     pub argon2: Argon2Params,
+    /// Write-once retention for everything snapshots depend on.
+    pub worm: Option<WormConfig>,
 }
 
 impl Default for InitOptions {
@@ -27,6 +31,7 @@ impl Default for InitOptions {
         InitOptions {
             compression: 3,
             argon2: Argon2Params::DEFAULT,
+            worm: None,
         }
     }
 }
@@ -39,6 +44,7 @@ pub struct Repository {
     index: Index,
     damaged_indexes: Vec<(String, Error)>,
     slot: String,
+    worm: Option<Arc<Worm>>,
 }
 
 impl std::fmt::Debug for Repository {
@@ -115,14 +121,30 @@ impl Repository {
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
+        if let Some(w) = &opts.worm {
+            if w.mode != WormMode::Software {
+                backend
+                    .worm_support(w.mode)
+                    .map_err(|e| e.context(format!("cannot create a {} WORM repository", w.mode)))?;
+            }
+        }
         let master = MasterSecret::generate()?;
         let repo_id = RepoId(random_array()?);
         let keys = Keys::derive(&master, repo_id);
         let slot = KeySlot::create(&master, repo_id, cred, opts.argon2, now)?;
         backend.write_new(ObjectKind::Key, &slot.id, &slot.encode())?;
         let mut config = RepoConfig::new(repo_id, opts.compression, now.to_string());
+        config.worm = opts.worm;
         config.seal(&keys);
         backend.write_new(ObjectKind::Config, "config", &config.encode())?;
+        let (backend, worm) = match opts.worm {
+            Some(w) => {
+                let clock = Arc::new(FixedClock(crate::clock::parse_rfc3339(now)?));
+                let g = Worm::open(backend, w, clock)?;
+                (g.clone() as Arc<dyn Backend>, Some(g))
+            }
+            None => (backend, None),
+        };
         Ok(Repository {
             backend,
             config,
@@ -130,11 +152,49 @@ impl Repository {
             index: Index::default(),
             damaged_indexes: Vec::new(),
             slot: slot.id,
+            worm,
         })
     }
 
-    /// Opens and unlocks a repository, then loads its index.
+    /// Opens and unlocks a repository without WORM rules (a WORM repository
+    /// needs a clock: use [`Repository::open_with`]).
     pub fn open(backend: Arc<dyn Backend>, cred: &Credential) -> Result<Self> {
+        let r = Self::open_inner(backend, cred)?;
+        if r.config.worm.is_some() {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                "this repository has WORM rules and must be opened with a clock",
+            ));
+        }
+        Ok(r)
+    }
+
+    /// Opens and unlocks a repository, then loads its index. A WORM repository
+    /// is checked against its storage (a bucket without Object Lock is refused)
+    /// and guarded, so no code path can delete what is retained.
+    pub fn open_with(
+        backend: Arc<dyn Backend>,
+        cred: &Credential,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
+        let mut r = Self::open_inner(backend, cred)?;
+        if let Some(w) = r.config.worm {
+            if w.mode != WormMode::Software {
+                r.backend.worm_support(w.mode).map_err(|e| {
+                    e.context(format!(
+                        "the repository is configured for {} WORM, but its storage does not enforce it (nothing was written)",
+                        w.mode
+                    ))
+                })?;
+            }
+            let g = Worm::open(r.backend.clone(), w, clock)?;
+            r.backend = g.clone();
+            r.worm = Some(g);
+        }
+        Ok(r)
+    }
+
+    fn open_inner(backend: Arc<dyn Backend>, cred: &Credential) -> Result<Self> {
         let config = read_config(backend.as_ref())?;
         let slots = list_slots(backend.as_ref())?;
         if slots.is_empty() {
@@ -185,6 +245,7 @@ impl Repository {
             index: Index::default(),
             damaged_indexes: Vec::new(),
             slot,
+            worm: None,
         };
         repo.reload_index()?;
         Ok(repo)
@@ -244,6 +305,11 @@ impl Repository {
     /// The index.
     pub fn index(&self) -> &Index {
         &self.index
+    }
+
+    /// The WORM guard, for repositories created with WORM rules.
+    pub fn worm(&self) -> Option<&Arc<Worm>> {
+        self.worm.as_ref()
     }
 
     /// The key slot that unlocked this session.

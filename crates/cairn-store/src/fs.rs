@@ -11,6 +11,7 @@
 //! A crash leaves at worst a `.tmp-*` file, which is never read.
 
 use crate::check_name;
+use cairn_core::worm::WormMode;
 use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -38,6 +39,22 @@ impl FsBackend {
         check_name(name)?;
         Ok(self.root.join(kind.path(name)))
     }
+}
+
+/// Sets or clears FS_IMMUTABLE_FL (what `chattr +i` does).
+fn set_immutable(p: &Path, on: bool) -> std::io::Result<()> {
+    use rustix::fs::IFlags;
+    let f = File::open(p)?;
+    let flags = rustix::fs::ioctl_getflags(&f)?;
+    let want = if on {
+        flags | IFlags::IMMUTABLE
+    } else {
+        flags - IFlags::IMMUTABLE
+    };
+    if want != flags {
+        rustix::fs::ioctl_setflags(&f, want)?;
+    }
+    Ok(())
 }
 
 fn io(path: &Path, e: std::io::Error) -> Error {
@@ -133,7 +150,8 @@ impl Backend for FsBackend {
             let mut f = OpenOptions::new()
                 .write(true)
                 .create_new(true)
-                .mode(0o600)
+                // Objects are never changed after publication: read-only from birth.
+                .mode(0o400)
                 .open(&tmp)
                 .map_err(|e| io(&tmp, e))?;
             f.write_all(data).map_err(|e| io(&tmp, e))?;
@@ -185,8 +203,68 @@ impl Backend for FsBackend {
 
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
         let p = self.path(kind, name)?;
-        fs::remove_file(&p).map_err(|e| io(&p, e))?;
+        match fs::remove_file(&p) {
+            // An immutable object whose hold has lapsed (the WORM guard checked
+            // the time before calling): lift the flag, then remove.
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                set_immutable(&p, false).map_err(|_| io(&p, e))?;
+                fs::remove_file(&p).map_err(|e| io(&p, e))?;
+            }
+            r => r.map_err(|e| io(&p, e))?,
+        }
         sync_dir(p.parent().unwrap_or(&self.root))
+    }
+
+    fn hold(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        mode: WormMode,
+        _until: time::OffsetDateTime,
+    ) -> Result<()> {
+        if mode != WormMode::Governance {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                format!("a local filesystem cannot hold objects in {mode} mode"),
+            ));
+        }
+        let p = self.path(kind, name)?;
+        set_immutable(&p, true).map_err(|e| io(&p, e))
+    }
+
+    fn worm_support(&self, mode: WormMode) -> Result<String> {
+        if mode != WormMode::Governance {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                format!("a local filesystem cannot enforce {mode} WORM: root can always lift an immutable flag"),
+            )
+            .hint("use governance (immutable files) or software here, or S3 Object Lock for compliance"));
+        }
+        fs::create_dir_all(&self.root).map_err(|e| io(&self.root, e))?;
+        let rnd: [u8; 8] = cairn_core::crypto::random_array()?;
+        let probe = self.root.join(format!(".tmp-worm-probe-{}", hex::encode(rnd)));
+        fs::write(&probe, b"").map_err(|e| io(&probe, e))?;
+        let held = set_immutable(&probe, true);
+        let refused = held.is_ok() && fs::remove_file(&probe).is_err();
+        let _ = set_immutable(&probe, false);
+        let _ = fs::remove_file(&probe);
+        match held {
+            Ok(()) if refused => Ok(format!(
+                "files under {} are made immutable (chattr +i); only root with CAP_LINUX_IMMUTABLE can lift that",
+                self.root.display()
+            )),
+            Ok(()) => Err(Error::new(
+                ErrorKind::Unsupported,
+                format!("{}: the immutable flag is accepted but not enforced", self.root.display()),
+            )),
+            Err(e) => Err(Error::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "files under {} cannot be made immutable ({e}): it needs root (CAP_LINUX_IMMUTABLE) and a filesystem with the flag (ext4, xfs, btrfs)",
+                    self.root.display()
+                ),
+            )),
+        }
     }
 
     fn exists(&self) -> Result<bool> {

@@ -1,4 +1,5 @@
-use crate::cli::{Global, InitArgs};
+use crate::cli::{Global, InitArgs, WormArg};
+use cairn_core::worm::{WormConfig, WormMode};
 use crate::context::{self, Location};
 use anyhow::Result;
 use cairn_core::keyslot::Credential;
@@ -8,8 +9,25 @@ use cairn_core::Repository;
 pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
     let loc = Location::resolve(g)?;
     let now = cairn_core::clock::rfc3339(context::now(a.now.as_deref())?);
+    let worm = match (a.worm, a.worm_retention) {
+        (Some(m), Some(secs)) => {
+            if secs == 0 {
+                return Err(cairn_core::Error::invalid("--worm-retention must be longer than zero").into());
+            }
+            Some(WormConfig {
+                mode: match m {
+                    WormArg::Compliance => WormMode::Compliance,
+                    WormArg::Governance => WormMode::Governance,
+                    WormArg::Software => WormMode::Software,
+                },
+                retention_secs: secs,
+            })
+        }
+        _ => None,
+    };
     let opts = InitOptions {
         compression: a.compression,
+        worm,
         ..InitOptions::default()
     };
     let (repo, key_file) = create(g, &loc, opts, &now)?;
@@ -63,6 +81,16 @@ pub fn report(
         repo.config().id.short(),
         loc.path.display()
     );
+    if let Some(w) = &repo.config().worm {
+        eprintln!(
+            "WORM: {}",
+            cairn_core::worm::describe(Some(w), repo.backend().as_ref())
+        );
+        eprintln!(
+            "run `cairn maintenance` at least every {} so retention of needed data never lapses",
+            humantime::format_duration(std::time::Duration::from_secs(w.retention_secs / 3))
+        );
+    }
     if let Some(kf) = key_file {
         eprintln!("its key is in {} (readable only by you)", kf.display());
         eprintln!("IMPORTANT: copy that key file somewhere safe, off this machine: without it these backups can never be read");

@@ -17,6 +17,7 @@ struct Status {
     repository: String,
     repository_id: String,
     format_version: u32,
+    worm: String,
     slots: Vec<SlotView>,
     warnings: Vec<String>,
 }
@@ -38,6 +39,7 @@ pub fn status(g: &Global) -> Result<u8> {
         repository: loc.path.display().to_string(),
         repository_id: config.id.to_hex(),
         format_version: config.version,
+        worm: cairn_core::worm::describe(config.worm.as_ref(), backend.as_ref()),
         slots: slots
             .iter()
             .map(|s| SlotView {
@@ -65,6 +67,7 @@ pub fn status(g: &Global) -> Result<u8> {
         config.id.short(),
         status.format_version
     );
+    println!("WORM: {}", status.worm);
     println!("{:<34} {:<11} {:<32} kdf", "slot", "kind", "created");
     for s in &status.slots {
         println!("{:<34} {:<11} {:<32} {}", s.id, s.kind, s.created, s.kdf);

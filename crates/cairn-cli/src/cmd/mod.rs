@@ -2,10 +2,13 @@
 
 mod backup;
 mod export;
+mod forget;
 mod init;
 mod keys;
 mod list;
+mod maintenance;
 mod manifest;
+mod prune;
 mod restore;
 mod verify;
 
@@ -23,6 +26,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Restore(a) => restore::run(g, a),
         Command::Verify(a) => verify::run(g, a),
         Command::Export(a) => export::run(g, a),
+        Command::Prune(a) => prune::run(g, a),
+        Command::Forget(a) => forget::run(g, a),
+        Command::Protect(a) => forget::protect(g, a),
+        Command::Unprotect(a) => forget::unprotect(g, a),
+        Command::Maintenance(a) => maintenance::run(g, a),
     }
 }
 

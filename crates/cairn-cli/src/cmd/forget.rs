@@ -1,0 +1,182 @@
+use crate::cli::{ForgetArgs, Global, ProtectArgs, UnprotectArgs};
+use crate::context::{self, Access};
+use anyhow::{anyhow, Result};
+use cairn_core::forget::{self, Selection};
+use cairn_core::policy::Policy;
+use cairn_core::prune::{self, PruneOptions};
+use cairn_core::protect;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+fn policy(a: &ForgetArgs) -> Policy {
+    Policy {
+        keep_last: a.keep_last,
+        keep_hourly: a.keep_hourly,
+        keep_daily: a.keep_daily,
+        keep_weekly: a.keep_weekly,
+        keep_monthly: a.keep_monthly,
+        keep_yearly: a.keep_yearly,
+        keep_within: a.keep_within,
+        keep_within_hourly: a.keep_within_hourly,
+        keep_within_daily: a.keep_within_daily,
+        keep_within_weekly: a.keep_within_weekly,
+        keep_within_monthly: a.keep_within_monthly,
+        keep_within_yearly: a.keep_within_yearly,
+        keep_tags: a.keep_tags.clone(),
+    }
+}
+
+fn time_zone(name: Option<&str>) -> Result<jiff::tz::TimeZone> {
+    match name {
+        Some(n) => jiff::tz::TimeZone::get(n).map_err(|e| {
+            anyhow!("unknown time zone {n:?} ({e}); use an IANA name like Europe/Berlin or UTC")
+        }),
+        None => Ok(jiff::tz::TimeZone::system()),
+    }
+}
+
+pub fn run(g: &Global, a: &ForgetArgs) -> Result<u8> {
+    let pol = policy(a);
+    if !a.snapshots.is_empty() && !pol.is_empty() {
+        return Err(cairn_core::Error::invalid(
+            "give snapshot ids or policy flags, not both",
+        )
+        .into());
+    }
+    let tz = time_zone(a.tz.as_deref())?;
+    let now = context::now(a.now.as_deref())?;
+    let access = if a.dry_run {
+        Access::Read
+    } else {
+        Access::Delete
+    };
+    let mut repo = context::open(g, access, "forget")?;
+    let snaps = repo.snapshots()?;
+    let protected: BTreeSet<_> = protect::protected(&repo)?.into_keys().collect();
+    let sel = if a.snapshots.is_empty() {
+        Selection::Policy {
+            policy: pol,
+            group_by: a.group_by,
+            allow_empty: a.allow_empty,
+        }
+    } else {
+        let mut ids = Vec::new();
+        for s in &a.snapshots {
+            ids.push(cairn_core::repo::find_in(snaps.clone(), s)?.0);
+        }
+        Selection::Ids(ids)
+    };
+    let plan = forget::plan(&snaps, &protected, &sel, &tz, now)?;
+    let outcome = if a.dry_run {
+        None
+    } else {
+        Some(forget::execute(&repo, &plan)?)
+    };
+    let pruned = match (&outcome, a.prune) {
+        (Some(_), true) => {
+            let p = prune::plan(
+                &repo,
+                &PruneOptions {
+                    max_unused_percent: a.max_unused,
+                    now,
+                },
+            )?;
+            Some(if p.is_noop() {
+                Default::default()
+            } else {
+                prune::execute(&mut repo, &p)?
+            })
+        }
+        _ => None,
+    };
+    if g.json {
+        super::print_json(&json!({
+            "dry_run": a.dry_run,
+            "groups": plan.groups,
+            "remove": plan.remove,
+            "keep": plan.keep,
+            "outcome": outcome,
+            "prune": pruned,
+        }))?;
+        return Ok(0);
+    }
+    for grp in &plan.groups {
+        let key = serde_json::to_string(&grp.key)?;
+        println!("group {key}");
+        for d in &grp.decisions {
+            println!(
+                "  {}  {:<20}  {:<6}  {}",
+                d.id.short(),
+                d.time.get(..19).unwrap_or(&d.time).replace('T', " "),
+                if d.keep { "keep" } else { "remove" },
+                d.reasons.join(", ")
+            );
+        }
+    }
+    match &outcome {
+        None => println!(
+            "dry run: would remove {} snapshot(s), keep {}",
+            plan.remove.len(),
+            plan.keep
+        ),
+        Some(o) => {
+            for (id, why) in &o.retained {
+                eprintln!("retained: snapshot {}: {why}", id.short());
+            }
+            println!(
+                "removed {} snapshot(s), kept {}{}",
+                o.removed.len(),
+                plan.keep + o.retained.len(),
+                if o.retained.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} retained by WORM", o.retained.len())
+                }
+            );
+            if let Some(p) = &pruned {
+                println!(
+                    "pruned: {} pack(s) removed ({}), {} written",
+                    p.packs_deleted,
+                    super::human_bytes(p.bytes_deleted),
+                    p.packs_written
+                );
+            } else if !g.quiet {
+                eprintln!("run `cairn prune` to free the data only those snapshots used");
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub fn protect(g: &Global, a: &ProtectArgs) -> Result<u8> {
+    let repo = context::open(g, Access::Append, "protect")?;
+    let (id, _) = repo.find_snapshot(&a.snapshot)?;
+    let now = cairn_core::clock::rfc3339(context::now(None)?);
+    let new = protect::protect(&repo, id, &now, &a.note)?;
+    if g.json {
+        super::print_json(&json!({"snapshot": id, "protected": true, "new": new}))?;
+    } else {
+        println!(
+            "snapshot {} {}",
+            id.short(),
+            if new {
+                "is now protected"
+            } else {
+                "was already protected"
+            }
+        );
+    }
+    Ok(0)
+}
+
+pub fn unprotect(g: &Global, a: &UnprotectArgs) -> Result<u8> {
+    let repo = context::open(g, Access::Delete, "unprotect")?;
+    let (id, _) = repo.find_snapshot(&a.snapshot)?;
+    protect::unprotect(&repo, id)?;
+    if g.json {
+        super::print_json(&json!({"snapshot": id, "protected": false}))?;
+    } else {
+        println!("snapshot {} is no longer protected", id.short());
+    }
+    Ok(0)
+}

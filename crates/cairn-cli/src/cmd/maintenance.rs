@@ -1,0 +1,48 @@
+use crate::cli::{Global, MaintenanceArgs};
+use crate::context::{self, Access};
+use anyhow::Result;
+use cairn_core::maintenance;
+
+pub fn run(g: &Global, a: &MaintenanceArgs) -> Result<u8> {
+    let access = if a.dry_run {
+        Access::Read
+    } else {
+        Access::Delete
+    };
+    // Taking the exclusive lock also removes stale locks.
+    let repo = context::open(g, access, "maintenance")?;
+    if repo.worm().is_none() {
+        if g.json {
+            super::print_json(&serde_json::json!({"worm": null, "extended": 0}))?;
+        } else {
+            println!("no WORM rules: nothing to extend");
+        }
+        return Ok(0);
+    }
+    let now = context::now(None)?;
+    let plan = maintenance::plan(&repo, now)?;
+    if !a.dry_run {
+        maintenance::execute(&repo, &plan)?;
+    }
+    if g.json {
+        super::print_json(&serde_json::json!({
+            "dry_run": a.dry_run,
+            "until": plan.until,
+            "extended": plan.extend.len(),
+            "objects": plan.extend,
+            "already_held": plan.held,
+            "lapsed_records_removed": if a.dry_run { 0 } else { plan.lapsed_records.len() },
+        }))?;
+    } else {
+        println!(
+            "{} {} object(s) to {}; {} already held long enough; {} lapsed record(s) {}",
+            if a.dry_run { "would extend" } else { "extended" },
+            plan.extend.len(),
+            plan.until,
+            plan.held,
+            plan.lapsed_records.len(),
+            if a.dry_run { "to remove" } else { "removed" }
+        );
+    }
+    Ok(0)
+}

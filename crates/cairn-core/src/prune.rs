@@ -1,0 +1,421 @@
+//! Prune: remove the data no snapshot needs. Plan first (what is used, which
+//! packs go, which are repacked, what WORM keeps), then act in an order that
+//! is safe to kill at any point:
+//!
+//! 1. repack: copy the used blobs of mostly-unused packs into new packs;
+//! 2. write a new index covering every pack that stays, and the new ones;
+//! 3. remove the old index files;
+//! 4. remove the packs that went out of the index.
+//!
+//! Until step 3 the old index is still valid (every pack it names exists);
+//! after it, the packs awaiting removal are merely unindexed, and the next
+//! prune removes them. No step ever leaves a used blob without a readable,
+//! indexed copy. Prune refuses to start when it cannot account for the data:
+//! a damaged snapshot, an unreadable tree, or a used blob with no stored copy.
+
+use crate::backend::ObjectKind;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ids::{BlobId, PackId};
+use crate::pack::{self, BlobEntry, PackBuilder};
+use crate::repo::{write_idempotent, Repository};
+use crate::tree::NodeType;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// How much unused data may stay in partly used packs.
+#[derive(Debug, Clone, Copy)]
+pub struct PruneOptions {
+    /// Repack until the unused bytes left are at most this percent of the used bytes.
+    pub max_unused_percent: f64,
+    /// The time WORM retention is compared with.
+    pub now: time::OffsetDateTime,
+}
+
+/// What happens to one pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PackAction {
+    /// Stays as it is.
+    Keep,
+    /// Holds nothing used: removed.
+    Delete,
+    /// Mostly unused: its used blobs are copied to a new pack, then it is removed.
+    Repack,
+    /// Would be removed or repacked, but WORM retention forbids it for now.
+    Retained,
+}
+
+/// One pack in the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackPlan {
+    /// The pack.
+    pub pack: PackId,
+    /// Its size.
+    pub size: u64,
+    /// Stored bytes of blobs still used.
+    pub used_bytes: u64,
+    /// Stored bytes of blobs no snapshot needs (or duplicated elsewhere).
+    pub unused_bytes: u64,
+    /// The decision.
+    pub action: PackAction,
+    /// Until when WORM keeps it (Retained only), RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retained_until: Option<String>,
+    /// Whether an index lists it (unindexed packs are left by interrupted runs).
+    pub indexed: bool,
+    #[serde(skip)]
+    entries: Vec<BlobEntry>,
+    #[serde(skip)]
+    used: Vec<bool>,
+}
+
+/// The plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrunePlan {
+    /// Snapshots whose data is kept.
+    pub snapshots: usize,
+    /// Distinct blobs they use.
+    pub used_blobs: usize,
+    /// Every pack considered, with its decision.
+    pub packs: Vec<PackPlan>,
+    /// Index files to replace.
+    pub index_files: Vec<String>,
+    /// Packs nobody indexes whose trailer cannot be read: left untouched, with why.
+    pub unreadable: Vec<(String, String)>,
+    /// Indexed packs missing from storage that held only unused blobs (dropped from the index).
+    pub missing_unused: Vec<PackId>,
+}
+
+/// Totals of a plan.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PlanTotals {
+    /// Packs removed outright.
+    pub delete_packs: usize,
+    /// Packs repacked.
+    pub repack_packs: usize,
+    /// Packs WORM keeps for now.
+    pub retained_packs: usize,
+    /// Packs kept.
+    pub keep_packs: usize,
+    /// Bytes freed (deleted and repacked packs, minus what is copied).
+    pub bytes_freed: u64,
+    /// Used bytes copied by repacking.
+    pub bytes_repacked: u64,
+    /// Unused bytes left in kept and retained packs.
+    pub bytes_unused_left: u64,
+}
+
+impl PrunePlan {
+    /// Sums the plan.
+    pub fn totals(&self) -> PlanTotals {
+        let mut t = PlanTotals::default();
+        for p in &self.packs {
+            match p.action {
+                PackAction::Keep => {
+                    t.keep_packs += 1;
+                    t.bytes_unused_left += p.unused_bytes;
+                }
+                PackAction::Delete => {
+                    t.delete_packs += 1;
+                    t.bytes_freed += p.size;
+                }
+                PackAction::Repack => {
+                    t.repack_packs += 1;
+                    t.bytes_freed += p.size - p.used_bytes;
+                    t.bytes_repacked += p.used_bytes;
+                }
+                PackAction::Retained => {
+                    t.retained_packs += 1;
+                    t.bytes_unused_left += p.unused_bytes;
+                }
+            }
+        }
+        t
+    }
+
+    /// Whether acting would change nothing.
+    pub fn is_noop(&self) -> bool {
+        self.missing_unused.is_empty()
+            && self
+                .packs
+                .iter()
+                .all(|p| matches!(p.action, PackAction::Keep | PackAction::Retained))
+    }
+}
+
+/// Every blob the readable snapshots use. Fails on anything it cannot read:
+/// prune must never guess what is unused.
+pub fn used_blobs(repo: &Repository) -> Result<(usize, HashSet<BlobId>)> {
+    let (snaps, damaged) = repo.snapshots_checked()?;
+    if let Some((name, e)) = damaged.first() {
+        return Err(Error::corrupt(format!(
+            "snapshot {name} cannot be read ({e}); prune will not guess which data it needs"
+        ))
+        .hint("run `cairn verify` and remove or repair the damaged snapshot object first"));
+    }
+    let mut used = HashSet::new();
+    let mut stack: Vec<BlobId> = Vec::new();
+    for (_, meta) in &snaps {
+        if used.insert(meta.tree) {
+            stack.push(meta.tree);
+        }
+    }
+    while let Some(t) = stack.pop() {
+        let tree = repo.load_tree(&t).map_err(|e| {
+            Error::new(
+                e.kind(),
+                format!("prune stopped: tree {t} cannot be read: {e}"),
+            )
+            .hint("run `cairn verify --read-data` to see the damage; nothing was deleted")
+        })?;
+        for n in &tree.nodes {
+            match n.kind {
+                NodeType::Dir => {
+                    if let Some(sub) = n.subtree {
+                        if used.insert(sub) {
+                            stack.push(sub);
+                        }
+                    }
+                }
+                NodeType::File => used.extend(n.content.iter().copied()),
+                _ => {}
+            }
+        }
+    }
+    Ok((snaps.len(), used))
+}
+
+/// Plans a prune. Reads every tree and the trailer of every unindexed pack; writes nothing.
+pub fn plan(repo: &Repository, opts: &PruneOptions) -> Result<PrunePlan> {
+    let (snapshots, used) = used_blobs(repo)?;
+    let backend = repo.backend();
+    let stored: HashMap<PackId, u64> = backend
+        .list(ObjectKind::Pack)?
+        .into_iter()
+        .filter_map(|o| PackId::from_hex(&o.name).ok().map(|id| (id, o.size)))
+        .collect();
+
+    let mut candidates: Vec<(PackId, Vec<BlobEntry>, bool)> = Vec::new();
+    let mut missing_unused = Vec::new();
+    for (p, entries) in repo.index().by_pack() {
+        if stored.contains_key(&p) {
+            candidates.push((p, entries, true));
+        } else if entries.iter().any(|e| used.contains(&e.id)) {
+            return Err(Error::corrupt(format!(
+                "pack {p} holds used data but is missing from storage"
+            ))
+            .hint("run `cairn verify` to see which snapshots are affected; prune deleted nothing"));
+        } else {
+            missing_unused.push(p);
+        }
+    }
+    let mut unreadable = Vec::new();
+    let mut unindexed: Vec<_> = stored
+        .iter()
+        .filter(|(p, _)| !repo.index().has_pack(p))
+        .collect();
+    unindexed.sort();
+    for (p, size) in unindexed {
+        match repo.pack_trailer(p, *size) {
+            Ok(entries) => candidates.push((*p, entries, false)),
+            Err(e) if e.kind() == ErrorKind::Corrupt => unreadable.push((p.to_hex(), e.to_string())),
+            Err(e) => return Err(e),
+        }
+    }
+
+    // One copy of each used blob counts as used: the first, indexed packs first.
+    let mut chosen: HashSet<BlobId> = HashSet::new();
+    let mut packs = Vec::new();
+    for (p, entries, indexed) in candidates {
+        let flags: Vec<bool> = entries
+            .iter()
+            .map(|e| used.contains(&e.id) && chosen.insert(e.id))
+            .collect();
+        let (mut u, mut n) = (0u64, 0u64);
+        for (e, f) in entries.iter().zip(&flags) {
+            if *f {
+                u += u64::from(e.stored_len);
+            } else {
+                n += u64::from(e.stored_len);
+            }
+        }
+        let action = if u == 0 {
+            PackAction::Delete
+        } else {
+            PackAction::Keep
+        };
+        packs.push(PackPlan {
+            pack: p,
+            size: stored.get(&p).copied().unwrap_or(0),
+            used_bytes: u,
+            unused_bytes: n,
+            action,
+            retained_until: None,
+            indexed,
+            entries,
+            used: flags,
+        });
+    }
+    if let Some(b) = used.iter().find(|b| !chosen.contains(*b)) {
+        return Err(Error::corrupt(format!(
+            "blob {b} is used by a snapshot but stored in no readable pack"
+        ))
+        .hint("run `cairn verify` to see which snapshots are affected; prune deleted nothing"));
+    }
+
+    choose_repacks(&mut packs, opts.max_unused_percent);
+    for p in packs
+        .iter_mut()
+        .filter(|p| matches!(p.action, PackAction::Delete | PackAction::Repack))
+    {
+        if let Some(until) = backend.retained_until(ObjectKind::Pack, &p.pack.to_hex())? {
+            if until > opts.now {
+                p.action = PackAction::Retained;
+                p.retained_until = Some(crate::clock::rfc3339(until));
+            }
+        }
+    }
+    let mut index_files: Vec<String> = backend
+        .list(ObjectKind::Index)?
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    index_files.sort();
+    Ok(PrunePlan {
+        snapshots,
+        used_blobs: used.len(),
+        packs,
+        index_files,
+        unreadable,
+        missing_unused,
+    })
+}
+
+/// Marks the most wasteful partly used packs for repacking until the unused
+/// bytes left are within `max_unused_percent` of the used bytes.
+fn choose_repacks(packs: &mut [PackPlan], max_unused_percent: f64) {
+    let used: u64 = packs.iter().map(|p| p.used_bytes).sum();
+    let allowed = (used as f64 * max_unused_percent / 100.0) as u64;
+    let mut left: u64 = packs
+        .iter()
+        .filter(|p| p.action == PackAction::Keep)
+        .map(|p| p.unused_bytes)
+        .sum();
+    let mut order: Vec<usize> = (0..packs.len())
+        .filter(|&i| packs[i].action == PackAction::Keep && packs[i].unused_bytes > 0)
+        .collect();
+    order.sort_by(|&a, &b| {
+        let fa = packs[a].unused_bytes as f64 / (packs[a].used_bytes + packs[a].unused_bytes) as f64;
+        let fb = packs[b].unused_bytes as f64 / (packs[b].used_bytes + packs[b].unused_bytes) as f64;
+        fb.total_cmp(&fa).then(packs[a].pack.cmp(&packs[b].pack))
+    });
+    for i in order {
+        if left <= allowed {
+            break;
+        }
+        packs[i].action = PackAction::Repack;
+        left -= packs[i].unused_bytes;
+    }
+}
+
+/// What a prune did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PruneOutcome {
+    /// Packs removed (deleted and repacked).
+    pub packs_deleted: usize,
+    /// New packs written by repacking.
+    pub packs_written: usize,
+    /// Index files written.
+    pub index_files_written: usize,
+    /// Old index files removed.
+    pub index_files_deleted: usize,
+    /// Bytes removed from storage.
+    pub bytes_deleted: u64,
+}
+
+/// Packs listed per new index file, so no index file grows unbounded.
+const PACKS_PER_INDEX: usize = 2048;
+
+/// Carries out a plan made under the same exclusive lock.
+pub fn execute(repo: &mut Repository, plan: &PrunePlan) -> Result<PruneOutcome> {
+    let mut out = PruneOutcome::default();
+    let backend = repo.backend().clone();
+    let keys = repo.keys().clone();
+    let target = repo.config().pack_size as usize;
+
+    // 1. Repack. Every copied blob is authenticated first: a damaged blob
+    // stops the prune before anything is removed.
+    let mut new_packs: Vec<(PackId, Vec<BlobEntry>)> = Vec::new();
+    let mut builder = PackBuilder::with_capacity(target);
+    let mut enc = repo.encoder()?;
+    let mut flush = |b: PackBuilder, new_packs: &mut Vec<(PackId, Vec<BlobEntry>)>| -> Result<()> {
+        let f = b.finish(&keys, &mut enc)?;
+        write_idempotent(backend.as_ref(), ObjectKind::Pack, &f.id.to_hex(), &f.bytes)?;
+        new_packs.push((f.id, f.entries));
+        Ok(())
+    };
+    for p in plan.packs.iter().filter(|p| p.action == PackAction::Repack) {
+        let bytes = backend.read(ObjectKind::Pack, &p.pack.to_hex())?;
+        for (e, _) in p.entries.iter().zip(&p.used).filter(|(_, u)| **u) {
+            let start = e.offset as usize;
+            let sealed = bytes
+                .get(start..start + e.stored_len as usize)
+                .ok_or_else(|| Error::corrupt(format!("pack {} is shorter than its trailer says", p.pack)))?;
+            pack::open_blob(&keys, e, sealed).map_err(|err| {
+                err.context(format!("prune stopped before deleting anything: pack {}", p.pack))
+            })?;
+            builder.add(e.kind, e.id, sealed, e.raw_len);
+            if builder.len() >= target {
+                let full = std::mem::replace(&mut builder, PackBuilder::with_capacity(target));
+                flush(full, &mut new_packs)?;
+            }
+        }
+    }
+    if !builder.is_empty() {
+        flush(builder, &mut new_packs)?;
+    }
+    out.packs_written = new_packs.len();
+
+    // 2. The new index: every pack that stays, then the new ones.
+    let mut keep: Vec<(PackId, Vec<BlobEntry>)> = plan
+        .packs
+        .iter()
+        .filter(|p| matches!(p.action, PackAction::Keep | PackAction::Retained))
+        .filter(|p| p.used_bytes > 0)
+        .map(|p| (p.pack, p.entries.clone()))
+        .collect();
+    keep.extend(new_packs);
+    let mut written = HashSet::new();
+    for chunk in keep.chunks(PACKS_PER_INDEX) {
+        let (name, bytes) = crate::index::seal_index_file(&keys, &mut repo.encoder()?, chunk)?;
+        write_idempotent(backend.as_ref(), ObjectKind::Index, &name, &bytes)?;
+        written.insert(name);
+    }
+    out.index_files_written = written.len();
+
+    // 3. Old index files (content-named: one equal to a new one stays).
+    for name in plan.index_files.iter().filter(|n| !written.contains(*n)) {
+        delete_if_present(backend.as_ref(), ObjectKind::Index, name)?;
+        out.index_files_deleted += 1;
+    }
+
+    // 4. Packs that left the index.
+    for p in plan
+        .packs
+        .iter()
+        .filter(|p| matches!(p.action, PackAction::Delete | PackAction::Repack))
+    {
+        delete_if_present(backend.as_ref(), ObjectKind::Pack, &p.pack.to_hex())?;
+        out.packs_deleted += 1;
+        out.bytes_deleted += p.size;
+    }
+    repo.reload_index()?;
+    Ok(out)
+}
+
+fn delete_if_present(b: &dyn crate::Backend, kind: ObjectKind, name: &str) -> Result<()> {
+    match b.delete(kind, name) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        r => r,
+    }
+}

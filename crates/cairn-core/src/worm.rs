@@ -1,0 +1,306 @@
+//! Write-once (WORM) retention, in three honest grades:
+//!
+//! - `compliance`: S3 Object Lock COMPLIANCE: nobody, not even the bucket's
+//!   root account, deletes a held object version early;
+//! - `governance`: S3 Object Lock GOVERNANCE (a privileged bypass exists), or
+//!   on a local filesystem, files made immutable (`chattr +i`), which only
+//!   root can undo;
+//! - `software`: Cairn itself refuses to delete before retain-until, on any
+//!   storage. A guard against mistakes and against a Cairn session with
+//!   reduced rights, not against whoever holds the storage credentials.
+//!
+//! Every grade keeps the same ledger: before an object that snapshots depend
+//! on (pack, index, snapshot, protection marker) is written, a ledger record
+//! `retention/<until>-<kind>-<name>` is written, whose *name* carries the
+//! retain-until, so loading the ledger is one listing, no reads. Deleting an
+//! object, or a record, before its time is refused here, whatever the storage
+//! would allow. `cairn maintenance` extends records (and storage holds) of
+//! objects still needed; see docs/WORM.md for the horizon rule.
+
+use crate::backend::{Backend, ObjectInfo, ObjectKind};
+use crate::clock::{rfc3339, Clock};
+use crate::error::{Error, ErrorKind, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use time::OffsetDateTime;
+
+/// The grade of WORM a repository was created with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WormMode {
+    /// S3 Object Lock COMPLIANCE.
+    Compliance,
+    /// S3 Object Lock GOVERNANCE, or immutable local files.
+    Governance,
+    /// Cairn refuses; nothing below it does.
+    Software,
+}
+
+impl std::fmt::Display for WormMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WormMode::Compliance => "compliance",
+            WormMode::Governance => "governance",
+            WormMode::Software => "software",
+        })
+    }
+}
+
+/// WORM settings stored (and MAC-protected) in the repository config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WormConfig {
+    /// The grade.
+    pub mode: WormMode,
+    /// How long each object is retained after it is written or extended, in seconds.
+    pub retention_secs: u64,
+}
+
+impl WormConfig {
+    /// The retention as a duration.
+    pub fn retention(&self) -> time::Duration {
+        time::Duration::seconds(i64::try_from(self.retention_secs).unwrap_or(i64::MAX / 2))
+    }
+}
+
+/// Kinds the ledger covers: everything a snapshot's restore depends on.
+fn held(kind: ObjectKind) -> Option<char> {
+    match kind {
+        ObjectKind::Pack => Some('p'),
+        ObjectKind::Index => Some('i'),
+        ObjectKind::Snapshot => Some('s'),
+        ObjectKind::Protect => Some('m'),
+        _ => None,
+    }
+}
+
+fn kind_of(code: &str) -> Option<ObjectKind> {
+    Some(match code {
+        "p" => ObjectKind::Pack,
+        "i" => ObjectKind::Index,
+        "s" => ObjectKind::Snapshot,
+        "m" => ObjectKind::Protect,
+        _ => return None,
+    })
+}
+
+/// A ledger record's name: `<until unix seconds, 12 digits>-<kind>-<name>`.
+fn record_name(kind: ObjectKind, name: &str, until: OffsetDateTime) -> Option<String> {
+    held(kind).map(|c| format!("{:012}-{c}-{name}", until.unix_timestamp().max(0)))
+}
+
+fn parse_record(rec: &str) -> Option<(ObjectKind, String, OffsetDateTime)> {
+    let mut parts = rec.splitn(3, '-');
+    let secs: i64 = parts.next()?.parse().ok()?;
+    let kind = kind_of(parts.next()?)?;
+    let name = parts.next()?.to_string();
+    Some((kind, name, OffsetDateTime::from_unix_timestamp(secs).ok()?))
+}
+
+type Ledger = HashMap<(ObjectKind, String), OffsetDateTime>;
+
+/// The WORM guard around a repository's storage.
+pub struct Worm {
+    inner: Arc<dyn Backend>,
+    cfg: WormConfig,
+    clock: Arc<dyn Clock>,
+    ledger: Mutex<Ledger>,
+}
+
+impl Worm {
+    /// Wraps `inner`, loading the ledger (one listing).
+    pub fn open(inner: Arc<dyn Backend>, cfg: WormConfig, clock: Arc<dyn Clock>) -> Result<Arc<Worm>> {
+        let mut ledger = Ledger::new();
+        for o in inner.list(ObjectKind::Retention)? {
+            match parse_record(&o.name) {
+                Some((k, n, until)) => {
+                    let e = ledger.entry((k, n)).or_insert(until);
+                    *e = (*e).max(until);
+                }
+                None => tracing::warn!(record = %o.name, "unrecognised WORM ledger record ignored"),
+            }
+        }
+        Ok(Arc::new(Worm {
+            inner,
+            cfg,
+            clock,
+            ledger: Mutex::new(ledger),
+        }))
+    }
+
+    /// The settings.
+    pub fn config(&self) -> WormConfig {
+        self.cfg
+    }
+
+    fn ledger(&self) -> Result<std::sync::MutexGuard<'_, Ledger>> {
+        self.ledger
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Io, "WORM ledger poisoned by a panic"))
+    }
+
+    /// The retain-until the ledger records for an object.
+    pub fn until(&self, kind: ObjectKind, name: &str) -> Result<Option<OffsetDateTime>> {
+        Ok(self.ledger()?.get(&(kind, name.to_string())).copied())
+    }
+
+    /// Records (and, below software grade, holds) `kind/name` until `until`.
+    /// Never shortens: a later record only adds.
+    pub fn retain(&self, kind: ObjectKind, name: &str, until: OffsetDateTime) -> Result<()> {
+        let Some(rec) = record_name(kind, name, until) else {
+            return Ok(());
+        };
+        match self.inner.write_new(ObjectKind::Retention, &rec, b"") {
+            Err(e) if e.kind() != ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
+        if self.cfg.mode != WormMode::Software {
+            match self.inner.hold(kind, name, self.cfg.mode, until) {
+                // Not written yet: held right after the write.
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                r => r?,
+            }
+        }
+        let mut l = self.ledger()?;
+        let e = l.entry((kind, name.to_string())).or_insert(until);
+        *e = (*e).max(until);
+        Ok(())
+    }
+
+    /// Ledger records whose time has passed (they protect nothing any more).
+    pub fn lapsed_records(&self) -> Result<Vec<String>> {
+        let now = self.clock.now();
+        Ok(self
+            .inner
+            .list(ObjectKind::Retention)?
+            .into_iter()
+            .filter(|o| parse_record(&o.name).is_some_and(|(_, _, u)| u < now))
+            .map(|o| o.name)
+            .collect())
+    }
+
+    fn refuse(&self, kind: ObjectKind, name: &str, until: OffsetDateTime) -> Error {
+        Error::new(
+            ErrorKind::WormLocked,
+            format!(
+                "{} is retained until {} ({} WORM): it cannot be deleted before then",
+                kind.path(name),
+                rfc3339(until),
+                self.cfg.mode
+            ),
+        )
+        .hint("prune reports such data as retained and removes it once retention lapses")
+    }
+}
+
+impl Backend for Worm {
+    fn location(&self) -> String {
+        self.inner.location()
+    }
+    fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
+        self.inner.read(kind, name)
+    }
+    fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
+        self.inner.read_range(kind, name, offset, len)
+    }
+    fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        if held(kind).is_none() {
+            return self.inner.write_new(kind, name, data);
+        }
+        // The record goes first: an object never exists unrecorded.
+        let until = self.clock.now() + self.cfg.retention();
+        self.retain(kind, name, until)?;
+        let written = self.inner.write_new(kind, name, data);
+        if self.cfg.mode != WormMode::Software {
+            // Also after AlreadyExists: a rerun re-holds what a killed run wrote.
+            match &written {
+                Ok(()) => self.inner.hold(kind, name, self.cfg.mode, until)?,
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                    self.inner.hold(kind, name, self.cfg.mode, until)?
+                }
+                Err(_) => {}
+            }
+        }
+        written
+    }
+    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.inner.list(kind)
+    }
+    fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
+        self.inner.stat(kind, name)
+    }
+    fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
+        let now = self.clock.now();
+        if kind == ObjectKind::Retention {
+            match parse_record(name) {
+                Some((k, n, until)) if until >= now => return Err(self.refuse(k, &n, until)),
+                _ => return self.inner.delete(kind, name),
+            }
+        }
+        if let Some(until) = self.until(kind, name)? {
+            if until >= now {
+                return Err(self.refuse(kind, name, until));
+            }
+        }
+        self.inner.delete(kind, name)?;
+        self.ledger()?.remove(&(kind, name.to_string()));
+        Ok(())
+    }
+    fn exists(&self) -> Result<bool> {
+        self.inner.exists()
+    }
+    fn hold(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        mode: WormMode,
+        until: OffsetDateTime,
+    ) -> Result<()> {
+        self.inner.hold(kind, name, mode, until)
+    }
+    fn worm_support(&self, mode: WormMode) -> Result<String> {
+        self.inner.worm_support(mode)
+    }
+    fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<OffsetDateTime>> {
+        let own = self.until(kind, name)?;
+        let below = self.inner.retained_until(kind, name)?;
+        Ok(own.max(below))
+    }
+}
+
+/// The grade in force, said plainly, for `keys status`, `list --json` and the gate.
+pub fn describe(cfg: Option<&WormConfig>, backend: &dyn Backend) -> String {
+    match cfg {
+        None => "none (objects can be deleted by anyone with write access to the storage)".into(),
+        Some(c) => {
+            let days = c.retention_secs as f64 / 86400.0;
+            let how = match c.mode {
+                WormMode::Software => {
+                    "Cairn refuses early deletes; the storage itself does not".to_string()
+                }
+                m => backend
+                    .worm_support(m)
+                    .unwrap_or_else(|e| format!("NOT IN FORCE: {e}")),
+            };
+            format!("{} ({days:.1} days): {how}", c.mode)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_names_round_trip_and_carry_the_time() {
+        let t = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let name = "ab".repeat(32);
+        let r = record_name(ObjectKind::Pack, &name, t).unwrap();
+        assert_eq!(r, format!("001800000000-p-{name}"));
+        assert_eq!(parse_record(&r), Some((ObjectKind::Pack, name, t)));
+        assert!(record_name(ObjectKind::Lock, "x", t).is_none());
+        assert!(parse_record("garbage").is_none());
+        assert!(parse_record("001800000000-z-x").is_none());
+    }
+}
