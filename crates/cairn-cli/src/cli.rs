@@ -1,7 +1,7 @@
 //! Command-line definitions.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
 use cairn_core::policy::{GroupBy, Span};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Cairn: encrypted, deduplicated, verifiable backups.

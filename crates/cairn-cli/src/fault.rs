@@ -67,11 +67,7 @@ impl Backend for AbortAfter {
     fn exists(&self) -> Result<bool> {
         self.inner.exists()
     }
-    fn retained_until(
-        &self,
-        kind: ObjectKind,
-        name: &str,
-    ) -> Result<Option<time::OffsetDateTime>> {
+    fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<time::OffsetDateTime>> {
         self.inner.retained_until(kind, name)
     }
 

@@ -121,7 +121,11 @@ pub trait Backend: Send + Sync {
     ) -> Result<()> {
         Err(crate::Error::new(
             crate::ErrorKind::Unsupported,
-            format!("{} cannot hold {} at the storage level", self.location(), kind.path(name)),
+            format!(
+                "{} cannot hold {} at the storage level",
+                self.location(),
+                kind.path(name)
+            ),
         ))
     }
 

@@ -51,8 +51,11 @@ pub fn plan(
     match sel {
         Selection::Ids(ids) => {
             if let Some(p) = ids.iter().find(|i| protected.contains(i)) {
-                return Err(Error::invalid(format!("snapshot {} is protected", p.short()))
-                    .hint("run `cairn unprotect` first if it really must go (needs delete access)"));
+                return Err(
+                    Error::invalid(format!("snapshot {} is protected", p.short())).hint(
+                        "run `cairn unprotect` first if it really must go (needs delete access)",
+                    ),
+                );
             }
             let want: BTreeSet<_> = ids.iter().copied().collect();
             let remove: Vec<_> = snapshots

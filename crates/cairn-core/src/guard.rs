@@ -54,11 +54,7 @@ impl Backend for AppendOnly {
     fn exists(&self) -> Result<bool> {
         self.0.exists()
     }
-    fn retained_until(
-        &self,
-        kind: ObjectKind,
-        name: &str,
-    ) -> Result<Option<time::OffsetDateTime>> {
+    fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<time::OffsetDateTime>> {
         self.0.retained_until(kind, name)
     }
 

@@ -204,7 +204,9 @@ pub fn plan(repo: &Repository, opts: &PruneOptions) -> Result<PrunePlan> {
             return Err(Error::corrupt(format!(
                 "pack {p} holds used data but is missing from storage"
             ))
-            .hint("run `cairn verify` to see which snapshots are affected; prune deleted nothing"));
+            .hint(
+                "run `cairn verify` to see which snapshots are affected; prune deleted nothing",
+            ));
         } else {
             missing_unused.push(p);
         }
@@ -218,7 +220,9 @@ pub fn plan(repo: &Repository, opts: &PruneOptions) -> Result<PrunePlan> {
     for (p, size) in unindexed {
         match repo.pack_trailer(p, *size) {
             Ok(entries) => candidates.push((*p, entries, false)),
-            Err(e) if e.kind() == ErrorKind::Corrupt => unreadable.push((p.to_hex(), e.to_string())),
+            Err(e) if e.kind() == ErrorKind::Corrupt => {
+                unreadable.push((p.to_hex(), e.to_string()))
+            }
             Err(e) => return Err(e),
         }
     }
@@ -305,8 +309,10 @@ fn choose_repacks(packs: &mut [PackPlan], max_unused_percent: f64) {
         .filter(|&i| packs[i].action == PackAction::Keep && packs[i].unused_bytes > 0)
         .collect();
     order.sort_by(|&a, &b| {
-        let fa = packs[a].unused_bytes as f64 / (packs[a].used_bytes + packs[a].unused_bytes) as f64;
-        let fb = packs[b].unused_bytes as f64 / (packs[b].used_bytes + packs[b].unused_bytes) as f64;
+        let fa =
+            packs[a].unused_bytes as f64 / (packs[a].used_bytes + packs[a].unused_bytes) as f64;
+        let fb =
+            packs[b].unused_bytes as f64 / (packs[b].used_bytes + packs[b].unused_bytes) as f64;
         fb.total_cmp(&fa).then(packs[a].pack.cmp(&packs[b].pack))
     });
     for i in order {
@@ -360,9 +366,14 @@ pub fn execute(repo: &mut Repository, plan: &PrunePlan) -> Result<PruneOutcome> 
             let start = e.offset as usize;
             let sealed = bytes
                 .get(start..start + e.stored_len as usize)
-                .ok_or_else(|| Error::corrupt(format!("pack {} is shorter than its trailer says", p.pack)))?;
+                .ok_or_else(|| {
+                    Error::corrupt(format!("pack {} is shorter than its trailer says", p.pack))
+                })?;
             pack::open_blob(&keys, e, sealed).map_err(|err| {
-                err.context(format!("prune stopped before deleting anything: pack {}", p.pack))
+                err.context(format!(
+                    "prune stopped before deleting anything: pack {}",
+                    p.pack
+                ))
             })?;
             builder.add(e.kind, e.id, sealed, e.raw_len);
             if builder.len() >= target {
@@ -385,6 +396,10 @@ pub fn execute(repo: &mut Repository, plan: &PrunePlan) -> Result<PruneOutcome> 
         .map(|p| (p.pack, p.entries.clone()))
         .collect();
     keep.extend(new_packs);
+    // A repack can produce a pack identical to one planned for deletion (an
+    // earlier, interrupted prune wrote it and left it unindexed): it is the
+    // same object, now indexed, so it must stay.
+    let indexed: HashSet<PackId> = keep.iter().map(|(p, _)| *p).collect();
     let mut written = HashSet::new();
     for chunk in keep.chunks(PACKS_PER_INDEX) {
         let (name, bytes) = crate::index::seal_index_file(&keys, &mut repo.encoder()?, chunk)?;
@@ -404,6 +419,7 @@ pub fn execute(repo: &mut Repository, plan: &PrunePlan) -> Result<PruneOutcome> 
         .packs
         .iter()
         .filter(|p| matches!(p.action, PackAction::Delete | PackAction::Repack))
+        .filter(|p| !indexed.contains(&p.pack))
     {
         delete_if_present(backend.as_ref(), ObjectKind::Pack, &p.pack.to_hex())?;
         out.packs_deleted += 1;

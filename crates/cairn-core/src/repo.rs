@@ -1,10 +1,9 @@
 //! Opening, creating and reading a repository.
 
 use crate::backend::{Backend, ObjectKind};
-use crate::codec::Encoder;
 use crate::clock::{Clock, FixedClock};
+use crate::codec::Encoder;
 use crate::config::RepoConfig;
-use crate::worm::{Worm, WormConfig, WormMode};
 use crate::crypto::{random_array, Keys, MasterSecret, SealKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId, RepoId, SnapshotId};
@@ -13,6 +12,7 @@ use crate::keyslot::{Argon2Params, Credential, KeySlot};
 use crate::pack::{self, BlobEntry};
 use crate::snapshot::SnapshotMeta;
 use crate::tree::Tree;
+use crate::worm::{Worm, WormConfig, WormMode};
 use std::sync::Arc;
 
 /// Options for `init`.
@@ -123,9 +123,9 @@ impl Repository {
         }
         if let Some(w) = &opts.worm {
             if w.mode != WormMode::Software {
-                backend
-                    .worm_support(w.mode)
-                    .map_err(|e| e.context(format!("cannot create a {} WORM repository", w.mode)))?;
+                backend.worm_support(w.mode).map_err(|e| {
+                    e.context(format!("cannot create a {} WORM repository", w.mode))
+                })?;
             }
         }
         let master = MasterSecret::generate()?;

@@ -110,7 +110,11 @@ pub struct Worm {
 
 impl Worm {
     /// Wraps `inner`, loading the ledger (one listing).
-    pub fn open(inner: Arc<dyn Backend>, cfg: WormConfig, clock: Arc<dyn Clock>) -> Result<Arc<Worm>> {
+    pub fn open(
+        inner: Arc<dyn Backend>,
+        cfg: WormConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Worm>> {
         let mut ledger = Ledger::new();
         for o in inner.list(ObjectKind::Retention)? {
             match parse_record(&o.name) {

@@ -242,7 +242,9 @@ impl Backend for FsBackend {
         }
         fs::create_dir_all(&self.root).map_err(|e| io(&self.root, e))?;
         let rnd: [u8; 8] = cairn_core::crypto::random_array()?;
-        let probe = self.root.join(format!(".tmp-worm-probe-{}", hex::encode(rnd)));
+        let probe = self
+            .root
+            .join(format!(".tmp-worm-probe-{}", hex::encode(rnd)));
         fs::write(&probe, b"").map_err(|e| io(&probe, e))?;
         let held = set_immutable(&probe, true);
         let refused = held.is_ok() && fs::remove_file(&probe).is_err();

@@ -3,8 +3,8 @@ use crate::context::{self, Access};
 use anyhow::{anyhow, Result};
 use cairn_core::forget::{self, Selection};
 use cairn_core::policy::Policy;
-use cairn_core::prune::{self, PruneOptions};
 use cairn_core::protect;
+use cairn_core::prune::{self, PruneOptions};
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -38,10 +38,9 @@ fn time_zone(name: Option<&str>) -> Result<jiff::tz::TimeZone> {
 pub fn run(g: &Global, a: &ForgetArgs) -> Result<u8> {
     let pol = policy(a);
     if !a.snapshots.is_empty() && !pol.is_empty() {
-        return Err(cairn_core::Error::invalid(
-            "give snapshot ids or policy flags, not both",
-        )
-        .into());
+        return Err(
+            cairn_core::Error::invalid("give snapshot ids or policy flags, not both").into(),
+        );
     }
     let tz = time_zone(a.tz.as_deref())?;
     let now = context::now(a.now.as_deref())?;

@@ -1,9 +1,9 @@
 use crate::cli::{Global, InitArgs, WormArg};
-use cairn_core::worm::{WormConfig, WormMode};
 use crate::context::{self, Location};
 use anyhow::Result;
 use cairn_core::keyslot::Credential;
 use cairn_core::repo::InitOptions;
+use cairn_core::worm::{WormConfig, WormMode};
 use cairn_core::Repository;
 
 pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
@@ -12,7 +12,10 @@ pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
     let worm = match (a.worm, a.worm_retention) {
         (Some(m), Some(secs)) => {
             if secs == 0 {
-                return Err(cairn_core::Error::invalid("--worm-retention must be longer than zero").into());
+                return Err(cairn_core::Error::invalid(
+                    "--worm-retention must be longer than zero",
+                )
+                .into());
             }
             Some(WormConfig {
                 mode: match m {

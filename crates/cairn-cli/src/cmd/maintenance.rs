@@ -36,7 +36,11 @@ pub fn run(g: &Global, a: &MaintenanceArgs) -> Result<u8> {
     } else {
         println!(
             "{} {} object(s) to {}; {} already held long enough; {} lapsed record(s) {}",
-            if a.dry_run { "would extend" } else { "extended" },
+            if a.dry_run {
+                "would extend"
+            } else {
+                "extended"
+            },
             plan.extend.len(),
             plan.until,
             plan.held,

@@ -44,7 +44,11 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
             "{} snapshot(s) use {} blob(s); packs: {} kept, {} to delete, {} to repack, {} retained by WORM",
             plan.snapshots, plan.used_blobs, t.keep_packs, t.delete_packs, t.repack_packs, t.retained_packs
         );
-        for p in plan.packs.iter().filter(|p| p.action == PackAction::Retained) {
+        for p in plan
+            .packs
+            .iter()
+            .filter(|p| p.action == PackAction::Retained)
+        {
             eprintln!(
                 "retained: pack {} until {} (removed by a later prune)",
                 p.pack.short(),
