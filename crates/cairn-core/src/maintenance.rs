@@ -1,13 +1,17 @@
 //! Maintenance: keep WORM retention ahead of the data that is still needed.
 //!
-//! The horizon rule: every run extends each object that a remaining snapshot
-//! depends on (its snapshot object, every index file, every pack holding a
-//! blob it uses, deduplicated chunks shared with newer snapshots included,
-//! and protection markers) whose retain-until falls within two thirds of the
-//! retention period from now, to now plus the full period. So as long as
-//! maintenance runs at least once every third of the retention period, no
-//! needed object ever reaches the end of its retention. Ledger records whose
-//! time has passed protect nothing and are removed.
+//! A snapshot is *retained* while its own snapshot object is held (written
+//! less than one retention period ago). Snapshot objects are never extended:
+//! each lapses one period after it was taken, and then forget may remove it.
+//! What a retained snapshot needs must outlive it, so the horizon rule is:
+//! every run extends each index file, and each pack holding a blob a retained
+//! snapshot uses (deduplicated chunks shared with older snapshots included),
+//! whose retain-until falls within two thirds of the retention period from
+//! now, to now plus the full period. As long as maintenance runs at least once
+//! every third of the period, no data a retained snapshot needs ever becomes
+//! deletable; data is held at most one period past the last retained snapshot
+//! that needs it. Ledger records whose time has passed protect nothing and are
+//! removed.
 
 use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
@@ -37,6 +41,8 @@ pub struct MaintenancePlan {
     pub extend: Vec<Extension>,
     /// Objects needed and held long enough.
     pub held: usize,
+    /// Snapshots still held, whose data is kept held.
+    pub retained_snapshots: usize,
     /// Ledger records that have lapsed.
     pub lapsed_records: Vec<String>,
 }
@@ -52,12 +58,30 @@ pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<MaintenanceP
     let retention = worm.config().retention();
     let until = now + retention;
     let horizon = now + retention * 2 / 3;
-    let (_, used) = crate::prune::used_blobs(repo)?;
-    let b = repo.backend();
-    let mut needed: Vec<(ObjectKind, String)> = Vec::new();
-    for k in [ObjectKind::Snapshot, ObjectKind::Index, ObjectKind::Protect] {
-        needed.extend(b.list(k)?.into_iter().map(|o| (k, o.name)));
+    let (snaps, damaged) = repo.snapshots_checked()?;
+    if let Some((name, e)) = damaged.first() {
+        return Err(Error::corrupt(format!(
+            "snapshot {name} cannot be read ({e}); maintenance cannot tell which data it needs"
+        ))
+        .hint("run `cairn verify` first; nothing was changed"));
     }
+    let mut retained = Vec::new();
+    for (id, m) in snaps {
+        if worm
+            .until(ObjectKind::Snapshot, &id.to_hex())?
+            .is_some_and(|u| u > now)
+        {
+            retained.push((id, m));
+        }
+    }
+    let used = crate::prune::blobs_of(repo, &retained)?;
+    let retained_count = retained.len();
+    let b = repo.backend();
+    let mut needed: Vec<(ObjectKind, String)> = b
+        .list(ObjectKind::Index)?
+        .into_iter()
+        .map(|o| (ObjectKind::Index, o.name))
+        .collect();
     let mut packs = HashSet::new();
     for blob in &used {
         if let Some((p, _)) = repo.index().get(blob) {
@@ -86,6 +110,7 @@ pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<MaintenanceP
         until: crate::clock::rfc3339(until),
         extend,
         held,
+        retained_snapshots: retained_count,
         lapsed_records: worm.lapsed_records()?,
     })
 }

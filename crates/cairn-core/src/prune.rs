@@ -153,9 +153,17 @@ pub fn used_blobs(repo: &Repository) -> Result<(usize, HashSet<BlobId>)> {
         ))
         .hint("run `cairn verify` and remove or repair the damaged snapshot object first"));
     }
+    Ok((snaps.len(), blobs_of(repo, &snaps)?))
+}
+
+/// Every blob (trees and data) the given snapshots use.
+pub fn blobs_of(
+    repo: &Repository,
+    snaps: &[(crate::SnapshotId, crate::snapshot::SnapshotMeta)],
+) -> Result<HashSet<BlobId>> {
     let mut used = HashSet::new();
     let mut stack: Vec<BlobId> = Vec::new();
-    for (_, meta) in &snaps {
+    for (_, meta) in snaps {
         if used.insert(meta.tree) {
             stack.push(meta.tree);
         }
@@ -182,7 +190,7 @@ pub fn used_blobs(repo: &Repository) -> Result<(usize, HashSet<BlobId>)> {
             }
         }
     }
-    Ok((snaps.len(), used))
+    Ok(used)
 }
 
 /// Plans a prune. Reads every tree and the trailer of every unindexed pack; writes nothing.

@@ -31,6 +31,7 @@ pub fn run(g: &Global, a: &MaintenanceArgs) -> Result<u8> {
             "extended": plan.extend.len(),
             "objects": plan.extend,
             "already_held": plan.held,
+            "retained_snapshots": plan.retained_snapshots,
             "lapsed_records_removed": if a.dry_run { 0 } else { plan.lapsed_records.len() },
         }))?;
     } else {

@@ -1,0 +1,207 @@
+//! WORM through the real binary: what is retained cannot be forgotten or
+//! pruned until its time passes, maintenance extends what is still needed,
+//! and the grade in force is reported truthfully.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::time::Duration;
+
+fn snapshot_ids(env: &Env, repo: &Path) -> Vec<String> {
+    env.repo(repo, &["list", "--json"])
+        .ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn two_snapshots(env: &Env, repo: &Path) -> Vec<String> {
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("shared"), noise(1_200_000, 5)).unwrap();
+    std::fs::write(src.join("old"), noise(900_000, 6)).unwrap();
+    env.repo(
+        repo,
+        &[
+            "backup",
+            "-q",
+            "--now",
+            "2026-11-01T00:00:00Z",
+            src.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    std::fs::remove_file(src.join("old")).unwrap();
+    std::fs::write(src.join("new"), noise(800_000, 7)).unwrap();
+    env.repo(
+        repo,
+        &[
+            "backup",
+            "-q",
+            "--now",
+            "2026-11-02T00:00:00Z",
+            src.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    snapshot_ids(env, repo)
+}
+
+/// Lifts immutable flags so the temporary directory can be removed.
+struct Unfreeze<'a>(&'a Path);
+impl Drop for Unfreeze<'_> {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .args(["-R", "-i"])
+            .arg(self.0)
+            .status();
+    }
+}
+
+/// Sleeps until a moment (RFC 3339) has passed by half a second.
+fn sleep_past(t: &str) {
+    let at =
+        time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).unwrap();
+    let left = at - time::OffsetDateTime::now_utc() + time::Duration::milliseconds(500);
+    if left.is_positive() {
+        std::thread::sleep(left.unsigned_abs());
+    }
+}
+
+fn retained_then_released(mode: &str) {
+    let env = Env::new();
+    let repo = env.path("repo");
+    let _thaw = Unfreeze(&repo);
+    let r = env.repo(&repo, &["init", "--worm", mode, "--worm-retention", "5s"]);
+    if mode == "governance" && r.code != 0 {
+        // Not root, or a filesystem without the immutable flag: the refusal must say so.
+        assert!(r.stderr.contains("immutable"), "{}", r.stderr);
+        return;
+    }
+    let r = r.ok();
+    assert!(r.stderr.contains(&format!("WORM: {mode}")), "{}", r.stderr);
+    let status = env.repo(&repo, &["keys", "status", "--json"]).ok().json();
+    assert!(
+        status["worm"].as_str().unwrap().starts_with(mode),
+        "{status}"
+    );
+    assert!(!status["worm"].as_str().unwrap().contains("NOT IN FORCE"));
+    let t0 = std::time::Instant::now();
+    let ids = two_snapshots(&env, &repo);
+    let listed = env.repo(&repo, &["list", "--json"]).ok().json();
+    assert!(listed[0]["worm"].as_str().unwrap().starts_with(mode));
+    assert!(listed[0]["retained_until"].is_string(), "{listed}");
+
+    // Retained: forget reports it and keeps it; prune deletes nothing.
+    let r = env.repo(&repo, &["forget", &ids[0]]).ok();
+    assert!(r.stderr.contains("retained until"), "{}", r.stderr);
+    assert_eq!(snapshot_ids(&env, &repo).len(), 2);
+    if mode == "governance" {
+        let pack = std::fs::read_dir(repo.join("data"))
+            .unwrap()
+            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        assert!(
+            std::fs::remove_file(&pack).is_err(),
+            "an immutable pack was removable"
+        );
+    }
+
+    // Maintenance extends what the retained snapshots need: both packs (one
+    // holds the chunk the newer snapshot shares with the older) and the index files.
+    let snap0_until = listed[0]["retained_until"].as_str().unwrap().to_string();
+    if let Some(d) = Duration::from_secs(2).checked_sub(t0.elapsed()) {
+        std::thread::sleep(d);
+    }
+    let m = env.repo(&repo, &["maintenance", "--json"]).ok().json();
+    // Two packs and two index files are needed; the older ones are due.
+    let ext = m["extended"].as_u64().unwrap();
+    assert!(
+        ext >= 2 && ext + m["already_held"].as_u64().unwrap() >= 4,
+        "{m}"
+    );
+    assert_eq!(m["retained_snapshots"], 2, "{m}");
+
+    // The old snapshot's own retention lapses: forget removes it. Its pack is
+    // still held by the extension (the newer snapshot needs part of it), so
+    // prune reports it as retained and removes nothing.
+    let ext_until = m["until"].as_str().unwrap().to_string();
+    sleep_past(&snap0_until);
+    let r = env.repo(&repo, &["forget", &ids[0]]).ok();
+    assert!(!r.stderr.contains("retained until"), "{}", r.stderr);
+    assert_eq!(snapshot_ids(&env, &repo), vec![ids[1].clone()]);
+    let p = env
+        .repo(&repo, &["prune", "--max-unused", "0", "--json"])
+        .ok()
+        .json();
+    assert!(p["totals"]["retained_packs"].as_u64().unwrap() >= 1, "{p}");
+    assert_eq!(p["totals"]["repack_packs"], 0, "{p}");
+
+    // Once the extension lapses too, prune frees what only the old snapshot used.
+    sleep_past(&ext_until);
+    let p = env
+        .repo(&repo, &["prune", "--max-unused", "0", "--json"])
+        .ok()
+        .json();
+    let t = &p["totals"];
+    assert_eq!(t["retained_packs"], 0, "{p}");
+    assert!(
+        t["repack_packs"].as_u64().unwrap() + t["delete_packs"].as_u64().unwrap() >= 1,
+        "{p}"
+    );
+    env.repo(&repo, &["verify", "--read-data"]).ok();
+    let t = env.path("restored");
+    env.repo(&repo, &["restore", &ids[1], "-t", t.to_str().unwrap()])
+        .ok();
+    assert_eq!(all_files(&t), all_files(&env.path("src")));
+}
+
+#[test]
+fn software_worm_refuses_early_deletes_and_maintenance_extends() {
+    retained_then_released("software");
+}
+
+#[test]
+fn governance_worm_on_a_local_disk_uses_immutable_files() {
+    retained_then_released("governance");
+}
+
+#[test]
+fn compliance_is_refused_on_a_local_disk_and_a_removed_guard_is_detected() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    let r = env
+        .repo(
+            &repo,
+            &["init", "--worm", "compliance", "--worm-retention", "1d"],
+        )
+        .code(1);
+    assert!(
+        r.stderr.contains("cannot enforce compliance"),
+        "{}",
+        r.stderr
+    );
+    assert!(!repo.join("config").exists(), "nothing was created");
+    // Stripping the WORM rule from the config is caught by its MAC.
+    env.repo(
+        &repo,
+        &["init", "--worm", "software", "--worm-retention", "1d"],
+    )
+    .ok();
+    let cfg = std::fs::read_to_string(repo.join("config")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&cfg).unwrap();
+    let mut v2 = v.clone();
+    v2.as_object_mut().unwrap().remove("worm");
+    std::fs::remove_file(repo.join("config")).unwrap();
+    std::fs::write(repo.join("config"), serde_json::to_vec(&v2).unwrap()).unwrap();
+    let r = env.repo(&repo, &["list"]).code(6);
+    assert!(r.stderr.contains("MAC"), "{}", r.stderr);
+}
