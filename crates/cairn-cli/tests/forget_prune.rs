@@ -276,7 +276,7 @@ fn every_deleting_command_refuses_in_append_only_mode() {
         &["--append-only", "backup", env.path("src").to_str().unwrap()],
     )
     .ok();
-    assert_eq!(before.len() <= snapshot_of(&repo).len(), true);
+    assert!(before.len() <= snapshot_of(&repo).len());
     env.repo(&repo, &["verify", "--read-data"]).ok();
 }
 
