@@ -21,6 +21,7 @@ fn init(b: Arc<dyn Backend>) -> Repository {
     let opts = InitOptions {
         compression: 3,
         argon2: Argon2Params::INSECURE_FOR_TESTS,
+        worm: None,
     };
     Repository::init(b, &cred(), opts, "2026-01-01T00:00:00Z").unwrap()
 }

@@ -86,6 +86,7 @@ fn setup() -> (tempfile::TempDir, Repository) {
     let opts = InitOptions {
         compression: 3,
         argon2: Argon2Params::INSECURE_FOR_TESTS,
+        worm: None,
     };
     let repo = Repository::init(
         b,
