@@ -127,6 +127,16 @@ pub fn run(b: &dyn Backend) {
 /// The local S3 server the test command started (`CAIRN_TEST_S3`), with a new
 /// empty bucket for the caller: `s3:ENDPOINT/BUCKET`.
 pub fn s3_test_bucket() -> String {
+    s3_new_bucket(false)
+}
+
+/// Like [`s3_test_bucket`], but the bucket is created with S3 Object Lock
+/// enabled (and so versioned), without a default retention rule.
+pub fn s3_lock_bucket() -> String {
+    s3_new_bucket(true)
+}
+
+fn s3_new_bucket(object_lock: bool) -> String {
     let endpoint = std::env::var("CAIRN_TEST_S3")
         .expect("CAIRN_TEST_S3 is not set: run scripts/test.sh, which starts a local S3 server (moto) and sets it");
     let rnd: [u8; 6] = cairn_core::crypto::random_array().expect("random");
@@ -136,9 +146,14 @@ pub fn s3_test_bucket() -> String {
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
+    let lock = if object_lock {
+        "x-amz-bucket-object-lock-enabled: true\r\n"
+    } else {
+        ""
+    };
     let mut s = std::net::TcpStream::connect(&hostport).expect("connect to the local S3 server");
     use std::io::{Read, Write};
-    write!(s, "PUT /{bucket} HTTP/1.1\r\nHost: {hostport}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").expect("send");
+    write!(s, "PUT /{bucket} HTTP/1.1\r\nHost: {hostport}\r\n{lock}Content-Length: 0\r\nConnection: close\r\n\r\n").expect("send");
     let mut reply = String::new();
     let _ = s.read_to_string(&mut reply);
     assert!(

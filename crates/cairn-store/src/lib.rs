@@ -3,7 +3,9 @@
 //! Implementations of [`cairn_core::Backend`]:
 //! - [`FsBackend`], the embedded default: a folder on a local disk, written with
 //!   temporary name, fsync, then an atomic no-replace link into place;
-//! - [`MemoryBackend`], for unit tests and dry runs.
+//! - [`MemoryBackend`], for unit tests and dry runs;
+//! - [`S3Backend`], S3-compatible object storage through OpenDAL, with S3
+//!   Object Lock for compliance and governance WORM.
 //!
 //! The filesystem backend uses `std::fs` directly rather than OpenDAL's fs
 //! service: atomic no-replace publication (`link(2)`) and directory fsync are
@@ -16,6 +18,7 @@ pub mod conformance;
 mod fs;
 mod memory;
 mod s3;
+mod s3_lock;
 
 pub use fs::FsBackend;
 pub use memory::MemoryBackend;

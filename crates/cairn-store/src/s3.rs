@@ -8,13 +8,38 @@
 //!
 //! `write_new` uses a conditional PUT (`If-None-Match: *`) so an object is
 //! never replaced, as on the filesystem.
+//!
+//! # S3 Object Lock (compliance and governance WORM)
+//!
+//! The bucket must have been created with Object Lock enabled (which makes it
+//! versioned); `worm_support` checks that (GetObjectLockConfiguration) and
+//! refuses a bucket with a *default* retention rule, which would also hold
+//! Cairn's lock files and ledger records. `hold` sets retention per object
+//! version (PutObjectRetention, with Content-MD5); `retained_until` reads it
+//! back from HeadObject. These calls are in `s3_lock`: OpenDAL has no API
+//! for them.
+//!
+//! On a versioned bucket a plain DELETE does not remove anything: it adds a
+//! delete marker and the held version stays. So `delete` first asks HeadObject
+//! (one request, which also gives the `NotFound` the contract wants) and
+//! refuses with `WormLocked` while a retain-until lies ahead or a legal hold is
+//! on, instead of hiding a retained object behind a marker.
+//!
+//! Cost to know about: once retention lapses and Cairn deletes an object, its
+//! data stays in the bucket as a *noncurrent version* (behind the delete
+//! marker) and is billed until a bucket lifecycle rule expires noncurrent
+//! versions (`NoncurrentVersionExpiration`, e.g. after 1 day). Set one up on
+//! Object Lock buckets; Cairn does not delete versions itself.
 
 use crate::check_name;
+use crate::s3_lock::{LockApi, LockConfig};
+use cairn_core::worm::WormMode;
 use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
 use opendal::layers::RetryLayer;
 use opendal::services::S3;
 use opendal::Operator;
 use std::time::Duration;
+use time::OffsetDateTime;
 
 /// Where an S3 repository lives, parsed from `s3:...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +100,7 @@ pub struct S3Backend {
     op: Operator,
     rt: tokio::runtime::Runtime,
     location: S3Location,
+    lock: LockApi,
 }
 
 impl std::fmt::Debug for S3Backend {
@@ -115,7 +141,8 @@ impl S3Backend {
         let endpoint = location
             .endpoint
             .clone()
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .map(|e| e.trim_end_matches('/').to_string());
         if let Some(ep) = &endpoint {
             b = b.endpoint(ep);
         }
@@ -126,12 +153,27 @@ impl S3Backend {
             .region(&region)
             .disable_ec2_metadata()
             .checksum_algorithm("md5");
-        if let (Ok(k), Ok(s)) = (
+        let static_credentials = match (
             std::env::var("AWS_ACCESS_KEY_ID"),
             std::env::var("AWS_SECRET_ACCESS_KEY"),
         ) {
-            b = b.access_key_id(&k).secret_access_key(&s);
+            (Ok(k), Ok(s)) => Some((k, s, std::env::var("AWS_SESSION_TOKEN").ok())),
+            _ => None,
+        };
+        if let Some((k, s, token)) = &static_credentials {
+            b = b.access_key_id(k).secret_access_key(s);
+            // Temporary credentials are useless without their token.
+            if let Some(t) = token {
+                b = b.session_token(t);
+            }
         }
+        let lock = LockApi::new(LockConfig {
+            endpoint: endpoint.as_deref(),
+            bucket: &location.bucket,
+            prefix: &location.prefix,
+            region: &region,
+            static_credentials,
+        })?;
         let op = Operator::new(b)
             .map_err(|e| classify("S3 configuration", e))?
             .layer(
@@ -146,7 +188,12 @@ impl S3Backend {
             .enable_all()
             .build()
             .map_err(|e| Error::io("S3 runtime", e))?;
-        Ok(S3Backend { op, rt, location })
+        Ok(S3Backend {
+            op,
+            rt,
+            location,
+            lock,
+        })
     }
 
     fn key(&self, kind: ObjectKind, name: &str) -> Result<String> {
@@ -277,9 +324,28 @@ impl Backend for S3Backend {
     }
 
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
-        // S3 deletes are idempotent; the contract wants NotFound for a missing object.
-        self.stat(kind, name)?;
         let key = self.key(kind, name)?;
+        // S3 deletes are idempotent; the contract wants NotFound for a missing
+        // object. The same HEAD tells whether Object Lock still holds it: on a
+        // lock bucket a DELETE would only add a delete marker over it.
+        let hold = self.rt.block_on(self.lock.head(&key))?;
+        let refuse = |why: String| {
+            Error::new(
+                ErrorKind::WormLocked,
+                format!("{key} {why}: it cannot be deleted before then"),
+            )
+            .hint("prune reports such data as retained and removes it once retention lapses")
+        };
+        if hold.legal_hold {
+            return Err(refuse("is under an S3 Object Lock legal hold".into()));
+        }
+        if let Some(until) = hold.until.filter(|u| *u > OffsetDateTime::now_utc()) {
+            return Err(refuse(format!(
+                "is held by S3 Object Lock ({}) until {}",
+                hold.mode.as_deref().unwrap_or("retention"),
+                cairn_core::clock::rfc3339(until)
+            )));
+        }
         self.rt
             .block_on(self.op.delete(&key))
             .map_err(|e| classify(&key, e))
@@ -291,6 +357,57 @@ impl Backend for S3Backend {
             .block_on(async { self.op.list_with("").limit(1).await })
             .map(|_| true)
             .map_err(|e| classify(&self.location.bucket, e))
+    }
+
+    fn hold(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        mode: WormMode,
+        until: OffsetDateTime,
+    ) -> Result<()> {
+        let key = self.key(kind, name)?;
+        self.rt.block_on(self.lock.put_retention(&key, mode, until))
+    }
+
+    fn worm_support(&self, mode: WormMode) -> Result<String> {
+        let bucket = &self.location.bucket;
+        let s3_mode = match mode {
+            WormMode::Software => {
+                return Ok(format!(
+                    "Cairn refuses early deletes; S3 Object Lock is not used on bucket {bucket}"
+                ))
+            }
+            m => crate::s3_lock::s3_mode(m)?,
+        };
+        let cfg = self.rt.block_on(self.lock.bucket_lock())?;
+        if !cfg.enabled {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                format!("bucket {bucket} does not have S3 Object Lock enabled: {mode} WORM cannot be enforced there"),
+            )
+            .hint(crate::s3_lock::NO_LOCK_HINT));
+        }
+        if let Some(rule) = cfg.default_rule {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                format!("bucket {bucket} has a default Object Lock retention rule ({rule}): it would also hold Cairn's lock files and ledger records, which must stay deletable"),
+            )
+            .hint("remove the bucket's default retention rule (Cairn holds each pack, index and snapshot itself), or use another bucket"));
+        }
+        Ok(format!(
+            "S3 Object Lock is enabled on bucket {bucket} (objects held in {s3_mode} mode per object; versioned bucket)"
+        ))
+    }
+
+    fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<OffsetDateTime>> {
+        let key = self.key(kind, name)?;
+        match self.rt.block_on(self.lock.head(&key)) {
+            Ok(h) => Ok(h.until),
+            // Nothing to hold.
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
