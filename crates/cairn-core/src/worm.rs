@@ -149,22 +149,24 @@ impl Worm {
         Ok(self.ledger()?.get(&(kind, name.to_string())).copied())
     }
 
-    /// Records (and, below software grade, holds) `kind/name` until `until`.
-    /// Never shortens: a later record only adds.
+    /// Records (and, below software grade, holds) an existing `kind/name`
+    /// until `until`. Never shortens: a later record only adds.
     pub fn retain(&self, kind: ObjectKind, name: &str, until: OffsetDateTime) -> Result<()> {
+        self.record(kind, name, until)?;
+        if self.cfg.mode != WormMode::Software {
+            self.inner.hold(kind, name, self.cfg.mode, until)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the ledger record only.
+    fn record(&self, kind: ObjectKind, name: &str, until: OffsetDateTime) -> Result<()> {
         let Some(rec) = record_name(kind, name, until) else {
             return Ok(());
         };
         match self.inner.write_new(ObjectKind::Retention, &rec, b"") {
             Err(e) if e.kind() != ErrorKind::AlreadyExists => return Err(e),
             _ => {}
-        }
-        if self.cfg.mode != WormMode::Software {
-            match self.inner.hold(kind, name, self.cfg.mode, until) {
-                // Not written yet: held right after the write.
-                Err(e) if e.kind() == ErrorKind::NotFound => {}
-                r => r?,
-            }
         }
         let mut l = self.ledger()?;
         let e = l.entry((kind, name.to_string())).or_insert(until);
@@ -214,7 +216,7 @@ impl Backend for Worm {
         }
         // The record goes first: an object never exists unrecorded.
         let until = self.clock.now() + self.cfg.retention();
-        self.retain(kind, name, until)?;
+        self.record(kind, name, until)?;
         let written = self.inner.write_new(kind, name, data);
         if self.cfg.mode != WormMode::Software {
             // Also after AlreadyExists: a rerun re-holds what a killed run wrote.
