@@ -74,3 +74,88 @@ fn an_s3_location_without_a_repository_or_server_says_so() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("S3 server"), "{}", r.stderr);
 }
+
+#[test]
+fn forget_and_prune_on_s3_keep_what_remains_restorable() {
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let loc = cairn_store::conformance::s3_test_bucket();
+    let r = |args: &[&str]| run(env.cmd().args(["-r", &loc]).args(args));
+    r(&["init"]).ok();
+    for i in 0..3u64 {
+        std::fs::write(src.join("changing"), noise(1_500_000, i + 1)).unwrap();
+        std::fs::write(src.join("stable"), noise(500_000, 77)).unwrap();
+        let now = format!("2026-11-0{}T00:00:00Z", i + 1);
+        r(&["backup", "-q", "--now", &now, src.to_str().unwrap()]).ok();
+    }
+    let plan = r(&["prune", "--dry-run", "--json"]).ok().json();
+    assert_eq!(plan["totals"]["delete_packs"], 0, "nothing forgotten yet");
+    r(&["forget", "--keep-last", "1", "--prune", "--max-unused", "0"]).ok();
+    assert_eq!(
+        r(&["list", "--json"]).ok().json().as_array().unwrap().len(),
+        1
+    );
+    let again = r(&["prune", "--json"]).ok().json();
+    assert_eq!(again["outcome"], serde_json::Value::Null, "{again}");
+    r(&["verify", "--read-data"]).ok();
+    let out = env.path("out");
+    r(&["restore", "latest", "-t", out.to_str().unwrap()]).ok();
+    assert_eq!(all_files(&out), all_files(&src));
+}
+
+#[test]
+fn compliance_worm_on_an_object_lock_bucket_and_refused_without_one() {
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("f"), noise(300_000, 3)).unwrap();
+
+    let plain = cairn_store::conformance::s3_test_bucket();
+    let r = run(env.cmd().args([
+        "-r",
+        &plain,
+        "init",
+        "--worm",
+        "compliance",
+        "--worm-retention",
+        "1d",
+    ]));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("Object Lock"), "{}", r.stderr);
+    let r = run(env.cmd().args(["-r", &plain, "list"]));
+    assert_eq!(r.code, 5, "nothing was created: {}", r.stderr);
+
+    let loc = cairn_store::conformance::s3_lock_bucket();
+    let r = |args: &[&str]| run(env.cmd().args(["-r", &loc]).args(args));
+    r(&["init", "--worm", "compliance", "--worm-retention", "4s"]).ok();
+    let status = r(&["keys", "status", "--json"]).ok().json();
+    let grade = status["worm"].as_str().unwrap();
+    assert!(
+        grade.starts_with("compliance") && grade.contains("Object Lock is enabled"),
+        "{grade}"
+    );
+    r(&["backup", "-q", src.to_str().unwrap()]).ok();
+    let listed = r(&["list", "--json"]).ok().json();
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    let until = listed[0]["retained_until"].as_str().unwrap().to_string();
+    let f = r(&["forget", &id]).ok();
+    assert!(f.stderr.contains("retained until"), "{}", f.stderr);
+    assert_eq!(
+        r(&["list", "--json"]).ok().json().as_array().unwrap().len(),
+        1
+    );
+
+    // After retention lapses, forget and prune remove everything.
+    let at = time::OffsetDateTime::parse(&until, &time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let wait = at - time::OffsetDateTime::now_utc() + time::Duration::milliseconds(1500);
+    if wait.is_positive() {
+        std::thread::sleep(wait.unsigned_abs());
+    }
+    r(&["forget", &id]).ok();
+    let p = r(&["prune", "--json"]).ok().json();
+    assert_eq!(p["totals"]["retained_packs"], 0, "{p}");
+    assert!(p["totals"]["delete_packs"].as_u64().unwrap() >= 1, "{p}");
+    r(&["verify"]).ok();
+}
