@@ -344,6 +344,9 @@ pub struct BackupArgs {
     /// Read every file even if unchanged since the parent snapshot.
     #[arg(long)]
     pub force: bool,
+    /// Packs uploaded at once (default: 4 to S3, 2 to a folder); each holds one pack (16 MiB) of memory.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub uploads: Option<u64>,
     /// Worker threads (default: the number of cores).
     #[arg(long)]
     pub workers: Option<usize>,

@@ -37,6 +37,7 @@ fn opts(src: &Path, workers: usize) -> BackupOptions {
         now: cairn_core::clock::parse_rfc3339("2026-11-27T00:00:00Z").unwrap(),
         workers,
         force: false,
+        uploads: 2,
     }
 }
 

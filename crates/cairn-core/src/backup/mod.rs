@@ -48,6 +48,8 @@ pub struct BackupOptions {
     pub now: OffsetDateTime,
     /// Worker threads for hashing, compression and encryption.
     pub workers: usize,
+    /// Packs uploaded at once (each holds one pack of memory while in flight).
+    pub uploads: usize,
     /// Ignore the parent snapshot and read every file.
     pub force: bool,
 }

@@ -129,18 +129,26 @@ pub(crate) fn run(
     let pack_size = repo.config().pack_size as usize;
     let (ev_tx, ev_rx) = bounded::<(u64, Vec<Event>)>(QUEUE);
     let (done_tx, done_rx) = bounded::<(u64, Vec<Done>)>(QUEUE);
-    // A rendezvous: at most one pack being filled and one being written, so
-    // packs cost 2 x pack size of memory, not 3.
+    // A rendezvous: one pack being filled and one per upload in flight, so
+    // packs cost (1 + uploads) x pack size of memory, never more.
     let (pack_tx, pack_rx) = bounded::<FinishedPack>(0);
     let backend = repo.backend().clone();
 
     std::thread::scope(|s| {
-        let writer = s.spawn(move || -> Result<()> {
-            for p in pack_rx {
-                write_idempotent(backend.as_ref(), ObjectKind::Pack, &p.id.to_hex(), &p.bytes)?;
-            }
-            Ok(())
-        });
+        // Several uploads at once hide a network round trip (S3) or an fsync
+        // (disk) behind the next; each in flight holds one pack of memory.
+        let writers: Vec<_> = (0..opts.uploads.max(1))
+            .map(|_| {
+                let (rx, backend) = (pack_rx.clone(), backend.clone());
+                s.spawn(move || -> Result<()> {
+                    for p in rx {
+                        write_idempotent(backend.as_ref(), ObjectKind::Pack, &p.id.to_hex(), &p.bytes)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        drop(pack_rx);
         let mut workers = Vec::new();
         for _ in 0..opts.workers.max(1) {
             let (rx, tx) = (ev_rx.clone(), done_tx.clone());
@@ -178,8 +186,9 @@ pub(crate) fn run(
         // why the collector and the scanner stopped.
         let wres: Vec<Result<()>> = workers.into_iter().map(join).collect();
         let cres = join(collector);
-        let pres = join(writer);
-        pres?;
+        for w in writers {
+            join(w)?;
+        }
         let result = cres?;
         for w in wres {
             w?;

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# bench/prune.sh [N]: the same history of N snapshots (default 100) of the
+# shared corpus, with a small change between snapshots (mutate_step.py), in
+# Cairn and in restic; then each removes the older half (keep-last N/2) and
+# prunes, timed with peak RSS. Results: bench/results/prune-*.tsv and a
+# summary on stdout.
+#   env  BENCH_DATA (default /var/tmp/corpus)  BENCH_TMP (default /var/tmp/bench-prune)
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+SHARED=${SHARED:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || cd "$ROOT/../../shared/bench" && pwd)}
+N=${1:-100}
+DATA=${BENCH_DATA:-/var/tmp/corpus}
+WORK=${BENCH_TMP:-/var/tmp/bench-prune}
+command -v restic > /dev/null && command -v /usr/bin/time > /dev/null ||
+  { apt-get update -qq && apt-get install -y -qq restic time > /dev/null; }
+(cd "$ROOT" && cargo build --release --locked -p cairn-cli)
+CAIRN=$ROOT/target/release/cairn
+[[ -d $DATA ]] || bash "$SHARED/make-dataset.sh" "$DATA"
+rm -rf "$WORK"; mkdir -p "$WORK" "$HERE/results"
+cp -a "$DATA" "$WORK/src"
+export CAIRN_REPO=$WORK/cairn CAIRN_PASSWORD=bench RESTIC_REPOSITORY=$WORK/restic RESTIC_PASSWORD=bench
+$CAIRN init -q 2> /dev/null
+restic init -q
+OUT=$HERE/results/prune-$(date -u +%Y%m%dT%H%M%S).tsv
+printf 'tool\tstep\twall_s\tmaxrss_kib\n' > "$OUT"
+timed() { # tool step cmd...
+  local t=$1 s=$2; shift 2
+  /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" > "$WORK/out.$t.$s" 2>&1 || { cat "$WORK/out.$t.$s"; exit 1; }
+  read -r wall rss < "$WORK/time"
+  printf '%s\t%s\t%s\t%s\n' "$t" "$s" "$wall" "$rss" >> "$OUT"
+}
+for ((i = 1; i <= N; i++)); do
+  python3 "$HERE/mutate_step.py" "$WORK/src" "$i"
+  ts=$(date -u -d "2026-01-01 + $i hours" +%Y-%m-%dT%H:%M:%SZ)
+  rts=$(date -u -d "2026-01-01 + $i hours" '+%Y-%m-%d %H:%M:%S')
+  timed cairn backup "$CAIRN" backup -q --host bench --now "$ts" "$WORK/src"
+  timed restic backup restic backup -q --host bench --time "$rts" "$WORK/src"
+  ((i % 10 == 0)) && echo "step $i of $N"
+done
+du -sm "$WORK/cairn" "$WORK/restic"
+sync; echo 3 > /proc/sys/vm/drop_caches 2> /dev/null || true
+timed cairn forget-prune "$CAIRN" forget -q --host bench --keep-last $((N / 2)) --prune
+timed restic forget-prune restic forget -q --keep-last $((N / 2)) --prune
+du -sm "$WORK/cairn" "$WORK/restic"
+timed cairn verify "$CAIRN" verify --read-data -q
+timed restic check restic check --read-data -q
+python3 - "$OUT" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
+def pick(tool, step):
+    return [r for r in rows if r['tool'] == tool and r['step'] == step]
+print(f"| step | cairn | restic | cairn/restic |\n|---|---|---|---|")
+for step in ['backup', 'forget-prune', 'verify', 'check']:
+    c, r = pick('cairn', step), pick('restic', step if step != 'verify' else 'check')
+    if step == 'check' or not c or not r:
+        continue
+    cw = statistics.median(float(x['wall_s']) for x in c); rw = statistics.median(float(x['wall_s']) for x in r)
+    cm = max(int(x['maxrss_kib']) for x in c) / 1024; rm = max(int(x['maxrss_kib']) for x in r) / 1024
+    label = 'median backup' if step == 'backup' else step
+    print(f"| {label}, s | {cw:.2f} | {rw:.2f} | {cw / rw:.2f} |")
+    print(f"| {label}, peak RSS MiB | {cm:.0f} | {rm:.0f} | {cm / rm:.2f} |")
+PY
+echo "rows: $OUT"
