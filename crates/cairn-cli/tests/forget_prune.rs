@@ -349,3 +349,28 @@ fn prune_killed_at_every_step_leaves_a_repository_that_verifies_and_restores() {
     assert!(completed, "prune never completed within 40 steps");
     assert_all_restore(&env, &repo, &snaps, "done");
 }
+
+#[test]
+fn prune_stops_on_a_damaged_pack_and_deletes_nothing() {
+    let env = Env::new();
+    let (repo, snaps) = history(&env, 3);
+    env.repo(&repo, &["forget", &snaps[0].0]).ok();
+    // Damage the middle of every pack: whatever prune must copy is unreadable.
+    for (p, len) in walk(&repo.join("data")) {
+        let mut b = std::fs::read(&p).unwrap();
+        b[(len / 2) as usize] ^= 0x40;
+        std::fs::write(&p, b).unwrap();
+    }
+    let before = walk(&repo);
+    let r = env.repo(&repo, &["prune", "--max-unused", "0"]);
+    assert_ne!(r.code, 0, "prune went on over damage");
+    assert!(
+        r.stderr.contains("prune stopped") || r.stderr.contains("cannot be read"),
+        "{}",
+        r.stderr
+    );
+    let after = walk(&repo);
+    for (p, _) in &before {
+        assert!(after.iter().any(|(q, _)| q == p), "{} was removed", p.display());
+    }
+}
