@@ -76,6 +76,69 @@ pub enum Command {
     Unprotect(UnprotectArgs),
     /// Extend WORM retention of everything still needed; drop lapsed records and stale locks.
     Maintenance(MaintenanceArgs),
+    /// Run the HTTP API and the scheduler (see docs/SERVER.md).
+    Serve(ServeArgs),
+    /// API tokens for `cairn serve`.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The server's audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Server config (TOML). Default: /etc/cairn/cairn.toml, else ~/.config/cairn/cairn.toml.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Seconds to let running jobs finish on shutdown.
+    #[arg(long, default_value_t = 60)]
+    pub grace: u64,
+    /// Random delay before each scheduled run, up to this long (e.g. 30s; 0s for none).
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub jitter: std::time::Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; it is printed once, alone on stdout.
+    Create {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// admin, service or analyst.
+        #[arg(long)]
+        role: String,
+        /// Who or what it is for.
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke tokens by name or id.
+    Revoke {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Name or id.
+        name: String,
+    },
+    /// List tokens (ids, roles, names; never the tokens).
+    List {
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain; report the first entry edited, deleted or reordered.
+    Verify {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The log file (default: audit-log from the config).
+        #[arg(long)]
+        log: Option<PathBuf>,
+        /// A head recorded elsewhere (SEQ:HASH from /healthz): detects a truncated tail.
+        #[arg(long)]
+        head: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

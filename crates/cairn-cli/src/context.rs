@@ -13,7 +13,6 @@ use cairn_core::guard::AppendOnly;
 use cairn_core::keyslot::Credential;
 use cairn_core::lock::{LockMode, LockOptions, RepoLock};
 use cairn_core::{Backend, ErrorKind, Repository};
-use cairn_store::{FsBackend, S3Backend, S3Location};
 use std::io::{IsTerminal, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -45,12 +44,7 @@ impl Location {
 
     /// The storage: `s3:...` locations go to S3, anything else is a folder.
     pub fn backend(&self, g: &Global) -> Result<Arc<dyn Backend>> {
-        let s = self.path.to_string_lossy();
-        let b: Arc<dyn Backend> = if s.starts_with("s3:") {
-            Arc::new(S3Backend::new(S3Location::parse(&s)?)?)
-        } else {
-            Arc::new(FsBackend::new(&self.path))
-        };
+        let b = cairn_store::backend_for(&self.path.to_string_lossy())?;
         let b = crate::fault::maybe_wrap(b);
         Ok(if g.append_only {
             AppendOnly::wrap(b)

@@ -371,6 +371,10 @@ fn prune_stops_on_a_damaged_pack_and_deletes_nothing() {
     );
     let after = walk(&repo);
     for (p, _) in &before {
-        assert!(after.iter().any(|(q, _)| q == p), "{} was removed", p.display());
+        assert!(
+            after.iter().any(|(q, _)| q == p),
+            "{} was removed",
+            p.display()
+        );
     }
 }

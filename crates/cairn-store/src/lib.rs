@@ -41,3 +41,14 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
         )))
     }
 }
+
+/// The storage for a repository location: `s3:...` goes to S3, anything else
+/// is a local folder.
+pub fn backend_for(location: &str) -> Result<std::sync::Arc<dyn cairn_core::Backend>> {
+    if location.starts_with("s3:") {
+        return Ok(std::sync::Arc::new(S3Backend::new(S3Location::parse(
+            location,
+        )?)?));
+    }
+    Ok(std::sync::Arc::new(FsBackend::new(location)))
+}

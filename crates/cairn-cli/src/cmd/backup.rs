@@ -31,11 +31,13 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
                 .unwrap_or(2)
         }),
         force: a.force,
-        uploads: a.uploads.map(|u| u as usize).unwrap_or(if loc.path.to_string_lossy().starts_with("s3:") {
-            4
-        } else {
-            2
-        }),
+        uploads: a.uploads.map(|u| u as usize).unwrap_or(
+            if loc.path.to_string_lossy().starts_with("s3:") {
+                4
+            } else {
+                2
+            },
+        ),
     };
     let progress = Progress::default();
     let bar = (!g.quiet).then(|| BackupBar::start(&progress, &opts));

@@ -10,6 +10,7 @@ mod maintenance;
 mod manifest;
 mod prune;
 mod restore;
+mod serve;
 mod verify;
 
 use crate::cli::{Cli, Command, KeysCommand};
@@ -31,6 +32,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Protect(a) => forget::protect(g, a),
         Command::Unprotect(a) => forget::unprotect(g, a),
         Command::Maintenance(a) => maintenance::run(g, a),
+        Command::Serve(a) => serve::serve(g, a),
+        Command::Token(c) => serve::token(g, c),
+        Command::Audit(c) => serve::audit(g, c),
     }
 }
 

@@ -142,7 +142,12 @@ pub(crate) fn run(
                 let (rx, backend) = (pack_rx.clone(), backend.clone());
                 s.spawn(move || -> Result<()> {
                     for p in rx {
-                        write_idempotent(backend.as_ref(), ObjectKind::Pack, &p.id.to_hex(), &p.bytes)?;
+                        write_idempotent(
+                            backend.as_ref(),
+                            ObjectKind::Pack,
+                            &p.id.to_hex(),
+                            &p.bytes,
+                        )?;
                     }
                     Ok(())
                 })

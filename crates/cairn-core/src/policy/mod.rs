@@ -57,7 +57,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// What to keep. The default keeps nothing in particular, which [`evaluate`]
 /// treats as "no policy".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Policy {
     /// Keep the N newest snapshots.
     pub keep_last: Option<u32>,

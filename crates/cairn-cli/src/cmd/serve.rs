@@ -1,0 +1,155 @@
+use crate::cli::{AuditCommand, Global, ServeArgs, TokenCommand};
+use anyhow::{Context, Result};
+use cairn_server::config::ServerConfig;
+use cairn_server::rbac::Role;
+use cairn_server::tokens::TokenStore;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The config path: `--config`, else /etc/cairn/cairn.toml when it exists,
+/// else the user's config dir.
+pub fn config_path(given: Option<&Path>) -> PathBuf {
+    if let Some(p) = given {
+        return p.to_path_buf();
+    }
+    let etc = PathBuf::from("/etc/cairn/cairn.toml");
+    if etc.exists() {
+        return etc;
+    }
+    dirs::config_dir()
+        .map(|d| d.join("cairn/cairn.toml"))
+        .unwrap_or(etc)
+}
+
+fn load(given: Option<&Path>) -> Result<ServerConfig> {
+    let p = config_path(given);
+    if !p.exists() {
+        return Err(cairn_server::Error::Config(format!(
+            "no config at {} (pass --config FILE; see docs/SERVER.md for the format)",
+            p.display()
+        ))
+        .into());
+    }
+    Ok(ServerConfig::load(&p)?)
+}
+
+pub fn serve(_g: &Global, a: &ServeArgs) -> Result<u8> {
+    let cfg = load(a.config.as_deref())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let st = cairn_server::server::state(cfg, Arc::new(crate::context::WallClock))?;
+        let shutdown = async {
+            let term = async {
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term => {}
+            }
+            tracing::info!("shutting down: no new requests; waiting for running jobs");
+        };
+        cairn_server::server::serve(st, shutdown, Duration::from_secs(a.grace), a.jitter).await?;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(0)
+}
+
+pub fn token(g: &Global, c: &TokenCommand) -> Result<u8> {
+    let now = cairn_core::clock::rfc3339(time::OffsetDateTime::now_utc());
+    match c {
+        TokenCommand::Create { config, role, name } => {
+            let cfg = load(config.as_deref())?;
+            let role: Role = role
+                .parse()
+                .map_err(|e: String| cairn_core::Error::invalid(e))?;
+            let (token, entry) = TokenStore::new(&cfg.tokens).create(name, role, &now)?;
+            // The token alone on stdout: it is shown once and never stored.
+            println!("{token}");
+            if !g.quiet {
+                eprintln!(
+                    "token {} ({:?}) for {:?} created; it is shown only now",
+                    entry.id, entry.role, entry.name
+                );
+            }
+        }
+        TokenCommand::Revoke { config, name } => {
+            let cfg = load(config.as_deref())?;
+            let n = TokenStore::new(&cfg.tokens).revoke(name, &now)?;
+            println!("revoked {n} token(s)");
+        }
+        TokenCommand::List { config } => {
+            let cfg = load(config.as_deref())?;
+            let list = TokenStore::new(&cfg.tokens).list()?;
+            if g.json {
+                super::print_json(&list)?;
+            } else {
+                for t in list {
+                    println!(
+                        "{}  {:<8}  {:<20}  {}{}",
+                        t.id,
+                        format!("{:?}", t.role).to_lowercase(),
+                        t.name,
+                        t.created,
+                        t.revoked
+                            .map(|r| format!("  revoked {r}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub fn audit(g: &Global, c: &AuditCommand) -> Result<u8> {
+    match c {
+        AuditCommand::Verify { config, log, head } => {
+            let path = match log {
+                Some(l) => l.clone(),
+                None => load(config.as_deref())?.audit_log,
+            };
+            let head = match head {
+                Some(h) => {
+                    let (seq, hash) = h.split_once(':').ok_or_else(|| {
+                        cairn_core::Error::invalid(format!(
+                            "--head {h:?}: write SEQ:HASH as printed by /healthz"
+                        ))
+                    })?;
+                    let seq: u64 = seq.parse().map_err(|_| {
+                        cairn_core::Error::invalid(format!("--head {h:?}: SEQ is not a number"))
+                    })?;
+                    Some((seq, hash.to_string()))
+                }
+                None => None,
+            };
+            match cairn_server::audit::verify(&path, head.as_ref().map(|(s, h)| (*s, h.as_str()))) {
+                Ok(v) => {
+                    if g.json {
+                        super::print_json(&v)?;
+                    } else {
+                        println!(
+                            "audit log {} is intact: {} entries, head {}",
+                            path.display(),
+                            v.entries,
+                            v.head
+                        );
+                    }
+                    Ok(0)
+                }
+                Err(e) => {
+                    eprintln!("cairn: {e}");
+                    Ok(crate::exit::CORRUPT)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The server configuration: a strict TOML file. Unknown keys are errors
+//! naming the line, a malformed cron line or duration is an error naming the
+//! spec, and references (a spec's repository) are checked at load time, so a
+//! config that loads is one the scheduler can run. Every key is documented in
+//! docs/SERVER.md.
+
+use crate::error::{Error, Result};
+use cairn_core::policy::Policy;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServerConfig {
+    /// Address to listen on.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// The hash-chained audit log (JSON lines).
+    pub audit_log: PathBuf,
+    /// The token store (JSON, hashes only).
+    pub tokens: PathBuf,
+    /// Largest request body accepted, bytes.
+    #[serde(default = "default_body_limit")]
+    pub body_limit: usize,
+    /// Repositories by name.
+    #[serde(default)]
+    pub repository: BTreeMap<String, RepositoryConfig>,
+    /// Backup specs.
+    #[serde(default)]
+    pub spec: Vec<SpecConfig>,
+    /// Restore rules.
+    #[serde(default)]
+    pub restore: RestoreConfig,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8080".into()
+}
+
+fn default_body_limit() -> usize {
+    64 * 1024
+}
+
+/// A `StorageTarget`: where a repository lives and how to unlock it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RepositoryConfig {
+    /// A folder or an `s3:` location.
+    pub location: String,
+    /// File holding the passphrase (first line).
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    /// Key file instead of a passphrase.
+    #[serde(default)]
+    pub key_file: Option<PathBuf>,
+}
+
+/// A `BackupSpec`: a named dataset and its rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SpecConfig {
+    /// Unique name.
+    pub name: String,
+    /// Name of a `[repository.X]`.
+    pub repository: String,
+    /// Absolute source paths.
+    pub paths: Vec<PathBuf>,
+    /// Exclude patterns.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Tags for every snapshot.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Cron line (5 fields, or 6 with seconds); none = only on demand.
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// Recovery point objective (e.g. "26h").
+    #[serde(default)]
+    pub rpo: Option<String>,
+    /// Recovery time objective (e.g. "1h").
+    #[serde(default)]
+    pub rto: Option<String>,
+    /// Retention applied after each successful scheduled backup.
+    #[serde(default)]
+    pub retention: Option<Policy>,
+}
+
+/// Restore rules.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RestoreConfig {
+    /// Restores through the API go only below these folders.
+    #[serde(default)]
+    pub allow_roots: Vec<PathBuf>,
+}
+
+impl ServerConfig {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Config(format!("cannot read config {}: {e}", path.display())))?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and checks config text (`origin` names it in errors).
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        let c: ServerConfig = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            match line {
+                Some(l) => Error::Config(format!("{origin}, line {l}: {}", e.message())),
+                None => Error::Config(format!("{origin}: {}", e.message())),
+            }
+        })?;
+        c.check(origin)?;
+        Ok(c)
+    }
+
+    fn check(&self, origin: &str) -> Result<()> {
+        let bad = |m: String| Err(Error::Config(format!("{origin}: {m}")));
+        let mut names = std::collections::BTreeSet::new();
+        for s in &self.spec {
+            if !names.insert(&s.name) {
+                return bad(format!("spec {:?} is defined twice", s.name));
+            }
+            if !self.repository.contains_key(&s.repository) {
+                return bad(format!(
+                    "spec {:?} names repository {:?}, which has no [repository.{}] section",
+                    s.name, s.repository, s.repository
+                ));
+            }
+            if s.paths.is_empty() || s.paths.iter().any(|p| !p.is_absolute()) {
+                return bad(format!(
+                    "spec {:?}: paths must be absolute and not empty",
+                    s.name
+                ));
+            }
+            if let Some(cron) = &s.schedule {
+                crate::schedule::parse(cron)
+                    .map_err(|e| Error::Config(format!("{origin}: spec {:?}: {e}", s.name)))?;
+            }
+            for (what, v) in [("rpo", &s.rpo), ("rto", &s.rto)] {
+                if let Some(v) = v {
+                    parse_duration(v).map_err(|e| {
+                        Error::Config(format!("{origin}: spec {:?}: {what}: {e}", s.name))
+                    })?;
+                }
+            }
+        }
+        for root in &self.restore.allow_roots {
+            if !root.is_absolute() {
+                return bad(format!(
+                    "restore.allow-roots: {} is not absolute",
+                    root.display()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The spec called `name`.
+    pub fn spec(&self, name: &str) -> Option<&SpecConfig> {
+        self.spec.iter().find(|s| s.name == name)
+    }
+}
+
+/// Parses "26h", "90m", "1d", "45s" (and combinations like "1h30m").
+pub fn parse_duration(s: &str) -> std::result::Result<std::time::Duration, String> {
+    let mut total = 0u64;
+    let mut num = String::new();
+    let mut any = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: u64 = num
+            .parse()
+            .map_err(|_| format!("{s:?} is not a duration (e.g. 26h, 90m, 1d)"))?;
+        num.clear();
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            'w' => 7 * 86400,
+            _ => return Err(format!("{s:?}: unknown unit {c:?} (use s, m, h, d, w)")),
+        };
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(|| format!("{s:?} is too long"))?;
+        any = true;
+    }
+    if !num.is_empty() || !any {
+        return Err(format!("{s:?} is not a duration (e.g. 26h, 90m, 1d)"));
+    }
+    Ok(std::time::Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+listen = "127.0.0.1:8080"
+audit-log = "/var/lib/cairn/audit.jsonl"
+tokens = "/var/lib/cairn/tokens.json"
+[repository.main]
+location = "/srv/backup/repo"
+password-file = "/etc/cairn/main.pass"
+[[spec]]
+name = "home"
+repository = "main"
+paths = ["/home"]
+exclude = ["*.tmp"]
+schedule = "0 2 * * *"
+rpo = "26h"
+rto = "1h"
+retention = { keep-daily = 7, keep-weekly = 4 }
+[restore]
+allow-roots = ["/srv/restore"]
+"#;
+
+    #[test]
+    fn the_documented_example_loads() {
+        let c = ServerConfig::parse(GOOD, "t").unwrap();
+        assert_eq!(c.spec[0].retention.as_ref().unwrap().keep_daily, Some(7));
+        assert_eq!(c.restore.allow_roots, vec![PathBuf::from("/srv/restore")]);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_the_problem() {
+        let e = ServerConfig::parse(&GOOD.replace("exclude", "exclud"), "t").unwrap_err();
+        assert!(e.to_string().contains("line 12"), "{e}");
+        assert!(e.to_string().contains("exclud"), "{e}");
+        let e = ServerConfig::parse(&GOOD.replace("0 2 * * *", "0 25 * * *"), "t").unwrap_err();
+        assert!(e.to_string().contains("home"), "{e}");
+        let e = ServerConfig::parse(
+            &GOOD.replace("repository = \"main\"", "repository = \"nope\""),
+            "t",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("nope"), "{e}");
+        let e = ServerConfig::parse(&GOOD.replace("26h", "26 hours"), "t").unwrap_err();
+        assert!(e.to_string().contains("rpo"), "{e}");
+        let e = ServerConfig::parse(&GOOD.replace("keep-daily", "keep-dayly"), "t").unwrap_err();
+        assert!(e.to_string().contains("keep-dayly"), "{e}");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1h30m").unwrap().as_secs(), 5400);
+        assert_eq!(parse_duration("26h").unwrap().as_secs(), 93600);
+        for bad in ["", "h", "10", "1y", "-1h", "99999999999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! One job runner for the API and the scheduler. A job is validated when it
+//! is submitted (unknown spec, target outside the allowed roots: refused at
+//! once, nothing queued), then runs on a blocking thread (the core is
+//! synchronous; nothing blocks the async runtime), under the repository's
+//! locks like any CLI command. Its result, or error, is kept for status
+//! queries, counted in the metrics and appended to the audit log. A panic in
+//! a job is caught and recorded as a failure.
+
+use crate::audit::{AuditLog, Record};
+use crate::config::ServerConfig;
+use crate::error::{Error, Result};
+use crate::metrics::{Outcome, SpecLabel, SpecOutcome};
+use crate::rbac::Role;
+use crate::repos;
+use cairn_core::clock::{rfc3339, Clock};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Who asked.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// Token id and name, or "scheduler".
+    pub name: String,
+    /// The role it acts with.
+    pub role: Role,
+}
+
+/// What to do.
+#[derive(Debug, Clone)]
+pub enum Work {
+    /// Back up a spec (and, when `retention` is set, apply its policy after).
+    Backup { spec: String, apply_retention: bool },
+    /// Restore a snapshot of a spec's repository.
+    Restore {
+        spec: String,
+        snapshot: String,
+        target: PathBuf,
+        include: Vec<String>,
+        dry_run: bool,
+    },
+    /// Verify one snapshot, optionally reading a subset of the data.
+    Verify {
+        spec: String,
+        snapshot: String,
+        read_data_subset: Option<String>,
+    },
+    /// Apply the spec's retention policy now (deletes: admin only).
+    Forget { spec: String },
+}
+
+impl Work {
+    fn kind(&self) -> &'static str {
+        match self {
+            Work::Backup { .. } => "backup",
+            Work::Restore { .. } => "restore",
+            Work::Verify { .. } => "verify",
+            Work::Forget { .. } => "forget",
+        }
+    }
+    fn spec(&self) -> &str {
+        match self {
+            Work::Backup { spec, .. }
+            | Work::Restore { spec, .. }
+            | Work::Verify { spec, .. }
+            | Work::Forget { spec } => spec,
+        }
+    }
+}
+
+/// A job as clients see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobView {
+    pub id: String,
+    pub kind: String,
+    pub spec: String,
+    /// queued, running, succeeded, failed, aborted
+    pub state: String,
+    pub submitted: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished: Option<String>,
+    pub actor: String,
+    #[serde(skip_serializing_if = "Value::is_null")]
+    pub result: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Shared server state the jobs need.
+pub struct Ctx {
+    pub cfg: Arc<ServerConfig>,
+    pub audit: Arc<AuditLog>,
+    pub metrics: Arc<crate::metrics::Metrics>,
+    pub clock: Arc<dyn Clock>,
+    pub jobs: Mutex<HashMap<String, JobView>>,
+    /// Specs with a backup queued or running: never two at once.
+    pub busy: Mutex<HashSet<String>>,
+    /// How long a job waits for a repository lock.
+    pub lock_wait: Duration,
+}
+
+impl Ctx {
+    /// Now, as RFC 3339.
+    pub fn now(&self) -> String {
+        rfc3339(self.clock.now())
+    }
+
+    /// A job by id.
+    pub fn job(&self, id: &str) -> Option<JobView> {
+        self.jobs.lock().ok().and_then(|j| j.get(id).cloned())
+    }
+
+    /// Jobs queued or running.
+    pub fn active(&self) -> usize {
+        self.jobs
+            .lock()
+            .map(|j| {
+                j.values()
+                    .filter(|v| v.state == "queued" || v.state == "running")
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
+    fn update(&self, id: &str, f: impl FnOnce(&mut JobView)) {
+        if let Ok(mut j) = self.jobs.lock() {
+            if let Some(v) = j.get_mut(id) {
+                f(v);
+            }
+        }
+    }
+}
+
+fn new_id() -> String {
+    cairn_core::crypto::random_array::<8>()
+        .map(hex::encode)
+        .unwrap_or_else(|_| "0000000000000000".into())
+}
+
+/// Validates and queues a job; it runs on a blocking thread.
+pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Result<JobView> {
+    let spec = ctx
+        .cfg
+        .spec(work.spec())
+        .ok_or_else(|| Error::NotFound(format!("no spec named {:?} in the config", work.spec())))?
+        .clone();
+    if let Work::Restore { target, .. } = &work {
+        if ctx.cfg.restore.allow_roots.is_empty() {
+            return Err(Error::Forbidden(
+                "restores through the API need restore.allow-roots in the config".into(),
+            ));
+        }
+        cairn_core::restore::check_allowed(target, &ctx.cfg.restore.allow_roots)
+            .map_err(|e| Error::Forbidden(e.to_string()))?;
+    }
+    if let Work::Backup { .. } = &work {
+        let mut busy = ctx
+            .busy
+            .lock()
+            .map_err(|_| Error::Store("job table poisoned".into()))?;
+        if !busy.insert(spec.name.clone()) {
+            return Err(Error::Conflict(format!(
+                "a backup of spec {:?} is already queued or running",
+                spec.name
+            )));
+        }
+    }
+    let view = JobView {
+        id: new_id(),
+        kind: work.kind().into(),
+        spec: spec.name.clone(),
+        state: "queued".into(),
+        submitted: ctx.now(),
+        started: None,
+        finished: None,
+        actor: actor.name.clone(),
+        result: Value::Null,
+        error: None,
+    };
+    if let Ok(mut j) = ctx.jobs.lock() {
+        j.insert(view.id.clone(), view.clone());
+    }
+    let (c, id, a, rid) = (
+        ctx.clone(),
+        view.id.clone(),
+        actor.clone(),
+        request_id.to_string(),
+    );
+    tokio::task::spawn_blocking(move || run(&c, &id, &work, &a, &rid));
+    Ok(view)
+}
+
+fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
+    ctx.update(id, |v| {
+        v.state = "running".into();
+        v.started = Some(ctx.now());
+    });
+    let started = Instant::now();
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(ctx, work, actor)))
+            .unwrap_or_else(|_| Err(Error::Store("the job panicked; see the server log".into())));
+    let secs = started.elapsed().as_secs_f64();
+    let spec = work.spec().to_string();
+    let ok = outcome.is_ok();
+    let label = if ok { "success" } else { "failure" };
+    match work {
+        Work::Backup { .. } => {
+            ctx.metrics
+                .backup_total
+                .get_or_create(&SpecOutcome {
+                    spec: spec.clone(),
+                    outcome: label.into(),
+                })
+                .inc();
+            ctx.metrics
+                .backup_duration
+                .get_or_create(&SpecLabel { spec: spec.clone() })
+                .observe(secs);
+            if let Ok(mut b) = ctx.busy.lock() {
+                b.remove(&spec);
+            }
+        }
+        Work::Restore { .. } => {
+            ctx.metrics
+                .restore_total
+                .get_or_create(&Outcome {
+                    outcome: label.into(),
+                })
+                .inc();
+            ctx.metrics.restore_duration.observe(secs);
+        }
+        Work::Forget { .. } => {}
+        Work::Verify { .. } => {
+            let damaged = outcome.as_ref().map(|v| v["ok"] == false).unwrap_or(true);
+            if damaged {
+                ctx.metrics.verify_failures_total.inc();
+            }
+        }
+    }
+    let (detail, state) = match &outcome {
+        Ok(_) => (format!("{secs:.1}s"), "succeeded"),
+        Err(e) => {
+            tracing::warn!(job = %id, error = %e, "job failed");
+            (e.public_message(), "failed")
+        }
+    };
+    let _ = ctx.audit.append(
+        Record {
+            request_id: request_id.into(),
+            actor: actor.name.clone(),
+            action: format!("job.{}", work.kind()),
+            target: format!("{spec} job {id}"),
+            outcome: state.into(),
+            detail,
+        },
+        &ctx.now(),
+    );
+    ctx.update(id, |v| {
+        v.state = state.into();
+        v.finished = Some(ctx.now());
+        match outcome {
+            Ok(r) => v.result = r,
+            Err(e) => v.error = Some(e.public_message()),
+        }
+    });
+}
+
+fn execute(ctx: &Ctx, work: &Work, actor: &Actor) -> Result<Value> {
+    let spec = ctx
+        .cfg
+        .spec(work.spec())
+        .ok_or_else(|| Error::NotFound(work.spec().to_string()))?;
+    let append_only = actor.role.append_only();
+    let open = |delete: bool, purpose: &str| {
+        repos::open(
+            &ctx.cfg,
+            &spec.repository,
+            ctx.clock.clone(),
+            delete,
+            append_only && !delete,
+            purpose,
+            ctx.lock_wait,
+        )
+    };
+    match work {
+        Work::Backup {
+            apply_retention, ..
+        } => {
+            let mut s = open(false, "backup")?;
+            let opts = cairn_core::backup::BackupOptions {
+                paths: spec.paths.clone(),
+                tags: spec.tags.clone(),
+                host: hostname(),
+                excludes: spec.exclude.clone(),
+                one_file_system: false,
+                spec: Some(spec.name.clone()),
+                now: ctx.clock.now(),
+                workers: std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2),
+                force: false,
+                uploads: 2,
+            };
+            let out = cairn_core::backup::backup(&mut s.repo, &opts, &Default::default())?;
+            drop(s);
+            let st = &out.meta.stats;
+            ctx.metrics
+                .backup_bytes
+                .get_or_create(&SpecLabel {
+                    spec: spec.name.clone(),
+                })
+                .set(i64::try_from(st.bytes).unwrap_or(i64::MAX));
+            if !out.meta.incomplete {
+                ctx.metrics
+                    .last_success
+                    .get_or_create(&SpecLabel {
+                        spec: spec.name.clone(),
+                    })
+                    .set(ctx.clock.now().unix_timestamp() as f64);
+            }
+            let mut result = json!({
+                "snapshot_id": out.id.to_hex(),
+                "incomplete": out.meta.incomplete,
+                "errors": out.meta.errors,
+                "stats": st,
+            });
+            if let (true, Some(policy)) = (*apply_retention, &spec.retention) {
+                result["retention"] = apply_policy(ctx, spec, policy)?;
+            }
+            Ok(result)
+        }
+        Work::Restore {
+            snapshot,
+            target,
+            include,
+            dry_run,
+            ..
+        } => {
+            let s = open(false, "restore")?;
+            let (id, meta) = find(&s.repo, spec, snapshot)?;
+            let opts = cairn_core::restore::RestoreOptions {
+                target: cairn_core::restore::check_allowed(target, &ctx.cfg.restore.allow_roots)?,
+                include: include.clone(),
+                exclude: Vec::new(),
+                overwrite: cairn_core::restore::Overwrite::IfChanged,
+                delete: false,
+                workers: 2,
+            };
+            let plan = cairn_core::restore::plan(&s.repo, id, &meta.tree, &opts)?;
+            if *dry_run {
+                return Ok(
+                    json!({"snapshot_id": id.to_hex(), "dry_run": true, "totals": plan.totals}),
+                );
+            }
+            let report = cairn_core::restore::execute(&s.repo, &plan, opts.workers)?;
+            Ok(json!({"snapshot_id": id.to_hex(), "report": report, "totals": plan.totals}))
+        }
+        Work::Verify {
+            snapshot,
+            read_data_subset,
+            ..
+        } => {
+            let s = open(false, "verify")?;
+            let (id, _) = find(&s.repo, spec, snapshot)?;
+            let data = match read_data_subset {
+                Some(sub) => cairn_core::verify::DataCheck::parse_subset(
+                    sub,
+                    u64::from_le_bytes(cairn_core::crypto::random_array()?),
+                )?,
+                None => cairn_core::verify::DataCheck::None,
+            };
+            let r = cairn_core::verify::verify(&s.repo, &[id], data, 2)?;
+            Ok(json!({"snapshot_id": id.to_hex(), "ok": r.damage.is_empty(), "report": r}))
+        }
+        Work::Forget { .. } => {
+            if actor.role != Role::Admin {
+                return Err(Error::Forbidden("only admin may forget".into()));
+            }
+            let policy = spec.retention.as_ref().ok_or_else(|| {
+                Error::BadRequest(format!("spec {:?} has no retention policy", spec.name))
+            })?;
+            apply_policy(ctx, spec, policy)
+        }
+    }
+}
+
+fn find(
+    repo: &cairn_core::Repository,
+    spec: &crate::config::SpecConfig,
+    what: &str,
+) -> Result<(cairn_core::SnapshotId, cairn_core::snapshot::SnapshotMeta)> {
+    let all: Vec<_> = repo
+        .snapshots()?
+        .into_iter()
+        .filter(|(_, m)| m.spec.as_deref() == Some(spec.name.as_str()) || what != "latest")
+        .collect();
+    Ok(cairn_core::repo::find_in(all, what)?)
+}
+
+/// Applies a spec's retention policy to its own snapshots (exclusive lock).
+fn apply_policy(
+    ctx: &Ctx,
+    spec: &crate::config::SpecConfig,
+    policy: &cairn_core::policy::Policy,
+) -> Result<Value> {
+    let s = repos::open(
+        &ctx.cfg,
+        &spec.repository,
+        ctx.clock.clone(),
+        true,
+        false,
+        "forget",
+        ctx.lock_wait,
+    )?;
+    let mine: Vec<_> = s
+        .repo
+        .snapshots()?
+        .into_iter()
+        .filter(|(_, m)| m.spec.as_deref() == Some(spec.name.as_str()))
+        .collect();
+    let protected = cairn_core::protect::protected(&s.repo)?
+        .into_keys()
+        .collect();
+    let sel = cairn_core::forget::Selection::Policy {
+        policy: policy.clone(),
+        group_by: cairn_core::policy::GroupBy::DEFAULT,
+        allow_empty: false,
+    };
+    let plan = cairn_core::forget::plan(
+        &mine,
+        &protected,
+        &sel,
+        &jiff::tz::TimeZone::UTC,
+        ctx.clock.now(),
+    )?;
+    let out = cairn_core::forget::execute(&s.repo, &plan)?;
+    Ok(json!({"removed": out.removed, "retained": out.retained.len(), "kept": plan.keep}))
+}
+
+/// This machine's host name.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}

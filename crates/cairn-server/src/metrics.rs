@@ -1,0 +1,152 @@
+//! Prometheus metrics (names from the seed). Labels stay low-cardinality:
+//! spec names come from the config, routes are templates, never raw paths.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+use std::sync::atomic::AtomicU64;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SpecOutcome {
+    pub spec: String,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SpecLabel {
+    pub spec: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Outcome {
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RepoLabel {
+    pub repository: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HttpLabels {
+    pub route: String,
+    pub method: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabel {
+    pub route: String,
+}
+
+fn seconds() -> Histogram {
+    Histogram::new(exponential_buckets(0.5, 2.0, 14))
+}
+
+fn request_seconds() -> Histogram {
+    Histogram::new(exponential_buckets(0.0005, 2.0, 14))
+}
+
+/// Every metric the server exports.
+pub struct Metrics {
+    pub registry: Registry,
+    pub backup_total: Family<SpecOutcome, Counter>,
+    pub restore_total: Family<Outcome, Counter>,
+    pub verify_failures_total: Counter,
+    pub snapshots_total: Family<RepoLabel, Gauge>,
+    pub retained_total: Family<RepoLabel, Gauge>,
+    pub backup_bytes: Family<SpecLabel, Gauge>,
+    pub backup_duration: Family<SpecLabel, Histogram, fn() -> Histogram>,
+    pub restore_duration: Histogram,
+    pub last_success: Family<SpecLabel, Gauge<f64, AtomicU64>>,
+    pub http_requests: Family<HttpLabels, Counter>,
+    pub http_duration: Family<RouteLabel, Histogram, fn() -> Histogram>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut r = Registry::default();
+        let m = Metrics {
+            backup_total: Family::default(),
+            restore_total: Family::default(),
+            verify_failures_total: Counter::default(),
+            snapshots_total: Family::default(),
+            retained_total: Family::default(),
+            backup_bytes: Family::default(),
+            backup_duration: Family::new_with_constructor(seconds as fn() -> Histogram),
+            restore_duration: seconds(),
+            last_success: Family::default(),
+            http_requests: Family::default(),
+            http_duration: Family::new_with_constructor(request_seconds as fn() -> Histogram),
+            registry: Registry::default(),
+        };
+        r.register(
+            "dr_backup",
+            "Backups run, by spec and outcome",
+            m.backup_total.clone(),
+        );
+        r.register(
+            "dr_restore",
+            "Restores run, by outcome",
+            m.restore_total.clone(),
+        );
+        r.register(
+            "dr_verify_failures",
+            "Verifies that found damage or failed",
+            m.verify_failures_total.clone(),
+        );
+        r.register(
+            "dr_snapshots_total",
+            "Snapshots in each repository",
+            m.snapshots_total.clone(),
+        );
+        r.register(
+            "dr_retained_total",
+            "Snapshots still held by WORM retention",
+            m.retained_total.clone(),
+        );
+        r.register(
+            "dr_backup_bytes",
+            "Bytes in the newest snapshot of each spec",
+            m.backup_bytes.clone(),
+        );
+        r.register(
+            "dr_backup_duration_seconds",
+            "Backup wall time",
+            m.backup_duration.clone(),
+        );
+        r.register(
+            "dr_restore_duration_seconds",
+            "Restore wall time",
+            m.restore_duration.clone(),
+        );
+        r.register(
+            "dr_last_success_timestamp_seconds",
+            "Unix time of each spec's last successful backup",
+            m.last_success.clone(),
+        );
+        r.register(
+            "http_requests",
+            "HTTP requests by route template, method and status",
+            m.http_requests.clone(),
+        );
+        r.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by route template",
+            m.http_duration.clone(),
+        );
+        Metrics { registry: r, ..m }
+    }
+}
+
+impl Metrics {
+    /// The text exposition.
+    pub fn encode(&self) -> String {
+        let mut s = String::new();
+        let _ = prometheus_client::encoding::text::encode(&mut s, &self.registry);
+        s
+    }
+}

@@ -1,0 +1,174 @@
+//! `cairn serve`: the listener, the scheduler, and a graceful shutdown that
+//! lets running jobs finish (for a while) and records what it cut short.
+
+use crate::api::{self, AppState};
+use crate::audit::{AuditLog, Record};
+use crate::config::ServerConfig;
+use crate::error::{Error, Result};
+use crate::jobs::{self, Actor, Ctx, Work};
+use crate::rbac::Role;
+use cairn_core::clock::Clock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// Builds the shared state for a config.
+pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> {
+    let audit = AuditLog::open(&cfg.audit_log)?;
+    let tokens = crate::tokens::TokenStore::new(&cfg.tokens);
+    let ctx = Arc::new(Ctx {
+        cfg: Arc::new(cfg),
+        audit: Arc::new(audit),
+        metrics: Arc::new(crate::metrics::Metrics::default()),
+        clock,
+        jobs: Mutex::new(HashMap::new()),
+        busy: Mutex::new(Default::default()),
+        lock_wait: Duration::from_secs(600),
+    });
+    Ok(Arc::new(AppState {
+        ctx,
+        tokens,
+        snapshots: Default::default(),
+    }))
+}
+
+/// Specs whose next scheduled time after their last run has come.
+pub fn due(
+    cfg: &ServerConfig,
+    last: &HashMap<String, OffsetDateTime>,
+    now: OffsetDateTime,
+    tz: &jiff::tz::TimeZone,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &cfg.spec {
+        let Some(line) = &s.schedule else { continue };
+        let Ok(cron) = crate::schedule::parse(line) else {
+            continue;
+        };
+        let from = last
+            .get(&s.name)
+            .copied()
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        if crate::schedule::next_after(&cron, from, tz).is_some_and(|t| t <= now) {
+            out.push(s.name.clone());
+        }
+    }
+    out
+}
+
+/// The newest snapshot time of each scheduled spec: where the schedule resumes,
+/// so downtime leads to exactly one catch-up run.
+fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
+    let mut last = HashMap::new();
+    for s in st.ctx.cfg.spec.iter().filter(|s| s.schedule.is_some()) {
+        match st.snapshots.list(&st.ctx, Some(&s.name), None) {
+            Ok(v) => {
+                let newest = v
+                    .as_array()
+                    .and_then(|a| a.last())
+                    .and_then(|x| x["time"].as_str())
+                    .and_then(|t| cairn_core::clock::parse_rfc3339(t).ok());
+                if let Some(t) = newest {
+                    last.insert(s.name.clone(), t);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(spec = %s.name, error = %e, "cannot read the spec's snapshots; it will run at its next slot")
+            }
+        }
+    }
+    last
+}
+
+/// Runs the scheduler until the process stops. A failing job never stops it.
+pub async fn scheduler(st: Arc<AppState>, jitter: Duration) {
+    let st2 = st.clone();
+    let mut last = tokio::task::spawn_blocking(move || resume_points(&st2))
+        .await
+        .unwrap_or_default();
+    let tz = jiff::tz::TimeZone::system();
+    let actor = Actor {
+        name: "scheduler".into(),
+        role: Role::Admin,
+    };
+    loop {
+        let now = st.ctx.clock.now();
+        for spec in due(&st.ctx.cfg, &last, now, &tz) {
+            last.insert(spec.clone(), now);
+            let (st, actor) = (st.clone(), actor.clone());
+            let delay = if jitter.is_zero() {
+                Duration::ZERO
+            } else {
+                let r = u64::from_le_bytes(cairn_core::crypto::random_array().unwrap_or([0; 8]));
+                Duration::from_millis(r % jitter.as_millis().max(1) as u64)
+            };
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                let rid = format!("sched-{spec}");
+                match jobs::submit(
+                    &st.ctx,
+                    Work::Backup {
+                        spec: spec.clone(),
+                        apply_retention: true,
+                    },
+                    &actor,
+                    &rid,
+                ) {
+                    Ok(j) => tracing::info!(%spec, job = %j.id, "scheduled backup started"),
+                    Err(e) => tracing::warn!(%spec, error = %e, "scheduled backup not started"),
+                }
+            });
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Serves until `shutdown` resolves, then waits up to `grace` for jobs.
+pub async fn serve(
+    st: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: Duration,
+    jitter: Duration,
+) -> Result<()> {
+    let listen = st.ctx.cfg.listen.clone();
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| Error::Config(format!("cannot listen on {listen}: {e}")))?;
+    tracing::info!(%listen, "cairn serve listening");
+    let _ = st.ctx.audit.append(
+        Record {
+            actor: "server".into(),
+            action: "server.started".into(),
+            target: listen.clone(),
+            outcome: "succeeded".into(),
+            ..Default::default()
+        },
+        &st.ctx.now(),
+    );
+    let sched = tokio::spawn(scheduler(st.clone(), jitter));
+    axum::serve(listener, api::router(st.clone()))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| Error::Store(format!("server error: {e}")))?;
+    sched.abort();
+    let deadline = tokio::time::Instant::now() + grace;
+    while st.ctx.active() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let left = st.ctx.active();
+    let _ = st.ctx.audit.append(
+        Record {
+            actor: "server".into(),
+            action: "server.stopped".into(),
+            target: listen,
+            outcome: if left == 0 { "succeeded" } else { "aborted" }.into(),
+            detail: format!("{left} job(s) still running were cut short"),
+            ..Default::default()
+        },
+        &st.ctx.now(),
+    );
+    let (seq, hash) = st.ctx.audit.head();
+    tracing::info!(seq, %hash, "audit head at shutdown (record it to detect truncation)");
+    Ok(())
+}

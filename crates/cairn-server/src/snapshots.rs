@@ -1,0 +1,112 @@
+//! The snapshot listing behind `GET /api/v1/dr/snapshots`. Each repository
+//! is unlocked once (key stretching is deliberately slow) and its decoded
+//! snapshots are cached by object name; a listing costs one storage listing
+//! plus reads of snapshot objects not seen before. Snapshot objects are
+//! immutable and written atomically, so the cache is never stale in content,
+//! only in membership, which the listing refreshes.
+
+use crate::error::{Error, Result};
+use crate::jobs::Ctx;
+use crate::metrics::RepoLabel;
+use cairn_core::backend::ObjectKind;
+use cairn_core::snapshot::SnapshotMeta;
+use cairn_core::{Repository, SnapshotId};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+struct Reader {
+    repo: Repository,
+    metas: HashMap<String, (SnapshotId, SnapshotMeta)>,
+}
+
+/// Unlocked repositories and their decoded snapshots.
+#[derive(Default)]
+pub struct SnapshotCache {
+    readers: Mutex<BTreeMap<String, std::sync::Arc<Mutex<Reader>>>>,
+}
+
+impl SnapshotCache {
+    fn reader(&self, ctx: &Ctx, name: &str) -> Result<std::sync::Arc<Mutex<Reader>>> {
+        let mut r = self
+            .readers
+            .lock()
+            .map_err(|_| Error::Store("snapshot cache poisoned".into()))?;
+        if let Some(x) = r.get(name) {
+            return Ok(x.clone());
+        }
+        // Read access only: the session is append-only and takes no lock
+        // (listing snapshot objects is safe without one).
+        let s = crate::repos::open_unlocked(&ctx.cfg, name, ctx.clock.clone())?;
+        let x = std::sync::Arc::new(Mutex::new(Reader {
+            repo: s,
+            metas: HashMap::new(),
+        }));
+        r.insert(name.to_string(), x.clone());
+        Ok(x)
+    }
+
+    /// Snapshots of one spec's repository (or every repository), newest last.
+    pub fn list(&self, ctx: &Ctx, spec: Option<&str>, tag: Option<&str>) -> Result<Value> {
+        let repos: Vec<String> = match spec {
+            Some(s) => vec![ctx
+                .cfg
+                .spec(s)
+                .ok_or_else(|| Error::NotFound(format!("no spec named {s:?} in the config")))?
+                .repository
+                .clone()],
+            None => ctx.cfg.repository.keys().cloned().collect(),
+        };
+        let mut out = Vec::new();
+        for name in repos {
+            let reader = self.reader(ctx, &name)?;
+            let mut rd = reader
+                .lock()
+                .map_err(|_| Error::Store("snapshot cache poisoned".into()))?;
+            let listed = rd.repo.backend().list(ObjectKind::Snapshot)?;
+            let present: std::collections::HashSet<String> =
+                listed.iter().map(|o| o.name.clone()).collect();
+            rd.metas.retain(|k, _| present.contains(k));
+            for o in listed {
+                if rd.metas.contains_key(&o.name) {
+                    continue;
+                }
+                let Ok(id) = SnapshotId::from_hex(&o.name) else {
+                    continue;
+                };
+                let bytes = rd.repo.backend().read(ObjectKind::Snapshot, &o.name)?;
+                match SnapshotMeta::open(rd.repo.keys(), &id, &bytes) {
+                    Ok(m) => {
+                        rd.metas.insert(o.name, (id, m));
+                    }
+                    Err(e) => {
+                        tracing::warn!(snapshot = %o.name, error = %e, "damaged snapshot skipped")
+                    }
+                }
+            }
+            ctx.metrics
+                .snapshots_total
+                .get_or_create(&RepoLabel {
+                    repository: name.clone(),
+                })
+                .set(rd.metas.len() as i64);
+            let mut rows: Vec<_> = rd
+                .metas
+                .values()
+                .filter(|(_, m)| spec.is_none_or(|s| m.spec.as_deref() == Some(s)))
+                .filter(|(_, m)| tag.is_none_or(|t| m.tags.iter().any(|x| x == t)))
+                .map(|(id, m)| (m.parsed_time().ok(), id, m))
+                .collect();
+            rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+            for (_, id, m) in rows {
+                out.push(json!({
+                    "id": id.to_hex(), "short_id": id.short(), "repository": name,
+                    "time": m.time, "spec": m.spec, "host": m.host, "paths": m.paths,
+                    "tags": m.tags, "incomplete": m.incomplete, "files": m.stats.files,
+                    "bytes": m.stats.bytes,
+                }));
+            }
+        }
+        Ok(json!(out))
+    }
+}

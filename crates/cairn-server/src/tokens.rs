@@ -1,0 +1,239 @@
+//! API tokens: 160 random bits behind a recognisable prefix and a checksum
+//! (`cairn_<32 base32 chars>_<8 hex CRC32>`), so secret scanners can find
+//! leaked ones and typos are rejected before any lookup. Only the SHA-256 of
+//! a token is stored; a presented token is hashed and compared in constant
+//! time against every stored hash. The token itself is shown once.
+
+use crate::error::{Error, Result};
+use crate::rbac::Role;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use subtle::ConstantTimeEq;
+
+const PREFIX: &str = "cairn_";
+
+/// One stored token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenEntry {
+    /// Short public id (first 12 hex digits of the hash).
+    pub id: String,
+    /// Who or what it is for.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// SHA-256 of the token, hex.
+    pub sha256: String,
+    /// When it was created (RFC 3339).
+    pub created: String,
+    /// When it was revoked, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoreFile {
+    version: u32,
+    tokens: Vec<TokenEntry>,
+}
+
+/// The token store file.
+#[derive(Debug, Clone)]
+pub struct TokenStore {
+    path: PathBuf,
+}
+
+fn checksum(body: &str) -> String {
+    format!("{:08x}", crc32fast::hash(body.as_bytes()))
+}
+
+fn hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Checks a token's shape and checksum (no lookup).
+pub fn well_formed(token: &str) -> bool {
+    let Some(rest) = token.strip_prefix(PREFIX) else {
+        return false;
+    };
+    let Some((body, sum)) = rest.split_once('_') else {
+        return false;
+    };
+    body.len() == 32
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+        && sum == checksum(body)
+}
+
+impl TokenStore {
+    /// The store at `path` (created on first token).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        TokenStore { path: path.into() }
+    }
+
+    fn read(&self) -> Result<StoreFile> {
+        match std::fs::read(&self.path) {
+            Ok(b) => serde_json::from_slice(&b).map_err(|e| {
+                Error::Store(format!(
+                    "token store {} is malformed: {e}",
+                    self.path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(StoreFile {
+                version: 1,
+                tokens: Vec::new(),
+            }),
+            Err(e) => Err(Error::Store(format!(
+                "cannot read token store {}: {e}",
+                self.path.display()
+            ))),
+        }
+    }
+
+    fn write(&self, f: &StoreFile) -> Result<()> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let err = |e: std::io::Error| {
+            Error::Store(format!(
+                "cannot write token store {}: {e}",
+                self.path.display()
+            ))
+        };
+        if let Some(d) = self.path.parent() {
+            std::fs::create_dir_all(d).map_err(err)?;
+        }
+        let tmp = tmp_path(&self.path);
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(err)?;
+        #[allow(clippy::expect_used)] // plain data always serialises
+        out.write_all(&serde_json::to_vec_pretty(f).expect("store serialises"))
+            .map_err(err)?;
+        out.sync_all().map_err(err)?;
+        std::fs::rename(&tmp, &self.path).map_err(err)
+    }
+
+    /// Creates a token; returns (the token, shown once; its entry).
+    pub fn create(&self, name: &str, role: Role, now: &str) -> Result<(String, TokenEntry)> {
+        let mut f = self.read()?;
+        if f.tokens
+            .iter()
+            .any(|t| t.name == name && t.revoked.is_none())
+        {
+            return Err(Error::BadRequest(format!(
+                "a live token named {name:?} exists; revoke it first or choose another name"
+            )));
+        }
+        let raw: [u8; 20] = cairn_core::crypto::random_array()?;
+        let body = data_encoding::BASE32_NOPAD
+            .encode(&raw)
+            .to_ascii_lowercase();
+        let token = format!("{PREFIX}{body}_{}", checksum(&body));
+        let h = hex::encode(hash(&token));
+        let entry = TokenEntry {
+            id: h[..12].to_string(),
+            name: name.to_string(),
+            role,
+            sha256: h,
+            created: now.to_string(),
+            revoked: None,
+        };
+        f.version = 1;
+        f.tokens.push(entry.clone());
+        self.write(&f)?;
+        Ok((token, entry))
+    }
+
+    /// Revokes every live token with this name or id; returns how many.
+    pub fn revoke(&self, name_or_id: &str, now: &str) -> Result<usize> {
+        let mut f = self.read()?;
+        let mut n = 0;
+        for t in f.tokens.iter_mut().filter(|t| t.revoked.is_none()) {
+            if t.name == name_or_id || t.id == name_or_id {
+                t.revoked = Some(now.to_string());
+                n += 1;
+            }
+        }
+        if n == 0 {
+            return Err(Error::NotFound(format!(
+                "no live token named or with id {name_or_id:?}"
+            )));
+        }
+        self.write(&f)?;
+        Ok(n)
+    }
+
+    /// The live token matching `token`, compared in constant time.
+    pub fn authenticate(&self, token: &str) -> Result<TokenEntry> {
+        if !well_formed(token) {
+            return Err(Error::Unauthenticated("malformed token".into()));
+        }
+        let want = hash(token);
+        let mut found = None;
+        for t in self.read()?.tokens {
+            let Ok(stored) = hex::decode(&t.sha256) else {
+                continue;
+            };
+            if bool::from(stored.as_slice().ct_eq(&want)) && found.is_none() {
+                found = Some(t);
+            }
+        }
+        match found {
+            Some(t) if t.revoked.is_none() => Ok(t),
+            Some(_) => Err(Error::Unauthenticated("token revoked".into())),
+            None => Err(Error::Unauthenticated("unknown token".into())),
+        }
+    }
+
+    /// Every entry (no secrets: hashes only).
+    pub fn list(&self) -> Result<Vec<TokenEntry>> {
+        Ok(self.read()?.tokens)
+    }
+}
+
+fn tmp_path(p: &Path) -> PathBuf {
+    let mut s = p.as_os_str().to_os_string();
+    s.push(".tmp");
+    PathBuf::from(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_authenticate_revoke() {
+        let d = tempfile::tempdir().unwrap();
+        let s = TokenStore::new(d.path().join("tokens.json"));
+        let (tok, e) = s
+            .create("ci", Role::Service, "2026-11-27T00:00:00Z")
+            .unwrap();
+        assert!(well_formed(&tok) && tok.starts_with("cairn_"), "{tok}");
+        assert_eq!(s.authenticate(&tok).unwrap().role, Role::Service);
+        let stored = std::fs::read_to_string(d.path().join("tokens.json")).unwrap();
+        assert!(
+            !stored.contains(&tok[6..38]),
+            "the token itself is never stored"
+        );
+        // A typo fails the checksum before any lookup.
+        let mut typo = tok.clone().into_bytes();
+        typo[10] = if typo[10] == b'a' { b'b' } else { b'a' };
+        assert!(!well_formed(&String::from_utf8(typo).unwrap()));
+        assert!(
+            s.create("ci", Role::Admin, "t").is_err(),
+            "live names are unique"
+        );
+        assert_eq!(s.revoke(&e.id, "2026-11-28T00:00:00Z").unwrap(), 1);
+        assert!(
+            matches!(s.authenticate(&tok), Err(Error::Unauthenticated(m)) if m.contains("revoked"))
+        );
+        assert!(s.revoke("ci", "t").is_err());
+    }
+}
