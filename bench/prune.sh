@@ -17,19 +17,27 @@ command -v restic > /dev/null && command -v /usr/bin/time > /dev/null ||
 (cd "$ROOT" && cargo build --release --locked -p cairn-cli)
 CAIRN=$ROOT/target/release/cairn
 [[ -d $DATA ]] || bash "$SHARED/make-dataset.sh" "$DATA"
-rm -rf "$WORK"; mkdir -p "$WORK" "$HERE/results"
-cp -a "$DATA" "$WORK/src"
 export CAIRN_REPO=$WORK/cairn CAIRN_PASSWORD=bench RESTIC_REPOSITORY=$WORK/restic RESTIC_PASSWORD=bench
-$CAIRN init -q 2> /dev/null
-restic init -q
 OUT=$HERE/results/prune-$(date -u +%Y%m%dT%H%M%S).tsv
+mkdir -p "$HERE/results"
 printf 'tool\tstep\twall_s\tmaxrss_kib\n' > "$OUT"
+# BENCH_REUSE=1: keep the history built by an earlier run (saved under
+# $WORK/pristine) and only time forget/prune again.
 timed() { # tool step cmd...
   local t=$1 s=$2; shift 2
   /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" > "$WORK/out.$t.$s" 2>&1 || { cat "$WORK/out.$t.$s"; exit 1; }
   read -r wall rss < "$WORK/time"
   printf '%s\t%s\t%s\t%s\n' "$t" "$s" "$wall" "$rss" >> "$OUT"
 }
+if [[ ${BENCH_REUSE:-0} == 1 && -d $WORK/pristine ]]; then
+  rm -rf "$WORK/cairn" "$WORK/restic"
+  cp -a "$WORK/pristine/cairn" "$WORK/pristine/restic" "$WORK/"
+  N=$(cat "$WORK/pristine/n")
+else
+rm -rf "$WORK"; mkdir -p "$WORK"
+cp -a "$DATA" "$WORK/src"
+$CAIRN init -q 2> /dev/null
+restic init -q
 for ((i = 1; i <= N; i++)); do
   python3 "$HERE/mutate_step.py" "$WORK/src" "$i"
   ts=$(date -u -d "2026-01-01 + $i hours" +%Y-%m-%dT%H:%M:%SZ)
@@ -38,9 +46,11 @@ for ((i = 1; i <= N; i++)); do
   timed restic backup restic backup -q --host bench --time "$rts" "$WORK/src"
   ((i % 10 == 0)) && echo "step $i of $N"
 done
+mkdir -p "$WORK/pristine"; cp -a "$WORK/cairn" "$WORK/restic" "$WORK/pristine/"; echo "$N" > "$WORK/pristine/n"
+fi
 du -sm "$WORK/cairn" "$WORK/restic"
 sync; echo 3 > /proc/sys/vm/drop_caches 2> /dev/null || true
-timed cairn forget-prune "$CAIRN" forget -q --host bench --keep-last $((N / 2)) --prune
+timed cairn forget-prune "$CAIRN" forget -q --keep-last $((N / 2)) --prune
 timed restic forget-prune restic forget -q --keep-last $((N / 2)) --prune
 du -sm "$WORK/cairn" "$WORK/restic"
 timed cairn verify "$CAIRN" verify --read-data -q

@@ -1,0 +1,346 @@
+//! `cairn serve` for real: the binary on a loopback port, driven over HTTP
+//! (curl) with a token of each role through backup -> verify -> restore,
+//! then the audit log checked and tampered with.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server(Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn curl(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let mut c = Command::new("curl");
+    c.args(["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url]);
+    if let Some(t) = token {
+        c.args(["-H", &format!("Authorization: Bearer {t}")]);
+    }
+    if let Some(b) = body {
+        c.args(["-H", "Content-Type: application/json", "--data", b]);
+    }
+    let out = c.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let (body, code) = text.rsplit_once('\n').unwrap();
+    (
+        code.trim().parse().unwrap_or(0),
+        serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+fn wait_job(base: &str, token: &str, id: &str) -> serde_json::Value {
+    let t = Instant::now();
+    loop {
+        let (s, v) = curl(
+            "GET",
+            &format!("{base}/api/v1/dr/jobs/{id}"),
+            Some(token),
+            None,
+        );
+        assert_eq!(s, 200, "{v}");
+        let state = v["data"]["state"].as_str().unwrap().to_string();
+        if state == "succeeded" || state == "failed" {
+            return v["data"].clone();
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(120),
+            "job {id} stuck: {v}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn write_config(env: &Env, port: u16, src: &Path) -> std::path::PathBuf {
+    let d = env.path("");
+    let d = d.display();
+    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
+    std::fs::create_dir_all(env.path("restore")).unwrap();
+    let cfg = format!(
+        r#"listen = "127.0.0.1:{port}"
+audit-log = "{d}/state/audit.jsonl"
+tokens = "{d}/state/tokens.json"
+[repository.main]
+location = "{d}/repo"
+password-file = "{d}/pass"
+[[spec]]
+name = "docs"
+repository = "main"
+paths = ["{src}"]
+tags = ["api"]
+rpo = "26h"
+rto = "1h"
+retention = {{ keep-last = 5 }}
+[restore]
+allow-roots = ["{d}/restore"]
+"#,
+        src = src.display()
+    );
+    let p = env.path("cairn.toml");
+    std::fs::write(&p, cfg).unwrap();
+    p
+}
+
+#[test]
+fn backup_verify_restore_over_http_with_roles_and_an_audit_trail() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let port = free_port();
+    let cfg = write_config(&env, port, &src);
+    let cfg_s = cfg.to_str().unwrap();
+    let mut tok = std::collections::HashMap::new();
+    for role in ["admin", "service", "analyst"] {
+        let r = env
+            .run(&[
+                "token", "create", "--config", cfg_s, "--role", role, "--name", role,
+            ])
+            .ok();
+        let t = r.stdout.trim().to_string();
+        assert!(
+            t.starts_with("cairn_") && !t.contains('\n'),
+            "the token alone on stdout: {t:?}"
+        );
+        tok.insert(role, t);
+    }
+    let server = Server(
+        env.cmd()
+            .args(["serve", "--config", cfg_s, "--jitter", "0s", "--grace", "5"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let t = Instant::now();
+    while curl("GET", &format!("{base}/healthz"), None, None).0 != 200 {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // The analyst may read but not back up; nobody without a token may do anything.
+    let (s, _) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/backup"),
+        Some(&tok["analyst"]),
+        Some(r#"{"spec":"docs"}"#),
+    );
+    assert_eq!(s, 403);
+    let (s, _) = curl("GET", &format!("{base}/api/v1/dr/snapshots"), None, None);
+    assert_eq!(s, 401);
+
+    // The service role backs up.
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/backup"),
+        Some(&tok["service"]),
+        Some(r#"{"spec":"docs"}"#),
+    );
+    assert_eq!(s, 202, "{v}");
+    assert!(
+        v["request_id"].is_string() && v["audit_id"].is_number() && v["timings_ms"].is_object(),
+        "{v}"
+    );
+    let job = wait_job(&base, &tok["analyst"], v["data"]["id"].as_str().unwrap());
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let snap = job["result"]["snapshot_id"].as_str().unwrap().to_string();
+
+    let (s, v) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/snapshots?spec=docs"),
+        Some(&tok["analyst"]),
+        None,
+    );
+    assert_eq!(s, 200);
+    assert_eq!(v["data"][0]["id"], snap.as_str(), "{v}");
+    assert_eq!(v["data"][0]["tags"][0], "api");
+
+    // Verify with a data subset.
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/verify/{}", &snap[..12]),
+        Some(&tok["service"]),
+        Some(r#"{"read_data_subset":"100%"}"#),
+    );
+    assert_eq!(s, 202, "{v}");
+    let job = wait_job(&base, &tok["service"], v["data"]["id"].as_str().unwrap());
+    assert_eq!(job["result"]["ok"], true, "{job}");
+
+    // Restore: refused outside the allowed roots (even for admin), done inside.
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/restore"),
+        Some(&tok["admin"]),
+        Some(&format!(
+            r#"{{"snapshot":"{snap}","target":"{}"}}"#,
+            env.path("elsewhere").display()
+        )),
+    );
+    assert_eq!(s, 403, "{v}");
+    assert!(!env.path("elsewhere").exists());
+    let target = env.path("restore/docs");
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/restore"),
+        Some(&tok["service"]),
+        Some(&format!(
+            r#"{{"snapshot":"{snap}","target":"{}"}}"#,
+            target.display()
+        )),
+    );
+    assert_eq!(s, 202, "{v}");
+    let job = wait_job(&base, &tok["service"], v["data"]["id"].as_str().unwrap());
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(all_files(&target), all_files(&src));
+
+    // Deleting is admin only; the service role works append-only.
+    let (s, _) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/forget"),
+        Some(&tok["service"]),
+        Some(r#"{"spec":"docs"}"#),
+    );
+    assert_eq!(s, 403);
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/forget"),
+        Some(&tok["admin"]),
+        Some(r#"{"spec":"docs"}"#),
+    );
+    assert_eq!(s, 202, "{v}");
+    let job = wait_job(&base, &tok["admin"], v["data"]["id"].as_str().unwrap());
+    assert_eq!(job["state"], "succeeded", "{job}");
+
+    // Metrics.
+    let out = Command::new("curl")
+        .args(["-s", &format!("{base}/metrics")])
+        .output()
+        .unwrap();
+    let m = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        m.contains("dr_backup_total{spec=\"docs\",outcome=\"success\"} 1"),
+        "{m}"
+    );
+    assert!(
+        m.contains("dr_last_success_timestamp_seconds{spec=\"docs\"}"),
+        "{m}"
+    );
+    assert!(
+        m.contains("http_requests_total{route=\"/api/v1/dr/backup\""),
+        "{m}"
+    );
+    assert!(!m.contains(&snap), "no snapshot ids in labels");
+
+    // A revoked token stops working at once.
+    env.run(&["token", "revoke", "--config", cfg_s, "analyst"])
+        .ok();
+    let (s, _) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/snapshots"),
+        Some(&tok["analyst"]),
+        None,
+    );
+    assert_eq!(s, 401);
+
+    let (_, h) = curl("GET", &format!("{base}/healthz"), None, None);
+    let head = format!(
+        "{}:{}",
+        h["data"]["audit_head"]["seq"],
+        h["data"]["audit_head"]["hash"].as_str().unwrap()
+    );
+    drop(server);
+
+    // The audit trail is intact, holds every mutating call, and tampering is found.
+    let log = env.path("state/audit.jsonl");
+    env.run(&[
+        "audit",
+        "verify",
+        "--log",
+        log.to_str().unwrap(),
+        "--head",
+        &head,
+    ])
+    .ok();
+    let text = std::fs::read_to_string(&log).unwrap();
+    for action in [
+        "\"backup\"",
+        "\"job.backup\"",
+        "\"restore\"",
+        "\"job.restore\"",
+        "\"verify\"",
+        "\"forget\"",
+    ] {
+        assert!(text.contains(action), "{action} missing from the audit log");
+    }
+    assert!(text.contains("\"refused\""), "refusals are audited");
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::write(&log, lines[..lines.len() - 2].join("\n") + "\n").unwrap();
+    let r = env
+        .run(&[
+            "audit",
+            "verify",
+            "--log",
+            log.to_str().unwrap(),
+            "--head",
+            &head,
+        ])
+        .code(6);
+    assert!(r.stderr.contains("truncated"), "{}", r.stderr);
+    std::fs::write(&log, text.replacen("\"backup\"", "\"backuq\"", 1)).unwrap();
+    let r = env
+        .run(&["audit", "verify", "--log", log.to_str().unwrap()])
+        .code(6);
+    assert!(r.stderr.contains("edited"), "{}", r.stderr);
+}
+
+#[test]
+fn a_bad_config_is_a_startup_error_naming_the_line() {
+    let env = Env::new();
+    let cfg = env.path("bad.toml");
+    std::fs::write(&cfg, "audit-log = \"/tmp/a\"\ntokens = \"/tmp/t\"\n[[spec]]\nname = \"x\"\nrepository = \"main\"\npaths = [\"/x\"]\nschedule = \"61 * * * *\"\n").unwrap();
+    let r = env.run(&["serve", "--config", cfg.to_str().unwrap()]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("bad.toml"), "{}", r.stderr);
+    std::fs::write(
+        &cfg,
+        "audit-log = \"/tmp/a\"\ntokens = \"/tmp/t\"\nlisten = \"127.0.0.1:1\"\nfrobnicate = 1\n",
+    )
+    .unwrap();
+    let r = env.run(&["serve", "--config", cfg.to_str().unwrap()]);
+    assert!(
+        r.stderr.contains("line 4") && r.stderr.contains("frobnicate"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&[
+        "serve",
+        "--config",
+        env.path("missing.toml").to_str().unwrap(),
+    ]);
+    assert!(r.stderr.contains("no config"), "{}", r.stderr);
+}
