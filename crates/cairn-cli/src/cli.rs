@@ -76,6 +76,8 @@ pub enum Command {
     Unprotect(UnprotectArgs),
     /// Extend WORM retention of everything still needed; drop lapsed records and stale locks.
     Maintenance(MaintenanceArgs),
+    /// What a backup of a spec would do now (files and bytes to read, parent, next runs).
+    Plan(PlanArgs),
     /// Run the HTTP API and the scheduler (see docs/SERVER.md).
     Serve(ServeArgs),
     /// API tokens for `cairn serve`.
@@ -84,6 +86,14 @@ pub enum Command {
     /// The server's audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The spec's name in the server config.
+    pub spec: String,
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

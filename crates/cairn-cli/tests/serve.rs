@@ -170,6 +170,22 @@ fn backup_verify_restore_over_http_with_roles_and_an_audit_trail() {
     assert_eq!(job["state"], "succeeded", "{job}");
     let snap = job["result"]["snapshot_id"].as_str().unwrap().to_string();
 
+    // `cairn plan` sees the parent the API's backup made: nothing to read.
+    let p = env
+        .run(&["plan", "docs", "--config", cfg_s, "--json"])
+        .ok()
+        .json();
+    assert_eq!(p["plan"]["parent"], snap.as_str(), "{p}");
+    assert_eq!(p["plan"]["files_to_read"], 0, "{p}");
+    assert_eq!(p["plan"]["files_unchanged"], p["plan"]["files"], "{p}");
+    std::fs::write(src.join("hello.txt"), b"changed!").unwrap();
+    let p = env
+        .run(&["plan", "docs", "--config", cfg_s, "--json"])
+        .ok()
+        .json();
+    // hello.txt and its hard link hard.txt.
+    assert_eq!(p["plan"]["files_to_read"], 2, "{p}");
+    std::fs::write(src.join("hello.txt"), b"hello world\n").unwrap();
     let (s, v) = curl(
         "GET",
         &format!("{base}/api/v1/dr/snapshots?spec=docs"),

@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Unprotect(a) => forget::unprotect(g, a),
         Command::Maintenance(a) => maintenance::run(g, a),
         Command::Serve(a) => serve::serve(g, a),
+        Command::Plan(a) => serve::plan(g, a),
         Command::Token(c) => serve::token(g, c),
         Command::Audit(c) => serve::audit(g, c),
     }

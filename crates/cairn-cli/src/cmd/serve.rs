@@ -1,4 +1,4 @@
-use crate::cli::{AuditCommand, Global, ServeArgs, TokenCommand};
+use crate::cli::{AuditCommand, Global, PlanArgs, ServeArgs, TokenCommand};
 use anyhow::{Context, Result};
 use cairn_server::config::ServerConfig;
 use cairn_server::rbac::Role;
@@ -152,4 +152,64 @@ pub fn audit(g: &Global, c: &AuditCommand) -> Result<u8> {
             }
         }
     }
+}
+
+pub fn plan(g: &Global, a: &PlanArgs) -> Result<u8> {
+    let cfg = load(a.config.as_deref())?;
+    let spec = cfg.spec(&a.spec).ok_or_else(|| {
+        cairn_core::Error::invalid(format!("no spec named {:?} in the config", a.spec))
+    })?;
+    let clock: Arc<dyn cairn_core::clock::Clock> = Arc::new(crate::context::WallClock);
+    let repo = cairn_server::repos::open_unlocked(&cfg, &spec.repository, clock.clone())?;
+    let opts = cairn_core::backup::BackupOptions {
+        paths: spec.paths.clone(),
+        tags: spec.tags.clone(),
+        host: cairn_server::jobs::hostname(),
+        excludes: spec.exclude.clone(),
+        one_file_system: false,
+        spec: Some(spec.name.clone()),
+        now: clock.now(),
+        workers: 1,
+        force: false,
+        uploads: 1,
+    };
+    let p = cairn_core::backup::plan::plan(&repo, &opts)?;
+    let next: Vec<String> = match &spec.schedule {
+        Some(line) => {
+            let cron = cairn_server::schedule::parse(line).map_err(cairn_core::Error::invalid)?;
+            cairn_server::schedule::upcoming(&cron, clock.now(), &jiff::tz::TimeZone::system(), 3)
+                .into_iter()
+                .map(cairn_core::clock::rfc3339)
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    if g.json {
+        super::print_json(&serde_json::json!({"spec": spec.name, "plan": p, "next_runs": next}))?;
+    } else {
+        println!(
+            "spec {}: {} files ({}); {} to read ({}, the most new data it can add), {} unchanged{}",
+            spec.name,
+            p.files,
+            super::human_bytes(p.bytes),
+            p.files_to_read,
+            super::human_bytes(p.bytes_to_read),
+            p.files_unchanged,
+            if p.unreadable > 0 {
+                format!(", {} unreadable", p.unreadable)
+            } else {
+                String::new()
+            }
+        );
+        match (&p.parent, &p.parent_time) {
+            (Some(id), Some(t)) => println!("parent snapshot {} from {t}", &id[..8]),
+            _ => println!("no parent snapshot: every file will be read"),
+        }
+        if next.is_empty() {
+            println!("no schedule: runs on demand only");
+        } else {
+            println!("next runs: {}", next.join(", "));
+        }
+    }
+    Ok(0)
 }

@@ -17,6 +17,7 @@
 
 mod exclude;
 mod pipeline;
+pub mod plan;
 mod scan;
 
 pub use exclude::Excluder;

@@ -1,0 +1,141 @@
+//! What a backup would do now, without reading any file content: walk the
+//! sources (metadata only) and compare each file with the parent snapshot
+//! the way a backup does (size, mtime, ctime, inode). Files that differ would
+//! be read; their bytes are an upper bound of the new data (deduplication can
+//! only make it smaller).
+
+use super::{BackupOptions, Excluder};
+use crate::error::Result;
+use crate::repo::Repository;
+use crate::tree::NodeType;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+/// The plan.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BackupPlan {
+    /// The snapshot changes are measured against (same host and paths).
+    pub parent: Option<String>,
+    /// When the parent was taken.
+    pub parent_time: Option<String>,
+    /// Regular files in the sources.
+    pub files: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Files a backup would read (new or changed).
+    pub files_to_read: u64,
+    /// Their bytes: the upper bound of new data.
+    pub bytes_to_read: u64,
+    /// Files reused from the parent without reading.
+    pub files_unchanged: u64,
+    /// Entries that could not be examined.
+    pub unreadable: u64,
+}
+
+type Key = (u64, i64, i64, u64);
+
+/// Plans a backup of `opts.paths`.
+pub fn plan(repo: &Repository, opts: &BackupOptions) -> Result<BackupPlan> {
+    let paths = super::scan::absolute_paths(&opts.paths)?;
+    let path_strings: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let parent = repo
+        .snapshots()?
+        .into_iter()
+        .rfind(|(_, m)| m.host == opts.host && m.paths == path_strings);
+    let mut known: HashMap<Vec<u8>, Key> = HashMap::new();
+    let mut out = BackupPlan::default();
+    if let Some((id, m)) = &parent {
+        out.parent = Some(id.to_hex());
+        out.parent_time = Some(m.time.clone());
+        crate::manifest::walk(repo, &m.tree, &mut |path, n| {
+            if n.kind == NodeType::File && n.sha256.is_some() {
+                known.insert(path.to_vec(), (n.size, n.mtime_ns, n.ctime_ns, n.inode));
+            }
+            Ok(())
+        })?;
+    }
+    let excluder = Excluder::new(&opts.excludes)?;
+    let several = paths.len() > 1;
+    for p in &paths {
+        let base: Vec<u8> = if several || p.is_file() {
+            p.file_name()
+                .map(|n| n.as_bytes().to_vec())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        walk(p, base, &excluder, &known, &mut out);
+    }
+    Ok(out)
+}
+
+fn walk(
+    dir: &Path,
+    rel: Vec<u8>,
+    ex: &Excluder,
+    known: &HashMap<Vec<u8>, Key>,
+    out: &mut BackupPlan,
+) {
+    let md = match std::fs::symlink_metadata(dir) {
+        Ok(m) => m,
+        Err(_) => {
+            out.unreadable += 1;
+            return;
+        }
+    };
+    if md.is_file() {
+        count(&md, &rel, known, out);
+        return;
+    }
+    if !md.is_dir() {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        out.unreadable += 1;
+        return;
+    };
+    for e in rd.flatten() {
+        let path = e.path();
+        if ex.excluded(&path, &e.file_name()) {
+            continue;
+        }
+        let mut r = rel.clone();
+        if !r.is_empty() {
+            r.push(b'/');
+        }
+        r.extend_from_slice(e.file_name().as_bytes());
+        match e.metadata() {
+            Ok(m) if m.is_dir() => walk(&path, r, ex, known, out),
+            Ok(m) if m.is_file() => count(&m, &r, known, out),
+            Ok(_) => {}
+            Err(_) => out.unreadable += 1,
+        }
+    }
+}
+
+fn count(md: &std::fs::Metadata, rel: &[u8], known: &HashMap<Vec<u8>, Key>, out: &mut BackupPlan) {
+    let key = (
+        md.len(),
+        md.mtime()
+            .saturating_mul(1_000_000_000)
+            .saturating_add(md.mtime_nsec()),
+        md.ctime()
+            .saturating_mul(1_000_000_000)
+            .saturating_add(md.ctime_nsec()),
+        md.ino(),
+    );
+    out.files += 1;
+    out.bytes += md.len();
+    if known.get(rel) == Some(&key) {
+        out.files_unchanged += 1;
+    } else {
+        out.files_to_read += 1;
+        out.bytes_to_read += md.len();
+    }
+}
