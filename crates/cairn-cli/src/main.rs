@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod context;
 mod fault;
+mod keys;
 mod progress;
 
 use clap::Parser;
