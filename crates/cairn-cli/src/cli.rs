@@ -352,22 +352,23 @@ pub struct KeysSlotArg {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "new_slot", required = true, multiple = false, args = ["passphrase", "age_recipient", "vault_transit", "pkcs11", "command"])]
+#[group(skip)]
+#[command(group = clap::ArgGroup::new("new_slot").required(true).multiple(false))]
 pub struct KeysAddArgs {
     /// A new passphrase (from CAIRN_NEW_PASSWORD, --new-password-file, or a prompt).
-    #[arg(long)]
+    #[arg(long, group = "new_slot")]
     pub passphrase: bool,
     /// Read the new passphrase from this file (first line).
     #[arg(long, env = "CAIRN_NEW_PASSWORD_FILE", requires = "passphrase")]
     pub new_password_file: Option<PathBuf>,
     /// An age X25519 recipient (age1…): an escrow slot whose identity can stay offline.
-    #[arg(long, value_name = "PUBKEY")]
+    #[arg(long, value_name = "PUBKEY", group = "new_slot")]
     pub age_recipient: Option<String>,
     /// A Vault/OpenBao transit key, ADDR/MOUNT/KEY (e.g. http://127.0.0.1:8200/transit/cairn); token from VAULT_TOKEN or --vault-token-file.
-    #[arg(long, value_name = "ADDR/MOUNT/KEY")]
+    #[arg(long, value_name = "ADDR/MOUNT/KEY", group = "new_slot")]
     pub vault_transit: Option<String>,
     /// A PKCS#11 module: the KEK is wrapped by a non-extractable AES key on the token (created if missing).
-    #[arg(long, value_name = "MODULE", requires_all = ["token", "key"])]
+    #[arg(long, value_name = "MODULE", requires_all = ["token", "key"], group = "new_slot")]
     pub pkcs11: Option<String>,
     /// With --pkcs11: the token label.
     #[arg(long, requires = "pkcs11")]
@@ -376,7 +377,7 @@ pub struct KeysAddArgs {
     #[arg(long, requires = "pkcs11")]
     pub key: Option<String>,
     /// An external command that wraps and unwraps (`CMD wrap|unwrap SLOT_ID`; docs/KEYS.md).
-    #[arg(long, value_name = "CMD")]
+    #[arg(long, value_name = "CMD", group = "new_slot")]
     pub command: Option<String>,
 }
 
