@@ -99,6 +99,12 @@ fn vault_transit_slot_end_to_end_with_rotation_and_rewrap() {
     let bao = Bao::start(&env);
     let (src, repo) = backed_up(&env);
     let target = format!("{}/transit/cairn", bao.addr);
+    // A real (random) token rather than the dev root id, so a leak is recognisable.
+    let token = bao.post("auth/token/create", "root", json!({}))["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let outputs = std::cell::RefCell::new(String::new());
     let vault = |token: &str, pass: bool, args: &[&str]| {
         let mut c = env.cmd();
         c.env("VAULT_ADDR", &bao.addr)
@@ -135,7 +141,7 @@ fn vault_transit_slot_end_to_end_with_rotation_and_rewrap() {
         .into_iter()
         .filter(|(p, _)| !p.starts_with("keys") && !p.starts_with("locks"))
         .collect();
-    let r = vault("root", false, &["keys", "rewrap", &slot, "--json"]).ok();
+    let r = vault(&token, false, &["keys", "rewrap", &slot, "--json"]).ok();
     let new = r.json()["added"].as_str().unwrap().to_string();
     assert!(!repo.join("keys").join(&slot).exists());
     let text = std::fs::read_to_string(repo.join("keys").join(&new)).unwrap();
@@ -151,8 +157,18 @@ fn vault_transit_slot_end_to_end_with_rotation_and_rewrap() {
         "root",
         json!({"min_decryption_version": 2}),
     );
-    vault("root", false, &["keys", "test", &new]).ok();
-    vault("root", false, &["list"]).ok();
+    vault(&token, false, &["keys", "test", &new]).ok();
+    vault(&token, false, &["list"]).ok();
+    let all = outputs.borrow();
+    assert!(
+        !all.contains(&token),
+        "the Vault token appeared in the output"
+    );
+    // Nor in an HTTP client's hex dump of the request.
+    assert!(
+        !all.to_lowercase().contains("x-vault-token") && !all.contains("ureq/"),
+        "{all}"
+    );
 }
 
 #[test]
