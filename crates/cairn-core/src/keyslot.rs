@@ -599,6 +599,110 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Corrupt);
     }
 
+    /// A passphrase slot as cairn wrote them before external kinds existed
+    /// (format version 1, cheap argon2 parameters): it must keep opening, and
+    /// re-encode to the same bytes.
+    const V1_FIXTURE: &str = r#"{
+  "version": 1,
+  "id": "cd421cf2eb5617b8c197cba1a6575a1f",
+  "kind": "passphrase",
+  "created": "2026-01-01T00:00:00Z",
+  "kdf": {
+    "algorithm": "argon2id",
+    "m_cost": 64,
+    "t_cost": 1,
+    "p_cost": 1,
+    "salt": "290bdbc94010dc192a69a929eebc45b552a515f18bd342872d1369d2a765af03"
+  },
+  "nonce": "45edcf0cdc913ed81e896610",
+  "wrapped": "8829f64fc90067d62eb9ae5a255a33c5a6098cf668cc58f4b91e7af6e82ff923fb45f9c5dbde740c30168cb8b11fd1a4"
+}"#;
+
+    #[test]
+    fn version_1_slots_open_and_keep_their_bytes() {
+        let slot = KeySlot::decode(V1_FIXTURE.as_bytes()).unwrap();
+        assert_eq!(slot.encode(), V1_FIXTURE.as_bytes());
+        let m = slot
+            .unlock(
+                RepoId([7u8; 32]),
+                &Credential::Passphrase("fixture passphrase".into()),
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.expose(), &[5u8; 32]);
+    }
+
+    fn external_slot() -> KeySlot {
+        KeySlot {
+            version: 2,
+            id: "ab".repeat(16),
+            kind: "age".into(),
+            created: "2026-01-01T00:00:00Z".into(),
+            lock: SlotLock::External {
+                params: ExternalParams::Age(external::AgeParams {
+                    recipient: "age1example".into(),
+                }),
+                kek: "0011".into(),
+            },
+            nonce: "00".repeat(12),
+            wrapped: "00".repeat(48),
+        }
+    }
+
+    #[test]
+    fn external_slots_round_trip_and_parse_strictly() {
+        let s = external_slot();
+        let bytes = s.encode();
+        assert_eq!(KeySlot::decode(&bytes).unwrap(), s);
+        // Fields in the order FORMAT.md §9 lists.
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at: Vec<usize> = [
+            "version", "id", "kind", "created", "params", "kek", "nonce", "wrapped",
+        ]
+        .iter()
+        .map(|f| text.find(&format!("\"{f}\"")).unwrap())
+        .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+        let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+            let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            f(&mut v);
+            KeySlot::decode(&serde_json::to_vec(&v).unwrap())
+                .unwrap_err()
+                .kind()
+        };
+        assert_eq!(
+            edit(&|v| v["params"]["extra"] = 1.into()),
+            ErrorKind::Corrupt
+        );
+        assert_eq!(
+            edit(&|v| v["kind"] = "vault-transit".into()),
+            ErrorKind::Corrupt
+        );
+        assert_eq!(edit(&|v| v["kind"] = "tpm".into()), ErrorKind::Unsupported);
+        assert_eq!(
+            edit(&|v| v["kdf"] = serde_json::json!({"algorithm": "hkdf-sha256", "salt": "00"})),
+            ErrorKind::Corrupt
+        );
+        assert_eq!(
+            edit(&|v| {
+                v.as_object_mut().unwrap().remove("kek");
+            }),
+            ErrorKind::Corrupt
+        );
+        // A version-1 layout cannot claim an external kind, nor the reverse.
+        assert_eq!(edit(&|v| v["version"] = 1.into()), ErrorKind::Corrupt);
+        // A passphrase or key file does not fit an age slot: not tried, not an error.
+        let repo = RepoId([1; 32]);
+        assert!(s
+            .unlock(repo, &Credential::Passphrase("p".into()))
+            .unwrap()
+            .is_none());
+        assert!(s
+            .unlock(repo, &Credential::KeyFile(vec![0; 32]))
+            .unwrap()
+            .is_none());
+    }
+
     #[test]
     fn debug_redacts_credentials() {
         let c = Credential::Passphrase("hunter2".into());
