@@ -313,3 +313,45 @@ fn v1_slots_keep_their_bytes_and_old_repositories_open() {
     }
     assert_eq!(keys.len(), 7, "{text}");
 }
+
+#[test]
+fn rotating_the_age_recipient_retires_the_old_identity() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let (old_id, old_r) = age_identity(&env, "old.txt");
+    let (new_id, new_r) = age_identity(&env, "new.txt");
+    let add = |r: &str| {
+        env.repo(&repo, &["keys", "add", "--age-recipient", r, "--json"])
+            .ok()
+            .json()["added"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let old_slot = add(&old_r);
+    add(&new_r);
+    let data_before: Vec<_> = all_files(&repo)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("keys") && !p.starts_with("locks"))
+        .collect();
+    env.repo(&repo, &["keys", "remove", &old_slot]).ok();
+    let with = |id: &Path| {
+        let mut c = env.cmd();
+        c.env_remove("CAIRN_PASSWORD")
+            .env("CAIRN_AGE_IDENTITY", id)
+            .arg("-r")
+            .arg(&repo)
+            .arg("list");
+        run(&mut c)
+    };
+    let r = with(&old_id).code(4);
+    assert!(r.stderr.contains("no identity in"), "{}", r.stderr);
+    with(&new_id).ok();
+    // Only the slot went; no data object changed.
+    let data_after: Vec<_> = all_files(&repo)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("keys") && !p.starts_with("locks"))
+        .collect();
+    assert_eq!(data_before, data_after);
+}
