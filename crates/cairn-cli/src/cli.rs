@@ -29,6 +29,24 @@ pub struct Global {
     /// Unlock with this key file instead of a passphrase.
     #[arg(long, env = "CAIRN_KEY_FILE", global = true)]
     pub key_file: Option<PathBuf>,
+    /// Unlock with this key slot only (an id from `keys status`); without it every slot of a fitting kind is tried.
+    #[arg(long, env = "CAIRN_SLOT", global = true)]
+    pub slot: Option<String>,
+    /// age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots.
+    #[arg(long, env = "CAIRN_AGE_IDENTITY", global = true)]
+    pub age_identity: Option<PathBuf>,
+    /// Read the Vault/OpenBao token from this file (default: VAULT_TOKEN); the server is VAULT_ADDR.
+    #[arg(long, env = "CAIRN_VAULT_TOKEN_FILE", global = true)]
+    pub vault_token_file: Option<PathBuf>,
+    /// PKCS#11 module (shared library) for pkcs11 slots.
+    #[arg(long, env = "CAIRN_PKCS11_MODULE", global = true)]
+    pub pkcs11_module: Option<String>,
+    /// Read the token PIN from this file (default: CAIRN_PKCS11_PIN).
+    #[arg(long, env = "CAIRN_PKCS11_PIN_FILE", global = true)]
+    pub pkcs11_pin_file: Option<PathBuf>,
+    /// Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md).
+    #[arg(long, env = "CAIRN_KEY_COMMAND", global = true)]
+    pub key_command: Option<String>,
     /// Print machine-readable JSON on stdout.
     #[arg(long, global = true)]
     pub json: bool,
@@ -389,6 +407,51 @@ pub enum WormArg {
 pub enum KeysCommand {
     /// Show the key slots (never any secret).
     Status,
+    /// Add a key slot (unlocking with an existing one).
+    Add(KeysAddArgs),
+    /// Remove a key slot (refuses the last one); it can no longer open the repository.
+    Remove(KeysSlotArg),
+    /// Prove that one slot unlocks the repository (reads nothing else, takes no lock).
+    Test(KeysSlotArg),
+    /// Re-wrap a vault-transit slot under the newest transit key version (after `transit/keys/K/rotate`).
+    Rewrap(KeysSlotArg),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysSlotArg {
+    /// The slot id (from `keys status`). Not named `slot`: that id is the global `--slot`.
+    #[arg(value_name = "SLOT")]
+    pub slot_id: String,
+}
+
+#[derive(Debug, Args)]
+#[group(skip)]
+#[command(group = clap::ArgGroup::new("new_slot").required(true).multiple(false))]
+pub struct KeysAddArgs {
+    /// A new passphrase (from CAIRN_NEW_PASSWORD, --new-password-file, or a prompt).
+    #[arg(long, group = "new_slot")]
+    pub passphrase: bool,
+    /// Read the new passphrase from this file (first line).
+    #[arg(long, env = "CAIRN_NEW_PASSWORD_FILE", requires = "passphrase")]
+    pub new_password_file: Option<PathBuf>,
+    /// An age X25519 recipient (age1…): an escrow slot whose identity can stay offline.
+    #[arg(long, value_name = "PUBKEY", group = "new_slot")]
+    pub age_recipient: Option<String>,
+    /// A Vault/OpenBao transit key, ADDR/MOUNT/KEY (e.g. http://127.0.0.1:8200/transit/cairn); token from VAULT_TOKEN or --vault-token-file.
+    #[arg(long, value_name = "ADDR/MOUNT/KEY", group = "new_slot")]
+    pub vault_transit: Option<String>,
+    /// A PKCS#11 module: the KEK is wrapped by a non-extractable AES key on the token (created if missing).
+    #[arg(long, value_name = "MODULE", requires_all = ["token", "key"], group = "new_slot")]
+    pub pkcs11: Option<String>,
+    /// With --pkcs11: the token label.
+    #[arg(long, requires = "pkcs11")]
+    pub token: Option<String>,
+    /// With --pkcs11: the wrapping key's label.
+    #[arg(long, requires = "pkcs11")]
+    pub key: Option<String>,
+    /// An external command that wraps and unwraps (`CMD wrap|unwrap SLOT_ID`; docs/KEYS.md).
+    #[arg(long, value_name = "CMD", group = "new_slot")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,11 +5,16 @@
 //! Precedence for the credential: `--key-file`/`CAIRN_KEY_FILE`,
 //! `CAIRN_PASSWORD`, `--password-file`, `--password-command`, the default
 //! repository's key file, and last a prompt when stdin is a terminal.
+//! Outside credentials (`--age-identity`, VAULT_TOKEN, a PKCS#11 module and
+//! PIN, `--key-command`) are tried too, each against the slots of its kind;
+//! the default key file and the prompt are used only when nothing the user
+//! gave fits any slot of the repository.
 
 use crate::cli::Global;
 use anyhow::{anyhow, bail, Context, Result};
 use cairn_core::clock::Clock;
 use cairn_core::guard::AppendOnly;
+use cairn_core::keyslot::unlock::Unlock;
 use cairn_core::keyslot::Credential;
 use cairn_core::lock::{LockMode, LockOptions, RepoLock};
 use cairn_core::{Backend, ErrorKind, Repository};
@@ -156,16 +161,27 @@ pub fn prompt(confirm: bool) -> Result<Credential> {
     Ok(Credential::Passphrase(p))
 }
 
-/// The credential for opening an existing repository.
-pub fn credential(g: &Global, loc: &Location) -> Result<Credential> {
-    if let Some(c) = supplied_credential(g)? {
-        return Ok(c);
+/// Everything the user gave to unlock an existing repository, checked
+/// against its slots (which hold no secret) to decide whether to fall back
+/// to the default key file or a prompt.
+pub fn unlock(g: &Global, loc: &Location, backend: &dyn Backend) -> Result<Unlock> {
+    let mut creds: Vec<Credential> = Vec::new();
+    creds.extend(supplied_credential(g)?);
+    creds.extend(crate::keys::external_credentials(g)?);
+    let slots = cairn_core::repo::list_slots(backend)?;
+    let fits_any = creds.iter().any(|c| slots.iter().any(|s| c.fits(s)));
+    if !fits_any {
+        let kf = loc.default_key_file();
+        if loc.is_default && kf.exists() {
+            creds.push(Credential::KeyFile(read_key_file(&kf)?));
+        } else if creds.is_empty() || std::io::stdin().is_terminal() {
+            creds.push(prompt(false)?);
+        }
     }
-    let kf = loc.default_key_file();
-    if loc.is_default && kf.exists() {
-        return Ok(Credential::KeyFile(read_key_file(&kf)?));
-    }
-    prompt(false)
+    Ok(Unlock {
+        credentials: creds,
+        slot: g.slot.clone(),
+    })
 }
 
 /// What a command does to the repository, which decides its lock.
@@ -251,10 +267,10 @@ pub fn open(g: &Global, access: Access, purpose: &str) -> Result<Session> {
         );
     }
     cairn_core::repo::read_config(backend.as_ref())?;
-    let cred = credential(g, &loc)?;
+    let u = unlock(g, &loc, backend.as_ref())?;
     let lock = lock(g, &backend, access, purpose)?;
     Ok(Session {
-        repo: Repository::open_with(backend, &cred, Arc::new(WallClock))?,
+        repo: Repository::open_unlock(backend, &u, Arc::new(WallClock))?,
         _lock: lock,
     })
 }

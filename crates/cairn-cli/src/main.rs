@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod context;
 mod fault;
+mod keys;
 mod progress;
 
 use clap::Parser;
@@ -35,11 +36,18 @@ fn main() -> ExitCode {
     } else {
         "warn"
     };
+    let mut filter =
+        tracing_subscriber::EnvFilter::try_from_env("CAIRN_LOG").unwrap_or_else(|_| filter.into());
+    // The HTTP client logs whole requests and answers at debug and trace level:
+    // the Vault token and an unwrapped key would be among them. Never shown,
+    // whatever CAIRN_LOG asks for.
+    for quiet in ["ureq=warn", "ureq_proto=warn"] {
+        if let Ok(d) = quiet.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CAIRN_LOG")
-                .unwrap_or_else(|_| filter.into()),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();

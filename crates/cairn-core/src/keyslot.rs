@@ -1,11 +1,18 @@
 //! Key slots: each wraps the master secret under a key-encryption key (KEK).
 //! Adding or removing a slot never touches data.
 //!
-//! Kinds in this version:
+//! Kinds (docs/KEYS.md):
 //! - `passphrase`: KEK = Argon2id(passphrase, salt) with the parameters stored
 //!   in the slot, so they can be raised later without breaking old slots;
 //! - `keyfile`: a 256-bit random secret kept in a file outside the repository;
-//!   it needs no stretching, so KEK = HKDF-SHA256(secret, salt).
+//!   it needs no stretching, so KEK = HKDF-SHA256(secret, salt);
+//! - `age`, `vault-transit`, `pkcs11`, `command`: a random KEK wrapped by
+//!   something outside Cairn (see [`external`]).
+//!
+//! Passphrase and key-file slots keep slot format version 1, byte for byte,
+//! so repositories made before external kinds existed open unchanged and
+//! older cairns still read every passphrase slot. External slots are version
+//! 2, so an older cairn says "upgrade" for them instead of "malformed".
 //!
 //! The wrap is AES-256-GCM-SIV with a random nonce stored in the slot and
 //! associated data binding the repository id and the slot id, so a slot cannot
@@ -18,6 +25,11 @@ use aes_gcm_siv::aead::AeadInOut;
 use aes_gcm_siv::{Aes256GcmSiv, KeyInit, Nonce};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
+
+pub mod external;
+pub mod unlock;
+pub use external::{ExternalParams, KekSource, SlotContext};
 
 /// The secret a user presents to unlock a slot.
 #[derive(Clone)]
@@ -26,6 +38,31 @@ pub enum Credential {
     Passphrase(String),
     /// The contents of a key file (keyfile slots).
     KeyFile(Vec<u8>),
+    /// Something outside Cairn that unwraps the KEK of slots of its kind.
+    External(Arc<dyn KekSource>),
+}
+
+impl Credential {
+    /// What the user presented, for messages ("passphrase", "key file", "age", ...).
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Credential::Passphrase(_) => "passphrase",
+            Credential::KeyFile(_) => "key file",
+            Credential::External(s) => s.kind(),
+        }
+    }
+
+    /// Whether this credential is of the kind `slot` needs.
+    pub fn fits(&self, slot: &KeySlot) -> bool {
+        match (self, &slot.lock) {
+            (Credential::Passphrase(_), SlotLock::Kdf(Kdf::Argon2id { .. })) => true,
+            (Credential::KeyFile(_), SlotLock::Kdf(Kdf::HkdfSha256 { .. })) => true,
+            (Credential::External(s), SlotLock::External { params, .. }) => {
+                s.kind() == params.kind()
+            }
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Debug for Credential {
@@ -33,6 +70,7 @@ impl fmt::Debug for Credential {
         match self {
             Credential::Passphrase(_) => f.write_str("Credential::Passphrase(<redacted>)"),
             Credential::KeyFile(_) => f.write_str("Credential::KeyFile(<redacted>)"),
+            Credential::External(s) => write!(f, "Credential::External({})", s.kind()),
         }
     }
 }
@@ -95,24 +133,77 @@ pub enum Kdf {
     },
 }
 
+/// How a slot protects its KEK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlotLock {
+    /// Version 1: the KEK is derived from a passphrase or a key file.
+    Kdf(Kdf),
+    /// Version 2: a random KEK, wrapped by something outside Cairn.
+    External {
+        /// The kind's public parameters.
+        params: ExternalParams,
+        /// The wrapped KEK, as text (an age file in hex, `vault:v1:…`, …).
+        kek: String,
+    },
+}
+
 /// One key slot as stored in `keys/<id>` (plain JSON: it holds no secret in the clear).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeySlot {
-    /// Slot format version (1).
+    /// Slot format version: 1 for passphrase and keyfile slots, 2 for external kinds.
     pub version: u32,
     /// 16 random bytes, hex; also the object name.
     pub id: String,
-    /// `passphrase` or `keyfile`.
+    /// `passphrase`, `keyfile`, `age`, `vault-transit`, `pkcs11` or `command`.
     pub kind: String,
     /// When the slot was added (RFC 3339).
     pub created: String,
-    /// How the KEK is derived.
-    pub kdf: Kdf,
+    /// How the KEK is protected.
+    pub lock: SlotLock,
     /// 12-byte nonce, hex.
     pub nonce: String,
     /// The sealed master secret (32 bytes + 16-byte tag), hex.
     pub wrapped: String,
+}
+
+/// The version 1 layout (passphrase and keyfile), field for field as before.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlotV1 {
+    version: u32,
+    id: String,
+    kind: String,
+    created: String,
+    kdf: Kdf,
+    nonce: String,
+    wrapped: String,
+}
+
+/// The version 2 layout (external kinds), as read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlotV2In {
+    version: u32,
+    id: String,
+    kind: String,
+    created: String,
+    params: serde_json::Value,
+    kek: String,
+    nonce: String,
+    wrapped: String,
+}
+
+/// The version 2 layout, as written (typed params keep their field order).
+#[derive(Serialize)]
+struct SlotV2Out<'a> {
+    version: u32,
+    id: &'a str,
+    kind: &'a str,
+    created: &'a str,
+    params: &'a ExternalParams,
+    kek: &'a str,
+    nonce: &'a str,
+    wrapped: &'a str,
 }
 
 fn hex_array<const N: usize>(s: &str, what: &str) -> Result<[u8; N]> {
@@ -154,8 +245,28 @@ fn derive_kek(kdf: &Kdf, cred: &Credential) -> Result<Option<[u8; 32]>> {
     Ok(Some(kek))
 }
 
+fn aead(kek: &[u8; 32]) -> Aes256GcmSiv {
+    #[allow(clippy::expect_used)] // a 32-byte key is always valid for AES-256
+    Aes256GcmSiv::new_from_slice(kek).expect("32-byte key")
+}
+
+/// Seals the master secret under `kek` for slot `id`: (nonce hex, wrapped hex).
+fn seal_master(
+    master: &MasterSecret,
+    repo: RepoId,
+    id: &str,
+    kek: &[u8; 32],
+) -> Result<(String, String)> {
+    let nonce: [u8; 12] = random_array()?;
+    let mut buf = master.expose().to_vec();
+    aead(kek)
+        .encrypt_in_place(&Nonce::from(nonce), &slot_aad(repo, id), &mut buf)
+        .map_err(|_| Error::invalid("key wrap failed"))?;
+    Ok((hex::encode(nonce), hex::encode(buf)))
+}
+
 impl KeySlot {
-    /// Creates a slot wrapping `master` under `cred`.
+    /// Creates a slot wrapping `master` under `cred` (`params` are used by passphrase slots only).
     pub fn create(
         master: &MasterSecret,
         repo: RepoId,
@@ -165,44 +276,98 @@ impl KeySlot {
     ) -> Result<Self> {
         let id = hex::encode(random_array::<16>()?);
         let salt = hex::encode(random_array::<32>()?);
-        let (kind, kdf) = match cred {
+        let (kind, version, kek, lock) = match cred {
             Credential::Passphrase(p) => {
                 if p.is_empty() {
                     return Err(Error::invalid("the passphrase is empty")
                         .hint("choose a non-empty passphrase"));
                 }
-                ("passphrase", Kdf::Argon2id { params, salt })
+                let kdf = Kdf::Argon2id { params, salt };
+                let kek = derive_kek(&kdf, cred)?;
+                ("passphrase", 1, kek, SlotLock::Kdf(kdf))
             }
             Credential::KeyFile(k) => {
                 if k.len() < 32 {
                     return Err(Error::invalid("the key file holds fewer than 32 bytes"));
                 }
-                ("keyfile", Kdf::HkdfSha256 { salt })
+                let kdf = Kdf::HkdfSha256 { salt };
+                let kek = derive_kek(&kdf, cred)?;
+                ("keyfile", 1, kek, SlotLock::Kdf(kdf))
+            }
+            Credential::External(src) => {
+                let kek: [u8; 32] = random_array()?;
+                let ctx = SlotContext { repo, slot_id: &id };
+                let (params, wrapped) = src
+                    .wrap_kek(ctx, &kek)
+                    .map_err(|e| e.context(format!("new {} key slot", src.kind())))?;
+                let lock = SlotLock::External {
+                    params,
+                    kek: wrapped,
+                };
+                (src.kind(), 2, Some(kek), lock)
             }
         };
-        let kek = derive_kek(&kdf, cred)?
-            .ok_or_else(|| Error::invalid("credential does not match slot kind"))?;
-        let nonce: [u8; 12] = random_array()?;
-        #[allow(clippy::expect_used)] // a 32-byte key is always valid for AES-256
-        let aead = Aes256GcmSiv::new_from_slice(&kek).expect("32-byte key");
-        let mut buf = master.expose().to_vec();
-        aead.encrypt_in_place(&Nonce::from(nonce), &slot_aad(repo, &id), &mut buf)
-            .map_err(|_| Error::invalid("key wrap failed"))?;
+        let kek = kek.ok_or_else(|| Error::invalid("credential does not match slot kind"))?;
+        let (nonce, wrapped) = seal_master(master, repo, &id, &kek)?;
         Ok(KeySlot {
-            version: 1,
+            version,
             id,
             kind: kind.to_string(),
             created: created.to_string(),
-            kdf,
-            nonce: hex::encode(nonce),
-            wrapped: hex::encode(buf),
+            lock,
+            nonce,
+            wrapped,
+        })
+    }
+
+    /// A copy of this external slot under a new id, with its KEK re-wrapped as
+    /// `kek_wrapped` (the same KEK: the master secret is sealed again because the
+    /// slot id is bound into the seal). Used by `keys rewrap`.
+    pub fn reissue(
+        &self,
+        master: &MasterSecret,
+        repo: RepoId,
+        kek: &[u8; 32],
+        kek_wrapped: String,
+        created: &str,
+    ) -> Result<Self> {
+        let SlotLock::External { params, .. } = &self.lock else {
+            return Err(Error::invalid(format!(
+                "key slot {} is a {} slot, which has no outside key to re-wrap",
+                self.id, self.kind
+            )));
+        };
+        let id = hex::encode(random_array::<16>()?);
+        let (nonce, wrapped) = seal_master(master, repo, &id, kek)?;
+        Ok(KeySlot {
+            version: 2,
+            id,
+            kind: self.kind.clone(),
+            created: created.to_string(),
+            lock: SlotLock::External {
+                params: params.clone(),
+                kek: kek_wrapped,
+            },
+            nonce,
+            wrapped,
         })
     }
 
     /// Tries to unwrap the master secret. `Ok(None)` when the credential is of
-    /// another kind than the slot; `WrongKey` when it is the right kind but wrong.
+    /// another kind than the slot; `WrongKey` when it is the right kind but
+    /// wrong; other kinds when an outside component failed. Every error names
+    /// the slot and its kind, and never changes the slot.
     pub fn unlock(&self, repo: RepoId, cred: &Credential) -> Result<Option<MasterSecret>> {
-        if self.version != 1 {
+        Ok(self.unlock_kek(repo, cred)?.map(|(m, _)| m))
+    }
+
+    /// As [`KeySlot::unlock`], also returning the KEK (for `keys rewrap`).
+    pub fn unlock_kek(
+        &self,
+        repo: RepoId,
+        cred: &Credential,
+    ) -> Result<Option<(MasterSecret, [u8; 32])>> {
+        if !matches!(self.version, 1 | 2) {
             return Err(Error::new(
                 ErrorKind::Unsupported,
                 format!(
@@ -212,31 +377,55 @@ impl KeySlot {
             )
             .hint("upgrade cairn"));
         }
-        let Some(kek) = derive_kek(&self.kdf, cred)? else {
+        if !cred.fits(self) {
             return Ok(None);
+        }
+        let label = format!("key slot {} ({})", self.id, self.kind);
+        let (kek, refused) = match (&self.lock, cred) {
+            (SlotLock::Kdf(kdf), _) => {
+                let Some(kek) = derive_kek(kdf, cred).map_err(|e| e.context(&label))? else {
+                    return Ok(None);
+                };
+                (kek, format!("{label}: wrong {}", cred.describe()))
+            }
+            (SlotLock::External { params, kek }, Credential::External(src)) => {
+                let ctx = SlotContext {
+                    repo,
+                    slot_id: &self.id,
+                };
+                let k = src
+                    .unwrap_kek(ctx, params, kek)
+                    .map_err(|e| e.context(&label))?;
+                let why = format!(
+                    "{label}: the key the {} returned does not open this slot (garbage, or another slot's key)",
+                    self.kind
+                );
+                (k, why)
+            }
+            _ => return Ok(None),
         };
         let nonce: [u8; 12] = hex_array(&self.nonce, "nonce")?;
-        let mut buf = hex::decode(&self.wrapped).map_err(|_| {
-            Error::corrupt(format!("key slot {} has a malformed wrapped key", self.id))
-        })?;
-        #[allow(clippy::expect_used)] // a 32-byte key is always valid for AES-256
-        let aead = Aes256GcmSiv::new_from_slice(&kek).expect("32-byte key");
-        if aead
+        let mut buf = hex::decode(&self.wrapped)
+            .map_err(|_| Error::corrupt(format!("{label} has a malformed wrapped key")))?;
+        if aead(&kek)
             .decrypt_in_place(&Nonce::from(nonce), &slot_aad(repo, &self.id), &mut buf)
             .is_err()
         {
-            return Err(Error::new(
-                ErrorKind::WrongKey,
-                format!("key slot {} did not accept the {}", self.id, self.kind),
-            ));
+            return Err(Error::new(ErrorKind::WrongKey, refused));
         }
-        let secret: [u8; 32] = buf.as_slice().try_into().map_err(|_| {
-            Error::corrupt(format!(
-                "key slot {} wraps a key of the wrong length",
-                self.id
-            ))
-        })?;
-        Ok(Some(MasterSecret::from_bytes(secret)))
+        let secret: [u8; 32] = buf
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::corrupt(format!("{label} wraps a key of the wrong length")))?;
+        Ok(Some((MasterSecret::from_bytes(secret), kek)))
+    }
+
+    /// The kind's public parameters, for external slots.
+    pub fn external(&self) -> Option<(&ExternalParams, &str)> {
+        match &self.lock {
+            SlotLock::External { params, kek } => Some((params, kek)),
+            SlotLock::Kdf(_) => None,
+        }
     }
 
     /// Parses a slot, strictly.
@@ -245,33 +434,79 @@ impl KeySlot {
             .map_err(|e| Error::corrupt(format!("key slot is not valid JSON: {e}")))?;
         // The version first, so a newer slot says "upgrade" rather than "malformed".
         let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0);
-        if version != 1 {
-            return Err(Error::new(
+        let malformed =
+            |e: serde_json::Error| Error::corrupt(format!("key slot is malformed: {e}"));
+        match version {
+            1 => {
+                let s: SlotV1 = serde_json::from_value(v).map_err(malformed)?;
+                let kind_fits = matches!(
+                    (s.kind.as_str(), &s.kdf),
+                    ("passphrase", Kdf::Argon2id { .. }) | ("keyfile", Kdf::HkdfSha256 { .. })
+                );
+                if !kind_fits {
+                    return Err(Error::corrupt(format!(
+                        "key slot {} has kind {:?}, which does not fit its kdf",
+                        s.id, s.kind
+                    )));
+                }
+                Ok(KeySlot {
+                    version: s.version,
+                    id: s.id,
+                    kind: s.kind,
+                    created: s.created,
+                    lock: SlotLock::Kdf(s.kdf),
+                    nonce: s.nonce,
+                    wrapped: s.wrapped,
+                })
+            }
+            2 => {
+                let s: SlotV2In = serde_json::from_value(v).map_err(malformed)?;
+                let params = ExternalParams::parse(&s.kind, s.params)
+                    .map_err(|e| e.context(format!("key slot {}", s.id)))?;
+                Ok(KeySlot {
+                    version: s.version,
+                    id: s.id,
+                    kind: s.kind,
+                    created: s.created,
+                    lock: SlotLock::External { params, kek: s.kek },
+                    nonce: s.nonce,
+                    wrapped: s.wrapped,
+                })
+            }
+            _ => Err(Error::new(
                 ErrorKind::Unsupported,
                 format!("key slot has version {version}, which this cairn does not read"),
             )
-            .hint("upgrade cairn"));
+            .hint("upgrade cairn")),
         }
-        let slot: KeySlot = serde_json::from_value(v)
-            .map_err(|e| Error::corrupt(format!("key slot is malformed: {e}")))?;
-        let kind_fits = matches!(
-            (slot.kind.as_str(), &slot.kdf),
-            ("passphrase", Kdf::Argon2id { .. }) | ("keyfile", Kdf::HkdfSha256 { .. })
-        );
-        if !kind_fits {
-            return Err(Error::corrupt(format!(
-                "key slot {} has kind {:?}, which does not fit its kdf",
-                slot.id, slot.kind
-            )));
-        }
-        Ok(slot)
     }
 
     /// Serialises a slot.
+    // Serialising plain strings and integers cannot fail.
+    #[allow(clippy::expect_used)]
     pub fn encode(&self) -> Vec<u8> {
-        // Serialising plain strings and integers cannot fail.
-        #[allow(clippy::expect_used)]
-        serde_json::to_vec_pretty(self).expect("key slot serialises")
+        match &self.lock {
+            SlotLock::Kdf(kdf) => serde_json::to_vec_pretty(&SlotV1 {
+                version: self.version,
+                id: self.id.clone(),
+                kind: self.kind.clone(),
+                created: self.created.clone(),
+                kdf: kdf.clone(),
+                nonce: self.nonce.clone(),
+                wrapped: self.wrapped.clone(),
+            }),
+            SlotLock::External { params, kek } => serde_json::to_vec_pretty(&SlotV2Out {
+                version: self.version,
+                id: &self.id,
+                kind: &self.kind,
+                created: &self.created,
+                params,
+                kek,
+                nonce: &self.nonce,
+                wrapped: &self.wrapped,
+            }),
+        }
+        .expect("key slot serialises")
     }
 }
 
@@ -332,7 +567,7 @@ mod tests {
         let c = Credential::Passphrase("p".into());
         let mut slot =
             KeySlot::create(&m, repo, &c, Argon2Params::INSECURE_FOR_TESTS, "t").unwrap();
-        if let Kdf::Argon2id { params, .. } = &mut slot.kdf {
+        if let SlotLock::Kdf(Kdf::Argon2id { params, .. }) = &mut slot.lock {
             params.m_cost = u32::MAX;
         }
         assert_eq!(
@@ -354,7 +589,7 @@ mod tests {
         )
         .unwrap();
         let mut v: serde_json::Value = serde_json::from_slice(&slot.encode()).unwrap();
-        v["version"] = 2.into();
+        v["version"] = 3.into();
         v["new_field"] = true.into();
         let e = KeySlot::decode(&serde_json::to_vec(&v).unwrap()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Unsupported);
@@ -362,6 +597,110 @@ mod tests {
         v["kind"] = "keyfile".into();
         let e = KeySlot::decode(&serde_json::to_vec(&v).unwrap()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Corrupt);
+    }
+
+    /// A passphrase slot as cairn wrote them before external kinds existed
+    /// (format version 1, cheap argon2 parameters): it must keep opening, and
+    /// re-encode to the same bytes.
+    const V1_FIXTURE: &str = r#"{
+  "version": 1,
+  "id": "cd421cf2eb5617b8c197cba1a6575a1f",
+  "kind": "passphrase",
+  "created": "2026-01-01T00:00:00Z",
+  "kdf": {
+    "algorithm": "argon2id",
+    "m_cost": 64,
+    "t_cost": 1,
+    "p_cost": 1,
+    "salt": "290bdbc94010dc192a69a929eebc45b552a515f18bd342872d1369d2a765af03"
+  },
+  "nonce": "45edcf0cdc913ed81e896610",
+  "wrapped": "8829f64fc90067d62eb9ae5a255a33c5a6098cf668cc58f4b91e7af6e82ff923fb45f9c5dbde740c30168cb8b11fd1a4"
+}"#;
+
+    #[test]
+    fn version_1_slots_open_and_keep_their_bytes() {
+        let slot = KeySlot::decode(V1_FIXTURE.as_bytes()).unwrap();
+        assert_eq!(slot.encode(), V1_FIXTURE.as_bytes());
+        let m = slot
+            .unlock(
+                RepoId([7u8; 32]),
+                &Credential::Passphrase("fixture passphrase".into()),
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.expose(), &[5u8; 32]);
+    }
+
+    fn external_slot() -> KeySlot {
+        KeySlot {
+            version: 2,
+            id: "ab".repeat(16),
+            kind: "age".into(),
+            created: "2026-01-01T00:00:00Z".into(),
+            lock: SlotLock::External {
+                params: ExternalParams::Age(external::AgeParams {
+                    recipient: "age1example".into(),
+                }),
+                kek: "0011".into(),
+            },
+            nonce: "00".repeat(12),
+            wrapped: "00".repeat(48),
+        }
+    }
+
+    #[test]
+    fn external_slots_round_trip_and_parse_strictly() {
+        let s = external_slot();
+        let bytes = s.encode();
+        assert_eq!(KeySlot::decode(&bytes).unwrap(), s);
+        // Fields in the order FORMAT.md §9 lists.
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at: Vec<usize> = [
+            "version", "id", "kind", "created", "params", "kek", "nonce", "wrapped",
+        ]
+        .iter()
+        .map(|f| text.find(&format!("\"{f}\"")).unwrap())
+        .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+        let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+            let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            f(&mut v);
+            KeySlot::decode(&serde_json::to_vec(&v).unwrap())
+                .unwrap_err()
+                .kind()
+        };
+        assert_eq!(
+            edit(&|v| v["params"]["extra"] = 1.into()),
+            ErrorKind::Corrupt
+        );
+        assert_eq!(
+            edit(&|v| v["kind"] = "vault-transit".into()),
+            ErrorKind::Corrupt
+        );
+        assert_eq!(edit(&|v| v["kind"] = "tpm".into()), ErrorKind::Unsupported);
+        assert_eq!(
+            edit(&|v| v["kdf"] = serde_json::json!({"algorithm": "hkdf-sha256", "salt": "00"})),
+            ErrorKind::Corrupt
+        );
+        assert_eq!(
+            edit(&|v| {
+                v.as_object_mut().unwrap().remove("kek");
+            }),
+            ErrorKind::Corrupt
+        );
+        // A version-1 layout cannot claim an external kind, nor the reverse.
+        assert_eq!(edit(&|v| v["version"] = 1.into()), ErrorKind::Corrupt);
+        // A passphrase or key file does not fit an age slot: not tried, not an error.
+        let repo = RepoId([1; 32]);
+        assert!(s
+            .unlock(repo, &Credential::Passphrase("p".into()))
+            .unwrap()
+            .is_none());
+        assert!(s
+            .unlock(repo, &Credential::KeyFile(vec![0; 32]))
+            .unwrap()
+            .is_none());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::crypto::{random_array, Keys, MasterSecret, SealKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId, RepoId, SnapshotId};
 use crate::index::{self, Index};
+use crate::keyslot::unlock::{self, Unlock};
 use crate::keyslot::{Argon2Params, Credential, KeySlot};
 use crate::pack::{self, BlobEntry};
 use crate::snapshot::SnapshotMeta;
@@ -44,6 +45,8 @@ pub struct Repository {
     index: Index,
     damaged_indexes: Vec<(String, Error)>,
     slot: String,
+    // Kept for adding key slots; never shown (its Debug is redacted).
+    master: MasterSecret,
     worm: Option<Arc<Worm>>,
 }
 
@@ -152,6 +155,7 @@ impl Repository {
             index: Index::default(),
             damaged_indexes: Vec::new(),
             slot: slot.id,
+            master,
             worm,
         })
     }
@@ -159,7 +163,7 @@ impl Repository {
     /// Opens and unlocks a repository without WORM rules (a WORM repository
     /// needs a clock: use [`Repository::open_with`]).
     pub fn open(backend: Arc<dyn Backend>, cred: &Credential) -> Result<Self> {
-        let r = Self::open_inner(backend, cred)?;
+        let r = Self::open_inner(backend, &Unlock::one(cred.clone()))?;
         if r.config.worm.is_some() {
             return Err(Error::new(
                 ErrorKind::Unsupported,
@@ -177,7 +181,16 @@ impl Repository {
         cred: &Credential,
         clock: Arc<dyn Clock>,
     ) -> Result<Self> {
-        let mut r = Self::open_inner(backend, cred)?;
+        Self::open_unlock(backend, &Unlock::one(cred.clone()), clock)
+    }
+
+    /// As [`Repository::open_with`], trying several credentials (and perhaps one pinned slot).
+    pub fn open_unlock(
+        backend: Arc<dyn Backend>,
+        u: &Unlock,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
+        let mut r = Self::open_inner(backend, u)?;
         if let Some(w) = r.config.worm {
             if w.mode != WormMode::Software {
                 r.backend.worm_support(w.mode).map_err(|e| {
@@ -194,57 +207,16 @@ impl Repository {
         Ok(r)
     }
 
-    fn open_inner(backend: Arc<dyn Backend>, cred: &Credential) -> Result<Self> {
-        let config = read_config(backend.as_ref())?;
-        let slots = list_slots(backend.as_ref())?;
-        if slots.is_empty() {
-            return Err(Error::corrupt(format!(
-                "the repository at {} has no key slots",
-                backend.location()
-            )));
-        }
-        let mut tried = Vec::new();
-        let mut unlocked = None;
-        for s in &slots {
-            match s.unlock(config.id, cred) {
-                Ok(Some(m)) => {
-                    unlocked = Some((m, s.id.clone()));
-                    break;
-                }
-                Ok(None) => {}
-                Err(e) if e.kind() == ErrorKind::WrongKey => tried.push(s.id.clone()),
-                Err(e) => tracing::warn!(slot = %s.id, error = %e, "key slot unusable"),
-            }
-        }
-        let Some((master, slot)) = unlocked else {
-            let what = match cred {
-                Credential::Passphrase(_) => "passphrase",
-                Credential::KeyFile(_) => "key file",
-            };
-            return Err(if tried.is_empty() {
-                Error::new(ErrorKind::WrongKey, format!("the repository at {} has no {what} key slot", backend.location()))
-                    .hint("unlock it with the kind of key it was created with (CAIRN_PASSWORD, --password-file, --key-file)")
-            } else {
-                Error::new(
-                    ErrorKind::WrongKey,
-                    format!(
-                        "wrong {what}: none of the {} key slot(s) of {} accepted it",
-                        tried.len(),
-                        backend.location()
-                    ),
-                )
-                .hint("check CAIRN_PASSWORD / --password-file / --key-file; nothing was changed")
-            });
-        };
-        let keys = Keys::derive(&master, config.id);
-        config.verify_mac(&keys)?;
+    fn open_inner(backend: Arc<dyn Backend>, u: &Unlock) -> Result<Self> {
+        let un = unlock::unlock(backend.as_ref(), u)?;
         let mut repo = Repository {
             backend,
-            config,
-            keys: Arc::new(keys),
+            config: un.config,
+            keys: Arc::new(un.keys),
             index: Index::default(),
             damaged_indexes: Vec::new(),
-            slot,
+            slot: un.slot,
+            master: un.master,
             worm: None,
         };
         repo.reload_index()?;
@@ -315,6 +287,35 @@ impl Repository {
     /// The key slot that unlocked this session.
     pub fn unlocked_slot(&self) -> &str {
         &self.slot
+    }
+
+    /// Adds a key slot for `cred` (data is not touched).
+    pub fn add_slot(&self, cred: &Credential, argon2: Argon2Params, now: &str) -> Result<KeySlot> {
+        unlock::add_slot(
+            self.backend.as_ref(),
+            &self.master,
+            &self.config,
+            cred,
+            argon2,
+            now,
+        )
+    }
+
+    /// Removes key slot `id`; refuses to remove the last working one.
+    pub fn remove_slot(&self, id: &str) -> Result<()> {
+        unlock::remove_slot(self.backend.as_ref(), id)
+    }
+
+    /// Re-wraps external slot `id` under the newest version of its outside key.
+    pub fn rewrap_slot(&self, id: &str, cred: &Credential, now: &str) -> Result<KeySlot> {
+        unlock::rewrap_slot(
+            self.backend.as_ref(),
+            &self.master,
+            &self.config,
+            id,
+            cred,
+            now,
+        )
     }
 
     /// A new encoder at the repository's compression level.

@@ -1,15 +1,25 @@
-use crate::cli::Global;
-use crate::context::Location;
-use anyhow::Result;
-use cairn_core::keyslot::Kdf;
+//! `cairn keys`: status, add, remove, test, rewrap. Slots are the only
+//! objects these commands write or delete; data is never touched.
+
+use crate::cli::{Global, KeysAddArgs};
+use crate::context::{self, Access, Location};
+use crate::keys;
+use anyhow::{bail, Context, Result};
+use cairn_core::keyslot::unlock::Unlock;
+use cairn_core::keyslot::{Argon2Params, Credential, Kdf, KeySlot, SlotLock};
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Serialize)]
 struct SlotView {
     id: String,
     kind: String,
     created: String,
+    /// How the slot's KEK is protected, in words (never a secret).
     kdf: String,
+    /// The kind's public parameters (external kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    params: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -22,6 +32,27 @@ struct Status {
     warnings: Vec<String>,
 }
 
+fn view(s: &KeySlot) -> SlotView {
+    let (kdf, params) = match &s.lock {
+        SlotLock::Kdf(Kdf::Argon2id { params, .. }) => (
+            format!(
+                "argon2id m={}KiB t={} p={}",
+                params.m_cost, params.t_cost, params.p_cost
+            ),
+            None,
+        ),
+        SlotLock::Kdf(Kdf::HkdfSha256 { .. }) => ("hkdf-sha256".into(), None),
+        SlotLock::External { params, .. } => (params.describe(), serde_json::to_value(params).ok()),
+    };
+    SlotView {
+        id: s.id.clone(),
+        kind: s.kind.clone(),
+        created: s.created.clone(),
+        kdf,
+        params,
+    }
+}
+
 /// Lists slots without unlocking: slot metadata holds no secret.
 pub fn status(g: &Global) -> Result<u8> {
     let loc = Location::resolve(g)?;
@@ -31,30 +62,19 @@ pub fn status(g: &Global) -> Result<u8> {
     let mut warnings = Vec::new();
     if slots.len() < 2 {
         warnings.push(format!(
-            "only {} key slot: if it is lost, the repository cannot be read; add an escrow slot (cairn keys add, coming) and keep the key file or passphrase offline",
+            "only {} key slot: if it is lost, the repository cannot be read; add an escrow slot (cairn keys add --age-recipient age1…) and keep its identity offline",
             slots.len()
         ));
+    }
+    for (name, e) in cairn_core::repo::damaged_slots(backend.as_ref())? {
+        warnings.push(format!("key slot {name} is unreadable: {e}"));
     }
     let status = Status {
         repository: loc.path.display().to_string(),
         repository_id: config.id.to_hex(),
         format_version: config.version,
         worm: cairn_core::worm::describe(config.worm.as_ref(), backend.as_ref()),
-        slots: slots
-            .iter()
-            .map(|s| SlotView {
-                id: s.id.clone(),
-                kind: s.kind.clone(),
-                created: s.created.clone(),
-                kdf: match &s.kdf {
-                    Kdf::Argon2id { params, .. } => format!(
-                        "argon2id m={}KiB t={} p={}",
-                        params.m_cost, params.t_cost, params.p_cost
-                    ),
-                    Kdf::HkdfSha256 { .. } => "hkdf-sha256".into(),
-                },
-            })
-            .collect(),
+        slots: slots.iter().map(view).collect(),
         warnings,
     };
     if g.json {
@@ -68,12 +88,178 @@ pub fn status(g: &Global) -> Result<u8> {
         status.format_version
     );
     println!("WORM: {}", status.worm);
-    println!("{:<34} {:<11} {:<32} kdf", "slot", "kind", "created");
+    println!("{:<34} {:<13} {:<32} kdf", "slot", "kind", "created");
     for s in &status.slots {
-        println!("{:<34} {:<11} {:<32} {}", s.id, s.kind, s.created, s.kdf);
+        println!("{:<34} {:<13} {:<32} {}", s.id, s.kind, s.created, s.kdf);
     }
     for w in &status.warnings {
         eprintln!("warning: {w}");
     }
+    Ok(0)
+}
+
+/// The new passphrase: CAIRN_NEW_PASSWORD, --new-password-file, or a prompt (twice).
+fn new_passphrase(a: &KeysAddArgs) -> Result<String> {
+    if let Ok(p) = std::env::var("CAIRN_NEW_PASSWORD") {
+        return Ok(p);
+    }
+    if let Some(f) = &a.new_password_file {
+        let s = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read new password file {}", f.display()))?;
+        return Ok(s.lines().next().unwrap_or("").to_string());
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        bail!("no new passphrase given: set CAIRN_NEW_PASSWORD or --new-password-file");
+    }
+    let p = rpassword::prompt_password("new passphrase: ")?;
+    if rpassword::prompt_password("repeat new passphrase: ")? != p {
+        bail!("the passphrases did not match; no slot was added");
+    }
+    Ok(p)
+}
+
+/// The credential a new slot is made for.
+fn new_credential(g: &Global, a: &KeysAddArgs) -> Result<Credential> {
+    if a.passphrase {
+        return Ok(Credential::Passphrase(new_passphrase(a)?));
+    }
+    if let Some(r) = &a.age_recipient {
+        return Ok(Credential::External(Arc::new(
+            keys::age::AgeSource::recipient(r)?,
+        )));
+    }
+    if let Some(t) = &a.vault_transit {
+        let (addr, mount, key) = keys::vault::parse_target(t)?;
+        let token = keys::vault_token(g)?
+            .context("no Vault token: set VAULT_TOKEN or --vault-token-file")?;
+        let v = keys::vault::VaultSource::new(&addr, token, Some((mount, key)))?;
+        return Ok(Credential::External(Arc::new(v)));
+    }
+    if let (Some(module), Some(token), Some(key)) = (&a.pkcs11, &a.token, &a.key) {
+        let pin = keys::pkcs11_pin(g)?
+            .context("no token PIN: set CAIRN_PKCS11_PIN or --pkcs11-pin-file")?;
+        let p = keys::pkcs11::Pkcs11Source::new(module, pin, Some((token.clone(), key.clone())));
+        return Ok(Credential::External(Arc::new(p)));
+    }
+    if let Some(c) = &a.command {
+        return Ok(Credential::External(Arc::new(
+            keys::command::CommandSource::new(c),
+        )));
+    }
+    bail!("say which kind of slot to add: --passphrase, --age-recipient, --vault-transit, --pkcs11 or --command")
+}
+
+#[derive(Serialize)]
+struct Changed {
+    added: Option<String>,
+    removed: Option<String>,
+    kind: String,
+}
+
+fn report(g: &Global, c: &Changed) -> Result<()> {
+    if g.json {
+        return super::print_json(c);
+    }
+    if let Some(r) = &c.removed {
+        eprintln!(
+            "removed key slot {r} ({}): it can no longer open the repository",
+            c.kind
+        );
+    }
+    if let Some(a) = &c.added {
+        eprintln!("added key slot {a} ({})", c.kind);
+    }
+    Ok(())
+}
+
+pub fn add(g: &Global, a: &KeysAddArgs) -> Result<u8> {
+    // The new credential first: a refused recipient or an unreachable server
+    // is reported before anything is unlocked.
+    let cred = new_credential(g, a)?;
+    let repo = context::open(g, Access::Append, "keys add")?;
+    let now = cairn_core::clock::rfc3339(context::now(None)?);
+    let slot = repo.add_slot(&cred, Argon2Params::DEFAULT, &now)?;
+    report(
+        g,
+        &Changed {
+            added: Some(slot.id),
+            removed: None,
+            kind: slot.kind,
+        },
+    )?;
+    Ok(0)
+}
+
+pub fn remove(g: &Global, id: &str) -> Result<u8> {
+    let repo = context::open(g, Access::Delete, "keys remove")?;
+    let kind = cairn_core::repo::list_slots(repo.backend().as_ref())?
+        .into_iter()
+        .find(|s| s.id == id)
+        .map(|s| s.kind)
+        .unwrap_or_else(|| "unreadable".into());
+    repo.remove_slot(id)?;
+    report(
+        g,
+        &Changed {
+            added: None,
+            removed: Some(id.to_string()),
+            kind,
+        },
+    )?;
+    Ok(0)
+}
+
+/// Unlocks with one slot and checks the config MAC; loads no index, takes no lock.
+pub fn test(g: &Global, id: &str) -> Result<u8> {
+    let loc = Location::resolve(g)?;
+    let backend = loc.backend(g)?;
+    let u = context::unlock(g, &loc, backend.as_ref())?;
+    let u = Unlock {
+        slot: Some(id.to_string()),
+        ..u
+    };
+    let un = cairn_core::keyslot::unlock::unlock(backend.as_ref(), &u)?;
+    #[derive(Serialize)]
+    struct Tested {
+        slot: String,
+        unlocks: bool,
+    }
+    if g.json {
+        super::print_json(&Tested {
+            slot: un.slot,
+            unlocks: true,
+        })?;
+    } else {
+        eprintln!("key slot {} unlocks the repository", un.slot);
+    }
+    Ok(0)
+}
+
+pub fn rewrap(g: &Global, id: &str) -> Result<u8> {
+    let repo = context::open(g, Access::Delete, "keys rewrap")?;
+    let slot = cairn_core::repo::list_slots(repo.backend().as_ref())?
+        .into_iter()
+        .find(|s| s.id == id)
+        .with_context(|| format!("the repository has no readable key slot {id}"))?;
+    let cred = keys::external_credentials(g)?
+        .into_iter()
+        .find(|c| c.fits(&slot))
+        .with_context(|| {
+            format!(
+                "key slot {id} is a {} slot and no {} credential was given",
+                slot.kind, slot.kind
+            )
+        })?;
+    let now = cairn_core::clock::rfc3339(context::now(None)?);
+    let new = repo.rewrap_slot(id, &cred, &now)?;
+    report(
+        g,
+        &Changed {
+            added: Some(new.id),
+            removed: Some(id.to_string()),
+            kind: new.kind,
+        },
+    )?;
     Ok(0)
 }

@@ -21,6 +21,10 @@ pub fn run(cli: Cli) -> Result<u8> {
     match &cli.command {
         Command::Init(a) => init::run(g, a),
         Command::Keys(KeysCommand::Status) => keys::status(g),
+        Command::Keys(KeysCommand::Add(a)) => keys::add(g, a),
+        Command::Keys(KeysCommand::Remove(a)) => keys::remove(g, &a.slot_id),
+        Command::Keys(KeysCommand::Test(a)) => keys::test(g, &a.slot_id),
+        Command::Keys(KeysCommand::Rewrap(a)) => keys::rewrap(g, &a.slot_id),
         Command::Backup(a) => backup::run(g, a),
         Command::List(a) => list::run(g, a),
         Command::Manifest(a) => manifest::run(g, a),

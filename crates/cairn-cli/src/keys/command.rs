@@ -1,0 +1,130 @@
+//! `command` slots: an external program wraps and unwraps the KEK (gpg, a
+//! cloud KMS CLI, a smart-card tool). The protocol is in docs/KEYS.md:
+//!
+//! - `CMD wrap SLOT_ID`: stdin is the KEK as 64 hex digits and a newline;
+//!   stdout is the wrapped KEK (any bytes, at most 64 KiB), stored in the slot.
+//! - `CMD unwrap SLOT_ID`: stdin is exactly those bytes; stdout's first line
+//!   is the KEK as 64 hex digits.
+//!
+//! Both get CAIRN_SLOT_ID and CAIRN_REPO_ID in the environment and must exit 0.
+//! The command that runs is always the user's setting (`--key-command`,
+//! CAIRN_KEY_COMMAND): the one stored in a slot is shown, never run, because
+//! the repository's storage is not trusted to choose what runs on this machine.
+
+use cairn_core::keyslot::external::CommandParams;
+use cairn_core::keyslot::{ExternalParams, KekSource, SlotContext};
+use cairn_core::{Error, ErrorKind, Result};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const MAX_OUTPUT: usize = 64 * 1024;
+
+/// The user's wrap/unwrap command.
+pub struct CommandSource {
+    command: String,
+}
+
+impl CommandSource {
+    pub fn new(command: &str) -> Self {
+        CommandSource {
+            command: command.to_string(),
+        }
+    }
+
+    fn run(&self, verb: &str, ctx: SlotContext<'_>, input: &[u8]) -> Result<Vec<u8>> {
+        let what = format!("the key command ({verb})");
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{} \"$@\"", self.command))
+            .arg("cairn-key-command")
+            .arg(verb)
+            .arg(ctx.slot_id)
+            .env("CAIRN_SLOT_ID", ctx.slot_id)
+            .env("CAIRN_REPO_ID", ctx.repo.to_hex())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::io(format!("cannot start {what}"), e))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // A command that exits without reading is reported by its status below.
+            let _ = stdin.write_all(input);
+        }
+        let out = child
+            .wait_with_output()
+            .map_err(|e| Error::io(format!("{what} did not finish"), e))?;
+        if !out.status.success() {
+            // Its last stderr line says why (gpg: decryption failed, ...); stdout may hold secrets.
+            let err = String::from_utf8_lossy(&out.stderr);
+            let last = err
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            let last: String = last.trim().chars().take(200).collect();
+            return Err(Error::new(
+                ErrorKind::WrongKey,
+                format!(
+                    "{what} failed ({}){}",
+                    out.status,
+                    if last.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {last}")
+                    }
+                ),
+            ));
+        }
+        if out.stdout.len() > MAX_OUTPUT {
+            return Err(Error::new(
+                ErrorKind::WrongKey,
+                format!("{what} printed more than {MAX_OUTPUT} bytes"),
+            ));
+        }
+        Ok(out.stdout)
+    }
+}
+
+impl KekSource for CommandSource {
+    fn kind(&self) -> &'static str {
+        "command"
+    }
+
+    fn wrap_kek(&self, ctx: SlotContext<'_>, kek: &[u8; 32]) -> Result<(ExternalParams, String)> {
+        let out = self.run("wrap", ctx, format!("{}\n", hex::encode(kek)).as_bytes())?;
+        if out.is_empty() {
+            return Err(Error::invalid("the key command (wrap) printed nothing"));
+        }
+        if out.windows(64).any(|w| w == hex::encode(kek).as_bytes()) {
+            return Err(Error::invalid(
+                "the key command (wrap) printed the key in the clear; it must print it wrapped",
+            ));
+        }
+        let params = ExternalParams::Command(CommandParams {
+            command: self.command.clone(),
+        });
+        Ok((params, hex::encode(out)))
+    }
+
+    fn unwrap_kek(
+        &self,
+        ctx: SlotContext<'_>,
+        _params: &ExternalParams,
+        wrapped: &str,
+    ) -> Result<[u8; 32]> {
+        let input = hex::decode(wrapped)
+            .map_err(|_| Error::corrupt("the command-wrapped key is not hex"))?;
+        let out = self.run("unwrap", ctx, &input)?;
+        let text = String::from_utf8_lossy(&out);
+        let line = text.lines().next().unwrap_or("").trim();
+        let mut kek = [0u8; 32];
+        // Never echo what it printed: it may be a secret in the wrong shape.
+        hex::decode_to_slice(line, &mut kek).map_err(|_| {
+            Error::new(
+                ErrorKind::WrongKey,
+                "the key command (unwrap) printed something that is not 64 hex digits on its first line",
+            )
+        })?;
+        Ok(kek)
+    }
+}

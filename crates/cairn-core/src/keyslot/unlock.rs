@@ -1,0 +1,281 @@
+//! Unlocking a repository from its slots, and changing the set of slots.
+//!
+//! Every credential the user gave is tried against every slot of its kind,
+//! oldest slot first, unless the user pinned one slot. A slot that fails
+//! (wrong secret, a server down, garbage from a command) is reported with its
+//! id and cause, and the next one is tried. Unlocking only ever reads slots.
+//! Slots are immutable objects: adding writes a new one; removing deletes one;
+//! re-wrapping writes the replacement first and deletes the old one after, so
+//! a crash in between leaves two working slots, never none.
+
+use super::{Argon2Params, Credential, KeySlot, SlotContext};
+use crate::backend::{Backend, ObjectKind};
+use crate::config::RepoConfig;
+use crate::crypto::{Keys, MasterSecret};
+use crate::error::{Error, ErrorKind, Result};
+use crate::repo::{list_slots, read_config};
+
+/// What the user presented to open a repository.
+#[derive(Debug, Clone, Default)]
+pub struct Unlock {
+    /// Credentials, tried in this order against each slot of their kind.
+    pub credentials: Vec<Credential>,
+    /// Only this slot (`--slot`); failures then are not followed by other slots.
+    pub slot: Option<String>,
+}
+
+impl Unlock {
+    /// One credential, any slot.
+    pub fn one(cred: Credential) -> Self {
+        Unlock {
+            credentials: vec![cred],
+            slot: None,
+        }
+    }
+}
+
+/// The result of unlocking: the config (MAC checked), the master secret and the slot that gave it.
+pub struct Unlocked {
+    /// The repository config, authenticated with the unlocked keys.
+    pub config: RepoConfig,
+    /// The master secret.
+    pub master: MasterSecret,
+    /// The working keys.
+    pub keys: Keys,
+    /// The slot that unlocked.
+    pub slot: String,
+}
+
+/// Where to look when a kind of slot would not open (the CLI's settings).
+fn hint_for(kind: &str) -> &'static str {
+    match kind {
+        "passphrase" => "check CAIRN_PASSWORD / --password-file / --password-command",
+        "keyfile" => "check --key-file / CAIRN_KEY_FILE",
+        "age" => "check --age-identity / CAIRN_AGE_IDENTITY",
+        "vault-transit" => "check VAULT_ADDR and VAULT_TOKEN / --vault-token-file",
+        "pkcs11" => "check CAIRN_PKCS11_MODULE and CAIRN_PKCS11_PIN / --pkcs11-pin-file",
+        "command" => "check --key-command / CAIRN_KEY_COMMAND",
+        _ => "check the credentials",
+    }
+}
+
+/// Unlocks the repository: reads the config and the slots, and tries the
+/// credentials. Checks the config MAC with the keys it found.
+pub fn unlock(backend: &dyn Backend, u: &Unlock) -> Result<Unlocked> {
+    let config = read_config(backend)?;
+    let mut slots = list_slots(backend)?;
+    if slots.is_empty() {
+        return Err(Error::corrupt(format!(
+            "the repository at {} has no readable key slots",
+            backend.location()
+        )));
+    }
+    if let Some(pin) = &u.slot {
+        slots.retain(|s| &s.id == pin);
+        let Some(s) = slots.first() else {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!("the repository has no key slot {pin}"),
+            )
+            .hint("`cairn keys status` lists the slots"));
+        };
+        if !u.credentials.iter().any(|c| c.fits(s)) {
+            return Err(Error::new(
+                ErrorKind::WrongKey,
+                format!(
+                    "key slot {} is a {} slot, and no {} credential was given",
+                    s.id, s.kind, s.kind
+                ),
+            )
+            .hint(hint_for(&s.kind)));
+        }
+    }
+    let mut failures: Vec<(String, Error)> = Vec::new();
+    for s in &slots {
+        for c in u.credentials.iter().filter(|c| c.fits(s)) {
+            match s.unlock(config.id, c) {
+                Ok(Some(master)) => {
+                    let keys = Keys::derive(&master, config.id);
+                    config.verify_mac(&keys)?;
+                    return Ok(Unlocked {
+                        config,
+                        master,
+                        keys,
+                        slot: s.id.clone(),
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    // A wrong passphrase against one of several passphrase slots is
+                    // routine; a server that is down or a failing command is not.
+                    if e.kind() == ErrorKind::WrongKey {
+                        tracing::debug!(error = %e, "key slot did not open; trying the next");
+                    } else {
+                        tracing::warn!(error = %e, "key slot could not be tried; trying the next");
+                    }
+                    failures.push((s.kind.clone(), e));
+                }
+            }
+        }
+    }
+    Err(summarise(backend, u, failures))
+}
+
+fn summarise(backend: &dyn Backend, u: &Unlock, mut failures: Vec<(String, Error)>) -> Error {
+    let what: Vec<&str> = u.credentials.iter().map(|c| c.describe()).collect();
+    if failures.is_empty() {
+        return Error::new(
+            ErrorKind::WrongKey,
+            format!(
+                "the repository at {} has no key slot for the credential given ({})",
+                backend.location(),
+                if what.is_empty() { "none".to_string() } else { what.join(", ") }
+            ),
+        )
+        .hint("unlock it with the kind of key it has (`cairn keys status` lists them): CAIRN_PASSWORD, --key-file, --age-identity, ...");
+    }
+    if failures.len() == 1 {
+        let (kind, e) = failures.remove(0);
+        return if e.hint_text().is_some() {
+            e
+        } else {
+            e.hint(format!("{}; nothing was changed", hint_for(&kind)))
+        };
+    }
+    let all_wrong = failures
+        .iter()
+        .all(|(_, e)| e.kind() == ErrorKind::WrongKey);
+    let kind = if all_wrong {
+        ErrorKind::WrongKey
+    } else {
+        failures
+            .iter()
+            .map(|(_, e)| e.kind())
+            .find(|k| *k != ErrorKind::WrongKey)
+            .unwrap_or(ErrorKind::WrongKey)
+    };
+    let mut kinds: Vec<&str> = failures.iter().map(|(k, _)| k.as_str()).collect();
+    kinds.dedup();
+    let detail: Vec<String> = failures
+        .iter()
+        .map(|(_, e)| e.message().to_string())
+        .collect();
+    let head = if all_wrong && what.len() == 1 {
+        format!(
+            "wrong {}: none of the {} key slot(s) of {} accepted it",
+            what[0],
+            failures.len(),
+            backend.location()
+        )
+    } else {
+        format!("no key slot of {} could be unlocked", backend.location())
+    };
+    Error::new(kind, format!("{head} ({})", detail.join("; "))).hint(format!(
+        "{}; nothing was changed",
+        kinds
+            .iter()
+            .map(|k| hint_for(k))
+            .collect::<Vec<_>>()
+            .join("; ")
+    ))
+}
+
+/// Adds a slot for `cred` and writes it. Touches nothing else.
+pub fn add_slot(
+    backend: &dyn Backend,
+    master: &MasterSecret,
+    config: &RepoConfig,
+    cred: &Credential,
+    argon2: Argon2Params,
+    now: &str,
+) -> Result<KeySlot> {
+    let slot = KeySlot::create(master, config.id, cred, argon2, now)?;
+    backend.write_new(ObjectKind::Key, &slot.id, &slot.encode())?;
+    Ok(slot)
+}
+
+/// Deletes slot `id`, refusing when no other readable slot would remain.
+pub fn remove_slot(backend: &dyn Backend, id: &str) -> Result<()> {
+    backend.stat(ObjectKind::Key, id).map_err(|e| {
+        if e.kind() == ErrorKind::NotFound {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("the repository has no key slot {id}"),
+            )
+            .hint("`cairn keys status` lists the slots")
+        } else {
+            e
+        }
+    })?;
+    let others = list_slots(backend)?
+        .into_iter()
+        .filter(|s| s.id != id)
+        .count();
+    if others == 0 {
+        return Err(Error::invalid(format!(
+            "key slot {id} is the repository's last working key slot; removing it would make every backup unreadable"
+        ))
+        .hint("add another slot first (`cairn keys add`), then remove this one"));
+    }
+    backend.delete(ObjectKind::Key, id)
+}
+
+/// Re-wraps external slot `id`'s KEK under the newest version of its outside
+/// key (`rewrap_kek`, e.g. after `transit/keys/K/rotate`), as a new slot that
+/// replaces it. Returns the new slot. Data is not touched.
+pub fn rewrap_slot(
+    backend: &dyn Backend,
+    master: &MasterSecret,
+    config: &RepoConfig,
+    id: &str,
+    cred: &Credential,
+    now: &str,
+) -> Result<KeySlot> {
+    let slot = list_slots(backend)?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("the repository has no readable key slot {id}"),
+            )
+            .hint("`cairn keys status` lists the slots")
+        })?;
+    let (Credential::External(src), Some((params, wrapped))) = (cred, slot.external()) else {
+        return Err(Error::invalid(format!(
+            "key slot {id} is a {} slot: re-wrap applies to slots whose key lives outside (vault-transit); for a passphrase or age slot, add a new slot and remove this one",
+            slot.kind
+        )));
+    };
+    // Prove the slot opens with this credential before replacing it.
+    let Some((m, kek)) = slot.unlock_kek(config.id, cred)? else {
+        return Err(Error::invalid(format!(
+            "key slot {id} is a {} slot, and no {} credential was given",
+            slot.kind, slot.kind
+        ))
+        .hint(hint_for(&slot.kind)));
+    };
+    if m.expose() != master.expose() {
+        return Err(Error::corrupt(format!(
+            "key slot {id} wraps another master secret than the one that opened the repository"
+        )));
+    }
+    let ctx = SlotContext {
+        repo: config.id,
+        slot_id: id,
+    };
+    let rewrapped = match src.rewrap_kek(ctx, params, wrapped) {
+        Some(r) => r.map_err(|e| e.context(format!("key slot {id}")))?,
+        None => {
+            return Err(Error::invalid(format!(
+                "{} slots cannot be re-wrapped in place",
+                slot.kind
+            ))
+            .hint("add a new slot and remove this one"))
+        }
+    };
+    let new = slot.reissue(master, config.id, &kek, rewrapped, now)?;
+    backend.write_new(ObjectKind::Key, &new.id, &new.encode())?;
+    backend.delete(ObjectKind::Key, id)?;
+    Ok(new)
+}
