@@ -219,7 +219,7 @@ impl S3Backend {
     /// The bytes from the window holding `offset..offset+len`, fetching the
     /// window if needed; None when the read does not fit one window or the
     /// pack (the caller then reads directly, and reports a short object).
-    fn from_window(&self, name: &str, offset: u64, len: u64) -> Result<Option<Vec<u8>>> {
+    fn windowed(&self, name: &str, offset: u64, len: u64) -> Result<Option<Vec<u8>>> {
         let start = offset / WINDOW * WINDOW;
         let Some(end) = offset.checked_add(len).filter(|e| *e <= start + WINDOW) else {
             return Ok(None);
@@ -318,7 +318,7 @@ impl Backend for S3Backend {
 
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
         if kind == ObjectKind::Pack && len <= WINDOW / 2 {
-            if let Some(b) = self.from_window(name, offset, len)? {
+            if let Some(b) = self.windowed(name, offset, len)? {
                 return Ok(b);
             }
         }
