@@ -279,6 +279,21 @@ fn a_missing_repository_fails_presence_and_integrity_with_the_cause() {
         badge.contains("RG-7 fail") && badge.contains("#d73a49"),
         "{badge}"
     );
+
+    // A config that does not load: still a report, dr_presence naming the line.
+    let bad = f.env.path("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&cfg)
+            .unwrap()
+            .replace("rpo =", "rpoo ="),
+    )
+    .unwrap();
+    let (code, v) = f.gate(&bad);
+    assert_eq!(code, 1);
+    assert_eq!(failing(&v).len(), 5, "{v:#}");
+    let why = check(&v, "dr_presence")["reason"].as_str().unwrap();
+    assert!(why.contains("line") && why.contains("rpoo"), "{why}");
 }
 
 fn packs(repo: &Path) -> Vec<PathBuf> {

@@ -269,6 +269,7 @@ waive = [{ check = "dr_policy", reason = "WORM arrives with the new bucket" }]
         let c = ServerConfig::parse(GOOD, "t").unwrap();
         assert_eq!(c.spec[0].retention.as_ref().unwrap().keep_daily, Some(7));
         assert_eq!(c.restore.allow_roots, vec![PathBuf::from("/srv/restore")]);
+        assert_eq!(c.gate.waive[0].check, "dr_policy");
     }
 
     #[test]

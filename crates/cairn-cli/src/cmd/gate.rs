@@ -8,16 +8,21 @@ use cairn_server::gate::{self, GateOptions};
 use std::sync::Arc;
 
 pub fn run(g: &Global, a: &GateArgs) -> Result<u8> {
-    let cfg = super::serve::load(a.config.as_deref())?;
     let seed = a.seed.unwrap_or_else(|| {
         u64::from_le_bytes(cairn_core::crypto::random_array().unwrap_or([7; 8]))
     });
-    let mut opts = GateOptions::new(seed, a.out.clone());
-    opts.specs = a.specs.clone();
-    opts.workers = std::thread::available_parallelism()
-        .map(|n| n.get().min(4))
-        .unwrap_or(2);
-    let report = gate::run(&cfg, &opts, Arc::new(crate::context::WallClock))?;
+    // A config that does not load is dr_presence failing, with a report like any other.
+    let report = match super::serve::load(a.config.as_deref()) {
+        Err(e) => gate::unloadable(&e.to_string(), seed, time::OffsetDateTime::now_utc()),
+        Ok(cfg) => {
+            let mut opts = GateOptions::new(seed, a.out.clone());
+            opts.specs = a.specs.clone();
+            opts.workers = std::thread::available_parallelism()
+                .map(|n| n.get().min(4))
+                .unwrap_or(2);
+            gate::run(&cfg, &opts, Arc::new(crate::context::WallClock))?
+        }
+    };
     let files = gate::artifacts::write_all(&a.out, &report)?;
     if g.json {
         super::print_json(&report.to_value())?;

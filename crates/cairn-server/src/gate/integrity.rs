@@ -31,6 +31,8 @@ pub(super) const WINDOW_MIN_FILE: u64 = 4096;
 pub(super) const WINDOW: usize = 64;
 /// Most windows taken per spec.
 const MAX_WINDOWS: usize = 16;
+/// Most files listed in `sample_manifest.json` per snapshot (all are still checked).
+const MAX_SAMPLE_FILES: usize = 10_000;
 
 pub(super) struct Ctx<'a> {
     pub repo: &'a Repository,
@@ -218,7 +220,7 @@ fn restore_into(
     let mut restored_bytes = 0;
     let mut window_files = Vec::new();
     for e in manifest.iter().filter(|e| e.kind == NodeType::File) {
-        if !chosen(&e.raw_path) {
+        if !chosen(e.raw_path.as_slice()) {
             continue;
         }
         let path = opts
@@ -236,6 +238,9 @@ fn restore_into(
         }
         if ok && e.size >= WINDOW_MIN_FILE {
             window_files.push((path.clone(), e.size));
+        }
+        if c.files_checked as usize > MAX_SAMPLE_FILES {
+            continue;
         }
         found.files.push(SampleFile {
             spec: spec.name.clone(),
@@ -263,7 +268,7 @@ fn restore_into(
 /// and which manifest paths that selects. Whole top-level entries are taken
 /// in name order until the budget is reached, so at least one always is.
 fn budget(manifest: &[ManifestEntry], max: u64) -> (Vec<String>, Box<dyn Fn(&[u8]) -> bool>) {
-    let all: (Vec<String>, Box<dyn Fn(&[u8]) -> bool>) = (vec![], Box::new(|_| true));
+    let all: (Vec<String>, Box<dyn Fn(&[u8]) -> bool>) = (vec![], Box::new(|_: &[u8]| true));
     let top = |p: &[u8]| -> Vec<u8> { p.split(|&b| b == b'/').next().unwrap_or(p).to_vec() };
     let mut sizes: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
     for e in manifest {

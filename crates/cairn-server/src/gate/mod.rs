@@ -161,7 +161,7 @@ pub fn run(cfg: &ServerConfig, opts: &GateOptions, clock: Arc<dyn Clock>) -> Res
         spec_reports.push(sr);
     }
     let integrity = integrity::summarise(&spec_reports, &repos);
-    let policy = policy::check(cfg, &specs, &repos, &windows, opts, now);
+    let policy = policy::check(&specs, &repos, &windows, opts, now);
     let targets = targets::check(cfg, scratch.path());
     let perf = perf_check(&mut spec_reports, &specs, now);
 
@@ -176,6 +176,37 @@ pub fn run(cfg: &ServerConfig, opts: &GateOptions, clock: Arc<dyn Clock>) -> Res
         specs: spec_reports,
         sample,
     })
+}
+
+/// The report when the config itself does not load: dr_presence fails with
+/// the loader's message and every other check fails as not run (a config
+/// that does not load cannot be waived: the waivers are in it).
+pub fn unloadable(reason: &str, seed: u64, now: time::OffsetDateTime) -> Report {
+    let checks = CHECK_IDS
+        .iter()
+        .map(|id| CheckResult {
+            id: (*id).into(),
+            pass: false,
+            waived: false,
+            reason: Some(if *id == "dr_presence" {
+                format!("the config does not load: {reason}")
+            } else {
+                "not run: the config does not load".into()
+            }),
+            details: json!({}),
+            specs: Vec::new(),
+            warnings: Vec::new(),
+        })
+        .collect();
+    Report {
+        version: report::REPORT_VERSION,
+        time: cairn_core::clock::rfc3339(now),
+        seed,
+        pass: false,
+        checks,
+        specs: Vec::new(),
+        sample: Vec::new(),
+    }
 }
 
 /// A check from per-spec outcomes: it passes when every spec passes (and at least one was checked).
@@ -305,7 +336,7 @@ fn perf_check(
                 }
             }
         }
-        let p = &sr.rto_parts;
+        let p = sr.rto_parts.clone();
         if p.restored_bytes > 0 || p.total_bytes == 0 {
             let scale = if p.restored_bytes > 0 && p.restored_bytes < p.total_bytes {
                 sr.rto_extrapolated = true;
@@ -390,7 +421,7 @@ impl Rng {
     pub(crate) fn new(seed: u64) -> Self {
         Rng(seed)
     }
-    pub(crate) fn next(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -399,7 +430,7 @@ impl Rng {
     }
     /// A number below `n` (n > 0).
     pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::integrity::WINDOW;
 use super::{GateOptions, Opened, Rng};
-use crate::config::{ServerConfig, SpecConfig};
+use crate::config::SpecConfig;
 use cairn_core::policy::{evaluate, GroupBy};
 use cairn_core::ObjectKind;
 use serde_json::json;
@@ -15,7 +15,6 @@ use std::collections::{BTreeMap, HashSet};
 const MAX_PACKS: usize = 4;
 
 pub(super) fn check(
-    _cfg: &ServerConfig,
     specs: &[&SpecConfig],
     repos: &BTreeMap<String, std::result::Result<Opened, String>>,
     windows: &BTreeMap<String, Vec<Vec<u8>>>,
@@ -38,7 +37,7 @@ pub(super) fn check(
             Ok(s) => s.len(),
             Err(e) => {
                 repo_fails
-                    .entry(name)
+                    .entry(name.as_str())
                     .or_default()
                     .push(format!("cannot list key slots: {e}"));
                 0
@@ -51,13 +50,13 @@ pub(super) fn check(
         }
         let empty = Vec::new();
         let w = windows.get(name).unwrap_or(&empty);
-        let scan = scan(o, w, opts.seed);
-        match &scan {
-            Ok((_, hits)) if *hits > 0 => repo_fails.entry(name).or_default().push(format!(
+        let scanned = scan(o, w, opts.seed);
+        match &scanned {
+            Ok((_, hits)) if *hits > 0 => repo_fails.entry(name.as_str()).or_default().push(format!(
                 "{hits} plaintext window(s) of restored files found in the pack bytes: data is stored unencrypted"
             )),
             Err(e) => repo_fails
-                .entry(name)
+                .entry(name.as_str())
                 .or_default()
                 .push(format!("encryption scan failed: {e}")),
             _ => {}
@@ -72,7 +71,7 @@ pub(super) fn check(
             json!({
                 "worm": worm,
                 "key_slots": slots,
-                "encryption_scan": match scan {
+                "encryption_scan": match scanned {
                     Ok((packs, hits)) => json!({"windows": w.len(), "packs_read": packs, "plaintext_hits": hits}),
                     Err(e) => json!({"error": e}),
                 },
@@ -99,7 +98,7 @@ pub(super) fn check(
             Some(p) if p.is_empty() => fails.push("the retention policy keeps everything (no rule)".into()),
             Some(policy) => {
                 let snaps = o.repo.snapshots().map(|a| super::spec_snapshots(a, s));
-                let protected = cairn_core::protect::protected(&o.repo)
+                let protected: std::collections::BTreeSet<_> = cairn_core::protect::protected(&o.repo)
                     .map(|p| p.into_keys().collect())
                     .unwrap_or_default();
                 match snaps {
@@ -166,7 +165,7 @@ fn scan(o: &Opened, windows: &[Vec<u8>], seed: u64) -> Result<(usize, usize), St
         read += 1;
         for w in bytes.windows(WINDOW) {
             if let Some(hit) = want.get(w) {
-                found.insert(hit);
+                found.insert(*hit);
             }
         }
     }
