@@ -35,7 +35,7 @@ impl Fixture {
             args.extend(["--now", n]);
         }
         let r = self.env.repo(&self.repo, &args).ok();
-        r.json()["id"].as_str().unwrap().to_string()
+        r.json()["snapshot_id"].as_str().unwrap().to_string()
     }
 
     /// Writes the config; `spec_extra` and `tail` are TOML lines for the spec and the end.
