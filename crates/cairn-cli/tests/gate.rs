@@ -209,7 +209,10 @@ fn a_fresh_repository_passes_and_every_artifact_follows_the_report() {
     let spec = &v["specs"][0];
     assert_eq!(spec["recovery_point"], id.as_str());
     assert_eq!(spec["latest"]["restored"], true);
-    assert!(spec["latest"]["files_checked"].as_u64().unwrap() >= 5, "{spec}");
+    assert!(
+        spec["latest"]["files_checked"].as_u64().unwrap() >= 5,
+        "{spec}"
+    );
     assert!(spec["rpo_seconds"].as_i64().unwrap() < 600, "{spec}");
     assert!(spec["rto_seconds"].as_f64().unwrap() > 0.0, "{spec}");
     // One key slot: a warning, not a failure.
@@ -243,16 +246,24 @@ fn a_fresh_repository_passes_and_every_artifact_follows_the_report() {
         serde_json::from_str(&std::fs::read_to_string(out.join("sample_manifest.json")).unwrap())
             .unwrap();
     let files = sample["files"].as_array().unwrap();
-    assert!(files.iter().all(|x| x["ok"] == true && x["sha256"].as_str().unwrap().len() == 64));
+    assert!(files
+        .iter()
+        .all(|x| x["ok"] == true && x["sha256"].as_str().unwrap().len() == 64));
     // Redacted: no file name from the source appears.
     let text = sample.to_string();
-    assert!(!text.contains("readme") && !text.contains("big.bin"), "{text}");
+    assert!(
+        !text.contains("readme") && !text.contains("big.bin"),
+        "{text}"
+    );
     // Scratch restores are gone.
     let left: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert!(left.iter().all(|n| !n.starts_with("rg7-scratch")), "{left:?}");
+    assert!(
+        left.iter().all(|n| !n.starts_with("rg7-scratch")),
+        "{left:?}"
+    );
 }
 
 #[test]
@@ -427,7 +438,10 @@ fn an_old_recovery_point_a_missing_target_and_clock_skew_fail_perf() {
     assert_eq!(code, 1);
     assert_eq!(failing(&v), vec!["dr_perf".to_string()], "{v:#}");
     let why = check(&v, "dr_perf")["reason"].as_str().unwrap();
-    assert!(why.contains("RPO 3d") && why.contains("exceeds the target 1h"), "{why}");
+    assert!(
+        why.contains("RPO 3d") && why.contains("exceeds the target 1h"),
+        "{why}"
+    );
 
     // No rto at all: a failure, not a silent pass.
     let cfg = f.config(

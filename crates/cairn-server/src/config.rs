@@ -289,8 +289,8 @@ waive = [{ check = "dr_policy", reason = "WORM arrives with the new bucket" }]
         assert!(e.to_string().contains("rpo"), "{e}");
         let e = ServerConfig::parse(&GOOD.replace("keep-daily", "keep-dayly"), "t").unwrap_err();
         assert!(e.to_string().contains("keep-dayly"), "{e}");
-        let e = ServerConfig::parse(&GOOD.replace("\"dr_policy\"", "\"dr_polcy\""), "t")
-            .unwrap_err();
+        let e =
+            ServerConfig::parse(&GOOD.replace("\"dr_policy\"", "\"dr_polcy\""), "t").unwrap_err();
         assert!(e.to_string().contains("dr_polcy"), "{e}");
         let e = ServerConfig::parse(&GOOD.replace("WORM arrives with the new bucket", " "), "t")
             .unwrap_err();

@@ -100,9 +100,10 @@ pub fn snapshot(
         &fin.bytes,
     )?;
     repo.commit_packs(&[(fin.id, fin.entries)])?;
-    let tree = ids.get(root).copied().ok_or_else(|| {
-        cairn_core::Error::invalid("hostile snapshot: root index out of range")
-    })?;
+    let tree = ids
+        .get(root)
+        .copied()
+        .ok_or_else(|| cairn_core::Error::invalid("hostile snapshot: root index out of range"))?;
     let meta = SnapshotMeta {
         version: 1,
         time: "2026-01-01T00:00:00Z".into(),

@@ -124,7 +124,9 @@ pub(super) fn check_spec(ctx: &Ctx, spec: &SpecConfig, sr: &mut SpecReport) -> R
         let verify_seconds = t.elapsed().as_secs_f64();
         let mut timing = None;
         if c.verified {
-            timing = Some(restore_into(ctx, spec, &mut c, *id, meta, &mut found, &mut rng)?);
+            timing = Some(restore_into(
+                ctx, spec, &mut c, *id, meta, &mut found, &mut rng,
+            )?);
         }
         let good = c.verified && c.restored == Some(true);
         let why = c
@@ -223,9 +225,7 @@ fn restore_into(
         if !chosen(e.raw_path.as_slice()) {
             continue;
         }
-        let path = opts
-            .target
-            .join(std::ffi::OsStr::from_bytes(&e.raw_path));
+        let path = opts.target.join(std::ffi::OsStr::from_bytes(&e.raw_path));
         let got = sha256_file(&path);
         let ok = got.as_ref().ok() == e.sha256.as_ref();
         c.files_checked += 1;
@@ -293,10 +293,7 @@ fn budget(manifest: &[ManifestEntry], max: u64) -> (Vec<String>, Box<dyn Fn(&[u8
         .iter()
         .map(|n| glob_escape(&String::from_utf8_lossy(n)))
         .collect();
-    (
-        patterns,
-        Box::new(move |p: &[u8]| picked.contains(&top(p))),
-    )
+    (patterns, Box::new(move |p: &[u8]| picked.contains(&top(p))))
 }
 
 /// A name as a glob that matches only itself.

@@ -396,11 +396,7 @@ pub fn spec_snapshots(
     all: Vec<(SnapshotId, SnapshotMeta)>,
     spec: &SpecConfig,
 ) -> Vec<(SnapshotId, SnapshotMeta)> {
-    let mut want: Vec<String> = spec
-        .paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
+    let mut want: Vec<String> = spec.paths.iter().map(|p| p.display().to_string()).collect();
     want.sort();
     all.into_iter()
         .filter(|(_, m)| match &m.spec {

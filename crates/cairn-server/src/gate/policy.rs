@@ -95,12 +95,15 @@ pub(super) fn check(
         let mut lingering = Vec::new();
         match &s.retention {
             None => fails.push("no retention is configured for the spec".into()),
-            Some(p) if p.is_empty() => fails.push("the retention policy keeps everything (no rule)".into()),
+            Some(p) if p.is_empty() => {
+                fails.push("the retention policy keeps everything (no rule)".into())
+            }
             Some(policy) => {
                 let snaps = o.repo.snapshots().map(|a| super::spec_snapshots(a, s));
-                let protected: std::collections::BTreeSet<_> = cairn_core::protect::protected(&o.repo)
-                    .map(|p| p.into_keys().collect())
-                    .unwrap_or_default();
+                let protected: std::collections::BTreeSet<_> =
+                    cairn_core::protect::protected(&o.repo)
+                        .map(|p| p.into_keys().collect())
+                        .unwrap_or_default();
                 match snaps {
                     Err(e) => fails.push(format!("cannot list snapshots: {e}")),
                     Ok(snaps) => {
@@ -112,9 +115,17 @@ pub(super) fn check(
                             .into_iter()
                             .filter(|(_, m)| m.parsed_time().is_ok_and(|t| t <= cutoff))
                             .collect();
-                        for g in evaluate(&then, &protected, policy, GroupBy::DEFAULT, &jiff::tz::TimeZone::UTC, cutoff) {
+                        for g in evaluate(
+                            &then,
+                            &protected,
+                            policy,
+                            GroupBy::DEFAULT,
+                            &jiff::tz::TimeZone::UTC,
+                            cutoff,
+                        ) {
                             for d in g.decisions.iter().filter(|d| !d.keep) {
-                                let old = cairn_core::clock::parse_rfc3339(&d.time).is_ok_and(|t| t < cutoff);
+                                let old = cairn_core::clock::parse_rfc3339(&d.time)
+                                    .is_ok_and(|t| t < cutoff);
                                 if old {
                                     lingering.push(format!("{} ({})", d.id.short(), d.time));
                                 }
@@ -132,7 +143,9 @@ pub(super) fn check(
                 }
             }
         }
-        spec_details.push(json!({"name": s.name, "retention": s.retention.is_some(), "lingering": lingering}));
+        spec_details.push(
+            json!({"name": s.name, "retention": s.retention.is_some(), "lingering": lingering}),
+        );
         per_spec.push(super::spec_check(&s.name, fails));
     }
     let mut c = super::from_specs(
@@ -170,4 +183,35 @@ fn scan(o: &Opened, windows: &[Vec<u8>], seed: u64) -> Result<(usize, usize), St
         }
     }
     Ok((read, found.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// The scan finds a window that is in a pack (so a miss means something).
+    #[test]
+    fn the_scan_finds_bytes_that_are_in_a_pack() {
+        let mut repo = crate::gate::hostile::scratch_repo().unwrap();
+        let data = vec![42u8; 300];
+        let n = crate::gate::hostile::file(&repo, b"f", &data);
+        crate::gate::hostile::snapshot(
+            &mut repo,
+            &[crate::gate::hostile::raw_tree(&[n])],
+            0,
+            &[&data],
+        )
+        .unwrap();
+        let b = repo.backend().clone();
+        let name = b.list(ObjectKind::Pack).unwrap()[0].name.clone();
+        let bytes = b.read(ObjectKind::Pack, &name).unwrap();
+        let o = Opened {
+            repo,
+            unlock_seconds: 0.0,
+        };
+        let inside = bytes[10..10 + WINDOW].to_vec();
+        assert_eq!(scan(&o, &[inside], 1).unwrap(), (1, 1));
+        assert_eq!(scan(&o, &[vec![42u8; WINDOW]], 1).unwrap(), (1, 0));
+    }
 }

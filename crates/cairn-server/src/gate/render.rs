@@ -14,9 +14,7 @@ fn s(v: &Value) -> String {
 }
 
 fn secs(v: &Value) -> String {
-    v.as_f64()
-        .map(super::human)
-        .unwrap_or_else(|| "-".into())
+    v.as_f64().map(super::human).unwrap_or_else(|| "-".into())
 }
 
 /// Markdown cells cannot hold `|` or newlines.
@@ -101,11 +99,7 @@ pub fn summary(report: &Value) -> String {
         })
         .collect();
     if !warnings.is_empty() {
-        let _ = writeln!(
-            o,
-            "\n## Warnings (not failures)\n\n{}",
-            warnings.join("\n")
-        );
+        let _ = writeln!(o, "\n## Warnings (not failures)\n\n{}", warnings.join("\n"));
     }
     let _ = writeln!(
         o,

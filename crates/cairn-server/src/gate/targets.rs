@@ -23,7 +23,10 @@ pub(super) fn check(cfg: &ServerConfig, scratch: &Path) -> super::CheckResult {
     } else {
         match outside_probe(roots, scratch) {
             None => {
-                fails.push("restore.allow-roots covers every folder the gate could try (is / listed?)".into());
+                fails.push(
+                    "restore.allow-roots covers every folder the gate could try (is / listed?)"
+                        .into(),
+                );
                 json!({"roots": roots, "outside_refused": false})
             }
             Some(p) => match restore::check_allowed(&p, roots) {
@@ -31,11 +34,17 @@ pub(super) fn check(cfg: &ServerConfig, scratch: &Path) -> super::CheckResult {
                     json!({"roots": roots, "probe": p, "outside_refused": true, "refusal": e.to_string()})
                 }
                 Err(e) => {
-                    fails.push(format!("the allow-roots check on {} failed for another reason: {e}", p.display()));
+                    fails.push(format!(
+                        "the allow-roots check on {} failed for another reason: {e}",
+                        p.display()
+                    ));
                     json!({"roots": roots, "probe": p, "outside_refused": false, "error": e.to_string()})
                 }
                 Ok(r) => {
-                    fails.push(format!("a restore to {} (outside allow-roots) was allowed", r.display()));
+                    fails.push(format!(
+                        "a restore to {} (outside allow-roots) was allowed",
+                        r.display()
+                    ));
                     json!({"roots": roots, "probe": p, "outside_refused": false})
                 }
             },
@@ -70,7 +79,9 @@ pub(super) fn check(cfg: &ServerConfig, scratch: &Path) -> super::CheckResult {
 /// A path no allowed root contains (not created).
 fn outside_probe(roots: &[PathBuf], scratch: &Path) -> Option<PathBuf> {
     let canon: Vec<PathBuf> = roots.iter().filter_map(|r| r.canonicalize().ok()).collect();
-    let scratch = scratch.canonicalize().unwrap_or_else(|_| scratch.to_path_buf());
+    let scratch = scratch
+        .canonicalize()
+        .unwrap_or_else(|_| scratch.to_path_buf());
     [
         scratch.join("outside-allow-roots/target"),
         PathBuf::from("/rg7-outside-allow-roots/target"),
@@ -106,7 +117,9 @@ fn attempt(repo: &Repository, id: SnapshotId, root: &cairn_core::BlobId, target:
                     "restored with {refused} entr(y/ies) refused, {} error(s)",
                     r.errors.len()
                 ),
-                Err(e) => format!("{refused} entr(y/ies) refused in the plan; execute stopped: {e}"),
+                Err(e) => {
+                    format!("{refused} entr(y/ies) refused in the plan; execute stopped: {e}")
+                }
             }
         }
     }
@@ -185,4 +198,30 @@ fn outside_writes(dir: &Path, sentinel: &Path) -> Vec<String> {
         out.push("the sentinel file was changed".into());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn the_sentinel_check_sees_a_planted_file() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("hostile");
+        std::fs::create_dir_all(dir.join("target")).unwrap();
+        std::fs::create_dir_all(dir.join("sentinel")).unwrap();
+        std::fs::write(dir.join("sentinel/keep"), SENTINEL).unwrap();
+        assert!(outside_writes(&dir, &dir.join("sentinel")).is_empty());
+        std::fs::write(dir.join("sentinel/planted"), b"x").unwrap();
+        assert!(!outside_writes(&dir, &dir.join("sentinel")).is_empty());
+    }
+
+    #[test]
+    fn every_hostile_case_is_contained() {
+        let d = tempfile::tempdir().unwrap();
+        let (cases, outside) = hostile_restores(&d.path().join("hostile")).unwrap();
+        assert_eq!(cases.len(), 5);
+        assert!(outside.is_empty(), "{outside:?}");
+    }
 }
