@@ -264,11 +264,14 @@ fn restore_into(
     Ok((seconds, restored_bytes, total))
 }
 
+/// Whether a manifest path is among the restored ones.
+type Chosen = Box<dyn Fn(&[u8]) -> bool>;
+
 /// Include patterns for a restore of about `max` bytes (empty: everything),
 /// and which manifest paths that selects. Whole top-level entries are taken
 /// in name order until the budget is reached, so at least one always is.
-fn budget(manifest: &[ManifestEntry], max: u64) -> (Vec<String>, Box<dyn Fn(&[u8]) -> bool>) {
-    let all: (Vec<String>, Box<dyn Fn(&[u8]) -> bool>) = (vec![], Box::new(|_: &[u8]| true));
+fn budget(manifest: &[ManifestEntry], max: u64) -> (Vec<String>, Chosen) {
+    let all: (Vec<String>, Chosen) = (vec![], Box::new(|_: &[u8]| true));
     let top = |p: &[u8]| -> Vec<u8> { p.split(|&b| b == b'/').next().unwrap_or(p).to_vec() };
     let mut sizes: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
     for e in manifest {
@@ -416,4 +419,38 @@ fn describe(c: &SnapshotCheck) -> String {
         c.mismatches.len(),
         c.mismatches.first().cloned().unwrap_or_default()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn entry(path: &str, size: u64) -> ManifestEntry {
+        ManifestEntry {
+            path: path.into(),
+            raw_path: path.as_bytes().to_vec(),
+            kind: NodeType::File,
+            size,
+            mode: 0o644,
+            mtime_ns: 0,
+            sha256: None,
+            target: None,
+        }
+    }
+
+    #[test]
+    fn the_budget_takes_whole_top_level_entries_until_it_is_reached() {
+        let m = [
+            entry("a*/x", 60),
+            entry("a*/y", 60),
+            entry("b", 10),
+            entry("c/z", 500),
+        ];
+        let (all, chosen) = budget(&m, 10_000);
+        assert!(all.is_empty() && chosen(b"c/z"));
+        let (inc, chosen) = budget(&m, 100);
+        assert_eq!(inc, vec!["a\\*".to_string()]);
+        assert!(chosen(b"a*/y") && !chosen(b"b") && !chosen(b"c/z"));
+    }
 }
