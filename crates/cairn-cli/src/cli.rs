@@ -104,6 +104,24 @@ pub enum Command {
     /// The server's audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// RG-7 recovery gate: prove each spec restores, is kept, encrypted and within RPO/RTO (docs/GATE.md).
+    Gate(GateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Server config (TOML). Default: /etc/cairn/cairn.toml, else ~/.config/cairn/cairn.toml.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Check only this spec (repeatable). Default: every spec.
+    #[arg(long = "spec")]
+    pub specs: Vec<String>,
+    /// Folder for the report, summary, badge and sample manifest (scratch restores go in a temporary folder inside it).
+    #[arg(long, default_value = "rg7-out")]
+    pub out: PathBuf,
+    /// Seed for the sample snapshot, the verify subset and the plaintext windows (default: random, printed).
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Args)]

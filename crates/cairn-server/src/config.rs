@@ -33,6 +33,9 @@ pub struct ServerConfig {
     /// Restore rules.
     #[serde(default)]
     pub restore: RestoreConfig,
+    /// Recovery gate (`cairn gate`) settings.
+    #[serde(default)]
+    pub gate: GateConfig,
 }
 
 fn default_listen() -> String {
@@ -96,6 +99,25 @@ pub struct RestoreConfig {
     pub allow_roots: Vec<PathBuf>,
 }
 
+/// Recovery gate settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GateConfig {
+    /// Checks accepted as passing although they fail or cannot run, each with why.
+    #[serde(default)]
+    pub waive: Vec<Waiver>,
+}
+
+/// One waived gate check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Waiver {
+    /// A check id (`dr_presence`, `dr_integrity`, `dr_policy`, `dr_targets`, `dr_perf`).
+    pub check: String,
+    /// Why: printed in every report, so a waiver is never silent.
+    pub reason: String,
+}
+
 impl ServerConfig {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Self> {
@@ -148,6 +170,21 @@ impl ServerConfig {
                         Error::Config(format!("{origin}: spec {:?}: {what}: {e}", s.name))
                     })?;
                 }
+            }
+        }
+        for w in &self.gate.waive {
+            if !crate::gate::CHECK_IDS.contains(&w.check.as_str()) {
+                return bad(format!(
+                    "gate.waive: {:?} is not a gate check (use one of {})",
+                    w.check,
+                    crate::gate::CHECK_IDS.join(", ")
+                ));
+            }
+            if w.reason.trim().is_empty() {
+                return bad(format!(
+                    "gate.waive: the waiver of {} needs a reason",
+                    w.check
+                ));
             }
         }
         for root in &self.restore.allow_roots {
@@ -223,6 +260,8 @@ rto = "1h"
 retention = { keep-daily = 7, keep-weekly = 4 }
 [restore]
 allow-roots = ["/srv/restore"]
+[gate]
+waive = [{ check = "dr_policy", reason = "WORM arrives with the new bucket" }]
 "#;
 
     #[test]
@@ -230,6 +269,7 @@ allow-roots = ["/srv/restore"]
         let c = ServerConfig::parse(GOOD, "t").unwrap();
         assert_eq!(c.spec[0].retention.as_ref().unwrap().keep_daily, Some(7));
         assert_eq!(c.restore.allow_roots, vec![PathBuf::from("/srv/restore")]);
+        assert_eq!(c.gate.waive[0].check, "dr_policy");
     }
 
     #[test]
@@ -249,6 +289,12 @@ allow-roots = ["/srv/restore"]
         assert!(e.to_string().contains("rpo"), "{e}");
         let e = ServerConfig::parse(&GOOD.replace("keep-daily", "keep-dayly"), "t").unwrap_err();
         assert!(e.to_string().contains("keep-dayly"), "{e}");
+        let e =
+            ServerConfig::parse(&GOOD.replace("\"dr_policy\"", "\"dr_polcy\""), "t").unwrap_err();
+        assert!(e.to_string().contains("dr_polcy"), "{e}");
+        let e = ServerConfig::parse(&GOOD.replace("WORM arrives with the new bucket", " "), "t")
+            .unwrap_err();
+        assert!(e.to_string().contains("needs a reason"), "{e}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod api;
 pub mod audit;
 pub mod config;
 pub mod error;
+pub mod gate;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;

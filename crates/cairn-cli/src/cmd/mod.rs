@@ -3,6 +3,7 @@
 mod backup;
 mod export;
 mod forget;
+mod gate;
 mod init;
 mod keys;
 mod list;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Plan(a) => serve::plan(g, a),
         Command::Token(c) => serve::token(g, c),
         Command::Audit(c) => serve::audit(g, c),
+        Command::Gate(a) => gate::run(g, a),
     }
 }
 

@@ -22,7 +22,7 @@ pub fn config_path(given: Option<&Path>) -> PathBuf {
         .unwrap_or(etc)
 }
 
-fn load(given: Option<&Path>) -> Result<ServerConfig> {
+pub fn load(given: Option<&Path>) -> Result<ServerConfig> {
     let p = config_path(given);
     if !p.exists() {
         return Err(cairn_server::Error::Config(format!(
