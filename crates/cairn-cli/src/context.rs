@@ -71,15 +71,9 @@ const KEYFILE_HEADER: &str =
 pub fn read_key_file(path: &Path) -> Result<Vec<u8>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read key file {}", path.display()))?;
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .ok_or_else(|| anyhow!("key file {} holds no key", path.display()))?;
-    let key = hex::decode(line).ok().filter(|k| k.len() == 32);
-    key.ok_or_else(|| {
+    cairn_core::keyslot::parse_key_file(&text).ok_or_else(|| {
         anyhow!(
-            "key file {} is malformed: expected 64 hex digits",
+            "key file {} is malformed: expected comment lines, then 64 hex digits",
             path.display()
         )
     })

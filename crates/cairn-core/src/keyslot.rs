@@ -75,6 +75,16 @@ impl fmt::Debug for Credential {
     }
 }
 
+/// Parses a key file's text: comment lines (`#`), then 64 hex digits.
+/// One parser for the CLI and the server, so both accept the same files.
+pub fn parse_key_file(text: &str) -> Option<Vec<u8>> {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    hex::decode(line).ok().filter(|k| k.len() == 32)
+}
+
 /// Argon2id cost parameters, stored per slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -707,5 +717,20 @@ mod tests {
     fn debug_redacts_credentials() {
         let c = Credential::Passphrase("hunter2".into());
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}
+
+#[cfg(test)]
+mod key_file_tests {
+    #[test]
+    fn key_files_parse_after_comments_and_refuse_anything_else() {
+        let hex = "ab".repeat(32);
+        assert_eq!(
+            super::parse_key_file(&format!("# comment\n\n  {hex}  \n")),
+            Some(vec![0xab; 32])
+        );
+        assert_eq!(super::parse_key_file("# only a comment\n"), None);
+        assert_eq!(super::parse_key_file(&"ab".repeat(31)), None);
+        assert_eq!(super::parse_key_file("zz"), None);
     }
 }

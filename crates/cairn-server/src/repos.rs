@@ -28,21 +28,12 @@ fn credential(name: &str, r: &RepositoryConfig) -> Result<Credential> {
         })
     };
     if let Some(k) = &r.key_file {
-        let text = read(k)?;
-        let line = text
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .unwrap_or("");
-        let key = hex::decode(line)
-            .ok()
-            .filter(|k| k.len() == 32)
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "repository {name}: key file {} is malformed",
-                    k.display()
-                ))
-            })?;
+        let key = cairn_core::keyslot::parse_key_file(&read(k)?).ok_or_else(|| {
+            Error::Config(format!(
+                "repository {name}: key file {} is malformed",
+                k.display()
+            ))
+        })?;
         return Ok(Credential::KeyFile(key));
     }
     if let Some(p) = &r.password_file {

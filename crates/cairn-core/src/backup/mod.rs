@@ -143,7 +143,7 @@ pub fn backup(
 }
 
 /// The newest snapshot of the same host and the same paths.
-fn find_parent(
+pub(crate) fn find_parent(
     repo: &Repository,
     host: &str,
     paths: &[String],

@@ -44,10 +44,7 @@ pub fn plan(repo: &Repository, opts: &BackupOptions) -> Result<BackupPlan> {
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
-    let parent = repo
-        .snapshots()?
-        .into_iter()
-        .rfind(|(_, m)| m.host == opts.host && m.paths == path_strings);
+    let parent = super::find_parent(repo, &opts.host, &path_strings)?;
     let mut known: HashMap<Vec<u8>, Key> = HashMap::new();
     let mut out = BackupPlan::default();
     if let Some((id, m)) = &parent {
@@ -122,12 +119,8 @@ fn walk(
 fn count(md: &std::fs::Metadata, rel: &[u8], known: &HashMap<Vec<u8>, Key>, out: &mut BackupPlan) {
     let key = (
         md.len(),
-        md.mtime()
-            .saturating_mul(1_000_000_000)
-            .saturating_add(md.mtime_nsec()),
-        md.ctime()
-            .saturating_mul(1_000_000_000)
-            .saturating_add(md.ctime_nsec()),
+        super::scan::time_ns(md.mtime(), md.mtime_nsec()),
+        super::scan::time_ns(md.ctime(), md.ctime_nsec()),
         md.ino(),
     );
     out.files += 1;

@@ -55,7 +55,7 @@ pub(crate) fn absolute_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn time_ns(sec: i64, nsec: i64) -> i64 {
+pub(crate) fn time_ns(sec: i64, nsec: i64) -> i64 {
     sec.saturating_mul(1_000_000_000).saturating_add(nsec)
 }
 
