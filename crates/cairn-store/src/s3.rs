@@ -3,8 +3,11 @@
 //! The core is synchronous; this backend owns a small tokio runtime and blocks
 //! on it, so nothing async leaks out and no caller runs on an executor.
 //! Transient failures (5xx, SlowDown, timeouts, resets) are retried by
-//! OpenDAL's retry layer with exponential backoff and jitter, a bounded number
-//! of times; permanent ones surface at once, classified.
+//! OpenDAL's retry layer with exponential backoff and jitter, [`RETRIES`]
+//! times (one warning line each); permanent ones surface at once. Every
+//! error is classified and says, in one line, what the server or the network
+//! said and what to do: an unreachable server, a missing bucket, refused
+//! credentials, a server that kept failing or throttling.
 //!
 //! `write_new` uses a conditional PUT (`If-None-Match: *`) so an object is
 //! never replaced, as on the filesystem.
@@ -35,7 +38,7 @@ use crate::check_name;
 use crate::s3_lock::{LockApi, LockConfig};
 use cairn_core::worm::WormMode;
 use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
-use opendal::layers::RetryLayer;
+use opendal::layers::{RetryEvent, RetryLayer, TimeoutLayer};
 use opendal::services::S3;
 use opendal::Operator;
 use std::time::Duration;
@@ -100,6 +103,7 @@ pub struct S3Backend {
     op: Operator,
     rt: tokio::runtime::Runtime,
     location: S3Location,
+    target: Target,
     lock: LockApi,
     windows: std::sync::Mutex<Windows>,
 }
@@ -125,22 +129,177 @@ impl std::fmt::Debug for S3Backend {
     }
 }
 
-fn classify(what: &str, e: opendal::Error) -> Error {
-    use opendal::ErrorKind as K;
-    let (kind, hint) = match e.kind() {
-        K::NotFound => (ErrorKind::NotFound, None),
-        K::AlreadyExists | K::ConditionNotMatch => (ErrorKind::AlreadyExists, None),
-        K::PermissionDenied => (ErrorKind::PermissionDenied, Some("check the credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) and the bucket policy")),
-        K::RateLimited => (ErrorKind::Transient, Some("the store is throttling; run the command again later")),
-        K::ConfigInvalid => (ErrorKind::InvalidInput, Some("check the S3 location, region and endpoint")),
-        _ if e.is_temporary() => (ErrorKind::Transient, Some("the S3 server did not answer after retries; check that it is up and reachable")),
-        _ => (ErrorKind::Io, Some("check that the S3 server is up and the bucket exists")),
-    };
-    let mut err = Error::new(kind, format!("{what}: {e}"));
-    if let Some(h) = hint {
-        err = err.hint(h);
+/// How many times a failed request is retried (with exponential backoff and
+/// jitter, from 100 ms): a dead server is reported after about 3 to 6 seconds.
+pub const RETRIES: usize = 5;
+
+/// How long one request (or one read or write call of a transfer) may stall
+/// before it is abandoned and retried: generous for a pack on a slow link,
+/// short enough that a hung server fails the command within minutes.
+/// `CAIRN_S3_TIMEOUT` (seconds) overrides it.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn request_timeout() -> Duration {
+    std::env::var("CAIRN_S3_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(REQUEST_TIMEOUT)
+}
+
+/// Where requests go, for messages: the bucket and the server's address.
+#[derive(Debug, Clone)]
+struct Target {
+    bucket: String,
+    server: String,
+    timeout: Duration,
+}
+
+/// S3 error codes that mean the request's credentials were refused.
+const CREDENTIAL_CODES: &[&str] = &[
+    "SignatureDoesNotMatch",
+    "InvalidAccessKeyId",
+    "NotSignedUp",
+    "InvalidToken",
+    "ExpiredToken",
+    "TokenRefreshRequired",
+    "AuthorizationHeaderMalformed",
+    "MissingSecurityHeader",
+];
+
+const CREDENTIALS_HINT: &str = "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), and that the bucket policy allows this user to read, write and list";
+
+/// `field: "value"` out of OpenDAL's `S3Error { code: "..", message: "..", .. }`.
+fn debug_field<'a>(s: &'a str, field: &str) -> Option<&'a str> {
+    let start = s.find(&format!("{field}: \""))? + field.len() + 3;
+    let len = s[start..].find('"')?;
+    Some(&s[start..start + len])
+}
+
+/// The S3 error code of a failed request, when the server sent one.
+fn s3_code(e: &opendal::Error) -> Option<&str> {
+    let m = e.message();
+    if !m.starts_with("S3Error {") {
+        return None;
     }
-    err
+    debug_field(m, "code").filter(|c| !c.is_empty())
+}
+
+/// What went wrong, in one short line, without OpenDAL's request dump: the
+/// server's error code and message, or the transport's innermost cause
+/// ("Connection refused (os error 111)").
+fn cause(e: &opendal::Error) -> String {
+    let m = e.message();
+    if let Some(code) = s3_code(e) {
+        return match debug_field(m, "message").filter(|s| !s.is_empty()) {
+            Some(text) => format!("{code}: {text}"),
+            None => code.to_string(),
+        };
+    }
+    let mut innermost = None;
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        innermost = Some(s.to_string());
+        src = s.source();
+    }
+    let text = match innermost {
+        Some(i) if !m.is_empty() => format!("{m}: {i}"),
+        Some(i) => i,
+        None => m.to_string(),
+    };
+    // A server that is not S3 (a proxy's HTML error page): keep it short.
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(200) {
+        Some((at, _)) => format!("{}...", &line[..at]),
+        None => line,
+    }
+}
+
+/// Whether the request never got an answer (refused, reset, DNS, TLS): a
+/// failure of the transport, not a reply from the server.
+fn unreachable(e: &opendal::Error) -> bool {
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        if s.downcast_ref::<std::io::Error>().is_some() {
+            return true;
+        }
+        src = s.source();
+    }
+    e.message() == "send http request"
+}
+
+fn classify(t: &Target, what: &str, e: opendal::Error) -> Error {
+    use opendal::ErrorKind as K;
+    // The whole story (URL, response headers) for `-v`; the message keeps the point.
+    tracing::debug!(error = ?e, "S3 request failed");
+    let server = &t.server;
+    let bucket = &t.bucket;
+    let why = cause(&e);
+    let code = s3_code(&e).unwrap_or("");
+    let retried = e.is_persistent() || e.is_temporary();
+    match e.kind() {
+        _ if code == "NoSuchBucket" => Error::new(
+            ErrorKind::InvalidInput,
+            // Whatever the request was for, this is the whole story.
+            format!("bucket {bucket} does not exist on the S3 server at {server}"),
+        )
+        .hint(format!("create the bucket first (for example `aws s3 mb s3://{bucket}`, with --endpoint-url for a server other than AWS), or correct the bucket name in the repository location")),
+        K::NotFound => Error::new(ErrorKind::NotFound, format!("{what}: {why}")),
+        K::AlreadyExists | K::ConditionNotMatch => {
+            Error::new(ErrorKind::AlreadyExists, format!("{what}: {why}"))
+        }
+        K::PermissionDenied if CREDENTIAL_CODES.contains(&code) => Error::new(
+            ErrorKind::PermissionDenied,
+            format!("{what}: the S3 server at {server} rejected the credentials ({why})"),
+        )
+        .hint(CREDENTIALS_HINT),
+        K::PermissionDenied => Error::new(
+            ErrorKind::PermissionDenied,
+            format!("{what}: access denied by the S3 server at {server} ({why})"),
+        )
+        .hint(CREDENTIALS_HINT),
+        K::RateLimited => Error::new(
+            ErrorKind::Transient,
+            format!("{what}: the S3 server at {server} kept throttling requests ({why}); gave up after {RETRIES} retries"),
+        )
+        .hint("a transient failure: run the command again later; an interrupted backup's uploaded data is reused"),
+        K::ConfigInvalid => Error::new(ErrorKind::InvalidInput, format!("{what}: {why}"))
+            .hint("check the S3 location, region and endpoint"),
+        _ if e.message().ends_with("timeout reached") => Error::new(
+            ErrorKind::Transient,
+            format!("{what}: the S3 server at {server} did not answer within {} s; gave up after {RETRIES} retries", t.timeout.as_secs_f64()),
+        )
+        .hint("the server accepted the connection but stalled: check its health and load (CAIRN_S3_TIMEOUT sets the limit in seconds), then run the command again; an interrupted backup's uploaded data is reused"),
+        _ if unreachable(&e) => Error::new(
+            ErrorKind::Transient,
+            format!("{what}: the S3 server at {server} is unreachable ({why}); gave up after {RETRIES} retries"),
+        )
+        .hint("check that the S3 server is up and reachable at that address, then run the command again; an interrupted backup's uploaded data is reused"),
+        _ if retried => Error::new(
+            ErrorKind::Transient,
+            format!("{what}: the S3 server at {server} kept failing ({why}); gave up after {RETRIES} retries"),
+        )
+        .hint("a transient failure: run the command again later (an interrupted backup's uploaded data is reused); if it persists, check the S3 server's health"),
+        _ => Error::new(
+            ErrorKind::Io,
+            format!("{what}: the S3 server at {server} answered: {why}"),
+        )
+        .hint("check that the S3 server is up, supports this request, and the bucket exists"),
+    }
+}
+
+/// One short line per retry, instead of OpenDAL's multi-line dump.
+fn retry_notice(server: String) -> impl Fn(RetryEvent<'_>) + Send + Sync + 'static {
+    move |ev: RetryEvent<'_>| {
+        tracing::warn!(
+            "S3 {:?} at {server} failed ({}); retry {} of {RETRIES} in {:.1}s",
+            ev.op,
+            cause(ev.err),
+            ev.attempt,
+            ev.retry_after.as_secs_f64()
+        );
+    }
 }
 
 impl S3Backend {
@@ -188,14 +347,31 @@ impl S3Backend {
             region: &region,
             static_credentials,
         })?;
+        let target = Target {
+            bucket: location.bucket.clone(),
+            server: endpoint
+                .clone()
+                .unwrap_or_else(|| format!("s3.{region}.amazonaws.com")),
+            timeout: request_timeout(),
+        };
+        let timeout = target.timeout;
         let op = Operator::new(b)
-            .map_err(|e| classify("S3 configuration", e))?
+            .map_err(|e| classify(&target, "S3 configuration", e))?
+            // Inside the retry layer, so a stalled attempt (a server that
+            // accepted the connection and went silent) is cut off and retried
+            // instead of hanging the backup forever.
+            .layer(
+                TimeoutLayer::new()
+                    .with_timeout(timeout)
+                    .with_io_timeout(timeout),
+            )
             .layer(
                 RetryLayer::new()
                     .with_jitter()
-                    .with_max_times(5)
+                    .with_max_times(RETRIES)
                     .with_min_delay(Duration::from_millis(100))
-                    .with_factor(2.0),
+                    .with_factor(2.0)
+                    .with_notify(retry_notice(target.server.clone())),
             );
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -206,9 +382,14 @@ impl S3Backend {
             op,
             rt,
             location,
+            target,
             lock,
             windows: Default::default(),
         })
+    }
+
+    fn classify(&self, what: &str, e: opendal::Error) -> Error {
+        classify(&self.target, what, e)
     }
 
     fn key(&self, kind: ObjectKind, name: &str) -> Result<String> {
@@ -280,7 +461,7 @@ impl S3Backend {
             Err(e) => {
                 // A range past the end is damage (a truncated object), not an outage:
                 // ask for the size only on this error path.
-                let err = classify(&key, e);
+                let err = self.classify(&key, e);
                 if err.kind() != ErrorKind::NotFound {
                     if let Ok(info) = self.stat(kind, name) {
                         if info.size < end {
@@ -313,7 +494,7 @@ impl Backend for S3Backend {
         self.rt
             .block_on(self.op.read(&key))
             .map(|b| b.to_vec())
-            .map_err(|e| classify(&key, e))
+            .map_err(|e| self.classify(&key, e))
     }
 
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
@@ -336,7 +517,7 @@ impl Backend for S3Backend {
         match r {
             Ok(_) => Ok(()),
             Err(e) => {
-                let e = classify(&key, e);
+                let e = self.classify(&key, e);
                 if e.kind() == ErrorKind::AlreadyExists {
                     return Err(Error::new(
                         ErrorKind::AlreadyExists,
@@ -362,7 +543,7 @@ impl Backend for S3Backend {
         let entries = self
             .rt
             .block_on(async { self.op.list_with(&dir).recursive(true).await })
-            .map_err(|e| classify(&dir, e))?;
+            .map_err(|e| self.classify(&dir, e))?;
         let mut out = Vec::new();
         for e in entries {
             if e.metadata().is_dir() {
@@ -391,7 +572,7 @@ impl Backend for S3Backend {
         let m = self
             .rt
             .block_on(self.op.stat(&key))
-            .map_err(|e| classify(&key, e))?;
+            .map_err(|e| self.classify(&key, e))?;
         Ok(ObjectInfo {
             name: name.to_string(),
             size: m.content_length(),
@@ -423,7 +604,7 @@ impl Backend for S3Backend {
         }
         self.rt
             .block_on(self.op.delete(&key))
-            .map_err(|e| classify(&key, e))
+            .map_err(|e| self.classify(&key, e))
     }
 
     fn exists(&self) -> Result<bool> {
@@ -431,7 +612,7 @@ impl Backend for S3Backend {
         self.rt
             .block_on(async { self.op.list_with("").limit(1).await })
             .map(|_| true)
-            .map_err(|e| classify(&self.location.bucket, e))
+            .map_err(|e| self.classify(&self.location.describe(), e))
     }
 
     fn hold(

@@ -46,6 +46,10 @@ pub fn create(
     now: &str,
 ) -> Result<(Repository, Option<std::path::PathBuf>)> {
     let backend = loc.backend(g)?;
+    // The store must answer first: an unreachable server, a missing bucket or
+    // refused credentials are reported now, once, before a passphrase prompt or
+    // a key file (reading the config below would hide them).
+    backend.exists()?;
     if cairn_core::repo::read_config(backend.as_ref()).is_ok() {
         // Same message as the core's, before any key file is made.
         Repository::init(
