@@ -255,6 +255,7 @@ fn command_slot_round_trip_and_bad_commands() {
     let with_cmd = |c: &str, pass: bool, args: &[&str]| {
         let mut e = env.cmd();
         e.env("CAIRN_KEY_COMMAND", c)
+            .env("CAIRN_KEY_COMMAND_TIMEOUT", "3")
             .arg("-r")
             .arg(&repo)
             .args(args);
@@ -274,6 +275,8 @@ fn command_slot_round_trip_and_bad_commands() {
         ("echo not-hex #", "not 64 hex digits"),
         ("printf '%064d\\n' 0 #", "does not open this slot"),
         ("cat #", "not 64 hex digits"),
+        // A command that hangs is stopped, and named.
+        ("sleep 600 #", "did not finish within 3 s and was stopped"),
     ];
     for (c, why) in bad {
         let r = with_cmd(c, false, &["list"]).code(4);

@@ -71,6 +71,40 @@ fn wait_job(base: &str, token: &str, id: &str) -> serde_json::Value {
     }
 }
 
+/// Starts `cairn serve` and waits until it answers.
+fn start(env: &Env, cfg: &str, port: u16) -> (Server, String) {
+    let server = Server(
+        env.cmd()
+            .args(["serve", "--config", cfg, "--jitter", "0s", "--grace", "5"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let t = Instant::now();
+    while curl("GET", &format!("{base}/healthz"), None, None).0 != 200 {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (server, base)
+}
+
+/// Polls `f` every 200 ms until it returns Some, for at most `limit`.
+fn eventually<T>(limit: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let t = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(t.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn write_config(env: &Env, port: u16, src: &Path) -> std::path::PathBuf {
     let d = env.path("");
     let d = d.display();
@@ -125,23 +159,7 @@ fn backup_verify_restore_over_http_with_roles_and_an_audit_trail() {
         );
         tok.insert(role, t);
     }
-    let server = Server(
-        env.cmd()
-            .args(["serve", "--config", cfg_s, "--jitter", "0s", "--grace", "5"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let t = Instant::now();
-    while curl("GET", &format!("{base}/healthz"), None, None).0 != 200 {
-        assert!(
-            t.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let (server, base) = start(&env, cfg_s, port);
 
     // The analyst may read but not back up; nobody without a token may do anything.
     let (s, _) = curl(
@@ -359,4 +377,118 @@ fn a_bad_config_is_a_startup_error_naming_the_line() {
         env.path("missing.toml").to_str().unwrap(),
     ]);
     assert!(r.stderr.contains("no config"), "{}", r.stderr);
+}
+
+#[test]
+fn the_scheduler_backs_up_and_runs_the_gate_and_a_restart_keeps_the_gate_report() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    env.repo(&env.path("repo"), &["init"]).ok();
+    let port = free_port();
+    let cfg = write_config(&env, port, &src);
+    // Every 2 seconds a backup; the gate every 3 seconds.
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "tags = [\"api\"]",
+        "tags = [\"api\"]\nschedule = \"*/2 * * * * *\"",
+    ) + "[gate]\nschedule = \"*/3 * * * * *\"\n";
+    std::fs::write(&cfg, text).unwrap();
+    let cfg_s = cfg.to_str().unwrap();
+    let analyst = env
+        .run(&[
+            "token", "create", "--config", cfg_s, "--role", "analyst", "--name", "a",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let (server, base) = start(&env, cfg_s, port);
+
+    // Scheduled backups appear as snapshots of the spec, without any request.
+    let snaps = eventually(Duration::from_secs(120), "two scheduled backups", || {
+        let (_, v) = curl(
+            "GET",
+            &format!("{base}/api/v1/dr/snapshots?spec=docs"),
+            Some(&analyst),
+            None,
+        );
+        let a = v["data"].as_array().cloned().unwrap_or_default();
+        (a.len() >= 2).then_some(a)
+    });
+    assert!(
+        snaps
+            .iter()
+            .all(|s| s["spec"] == "docs" && s["incomplete"] == false),
+        "{snaps:?}"
+    );
+
+    // A scheduled gate run whose integrity check saw a snapshot restore.
+    let report = eventually(Duration::from_secs(180), "a passing dr_integrity", || {
+        let (s, v) = curl(
+            "GET",
+            &format!("{base}/api/v1/dr/gate"),
+            Some(&analyst),
+            None,
+        );
+        let r = v["data"].clone();
+        let ok = s == 200
+            && r["checks"]
+                .as_array()?
+                .iter()
+                .any(|c| c["id"] == "dr_integrity" && c["pass"] == true);
+        ok.then_some(r)
+    });
+    assert_eq!(report["version"], 1, "{report}");
+    let spec = &report["specs"][0];
+    assert!(spec["rpo_seconds"].as_i64().unwrap() >= 0, "{report}");
+    assert!(spec["rto_seconds"].as_f64().unwrap() > 0.0, "{report}");
+    let metrics = Command::new("curl")
+        .args(["-s", &format!("{base}/metrics")])
+        .output()
+        .unwrap();
+    let metrics = String::from_utf8_lossy(&metrics.stdout).to_string();
+    for want in [
+        "dr_gate_pass{check=\"dr_integrity\"} 1",
+        "dr_rpo_seconds{spec=\"docs\"}",
+        "dr_rto_seconds{spec=\"docs\"}",
+        "dr_backup_total{spec=\"docs\",outcome=\"success\"}",
+        "dr_retained_total{repository=\"main\"} 0",
+    ] {
+        assert!(metrics.contains(want), "missing {want}:\n{metrics}");
+    }
+    // The artifacts are where the config says (beside the audit log).
+    for f in [
+        "rg7_report.json",
+        "DR_SUMMARY.md",
+        "rg7_badge.svg",
+        "sample_manifest.json",
+    ] {
+        assert!(env.path("state/rg7").join(f).is_file(), "{f}");
+    }
+    // The scheduler's work is in the audit trail, as the scheduler.
+    let audit = std::fs::read_to_string(env.path("state/audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"job.backup\"") && audit.contains("\"job.gate\""),
+        "{audit}"
+    );
+    assert!(audit.contains("\"actor\":\"scheduler\""), "{audit}");
+    drop(server);
+
+    // Restarted with no schedule: the last report is still served.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let text = text.replace("schedule = \"*/2 * * * * *\"\n", "");
+    let text = text.replace("[gate]\nschedule = \"*/3 * * * * *\"\n", "");
+    std::fs::write(&cfg, text).unwrap();
+    let on_disk: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.path("state/rg7/rg7_report.json")).unwrap())
+            .unwrap();
+    let (_server, base) = start(&env, cfg_s, port);
+    let (s, v) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/gate"),
+        Some(&analyst),
+        None,
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["time"], on_disk["time"]);
 }

@@ -67,13 +67,17 @@ impl DataCheck {
             DataCheck::All => true,
             DataCheck::Slice { k, n } => ((u128::from(x) * u128::from(n)) >> 64) as u32 == k - 1,
             DataCheck::Percent { percent, seed } => {
-                let mut key = [0u8; 32];
-                key[..8].copy_from_slice(&seed.to_le_bytes());
-                let h = blake3::keyed_hash(&key, &id.0);
-                let v = u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or([0; 8]));
-                (v as f64) < percent / 100.0 * (u64::MAX as f64)
+                (Self::rank(seed, id) as f64) < percent / 100.0 * (u64::MAX as f64)
             }
         }
+    }
+
+    /// A pack's place in the seeded order `Percent` samples from.
+    fn rank(seed: u64, id: &PackId) -> u64 {
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&seed.to_le_bytes());
+        let h = blake3::keyed_hash(&key, &id.0);
+        u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or([0; 8]))
     }
 }
 
@@ -233,10 +237,23 @@ pub fn verify(
         }
     }
     // Data: read selected packs in parallel.
-    let selected: Vec<&(PackId, Vec<BlobEntry>)> = groups
+    let mut selected: Vec<&(PackId, Vec<BlobEntry>)> = groups
         .iter()
         .filter(|(p, _)| data.selects(p) && on_disk.contains_key(&p.to_hex()))
         .collect();
+    // A percentage of a handful of packs can round to none: a sample that
+    // reads nothing proves nothing, so it reads at least the first pack in
+    // its seeded order.
+    if let (true, DataCheck::Percent { percent, seed }) = (selected.is_empty(), data) {
+        if percent > 0.0 {
+            selected.extend(
+                groups
+                    .iter()
+                    .filter(|(p, _)| on_disk.contains_key(&p.to_hex()))
+                    .min_by_key(|(p, _)| DataCheck::rank(seed, p)),
+            );
+        }
+    }
     let next = Mutex::new(0usize);
     let found: Mutex<Vec<(PackId, String, Vec<BlobEntry>)>> = Mutex::new(Vec::new());
     let bytes = Mutex::new(0u64);

@@ -26,6 +26,12 @@ use std::time::Instant;
 pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
     (
         "GET",
+        "/",
+        Permission::Public,
+        "the web console (static; it asks for a token and calls this API)",
+    ),
+    (
+        "GET",
         "/healthz",
         Permission::Public,
         "liveness, audit head, active jobs",
@@ -63,6 +69,12 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
     ),
     (
         "GET",
+        "/api/v1/dr/specs",
+        Permission::Read,
+        "the configured specs, with each one's next scheduled run",
+    ),
+    (
+        "GET",
         "/api/v1/dr/jobs/{id}",
         Permission::Read,
         "a job's status, progress and result",
@@ -72,6 +84,18 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
         "/api/v1/dr/forget",
         Permission::Delete,
         "apply a spec's retention policy now: {spec}",
+    ),
+    (
+        "POST",
+        "/api/v1/dr/gate",
+        Permission::Verify,
+        "run the RG-7 recovery gate now: {specs} (none: every spec)",
+    ),
+    (
+        "GET",
+        "/api/v1/dr/gate",
+        Permission::Read,
+        "the last RG-7 gate report",
     ),
 ];
 
@@ -422,6 +446,61 @@ async fn forget(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response 
     job_reply(&st, &c, "forget", &b.spec, r)
 }
 
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct GateReq {
+    #[serde(default)]
+    specs: Vec<String>,
+}
+
+async fn gate_run(State(st): St, c: Caller, Body(b): Body<GateReq>) -> Response {
+    let target = if b.specs.is_empty() {
+        jobs::ALL_SPECS.to_string()
+    } else {
+        b.specs.join(",")
+    };
+    let r = jobs::submit(&st.ctx, Work::Gate { specs: b.specs }, &c.actor, &c.info.id);
+    job_reply(&st, &c, "gate", &target, r)
+}
+
+async fn gate_last(State(st): St, c: Caller) -> Response {
+    let last = st.ctx.gate_last.lock().ok().and_then(|l| l.clone());
+    match last {
+        Some(v) => envelope(&c.info, StatusCode::OK, None, Ok(v)),
+        None => envelope(
+            &c.info,
+            StatusCode::NOT_FOUND,
+            None,
+            Err(&Error::NotFound(
+                "the gate has not run yet: POST /api/v1/dr/gate, or set gate.schedule".into(),
+            )),
+        ),
+    }
+}
+
+async fn specs(State(st): St, c: Caller) -> Response {
+    let v = crate::console::specs(
+        &st.ctx.cfg,
+        st.ctx.clock.now(),
+        &jiff::tz::TimeZone::system(),
+    );
+    envelope(&c.info, StatusCode::OK, None, Ok(v))
+}
+
+async fn console(_c: Caller) -> Response {
+    (
+        [
+            ("content-type", "text/html; charset=utf-8"),
+            (
+                "content-security-policy",
+                "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+            ),
+        ],
+        crate::console::PAGE,
+    )
+        .into_response()
+}
+
 async fn job(State(st): St, c: Caller, Path(id): Path<String>) -> Response {
     match st.ctx.job(&id) {
         Some(j) => envelope(&c.info, StatusCode::OK, None, Ok(json!(j))),
@@ -514,6 +593,10 @@ pub fn router(st: Arc<AppState>) -> Router {
             ("POST", "/api/v1/dr/verify/{id}") => r.route(path, post(verify)),
             ("GET", "/api/v1/dr/jobs/{id}") => r.route(path, get(job)),
             ("POST", "/api/v1/dr/forget") => r.route(path, post(forget)),
+            ("POST", "/api/v1/dr/gate") => r.route(path, post(gate_run)),
+            ("GET", "/api/v1/dr/gate") => r.route(path, get(gate_last)),
+            ("GET", "/") => r.route(path, get(console)),
+            ("GET", "/api/v1/dr/specs") => r.route(path, get(specs)),
             _ => r,
         };
     }

@@ -106,6 +106,14 @@ pub struct GateConfig {
     /// Checks accepted as passing although they fail or cannot run, each with why.
     #[serde(default)]
     pub waive: Vec<Waiver>,
+    /// Cron line on which `cairn serve` runs the gate; none = only on demand
+    /// (`POST /api/v1/dr/gate` or `cairn gate`).
+    #[serde(default)]
+    pub schedule: Option<String>,
+    /// Where `cairn serve` writes the gate's artifacts; default: `rg7/` beside
+    /// the audit log. The last report there is reloaded at startup.
+    #[serde(default)]
+    pub out: Option<PathBuf>,
 }
 
 /// One waived gate check.
@@ -172,6 +180,10 @@ impl ServerConfig {
                 }
             }
         }
+        if let Some(cron) = &self.gate.schedule {
+            crate::schedule::parse(cron)
+                .map_err(|e| Error::Config(format!("{origin}: gate.schedule: {e}")))?;
+        }
         for w in &self.gate.waive {
             if !crate::gate::CHECK_IDS.contains(&w.check.as_str()) {
                 return bad(format!(
@@ -196,6 +208,16 @@ impl ServerConfig {
             }
         }
         Ok(())
+    }
+
+    /// Where the server writes gate artifacts.
+    pub fn gate_out(&self) -> PathBuf {
+        self.gate.out.clone().unwrap_or_else(|| {
+            self.audit_log
+                .parent()
+                .unwrap_or_else(|| Path::new("."))
+                .join("rg7")
+        })
     }
 
     /// The spec called `name`.
@@ -261,6 +283,7 @@ retention = { keep-daily = 7, keep-weekly = 4 }
 [restore]
 allow-roots = ["/srv/restore"]
 [gate]
+schedule = "30 4 * * *"
 waive = [{ check = "dr_policy", reason = "WORM arrives with the new bucket" }]
 "#;
 
@@ -270,6 +293,8 @@ waive = [{ check = "dr_policy", reason = "WORM arrives with the new bucket" }]
         assert_eq!(c.spec[0].retention.as_ref().unwrap().keep_daily, Some(7));
         assert_eq!(c.restore.allow_roots, vec![PathBuf::from("/srv/restore")]);
         assert_eq!(c.gate.waive[0].check, "dr_policy");
+        assert_eq!(c.gate.schedule.as_deref(), Some("30 4 * * *"));
+        assert_eq!(c.gate_out(), PathBuf::from("/var/lib/cairn/rg7"));
     }
 
     #[test]
@@ -295,6 +320,8 @@ waive = [{ check = "dr_policy", reason = "WORM arrives with the new bucket" }]
         let e = ServerConfig::parse(&GOOD.replace("WORM arrives with the new bucket", " "), "t")
             .unwrap_err();
         assert!(e.to_string().contains("needs a reason"), "{e}");
+        let e = ServerConfig::parse(&GOOD.replace("30 4 * * *", "30 4 * *"), "t").unwrap_err();
+        assert!(e.to_string().contains("gate.schedule"), "{e}");
     }
 
     #[test]

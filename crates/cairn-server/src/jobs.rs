@@ -50,7 +50,12 @@ pub enum Work {
     },
     /// Apply the spec's retention policy now (deletes: admin only).
     Forget { spec: String },
+    /// Run the RG-7 recovery gate over these specs (none: every spec).
+    Gate { specs: Vec<String> },
 }
+
+/// What `JobView::spec` says for a job that is not about one spec.
+pub const ALL_SPECS: &str = "*";
 
 impl Work {
     fn kind(&self) -> &'static str {
@@ -59,6 +64,7 @@ impl Work {
             Work::Restore { .. } => "restore",
             Work::Verify { .. } => "verify",
             Work::Forget { .. } => "forget",
+            Work::Gate { .. } => "gate",
         }
     }
     fn spec(&self) -> &str {
@@ -67,6 +73,16 @@ impl Work {
             | Work::Restore { spec, .. }
             | Work::Verify { spec, .. }
             | Work::Forget { spec } => spec,
+            Work::Gate { .. } => ALL_SPECS,
+        }
+    }
+    /// The key in `Ctx::busy` while this work is queued or running: a spec
+    /// is backed up once at a time, the gate runs once at a time.
+    fn exclusive(&self) -> Option<String> {
+        match self {
+            Work::Backup { spec, .. } => Some(spec.clone()),
+            Work::Gate { .. } => Some("rg7 gate".into()),
+            _ => None,
         }
     }
 }
@@ -85,6 +101,9 @@ pub struct JobView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished: Option<String>,
     pub actor: String,
+    /// Live counters while a backup runs: files and bytes finished, bytes read.
+    #[serde(skip_serializing_if = "Value::is_null")]
+    pub progress: Value,
     #[serde(skip_serializing_if = "Value::is_null")]
     pub result: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,8 +117,12 @@ pub struct Ctx {
     pub metrics: Arc<crate::metrics::Metrics>,
     pub clock: Arc<dyn Clock>,
     pub jobs: Mutex<HashMap<String, JobView>>,
-    /// Specs with a backup queued or running: never two at once.
+    /// Specs with a backup queued or running (and the gate): never two at once.
     pub busy: Mutex<HashSet<String>>,
+    /// Progress of running backups, by job id.
+    pub progress: Mutex<HashMap<String, Arc<cairn_core::backup::Progress>>>,
+    /// The last gate report (JSON), for `GET /api/v1/dr/gate`.
+    pub gate_last: Mutex<Option<Value>>,
     /// How long a job waits for a repository lock.
     pub lock_wait: Duration,
 }
@@ -110,9 +133,18 @@ impl Ctx {
         rfc3339(self.clock.now())
     }
 
-    /// A job by id.
+    /// A job by id, with its live progress while it runs.
     pub fn job(&self, id: &str) -> Option<JobView> {
-        self.jobs.lock().ok().and_then(|j| j.get(id).cloned())
+        let mut v = self.jobs.lock().ok().and_then(|j| j.get(id).cloned())?;
+        if let Some(p) = self.progress.lock().ok().and_then(|p| p.get(id).cloned()) {
+            use std::sync::atomic::Ordering::Relaxed;
+            v.progress = json!({
+                "files_done": p.files.load(Relaxed),
+                "bytes_done": p.bytes.load(Relaxed),
+                "bytes_read": p.bytes_read.load(Relaxed),
+            });
+        }
+        Some(v)
     }
 
     /// Jobs queued or running.
@@ -144,11 +176,17 @@ fn new_id() -> String {
 
 /// Validates and queues a job; it runs on a blocking thread.
 pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Result<JobView> {
-    let spec = ctx
-        .cfg
-        .spec(work.spec())
-        .ok_or_else(|| Error::NotFound(format!("no spec named {:?} in the config", work.spec())))?
-        .clone();
+    let names: Vec<&str> = match &work {
+        Work::Gate { specs } => specs.iter().map(String::as_str).collect(),
+        w => vec![w.spec()],
+    };
+    for n in names {
+        if ctx.cfg.spec(n).is_none() {
+            return Err(Error::NotFound(format!(
+                "no spec named {n:?} in the config"
+            )));
+        }
+    }
     if let Work::Restore { target, .. } = &work {
         if ctx.cfg.restore.allow_roots.is_empty() {
             return Err(Error::Forbidden(
@@ -158,27 +196,31 @@ pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Re
         cairn_core::restore::check_allowed(target, &ctx.cfg.restore.allow_roots)
             .map_err(|e| Error::Forbidden(e.to_string()))?;
     }
-    if let Work::Backup { .. } = &work {
+    if let Some(key) = work.exclusive() {
         let mut busy = ctx
             .busy
             .lock()
             .map_err(|_| Error::Store("job table poisoned".into()))?;
-        if !busy.insert(spec.name.clone()) {
-            return Err(Error::Conflict(format!(
-                "a backup of spec {:?} is already queued or running",
-                spec.name
-            )));
+        if !busy.insert(key) {
+            return Err(Error::Conflict(match &work {
+                Work::Gate { .. } => "a gate run is already queued or running".to_string(),
+                w => format!(
+                    "a backup of spec {:?} is already queued or running",
+                    w.spec()
+                ),
+            }));
         }
     }
     let view = JobView {
         id: new_id(),
         kind: work.kind().into(),
-        spec: spec.name.clone(),
+        spec: work.spec().to_string(),
         state: "queued".into(),
         submitted: ctx.now(),
         started: None,
         finished: None,
         actor: actor.name.clone(),
+        progress: Value::Null,
         result: Value::Null,
         error: None,
     };
@@ -201,9 +243,10 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
         v.started = Some(ctx.now());
     });
     let started = Instant::now();
-    let outcome =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(ctx, work, actor)))
-            .unwrap_or_else(|_| Err(Error::Store("the job panicked; see the server log".into())));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        execute(ctx, id, work, actor)
+    }))
+    .unwrap_or_else(|_| Err(Error::Store("the job panicked; see the server log".into())));
     let secs = started.elapsed().as_secs_f64();
     let spec = work.spec().to_string();
     let ok = outcome.is_ok();
@@ -221,9 +264,6 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
                 .backup_duration
                 .get_or_create(&SpecLabel { spec: spec.clone() })
                 .observe(secs);
-            if let Ok(mut b) = ctx.busy.lock() {
-                b.remove(&spec);
-            }
         }
         Work::Restore { .. } => {
             ctx.metrics
@@ -234,13 +274,21 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
                 .inc();
             ctx.metrics.restore_duration.observe(secs);
         }
-        Work::Forget { .. } => {}
+        Work::Forget { .. } | Work::Gate { .. } => {}
         Work::Verify { .. } => {
             let damaged = outcome.as_ref().map(|v| v["ok"] == false).unwrap_or(true);
             if damaged {
                 ctx.metrics.verify_failures_total.inc();
             }
         }
+    }
+    if let Some(key) = work.exclusive() {
+        if let Ok(mut b) = ctx.busy.lock() {
+            b.remove(&key);
+        }
+    }
+    if let Ok(mut p) = ctx.progress.lock() {
+        p.remove(id);
     }
     let (detail, state) = match &outcome {
         Ok(_) => (format!("{secs:.1}s"), "succeeded"),
@@ -270,7 +318,10 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
     });
 }
 
-fn execute(ctx: &Ctx, work: &Work, actor: &Actor) -> Result<Value> {
+fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
+    if let Work::Gate { specs } = work {
+        return crate::drills::run(ctx, specs);
+    }
     let spec = ctx
         .cfg
         .spec(work.spec())
@@ -292,21 +343,12 @@ fn execute(ctx: &Ctx, work: &Work, actor: &Actor) -> Result<Value> {
             apply_retention, ..
         } => {
             let mut s = open(false, "backup")?;
-            let opts = cairn_core::backup::BackupOptions {
-                paths: spec.paths.clone(),
-                tags: spec.tags.clone(),
-                host: hostname(),
-                excludes: spec.exclude.clone(),
-                one_file_system: false,
-                spec: Some(spec.name.clone()),
-                now: ctx.clock.now(),
-                workers: std::thread::available_parallelism()
-                    .map(|n| n.get())
-                    .unwrap_or(2),
-                force: false,
-                uploads: 2,
-            };
-            let out = cairn_core::backup::backup(&mut s.repo, &opts, &Default::default())?;
+            let opts = backup_options(spec, ctx.clock.now());
+            let progress = Arc::new(cairn_core::backup::Progress::default());
+            if let Ok(mut p) = ctx.progress.lock() {
+                p.insert(id.to_string(), progress.clone());
+            }
+            let out = cairn_core::backup::backup(&mut s.repo, &opts, &progress)?;
             drop(s);
             let st = &out.meta.stats;
             ctx.metrics
@@ -377,6 +419,7 @@ fn execute(ctx: &Ctx, work: &Work, actor: &Actor) -> Result<Value> {
             let r = cairn_core::verify::verify(&s.repo, &[id], data, 2)?;
             Ok(json!({"snapshot_id": id.to_hex(), "ok": r.damage.is_empty(), "report": r}))
         }
+        Work::Gate { .. } => unreachable!("handled above"),
         Work::Forget { .. } => {
             if actor.role != Role::Admin {
                 return Err(Error::Forbidden("only admin may forget".into()));
@@ -442,11 +485,35 @@ fn apply_policy(
     Ok(json!({"removed": out.removed, "retained": out.retained.len(), "kept": plan.keep}))
 }
 
-/// This machine's host name.
+/// How the server backs up a spec (also what `cairn plan` predicts).
+pub fn backup_options(
+    spec: &crate::config::SpecConfig,
+    now: time::OffsetDateTime,
+) -> cairn_core::backup::BackupOptions {
+    cairn_core::backup::BackupOptions {
+        paths: spec.paths.clone(),
+        tags: spec.tags.clone(),
+        host: hostname(),
+        excludes: spec.exclude.clone(),
+        one_file_system: false,
+        spec: Some(spec.name.clone()),
+        now,
+        workers: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2),
+        force: false,
+        uploads: 2,
+    }
+}
+
+/// This machine's host name, as recorded in snapshots (CLI and server alike,
+/// so a spec's snapshots find their parents whichever made them).
 pub fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|s| s.trim().to_string())
         .ok()
         .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
         .unwrap_or_else(|| "localhost".into())
 }

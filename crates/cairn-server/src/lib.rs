@@ -3,12 +3,16 @@
 //! The HTTP API (axum) over the same core as the CLI: roles as data
 //! ([`rbac`]), tokens stored as hashes ([`tokens`]), a hash-chained audit log
 //! ([`audit`]), Prometheus metrics ([`metrics`]), one job runner for the API
-//! and the scheduler ([`jobs`]), and a strict TOML config ([`config`]).
+//! and the scheduler ([`jobs`]), the recovery gate as a scheduled job
+//! ([`gate`], [`drills`]), a web console ([`console`]), and a strict TOML
+//! config ([`config`]).
 //! Repository work runs on blocking threads, never on the async runtime.
 
 pub mod api;
 pub mod audit;
 pub mod config;
+pub mod console;
+pub mod drills;
 pub mod error;
 pub mod gate;
 pub mod jobs;

@@ -38,6 +38,11 @@ pub struct HttpLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CheckLabel {
+    pub check: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabel {
     pub route: String,
 }
@@ -64,6 +69,10 @@ pub struct Metrics {
     pub last_success: Family<SpecLabel, Gauge<f64, AtomicU64>>,
     pub http_requests: Family<HttpLabels, Counter>,
     pub http_duration: Family<RouteLabel, Histogram, fn() -> Histogram>,
+    pub gate_pass: Family<CheckLabel, Gauge>,
+    pub rpo_seconds: Family<SpecLabel, Gauge<f64, AtomicU64>>,
+    pub rto_seconds: Family<SpecLabel, Gauge<f64, AtomicU64>>,
+    pub gate_time: Gauge<f64, AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -81,6 +90,10 @@ impl Default for Metrics {
             last_success: Family::default(),
             http_requests: Family::default(),
             http_duration: Family::new_with_constructor(request_seconds as fn() -> Histogram),
+            gate_pass: Family::default(),
+            rpo_seconds: Family::default(),
+            rto_seconds: Family::default(),
+            gate_time: Gauge::default(),
             registry: Registry::default(),
         };
         r.register(
@@ -137,6 +150,26 @@ impl Default for Metrics {
             "http_request_duration_seconds",
             "HTTP request latency by route template",
             m.http_duration.clone(),
+        );
+        r.register(
+            "dr_gate_pass",
+            "1 when the last RG-7 gate run passed the check (or it was waived), else 0",
+            m.gate_pass.clone(),
+        );
+        r.register(
+            "dr_rpo_seconds",
+            "Recovery point measured by the last gate run: now minus the newest snapshot that verified and restored",
+            m.rpo_seconds.clone(),
+        );
+        r.register(
+            "dr_rto_seconds",
+            "Recovery time measured by the last gate run: unlock + verify + restore (extrapolated by bytes for a partial restore)",
+            m.rto_seconds.clone(),
+        );
+        r.register(
+            "dr_gate_last_run_timestamp_seconds",
+            "Unix time of the last gate run",
+            m.gate_time.clone(),
         );
         Metrics { registry: r, ..m }
     }

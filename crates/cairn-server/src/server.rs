@@ -24,8 +24,11 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
         clock,
         jobs: Mutex::new(HashMap::new()),
         busy: Mutex::new(Default::default()),
+        progress: Mutex::new(HashMap::new()),
+        gate_last: Mutex::new(None),
         lock_wait: Duration::from_secs(600),
     });
+    crate::drills::reload(&ctx);
     Ok(Arc::new(AppState {
         ctx,
         tokens,
@@ -55,6 +58,45 @@ pub fn due(
         }
     }
     out
+}
+
+/// Whether the gate's next scheduled time after `last` has come.
+pub fn gate_due(
+    cfg: &ServerConfig,
+    last: OffsetDateTime,
+    now: OffsetDateTime,
+    tz: &jiff::tz::TimeZone,
+) -> bool {
+    cfg.gate
+        .schedule
+        .as_deref()
+        .and_then(|l| crate::schedule::parse(l).ok())
+        .and_then(|c| crate::schedule::next_after(&c, last, tz))
+        .is_some_and(|t| t <= now)
+}
+
+fn jittered(jitter: Duration) -> Duration {
+    if jitter.is_zero() {
+        return Duration::ZERO;
+    }
+    let r = u64::from_le_bytes(cairn_core::crypto::random_array().unwrap_or([0; 8]));
+    Duration::from_millis(r % jitter.as_millis().max(1) as u64)
+}
+
+/// Submits scheduled work after a jitter; a refusal (already running) is logged.
+fn submit_later(st: &Arc<AppState>, work: Work, actor: &Actor, delay: Duration) {
+    let (st, actor) = (st.clone(), actor.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let what = format!("{:?}", work);
+        let rid = format!("sched-{}", st.ctx.now());
+        match jobs::submit(&st.ctx, work, &actor, &rid) {
+            Ok(j) => {
+                tracing::info!(job = %j.id, kind = %j.kind, spec = %j.spec, "scheduled job started")
+            }
+            Err(e) => tracing::warn!(work = %what, error = %e, "scheduled job not started"),
+        }
+    });
 }
 
 /// The newest snapshot time of each scheduled spec: where the schedule resumes,
@@ -92,33 +134,24 @@ pub async fn scheduler(st: Arc<AppState>, jitter: Duration) {
         name: "scheduler".into(),
         role: Role::Admin,
     };
+    // The gate resumes from its last report; a server that never ran it
+    // waits for the next slot (a gate over specs not yet backed up would
+    // only fail).
+    let mut gate_last = crate::drills::last_run(&st.ctx).unwrap_or_else(|| st.ctx.clock.now());
     loop {
         let now = st.ctx.clock.now();
         for spec in due(&st.ctx.cfg, &last, now, &tz) {
             last.insert(spec.clone(), now);
-            let (st, actor) = (st.clone(), actor.clone());
-            let delay = if jitter.is_zero() {
-                Duration::ZERO
-            } else {
-                let r = u64::from_le_bytes(cairn_core::crypto::random_array().unwrap_or([0; 8]));
-                Duration::from_millis(r % jitter.as_millis().max(1) as u64)
+            let work = Work::Backup {
+                spec,
+                apply_retention: true,
             };
-            tokio::spawn(async move {
-                tokio::time::sleep(delay).await;
-                let rid = format!("sched-{spec}");
-                match jobs::submit(
-                    &st.ctx,
-                    Work::Backup {
-                        spec: spec.clone(),
-                        apply_retention: true,
-                    },
-                    &actor,
-                    &rid,
-                ) {
-                    Ok(j) => tracing::info!(%spec, job = %j.id, "scheduled backup started"),
-                    Err(e) => tracing::warn!(%spec, error = %e, "scheduled backup not started"),
-                }
-            });
+            submit_later(&st, work, &actor, jittered(jitter));
+        }
+        if gate_due(&st.ctx.cfg, gate_last, now, &tz) {
+            gate_last = now;
+            let work = Work::Gate { specs: Vec::new() };
+            submit_later(&st, work, &actor, jittered(jitter));
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }

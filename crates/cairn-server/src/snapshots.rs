@@ -14,11 +14,21 @@ use cairn_core::{Repository, SnapshotId};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
 
 struct Reader {
     repo: Repository,
     metas: HashMap<String, (SnapshotId, SnapshotMeta)>,
+    /// WORM retain-until per snapshot object and when it was read. Retention
+    /// only ever grows (maintenance extends it), so a date still in the
+    /// future needs no re-reading; a lapsed one is re-read now and then, in
+    /// case it was extended (on S3 that is a HEAD per object).
+    held: HashMap<String, (Option<OffsetDateTime>, Instant)>,
 }
+
+/// How often a lapsed retain-until is read again.
+const RECHECK: Duration = Duration::from_secs(600);
 
 /// Unlocked repositories and their decoded snapshots.
 #[derive(Default)]
@@ -41,6 +51,7 @@ impl SnapshotCache {
         let x = std::sync::Arc::new(Mutex::new(Reader {
             repo: s,
             metas: HashMap::new(),
+            held: HashMap::new(),
         }));
         r.insert(name.to_string(), x.clone());
         Ok(x)
@@ -67,6 +78,7 @@ impl SnapshotCache {
             let present: std::collections::HashSet<String> =
                 listed.iter().map(|o| o.name.clone()).collect();
             rd.metas.retain(|k, _| present.contains(k));
+            rd.held.retain(|k, _| present.contains(k));
             for o in listed {
                 if rd.metas.contains_key(&o.name) {
                     continue;
@@ -84,12 +96,18 @@ impl SnapshotCache {
                     }
                 }
             }
+            let label = RepoLabel {
+                repository: name.clone(),
+            };
             ctx.metrics
                 .snapshots_total
-                .get_or_create(&RepoLabel {
-                    repository: name.clone(),
-                })
+                .get_or_create(&label)
                 .set(rd.metas.len() as i64);
+            let retained = retained_now(&mut rd, ctx.clock.now());
+            ctx.metrics
+                .retained_total
+                .get_or_create(&label)
+                .set(retained as i64);
             let mut rows: Vec<_> = rd
                 .metas
                 .values()
@@ -99,14 +117,53 @@ impl SnapshotCache {
                 .collect();
             rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
             for (_, id, m) in rows {
+                let until = rd.held.get(&id.to_hex()).and_then(|h| h.0);
                 out.push(json!({
                     "id": id.to_hex(), "short_id": id.short(), "repository": name,
                     "time": m.time, "spec": m.spec, "host": m.host, "paths": m.paths,
                     "tags": m.tags, "incomplete": m.incomplete, "files": m.stats.files,
                     "bytes": m.stats.bytes,
+                    "retained_until": until.map(cairn_core::clock::rfc3339),
                 }));
             }
         }
         Ok(json!(out))
     }
+}
+
+/// How many snapshots WORM retention still holds at `now`, reading the
+/// retain-until of snapshots not seen before (and of lapsed ones, now and
+/// then). An unreadable date counts as not held, and is logged.
+fn retained_now(rd: &mut Reader, now: OffsetDateTime) -> usize {
+    let names: Vec<String> = rd.metas.keys().cloned().collect();
+    let mut held = 0;
+    for name in names {
+        let fresh = match rd.held.get(&name) {
+            Some((Some(u), _)) if *u > now => {
+                held += 1;
+                continue;
+            }
+            Some((_, at)) => at.elapsed() >= RECHECK,
+            None => true,
+        };
+        if !fresh {
+            continue;
+        }
+        let until = match rd
+            .repo
+            .backend()
+            .retained_until(ObjectKind::Snapshot, &name)
+        {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!(snapshot = %name, error = %e, "cannot read the snapshot's retention");
+                None
+            }
+        };
+        if until.is_some_and(|u| u > now) {
+            held += 1;
+        }
+        rd.held.insert(name, (until, Instant::now()));
+    }
+    held
 }

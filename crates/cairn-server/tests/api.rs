@@ -274,3 +274,133 @@ paths = ["/srv"]
     last.insert("nightly".to_string(), t("2026-11-30T12:00:00Z"));
     assert!(cairn_server::server::due(&cfg, &last, t("2026-11-30T12:00:01Z"), &utc).is_empty());
 }
+
+#[test]
+fn the_gate_runs_on_its_own_schedule_from_its_last_report() {
+    let cfg = ServerConfig::parse(
+        r#"
+audit-log = "/x/a"
+tokens = "/x/t"
+[gate]
+schedule = "30 4 * * *"
+"#,
+        "t",
+    )
+    .unwrap();
+    let utc = jiff::tz::TimeZone::UTC;
+    let t = |s: &str| parse_rfc3339(s).unwrap();
+    let due = |last, now| cairn_server::server::gate_due(&cfg, t(last), t(now), &utc);
+    assert!(!due("2026-11-27T04:30:00Z", "2026-11-28T04:29:59Z"));
+    assert!(due("2026-11-27T04:30:00Z", "2026-11-28T04:30:00Z"));
+    // After a week down: due, once (the caller records the run).
+    assert!(due("2026-11-20T04:30:00Z", "2026-11-27T12:00:00Z"));
+    assert!(!due("2026-11-27T12:00:00Z", "2026-11-27T12:00:01Z"));
+    // No schedule: never.
+    let none = ServerConfig::parse("audit-log = \"/x/a\"\ntokens = \"/x/t\"\n", "t").unwrap();
+    assert!(!cairn_server::server::gate_due(
+        &none,
+        t("2020-01-01T00:00:00Z"),
+        t("2026-11-27T12:00:00Z"),
+        &utc
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_console_and_the_specs_route() {
+    let f = fixture();
+    let resp = f
+        .app
+        .clone()
+        .oneshot(Request::builder().uri("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let ct = resp.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.starts_with("text/html"), "{ct}");
+    assert!(resp.headers().contains_key("content-security-policy"));
+    let page = resp.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&page).contains("/api/v1/dr/snapshots"));
+
+    let analyst = &f.tokens[2].1;
+    let (s, v) = call(&f.app, "GET", "/api/v1/dr/specs", Some(analyst), "").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["data"][0]["name"], "home");
+    assert_eq!(v["data"][0]["retention"], true);
+    assert!(v["data"][0]["next_run"].is_null(), "not scheduled: {v}");
+    // No gate report yet: a 404 that says how to get one.
+    let (s, v) = call(&f.app, "GET", "/api/v1/dr/gate", Some(analyst), "").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("gate.schedule"));
+    // An analyst may not start one; an unknown spec is refused before queuing.
+    let (s, _) = call(&f.app, "POST", "/api/v1/dr/gate", Some(analyst), "{}").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let admin = &f.tokens[0].1;
+    let (s, v) = call(
+        &f.app,
+        "POST",
+        "/api/v1/dr/gate",
+        Some(admin),
+        r#"{"specs": ["nope"]}"#,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+}
+
+#[test]
+fn a_gate_report_sets_the_metrics_and_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let text = format!("audit-log = \"{d}/audit.jsonl\"\ntokens = \"{d}/tokens.json\"\n");
+    let clock = || Arc::new(FixedClock(parse_rfc3339("2026-11-27T10:00:00Z").unwrap()));
+    let report = serde_json::json!({
+        "version": 1, "time": "2026-11-27T09:00:00Z", "seed": 7, "pass": false,
+        "checks": [
+            {"id": "dr_integrity", "pass": true, "waived": false},
+            {"id": "dr_perf", "pass": false, "waived": false, "reason": "RPO 30h over 26h"},
+        ],
+        "specs": [
+            {"name": "home", "rpo_seconds": 108000, "rto_seconds": 12.5},
+            {"name": "never", "rpo_seconds": null, "rto_seconds": null},
+        ],
+    });
+    let st =
+        cairn_server::server::state(ServerConfig::parse(&text, "t").unwrap(), clock()).unwrap();
+    cairn_server::drills::record(&st.ctx, &report);
+    let m = st.ctx.metrics.encode();
+    for want in [
+        "dr_gate_pass{check=\"dr_integrity\"} 1",
+        "dr_gate_pass{check=\"dr_perf\"} 0",
+        "dr_rpo_seconds{spec=\"home\"} 108000",
+        "dr_rto_seconds{spec=\"home\"} 12.5",
+        "dr_gate_last_run_timestamp_seconds 1795770000",
+    ] {
+        assert!(m.contains(want), "missing {want}:\n{m}");
+    }
+    // Nothing measured is no sample, not a zero.
+    assert!(!m.contains("spec=\"never\""), "{m}");
+
+    // The server writes the report into gate.out; a new server reloads it.
+    let out = st.ctx.cfg.gate_out();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("rg7_report.json"), report.to_string()).unwrap();
+    let st2 =
+        cairn_server::server::state(ServerConfig::parse(&text, "t").unwrap(), clock()).unwrap();
+    assert_eq!(st2.ctx.gate_last.lock().unwrap().as_ref(), Some(&report));
+    assert_eq!(
+        cairn_server::drills::last_run(&st2.ctx),
+        Some(parse_rfc3339("2026-11-27T09:00:00Z").unwrap())
+    );
+    assert!(st2
+        .ctx
+        .metrics
+        .encode()
+        .contains("dr_gate_pass{check=\"dr_perf\"} 0"));
+    // A report of another version is ignored, not misread.
+    std::fs::write(out.join("rg7_report.json"), r#"{"version": 99}"#).unwrap();
+    let st3 =
+        cairn_server::server::state(ServerConfig::parse(&text, "t").unwrap(), clock()).unwrap();
+    assert!(st3.ctx.gate_last.lock().unwrap().is_none());
+}

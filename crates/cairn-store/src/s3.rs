@@ -410,12 +410,21 @@ impl S3Backend {
                 .map(<[u8]>::to_vec)
         };
         let size = {
-            let w = self
+            let mut w = self
                 .windows
                 .lock()
                 .map_err(|_| Error::new(ErrorKind::Io, "S3 window cache poisoned"))?;
-            if let Some((_, _, data)) = w.recent.iter().find(|(n, s, _)| n == name && *s == start) {
-                return Ok(slice(data));
+            if let Some(i) = w
+                .recent
+                .iter()
+                .position(|(n, s, _)| n == name && *s == start)
+            {
+                // Least recently used goes first: a hit moves to the back.
+                if let Some(hit) = w.recent.remove(i) {
+                    let out = slice(&hit.2);
+                    w.recent.push_back(hit);
+                    return Ok(out);
+                }
             }
             w.sizes.get(name).copied()
         };

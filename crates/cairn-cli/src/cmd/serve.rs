@@ -161,18 +161,7 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<u8> {
     })?;
     let clock: Arc<dyn cairn_core::clock::Clock> = Arc::new(crate::context::WallClock);
     let repo = cairn_server::repos::open_unlocked(&cfg, &spec.repository, clock.clone())?;
-    let opts = cairn_core::backup::BackupOptions {
-        paths: spec.paths.clone(),
-        tags: spec.tags.clone(),
-        host: cairn_server::jobs::hostname(),
-        excludes: spec.exclude.clone(),
-        one_file_system: false,
-        spec: Some(spec.name.clone()),
-        now: clock.now(),
-        workers: 1,
-        force: false,
-        uploads: 1,
-    };
+    let opts = cairn_server::jobs::backup_options(spec, clock.now());
     let p = cairn_core::backup::plan::plan(&repo, &opts)?;
     let next: Vec<String> = match &spec.schedule {
         Some(line) => {

@@ -6,7 +6,10 @@
 //! - `CMD unwrap SLOT_ID`: stdin is exactly those bytes; stdout's first line
 //!   is the KEK as 64 hex digits.
 //!
-//! Both get CAIRN_SLOT_ID and CAIRN_REPO_ID in the environment and must exit 0.
+//! Both get CAIRN_SLOT_ID and CAIRN_REPO_ID in the environment and must exit 0,
+//! within 60 seconds (`CAIRN_KEY_COMMAND_TIMEOUT`, in seconds): a command that
+//! hangs (a prompt nobody answers, a KMS that never replies) would otherwise
+//! hang every backup. On time-out it is killed.
 //! The command that runs is always the user's setting (`--key-command`,
 //! CAIRN_KEY_COMMAND): the one stored in a slot is shown, never run, because
 //! the repository's storage is not trusted to choose what runs on this machine.
@@ -14,10 +17,32 @@
 use cairn_core::keyslot::external::CommandParams;
 use cairn_core::keyslot::{ExternalParams, KekSource, SlotContext};
 use cairn_core::{Error, ErrorKind, Result};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const MAX_OUTPUT: usize = 64 * 1024;
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn timeout() -> Duration {
+    std::env::var("CAIRN_KEY_COMMAND_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(DEFAULT_TIMEOUT)
+}
+
+/// Reads a pipe to its end in a thread, keeping at most `MAX_OUTPUT + 1` bytes.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(p) = pipe {
+            let _ = p.take(MAX_OUTPUT as u64 + 1).read_to_end(&mut buf);
+        }
+        buf
+    })
+}
 
 /// The user's wrap/unwrap command.
 pub struct CommandSource {
@@ -48,11 +73,43 @@ impl CommandSource {
             .map_err(|e| Error::io(format!("cannot start {what}"), e))?;
         if let Some(mut stdin) = child.stdin.take() {
             // A command that exits without reading is reported by its status below.
-            let _ = stdin.write_all(input);
+            let input = input.to_vec();
+            std::thread::spawn(move || {
+                let _ = stdin.write_all(&input);
+            });
         }
-        let out = child
-            .wait_with_output()
-            .map_err(|e| Error::io(format!("{what} did not finish"), e))?;
+        let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
+        let limit = timeout();
+        let deadline = Instant::now() + limit;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(s)) => break s,
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Ok(None) => {
+                    // Not its process group: a command that prompts on the
+                    // terminal must stay in the foreground group. Something it
+                    // started may outlive it; the pipes are not waited for.
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(Error::new(
+                        ErrorKind::WrongKey,
+                        format!(
+                            "{what} did not finish within {} s and was stopped",
+                            limit.as_secs_f64()
+                        ),
+                    )
+                    .hint("if it waits for a person (a PIN, a token touch) or a slow service, raise CAIRN_KEY_COMMAND_TIMEOUT (seconds)"));
+                }
+                Err(e) => return Err(Error::io(format!("{what} did not finish"), e)),
+            }
+        };
+        let out = std::process::Output {
+            status,
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+        };
         if !out.status.success() {
             // Its last stderr line says why (gpg: decryption failed, ...); stdout may hold secrets.
             let err = String::from_utf8_lossy(&out.stderr);

@@ -1,0 +1,41 @@
+//! The DR runbooks in docs/ops/ are commands an operator runs under stress, so
+//! they are tested like code: `scripts/runbooks.sh` builds a scratch repository
+//! per scenario (lost host, ransomware, lost passphrase, corrupted repository,
+//! lapsed WORM), causes the disaster, runs each runbook's `sh runbook` blocks
+//! as written with this build's `cairn`, and checks the outcome. A runbook that
+//! drifts from the CLI fails here. The script runs every `cairn` with a clean
+//! environment, so nothing of the caller's `CAIRN_*` settings leaks in.
+
+#![allow(clippy::expect_used)] // tests fail loudly by design
+
+use std::process::Command;
+
+#[test]
+fn every_runbook_in_docs_ops_runs_and_recovers() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let out = Command::new("bash")
+        .arg("scripts/runbooks.sh")
+        .arg(env!("CARGO_BIN_EXE_cairn"))
+        .current_dir(root)
+        .output()
+        .expect("run bash scripts/runbooks.sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "scripts/runbooks.sh failed ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        out.status
+    );
+    for name in [
+        "lost-host",
+        "ransomware",
+        "lost-passphrase",
+        "corrupted-repository",
+        "expired-worm",
+    ] {
+        assert!(
+            stdout.contains(&format!("runbook {name}: ok")),
+            "runbook {name} did not report ok\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+    }
+}

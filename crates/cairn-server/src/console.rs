@@ -1,0 +1,63 @@
+//! The web console: one static page (no build step, no external assets)
+//! that asks for a token, keeps it in the tab's session storage only, and
+//! calls the same API as every other client, so it can do exactly what the
+//! token's role may. It renders server data as text, never as HTML:
+//! snapshot paths and tags come from backed-up hosts and may be hostile.
+
+use crate::config::ServerConfig;
+use serde_json::{json, Value};
+
+/// The page, served at `/`.
+pub const PAGE: &str = include_str!("console.html");
+
+/// The specs as the console (and `GET /api/v1/dr/specs`) shows them, with
+/// each scheduled spec's next run after `now`.
+pub fn specs(cfg: &ServerConfig, now: time::OffsetDateTime, tz: &jiff::tz::TimeZone) -> Value {
+    let rows: Vec<Value> = cfg
+        .spec
+        .iter()
+        .map(|s| {
+            let next = s
+                .schedule
+                .as_deref()
+                .and_then(|l| crate::schedule::parse(l).ok())
+                .and_then(|c| crate::schedule::next_after(&c, now, tz))
+                .map(cairn_core::clock::rfc3339);
+            json!({
+                "name": s.name,
+                "repository": s.repository,
+                "paths": s.paths,
+                "tags": s.tags,
+                "schedule": s.schedule,
+                "next_run": next,
+                "rpo": s.rpo,
+                "rto": s.rto,
+                "retention": s.retention.is_some(),
+            })
+        })
+        .collect();
+    json!(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_page_never_renders_server_data_as_html() {
+        // Hostile snapshot paths must stay text: no innerHTML, no
+        // insertAdjacentHTML, no document.write anywhere in the page.
+        for bad in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+        ] {
+            assert!(!super::PAGE.contains(bad), "the console uses {bad}");
+        }
+        assert!(super::PAGE.contains("sessionStorage"));
+        assert!(
+            !super::PAGE.contains("localStorage"),
+            "tokens stay in the tab"
+        );
+    }
+}
