@@ -54,7 +54,7 @@ pub struct Global {
     #[arg(short, long, global = true)]
     pub quiet: bool,
     /// Never delete or overwrite anything in the repository (commands that must delete refuse).
-    #[arg(long, env = "CAIRN_APPEND_ONLY", global = true)]
+    #[arg(long, env = "CAIRN_APPEND_ONLY", global = true, value_parser = clap::builder::BoolishValueParser::new())]
     pub append_only: bool,
     /// When another process holds the repository lock, retry for this long (e.g. 30s, 10m).
     #[arg(long, value_parser = humantime::parse_duration, global = true)]

@@ -270,6 +270,16 @@ fn every_deleting_command_refuses_in_append_only_mode() {
             p.display()
         );
     }
+    // The environment switch, in the spellings operators write.
+    for v in ["1", "true", "yes", "on"] {
+        let mut c = env.cmd();
+        c.env("CAIRN_APPEND_ONLY", v)
+            .arg("-r")
+            .arg(&repo)
+            .args(["prune", "--max-unused", "0"]);
+        let r = run(&mut c);
+        assert!(r.stderr.contains("append-only"), "{v}: {}", r.stderr);
+    }
     // Backups still work in append-only mode.
     env.repo(
         &repo,

@@ -214,3 +214,131 @@ fn a_damaged_second_key_slot_is_named_and_the_first_still_opens() {
         .collect();
     assert_eq!(objs, vec![format!("key slot {other}")]);
 }
+
+#[test]
+fn a_damaged_index_is_rewritten_by_the_next_backup_never_trusted() {
+    let env = Env::new();
+    let repo = setup(&env);
+    let src = env.path("src");
+    // One damaged index: the packs it listed are adopted again, and the index
+    // rebuilt from their trailers is the same plaintext, so the same name.
+    flip(&objects(&repo.join("index"))[0], 40);
+    damage(&env, &repo, &[]);
+    // An append-only session may not replace the damaged index: it stops,
+    // saying why, instead of saving a snapshot over blobs no index lists.
+    let snaps = objects(&repo.join("snapshots")).len();
+    let r = env.repo(
+        &repo,
+        &["--append-only", "backup", "--force", src.to_str().unwrap()],
+    );
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("stored damaged and this session cannot replace it"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(objects(&repo.join("snapshots")).len(), snaps);
+    // With delete rights the backup rebuilds the index from the packs'
+    // trailers and replaces the damaged file; everything verifies again.
+    env.repo(&repo, &["backup", "--force", src.to_str().unwrap()])
+        .ok();
+    let v = env
+        .repo(&repo, &["verify", "--read-data", "--json"])
+        .ok()
+        .json();
+    assert_eq!(v["ok"], true, "{v}");
+    let out = env.path("out");
+    env.repo(
+        &repo,
+        &["restore", "latest", "--target", out.to_str().unwrap()],
+    )
+    .ok();
+    assert_eq!(all_files(&out), all_files(&src));
+}
+
+#[test]
+fn damage_names_every_snapshot_that_uses_it_shared_trees_included() {
+    let env = Env::new();
+    let repo = setup(&env);
+    let src = env.path("src");
+    // A third snapshot with nothing changed: the same root tree as the second.
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let list = env.repo(&repo, &["list", "--json"]).ok().json();
+    let shorts: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["short_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(shorts.len(), 3);
+    assert_eq!(list[1]["tree"], list[2]["tree"], "{list}");
+    let before: Vec<PathBuf> = objects(&repo.join("data"));
+    let j = env
+        .repo(&repo, &["verify", "--read-data", "--json"])
+        .ok()
+        .json();
+    assert_eq!(j["packs_read"], before.len() as u64);
+    // Damage the biggest pack (file data every snapshot holds): the damaged
+    // file is reported under all three, the shared-tree one included.
+    let biggest = before
+        .iter()
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
+    flip(biggest, 100);
+    let j = damage(&env, &repo, &["--read-data"]);
+    let affects: Vec<String> = j["damage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["affects"].as_array().unwrap().clone())
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    for s in &shorts {
+        assert!(
+            affects.iter().any(|a| a.starts_with(&format!("{s}:"))),
+            "{s} missing from {affects:?}"
+        );
+    }
+}
+
+#[test]
+fn checking_one_snapshot_reads_only_the_packs_it_uses() {
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("a"), noise(3 << 20, 1)).unwrap();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let first: Vec<PathBuf> = objects(&repo.join("data"));
+    let other = env.path("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("b"), noise(3 << 20, 2)).unwrap();
+    env.repo(&repo, &["backup", other.to_str().unwrap()]).ok();
+    let list = env.repo(&repo, &["list", "--json"]).ok().json();
+    let (one, two) = (
+        list[0]["short_id"].as_str().unwrap().to_string(),
+        list[1]["short_id"].as_str().unwrap().to_string(),
+    );
+    // Damage the second snapshot's pack(s) only.
+    for p in objects(&repo.join("data"))
+        .iter()
+        .filter(|p| !first.contains(p))
+    {
+        flip(p, 100);
+    }
+    let j = env
+        .repo(&repo, &["verify", "--read-data", &one, "--json"])
+        .ok()
+        .json();
+    assert_eq!(j["packs_read"], first.len() as u64, "{j}");
+    let j = damage(&env, &repo, &["--read-data", &two]);
+    assert!(
+        j["damage"][0]["affects"][0]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{two}:")),
+        "{j}"
+    );
+}

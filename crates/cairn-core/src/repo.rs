@@ -523,9 +523,34 @@ pub fn find_in(
 /// Writes a content-addressed object; an existing one with the same name is the same object.
 pub fn write_idempotent(b: &dyn Backend, kind: ObjectKind, name: &str, bytes: &[u8]) -> Result<()> {
     match b.write_new(kind, name, bytes) {
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
-        r => r,
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+        r => return r,
     }
+    // Same name, so the same content by construction: a rerun, or a racing
+    // writer. Unless the stored copy is damaged: then "already there" would
+    // let it stand in for these good bytes, and everything written next
+    // (an index over it, a snapshot) would point at damage. It is replaced.
+    match b.read(kind, name) {
+        Ok(existing) if existing == bytes => return Ok(()),
+        Ok(_) => tracing::warn!(
+            ?kind,
+            name,
+            "stored copy differs from a fresh one; replacing it"
+        ),
+        Err(e) if e.kind() == ErrorKind::Transient => return Err(e),
+        Err(e) => tracing::warn!(?kind, name, error = %e, "stored copy unreadable; replacing it"),
+    }
+    b.delete(kind, name).map_err(|e| {
+        Error::new(
+            ErrorKind::Corrupt,
+            format!(
+                "{} {name} is stored damaged and this session cannot replace it: {e}",
+                kind.dir()
+            ),
+        )
+        .hint("run the same command with delete rights (not --append-only, not a service token); under WORM, wait until the damaged object's retention lapses")
+    })?;
+    b.write_new(kind, name, bytes)
 }
 
 #[cfg(test)]

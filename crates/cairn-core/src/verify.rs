@@ -121,7 +121,10 @@ pub fn verify(
     workers: usize,
 ) -> Result<VerifyReport> {
     let mut report = VerifyReport::default();
-    let mut users: HashMap<BlobId, Vec<String>> = HashMap::new();
+    // Pass 1 keeps only which blobs are used; the paths that use a blob are
+    // found afterwards, for damaged blobs only (`affected`), so a clean
+    // verify holds no path strings at all.
+    let mut users: HashSet<BlobId> = HashSet::new();
     let mut seen_trees: HashSet<BlobId> = HashSet::new();
     for (name, e) in crate::repo::damaged_slots(repo.backend().as_ref())? {
         report.damage.push(Damage {
@@ -145,33 +148,23 @@ pub fn verify(
             affects: vec![],
         });
     }
-    for (id, meta) in snaps
+    let checked: Vec<&(SnapshotId, crate::snapshot::SnapshotMeta)> = snaps
         .iter()
         .filter(|(id, _)| only.is_empty() || only.contains(id))
-    {
+        .collect();
+    for (id, meta) in checked.iter().copied() {
         report.snapshots += 1;
-        let short = id.short();
-        let mut note = |blob: BlobId, path: &[u8]| {
-            let v = users.entry(blob).or_default();
-            if v.len() < MAX_AFFECTS {
-                v.push(format!("{short}:{}", String::from_utf8_lossy(path)));
-            }
-        };
-        note(meta.tree, b"/");
+        users.insert(meta.tree);
         if !seen_trees.insert(meta.tree) {
             continue;
         }
-        let r = walk(repo, &meta.tree, &mut |path, n| {
+        let r = walk(repo, &meta.tree, &mut |_, n| {
             match (n.kind, n.subtree) {
                 (NodeType::Dir, Some(sub)) => {
-                    note(sub, path);
+                    users.insert(sub);
                     seen_trees.insert(sub);
                 }
-                (NodeType::File, _) => {
-                    for c in &n.content {
-                        note(*c, path);
-                    }
-                }
+                (NodeType::File, _) => users.extend(n.content.iter().copied()),
                 _ => {}
             }
             Ok(())
@@ -180,21 +173,29 @@ pub fn verify(
             report.damage.push(Damage {
                 object: format!("snapshot {id}"),
                 error: e.to_string(),
-                affects: vec![format!("{short}: trees below the damage were not checked")],
+                affects: vec![format!(
+                    "{}: trees below the damage were not checked",
+                    id.short()
+                )],
             });
         }
     }
     report.trees = seen_trees.len();
     report.blobs = users.len();
     let index = repo.index();
-    for (blob, who) in &users {
-        if !index.contains(blob) {
-            report.damage.push(Damage {
+    // Damage whose `affects` is filled in at the end, from these blobs.
+    let mut pending: Vec<(Damage, Vec<BlobId>)> = Vec::new();
+    let mut unindexed: Vec<&BlobId> = users.iter().filter(|b| !index.contains(b)).collect();
+    unindexed.sort();
+    for blob in unindexed {
+        pending.push((
+            Damage {
                 object: format!("blob {blob}"),
                 error: "referenced but in no index".into(),
-                affects: who.clone(),
-            });
-        }
+                affects: vec![],
+            },
+            vec![*blob],
+        ));
     }
     // Packs: present, large enough.
     let on_disk: HashMap<String, u64> = repo
@@ -205,17 +206,18 @@ pub fn verify(
         .collect();
     let groups = index.by_pack();
     report.packs = groups.len();
-    let affects = |entries: &[BlobEntry]| -> Vec<String> {
-        let mut v: Vec<String> = entries
+    let blobs_of = |entries: &[BlobEntry]| -> Vec<BlobId> {
+        entries
             .iter()
-            .flat_map(|e| users.get(&e.id).cloned().unwrap_or_default())
-            .collect();
-        v.sort();
-        v.dedup();
-        v.truncate(MAX_AFFECTS);
-        v
+            .map(|e| e.id)
+            .filter(|id| users.contains(id))
+            .collect()
     };
-    for (pid, entries) in &groups {
+    // Checking chosen snapshots: only the packs they use. The whole
+    // repository: every pack, used or not (damage is damage).
+    let relevant =
+        |entries: &[BlobEntry]| only.is_empty() || entries.iter().any(|e| users.contains(&e.id));
+    for (pid, entries) in groups.iter().filter(|(_, e)| relevant(e)) {
         let need = entries
             .iter()
             .map(|e| u64::from(e.offset) + u64::from(e.stored_len))
@@ -223,23 +225,29 @@ pub fn verify(
             .unwrap_or(0)
             + FOOTER_LEN as u64;
         match on_disk.get(&pid.to_hex()) {
-            None => report.damage.push(Damage {
-                object: format!("pack {pid}"),
-                error: "missing".into(),
-                affects: affects(entries),
-            }),
-            Some(size) if *size < need => report.damage.push(Damage {
-                object: format!("pack {pid}"),
-                error: format!("truncated: {size} bytes, its blobs need at least {need}"),
-                affects: affects(entries),
-            }),
+            None => pending.push((
+                Damage {
+                    object: format!("pack {pid}"),
+                    error: "missing".into(),
+                    affects: vec![],
+                },
+                blobs_of(entries),
+            )),
+            Some(size) if *size < need => pending.push((
+                Damage {
+                    object: format!("pack {pid}"),
+                    error: format!("truncated: {size} bytes, its blobs need at least {need}"),
+                    affects: vec![],
+                },
+                blobs_of(entries),
+            )),
             _ => {}
         }
     }
     // Data: read selected packs in parallel.
     let mut selected: Vec<&(PackId, Vec<BlobEntry>)> = groups
         .iter()
-        .filter(|(p, _)| data.selects(p) && on_disk.contains_key(&p.to_hex()))
+        .filter(|(p, e)| data.selects(p) && relevant(e) && on_disk.contains_key(&p.to_hex()))
         .collect();
     // A percentage of a handful of packs can round to none: a sample that
     // reads nothing proves nothing, so it reads at least the first pack in
@@ -249,7 +257,7 @@ pub fn verify(
             selected.extend(
                 groups
                     .iter()
-                    .filter(|(p, _)| on_disk.contains_key(&p.to_hex()))
+                    .filter(|(p, e)| relevant(e) && on_disk.contains_key(&p.to_hex()))
                     .min_by_key(|(p, _)| DataCheck::rank(seed, p)),
             );
         }
@@ -285,13 +293,106 @@ pub fn verify(
     let mut found = found.into_inner().unwrap_or_default();
     found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     for (pid, err, ents) in found {
-        report.damage.push(Damage {
-            object: format!("pack {pid}"),
-            error: err,
-            affects: affects(&ents),
-        });
+        pending.push((
+            Damage {
+                object: format!("pack {pid}"),
+                error: err,
+                affects: vec![],
+            },
+            blobs_of(&ents),
+        ));
+    }
+    let bad: HashSet<BlobId> = pending
+        .iter()
+        .flat_map(|(_, b)| b.iter().copied())
+        .collect();
+    let paths = affected(repo, &checked, &bad);
+    for (mut d, blobs) in pending {
+        let mut v: Vec<String> = blobs
+            .iter()
+            .flat_map(|b| paths.get(b).into_iter().flatten().cloned())
+            .collect();
+        v.sort();
+        v.dedup();
+        v.truncate(MAX_AFFECTS);
+        d.affects = v;
+        report.damage.push(d);
     }
     Ok(report)
+}
+
+/// `snapshot:path` of every use of a damaged blob, in every checked snapshot
+/// (up to [`MAX_AFFECTS`] per blob). Each tree's damaged entries are found
+/// once and reused by every snapshot and folder that shares the tree, so this
+/// costs one walk of the distinct trees, and nothing when `bad` is empty.
+fn affected(
+    repo: &Repository,
+    snaps: &[&(SnapshotId, crate::snapshot::SnapshotMeta)],
+    bad: &HashSet<BlobId>,
+) -> HashMap<BlobId, Vec<String>> {
+    let mut out: HashMap<BlobId, Vec<String>> = HashMap::new();
+    if bad.is_empty() {
+        return out;
+    }
+    let mut memo = HashMap::new();
+    for (id, meta) in snaps {
+        let short = id.short();
+        for (path, blob) in hits(repo, meta.tree, bad, &mut memo, 0).iter() {
+            let v = out.entry(*blob).or_default();
+            if v.len() < MAX_AFFECTS {
+                let path = if path.is_empty() { "/" } else { path };
+                v.push(format!("{short}:{path}"));
+            }
+        }
+    }
+    out
+}
+
+type Hits = std::rc::Rc<Vec<(String, BlobId)>>;
+
+/// The damaged blobs under `tree` (itself included, at path ""), with their
+/// paths relative to it. An unreadable tree yields what is known: itself, if
+/// damaged (the walk of pass 1 already reported why).
+fn hits(
+    repo: &Repository,
+    tree: BlobId,
+    bad: &HashSet<BlobId>,
+    memo: &mut HashMap<BlobId, Hits>,
+    depth: usize,
+) -> Hits {
+    if let Some(h) = memo.get(&tree) {
+        return h.clone();
+    }
+    let mut v = Vec::new();
+    if bad.contains(&tree) {
+        v.push((String::new(), tree));
+    }
+    if let (Ok(t), true) = (repo.load_tree(&tree), depth <= crate::manifest::MAX_DEPTH) {
+        for n in &t.nodes {
+            let name = String::from_utf8_lossy(&n.name.0);
+            match (n.kind, n.subtree) {
+                (NodeType::Dir, Some(sub)) => {
+                    for (p, b) in hits(repo, sub, bad, memo, depth + 1).iter() {
+                        let p = if p.is_empty() {
+                            name.to_string()
+                        } else {
+                            format!("{name}/{p}")
+                        };
+                        v.push((p, *b));
+                    }
+                }
+                (NodeType::File, _) => {
+                    for c in n.content.iter().filter(|c| bad.contains(c)) {
+                        v.push((name.to_string(), *c));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let h = std::rc::Rc::new(v);
+    memo.insert(tree, h.clone());
+    h
 }
 
 /// Reads one pack whole; returns bytes read and (error, affected entries) for each problem.

@@ -100,24 +100,35 @@ fn submit_later(st: &Arc<AppState>, work: Work, actor: &Actor, delay: Duration) 
 }
 
 /// The newest snapshot time of each scheduled spec: where the schedule resumes,
-/// so downtime leads to exactly one catch-up run.
+/// so downtime leads to exactly one catch-up run. Snapshots count as the
+/// gate counts them (`gate::belongs`), so hand-made backups of a spec's paths
+/// are not backed up again at startup.
 fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
     let mut last = HashMap::new();
+    let rows = match st.snapshots.list(&st.ctx, None, None) {
+        Ok(v) => v.as_array().cloned().unwrap_or_default(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the snapshots; every scheduled spec is due at once");
+            return last;
+        }
+    };
     for s in st.ctx.cfg.spec.iter().filter(|s| s.schedule.is_some()) {
-        match st.snapshots.list(&st.ctx, Some(&s.name), None) {
-            Ok(v) => {
-                let newest = v
+        let newest = rows
+            .iter()
+            .filter(|r| r["repository"] == s.repository.as_str())
+            .filter(|r| {
+                let paths: Vec<String> = r["paths"]
                     .as_array()
-                    .and_then(|a| a.last())
-                    .and_then(|x| x["time"].as_str())
-                    .and_then(|t| cairn_core::clock::parse_rfc3339(t).ok());
-                if let Some(t) = newest {
-                    last.insert(s.name.clone(), t);
-                }
-            }
-            Err(e) => {
-                tracing::warn!(spec = %s.name, error = %e, "cannot read the spec's snapshots; it will run at its next slot")
-            }
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p.as_str().map(String::from))
+                    .collect();
+                crate::gate::belongs(s, r["spec"].as_str(), &paths)
+            })
+            .filter_map(|r| cairn_core::clock::parse_rfc3339(r["time"].as_str()?).ok())
+            .max();
+        if let Some(t) = newest {
+            last.insert(s.name.clone(), t);
         }
     }
     last

@@ -25,6 +25,9 @@ struct Reader {
     /// future needs no re-reading; a lapsed one is re-read now and then, in
     /// case it was extended (on S3 that is a HEAD per object).
     held: HashMap<String, (Option<OffsetDateTime>, Instant)>,
+    /// The rendered rows, oldest first, with what the filters look at;
+    /// rebuilt only when a snapshot or a retain-until changed.
+    rows: Option<Vec<(Option<String>, Vec<String>, Value)>>,
 }
 
 /// How often a lapsed retain-until is read again.
@@ -52,6 +55,7 @@ impl SnapshotCache {
             repo: s,
             metas: HashMap::new(),
             held: HashMap::new(),
+            rows: None,
         }));
         r.insert(name.to_string(), x.clone());
         Ok(x)
@@ -77,12 +81,15 @@ impl SnapshotCache {
             let listed = rd.repo.backend().list(ObjectKind::Snapshot)?;
             let present: std::collections::HashSet<String> =
                 listed.iter().map(|o| o.name.clone()).collect();
+            let known = rd.metas.len();
             rd.metas.retain(|k, _| present.contains(k));
             rd.held.retain(|k, _| present.contains(k));
+            let mut changed = rd.metas.len() != known;
             for o in listed {
                 if rd.metas.contains_key(&o.name) {
                     continue;
                 }
+                changed = true;
                 let Ok(id) = SnapshotId::from_hex(&o.name) else {
                     continue;
                 };
@@ -103,40 +110,58 @@ impl SnapshotCache {
                 .snapshots_total
                 .get_or_create(&label)
                 .set(rd.metas.len() as i64);
-            let retained = retained_now(&mut rd, ctx.clock.now());
+            let (retained, held_changed) = retained_now(&mut rd, ctx.clock.now());
             ctx.metrics
                 .retained_total
                 .get_or_create(&label)
                 .set(retained as i64);
-            let mut rows: Vec<_> = rd
-                .metas
-                .values()
-                .filter(|(_, m)| spec.is_none_or(|s| m.spec.as_deref() == Some(s)))
-                .filter(|(_, m)| tag.is_none_or(|t| m.tags.iter().any(|x| x == t)))
-                .map(|(id, m)| (m.parsed_time().ok(), id, m))
-                .collect();
-            rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
-            for (_, id, m) in rows {
-                let until = rd.held.get(&id.to_hex()).and_then(|h| h.0);
-                out.push(json!({
-                    "id": id.to_hex(), "short_id": id.short(), "repository": name,
-                    "time": m.time, "spec": m.spec, "host": m.host, "paths": m.paths,
-                    "tags": m.tags, "incomplete": m.incomplete, "files": m.stats.files,
-                    "bytes": m.stats.bytes,
-                    "retained_until": until.map(cairn_core::clock::rfc3339),
-                }));
+            if changed || held_changed || rd.rows.is_none() {
+                let rows = render(&rd, &name);
+                rd.rows = Some(rows);
+            }
+            for (s, tags, row) in rd.rows.iter().flatten() {
+                if spec.is_none_or(|x| s.as_deref() == Some(x))
+                    && tag.is_none_or(|t| tags.iter().any(|x| x == t))
+                {
+                    out.push(row.clone());
+                }
             }
         }
-        Ok(json!(out))
+        Ok(Value::Array(out))
     }
+}
+
+/// The rows of one repository, oldest first.
+fn render(rd: &Reader, name: &str) -> Vec<(Option<String>, Vec<String>, Value)> {
+    let mut rows: Vec<_> = rd
+        .metas
+        .values()
+        .map(|(id, m)| (m.parsed_time().ok(), id, m))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+    rows.into_iter()
+        .map(|(_, id, m)| {
+            let until = rd.held.get(&id.to_hex()).and_then(|h| h.0);
+            let row = json!({
+                "id": id.to_hex(), "short_id": id.short(), "repository": name,
+                "time": m.time, "spec": m.spec, "host": m.host, "paths": m.paths,
+                "tags": m.tags, "incomplete": m.incomplete, "files": m.stats.files,
+                "bytes": m.stats.bytes,
+                "retained_until": until.map(cairn_core::clock::rfc3339),
+            });
+            (m.spec.clone(), m.tags.clone(), row)
+        })
+        .collect()
 }
 
 /// How many snapshots WORM retention still holds at `now`, reading the
 /// retain-until of snapshots not seen before (and of lapsed ones, now and
-/// then). An unreadable date counts as not held, and is logged.
-fn retained_now(rd: &mut Reader, now: OffsetDateTime) -> usize {
+/// then), and whether any date changed. An unreadable date counts as not
+/// held, and is logged.
+fn retained_now(rd: &mut Reader, now: OffsetDateTime) -> (usize, bool) {
     let names: Vec<String> = rd.metas.keys().cloned().collect();
     let mut held = 0;
+    let mut changed = false;
     for name in names {
         let fresh = match rd.held.get(&name) {
             Some((Some(u), _)) if *u > now => {
@@ -163,7 +188,11 @@ fn retained_now(rd: &mut Reader, now: OffsetDateTime) -> usize {
         if until.is_some_and(|u| u > now) {
             held += 1;
         }
-        rd.held.insert(name, (until, Instant::now()));
+        if let Some(old) = rd.held.insert(name, (until, Instant::now())) {
+            changed |= old.0 != until;
+        } else {
+            changed = true;
+        }
     }
-    held
+    (held, changed)
 }

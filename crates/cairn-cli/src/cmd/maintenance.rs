@@ -32,6 +32,8 @@ pub fn run(g: &Global, a: &MaintenanceArgs) -> Result<u8> {
             "objects": plan.extend,
             "already_held": plan.held,
             "retained_snapshots": plan.retained_snapshots,
+            // The plan's count, dry run or not; what was actually removed beside it.
+            "lapsed_records": plan.lapsed_records.len(),
             "lapsed_records_removed": if a.dry_run { 0 } else { plan.lapsed_records.len() },
         }))?;
     } else {

@@ -161,12 +161,27 @@ pub fn check_allowed(target: &Path, allow: &[PathBuf]) -> Result<PathBuf> {
     if allow.is_empty() {
         return Ok(resolved);
     }
+    // A root that does not exist cannot be resolved (its symlinks are
+    // unknown), so it allows nothing; the error says so rather than
+    // calling the target "outside".
+    let mut missing = Vec::new();
     for root in allow {
-        if let Ok(r) = root.canonicalize() {
-            if resolved.starts_with(&r) {
-                return Ok(resolved);
-            }
+        match root.canonicalize() {
+            Ok(r) if resolved.starts_with(&r) => return Ok(resolved),
+            Ok(_) => {}
+            Err(_) => missing.push(root.display().to_string()),
         }
+    }
+    if !missing.is_empty() && allow.iter().any(|r| abs.starts_with(r)) {
+        return Err(Error::new(
+            ErrorKind::PermissionDenied,
+            format!(
+                "restore target {}: the allowed root {} does not exist",
+                target.display(),
+                missing.join(", ")
+            ),
+        )
+        .hint("create the allowed root folder first (an allowed root must exist, so its real location is known)"));
     }
     Err(Error::new(
         ErrorKind::PermissionDenied,
@@ -181,4 +196,28 @@ pub fn check_allowed(target: &Path, allow: &[PathBuf]) -> Result<PathBuf> {
         ),
     )
     .hint("restore under an allowed root, or change [restore] allow-roots / CAIRN_RESTORE_ALLOW"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_roots_resolve_and_a_missing_root_is_named() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("restore");
+        std::fs::create_dir(&root).unwrap();
+        let ok = check_allowed(&root.join("new/sub"), std::slice::from_ref(&root)).unwrap();
+        assert!(ok.ends_with("restore/new/sub"));
+        let e =
+            check_allowed(&d.path().join("elsewhere"), std::slice::from_ref(&root)).unwrap_err();
+        assert!(e.to_string().contains("outside the allowed roots"), "{e}");
+        // A symlink out of the root is outside.
+        std::os::unix::fs::symlink(d.path(), root.join("escape")).unwrap();
+        let e = check_allowed(&root.join("escape/x"), std::slice::from_ref(&root)).unwrap_err();
+        assert!(e.to_string().contains("outside"), "{e}");
+        let missing = d.path().join("not-yet");
+        let e = check_allowed(&missing.join("x"), std::slice::from_ref(&missing)).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+    }
 }

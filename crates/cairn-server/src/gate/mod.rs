@@ -389,24 +389,30 @@ fn apply_waivers(cfg: &ServerConfig, checks: &mut [CheckResult]) {
     }
 }
 
-/// The snapshots that belong to a spec: written for it (the server's jobs
-/// record the spec name) or, for snapshots taken with `cairn backup` (no spec
-/// recorded), those with exactly the spec's paths. Oldest first.
+/// Whether a snapshot belongs to a spec: written for it (the server's jobs
+/// record the spec name) or, taken with `cairn backup` (no spec recorded),
+/// with exactly the spec's paths. One rule for the gate and the scheduler.
+pub fn belongs(spec: &SpecConfig, snap_spec: Option<&str>, snap_paths: &[String]) -> bool {
+    match snap_spec {
+        Some(n) => n == spec.name,
+        None => {
+            let mut want: Vec<String> =
+                spec.paths.iter().map(|p| p.display().to_string()).collect();
+            want.sort();
+            let mut have = snap_paths.to_vec();
+            have.sort();
+            have == want
+        }
+    }
+}
+
+/// The snapshots that belong to a spec ([`belongs`]), oldest first.
 pub fn spec_snapshots(
     all: Vec<(SnapshotId, SnapshotMeta)>,
     spec: &SpecConfig,
 ) -> Vec<(SnapshotId, SnapshotMeta)> {
-    let mut want: Vec<String> = spec.paths.iter().map(|p| p.display().to_string()).collect();
-    want.sort();
     all.into_iter()
-        .filter(|(_, m)| match &m.spec {
-            Some(n) => n == &spec.name,
-            None => {
-                let mut have = m.paths.clone();
-                have.sort();
-                have == want
-            }
-        })
+        .filter(|(_, m)| belongs(spec, m.spec.as_deref(), &m.paths))
         .collect()
 }
 
