@@ -27,8 +27,11 @@ struct Reader {
     held: HashMap<String, (Option<OffsetDateTime>, Instant)>,
     /// The rendered rows, oldest first, with what the filters look at;
     /// rebuilt only when a snapshot or a retain-until changed.
-    rows: Option<Vec<(Option<String>, Vec<String>, Value)>>,
+    rows: Option<Vec<Row>>,
 }
+
+/// A rendered row with the fields the filters look at (spec, tags).
+type Row = (Option<String>, Vec<String>, Value);
 
 /// How often a lapsed retain-until is read again.
 const RECHECK: Duration = Duration::from_secs(600);
@@ -132,7 +135,7 @@ impl SnapshotCache {
 }
 
 /// The rows of one repository, oldest first.
-fn render(rd: &Reader, name: &str) -> Vec<(Option<String>, Vec<String>, Value)> {
+fn render(rd: &Reader, name: &str) -> Vec<Row> {
     let mut rows: Vec<_> = rd
         .metas
         .values()
