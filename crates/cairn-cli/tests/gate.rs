@@ -467,3 +467,26 @@ fn an_old_recovery_point_a_missing_target_and_clock_skew_fail_perf() {
     let why = check(&v, "dr_perf")["reason"].as_str().unwrap();
     assert!(why.contains("clock skew"), "{why}");
 }
+
+#[test]
+fn a_scratch_disk_too_small_for_the_restore_fails_integrity_never_passes() {
+    let f = Fixture::new();
+    f.backup(None);
+    // The gate's scratch restores go inside --out: a 1 MiB disk cannot hold
+    // the 3 MB snapshot.
+    let Some(_disk) = SmallDisk::mount(&f.env.path("out"), "1m") else {
+        eprintln!("SKIPPED a_scratch_disk_too_small_for_the_restore_fails_integrity_never_passes: mounting a tmpfs needs root");
+        return;
+    };
+    let (code, v) = f.gate(&f.good_config());
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["pass"], false);
+    let integrity = check(&v, "dr_integrity");
+    assert_eq!(integrity["pass"], false, "{integrity}");
+    let spec = &v["specs"][0];
+    assert_ne!(spec["latest"]["restored"], true, "{spec}");
+    assert!(
+        v.to_string().contains("No space left on device"),
+        "the cause is named: {v:#}"
+    );
+}

@@ -115,14 +115,10 @@ pub struct S3Backend {
 #[derive(Default)]
 struct Windows {
     sizes: std::collections::HashMap<String, u64>,
-    /// Cached windows (pack, start, bytes), least recently used first.
     recent: std::collections::VecDeque<(String, u64, std::sync::Arc<Vec<u8>>)>,
-    /// 8 MiB windows fetched at least once (pack, start).
-    fetched: std::collections::HashSet<(String, u64)>,
 }
 
 const WINDOW: u64 = 8 << 20;
-const REVISIT_WINDOW: u64 = 1 << 20;
 const WINDOWS_KEPT: usize = 8;
 
 impl std::fmt::Debug for S3Backend {
@@ -401,50 +397,37 @@ impl S3Backend {
         Ok(kind.path(name))
     }
 
-    /// The bytes `offset..offset+len` of a pack from a cached window,
-    /// fetching one if needed; None when the read does not fit a window or
-    /// the pack (the caller then reads directly, and reports a short object).
-    ///
-    /// The first read of a part of a pack fetches its whole 8 MiB window:
-    /// a restore reads packs mostly in the order a backup wrote them. A
-    /// window fetched before and evicted since is a revisit for a few
-    /// deduplicated blobs (a file restored late that shares chunks with one
-    /// restored early): then only the 1 MiB around the read is fetched, not
-    /// the 8 MiB again.
+    /// The bytes from the window holding `offset..offset+len`, fetching the
+    /// window if needed; None when the read does not fit one window or the
+    /// pack (the caller then reads directly, and reports a short object).
     fn windowed(&self, name: &str, offset: u64, len: u64) -> Result<Option<Vec<u8>>> {
-        let Some(end) = offset.checked_add(len) else {
+        let start = offset / WINDOW * WINDOW;
+        let Some(end) = offset.checked_add(len).filter(|e| *e <= start + WINDOW) else {
             return Ok(None);
         };
-        let lock = || {
-            self.windows
-                .lock()
-                .map_err(|_| Error::new(ErrorKind::Io, "S3 window cache poisoned"))
-        };
-        let slice = |start: u64, w: &[u8]| {
+        let slice = |w: &[u8]| {
             w.get((offset - start) as usize..(end - start) as usize)
                 .map(<[u8]>::to_vec)
         };
-        let big = offset / WINDOW * WINDOW;
-        let (size, revisit) = {
-            let mut w = lock()?;
-            if let Some(i) = w.recent.iter().position(|(n, s, d)| {
-                n == name && *s <= offset && end <= *s + d.len() as u64
-            }) {
+        let size = {
+            let mut w = self
+                .windows
+                .lock()
+                .map_err(|_| Error::new(ErrorKind::Io, "S3 window cache poisoned"))?;
+            if let Some(i) = w
+                .recent
+                .iter()
+                .position(|(n, s, _)| n == name && *s == start)
+            {
                 // Least recently used goes first: a hit moves to the back.
                 if let Some(hit) = w.recent.remove(i) {
-                    let out = slice(hit.1, &hit.2);
+                    let out = slice(&hit.2);
                     w.recent.push_back(hit);
                     return Ok(out);
                 }
             }
-            let revisit = w.fetched.contains(&(name.to_string(), big));
-            (w.sizes.get(name).copied(), revisit)
+            w.sizes.get(name).copied()
         };
-        let unit = if revisit { REVISIT_WINDOW } else { WINDOW };
-        let start = offset / unit * unit;
-        if end > start + unit {
-            return Ok(None);
-        }
         let size = match size {
             Some(s) => s,
             None => self.stat(ObjectKind::Pack, name)?.size,
@@ -456,19 +439,20 @@ impl S3Backend {
             ObjectKind::Pack,
             name,
             start,
-            (start + unit).min(size) - start,
+            (start + WINDOW).min(size) - start,
         )?);
-        let out = slice(start, &data);
-        let mut w = lock()?;
+        let out = slice(&data);
+        let mut w = self
+            .windows
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Io, "S3 window cache poisoned"))?;
         w.sizes.insert(name.to_string(), size);
-        w.fetched.insert((name.to_string(), big));
         w.recent.push_back((name.to_string(), start, data));
         while w.recent.len() > WINDOWS_KEPT {
             w.recent.pop_front();
         }
         if w.sizes.len() > 100_000 {
             w.sizes.clear();
-            w.fetched.clear();
         }
         Ok(out)
     }
