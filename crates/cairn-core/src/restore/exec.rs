@@ -38,10 +38,15 @@ pub struct RestoreReport {
 /// A hard link to make after pass 1: (first file's components, this entry's components, display path).
 type PendingLink = (Vec<Vec<u8>>, Vec<Vec<u8>>, String);
 
-struct Job {
-    dir: Arc<SafeDir>,
-    node: Node,
-    path: String,
+/// One file to write, borrowed from the plan (jobs for the whole tree exist
+/// before the first runs, so they must cost next to nothing). It names its
+/// folder by components below the target, reopened by the worker, rather
+/// than holding it open: an open folder per job could run out of file
+/// descriptors.
+struct Job<'a> {
+    dir: &'a [Vec<u8>],
+    node: &'a Node,
+    path: &'a str,
 }
 
 /// A run of zeros at least this long becomes a hole (sparse file).
@@ -52,9 +57,9 @@ fn is_root() -> bool {
 }
 
 /// Writes one file under a temporary name, verifies its SHA-256, renames it into place.
-fn restore_file(repo: &Repository, job: &Job, chown: bool) -> Result<u64> {
+fn restore_file(repo: &Repository, dir: &SafeDir, job: &Job<'_>, chown: bool) -> Result<u64> {
     let name = &job.node.name.0;
-    let (mut f, tmp) = job.dir.temp_file()?;
+    let (mut f, tmp) = dir.temp_file()?;
     let result = (|| -> Result<u64> {
         let mut sha = Sha256::new();
         let mut written = 0u64;
@@ -64,14 +69,14 @@ fn restore_file(repo: &Repository, job: &Job, chown: bool) -> Result<u64> {
             for block in data.chunks(HOLE) {
                 if block.len() == HOLE && block.iter().all(|&b| b == 0) {
                     f.seek(SeekFrom::Current(HOLE as i64))
-                        .map_err(|e| Error::io(&job.path, e))?;
+                        .map_err(|e| Error::io(job.path, e))?;
                 } else {
-                    f.write_all(block).map_err(|e| Error::io(&job.path, e))?;
+                    f.write_all(block).map_err(|e| Error::io(job.path, e))?;
                 }
             }
             written += data.len() as u64;
         }
-        f.set_len(written).map_err(|e| Error::io(&job.path, e))?;
+        f.set_len(written).map_err(|e| Error::io(job.path, e))?;
         let got = hex::encode(sha.finalize());
         if Some(&got) != job.node.sha256.as_ref() || written != job.node.size {
             return Err(Error::corrupt(format!(
@@ -85,13 +90,12 @@ fn restore_file(repo: &Repository, job: &Job, chown: bool) -> Result<u64> {
     match result {
         Ok(n) => {
             let owner = chown.then_some((job.node.uid, job.node.gid));
-            job.dir
-                .set_meta(&tmp, Some(job.node.mode), owner, job.node.mtime_ns)?;
-            job.dir.rename(&tmp, name)?;
+            dir.set_meta(&tmp, Some(job.node.mode), owner, job.node.mtime_ns)?;
+            dir.rename(&tmp, name)?;
             Ok(n)
         }
         Err(e) => {
-            let _ = job.dir.unlink(&tmp);
+            let _ = dir.unlink(&tmp);
             Err(e)
         }
     }
@@ -133,20 +137,31 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
         let (tx, rx) = bounded::<Job>(64);
         for _ in 0..workers.max(1) {
             let rx = rx.clone();
-            let (bytes, files, fail) = (&bytes, &files, &fail);
+            let (bytes, files, fail, root) = (&bytes, &files, &fail, &root);
             s.spawn(move || {
+                // Consecutive jobs mostly share a folder: keep the last one open.
+                let mut last: Option<(Vec<Vec<u8>>, Arc<SafeDir>)> = None;
                 for job in rx {
-                    match restore_file(repo, &job, chown) {
+                    let dir = match &last {
+                        Some((c, d)) if c.as_slice() == job.dir => Ok(d.clone()),
+                        _ => open_path(root, job.dir),
+                    };
+                    let r = dir.and_then(|d| {
+                        last = Some((job.dir.to_vec(), d.clone()));
+                        restore_file(repo, &d, &job, chown)
+                    });
+                    match r {
                         Ok(n) => {
                             bytes.fetch_add(n, Ordering::Relaxed);
                             files.fetch_add(1, Ordering::Relaxed);
                         }
-                        Err(e) => fail(&job.path, &e),
+                        Err(e) => fail(job.path, &e),
                     }
                 }
             });
         }
         drop(rx);
+        let mut jobs: Vec<Job<'_>> = Vec::new();
         // Pass 1, in tree order: directories, then files (to the workers), links, others.
         let mut stack: Vec<Option<Arc<SafeDir>>> = vec![Some(root.clone())];
         for e in &plan.entries {
@@ -202,14 +217,11 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
                             }
                             first_link.insert((n.dev, n.inode), e.components.clone());
                         }
-                        let job = Job {
-                            dir: p.clone(),
-                            node: n.clone(),
-                            path: e.path.clone(),
-                        };
-                        tx.send(job).map_err(|_| {
-                            Error::new(crate::ErrorKind::Io, "restore workers stopped")
-                        })?;
+                        jobs.push(Job {
+                            dir: &e.components[..e.components.len() - 1],
+                            node: n,
+                            path: &e.path,
+                        });
                     }
                     _ => match create_other(&p, n, chown) {
                         Ok(()) => {
@@ -220,6 +232,22 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
                 },
                 _ => {}
             }
+        }
+        // Files in the order their data lies in the packs, not in tree
+        // order: a file and its duplicates (which share chunks) run together,
+        // and packs are read front to back, so a remote backend's window
+        // cache fetches each part of a pack about once.
+        let index = repo.index();
+        jobs.sort_by_cached_key(|j| {
+            j.node
+                .content
+                .first()
+                .and_then(|id| index.get(id))
+                .map(|(pack, entry)| (pack.0, entry.offset))
+        });
+        for job in jobs {
+            tx.send(job)
+                .map_err(|_| Error::new(crate::ErrorKind::Io, "restore workers stopped"))?;
         }
         drop(tx);
         Ok(())
