@@ -113,6 +113,32 @@ pub struct Node {
     pub rdev: Option<u64>,
 }
 
+impl Node {
+    /// A node with nothing but a name and a kind: zero times and ids, one
+    /// link, no content. For building trees by hand (tests, the gate's
+    /// hostile snapshots); a backup fills every field from the file system.
+    pub fn bare(name: &[u8], kind: NodeType, mode: u32) -> Node {
+        Node {
+            name: Name(name.to_vec()),
+            kind,
+            mode,
+            uid: 0,
+            gid: 0,
+            mtime_ns: 0,
+            ctime_ns: 0,
+            inode: 1,
+            dev: 1,
+            nlink: 1,
+            size: 0,
+            sha256: None,
+            content: vec![],
+            subtree: None,
+            target: None,
+            rdev: None,
+        }
+    }
+}
+
 fn is_zero(v: &u64) -> bool {
     *v == 0
 }

@@ -11,6 +11,16 @@ pub fn parse(line: &str) -> Result<Cron, String> {
     })
 }
 
+/// The first run of a cron line strictly after `after`; None for a line
+/// that does not parse (the config loader has already refused those).
+pub fn next_run(
+    line: &str,
+    after: time::OffsetDateTime,
+    tz: &jiff::tz::TimeZone,
+) -> Option<time::OffsetDateTime> {
+    next_after(&parse(line).ok()?, after, tz)
+}
+
 /// The first run strictly after `after`, in `tz`.
 pub fn next_after(
     cron: &Cron,

@@ -46,14 +46,11 @@ pub fn due(
     let mut out = Vec::new();
     for s in &cfg.spec {
         let Some(line) = &s.schedule else { continue };
-        let Ok(cron) = crate::schedule::parse(line) else {
-            continue;
-        };
         let from = last
             .get(&s.name)
             .copied()
             .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        if crate::schedule::next_after(&cron, from, tz).is_some_and(|t| t <= now) {
+        if crate::schedule::next_run(line, from, tz).is_some_and(|t| t <= now) {
             out.push(s.name.clone());
         }
     }
@@ -70,8 +67,7 @@ pub fn gate_due(
     cfg.gate
         .schedule
         .as_deref()
-        .and_then(|l| crate::schedule::parse(l).ok())
-        .and_then(|c| crate::schedule::next_after(&c, last, tz))
+        .and_then(|l| crate::schedule::next_run(l, last, tz))
         .is_some_and(|t| t <= now)
 }
 

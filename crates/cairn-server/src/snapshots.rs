@@ -162,21 +162,19 @@ fn render(rd: &Reader, name: &str) -> Vec<Row> {
 /// then), and whether any date changed. An unreadable date counts as not
 /// held, and is logged.
 fn retained_now(rd: &mut Reader, now: OffsetDateTime) -> (usize, bool) {
-    let names: Vec<String> = rd.metas.keys().cloned().collect();
     let mut held = 0;
     let mut changed = false;
-    for name in names {
-        let fresh = match rd.held.get(&name) {
-            Some((Some(u), _)) if *u > now => {
-                held += 1;
-                continue;
-            }
-            Some((_, at)) => at.elapsed() >= RECHECK,
-            None => true,
-        };
-        if !fresh {
-            continue;
+    // Only names that need a (re)read are copied out; the common case is a
+    // listing where every date is known and nothing is allocated.
+    let mut due = Vec::new();
+    for name in rd.metas.keys() {
+        match rd.held.get(name) {
+            Some((Some(u), _)) if *u > now => held += 1,
+            Some((_, at)) if at.elapsed() < RECHECK => {}
+            _ => due.push(name.clone()),
         }
+    }
+    for name in due {
         let until = match rd
             .repo
             .backend()

@@ -15,24 +15,7 @@ use cairn_store::FsBackend;
 use std::sync::Arc;
 
 fn node(name: &[u8], kind: NodeType) -> Node {
-    Node {
-        name: Name(name.to_vec()),
-        kind,
-        mode: 0o644,
-        uid: 0,
-        gid: 0,
-        mtime_ns: 0,
-        ctime_ns: 0,
-        inode: 1,
-        dev: 1,
-        nlink: 1,
-        size: 0,
-        sha256: None,
-        content: vec![],
-        subtree: None,
-        target: None,
-        rdev: None,
-    }
+    Node::bare(name, kind, 0o644)
 }
 
 /// Stores raw tree JSON (bypassing the encoder's own checks) and a snapshot pointing at it.

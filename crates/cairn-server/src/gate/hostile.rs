@@ -10,7 +10,7 @@ use cairn_core::keyslot::{Argon2Params, Credential};
 use cairn_core::pack::{seal_blob, PackBuilder};
 use cairn_core::repo::InitOptions;
 use cairn_core::snapshot::{SnapshotMeta, SnapshotStats};
-use cairn_core::tree::{Name, Node, NodeType};
+use cairn_core::tree::{Node, NodeType};
 use cairn_core::{Backend, BlobId, ObjectKind, Repository, SnapshotId};
 use std::sync::Arc;
 
@@ -34,24 +34,11 @@ pub fn scratch_repo() -> Result<Repository> {
 
 /// A node with harmless defaults.
 pub fn node(name: &[u8], kind: NodeType) -> Node {
-    Node {
-        name: Name(name.to_vec()),
+    Node::bare(
+        name,
         kind,
-        mode: if kind == NodeType::Dir { 0o755 } else { 0o644 },
-        uid: 0,
-        gid: 0,
-        mtime_ns: 0,
-        ctime_ns: 0,
-        inode: 1,
-        dev: 1,
-        nlink: 1,
-        size: 0,
-        sha256: None,
-        content: vec![],
-        subtree: None,
-        target: None,
-        rdev: None,
-    }
+        if kind == NodeType::Dir { 0o755 } else { 0o644 },
+    )
 }
 
 /// A regular file node holding `data` (which must be stored with the snapshot).
