@@ -283,6 +283,9 @@ pub struct PruneArgs {
     /// Repack partly used packs until unused data is at most this percent of used data.
     #[arg(long, default_value_t = 5.0, value_parser = parse_percent)]
     pub max_unused: f64,
+    /// Re-encrypt every snapshot sealed under a retired key epoch (after `keys rotate-master`), remove the old data, and drop the retired secrets once nothing needs them.
+    #[arg(long)]
+    pub rewrite_old_epochs: bool,
 }
 
 /// A retention in seconds: the policy's span syntax (y m w d h), or seconds/minutes like `90s`, `5min`.
@@ -433,6 +436,15 @@ pub enum KeysCommand {
     Test(KeysSlotArg),
     /// Re-wrap a vault-transit slot under the newest transit key version (after `transit/keys/K/rotate`).
     Rewrap(KeysSlotArg),
+    /// Rotate the master secret: new data is sealed under a new key epoch; every slot is re-wrapped (then `prune --rewrite-old-epochs` re-encrypts old data).
+    RotateMaster(RotateMasterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RotateMasterArgs {
+    /// Print what would happen to each slot and change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

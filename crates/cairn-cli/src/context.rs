@@ -252,6 +252,17 @@ pub fn lock(
 
 /// Opens the repository at the resolved location, under the lock `access` needs.
 pub fn open(g: &Global, access: Access, purpose: &str) -> Result<Session> {
+    Ok(open_keeping_credentials(g, access, purpose)?.0)
+}
+
+/// As [`open`], also returning the credentials it was given (for
+/// `keys rotate-master`, which re-wraps every slot they open), so nothing
+/// is prompted for twice.
+pub fn open_keeping_credentials(
+    g: &Global,
+    access: Access,
+    purpose: &str,
+) -> Result<(Session, Unlock)> {
     let loc = Location::resolve(g)?;
     let backend = loc.backend(g)?;
     if loc.is_default && !backend.exists()? {
@@ -263,10 +274,11 @@ pub fn open(g: &Global, access: Access, purpose: &str) -> Result<Session> {
     cairn_core::repo::read_config(backend.as_ref())?;
     let u = unlock(g, &loc, backend.as_ref())?;
     let lock = lock(g, &backend, access, purpose)?;
-    Ok(Session {
+    let session = Session {
         repo: Repository::open_unlock(backend, &u, Arc::new(WallClock))?,
         _lock: lock,
-    })
+    };
+    Ok((session, u))
 }
 
 /// "Now" for the CLI: `--now` or the wall clock (the core never reads it).

@@ -54,6 +54,10 @@ impl Backend for AbortAfter {
         self.step(kind);
         self.inner.write_new(kind, name, data)
     }
+    fn replace_config(&self, data: &[u8]) -> Result<()> {
+        self.step(ObjectKind::Config);
+        self.inner.replace_config(data)
+    }
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.inner.list(kind)
     }

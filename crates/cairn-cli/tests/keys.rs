@@ -10,21 +10,6 @@ use age::secrecy::ExposeSecret;
 use common::*;
 use std::path::Path;
 
-fn slot_ids(env: &Env, repo: &Path) -> Vec<(String, String)> {
-    let s = env.repo(repo, &["keys", "status", "--json"]).ok().json();
-    s["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["id"].as_str().unwrap().to_string(),
-                s["kind"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 fn keys_dir(repo: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     all_files(&repo.join("keys"))
 }

@@ -159,6 +159,24 @@ fn vault_transit_slot_end_to_end_with_rotation_and_rewrap() {
     );
     vault(&token, false, &["keys", "test", &new]).ok();
     vault(&token, false, &["list"]).ok();
+    // Rotating the master secret carries the Vault slot (its KEK is unwrapped
+    // by Vault, the new secret sealed under it) and the passphrase slot.
+    let r = vault(&token, true, &["keys", "rotate-master", "--json"]).ok();
+    assert_eq!(
+        r.json()["plan"]["carried"].as_array().unwrap().len(),
+        2,
+        "{}",
+        r.stdout
+    );
+    assert!(!repo.join("keys").join(&new).exists());
+    let out = env.path("out-rotated");
+    vault(
+        &token,
+        false,
+        &["restore", "latest", "--target", out.to_str().unwrap()],
+    )
+    .ok();
+    assert_eq!(all_files(&out), all_files(&src));
     let all = outputs.borrow();
     assert!(
         !all.contains(&token),
@@ -324,6 +342,15 @@ fn pkcs11_slot_end_to_end_and_wrong_pin() {
     assert!(!r.stderr.contains("0000"), "{}", r.stderr);
     hsm("0000", true, &["list"]).ok();
     assert_eq!(keys_dir(&repo), before);
+    // Rotating the master secret carries the HSM slot; it alone still opens.
+    let r = hsm("5678", true, &["keys", "rotate-master", "--json"]).ok();
+    assert_eq!(
+        r.json()["plan"]["carried"].as_array().unwrap().len(),
+        2,
+        "{}",
+        r.stdout
+    );
+    hsm("5678", false, &["list"]).ok();
     // The wrapping key cannot leave the token.
     use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
     use cryptoki::object::{Attribute, AttributeType, ObjectClass};

@@ -102,6 +102,22 @@ fn forget_and_prune_on_s3_keep_what_remains_restorable() {
     let out = env.path("out");
     r(&["restore", "latest", "-t", out.to_str().unwrap()]).ok();
     assert_eq!(all_files(&out), all_files(&src));
+
+    // Master-key rotation on S3: the config is replaced in one PUT; the
+    // rewrite re-encrypts the old snapshot and drops the retired secret.
+    r(&["keys", "rotate-master"]).ok();
+    std::fs::write(src.join("after"), noise(200_000, 9)).unwrap();
+    r(&["backup", "-q", src.to_str().unwrap()]).ok();
+    let o = r(&["prune", "--rewrite-old-epochs", "--json"]).ok().json();
+    assert_eq!(
+        o["outcome"]["dropped_epochs"],
+        serde_json::json!([1]),
+        "{o}"
+    );
+    r(&["verify", "--read-data"]).ok();
+    let out = env.path("out-rotated");
+    r(&["restore", "latest", "-t", out.to_str().unwrap()]).ok();
+    assert_eq!(all_files(&out), all_files(&src));
 }
 
 #[test]
@@ -136,6 +152,8 @@ fn compliance_worm_on_an_object_lock_bucket_and_refused_without_one() {
         "{grade}"
     );
     r(&["backup", "-q", src.to_str().unwrap()]).ok();
+    // The config is never held, so the master secret rotates on a locked bucket.
+    r(&["keys", "rotate-master"]).ok();
     let listed = r(&["list", "--json"]).ok().json();
     let id = listed[0]["id"].as_str().unwrap().to_string();
     let until = listed[0]["retained_until"].as_str().unwrap().to_string();

@@ -97,6 +97,11 @@ pub trait Backend: Send + Sync {
     /// Writes a new object atomically; `AlreadyExists` if the name is taken.
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()>;
 
+    /// Replaces the config object atomically: a reader sees the old or the
+    /// new config, never neither. The config is the only object ever
+    /// replaced (by `keys rotate-master`); everything else is write-once.
+    fn replace_config(&self, data: &[u8]) -> Result<()>;
+
     /// Lists the objects of a kind (any order).
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>>;
 

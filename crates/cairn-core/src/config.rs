@@ -3,7 +3,7 @@
 //! authenticated after unlocking by a keyed MAC, so changing the chunker or
 //! downgrading the version is detected.
 
-use crate::crypto::Keys;
+use crate::crypto::{Epoch, Keys, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::RepoId;
 use serde::{Deserialize, Serialize};
@@ -67,9 +67,35 @@ pub struct RepoConfig {
     /// Write-once rules, when the repository was created with them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worm: Option<crate::worm::WormConfig>,
+    /// The key epoch that seals new objects: 1 until `keys rotate-master`
+    /// (then the config is version 2).
+    #[serde(default = "epoch_one", skip_serializing_if = "is_epoch_one")]
+    pub key_epoch: u32,
+    /// The master secrets of earlier epochs that objects still need, newest
+    /// first, each sealed under the current epoch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired_keys: Vec<RetiredKey>,
     /// Keyed MAC of this object with `mac` set to "", hex.
     #[serde(default)]
     pub mac: String,
+}
+
+/// An earlier epoch's master secret, sealed under the current epoch's keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredKey {
+    /// Its epoch.
+    pub epoch: u32,
+    /// The sealed secret (32 bytes + 16-byte tag), hex.
+    pub sealed: String,
+}
+
+fn epoch_one() -> u32 {
+    1
+}
+
+fn is_epoch_one(e: &u32) -> bool {
+    *e == 1
 }
 
 /// The largest pack the writer targets; packs may exceed it by one blob.
@@ -80,13 +106,17 @@ impl RepoConfig {
     pub fn new(id: RepoId, compression: i32, created: String) -> Self {
         RepoConfig {
             format: "cairn-repository".into(),
-            version: crate::FORMAT_VERSION,
+            // Version 2 only marks rotated keys, so a repository that never
+            // rotated stays readable by every cairn.
+            version: 1,
             id,
             chunker: ChunkerParams::DEFAULT,
             compression,
             pack_size: DEFAULT_PACK_SIZE,
             created,
             worm: None,
+            key_epoch: 1,
+            retired_keys: Vec::new(),
             mac: String::new(),
         }
     }
@@ -114,6 +144,25 @@ impl RepoConfig {
             ));
         }
         Ok(())
+    }
+
+    /// The working keys for the master secret a slot unwrapped: the config's
+    /// MAC is checked with them (a secret of another epoch fails here), then
+    /// the retired epochs' secrets are opened.
+    pub fn unlock_keys(&self, master: &MasterSecret) -> Result<Keys> {
+        let mut keys = Keys::derive_epoch(master, self.id, Epoch(self.key_epoch));
+        self.verify_mac(&keys)?;
+        for r in &self.retired_keys {
+            let sealed = hex::decode(&r.sealed).map_err(|_| {
+                Error::corrupt(format!(
+                    "the repository config's key of epoch {} is not hex",
+                    r.epoch
+                ))
+            })?;
+            let secret = keys.open_retired(Epoch(r.epoch), &sealed)?;
+            keys = keys.with_retired(&secret, Epoch(r.epoch));
+        }
+        Ok(keys)
     }
 
     /// Parses and sanity-checks the config object.
@@ -146,6 +195,20 @@ impl RepoConfig {
         let c: RepoConfig = serde_json::from_value(v)
             .map_err(|e| Error::corrupt(format!("the repository config is malformed: {e}")))?;
         c.chunker.check()?;
+        let epochs_ok = if c.version == 1 {
+            c.key_epoch == 1 && c.retired_keys.is_empty()
+        } else {
+            c.key_epoch >= 1
+                && c.retired_keys
+                    .iter()
+                    .zip(std::iter::once(c.key_epoch).chain(c.retired_keys.iter().map(|r| r.epoch)))
+                    .all(|(r, newer)| r.epoch >= 1 && r.epoch < newer)
+        };
+        if !epochs_ok {
+            return Err(Error::corrupt(
+                "the repository config has inconsistent key epochs",
+            ));
+        }
         if !(0..=22).contains(&c.compression) || c.pack_size < 1 << 20 || c.pack_size > 1 << 30 {
             return Err(Error::corrupt(
                 "the repository config has out-of-range compression or pack size",
@@ -164,7 +227,6 @@ impl RepoConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::MasterSecret;
 
     #[test]
     fn mac_detects_edits_and_newer_versions_are_refused() {
@@ -181,6 +243,15 @@ mod tests {
         let err = RepoConfig::decode(&serde_json::to_vec(&v).unwrap()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Unsupported);
         assert!(RepoConfig::decode(b"{}").is_err());
+        // Key epochs: only in version 2, and retired epochs strictly older.
+        let mut v: serde_json::Value = serde_json::from_slice(&c.encode()).unwrap();
+        v["key_epoch"] = 2.into();
+        assert!(RepoConfig::decode(&serde_json::to_vec(&v).unwrap()).is_err());
+        v["version"] = 2.into();
+        v["retired_keys"] = serde_json::json!([{"epoch": 1, "sealed": "00"}]);
+        assert!(RepoConfig::decode(&serde_json::to_vec(&v).unwrap()).is_ok());
+        v["retired_keys"] = serde_json::json!([{"epoch": 2, "sealed": "00"}]);
+        assert!(RepoConfig::decode(&serde_json::to_vec(&v).unwrap()).is_err());
         assert!(RepoConfig::decode(b"\xff").is_err());
     }
 }

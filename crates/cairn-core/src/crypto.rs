@@ -13,6 +13,7 @@ use crate::ids::RepoId;
 use aes_gcm_siv::aead::AeadInOut;
 use aes_gcm_siv::{Aes256GcmSiv, KeyInit, Nonce};
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Length of the AEAD tag appended to every sealed object.
 pub const TAG_LEN: usize = 16;
@@ -100,19 +101,38 @@ pub fn random_array<const N: usize>() -> Result<[u8; N]> {
     Ok(b)
 }
 
-/// The working keys derived from a master secret for one repository.
-pub struct Keys {
-    repo_id: RepoId,
+/// A key epoch: 1 for the master secret made at `init`, one more per
+/// `keys rotate-master`. Every sealed object was written under one epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Epoch(pub u32);
+
+/// The keys of one epoch, all derived from that epoch's master secret.
+struct EpochKeys {
+    epoch: Epoch,
     aead: Aes256GcmSiv,
     id_keys: [[u8; 32]; 5],
     config_mac: [u8; 32],
+    retired_key: [u8; 32],
     chunker_seed: u64,
+}
+
+/// The working keys of one repository: the current epoch's, which seal,
+/// name and chunk everything new, and the retired epochs' (newest first),
+/// which only open what was written before a rotation.
+pub struct Keys {
+    repo_id: RepoId,
+    epochs: Vec<EpochKeys>,
+    /// The epoch that opened the last object: objects come in runs of one
+    /// epoch (a pack, a snapshot's trees), so it is tried first.
+    last: AtomicUsize,
 }
 
 impl fmt::Debug for Keys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Keys")
             .field("repo_id", &self.repo_id)
+            .field("epoch", &self.current_epoch())
+            .field("retired", &(self.epochs.len() - 1))
             .finish_non_exhaustive()
     }
 }
@@ -124,9 +144,14 @@ fn hkdf(hk: &hkdf::Hkdf<sha2::Sha256>, info: &str, out: &mut [u8]) {
         .expect("hkdf output length is small");
 }
 
-impl Keys {
-    /// Derives every working key (see docs/FORMAT.md, "Key derivation").
-    pub fn derive(master: &MasterSecret, repo_id: RepoId) -> Self {
+fn aead_of(key: &[u8; 32]) -> Aes256GcmSiv {
+    // A 256-bit key is always a valid AES-256 key.
+    #[allow(clippy::expect_used)]
+    Aes256GcmSiv::new_from_slice(key).expect("32-byte key")
+}
+
+impl EpochKeys {
+    fn derive(master: &MasterSecret, repo_id: RepoId, epoch: Epoch) -> Self {
         let hk = hkdf::Hkdf::<sha2::Sha256>::new(Some(&repo_id.0), &master.0);
         let mut aead_key = [0u8; 32];
         hkdf(&hk, "cairn/v1/aead", &mut aead_key);
@@ -146,18 +171,65 @@ impl Keys {
         }
         let mut config_mac = [0u8; 32];
         hkdf(&hk, "cairn/v1/config-mac", &mut config_mac);
+        let mut retired_key = [0u8; 32];
+        hkdf(&hk, "cairn/v1/retired", &mut retired_key);
         let mut seed = [0u8; 8];
         hkdf(&hk, "cairn/v1/chunker", &mut seed);
-        // A 256-bit key is always a valid AES-256 key.
-        #[allow(clippy::expect_used)]
-        let aead = Aes256GcmSiv::new_from_slice(&aead_key).expect("32-byte key");
-        Keys {
-            repo_id,
-            aead,
+        EpochKeys {
+            epoch,
+            aead: aead_of(&aead_key),
             id_keys,
             config_mac,
+            retired_key,
             chunker_seed: u64::from_le_bytes(seed),
         }
+    }
+
+    fn id(&self, kind: SealKind, plaintext: &[u8]) -> [u8; 32] {
+        *blake3::keyed_hash(&self.id_keys[kind as usize - 1], plaintext).as_bytes()
+    }
+}
+
+/// Associated data of a retired secret sealed in the config: it binds the
+/// repository and both epochs, so a sealed secret cannot be moved.
+fn retired_aad(repo: RepoId, sealer: Epoch, sealed: Epoch) -> Vec<u8> {
+    let mut ad = b"cairn/v1/retired".to_vec();
+    ad.extend_from_slice(&repo.0);
+    ad.extend_from_slice(&sealer.0.to_le_bytes());
+    ad.extend_from_slice(&sealed.0.to_le_bytes());
+    ad
+}
+
+impl Keys {
+    /// Derives every working key of epoch 1 (see docs/FORMAT.md, "Key derivation").
+    pub fn derive(master: &MasterSecret, repo_id: RepoId) -> Self {
+        Self::derive_epoch(master, repo_id, Epoch(1))
+    }
+
+    /// Derives the keys of `epoch` from its master secret, with no retired epochs.
+    pub fn derive_epoch(master: &MasterSecret, repo_id: RepoId, epoch: Epoch) -> Self {
+        Keys {
+            repo_id,
+            epochs: vec![EpochKeys::derive(master, repo_id, epoch)],
+            last: AtomicUsize::new(0),
+        }
+    }
+
+    /// Adds a retired epoch's keys (readers only; newest first).
+    pub fn with_retired(mut self, master: &MasterSecret, epoch: Epoch) -> Self {
+        self.epochs
+            .push(EpochKeys::derive(master, self.repo_id, epoch));
+        self
+    }
+
+    /// The epoch that seals everything new.
+    pub fn current_epoch(&self) -> Epoch {
+        self.epochs[0].epoch
+    }
+
+    /// The retired epochs whose objects these keys still open, newest first.
+    pub fn retired_epochs(&self) -> Vec<Epoch> {
+        self.epochs[1..].iter().map(|e| e.epoch).collect()
     }
 
     /// The repository these keys belong to.
@@ -165,41 +237,92 @@ impl Keys {
         self.repo_id
     }
 
-    /// The keyed id of `plaintext` as an object of `kind`.
+    /// The keyed id of `plaintext` as an object of `kind` (current epoch).
     pub fn id(&self, kind: SealKind, plaintext: &[u8]) -> [u8; 32] {
-        *blake3::keyed_hash(&self.id_keys[kind as usize - 1], plaintext).as_bytes()
+        self.epochs[0].id(kind, plaintext)
     }
 
-    /// The seed that keys the chunker's gear table.
+    /// The keyed id of `plaintext` under `epoch`'s id keys (to check an
+    /// object that epoch opened). An unknown epoch gives an id nothing has.
+    pub fn id_in(&self, epoch: Epoch, kind: SealKind, plaintext: &[u8]) -> [u8; 32] {
+        match self.epochs.iter().find(|e| e.epoch == epoch) {
+            Some(e) => e.id(kind, plaintext),
+            None => [0u8; 32],
+        }
+    }
+
+    /// The seed that keys the chunker's gear table (current epoch).
     pub fn chunker_seed(&self) -> u64 {
-        self.chunker_seed
+        self.epochs[0].chunker_seed
     }
 
     /// MAC over the repository config, so a tampered config is detected after unlock.
     pub fn config_mac(&self, canonical: &[u8]) -> [u8; 32] {
-        *blake3::keyed_hash(&self.config_mac, canonical).as_bytes()
+        *blake3::keyed_hash(&self.epochs[0].config_mac, canonical).as_bytes()
+    }
+
+    /// Seals a retired epoch's master secret under the current epoch, for the config.
+    pub fn seal_retired(&self, epoch: Epoch, secret: &MasterSecret) -> Result<Vec<u8>> {
+        let cur = &self.epochs[0];
+        let mut buf = secret.expose().to_vec();
+        aead_of(&cur.retired_key)
+            .encrypt_in_place(
+                &retired_nonce(epoch),
+                &retired_aad(self.repo_id, cur.epoch, epoch),
+                &mut buf,
+            )
+            .map_err(|_| Error::invalid("sealing a retired key failed"))?;
+        Ok(buf)
+    }
+
+    /// Opens a retired epoch's master secret sealed by [`Keys::seal_retired`].
+    pub fn open_retired(&self, epoch: Epoch, sealed: &[u8]) -> Result<MasterSecret> {
+        let cur = &self.epochs[0];
+        let mut buf = sealed.to_vec();
+        aead_of(&cur.retired_key)
+            .decrypt_in_place(
+                &retired_nonce(epoch),
+                &retired_aad(self.repo_id, cur.epoch, epoch),
+                &mut buf,
+            )
+            .map_err(|_| {
+                Error::corrupt(format!(
+                    "the repository config's sealed key of epoch {} failed authentication",
+                    epoch.0
+                ))
+            })?;
+        let b: [u8; 32] = buf.as_slice().try_into().map_err(|_| {
+            Error::corrupt(format!(
+                "the repository config's key of epoch {} has the wrong length",
+                epoch.0
+            ))
+        })?;
+        Ok(MasterSecret(b))
     }
 
     fn aad(&self, kind: SealKind, id: &[u8; 32]) -> [u8; 74] {
         let mut ad = [0u8; 74];
         ad[..5].copy_from_slice(b"cairn");
-        ad[5..9].copy_from_slice(&crate::FORMAT_VERSION.to_le_bytes());
+        ad[5..9].copy_from_slice(&SEAL_VERSION.to_le_bytes());
         ad[9..41].copy_from_slice(&self.repo_id.0);
         ad[41] = kind as u8;
         ad[42..74].copy_from_slice(id);
         ad
     }
 
-    /// Seals `buf` in place (appends the tag).
+    /// Seals `buf` in place (appends the tag), under the current epoch.
     pub fn seal_in_place(&self, kind: SealKind, id: &[u8; 32], buf: &mut Vec<u8>) -> Result<()> {
         let nonce = nonce_of(id);
-        self.aead
+        self.epochs[0]
+            .aead
             .encrypt_in_place(&nonce, &self.aad(kind, id), buf)
             .map_err(|_| Error::invalid("object too large to seal"))
     }
 
-    /// Opens a sealed object, checking that it is the `kind` object `id` of this repository.
-    pub fn open(&self, kind: SealKind, id: &[u8; 32], sealed: &[u8]) -> Result<Vec<u8>> {
+    /// Opens a sealed object, checking that it is the `kind` object `id` of
+    /// this repository, under any epoch these keys hold. Returns the frame
+    /// and the epoch that opened it (whose id key must check the plaintext).
+    pub fn open(&self, kind: SealKind, id: &[u8; 32], sealed: &[u8]) -> Result<(Vec<u8>, Epoch)> {
         if sealed.len() < TAG_LEN {
             return Err(Error::corrupt(format!(
                 "{} object {} is truncated ({} bytes)",
@@ -208,18 +331,39 @@ impl Keys {
                 sealed.len()
             )));
         }
-        let mut buf = sealed.to_vec();
-        self.aead
-            .decrypt_in_place(&nonce_of(id), &self.aad(kind, id), &mut buf)
-            .map_err(|_| {
-                Error::corrupt(format!(
-                    "{} object {} failed authentication: it was modified, truncated, or belongs to another repository",
-                    kind.label(),
-                    hex::encode(id)
-                ))
-            })?;
-        Ok(buf)
+        let nonce = nonce_of(id);
+        let ad = self.aad(kind, id);
+        let first = self.last.load(Ordering::Relaxed).min(self.epochs.len() - 1);
+        let order = std::iter::once(first).chain((0..self.epochs.len()).filter(|&i| i != first));
+        for i in order {
+            let mut buf = sealed.to_vec();
+            if self.epochs[i]
+                .aead
+                .decrypt_in_place(&nonce, &ad, &mut buf)
+                .is_ok()
+            {
+                self.last.store(i, Ordering::Relaxed);
+                return Ok((buf, self.epochs[i].epoch));
+            }
+        }
+        Err(Error::corrupt(format!(
+            "{} object {} failed authentication: it was modified, truncated, or belongs to another repository",
+            kind.label(),
+            hex::encode(id)
+        )))
     }
+}
+
+/// The format version bound into every sealed object's associated data. It
+/// stays 1: key epochs (config version 2) changed no sealed object.
+const SEAL_VERSION: u32 = 1;
+
+/// Each epoch's secret is sealed once per sealing epoch, so a nonce derived
+/// from the sealed epoch never repeats under one key.
+fn retired_nonce(epoch: Epoch) -> Nonce {
+    let mut n = [0u8; 12];
+    n[..4].copy_from_slice(&epoch.0.to_le_bytes());
+    Nonce::from(n)
 }
 
 fn nonce_of(id: &[u8; 32]) -> Nonce {
@@ -261,13 +405,49 @@ mod tests {
         assert!(k.open(SealKind::Data, &other, &s).is_err());
         let k2 = Keys::derive(&MasterSecret([1u8; 32]), RepoId([3u8; 32]));
         assert!(k2.open(SealKind::Data, &id, &s).is_err());
-        assert_eq!(k.open(SealKind::Data, &id, &s).unwrap(), b"x");
+        assert_eq!(k.open(SealKind::Data, &id, &s).unwrap().0, b"x");
     }
 
     #[test]
     fn id_keys_differ_per_kind() {
         let k = keys();
         assert_ne!(k.id(SealKind::Data, b"a"), k.id(SealKind::Tree, b"a"));
+    }
+
+    #[test]
+    fn retired_epochs_open_old_objects_and_only_the_current_one_seals() {
+        let repo = RepoId([2u8; 32]);
+        let (m1, m2) = (MasterSecret([1u8; 32]), MasterSecret([9u8; 32]));
+        let old = Keys::derive(&m1, repo);
+        let id = old.id(SealKind::Data, b"old");
+        let mut sealed = b"old".to_vec();
+        old.seal_in_place(SealKind::Data, &id, &mut sealed).unwrap();
+
+        let new_only = Keys::derive_epoch(&m2, repo, Epoch(2));
+        assert!(new_only.open(SealKind::Data, &id, &sealed).is_err());
+        let sealed_m1 = new_only.seal_retired(Epoch(1), &m1).unwrap();
+        let back = new_only.open_retired(Epoch(1), &sealed_m1).unwrap();
+        assert_eq!(back.expose(), m1.expose());
+        // Bound to its epoch: the same bytes do not open as another epoch's secret.
+        assert!(new_only.open_retired(Epoch(3), &sealed_m1).is_err());
+
+        let both = Keys::derive_epoch(&m2, repo, Epoch(2)).with_retired(&back, Epoch(1));
+        let (plain, e) = both.open(SealKind::Data, &id, &sealed).unwrap();
+        assert_eq!((plain.as_slice(), e), (&b"old"[..], Epoch(1)));
+        assert_eq!(both.id_in(e, SealKind::Data, b"old"), id);
+        assert_ne!(
+            both.id(SealKind::Data, b"old"),
+            id,
+            "ids are keyed per epoch"
+        );
+        assert_eq!(both.current_epoch(), Epoch(2));
+        assert_eq!(both.retired_epochs(), vec![Epoch(1)]);
+        // What the rotated keys seal, the old keys cannot open.
+        let nid = both.id(SealKind::Data, b"new");
+        let mut s2 = b"new".to_vec();
+        both.seal_in_place(SealKind::Data, &nid, &mut s2).unwrap();
+        assert!(old.open(SealKind::Data, &nid, &s2).is_err());
+        assert_eq!(both.open(SealKind::Data, &nid, &s2).unwrap().1, Epoch(2));
     }
 
     proptest! {
@@ -277,7 +457,7 @@ mod tests {
             let id = k.id(SealKind::Data, &data);
             let mut s = data.clone();
             k.seal_in_place(SealKind::Data, &id, &mut s).unwrap();
-            prop_assert_eq!(k.open(SealKind::Data, &id, &s).unwrap(), data);
+            prop_assert_eq!(k.open(SealKind::Data, &id, &s).unwrap().0, data);
             let p = pos % s.len();
             s[p] ^= 1 << bit;
             prop_assert!(k.open(SealKind::Data, &id, &s).is_err());

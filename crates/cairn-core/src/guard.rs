@@ -31,6 +31,16 @@ impl Backend for AppendOnly {
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         self.0.write_new(kind, name, data)
     }
+    fn replace_config(&self, _data: &[u8]) -> Result<()> {
+        Err(Error::new(
+            ErrorKind::PermissionDenied,
+            format!(
+                "append-only access: refusing to replace the config of {}",
+                self.0.location()
+            ),
+        )
+        .hint("changing the repository's keys needs admin access: run it without --append-only"))
+    }
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.0.list(kind)
     }

@@ -8,7 +8,7 @@
 //! pack trailers; it is a cache with integrity, not the source of truth.
 
 use crate::codec::{self, Encoder};
-use crate::crypto::{Keys, SealKind};
+use crate::crypto::{Epoch, Keys, SealKind};
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId};
 use crate::pack::{decode_entries, BlobEntry, ENTRY_LEN, MAX_ENTRIES};
@@ -140,6 +140,16 @@ pub fn open_index_file(
     name: &str,
     sealed: &[u8],
 ) -> Result<Vec<(PackId, Vec<BlobEntry>)>> {
+    open_index_file_epoch(keys, name, sealed).map(|(packs, _)| packs)
+}
+
+/// As [`open_index_file`], also saying which key epoch sealed the file.
+#[allow(clippy::type_complexity)]
+pub fn open_index_file_epoch(
+    keys: &Keys,
+    name: &str,
+    sealed: &[u8],
+) -> Result<(Vec<(PackId, Vec<BlobEntry>)>, Epoch)> {
     let mut id = [0u8; 32];
     hex::decode_to_slice(name, &mut id)
         .map_err(|_| Error::corrupt(format!("index object name {name:?} is not an id")))?;
@@ -148,14 +158,15 @@ pub fn open_index_file(
             "index {name} is larger than any valid index"
         )));
     }
-    let frame = keys.open(SealKind::Index, &id, sealed)?;
+    let (frame, epoch) = keys.open(SealKind::Index, &id, sealed)?;
     let plain = codec::decode_bounded(&frame, MAX_INDEX_LEN)?;
-    if keys.id(SealKind::Index, &plain) != id {
+    if keys.id_in(epoch, SealKind::Index, &plain) != id {
         return Err(Error::corrupt(format!(
             "index {name} does not hash to its name"
         )));
     }
-    decode_index_plain(&plain).map_err(|e| e.context(format!("index {name}")))
+    let packs = decode_index_plain(&plain).map_err(|e| e.context(format!("index {name}")))?;
+    Ok((packs, epoch))
 }
 
 fn decode_index_plain(plain: &[u8]) -> Result<Vec<(PackId, Vec<BlobEntry>)>> {

@@ -363,6 +363,29 @@ impl KeySlot {
         })
     }
 
+    /// A copy of this slot under a new id wrapping `master` with the same KEK
+    /// and the same lock (the same passphrase, key file or outside key), for
+    /// `keys rotate-master`, after which every slot must wrap the new secret.
+    pub fn carry(
+        &self,
+        master: &MasterSecret,
+        repo: RepoId,
+        kek: &[u8; 32],
+        created: &str,
+    ) -> Result<Self> {
+        let id = hex::encode(random_array::<16>()?);
+        let (nonce, wrapped) = seal_master(master, repo, &id, kek)?;
+        Ok(KeySlot {
+            version: self.version,
+            id,
+            kind: self.kind.clone(),
+            created: created.to_string(),
+            lock: self.lock.clone(),
+            nonce,
+            wrapped,
+        })
+    }
+
     /// Tries to unwrap the master secret. `Ok(None)` when the credential is of
     /// another kind than the slot; `WrongKey` when it is the right kind but
     /// wrong; other kinds when an outside component failed. Every error names

@@ -27,6 +27,7 @@ pub mod clock;
 pub mod codec;
 pub mod config;
 pub mod crypto;
+pub mod epochs;
 pub mod error;
 pub mod export;
 pub mod forget;
@@ -43,6 +44,7 @@ pub mod protect;
 pub mod prune;
 pub mod repo;
 pub mod restore;
+pub mod rotate;
 pub mod snapshot;
 pub mod tree;
 pub mod verify;
@@ -53,5 +55,6 @@ pub use error::{Error, ErrorKind, Result};
 pub use ids::{BlobId, PackId, RepoId, SnapshotId};
 pub use repo::Repository;
 
-/// The repository format version this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest repository format version this build reads. It writes 1, and
+/// 2 once the master secret has been rotated (key epochs, docs/FORMAT.md §8).
+pub const FORMAT_VERSION: u32 = 2;

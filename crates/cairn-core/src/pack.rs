@@ -197,9 +197,9 @@ pub fn open_trailer(
     sealed: &[u8],
     body_len: u64,
 ) -> Result<Vec<BlobEntry>> {
-    let frame = keys.open(SealKind::PackTrailer, tid, sealed)?;
+    let (frame, epoch) = keys.open(SealKind::PackTrailer, tid, sealed)?;
     let plain = codec::decode_bounded(&frame, 4 + MAX_ENTRIES as usize * ENTRY_LEN)?;
-    if keys.id(SealKind::PackTrailer, &plain) != *tid {
+    if keys.id_in(epoch, SealKind::PackTrailer, &plain) != *tid {
         return Err(Error::corrupt("pack trailer does not match its id"));
     }
     let (entries, rest) = decode_entries(&plain)?;
@@ -232,9 +232,9 @@ pub fn read_trailer(keys: &Keys, pack: &[u8]) -> Result<Vec<BlobEntry>> {
 
 /// Opens one blob's sealed bytes and checks its id: the integrity check.
 pub fn open_blob(keys: &Keys, e: &BlobEntry, sealed: &[u8]) -> Result<Vec<u8>> {
-    let frame = keys.open(e.kind, &e.id.0, sealed)?;
+    let (frame, epoch) = keys.open(e.kind, &e.id.0, sealed)?;
     let plain = codec::decode(&frame, e.raw_len as usize)?;
-    if keys.id(e.kind, &plain) != e.id.0 {
+    if keys.id_in(epoch, e.kind, &plain) != e.id.0 {
         return Err(Error::corrupt(format!(
             "blob {} does not hash to its id",
             e.id

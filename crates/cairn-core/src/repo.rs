@@ -4,7 +4,7 @@ use crate::backend::{Backend, ObjectKind};
 use crate::clock::{Clock, FixedClock};
 use crate::codec::Encoder;
 use crate::config::RepoConfig;
-use crate::crypto::{random_array, Keys, MasterSecret, SealKind};
+use crate::crypto::{random_array, Epoch, Keys, MasterSecret, SealKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId, RepoId, SnapshotId};
 use crate::index::{self, Index};
@@ -223,6 +223,32 @@ impl Repository {
         Ok(repo)
     }
 
+    /// The master secret of the current epoch (for key rotation).
+    pub(crate) fn master(&self) -> &MasterSecret {
+        &self.master
+    }
+
+    /// Takes the keys of a rotation that just replaced the config.
+    pub(crate) fn set_keys(
+        &mut self,
+        config: RepoConfig,
+        keys: Keys,
+        master: MasterSecret,
+        slot: String,
+    ) {
+        self.config = config;
+        self.keys = Arc::new(keys);
+        self.master = master;
+        self.slot = slot;
+    }
+
+    /// Takes a config just written by this session, re-deriving its keys.
+    pub(crate) fn replace_config_keys(&mut self, config: RepoConfig) -> Result<()> {
+        self.keys = Arc::new(config.unlock_keys(&self.master)?);
+        self.config = config;
+        Ok(())
+    }
+
     /// Re-reads every index file.
     pub fn reload_index(&mut self) -> Result<()> {
         let mut idx = Index::default();
@@ -416,6 +442,12 @@ impl Repository {
             &bytes,
         )?;
         Ok(id)
+    }
+
+    /// The key epoch snapshot `id` was sealed under.
+    pub fn snapshot_epoch(&self, id: &SnapshotId) -> Result<Epoch> {
+        let b = self.backend.read(ObjectKind::Snapshot, &id.to_hex())?;
+        Ok(SnapshotMeta::open_epoch(&self.keys, id, &b)?.1)
     }
 
     /// Every snapshot, oldest first (ties by id).

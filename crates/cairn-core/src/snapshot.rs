@@ -2,7 +2,7 @@
 //! their plaintext, so the same tree, key, spec and time give the same id.
 
 use crate::codec::{self, Encoder};
-use crate::crypto::{Keys, SealKind};
+use crate::crypto::{Epoch, Keys, SealKind};
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, SnapshotId};
 use serde::{Deserialize, Serialize};
@@ -103,14 +103,19 @@ impl SnapshotMeta {
 
     /// Opens the snapshot object `id`.
     pub fn open(keys: &Keys, id: &SnapshotId, sealed: &[u8]) -> Result<Self> {
+        Self::open_epoch(keys, id, sealed).map(|(m, _)| m)
+    }
+
+    /// Opens the snapshot object `id`, also saying which key epoch sealed it.
+    pub fn open_epoch(keys: &Keys, id: &SnapshotId, sealed: &[u8]) -> Result<(Self, Epoch)> {
         if sealed.len() > MAX_SNAPSHOT_LEN + 64 {
             return Err(Error::corrupt(format!(
                 "snapshot {id} is larger than any valid snapshot"
             )));
         }
-        let frame = keys.open(SealKind::Snapshot, &id.0, sealed)?;
+        let (frame, epoch) = keys.open(SealKind::Snapshot, &id.0, sealed)?;
         let plain = codec::decode_bounded(&frame, MAX_SNAPSHOT_LEN)?;
-        if keys.id(SealKind::Snapshot, &plain) != id.0 {
+        if keys.id_in(epoch, SealKind::Snapshot, &plain) != id.0 {
             return Err(Error::corrupt(format!(
                 "snapshot {id} does not hash to its name"
             )));
@@ -130,6 +135,6 @@ impl SnapshotMeta {
         let meta: SnapshotMeta = serde_json::from_value(v)
             .map_err(|e| Error::corrupt(format!("snapshot {id} is malformed: {e}")))?;
         meta.parsed_time()?;
-        Ok(meta)
+        Ok((meta, epoch))
     }
 }

@@ -230,6 +230,11 @@ impl Backend for Worm {
         }
         written
     }
+    fn replace_config(&self, data: &[u8]) -> Result<()> {
+        // The config is never held: it holds no data, and it must change
+        // when the master secret is rotated.
+        self.inner.replace_config(data)
+    }
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.inner.list(kind)
     }

@@ -90,6 +90,13 @@ pub fn run(b: &dyn Backend) {
     assert_eq!(snaps, want);
     assert_eq!(b.list(ObjectKind::Pack).expect("list packs").len(), 1);
     assert_eq!(b.list(ObjectKind::Config).expect("list config").len(), 1);
+    // The config, and only the config, can be replaced in place.
+    b.replace_config(b"{\"v\":2}").expect("replace config");
+    assert_eq!(
+        b.read(ObjectKind::Config, "config").expect("read config"),
+        b"{\"v\":2}"
+    );
+    assert_eq!(b.list(ObjectKind::Config).expect("list config").len(), 1);
 
     // Empty and large objects.
     b.write_new(ObjectKind::Key, "emptyslot", b"")

@@ -101,6 +101,29 @@ fn list_dir(
     Ok(())
 }
 
+/// Writes `data` to a new temporary file in `dir`, synced to disk, and
+/// returns its path; the caller publishes it (link or rename) and removes it.
+fn synced_temp(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
+    let rnd: [u8; 8] = cairn_core::crypto::random_array()?;
+    let tmp = dir.join(format!(".tmp-{}-{}", name, hex::encode(rnd)));
+    let written = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            // Objects are never changed after publication: read-only from birth.
+            .mode(0o400)
+            .open(&tmp)
+            .map_err(|e| io(&tmp, e))?;
+        f.write_all(data).map_err(|e| io(&tmp, e))?;
+        f.sync_all().map_err(|e| io(&tmp, e))
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(tmp)
+}
+
 impl Backend for FsBackend {
     fn location(&self) -> String {
         self.root.display().to_string()
@@ -144,35 +167,33 @@ impl Backend for FsBackend {
                 sync_dir(parent)?;
             }
         }
-        let rnd: [u8; 8] = cairn_core::crypto::random_array()?;
-        let tmp = dir.join(format!(".tmp-{}-{}", name, hex::encode(rnd)));
-        let result = (|| {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                // Objects are never changed after publication: read-only from birth.
-                .mode(0o400)
-                .open(&tmp)
-                .map_err(|e| io(&tmp, e))?;
-            f.write_all(data).map_err(|e| io(&tmp, e))?;
-            f.sync_all().map_err(|e| io(&tmp, e))?;
-            drop(f);
-            match fs::hard_link(&tmp, &dest) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::new(
-                    ErrorKind::AlreadyExists,
-                    format!("{} already exists", dest.display()),
-                )),
-                // Filesystems without hard links: rename, having checked the name is
-                // free. Not atomic against a concurrent writer of the same name; for
-                // content-addressed objects that writer holds the same bytes.
-                Err(_) if !dest.exists() => fs::rename(&tmp, &dest).map_err(|e| io(&dest, e)),
-                Err(e) => Err(io(&dest, e)),
-            }
-        })();
+        let tmp = synced_temp(&dir, name, data)?;
+        let result = match fs::hard_link(&tmp, &dest) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::new(
+                ErrorKind::AlreadyExists,
+                format!("{} already exists", dest.display()),
+            )),
+            // Filesystems without hard links: rename, having checked the name is
+            // free. Not atomic against a concurrent writer of the same name; for
+            // content-addressed objects that writer holds the same bytes.
+            Err(_) if !dest.exists() => fs::rename(&tmp, &dest).map_err(|e| io(&dest, e)),
+            Err(e) => Err(io(&dest, e)),
+        };
         let _ = fs::remove_file(&tmp);
         result?;
         sync_dir(&dir)
+    }
+
+    fn replace_config(&self, data: &[u8]) -> Result<()> {
+        // A synced temporary file renamed over the old config: rename is
+        // atomic, so a crash leaves the old config or the new one.
+        let dest = self.path(ObjectKind::Config, "config")?;
+        let tmp = synced_temp(&self.root, "config", data)?;
+        let result = fs::rename(&tmp, &dest).map_err(|e| io(&dest, e));
+        let _ = fs::remove_file(&tmp);
+        result?;
+        sync_dir(&self.root)
     }
 
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {

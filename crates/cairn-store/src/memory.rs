@@ -76,6 +76,14 @@ impl Backend for MemoryBackend {
         Ok(())
     }
 
+    fn replace_config(&self, data: &[u8]) -> Result<()> {
+        self.map().insert(
+            (ObjectKind::Config, "config".to_string()),
+            Arc::new(data.to_vec()),
+        );
+        Ok(())
+    }
+
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         Ok(self
             .map()

@@ -538,6 +538,15 @@ impl Backend for S3Backend {
         }
     }
 
+    fn replace_config(&self, data: &[u8]) -> Result<()> {
+        // One PUT: S3 replaces an object atomically.
+        let key = self.key(ObjectKind::Config, "config")?;
+        self.rt
+            .block_on(async { self.op.write(&key, data.to_vec()).await })
+            .map(|_| ())
+            .map_err(|e| self.classify(&key, e))
+    }
+
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         let dir = match kind {
             ObjectKind::Config => {

@@ -1,12 +1,14 @@
-//! `cairn keys`: status, add, remove, test, rewrap. Slots are the only
-//! objects these commands write or delete; data is never touched.
+//! `cairn keys`: status, add, remove, test, rewrap, rotate-master. Slots
+//! (and, for rotate-master, the config) are the only objects these commands
+//! write or delete; data is never touched.
 
 use crate::cli::{Global, KeysAddArgs};
 use crate::context::{self, Access, Location};
 use crate::keys;
 use anyhow::{bail, Context, Result};
 use cairn_core::keyslot::unlock::Unlock;
-use cairn_core::keyslot::{Argon2Params, Credential, Kdf, KeySlot, SlotLock};
+use cairn_core::keyslot::{Argon2Params, Credential, ExternalParams, Kdf, KeySlot, SlotLock};
+use cairn_core::rotate::{self, SlotRef};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -27,6 +29,10 @@ struct Status {
     repository: String,
     repository_id: String,
     format_version: u32,
+    /// The key epoch new data is sealed under (1 until a rotation).
+    key_epoch: u32,
+    /// Retired epochs whose secrets the config still holds for reading.
+    retired_epochs: Vec<u32>,
     worm: String,
     slots: Vec<SlotView>,
     warnings: Vec<String>,
@@ -73,6 +79,8 @@ pub fn status(g: &Global) -> Result<u8> {
         repository: loc.path.display().to_string(),
         repository_id: config.id.to_hex(),
         format_version: config.version,
+        key_epoch: config.key_epoch,
+        retired_epochs: config.retired_keys.iter().map(|r| r.epoch).collect(),
         worm: cairn_core::worm::describe(config.worm.as_ref(), backend.as_ref()),
         slots: slots.iter().map(view).collect(),
         warnings,
@@ -88,6 +96,12 @@ pub fn status(g: &Global) -> Result<u8> {
         status.format_version
     );
     println!("WORM: {}", status.worm);
+    if status.key_epoch > 1 || !status.retired_epochs.is_empty() {
+        println!(
+            "key epoch {}; retired epochs still readable: {:?}",
+            status.key_epoch, status.retired_epochs
+        );
+    }
     println!("{:<34} {:<13} {:<32} kdf", "slot", "kind", "created");
     for s in &status.slots {
         println!("{:<34} {:<13} {:<32} {}", s.id, s.kind, s.created, s.kdf);
@@ -261,5 +275,67 @@ pub fn rewrap(g: &Global, id: &str) -> Result<u8> {
             kind: new.kind,
         },
     )?;
+    Ok(0)
+}
+
+/// An age slot can be made anew from its public recipient alone, so an
+/// escrow whose identity is offline survives a rotation.
+fn remake(s: &KeySlot) -> Option<Credential> {
+    match s.external() {
+        Some((ExternalParams::Age(p), _)) => keys::age::AgeSource::recipient(&p.recipient)
+            .ok()
+            .map(|a| Credential::External(Arc::new(a))),
+        _ => None,
+    }
+}
+
+fn print_slots(what: &str, slots: &[SlotRef]) {
+    for s in slots {
+        eprintln!("  {what}: {} ({})", s.id, s.kind);
+    }
+}
+
+pub fn rotate_master(g: &Global, dry_run: bool) -> Result<u8> {
+    let access = if dry_run {
+        Access::Read
+    } else {
+        Access::Delete
+    };
+    let (mut repo, u) = context::open_keeping_credentials(g, access, "keys rotate-master")?;
+    let rot = rotate::plan(&repo, &u.credentials, &remake)?;
+    let p = rot.plan.clone();
+    if !g.quiet && !g.json {
+        eprintln!(
+            "key epoch {} -> {}: {} slot(s) carried with their own credential, {} made anew, {} stale, {} blocked",
+            p.from_epoch,
+            p.to_epoch,
+            p.carried.len(),
+            p.remade.len(),
+            p.stale.len(),
+            p.blocked.len()
+        );
+        print_slots("carried", &p.carried);
+        print_slots("made anew (age recipient)", &p.remade);
+        print_slots("stale, removed", &p.stale);
+        print_slots("blocked (no credential given)", &p.blocked);
+    }
+    if dry_run {
+        if g.json {
+            super::print_json(&serde_json::json!({ "dry_run": true, "plan": p }))?;
+        } else {
+            println!("dry run: nothing changed");
+        }
+        return Ok(0);
+    }
+    let now = cairn_core::clock::rfc3339(context::now(None)?);
+    let out = rotate::execute(&mut repo, rot, &now)?;
+    if g.json {
+        super::print_json(&serde_json::json!({ "dry_run": false, "plan": p, "outcome": out }))?;
+    } else {
+        println!(
+            "rotated: new data is sealed under key epoch {}; epochs {:?} stay readable until `cairn prune --rewrite-old-epochs`",
+            out.epoch, out.retired_epochs
+        );
+    }
     Ok(0)
 }

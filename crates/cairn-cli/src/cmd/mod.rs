@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Keys(KeysCommand::Remove(a)) => keys::remove(g, &a.slot_id),
         Command::Keys(KeysCommand::Test(a)) => keys::test(g, &a.slot_id),
         Command::Keys(KeysCommand::Rewrap(a)) => keys::rewrap(g, &a.slot_id),
+        Command::Keys(KeysCommand::RotateMaster(a)) => keys::rotate_master(g, a.dry_run),
         Command::Backup(a) => backup::run(g, a),
         Command::List(a) => list::run(g, a),
         Command::Manifest(a) => manifest::run(g, a),

@@ -1,7 +1,9 @@
 use crate::cli::{Global, PruneArgs};
 use crate::context::{self, Access};
 use anyhow::Result;
+use cairn_core::epochs;
 use cairn_core::prune::{self, PackAction, PruneOptions};
+use cairn_core::Repository;
 use serde_json::json;
 
 pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
@@ -11,6 +13,9 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
         Access::Delete
     };
     let mut repo = context::open(g, access, "prune")?;
+    if a.rewrite_old_epochs {
+        return rewrite_old_epochs(g, a, &mut repo);
+    }
     let opts = PruneOptions {
         max_unused_percent: a.max_unused,
         now: context::now(None)?,
@@ -76,5 +81,50 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
         None if a.dry_run => println!("dry run: nothing changed"),
         None => println!("nothing to prune"),
     }
+    Ok(0)
+}
+
+/// `prune --rewrite-old-epochs`: copy old-epoch snapshots under the current
+/// key epoch, prune everything old, drop the retired secrets.
+fn rewrite_old_epochs(g: &Global, a: &PruneArgs, repo: &mut Repository) -> Result<u8> {
+    let now = context::now(None)?;
+    let plan = epochs::plan(repo, now)?;
+    if !g.quiet && !g.json {
+        eprintln!(
+            "key epoch {}; retired epochs {:?}: {} snapshot(s) to re-encrypt, {} retained by WORM, {} index file(s) to re-seal",
+            plan.current,
+            plan.retired,
+            plan.old_snapshots.len(),
+            plan.retained.len(),
+            plan.old_index_files.len()
+        );
+    }
+    if a.dry_run {
+        if g.json {
+            super::print_json(&json!({ "dry_run": true, "plan": plan }))?;
+        } else {
+            println!("dry run: nothing changed");
+        }
+        return Ok(0);
+    }
+    let out = epochs::rewrite(repo, &plan, now, &cairn_core::clock::rfc3339(now))?;
+    if g.json {
+        super::print_json(&json!({ "dry_run": false, "plan": plan, "outcome": out }))?;
+        return Ok(0);
+    }
+    for (old, new) in &out.snapshots {
+        eprintln!("re-encrypted snapshot {} as {}", old.short(), new.short());
+    }
+    for why in &out.kept_because {
+        eprintln!("retired secrets kept: {why}");
+    }
+    println!(
+        "rewrote {} snapshot(s) ({} blob(s)); pruned {} pack(s); re-sealed {} index file(s); dropped retired epochs {:?}",
+        out.snapshots.len(),
+        out.blobs_written,
+        out.prune.as_ref().map(|p| p.packs_deleted).unwrap_or(0),
+        out.index_files_resealed,
+        out.dropped_epochs
+    );
     Ok(0)
 }

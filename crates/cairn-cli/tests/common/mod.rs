@@ -204,3 +204,19 @@ pub fn backed_up(env: &Env) -> (PathBuf, PathBuf) {
     env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
     (src, repo)
 }
+
+/// The repository's key slots as (id, kind), from `keys status --json`.
+pub fn slot_ids(env: &Env, repo: &Path) -> Vec<(String, String)> {
+    let s = env.repo(repo, &["keys", "status", "--json"]).ok().json();
+    s["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_string(),
+                s["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}

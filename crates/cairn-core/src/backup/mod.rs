@@ -142,16 +142,23 @@ pub fn backup(
     })
 }
 
-/// The newest snapshot of the same host and the same paths.
+/// The newest snapshot of the same host and the same paths, if it was
+/// sealed under the current key epoch: after `keys rotate-master` a new
+/// snapshot must not point at blobs the retired secret can read, so the first
+/// backup after a rotation reads and stores everything again.
 pub(crate) fn find_parent(
     repo: &Repository,
     host: &str,
     paths: &[String],
 ) -> Result<Option<(SnapshotId, SnapshotMeta)>> {
-    Ok(repo
+    let newest = repo
         .snapshots()?
         .into_iter()
-        .rfind(|(_, m)| m.host == host && m.paths == paths))
+        .rfind(|(_, m)| m.host == host && m.paths == paths);
+    Ok(match newest {
+        Some((id, m)) if repo.snapshot_epoch(&id)? == repo.keys().current_epoch() => Some((id, m)),
+        _ => None,
+    })
 }
 
 /// Statistics gathered along the pipeline.

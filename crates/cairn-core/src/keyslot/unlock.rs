@@ -94,16 +94,27 @@ pub fn unlock(backend: &dyn Backend, u: &Unlock) -> Result<Unlocked> {
     for s in &slots {
         for c in u.credentials.iter().filter(|c| c.fits(s)) {
             match s.unlock(config.id, c) {
-                Ok(Some(master)) => {
-                    let keys = Keys::derive(&master, config.id);
-                    config.verify_mac(&keys)?;
-                    return Ok(Unlocked {
-                        config,
-                        master,
-                        keys,
-                        slot: s.id.clone(),
-                    });
-                }
+                Ok(Some(master)) => match config.unlock_keys(&master) {
+                    Ok(keys) => {
+                        return Ok(Unlocked {
+                            config,
+                            master,
+                            keys,
+                            slot: s.id.clone(),
+                        })
+                    }
+                    // A slot left from before a rotation (a crash between
+                    // writing the new slots and deleting the old) opens a
+                    // retired secret; the next slot may hold the current one.
+                    Err(e) => {
+                        let e = e.context(format!(
+                            "key slot {} ({}) opened, but its master secret does not authenticate the repository config: the slot predates a master-key rotation, or the config was altered",
+                            s.id, s.kind
+                        ));
+                        tracing::warn!(error = %e, "trying the next key slot");
+                        failures.push((s.kind.clone(), e));
+                    }
+                },
                 Ok(None) => {}
                 Err(e) => {
                     // A wrong passphrase against one of several passphrase slots is

@@ -1,0 +1,329 @@
+//! Re-encrypting what retired key epochs sealed (`cairn prune
+//! --rewrite-old-epochs`), so that a master secret retired by
+//! `keys rotate-master` stops mattering.
+//!
+//! Each snapshot of an older epoch is copied under the current epoch: every
+//! data blob and tree is read, given its current-epoch id and stored again,
+//! and a new snapshot (same fields, new root, new id) replaces the old one,
+//! protection marker included. A prune that tolerates no unused bytes then
+//! removes every old blob, and index files still sealed under an old epoch
+//! are sealed again. Only when nothing of an old epoch is left does the
+//! config drop the retired secrets: until then, they are needed to read.
+//!
+//! Crash safety: the copy is written (packs, then its index, then the
+//! snapshot) before the old snapshot is deleted, so an interruption leaves
+//! both, and a rerun finishes the job. Old chunk boundaries are kept: copied
+//! data deduplicates with itself, not with data chunked under the new seed.
+
+use crate::backend::ObjectKind;
+use crate::codec::Encoder;
+use crate::crypto::{Epoch, SealKind};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ids::{BlobId, PackId, SnapshotId};
+use crate::index;
+use crate::pack::{seal_blob, BlobEntry, PackBuilder};
+use crate::prune::{self, PackAction, PruneOptions, PruneOutcome};
+use crate::repo::{write_idempotent, Repository};
+use crate::tree::{NodeType, Tree};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// What sits under which epoch.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochPlan {
+    /// The epoch that seals new objects.
+    pub current: u32,
+    /// Retired epochs the config still holds secrets for.
+    pub retired: Vec<u32>,
+    /// Snapshots sealed under a retired epoch: copied, then deleted.
+    pub old_snapshots: Vec<(SnapshotId, u32)>,
+    /// Of those, snapshots WORM keeps until a date: left as they are.
+    pub retained: Vec<(SnapshotId, String)>,
+    /// Index files sealed under a retired epoch.
+    pub old_index_files: Vec<String>,
+}
+
+/// Plans the rewrite (reads every snapshot and index file; writes nothing).
+pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<EpochPlan> {
+    let keys = repo.keys();
+    let mut p = EpochPlan {
+        current: keys.current_epoch().0,
+        retired: keys.retired_epochs().iter().map(|e| e.0).collect(),
+        old_snapshots: vec![],
+        retained: vec![],
+        old_index_files: vec![],
+    };
+    let b = repo.backend();
+    for (id, _) in repo.snapshots()? {
+        let e = repo.snapshot_epoch(&id)?;
+        if e == keys.current_epoch() {
+            continue;
+        }
+        match b.retained_until(ObjectKind::Snapshot, &id.to_hex())? {
+            Some(until) if until > now => p.retained.push((id, until.to_string())),
+            _ => p.old_snapshots.push((id, e.0)),
+        }
+    }
+    for o in b.list(ObjectKind::Index)? {
+        let bytes = b.read(ObjectKind::Index, &o.name)?;
+        let (_, e) = index::open_index_file_epoch(keys, &o.name, &bytes)?;
+        if e != keys.current_epoch() {
+            p.old_index_files.push(o.name);
+        }
+    }
+    Ok(p)
+}
+
+/// What the rewrite did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RewriteOutcome {
+    /// (old id, new id) of each snapshot copied under the current epoch.
+    pub snapshots: Vec<(SnapshotId, SnapshotId)>,
+    /// Blobs stored again under the current epoch.
+    pub blobs_written: usize,
+    /// What the prune that followed removed.
+    pub prune: Option<PruneOutcome>,
+    /// Index files sealed again under the current epoch.
+    pub index_files_resealed: usize,
+    /// Retired epochs whose secrets the config no longer holds.
+    pub dropped_epochs: Vec<u32>,
+    /// Why retired secrets stay, when they do.
+    pub kept_because: Vec<String>,
+}
+
+/// Copies blobs under the current epoch, one pack at a time.
+struct Copier {
+    enc: Encoder,
+    builder: PackBuilder,
+    target: usize,
+    packs: Vec<(PackId, Vec<BlobEntry>)>,
+    added: HashSet<BlobId>,
+    data: HashMap<BlobId, BlobId>,
+    trees: HashMap<BlobId, BlobId>,
+    written: usize,
+}
+
+impl Copier {
+    fn put(&mut self, repo: &Repository, kind: SealKind, plain: &[u8]) -> Result<BlobId> {
+        let id = BlobId(repo.keys().id(kind, plain));
+        if repo.index().get(&id).is_some() || !self.added.insert(id) {
+            return Ok(id);
+        }
+        let (id, sealed) = seal_blob(repo.keys(), &mut self.enc, kind, plain)?;
+        self.builder.add(kind, id, &sealed, plain.len() as u32);
+        self.written += 1;
+        if self.builder.len() >= self.target {
+            self.flush(repo)?;
+        }
+        Ok(id)
+    }
+
+    fn flush(&mut self, repo: &Repository) -> Result<()> {
+        if self.builder.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.builder, PackBuilder::with_capacity(self.target));
+        let f = full.finish(repo.keys(), &mut self.enc)?;
+        write_idempotent(
+            repo.backend().as_ref(),
+            ObjectKind::Pack,
+            &f.id.to_hex(),
+            &f.bytes,
+        )?;
+        self.packs.push((f.id, f.entries));
+        Ok(())
+    }
+
+    fn blob(&mut self, repo: &Repository, old: &BlobId) -> Result<BlobId> {
+        if let Some(n) = self.data.get(old) {
+            return Ok(*n);
+        }
+        let plain = repo.load_blob(old)?;
+        let new = self.put(repo, SealKind::Data, &plain)?;
+        self.data.insert(*old, new);
+        Ok(new)
+    }
+
+    fn tree(&mut self, repo: &Repository, old: BlobId) -> Result<BlobId> {
+        if let Some(n) = self.trees.get(&old) {
+            return Ok(*n);
+        }
+        let mut t: Tree = repo.load_tree(&old)?;
+        for n in &mut t.nodes {
+            match n.kind {
+                NodeType::Dir => {
+                    if let Some(sub) = n.subtree {
+                        n.subtree = Some(self.tree(repo, sub)?);
+                    }
+                }
+                NodeType::File => {
+                    let mut content = Vec::with_capacity(n.content.len());
+                    for c in &n.content {
+                        content.push(self.blob(repo, c)?);
+                    }
+                    n.content = content;
+                }
+                _ => {}
+            }
+        }
+        let new = self.put(repo, SealKind::Tree, &t.encode())?;
+        self.trees.insert(old, new);
+        Ok(new)
+    }
+}
+
+/// Carries out `plan` under an exclusive lock: copies, prunes, re-seals
+/// indexes, and drops the retired secrets when nothing needs them.
+pub fn rewrite(
+    repo: &mut Repository,
+    plan: &EpochPlan,
+    now: time::OffsetDateTime,
+    now_text: &str,
+) -> Result<RewriteOutcome> {
+    let mut out = RewriteOutcome::default();
+    let protected = crate::protect::protected(repo)?;
+    let mut c = Copier {
+        enc: repo.encoder()?,
+        builder: PackBuilder::with_capacity(repo.config().pack_size as usize),
+        target: repo.config().pack_size as usize,
+        packs: vec![],
+        added: HashSet::new(),
+        data: HashMap::new(),
+        trees: HashMap::new(),
+        written: 0,
+    };
+    let metas: HashMap<SnapshotId, _> = repo.snapshots()?.into_iter().collect();
+    let mut renamed: HashMap<SnapshotId, SnapshotId> = HashMap::new();
+    for (old, _) in &plan.old_snapshots {
+        let mut meta = metas.get(old).cloned().ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("snapshot {old} vanished during the rewrite"),
+            )
+        })?;
+        meta.tree = c.tree(repo, meta.tree).map_err(|e| {
+            e.context(format!(
+                "copying snapshot {} (nothing of it was deleted)",
+                old.short()
+            ))
+        })?;
+        meta.parent = meta.parent.and_then(|p| renamed.get(&p).copied());
+        c.flush(repo)?;
+        let packs = std::mem::take(&mut c.packs);
+        repo.commit_packs(&packs)?;
+        let new = repo.save_snapshot(&meta)?;
+        if let Some(p) = protected.get(old) {
+            crate::protect::protect(repo, new, now_text, &p.note)?;
+        }
+        repo.backend().delete(ObjectKind::Snapshot, &old.to_hex())?;
+        if protected.contains_key(old) {
+            // A marker left behind names a snapshot that is gone: it protects
+            // nothing, so WORM holding it is no reason to stop.
+            if let Err(e) = crate::protect::unprotect(repo, *old) {
+                tracing::warn!(snapshot = %old, error = %e, "old protection marker left in place");
+            }
+        }
+        renamed.insert(*old, new);
+        out.snapshots.push((*old, new));
+    }
+    out.blobs_written = c.written;
+
+    // Everything old is unused now: a prune with no tolerance removes it.
+    let pplan = prune::plan(
+        repo,
+        &PruneOptions {
+            max_unused_percent: 0.0,
+            now,
+        },
+    )?;
+    let retained = pplan
+        .packs
+        .iter()
+        .filter(|p| p.action == PackAction::Retained)
+        .count();
+    if !pplan.is_noop() {
+        out.prune = Some(prune::execute(repo, &pplan)?);
+    }
+    let (resealed, held) = reseal_indexes(repo, now)?;
+    out.index_files_resealed = resealed;
+    if held > 0 {
+        out.kept_because.push(format!(
+            "{held} index file(s) sealed under a retired epoch are retained by WORM"
+        ));
+    }
+
+    if !plan.retained.is_empty() {
+        out.kept_because.push(format!(
+            "{} snapshot(s) of a retired epoch are retained by WORM (the first until {})",
+            plan.retained.len(),
+            plan.retained[0].1
+        ));
+    }
+    if retained > 0 {
+        out.kept_because.push(format!(
+            "{retained} pack(s) that may hold retired-epoch data are retained by WORM"
+        ));
+    }
+    if out.kept_because.is_empty() && !repo.config().retired_keys.is_empty() {
+        out.dropped_epochs = drop_retired(repo)?;
+    }
+    Ok(out)
+}
+
+/// Seals again, under the current epoch, every index file an older epoch
+/// sealed: (how many, how many WORM keeps as they are).
+fn reseal_indexes(repo: &mut Repository, now: time::OffsetDateTime) -> Result<(usize, usize)> {
+    let b = repo.backend().clone();
+    let (mut n, mut held) = (0, 0);
+    for o in b.list(ObjectKind::Index)? {
+        let bytes = b.read(ObjectKind::Index, &o.name)?;
+        let (packs, e) = index::open_index_file_epoch(repo.keys(), &o.name, &bytes)?;
+        if e == repo.keys().current_epoch() {
+            continue;
+        }
+        if b.retained_until(ObjectKind::Index, &o.name)?
+            .is_some_and(|u| u > now)
+        {
+            held += 1;
+            continue;
+        }
+        let (name, sealed) = index::seal_index_file(repo.keys(), &mut repo.encoder()?, &packs)?;
+        write_idempotent(b.as_ref(), ObjectKind::Index, &name, &sealed)?;
+        b.delete(ObjectKind::Index, &o.name)?;
+        n += 1;
+    }
+    if n > 0 {
+        repo.reload_index()?;
+    }
+    Ok((n, held))
+}
+
+/// Removes the retired secrets from the config, after checking that no
+/// snapshot or index file needs them. Packs need no check: after a prune
+/// with no unused bytes every blob left is used by a current-epoch
+/// snapshot, whose ids only current-epoch blobs have, and a pack sealed
+/// under an old epoch holds only old-epoch blobs.
+fn drop_retired(repo: &mut Repository) -> Result<Vec<u32>> {
+    let cur = repo.keys().current_epoch();
+    for (id, _) in repo.snapshots()? {
+        if repo.snapshot_epoch(&id)? != cur {
+            return Err(Error::corrupt(format!(
+                "snapshot {} is still sealed under an older key epoch after the rewrite",
+                id.short()
+            )));
+        }
+    }
+    let dropped = repo
+        .keys()
+        .retired_epochs()
+        .iter()
+        .map(|e: &Epoch| e.0)
+        .collect();
+    let mut config = repo.config().clone();
+    config.retired_keys.clear();
+    let keys = repo.keys();
+    config.seal(keys);
+    repo.backend().replace_config(&config.encode())?;
+    repo.replace_config_keys(config)?;
+    Ok(dropped)
+}
