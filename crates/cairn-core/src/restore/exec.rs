@@ -6,12 +6,8 @@ use crate::error::{Error, Result};
 use crate::repo::Repository;
 use crate::snapshot::SourceError;
 use crate::tree::{Node, NodeType};
-use crossbeam_channel::bounded;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::{Seek, SeekFrom, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// What a restore did.
@@ -40,69 +36,21 @@ type PendingLink = (Vec<Vec<u8>>, Vec<Vec<u8>>, String);
 
 /// One file to write, borrowed from the plan (jobs for the whole tree exist
 /// before the first runs, so they must cost next to nothing). It names its
-/// folder by components below the target, reopened by the worker, rather
-/// than holding it open: an open folder per job could run out of file
-/// descriptors.
-struct Job<'a> {
-    dir: &'a [Vec<u8>],
-    node: &'a Node,
-    path: &'a str,
+/// folder by components below the target, reopened by a worker when it
+/// writes there, rather than holding it open: an open folder per job could
+/// run out of file descriptors.
+pub(super) struct Job<'a> {
+    pub(super) dir: &'a [Vec<u8>],
+    pub(super) node: &'a Node,
+    pub(super) path: &'a str,
 }
-
-/// A run of zeros at least this long becomes a hole (sparse file).
-const HOLE: usize = 64 * 1024;
 
 fn is_root() -> bool {
     rustix::process::geteuid().is_root()
 }
 
-/// Writes one file under a temporary name, verifies its SHA-256, renames it into place.
-fn restore_file(repo: &Repository, dir: &SafeDir, job: &Job<'_>, chown: bool) -> Result<u64> {
-    let name = &job.node.name.0;
-    let (mut f, tmp) = dir.temp_file()?;
-    let result = (|| -> Result<u64> {
-        let mut sha = Sha256::new();
-        let mut written = 0u64;
-        for id in &job.node.content {
-            let data = repo.load_blob(id)?;
-            sha.update(&data);
-            for block in data.chunks(HOLE) {
-                if block.len() == HOLE && block.iter().all(|&b| b == 0) {
-                    f.seek(SeekFrom::Current(HOLE as i64))
-                        .map_err(|e| Error::io(job.path, e))?;
-                } else {
-                    f.write_all(block).map_err(|e| Error::io(job.path, e))?;
-                }
-            }
-            written += data.len() as u64;
-        }
-        f.set_len(written).map_err(|e| Error::io(job.path, e))?;
-        let got = hex::encode(sha.finalize());
-        if Some(&got) != job.node.sha256.as_ref() || written != job.node.size {
-            return Err(Error::corrupt(format!(
-                "{}: restored content does not match the snapshot's SHA-256 (got {got}); not written",
-                job.path
-            )));
-        }
-        drop(f);
-        Ok(written)
-    })();
-    match result {
-        Ok(n) => {
-            let owner = chown.then_some((job.node.uid, job.node.gid));
-            dir.set_meta(&tmp, Some(job.node.mode), owner, job.node.mtime_ns)?;
-            dir.rename(&tmp, name)?;
-            Ok(n)
-        }
-        Err(e) => {
-            let _ = dir.unlink(&tmp);
-            Err(e)
-        }
-    }
-}
-
 /// Opens the directory holding `components[..n]` below the target, without following symlinks.
-fn open_path(root: &Arc<SafeDir>, comps: &[Vec<u8>]) -> Result<Arc<SafeDir>> {
+pub(super) fn open_path(root: &Arc<SafeDir>, comps: &[Vec<u8>]) -> Result<Arc<SafeDir>> {
     let mut d = root.clone();
     for c in comps {
         d = Arc::new(d.subdir(c, false)?.ok_or_else(|| {
@@ -128,130 +76,95 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
             });
         }
     };
-    let (bytes, files) = (AtomicU64::new(0), AtomicU64::new(0));
     // (dev, inode) of hardlinked files -> the first restored path; later ones are linked after pass 1.
     let mut first_link: HashMap<(u64, u64), Vec<Vec<u8>>> = HashMap::new();
     let mut links: Vec<PendingLink> = Vec::new();
 
-    std::thread::scope(|s| -> Result<()> {
-        let (tx, rx) = bounded::<Job>(64);
-        for _ in 0..workers.max(1) {
-            let rx = rx.clone();
-            let (bytes, files, fail, root) = (&bytes, &files, &fail, &root);
-            s.spawn(move || {
-                // Consecutive jobs mostly share a folder: keep the last one open.
-                let mut last: Option<(Vec<Vec<u8>>, Arc<SafeDir>)> = None;
-                for job in rx {
-                    let dir = match &last {
-                        Some((c, d)) if c.as_slice() == job.dir => Ok(d.clone()),
-                        _ => open_path(root, job.dir),
-                    };
-                    let r = dir.and_then(|d| {
-                        last = Some((job.dir.to_vec(), d.clone()));
-                        restore_file(repo, &d, &job, chown)
-                    });
-                    match r {
-                        Ok(n) => {
-                            bytes.fetch_add(n, Ordering::Relaxed);
-                            files.fetch_add(1, Ordering::Relaxed);
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    // Pass 1, in tree order: directories, then files (to the workers), links, others.
+    let mut stack: Vec<Option<Arc<SafeDir>>> = vec![Some(root.clone())];
+    for e in &plan.entries {
+        stack.truncate(e.components.len());
+        let parent = stack.last().cloned().flatten();
+        let name = e.components.last().cloned().unwrap_or_default();
+        let node = e.node.as_ref();
+        if e.kind == NodeType::Dir && e.action != Action::Delete {
+            let dir = match (&e.action, &parent) {
+                (Action::Create | Action::Skip(_), Some(p)) => {
+                    match p.subdir(&name, e.action == Action::Create) {
+                        Ok(d) => {
+                            if e.action == Action::Create {
+                                report.lock().map(|mut r| r.dirs_created += 1).ok();
+                            }
+                            d.map(Arc::new)
                         }
-                        Err(e) => fail(job.path, &e),
+                        Err(err) => {
+                            fail(&e.path, &err);
+                            None
+                        }
                     }
                 }
-            });
+                _ => None,
+            };
+            stack.push(dir);
+            continue;
         }
-        drop(rx);
-        let mut jobs: Vec<Job<'_>> = Vec::new();
-        // Pass 1, in tree order: directories, then files (to the workers), links, others.
-        let mut stack: Vec<Option<Arc<SafeDir>>> = vec![Some(root.clone())];
-        for e in &plan.entries {
-            stack.truncate(e.components.len());
-            let parent = stack.last().cloned().flatten();
-            let name = e.components.last().cloned().unwrap_or_default();
-            let node = e.node.as_ref();
-            if e.kind == NodeType::Dir && e.action != Action::Delete {
-                let dir = match (&e.action, &parent) {
-                    (Action::Create | Action::Skip(_), Some(p)) => {
-                        match p.subdir(&name, e.action == Action::Create) {
-                            Ok(d) => {
-                                if e.action == Action::Create {
-                                    report.lock().map(|mut r| r.dirs_created += 1).ok();
-                                }
-                                d.map(Arc::new)
-                            }
-                            Err(err) => {
-                                fail(&e.path, &err);
-                                None
-                            }
-                        }
-                    }
-                    _ => None,
+        let Some(p) = parent else { continue };
+        match (&e.action, node) {
+            (Action::Skip(_) | Action::Refuse(_), _) => {
+                report.lock().map(|mut r| r.skipped += 1).ok();
+            }
+            (Action::Delete, _) => {
+                let r = if e.kind == NodeType::Dir {
+                    p.remove_tree(&name)
+                } else {
+                    p.unlink(&name)
                 };
-                stack.push(dir);
-                continue;
+                match r {
+                    Ok(()) => {
+                        report.lock().map(|mut r| r.deleted += 1).ok();
+                    }
+                    Err(err) => fail(&e.path, &err),
+                }
             }
-            let Some(p) = parent else { continue };
-            match (&e.action, node) {
-                (Action::Skip(_) | Action::Refuse(_), _) => {
-                    report.lock().map(|mut r| r.skipped += 1).ok();
-                }
-                (Action::Delete, _) => {
-                    let r = if e.kind == NodeType::Dir {
-                        p.remove_tree(&name)
-                    } else {
-                        p.unlink(&name)
-                    };
-                    match r {
-                        Ok(()) => {
-                            report.lock().map(|mut r| r.deleted += 1).ok();
+            (Action::Create | Action::Overwrite, Some(n)) => match n.kind {
+                NodeType::File => {
+                    if n.nlink > 1 {
+                        if let Some(first) = first_link.get(&(n.dev, n.inode)) {
+                            links.push((first.clone(), e.components.clone(), e.path.clone()));
+                            continue;
                         }
-                        Err(err) => fail(&e.path, &err),
+                        first_link.insert((n.dev, n.inode), e.components.clone());
                     }
+                    jobs.push(Job {
+                        dir: &e.components[..e.components.len() - 1],
+                        node: n,
+                        path: &e.path,
+                    });
                 }
-                (Action::Create | Action::Overwrite, Some(n)) => match n.kind {
-                    NodeType::File => {
-                        if n.nlink > 1 {
-                            if let Some(first) = first_link.get(&(n.dev, n.inode)) {
-                                links.push((first.clone(), e.components.clone(), e.path.clone()));
-                                continue;
-                            }
-                            first_link.insert((n.dev, n.inode), e.components.clone());
-                        }
-                        jobs.push(Job {
-                            dir: &e.components[..e.components.len() - 1],
-                            node: n,
-                            path: &e.path,
-                        });
+                _ => match create_other(&p, n, chown) {
+                    Ok(()) => {
+                        report.lock().map(|mut r| r.others_created += 1).ok();
                     }
-                    _ => match create_other(&p, n, chown) {
-                        Ok(()) => {
-                            report.lock().map(|mut r| r.others_created += 1).ok();
-                        }
-                        Err(err) => fail(&e.path, &err),
-                    },
+                    Err(err) => fail(&e.path, &err),
                 },
-                _ => {}
-            }
+            },
+            _ => {}
         }
-        // Files in the order their data lies in the packs, not in tree
-        // order: a file and its duplicates (which share chunks) run together,
-        // and packs are read front to back, so a remote backend's window
-        // cache fetches each part of a pack about once.
-        let index = repo.index();
-        jobs.sort_by_cached_key(|j| {
-            j.node
-                .content
-                .first()
-                .and_then(|id| index.get(id))
-                .map(|(pack, entry)| (pack.0, entry.offset))
-        });
-        for job in jobs {
-            tx.send(job)
-                .map_err(|_| Error::new(crate::ErrorKind::Io, "restore workers stopped"))?;
-        }
-        drop(tx);
-        Ok(())
-    })?;
+    }
+    // Files in the order their data lies in the packs: the packs are
+    // then read in that order, and a file's temporary exists from its
+    // first pack to its last, which for most files is one pack.
+    let index = repo.index();
+    jobs.sort_by_cached_key(|j| {
+        j.node
+            .content
+            .first()
+            .and_then(|id| index.get(id))
+            .map(|(pack, entry)| (pack.0, entry.offset))
+    });
+    let (files, bytes) = super::write::write_files(repo, &root, &jobs, workers, chown, &fail);
+    drop(jobs);
 
     // Pass 2: hard links (their first file is now in place), then directory
     // metadata deepest first, so a read-only directory is sealed last.
@@ -290,8 +203,8 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
     let mut r = report
         .into_inner()
         .map_err(|_| Error::new(crate::ErrorKind::Io, "restore report poisoned"))?;
-    r.files_written = files.into_inner();
-    r.bytes_written = bytes.into_inner();
+    r.files_written = files;
+    r.bytes_written = bytes;
     Ok(r)
 }
 

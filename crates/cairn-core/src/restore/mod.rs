@@ -17,6 +17,8 @@
 mod exec;
 mod plan;
 pub mod safe_fs;
+mod schedule;
+mod write;
 
 pub use exec::{execute, RestoreReport};
 pub use plan::plan;

@@ -121,11 +121,24 @@ impl SafeDir {
         let fd = rfs::openat(
             &self.fd,
             tmp.as_slice(),
-            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            OFlags::RDWR | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
             Mode::from_raw_mode(0o600),
         )
         .map_err(|e| err(&self.path, "cannot create a temporary file in", e))?;
         Ok((std::fs::File::from(fd), tmp))
+    }
+
+    /// Reopens a temporary made by [`SafeDir::temp_file`] (read-write, so it
+    /// can be hash-checked through the same descriptor).
+    pub fn open_temp(&self, name: &[u8]) -> Result<std::fs::File> {
+        let fd = rfs::openat(
+            &self.fd,
+            name,
+            OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| err(&self.child(name), "cannot reopen temporary", e))?;
+        Ok(std::fs::File::from(fd))
     }
 
     /// Renames `from` to `to` within this directory, replacing `to` when it is not a directory.
