@@ -130,6 +130,14 @@ fn escrow_drill_recover_with_the_age_identity_alone() {
         )
         .ok();
     let age_slot = r.json()["added"].as_str().unwrap().to_string();
+    // The same recipient twice would add nothing: refused, naming the slot.
+    let again = env.repo(&repo, &["keys", "add", "--age-recipient", &recipient]);
+    assert_ne!(again.code, 0);
+    assert!(
+        again.stderr.contains(&age_slot) && again.stderr.contains("already wraps"),
+        "{}",
+        again.stderr
+    );
     let st = env.repo(&repo, &["keys", "status", "--json"]).ok().json();
     let slot = st["slots"]
         .as_array()

@@ -49,6 +49,25 @@ fn rich_tree(src: &Path) {
     .unwrap();
 }
 
+/// Flips `bit` in the byte at 1/`part` of the repository's only pack.
+fn damage_the_only_pack(repo: &Path, part: usize, bit: u8) {
+    let packs = all_files(&repo.join("data"));
+    assert_eq!(packs.len(), 1);
+    let (rel, mut bytes) = packs.into_iter().next().unwrap();
+    let at = bytes.len() / part;
+    bytes[at] ^= bit;
+    let path = repo.join("data").join(&rel);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+}
+
+/// Restores the latest snapshot into `out`, expecting exit code 3 (incomplete).
+fn restore_expecting_errors(env: &Env, repo: &Path, out: &Path) -> Run {
+    let target = out.to_str().unwrap();
+    env.repo(repo, &["restore", "latest", "--target", target, "--json"])
+        .code(3)
+}
+
 #[test]
 fn round_trip_of_every_kind_of_entry_then_rerun_writes_nothing() {
     let env = Env::new();
@@ -267,29 +286,9 @@ fn a_damaged_pack_fails_only_the_files_it_holds() {
     env.repo(&repo, &["init", "--compression", "0"]).ok();
     env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
     // Flip one byte inside big.bin's data: find the pack holding it.
-    let packs = all_files(&repo.join("data"));
-    assert_eq!(packs.len(), 1);
-    let (rel, mut bytes) = packs.into_iter().next().unwrap();
-    let big = std::fs::read(src.join("big.bin")).unwrap();
-    let _ = big;
-    let at = bytes.len() / 2;
-    bytes[at] ^= 0x40;
-    let path = repo.join("data").join(&rel);
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    std::fs::write(&path, &bytes).unwrap();
+    damage_the_only_pack(&repo, 2, 0x40);
     let out = env.path("out");
-    let r = env
-        .repo(
-            &repo,
-            &[
-                "restore",
-                "latest",
-                "--target",
-                out.to_str().unwrap(),
-                "--json",
-            ],
-        )
-        .code(3);
+    let r = restore_expecting_errors(&env, &repo, &out);
     let j = r.json();
     let errors = j["report"]["errors"].as_array().unwrap();
     assert!(!errors.is_empty());
@@ -422,4 +421,51 @@ fn a_full_target_disk_fails_the_files_that_do_not_fit_and_nothing_else() {
         "{}",
         String::from_utf8_lossy(&diff.stdout)
     );
+}
+
+#[test]
+fn shared_chunks_reach_every_file_and_damage_fails_identical_files_together() {
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(src.join("copies")).unwrap();
+    let (a, b, c) = (noise(3 << 20, 11), noise(3 << 20, 12), noise(3 << 20, 13));
+    for i in 0..30 {
+        std::fs::write(src.join(format!("copies/a{i:02}")), &a).unwrap();
+    }
+    std::fs::write(src.join("ab"), [a.as_slice(), b.as_slice()].concat()).unwrap();
+    std::fs::write(src.join("ba"), [b.as_slice(), a.as_slice()].concat()).unwrap();
+    std::fs::write(src.join("c"), &c).unwrap();
+    std::fs::write(src.join("empty"), b"").unwrap();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init", "--compression", "0"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let want = all_files(&src);
+    let out = env.path("out");
+    env.repo(
+        &repo,
+        &["restore", "latest", "--target", out.to_str().unwrap()],
+    )
+    .ok();
+    assert_eq!(all_files(&out), want);
+
+    // Damage one blob: the 30 identical copies share every chunk, so they
+    // fail or restore together, and whatever restores is exact.
+    damage_the_only_pack(&repo, 3, 0x01);
+    let out = env.path("out-damaged");
+    let r = restore_expecting_errors(&env, &repo, &out);
+    let failed: Vec<String> = r.json()["report"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!failed.is_empty());
+    let copies_failed = failed.iter().filter(|p| p.starts_with("copies/")).count();
+    assert!(copies_failed == 0 || copies_failed == 30, "{failed:?}");
+    let got = all_files(&out);
+    assert!(got.len() + failed.len() == want.len(), "{failed:?}");
+    for (p, data) in &got {
+        let orig = want.iter().find(|(q, _)| q == p).unwrap();
+        assert_eq!(&orig.1, data, "{} restored differently", p.display());
+    }
 }

@@ -280,12 +280,24 @@ impl Backend for Worm {
     }
 }
 
+/// A retention in words: whole days as such, shorter spans in hours,
+/// minutes or seconds (a 90 s test retention is not "0.0 days").
+fn retention_text(secs: u64) -> String {
+    match secs {
+        s if s >= 86_400 && s % 86_400 == 0 => format!("{} days", s / 86_400),
+        s if s >= 86_400 => format!("{:.1} days", s as f64 / 86_400.0),
+        s if s >= 3_600 && s % 3_600 == 0 => format!("{} h", s / 3_600),
+        s if s >= 60 && s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
 /// The grade in force, said plainly, for `keys status`, `list --json` and the gate.
 pub fn describe(cfg: Option<&WormConfig>, backend: &dyn Backend) -> String {
     match cfg {
         None => "none (objects can be deleted by anyone with write access to the storage)".into(),
         Some(c) => {
-            let days = c.retention_secs as f64 / 86400.0;
+            let span = retention_text(c.retention_secs);
             let how = match c.mode {
                 WormMode::Software => {
                     "Cairn refuses early deletes; the storage itself does not".to_string()
@@ -294,13 +306,22 @@ pub fn describe(cfg: Option<&WormConfig>, backend: &dyn Backend) -> String {
                     .worm_support(m)
                     .unwrap_or_else(|e| format!("NOT IN FORCE: {e}")),
             };
-            format!("{} ({days:.1} days): {how}", c.mode)
+            format!("{} ({span}): {how}", c.mode)
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn retentions_read_as_spans_not_fractions_of_days() {
+        assert_eq!(super::retention_text(90), "90 s");
+        assert_eq!(super::retention_text(300), "5 min");
+        assert_eq!(super::retention_text(7_200), "2 h");
+        assert_eq!(super::retention_text(86_400 * 30), "30 days");
+        assert_eq!(super::retention_text(86_400 + 43_200), "1.5 days");
+    }
+
     use super::*;
 
     #[test]

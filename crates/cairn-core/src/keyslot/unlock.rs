@@ -201,6 +201,24 @@ pub fn add_slot(
     now: &str,
 ) -> Result<KeySlot> {
     let slot = KeySlot::create(master, config.id, cred, argon2, now)?;
+    // A second slot for the same outside key (age recipient, transit key,
+    // HSM key, command) opens nothing new and only clutters the list.
+    if let Some((params, _)) = slot.external() {
+        if let Some(twin) = list_slots(backend)?
+            .into_iter()
+            .find(|s| s.external().map(|e| e.0) == Some(params))
+        {
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                format!(
+                    "key slot {} already wraps the key for {}: a second slot would open nothing new",
+                    twin.id,
+                    params.describe()
+                ),
+            )
+            .hint("`cairn keys status` lists the slots; nothing was added"));
+        }
+    }
     backend.write_new(ObjectKind::Key, &slot.id, &slot.encode())?;
     Ok(slot)
 }
