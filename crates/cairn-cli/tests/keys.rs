@@ -6,24 +6,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
-use age::secrecy::ExposeSecret;
 use common::*;
 use std::path::Path;
 
 fn keys_dir(repo: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     all_files(&repo.join("keys"))
-}
-
-/// A fresh age identity: (identity file path, recipient).
-fn age_identity(env: &Env, name: &str) -> (std::path::PathBuf, String) {
-    let id = age::x25519::Identity::generate();
-    let path = env.path(name);
-    std::fs::write(
-        &path,
-        format!("# created for a test\n{}\n", id.to_string().expose_secret()),
-    )
-    .unwrap();
-    (path, id.to_public().to_string())
 }
 
 #[test]

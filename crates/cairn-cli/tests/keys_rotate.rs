@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
-use age::secrecy::ExposeSecret;
 use common::*;
 use std::path::{Path, PathBuf};
 
@@ -71,10 +70,7 @@ fn rotation_then_rewrite_leaves_nothing_the_old_secret_can_read() {
     let old_snap = snapshot_ids(&env, &repo)[0].clone();
 
     // An escrow slot whose identity stays offline, and a colleague's passphrase.
-    let id = age::x25519::Identity::generate();
-    let identity = env.path("escrow.txt");
-    std::fs::write(&identity, format!("{}\n", id.to_string().expose_secret())).unwrap();
-    let recipient = id.to_public().to_string();
+    let (identity, recipient) = age_identity(&env, "escrow.txt");
     env.repo(&repo, &["keys", "add", "--age-recipient", &recipient])
         .ok();
     let colleague = run(env
@@ -208,19 +204,9 @@ fn a_rotation_killed_at_any_step_leaves_a_working_repository_and_a_rerun_finishe
     let env = Env::new();
     let (src, base) = backed_up(&env);
     let want = all_files(&src);
-    let id = age::x25519::Identity::generate();
-    let identity = env.path("escrow.txt");
-    std::fs::write(&identity, format!("{}\n", id.to_string().expose_secret())).unwrap();
-    env.repo(
-        &base,
-        &[
-            "keys",
-            "add",
-            "--age-recipient",
-            &id.to_public().to_string(),
-        ],
-    )
-    .ok();
+    let (identity, recipient) = age_identity(&env, "escrow.txt");
+    env.repo(&base, &["keys", "add", "--age-recipient", &recipient])
+        .ok();
     let repo = env.path("repo-under-test");
     let mut completed = false;
     for n in 0..12 {

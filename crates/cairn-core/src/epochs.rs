@@ -54,8 +54,7 @@ pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<EpochPlan> {
         old_index_files: vec![],
     };
     let b = repo.backend();
-    for (id, _) in repo.snapshots()? {
-        let e = repo.snapshot_epoch(&id)?;
+    for (id, _, e) in repo.snapshots_with_epochs()? {
         if e == keys.current_epoch() {
             continue;
         }
@@ -305,8 +304,8 @@ fn reseal_indexes(repo: &mut Repository, now: time::OffsetDateTime) -> Result<(u
 /// under an old epoch holds only old-epoch blobs.
 fn drop_retired(repo: &mut Repository) -> Result<Vec<u32>> {
     let cur = repo.keys().current_epoch();
-    for (id, _) in repo.snapshots()? {
-        if repo.snapshot_epoch(&id)? != cur {
+    for (id, _, e) in repo.snapshots_with_epochs()? {
+        if e != cur {
             return Err(Error::corrupt(format!(
                 "snapshot {} is still sealed under an older key epoch after the rewrite",
                 id.short()

@@ -444,15 +444,18 @@ impl Repository {
         Ok(id)
     }
 
-    /// The key epoch snapshot `id` was sealed under.
-    pub fn snapshot_epoch(&self, id: &SnapshotId) -> Result<Epoch> {
-        let b = self.backend.read(ObjectKind::Snapshot, &id.to_hex())?;
-        Ok(SnapshotMeta::open_epoch(&self.keys, id, &b)?.1)
-    }
-
     /// Every snapshot, oldest first (ties by id).
     pub fn snapshots(&self) -> Result<Vec<(SnapshotId, SnapshotMeta)>> {
-        let (ok, damaged) = self.snapshots_checked()?;
+        Ok(self
+            .snapshots_with_epochs()?
+            .into_iter()
+            .map(|(id, m, _)| (id, m))
+            .collect())
+    }
+
+    /// Every snapshot, oldest first, with the key epoch that sealed it.
+    pub fn snapshots_with_epochs(&self) -> Result<Vec<(SnapshotId, SnapshotMeta, Epoch)>> {
+        let (ok, damaged) = self.snapshots_checked_epochs()?;
         for (name, e) in damaged {
             tracing::warn!(snapshot = %name, error = %e, "snapshot damaged; skipped (run cairn verify)");
         }
@@ -469,6 +472,15 @@ impl Repository {
     pub fn snapshots_checked(
         &self,
     ) -> Result<(Vec<(SnapshotId, SnapshotMeta)>, Vec<(String, Error)>)> {
+        let (ok, damaged) = self.snapshots_checked_epochs()?;
+        Ok((ok.into_iter().map(|(id, m, _)| (id, m)).collect(), damaged))
+    }
+
+    /// As [`Repository::snapshots_checked`], with each snapshot's key epoch.
+    #[allow(clippy::type_complexity)]
+    fn snapshots_checked_epochs(
+        &self,
+    ) -> Result<(Vec<(SnapshotId, SnapshotMeta, Epoch)>, Vec<(String, Error)>)> {
         let mut out = Vec::new();
         let mut damaged = Vec::new();
         for o in self.backend.list(ObjectKind::Snapshot)? {
@@ -478,7 +490,8 @@ impl Repository {
                 })
                 .and_then(|id| {
                     let b = self.backend.read(ObjectKind::Snapshot, &o.name)?;
-                    Ok((id, SnapshotMeta::open(&self.keys, &id, &b)?))
+                    let (meta, epoch) = SnapshotMeta::open_epoch(&self.keys, &id, &b)?;
+                    Ok((id, meta, epoch))
                 });
             match opened {
                 Ok(s) => out.push(s),
@@ -489,22 +502,13 @@ impl Repository {
             }
         }
         // Times were validated when each snapshot was opened.
-        let timed: Vec<_> = out
-            .into_iter()
-            .map(|(id, m)| {
-                (
-                    m.parsed_time().unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
-                    id,
-                    m,
-                )
-            })
-            .collect();
-        let mut timed = timed;
-        timed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        Ok((
-            timed.into_iter().map(|(_, id, m)| (id, m)).collect(),
-            damaged,
-        ))
+        out.sort_by_cached_key(|(id, m, _)| {
+            (
+                m.parsed_time().unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                *id,
+            )
+        });
+        Ok((out, damaged))
     }
 
     /// Resolves `latest`, a full id, or a unique prefix.

@@ -220,3 +220,16 @@ pub fn slot_ids(env: &Env, repo: &Path) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// A fresh age identity written to `name` in the scratch folder: (identity file, recipient).
+pub fn age_identity(env: &Env, name: &str) -> (PathBuf, String) {
+    use age::secrecy::ExposeSecret;
+    let id = age::x25519::Identity::generate();
+    let path = env.path(name);
+    std::fs::write(
+        &path,
+        format!("# created for a test\n{}\n", id.to_string().expose_secret()),
+    )
+    .unwrap();
+    (path, id.to_public().to_string())
+}

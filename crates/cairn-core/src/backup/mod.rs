@@ -152,11 +152,11 @@ pub(crate) fn find_parent(
     paths: &[String],
 ) -> Result<Option<(SnapshotId, SnapshotMeta)>> {
     let newest = repo
-        .snapshots()?
+        .snapshots_with_epochs()?
         .into_iter()
-        .rfind(|(_, m)| m.host == host && m.paths == paths);
+        .rfind(|(_, m, _)| m.host == host && m.paths == paths);
     Ok(match newest {
-        Some((id, m)) if repo.snapshot_epoch(&id)? == repo.keys().current_epoch() => Some((id, m)),
+        Some((id, m, epoch)) if epoch == repo.keys().current_epoch() => Some((id, m)),
         _ => None,
     })
 }

@@ -287,10 +287,7 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
     /// The file's temporary, open for writing: cached, reopened by name, or
     /// created on its first write.
     fn temp(&mut self, st: &mut FileState, file: u32) -> Result<&File> {
-        if let Some(i) = self.open.iter().position(|(f, _)| *f == file) {
-            let hit = self.open.remove(i);
-            self.open.push(hit);
-        } else {
+        if !lru_hit(&mut self.open, &file) {
             let dir = self.dir(self.s.jobs[file as usize].dir)?;
             let f = match &st.tmp {
                 Some(tmp) => dir.open_temp(tmp)?,
@@ -300,10 +297,7 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
                     f
                 }
             };
-            if self.open.len() >= OPEN_FILES {
-                self.open.remove(0);
-            }
-            self.open.push((file, f));
+            lru_put(&mut self.open, file, f, OPEN_FILES);
         }
         match self.open.last() {
             Some((_, f)) => Ok(f),
@@ -312,21 +306,36 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
     }
 
     fn dir(&mut self, comps: &'a [Vec<u8>]) -> Result<Arc<SafeDir>> {
-        if let Some(i) = self.dirs.iter().position(|(c, _)| *c == comps) {
-            let hit = self.dirs.remove(i);
-            self.dirs.push(hit);
-        } else {
+        if !lru_hit(&mut self.dirs, &comps) {
             let d = open_path(self.s.root, comps)?;
-            if self.dirs.len() >= OPEN_DIRS {
-                self.dirs.remove(0);
-            }
-            self.dirs.push((comps, d));
+            lru_put(&mut self.dirs, comps, d, OPEN_DIRS);
         }
         match self.dirs.last() {
             Some((_, d)) => Ok(d.clone()),
             None => Err(Error::new(ErrorKind::Io, "folder cache empty")),
         }
     }
+}
+
+/// The worker caches are a few entries, most recently used last: a hit
+/// moves to the end.
+fn lru_hit<K: PartialEq, V>(cache: &mut Vec<(K, V)>, key: &K) -> bool {
+    match cache.iter().position(|(k, _)| k == key) {
+        Some(i) => {
+            let hit = cache.remove(i);
+            cache.push(hit);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Adds an entry as the most recent, dropping the oldest when full.
+fn lru_put<K, V>(cache: &mut Vec<(K, V)>, key: K, value: V, cap: usize) {
+    if cache.len() >= cap {
+        cache.remove(0);
+    }
+    cache.push((key, value));
 }
 
 /// Writes `data` at `at`, leaving 64 KiB blocks of zeros as holes (the
