@@ -396,6 +396,10 @@ pub struct RestoreArgs {
     /// Restore owners by numeric id (always so: snapshots store ids, not names).
     #[arg(long)]
     pub numeric_owner: bool,
+    /// Do not create device nodes, and drop setuid/setgid bits (a restore
+    /// for a user rather than of a system)
+    #[arg(long)]
+    pub no_special: bool,
     /// Worker threads (default: the number of cores).
     #[arg(long)]
     pub workers: Option<usize>,

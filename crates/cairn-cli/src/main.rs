@@ -31,6 +31,7 @@ pub mod exit {
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
+    cairn_core::backup::raise_open_file_limit();
     let filter = if args.global.verbose > 0 {
         "debug"
     } else {
@@ -57,7 +58,10 @@ fn main() -> ExitCode {
             let core = e
                 .chain()
                 .find_map(|c| c.downcast_ref::<cairn_core::Error>());
-            eprintln!("cairn: error: {}", one_line(&e));
+            eprintln!(
+                "cairn: error: {}",
+                cairn_core::escape::one_line(&one_line(&e))
+            );
             ExitCode::from(match core.map(|c| c.kind()) {
                 Some(cairn_core::ErrorKind::InvalidInput) => exit::USAGE,
                 Some(cairn_core::ErrorKind::WrongKey) => exit::WRONG_KEY,

@@ -64,6 +64,22 @@ impl ObjectKind {
         matches!(self, ObjectKind::Pack)
     }
 
+    /// The largest object of this kind a reader accepts. Storage is hostile:
+    /// a 3 GB file in place of a key slot must be a named error, not an
+    /// out-of-memory. Config, slots, locks, markers and ledger records are a
+    /// few KiB when written; snapshots and indexes have their own decoder
+    /// limits; a pack is at most the largest configured pack size plus one
+    /// blob that did not fit and its trailer.
+    pub fn max_len(self) -> u64 {
+        match self {
+            ObjectKind::Config | ObjectKind::Key | ObjectKind::Lock => 4 << 20,
+            ObjectKind::Protect | ObjectKind::Retention => 4 << 20,
+            ObjectKind::Snapshot => crate::snapshot::MAX_SNAPSHOT_LEN as u64,
+            ObjectKind::Index => crate::index::MAX_INDEX_LEN as u64,
+            ObjectKind::Pack => (1 << 30) + 2 * crate::pack::MAX_BLOB_LEN as u64,
+        }
+    }
+
     /// The relative path of an object, `/`-separated, as laid out on every backend.
     pub fn path(self, name: &str) -> String {
         match self {

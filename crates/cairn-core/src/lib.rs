@@ -29,6 +29,7 @@ pub mod config;
 pub mod crypto;
 pub mod epochs;
 pub mod error;
+pub mod escape;
 pub mod export;
 pub mod forget;
 pub mod guard;

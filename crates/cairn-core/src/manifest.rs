@@ -33,46 +33,120 @@ pub struct ManifestEntry {
     pub target: Option<String>,
 }
 
+/// Entries a walk may reach through directory trees it already walked in the
+/// same snapshot, beyond [`REPEATS_PER_ENTRY`] per entry reached the first
+/// time. A writer never repeats a non-empty tree within a snapshot (tree
+/// nodes carry inode numbers), except where a bind mount shows the same
+/// directory twice; a hostile repository of a few hundred KiB can repeat one
+/// tree a thousand times at each of three levels and claim a billion paths.
+/// Readers refuse such a snapshot once repeats pass the budget, so their
+/// memory and time are bounded by the distinct trees, not the claimed paths.
+pub const MAX_REPEATED_ENTRIES: u64 = 100_000;
+/// See [`MAX_REPEATED_ENTRIES`]: room for a few bind-mounted copies.
+pub const REPEATS_PER_ENTRY: u64 = 4;
+
+/// The repeat budget of one walk (see [`MAX_REPEATED_ENTRIES`]).
+pub struct Repeats {
+    seen: std::collections::HashSet<BlobId>,
+    inside: usize,
+    first: u64,
+    repeated: u64,
+}
+
+impl Default for Repeats {
+    fn default() -> Self {
+        Repeats {
+            seen: Default::default(),
+            inside: 0,
+            first: 0,
+            repeated: 0,
+        }
+    }
+}
+
+impl Repeats {
+    /// Before walking subtree `id`: whether it is a repeat (pass it to [`Repeats::leave`]).
+    pub fn enter(&mut self, id: &BlobId) -> bool {
+        let repeat = !self.seen.insert(*id);
+        self.inside += usize::from(repeat);
+        repeat
+    }
+
+    /// After walking a subtree.
+    pub fn leave(&mut self, repeat: bool) {
+        self.inside -= usize::from(repeat);
+    }
+
+    /// One entry reached; an error once repeats have used up the budget.
+    pub fn entry(&mut self) -> Result<()> {
+        if self.inside == 0 {
+            self.first += 1;
+            return Ok(());
+        }
+        self.repeated += 1;
+        if self.repeated > MAX_REPEATED_ENTRIES + REPEATS_PER_ENTRY.saturating_mul(self.first) {
+            return Err(crate::Error::corrupt(format!(
+                "the snapshot repeats directory trees for more than {MAX_REPEATED_ENTRIES} entries, as no backup writes; refusing to expand it"
+            ))
+            .hint("the repository holds a hostile or damaged snapshot: run verify, and restore another snapshot"));
+        }
+        Ok(())
+    }
+}
+
 /// Walks the tree depth-first in name order, calling `f` for every entry.
+/// A directory nested deeper than [`MAX_DEPTH`] is passed to `f` but not
+/// entered (no writer makes one; restore refuses it on its own), so one
+/// such subtree never makes the rest of a snapshot unreadable.
 pub fn walk(
     repo: &Repository,
     root: &BlobId,
     f: &mut dyn FnMut(&[u8], &Node) -> Result<()>,
 ) -> Result<()> {
-    walk_inner(repo, root, &mut Vec::new(), f, 0)
-}
-
-/// Deeper nesting than this is refused: a hostile repository could otherwise
-/// build a cycle-free but absurdly deep tree to exhaust the stack.
-pub const MAX_DEPTH: usize = 1024;
-
-fn walk_inner(
-    repo: &Repository,
-    id: &BlobId,
-    prefix: &mut Vec<u8>,
-    f: &mut dyn FnMut(&[u8], &Node) -> Result<()>,
-    depth: usize,
-) -> Result<()> {
-    if depth > MAX_DEPTH {
-        return Err(crate::Error::corrupt(
-            "tree nesting is deeper than any real directory tree",
-        ));
-    }
-    let tree = repo.load_tree(id)?;
-    for n in &tree.nodes {
+    // An explicit stack of (tree, next entry, path length before its name),
+    // not recursion: the depth is the repository's to choose.
+    let mut repeats = Repeats::default();
+    let mut prefix: Vec<u8> = Vec::new();
+    let mut stack = vec![(repo.load_tree(root)?, 0usize, 0usize, false)];
+    while let Some((tree, next, _, _)) = stack.last_mut() {
+        let Some(n) = tree.nodes.get(*next) else {
+            if let Some((_, _, len, repeat)) = stack.pop() {
+                prefix.truncate(len);
+                repeats.leave(repeat);
+            }
+            continue;
+        };
+        *next += 1;
         let len = prefix.len();
         if !prefix.is_empty() {
             prefix.push(b'/');
         }
         prefix.extend_from_slice(&n.name.0);
-        f(prefix, n)?;
-        if let (NodeType::Dir, Some(sub)) = (n.kind, n.subtree) {
-            walk_inner(repo, &sub, prefix, f, depth + 1)?;
+        repeats.entry()?;
+        f(&prefix, n)?;
+        let (kind, subtree) = (n.kind, n.subtree);
+        match (kind, subtree) {
+            (NodeType::Dir, Some(sub)) if stack.len() <= MAX_DEPTH => {
+                let repeat = repeats.enter(&sub);
+                stack.push((repo.load_tree(&sub)?, 0, len, repeat));
+                continue;
+            }
+            (NodeType::Dir, Some(_)) => tracing::warn!(
+                path = %String::from_utf8_lossy(&prefix),
+                "directory nested deeper than {MAX_DEPTH} levels not entered"
+            ),
+            _ => {}
         }
         prefix.truncate(len);
     }
     Ok(())
 }
+
+/// Directories nested deeper than this are neither written by backup (it
+/// records an error for them) nor entered by readers: a hostile repository
+/// could otherwise build a cycle-free but absurdly deep tree to exhaust the
+/// stack.
+pub const MAX_DEPTH: usize = 1024;
 
 /// The manifest of the tree `root`.
 pub fn manifest(repo: &Repository, root: &BlobId) -> Result<Vec<ManifestEntry>> {

@@ -97,6 +97,10 @@ pub struct RestoreConfig {
     /// Restores through the API go only below these folders.
     #[serde(default)]
     pub allow_roots: Vec<PathBuf>,
+    /// Whether restores through the API may create device nodes and keep
+    /// setuid/setgid bits (off: a service token must not be able to plant them).
+    #[serde(default)]
+    pub allow_special: bool,
 }
 
 /// Recovery gate settings.

@@ -188,6 +188,22 @@ pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Re
         }
     }
     if let Work::Restore { target, .. } = &work {
+        // The server's working directory means nothing to the caller.
+        if !target.is_absolute() {
+            return Err(Error::BadRequest(format!(
+                "restore target {} is relative; give an absolute path",
+                target.display()
+            )));
+        }
+        // Fail at the door, not as a failed job: restore creates the target
+        // folder, but not a whole missing path to it.
+        if let Some(parent) = target.parent().filter(|p| !p.is_dir()) {
+            return Err(Error::BadRequest(format!(
+                "restore target {}: its parent folder {} does not exist; create it first",
+                target.display(),
+                parent.display()
+            )));
+        }
         if ctx.cfg.restore.allow_roots.is_empty() {
             return Err(Error::Forbidden(
                 "restores through the API need restore.allow-roots in the config".into(),
@@ -392,6 +408,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
                 overwrite: cairn_core::restore::Overwrite::IfChanged,
                 delete: false,
                 workers: 2,
+                special: ctx.cfg.restore.allow_special,
             };
             let plan = cairn_core::restore::plan(&s.repo, id, &meta.tree, &opts)?;
             if *dry_run {

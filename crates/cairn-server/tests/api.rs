@@ -205,6 +205,17 @@ async fn bad_input_gets_clear_errors_in_the_envelope() {
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    // A relative target means nothing to a server; a missing parent is
+    // refused at submission, not as a failed job.
+    for (target, says) in [
+        ("restore/here", "relative"),
+        ("/no/such/parent/x", "does not exist"),
+    ] {
+        let body = format!(r#"{{"snapshot": "latest", "target": "{target}"}}"#);
+        let (s, v) = call(&f.app, "POST", "/api/v1/dr/restore", Some(admin), &body).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert!(v.to_string().contains(says), "{v}");
+    }
     let (s, v) = call(&f.app, "GET", "/api/v1/dr/jobs/ffff", Some(admin), "").await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     let (s, v) = call(

@@ -61,6 +61,46 @@ fn io(path: &Path, e: std::io::Error) -> Error {
     Error::io(path.display(), e)
 }
 
+/// Opens an object for reading: never through a symlink, never blocking (a
+/// fifo planted in its place would hang the reader), only a regular file, and
+/// no larger than its kind allows. Returns the file and its size.
+fn open_object(p: &Path, kind: ObjectKind) -> Result<(File, u64)> {
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
+        .open(p)
+        .map_err(|e| match e.raw_os_error() {
+            Some(code) if code == rustix::io::Errno::LOOP.raw_os_error() => not_regular(p),
+            _ => io(p, e),
+        })?;
+    let md = f.metadata().map_err(|e| io(p, e))?;
+    if !md.is_file() {
+        return Err(not_regular(p));
+    }
+    if md.len() > kind.max_len() {
+        return Err(too_large(p, kind));
+    }
+    Ok((f, md.len()))
+}
+
+fn not_regular(p: &Path) -> Error {
+    Error::corrupt(format!(
+        "{} is not a regular file (a symlink, fifo or device was put in its place)",
+        p.display()
+    ))
+    .hint("the repository folder was tampered with; remove that entry and run verify")
+}
+
+fn too_large(p: &Path, kind: ObjectKind) -> Error {
+    Error::corrupt(format!(
+        "{} is larger than any {} object ({} bytes at most)",
+        p.display(),
+        format!("{kind:?}").to_lowercase(),
+        kind.max_len()
+    ))
+    .hint("the repository folder was tampered with; remove that entry and run verify")
+}
+
 fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
@@ -131,13 +171,21 @@ impl Backend for FsBackend {
 
     fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
         let p = self.path(kind, name)?;
-        fs::read(&p).map_err(|e| io(&p, e))
+        let (mut f, size) = open_object(&p, kind)?;
+        let mut buf = Vec::with_capacity(size as usize);
+        (&mut f)
+            .take(kind.max_len() + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| io(&p, e))?;
+        if buf.len() as u64 > kind.max_len() {
+            return Err(too_large(&p, kind));
+        }
+        Ok(buf)
     }
 
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
         let p = self.path(kind, name)?;
-        let mut f = File::open(&p).map_err(|e| io(&p, e))?;
-        let size = f.metadata().map_err(|e| io(&p, e))?.len();
+        let (mut f, size) = open_object(&p, kind)?;
         if offset.checked_add(len).is_none_or(|end| end > size) {
             return Err(Error::corrupt(format!(
                 "{} is {size} bytes, shorter than the range {offset}+{len}",

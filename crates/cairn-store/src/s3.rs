@@ -500,10 +500,19 @@ impl Backend for S3Backend {
 
     fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
         let key = self.key(kind, name)?;
-        self.rt
+        let b = self
+            .rt
             .block_on(self.op.read(&key))
-            .map(|b| b.to_vec())
-            .map_err(|e| self.classify(&key, e))
+            .map_err(|e| self.classify(&key, e))?;
+        if b.len() as u64 > kind.max_len() {
+            return Err(Error::corrupt(format!(
+                "{key} is larger than any {} object ({} bytes at most)",
+                format!("{kind:?}").to_lowercase(),
+                kind.max_len()
+            ))
+            .hint("the bucket was tampered with; remove that object and run verify"));
+        }
+        Ok(b.to_vec())
     }
 
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {

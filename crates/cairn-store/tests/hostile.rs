@@ -89,6 +89,7 @@ fn opts(target: &std::path::Path) -> RestoreOptions {
         overwrite: Overwrite::IfChanged,
         delete: true,
         workers: 2,
+        special: false,
     }
 }
 
@@ -184,4 +185,241 @@ fn a_symlink_then_a_directory_of_the_same_name_never_writes_through_the_link() {
     let rep = execute(&repo, &p2, 2).unwrap();
     let _ = rep;
     outside_untouched(dir.path());
+}
+
+/// A file node holding `data` (content sealed by `hostile_snapshot`).
+fn file_node(repo: &Repository, name: &[u8], data: &[u8]) -> Node {
+    let mut f = node(name, NodeType::File);
+    f.size = data.len() as u64;
+    f.sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(data)));
+    f.content = vec![BlobId(repo.keys().id(SealKind::Data, data))];
+    f
+}
+
+fn mode_of(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn a_directory_swapped_for_a_symlink_before_its_metadata_is_set_changes_nothing_outside() {
+    // The plan sees directory `d` in the target; before the restore sets its
+    // mode, a local user swaps it for a symlink to a file outside. Restore
+    // must not chmod (or chown, or touch) what the symlink points at.
+    let (dir, mut repo) = setup();
+    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+    std::fs::write(dir.path().join("outside/keep"), b"precious").unwrap();
+    let secret = dir.path().join("outside/keep");
+    std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let before = std::fs::metadata(&secret).unwrap();
+    let empty = raw_tree(&[]);
+    let mut d = node(b"d", NodeType::Dir);
+    d.mode = 0o4777;
+    d.subtree = Some(BlobId(repo.keys().id(SealKind::Tree, &empty)));
+    let (id, root) = hostile_snapshot(&mut repo, &[empty, raw_tree(&[d])], 1, &[]);
+    let target = dir.path().join("target");
+    std::fs::create_dir_all(target.join("d")).unwrap();
+    let p = plan(&repo, id, &root, &opts(&target)).unwrap();
+    std::fs::remove_dir(target.join("d")).unwrap();
+    std::os::unix::fs::symlink(&secret, target.join("d")).unwrap();
+    let rep = execute(&repo, &p, 2).unwrap();
+    assert!(!rep.errors.is_empty(), "the swapped directory is reported");
+    let after = std::fs::metadata(&secret).unwrap();
+    assert_eq!(mode_of(&secret), 0o600, "mode changed through the symlink");
+    assert_eq!(
+        (before.modified().unwrap(), std::os::unix::fs::MetadataExt::uid(&before)),
+        (after.modified().unwrap(), std::os::unix::fs::MetadataExt::uid(&after))
+    );
+    outside_untouched(dir.path());
+}
+
+#[test]
+fn hard_links_with_different_contents_are_restored_as_separate_files() {
+    // Two names claim to be one inode but carry different contents: linking
+    // the second to the first would report "verified" with the wrong bytes.
+    let (dir, mut repo) = setup();
+    let (one, two) = (b"first content".as_slice(), b"second content".as_slice());
+    let mut a = file_node(&repo, b"a", one);
+    let mut b = file_node(&repo, b"b", two);
+    let mut c = file_node(&repo, b"c", one);
+    for n in [&mut a, &mut b, &mut c] {
+        (n.dev, n.inode, n.nlink) = (7, 42, 3);
+    }
+    let (id, root) = hostile_snapshot(&mut repo, &[raw_tree(&[a, b, c])], 0, &[one, two]);
+    let target = dir.path().join("target");
+    let rep = execute(&repo, &plan(&repo, id, &root, &opts(&target)).unwrap(), 2).unwrap();
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(std::fs::read(target.join("a")).unwrap(), one);
+    assert_eq!(std::fs::read(target.join("b")).unwrap(), two);
+    assert_eq!(std::fs::read(target.join("c")).unwrap(), one);
+    let ino = |n: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(target.join(n)).unwrap());
+    assert_eq!(ino("a"), ino("c"), "same content, same inode: still linked");
+    assert_ne!(ino("a"), ino("b"));
+    assert_eq!(rep.hardlinks, 1);
+}
+
+#[test]
+fn a_directory_deeper_than_the_limit_is_refused_alone() {
+    let (dir, mut repo) = setup();
+    let depth = cairn_core::manifest::MAX_DEPTH + 5;
+    let mut trees = vec![raw_tree(&[])];
+    for _ in 0..depth {
+        let mut d = node(b"d", NodeType::Dir);
+        d.subtree = Some(BlobId(repo.keys().id(SealKind::Tree, trees.last().unwrap())));
+        trees.push(raw_tree(&[d]));
+    }
+    let data = b"still here".as_slice();
+    let mut top: Vec<Node> = serde_json::from_slice::<serde_json::Value>(trees.last().unwrap())
+        .map(|v| serde_json::from_value(v["nodes"].clone()).unwrap())
+        .unwrap();
+    top.insert(0, file_node(&repo, b"a.txt", data));
+    trees.push(raw_tree(&top));
+    let root_ix = trees.len() - 1;
+    let (id, root) = hostile_snapshot(&mut repo, &trees, root_ix, &[data]);
+    let target = dir.path().join("target");
+    let p = plan(&repo, id, &root, &opts(&target)).unwrap();
+    let refused: Vec<_> = p
+        .entries
+        .iter()
+        .filter(|e| matches!(e.action, cairn_core::restore::Action::Refuse(_)))
+        .collect();
+    assert_eq!(refused.len(), 1, "only the too-deep directory");
+    assert_eq!(refused[0].components.len(), cairn_core::manifest::MAX_DEPTH + 1);
+    let rep = execute(&repo, &p, 2).unwrap();
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(std::fs::read(target.join("a.txt")).unwrap(), data);
+    let deepest: std::path::PathBuf =
+        std::iter::repeat_n("d", cairn_core::manifest::MAX_DEPTH).collect();
+    assert!(target.join(&deepest).is_dir());
+    assert!(!target.join(deepest.join("d")).exists());
+    // The manifest lists the rest too.
+    let m = cairn_core::manifest::manifest(&repo, &root).unwrap();
+    assert!(m.iter().any(|e| e.path == "a.txt"));
+}
+
+#[test]
+fn right_content_with_wrong_metadata_is_fixed_without_touching_a_shared_inode() {
+    let (dir, mut repo) = setup();
+    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+    std::fs::write(dir.path().join("outside/keep"), b"precious").unwrap();
+    let data = b"precious".as_slice();
+    let mut a = file_node(&repo, b"a", data);
+    let mut b = file_node(&repo, b"b", data);
+    (a.mode, b.mode, b.inode) = (0o640, 0o640, 2);
+    let mut sock = node(b"s", NodeType::Socket);
+    sock.inode = 3;
+    let (id, root) = hostile_snapshot(&mut repo, &[raw_tree(&[a, b, sock])], 0, &[data]);
+    let target = dir.path().join("target");
+    std::fs::create_dir_all(&target).unwrap();
+    // `a`: the right bytes, the wrong mode. `b`: the right bytes, but a hard
+    // link to a file outside the target.
+    std::fs::write(target.join("a"), data).unwrap();
+    std::fs::set_permissions(target.join("a"), std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
+    std::fs::hard_link(dir.path().join("outside/keep"), target.join("b")).unwrap();
+    let outside_mode = mode_of(&dir.path().join("outside/keep"));
+    let p = plan(&repo, id, &root, &opts(&target)).unwrap();
+    let action = |n: &str| p.entries.iter().find(|e| e.path == n).unwrap().action.clone();
+    assert!(matches!(action("a"), cairn_core::restore::Action::FixMetadata(ref w) if w.contains("mode 666 -> 640")));
+    assert_eq!(action("b"), cairn_core::restore::Action::Overwrite);
+    assert!(matches!(action("s"), cairn_core::restore::Action::Skip(_)));
+    let rep = execute(&repo, &p, 2).unwrap();
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(rep.metadata_fixed, 1);
+    assert_eq!((mode_of(&target.join("a")), mode_of(&target.join("b"))), (0o640, 0o640));
+    assert_eq!(mode_of(&dir.path().join("outside/keep")), outside_mode);
+    outside_untouched(dir.path());
+    // Run again: nothing left to do.
+    let again = plan(&repo, id, &root, &opts(&target)).unwrap();
+    assert_eq!((again.totals.fix_metadata, again.totals.overwrite, again.totals.create), (0, 0, 0));
+}
+
+#[test]
+fn a_fifo_or_a_huge_file_in_place_of_an_object_is_a_named_error_not_a_hang() {
+    let (dir, repo) = setup();
+    let root = dir.path().join("repo");
+    let b: Arc<dyn Backend> = Arc::new(FsBackend::new(&root));
+    let slot = b.list(ObjectKind::Key).unwrap().remove(0).name;
+    let slot_path = root.join(ObjectKind::Key.path(&slot));
+    drop(repo);
+    // A fifo where a key slot was: opening must not block on it.
+    std::fs::remove_file(&slot_path).unwrap();
+    let st = std::process::Command::new("mkfifo").arg(&slot_path).status().unwrap();
+    assert!(st.success());
+    let e = b.read(ObjectKind::Key, &slot).unwrap_err();
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+    let e = Repository::open(b.clone(), &Credential::Passphrase("pw".into())).unwrap_err();
+    assert!(!e.to_string().is_empty());
+    // A 3 GB (sparse) file where the config was: refused before it is read.
+    let config = root.join("config");
+    std::fs::remove_file(&config).unwrap();
+    std::fs::File::create(&config).unwrap().set_len(3 << 30).unwrap();
+    let e = b.read(ObjectKind::Config, "config").unwrap_err();
+    assert!(e.to_string().contains("larger than any config object"), "{e}");
+    assert_eq!(e.kind(), ErrorKind::Corrupt);
+    // A symlink where the config was: never followed.
+    std::fs::remove_file(&config).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", &config).unwrap();
+    let e = b.read(ObjectKind::Config, "config").unwrap_err();
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+}
+
+#[test]
+fn a_tree_repeated_a_thousand_times_at_three_levels_is_refused_in_bounded_memory() {
+    // A few hundred KiB claiming 10^9 paths: readers stop at the repeat
+    // budget instead of expanding it (or running out of memory).
+    let (dir, mut repo) = setup();
+    let data = b"x".as_slice();
+    let leaf: Vec<Node> = (0..1000)
+        .map(|i| file_node(&repo, format!("f{i:04}").as_bytes(), data))
+        .collect();
+    let mut trees = vec![raw_tree(&leaf)];
+    for _ in 0..2 {
+        let sub = BlobId(repo.keys().id(SealKind::Tree, trees.last().unwrap()));
+        let dirs: Vec<Node> = (0..1000)
+            .map(|i| {
+                let mut d = node(format!("d{i:04}").as_bytes(), NodeType::Dir);
+                d.subtree = Some(sub);
+                d
+            })
+            .collect();
+        trees.push(raw_tree(&dirs));
+    }
+    let (id, root) = hostile_snapshot(&mut repo, &trees, 2, &[data]);
+    let e = plan(&repo, id, &root, &opts(&dir.path().join("target"))).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt);
+    assert!(e.to_string().contains("repeats directory trees"), "{e}");
+    let e = cairn_core::manifest::manifest(&repo, &root).unwrap_err();
+    assert!(e.to_string().contains("repeats directory trees"), "{e}");
+    assert!(!dir.path().join("target").exists());
+}
+
+#[test]
+fn a_target_path_swapped_for_a_symlink_after_the_allowlist_check_is_refused() {
+    let (dir, mut repo) = setup();
+    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+    std::fs::write(dir.path().join("outside/keep"), b"precious").unwrap();
+    let allowed = dir.path().join("allowed");
+    std::fs::create_dir_all(allowed.join("sub")).unwrap();
+    let target = cairn_core::restore::check_allowed(
+        &allowed.join("sub/t"),
+        std::slice::from_ref(&allowed),
+    )
+    .unwrap();
+    // A user who can write in the allowed root swaps `sub` for a symlink
+    // out of it between the check and the restore.
+    std::fs::remove_dir(allowed.join("sub")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("outside"), allowed.join("sub")).unwrap();
+    let data = b"planted".as_slice();
+    let f = file_node(&repo, b"f", data);
+    let (id, root) = hostile_snapshot(&mut repo, &[raw_tree(&[f])], 0, &[data]);
+    let mut o = opts(&target);
+    o.delete = false;
+    let r = plan(&repo, id, &root, &o).and_then(|p| execute(&repo, &p, 2));
+    let e = r.err().expect("refused");
+    assert!(e.to_string().contains("is a symlink or not a directory"), "{e}");
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("outside"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("keep")]);
 }

@@ -131,6 +131,7 @@ fn opts(target: &Path, workers: usize) -> RestoreOptions {
         overwrite: Overwrite::IfChanged,
         delete: false,
         workers,
+        special: false,
     }
 }
 

@@ -78,7 +78,11 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
         }))?;
     } else if !g.quiet {
         for e in &m.errors {
-            eprintln!("warning: {}: {}", e.path, e.error);
+            eprintln!(
+                "warning: {}: {}",
+                cairn_core::escape::one_line(&e.path),
+                cairn_core::escape::one_line(&e.error)
+            );
         }
         eprintln!(
             "files: {} new, {} changed, {} unchanged; dirs: {}",

@@ -2,6 +2,7 @@ use crate::cli::{Global, OverwriteArg, RestoreArgs};
 use crate::context::{self, Access};
 use crate::exit;
 use anyhow::Result;
+use cairn_core::escape::one_line;
 use cairn_core::restore::{self, Action, Overwrite, RestoreOptions};
 use std::path::PathBuf;
 
@@ -41,6 +42,7 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
                 .map(|n| n.get())
                 .unwrap_or(2)
         }),
+        special: !a.no_special,
     };
     let plan = restore::plan(&repo, id, &meta.tree, &opts)?;
     if a.dry_run {
@@ -52,18 +54,20 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
                     Action::Create => ("create", String::new()),
                     Action::Overwrite => ("overwrite", String::new()),
                     Action::Skip(r) => ("skip", format!(" ({r})")),
+                    Action::FixMetadata(r) => ("metadata", format!(" ({r})")),
                     Action::Refuse(r) => ("refuse", format!(" ({r})")),
                     Action::Delete => ("delete", String::new()),
                 };
-                println!("{verb:<9} {}{why}", e.path);
+                println!("{verb:<9} {}{}", one_line(&e.path), one_line(&why));
             }
             let t = &plan.totals;
             eprintln!(
-                "plan for snapshot {} into {}: {} create, {} overwrite, {} skip, {} refuse, {} delete, {} to write (dry run: nothing changed)",
+                "plan for snapshot {} into {}: {} create, {} overwrite, {} metadata only, {} skip, {} refuse, {} delete, {} to write (dry run: nothing changed)",
                 id.short(),
                 plan.target.display(),
                 t.create,
                 t.overwrite,
+                t.fix_metadata,
                 t.skip,
                 t.refuse,
                 t.delete,
@@ -97,24 +101,29 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
         }))?;
     } else {
         for e in &report.errors {
-            eprintln!("error: {}: {}", e.path, e.error);
+            eprintln!(
+                "error: {}: {}",
+                one_line(&e.path),
+                one_line(&e.error)
+            );
         }
         for r in &refused {
             eprintln!(
                 "refused: {}: {}",
-                r["path"].as_str().unwrap_or(""),
-                r["error"].as_str().unwrap_or("")
+                one_line(r["path"].as_str().unwrap_or("")),
+                one_line(r["error"].as_str().unwrap_or(""))
             );
         }
         if !g.quiet {
             eprintln!(
-                "restored snapshot {} into {}: {} files ({}) written and verified, {} dirs, {} links/specials, {} unchanged, {} deleted in {:.1}s",
+                "restored snapshot {} into {}: {} files ({}) written and verified, {} dirs, {} links/specials, {} metadata fixed, {} unchanged, {} deleted in {:.1}s",
                 id.short(),
                 plan.target.display(),
                 report.files_written,
                 super::human_bytes(report.bytes_written),
                 report.dirs_created,
                 report.others_created + report.hardlinks,
+                report.metadata_fixed,
                 report.skipped,
                 report.deleted,
                 started.elapsed().as_secs_f64()

@@ -89,6 +89,7 @@ fn smoke(repo: &Repository, id: SnapshotId, workers: usize) -> Result<Vec<Damage
         overwrite: Overwrite::Always,
         delete: false,
         workers,
+        special: false,
     };
     let plan = restore::plan(repo, id, &meta.tree, &opts)?;
     let rep = restore::execute(repo, &plan, workers)?;

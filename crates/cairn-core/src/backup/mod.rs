@@ -22,6 +22,19 @@ mod scan;
 
 pub use exclude::Excluder;
 
+/// Raises this process's open-file limit to its hard limit. A backup holds
+/// one descriptor per directory level it is inside (up to
+/// [`crate::manifest::MAX_DEPTH`]), so a deep tree must not run out at a
+/// default soft limit of 1024. Best effort: a failure leaves the limit as it was.
+pub fn raise_open_file_limit() {
+    use rustix::process::{getrlimit, setrlimit, Resource};
+    let mut l = getrlimit(Resource::Nofile);
+    if l.current < l.maximum {
+        l.current = l.maximum;
+        let _ = setrlimit(Resource::Nofile, l);
+    }
+}
+
 use crate::error::{Error, Result};
 use crate::ids::SnapshotId;
 use crate::repo::Repository;

@@ -14,7 +14,7 @@ use crate::repo::{write_idempotent, Repository};
 use crate::snapshot::SourceError;
 use crate::tree::{Node, Tree};
 use crossbeam_channel::{bounded, Receiver, Sender};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 /// What the scanner emits, in order.
@@ -182,6 +182,7 @@ pub(crate) fn run(
             progress,
             buf: Vec::new(),
             root_dev: 0,
+            depth: 0,
         };
         let scanned = scanner
             .scan_roots(paths, parent.as_ref(), &mut sink)
@@ -271,6 +272,8 @@ struct Collector<'a> {
     file: Option<(Node, bool)>,
     stats: Stats,
     errors: Vec<SourceError>,
+    /// (device, inode) of hard-linked files -> the content recorded for the first name.
+    links: HashMap<(u64, u64), Option<String>>,
 }
 
 impl<'a> Collector<'a> {
@@ -297,6 +300,7 @@ impl<'a> Collector<'a> {
             file: None,
             stats: Stats::default(),
             errors: Vec::new(),
+            links: HashMap::new(),
         })
     }
 
@@ -386,12 +390,12 @@ impl<'a> Collector<'a> {
                 } else {
                     self.stats.files_new += 1;
                 }
-                self.count_file(&n);
+                self.count_file(&mut n);
                 self.push_node(n);
             }
-            Done::Pass(Event::Reused(n)) => {
+            Done::Pass(Event::Reused(mut n)) => {
                 self.stats.files_unchanged += 1;
-                self.count_file(&n);
+                self.count_file(&mut n);
                 self.push_node(n);
             }
             Done::Pass(Event::Other(n)) => {
@@ -426,9 +430,35 @@ impl<'a> Collector<'a> {
         Ok(())
     }
 
-    fn count_file(&mut self, n: &Node) {
+    fn count_file(&mut self, n: &mut Node) {
         self.stats.files += 1;
         self.stats.bytes += n.size;
+        if n.nlink > 1 {
+            self.check_link(n);
+        }
+    }
+
+    /// A snapshot never says two names are one file while their recorded
+    /// contents differ (the file changed between reading one name and the
+    /// next): such a name is stored as a file of its own, with a warning.
+    fn check_link(&mut self, n: &mut Node) {
+        match self.links.get(&(n.dev, n.inode)) {
+            None => {
+                self.links.insert((n.dev, n.inode), n.sha256.clone());
+            }
+            Some(first) if *first == n.sha256 => {}
+            Some(_) => {
+                n.nlink = 1;
+                let mut path: Vec<_> = self.stack.iter().filter_map(|f| f.node.as_ref()).collect();
+                path.push(n);
+                let path: Vec<_> = path.iter().map(|n| String::from_utf8_lossy(&n.name.0)).collect();
+                self.errors.push(SourceError {
+                    path: path.join("/"),
+                    error: "a hard link changed while it was read; stored as a file of its own"
+                        .into(),
+                });
+            }
+        }
     }
 
     fn store_tree(&mut self, nodes: Vec<Node>) -> Result<BlobId> {

@@ -10,11 +10,14 @@ use crate::repo::Repository;
 use crate::snapshot::SourceError;
 use crate::tree::{Name, Node, NodeType, Tree};
 use sha2::{Digest, Sha256};
-use std::ffi::OsString;
-use std::fs::{self, File, Metadata};
+use crate::manifest::MAX_DEPTH;
+use rustix::fd::OwnedFd;
+use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, Stat};
+use rustix::io::Errno;
+use std::fs::{self, File};
 use std::io::Read;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
@@ -59,43 +62,60 @@ pub(crate) fn time_ns(sec: i64, nsec: i64) -> i64 {
     sec.saturating_mul(1_000_000_000).saturating_add(nsec)
 }
 
-/// A node from `lstat` metadata (content fields left empty).
-pub(crate) fn node_from_meta(name: Vec<u8>, md: &Metadata) -> Node {
-    let ft = md.file_type();
-    let kind = if ft.is_dir() {
-        NodeType::Dir
-    } else if ft.is_file() {
-        NodeType::File
-    } else if ft.is_symlink() {
-        NodeType::Symlink
-    } else if ft.is_fifo() {
-        NodeType::Fifo
-    } else if ft.is_socket() {
-        NodeType::Socket
-    } else if ft.is_char_device() {
-        NodeType::Chardev
-    } else {
-        NodeType::Blockdev
+/// A node from `lstat`-style metadata (content fields left empty).
+pub(crate) fn node_from_stat(name: Vec<u8>, st: &Stat) -> Node {
+    let kind = match FileType::from_raw_mode(st.st_mode) {
+        FileType::Directory => NodeType::Dir,
+        FileType::RegularFile => NodeType::File,
+        FileType::Symlink => NodeType::Symlink,
+        FileType::Fifo => NodeType::Fifo,
+        FileType::Socket => NodeType::Socket,
+        FileType::CharacterDevice => NodeType::Chardev,
+        _ => NodeType::Blockdev,
     };
     Node {
         name: Name(name),
         kind,
-        mode: md.mode() & 0o7777,
-        uid: md.uid(),
-        gid: md.gid(),
-        mtime_ns: time_ns(md.mtime(), md.mtime_nsec()),
-        ctime_ns: time_ns(md.ctime(), md.ctime_nsec()),
-        inode: md.ino(),
-        dev: md.dev(),
-        nlink: md.nlink(),
-        size: if kind == NodeType::File { md.size() } else { 0 },
+        mode: st.st_mode & 0o7777,
+        uid: st.st_uid,
+        gid: st.st_gid,
+        mtime_ns: time_ns(st.st_mtime as i64, st.st_mtime_nsec as i64),
+        ctime_ns: time_ns(st.st_ctime as i64, st.st_ctime_nsec as i64),
+        inode: st.st_ino,
+        dev: st.st_dev,
+        nlink: st.st_nlink as u64,
+        size: if kind == NodeType::File {
+            st.st_size as u64
+        } else {
+            0
+        },
         sha256: None,
         content: Vec::new(),
         subtree: None,
         target: None,
-        rdev: matches!(kind, NodeType::Chardev | NodeType::Blockdev).then(|| md.rdev()),
+        rdev: matches!(kind, NodeType::Chardev | NodeType::Blockdev).then_some(st.st_rdev),
     }
 }
+
+/// Opens `name` in `dir` without following a symlink and without blocking
+/// (a fifo swapped in opens at once), and checks that it is the object that
+/// was stat'ed: same type, device and inode. Anything else was swapped in
+/// while the backup ran and is not read under this name.
+fn open_same(dir: &OwnedFd, name: &[u8], node: &Node, flags: OFlags) -> std::io::Result<OwnedFd> {
+    let flags = flags | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let fd = rfs::openat(dir, name, flags, Mode::empty())?;
+    let st = rfs::fstat(&fd)?;
+    if node_from_stat(Vec::new(), &st).kind != node.kind
+        || (st.st_dev, st.st_ino) != (node.dev, node.inode)
+    {
+        return Err(std::io::Error::other(
+            "replaced by another file while the backup ran; not backed up (back up again)",
+        ));
+    }
+    Ok(fd)
+}
+
+const DIR: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY);
 
 pub(crate) struct Scanner<'a> {
     pub repo: &'a Repository,
@@ -106,74 +126,110 @@ pub(crate) struct Scanner<'a> {
     pub progress: &'a Progress,
     pub buf: Vec<u8>,
     pub root_dev: u64,
+    /// Components from the snapshot root to the directory being scanned.
+    pub depth: usize,
 }
 
 impl Scanner<'_> {
-    /// Emits the whole source set into the root frame.
+    /// Emits the whole source set into the root frame. The source paths
+    /// themselves may go through symlinks (the operator named them);
+    /// everything below is reached from an open directory, one name at a time.
     pub fn scan_roots(
         &mut self,
         paths: &[PathBuf],
         parent: Option<&Tree>,
         sink: &mut Sink,
     ) -> Result<()> {
+        let stat = |p: &Path| {
+            rfs::lstat(p).map_err(|e| Error::io(p.display(), std::io::Error::from(e)))
+        };
         if let [only] = paths {
-            let md = fs::symlink_metadata(only).map_err(|e| Error::io(only.display(), e))?;
-            self.root_dev = md.dev();
-            if md.is_dir() {
-                return self.scan_dir(only, parent, sink);
+            let st = stat(only)?;
+            self.root_dev = st.st_dev;
+            if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
+                let node = node_from_stat(Vec::new(), &st);
+                let fd = rfs::open(only, DIR | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+                    .map_err(|e| Error::io(only.display(), e.into()))?;
+                let same = rfs::fstat(&fd).map(|s| (s.st_dev, s.st_ino));
+                if same.ok() != Some((node.dev, node.inode)) {
+                    return Err(Error::io(
+                        only.display(),
+                        std::io::Error::other("replaced while the backup started"),
+                    )
+                    .hint("back up again"));
+                }
+                return self.scan_dir(&fd, only, parent, sink);
             }
         }
         for p in paths {
-            let name = p
-                .file_name()
-                .map(|n| n.as_bytes().to_vec())
-                .unwrap_or_default();
-            let md = fs::symlink_metadata(p).map_err(|e| Error::io(p.display(), e))?;
-            self.root_dev = md.dev();
-            self.entry(p, name, md, parent, sink)?;
+            let name = p.file_name().map(|n| n.as_bytes().to_vec());
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let (Some(name), Some(dir)) = (name, dir) else {
+                return Err(invalid_path(p, "cannot be backed up together with other paths"));
+            };
+            let dfd = rfs::open(dir, DIR | OFlags::CLOEXEC, Mode::empty())
+                .map_err(|e| Error::io(dir.display(), e.into()))?;
+            let st = stat(p)?;
+            self.root_dev = st.st_dev;
+            self.entry(&dfd, p, name, &st, parent, sink)?;
         }
         Ok(())
     }
 
-    fn scan_dir(&mut self, dir: &Path, parent: Option<&Tree>, sink: &mut Sink) -> Result<()> {
-        let rd = match fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => return sink.send(Event::Error(source_error(dir, &e.to_string()))),
-        };
-        let mut names: Vec<OsString> = Vec::new();
-        for ent in rd {
-            match ent {
-                Ok(ent) => names.push(ent.file_name()),
-                Err(e) => sink.send(Event::Error(source_error(dir, &e.to_string())))?,
+    fn scan_dir(
+        &mut self,
+        fd: &OwnedFd,
+        dir: &Path,
+        parent: Option<&Tree>,
+        sink: &mut Sink,
+    ) -> Result<()> {
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        let listed = (|| {
+            let mut rd = rfs::Dir::read_from(fd)?;
+            while let Some(ent) = rd.read() {
+                let name = ent?.file_name().to_bytes().to_vec();
+                if name != b"." && name != b".." {
+                    names.push(name);
+                }
             }
+            Ok::<(), Errno>(())
+        })();
+        if let Err(e) = listed {
+            let e = std::io::Error::from(e);
+            return sink.send(Event::Error(source_error(dir, &e.to_string())));
         }
-        names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        names.sort();
         for name in names {
-            let path = dir.join(&name);
-            if self.excluder.excluded(&path, &name) {
+            let path = dir.join(std::ffi::OsStr::from_bytes(&name));
+            if self
+                .excluder
+                .excluded(&path, std::ffi::OsStr::from_bytes(&name))
+            {
                 continue;
             }
-            let md = match fs::symlink_metadata(&path) {
-                Ok(md) => md,
+            let st = match rfs::statat(fd, name.as_slice(), AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => st,
                 Err(e) => {
+                    let e = std::io::Error::from(e);
                     sink.send(Event::Error(source_error(&path, &e.to_string())))?;
                     continue;
                 }
             };
-            self.entry(&path, name.into_vec(), md, parent, sink)?;
+            self.entry(fd, &path, name, &st, parent, sink)?;
         }
         Ok(())
     }
 
     fn entry(
         &mut self,
+        dir: &OwnedFd,
         path: &Path,
         name: Vec<u8>,
-        md: Metadata,
+        st: &Stat,
         parent: Option<&Tree>,
         sink: &mut Sink,
     ) -> Result<()> {
-        let mut node = node_from_meta(name, &md);
+        let mut node = node_from_stat(name, st);
         let old = parent.and_then(|t| {
             t.nodes
                 .binary_search_by(|n| n.name.0.as_slice().cmp(&node.name.0))
@@ -181,17 +237,7 @@ impl Scanner<'_> {
                 .map(|i| &t.nodes[i])
         });
         match node.kind {
-            NodeType::Dir => {
-                sink.send(Event::DirStart(node))?;
-                if md.dev() == self.root_dev || !self.opts.one_file_system {
-                    let sub = old
-                        .filter(|o| o.kind == NodeType::Dir)
-                        .and_then(|o| o.subtree)
-                        .and_then(|id| self.repo.load_tree(&id).ok());
-                    self.scan_dir(path, sub.as_ref(), sink)?;
-                }
-                sink.send(Event::DirEnd)
-            }
+            NodeType::Dir => self.subdir(dir, path, node, old, sink),
             NodeType::File => {
                 if let Some(o) = old.filter(|o| {
                     !self.opts.force
@@ -204,22 +250,70 @@ impl Scanner<'_> {
                     return sink.send(Event::Reused(node));
                 }
                 let changed = old.is_some();
-                self.read_file(path, node, changed, sink)
+                self.read_file(dir, path, node, changed, sink)
             }
-            NodeType::Symlink => match fs::read_link(path) {
+            NodeType::Symlink => match rfs::readlinkat(dir, node.name.0.as_slice(), Vec::new()) {
                 Ok(t) => {
-                    node.target = Some(Name(t.into_os_string().into_vec()));
+                    node.target = Some(Name(t.into_bytes()));
                     sink.send(Event::Other(node))
                 }
-                Err(e) => sink.send(Event::Error(source_error(path, &e.to_string()))),
+                Err(e) => {
+                    let e = std::io::Error::from(e);
+                    sink.send(Event::Error(source_error(path, &e.to_string())))
+                }
             },
             _ => sink.send(Event::Other(node)),
         }
     }
 
-    fn read_file(&mut self, path: &Path, node: Node, changed: bool, sink: &mut Sink) -> Result<()> {
-        let mut f = match File::open(path) {
-            Ok(f) => f,
+    /// A directory: recorded and entered, unless it is nested deeper than
+    /// any reader enters ([`MAX_DEPTH`]) or was swapped while we looked.
+    fn subdir(
+        &mut self,
+        dir: &OwnedFd,
+        path: &Path,
+        node: Node,
+        old: Option<&Node>,
+        sink: &mut Sink,
+    ) -> Result<()> {
+        if self.depth + 1 > MAX_DEPTH {
+            let msg = format!(
+                "nested deeper than {MAX_DEPTH} directories below the backup root; not backed up (restore could not recreate it)"
+            );
+            return sink.send(Event::Error(source_error(path, &msg)));
+        }
+        let descend = node.dev == self.root_dev || !self.opts.one_file_system;
+        let fd = match descend
+            .then(|| open_same(dir, &node.name.0, &node, DIR))
+            .transpose()
+        {
+            Ok(fd) => fd,
+            Err(e) => return sink.send(Event::Error(source_error(path, &e.to_string()))),
+        };
+        sink.send(Event::DirStart(node))?;
+        if let Some(fd) = fd {
+            let sub = old
+                .filter(|o| o.kind == NodeType::Dir)
+                .and_then(|o| o.subtree)
+                .and_then(|id| self.repo.load_tree(&id).ok());
+            self.depth += 1;
+            let r = self.scan_dir(&fd, path, sub.as_ref(), sink);
+            self.depth -= 1;
+            r?;
+        }
+        sink.send(Event::DirEnd)
+    }
+
+    fn read_file(
+        &mut self,
+        dir: &OwnedFd,
+        path: &Path,
+        node: Node,
+        changed: bool,
+        sink: &mut Sink,
+    ) -> Result<()> {
+        let mut f = match open_same(dir, &node.name.0, &node, OFlags::RDONLY) {
+            Ok(fd) => File::from(fd),
             Err(e) => return sink.send(Event::Error(source_error(path, &e.to_string()))),
         };
         let before = (node.size, node.mtime_ns);

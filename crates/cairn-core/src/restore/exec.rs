@@ -1,6 +1,7 @@
 //! Carrying out a [`RestorePlan`].
 
-use super::safe_fs::SafeDir;
+use super::safe_fs::{Expect, Meta, SafeDir};
+use rustix::fs::FileType;
 use super::{Action, RestorePlan};
 use crate::error::{Error, Result};
 use crate::repo::Repository;
@@ -27,12 +28,24 @@ pub struct RestoreReport {
     pub skipped: u64,
     /// Entries removed by `--delete`.
     pub deleted: u64,
+    /// Files whose content was right and whose mode, owner or time were set.
+    pub metadata_fixed: u64,
     /// What could not be restored.
     pub errors: Vec<SourceError>,
 }
 
 /// A hard link to make after pass 1: (first file's components, this entry's components, display path).
 type PendingLink = (Vec<Vec<u8>>, Vec<Vec<u8>>, String);
+
+/// The first restored name of a hard-linked file: its components and the
+/// content it was restored with. A later name is linked to it only when the
+/// snapshot gives both the same content; a hostile or inconsistent snapshot
+/// could otherwise make one name's data appear under another.
+struct FirstLink {
+    comps: Vec<Vec<u8>>,
+    sha256: Option<String>,
+    size: u64,
+}
 
 /// One file to write, borrowed from the plan (jobs for the whole tree exist
 /// before the first runs, so they must cost next to nothing). It names its
@@ -45,7 +58,7 @@ pub(super) struct Job<'a> {
     pub(super) path: &'a str,
 }
 
-fn is_root() -> bool {
+pub(super) fn is_root() -> bool {
     rustix::process::geteuid().is_root()
 }
 
@@ -76,14 +89,17 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
             });
         }
     };
-    // (dev, inode) of hardlinked files -> the first restored path; later ones are linked after pass 1.
-    let mut first_link: HashMap<(u64, u64), Vec<Vec<u8>>> = HashMap::new();
+    // (dev, inode) of hardlinked files -> the first restored name; later ones are linked after pass 1.
+    let mut first_link: HashMap<(u64, u64), FirstLink> = HashMap::new();
+    // Entry index -> (device, inode) of each directory opened or made, so
+    // its metadata is set on that very directory at the end.
+    let mut dir_ids: HashMap<usize, (u64, u64)> = HashMap::new();
     let mut links: Vec<PendingLink> = Vec::new();
 
     let mut jobs: Vec<Job<'_>> = Vec::new();
     // Pass 1, in tree order: directories, then files (to the workers), links, others.
     let mut stack: Vec<Option<Arc<SafeDir>>> = vec![Some(root.clone())];
-    for e in &plan.entries {
+    for (i, e) in plan.entries.iter().enumerate() {
         stack.truncate(e.components.len());
         let parent = stack.last().cloned().flatten();
         let name = e.components.last().cloned().unwrap_or_default();
@@ -95,6 +111,9 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
                         Ok(d) => {
                             if e.action == Action::Create {
                                 report.lock().map(|mut r| r.dirs_created += 1).ok();
+                            }
+                            if let Some(id) = d.as_ref().and_then(|d| d.ident().ok()) {
+                                dir_ids.insert(i, id);
                             }
                             d.map(Arc::new)
                         }
@@ -114,6 +133,17 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
             (Action::Skip(_) | Action::Refuse(_), _) => {
                 report.lock().map(|mut r| r.skipped += 1).ok();
             }
+            (Action::FixMetadata(_), Some(n)) => {
+                let meta = Meta {
+                    mode: Some(n.mode),
+                    owner: chown.then_some((n.uid, n.gid)),
+                    mtime_ns: n.mtime_ns,
+                };
+                match p.set_meta(&name, Expect::Fresh(FileType::RegularFile), &meta) {
+                    Ok(()) => report.lock().map(|mut r| r.metadata_fixed += 1).unwrap_or(()),
+                    Err(err) => fail(&e.path, &err),
+                }
+            }
             (Action::Delete, _) => {
                 let r = if e.kind == NodeType::Dir {
                     p.remove_tree(&name)
@@ -130,11 +160,22 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
             (Action::Create | Action::Overwrite, Some(n)) => match n.kind {
                 NodeType::File => {
                     if n.nlink > 1 {
-                        if let Some(first) = first_link.get(&(n.dev, n.inode)) {
-                            links.push((first.clone(), e.components.clone(), e.path.clone()));
-                            continue;
+                        match first_link.get(&(n.dev, n.inode)) {
+                            Some(f) if f.sha256 == n.sha256 && f.size == n.size => {
+                                links.push((f.comps.clone(), e.components.clone(), e.path.clone()));
+                                continue;
+                            }
+                            // Same inode, other content: restored as its own file.
+                            Some(_) => {}
+                            None => {
+                                let first = FirstLink {
+                                    comps: e.components.clone(),
+                                    sha256: n.sha256.clone(),
+                                    size: n.size,
+                                };
+                                first_link.insert((n.dev, n.inode), first);
+                            }
                         }
-                        first_link.insert((n.dev, n.inode), e.components.clone());
                     }
                     jobs.push(Job {
                         dir: &e.components[..e.components.len() - 1],
@@ -163,82 +204,111 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
             .and_then(|id| index.get(id))
             .map(|(pack, entry)| (pack.0, entry.offset))
     });
-    let (files, bytes) = super::write::write_files(repo, &root, &jobs, workers, chown, &fail);
-    drop(jobs);
+    let written = super::write::write_files(repo, &root, &jobs, workers, chown, &fail);
+    // Where each first name of a hard link ended up, to check every link made to it.
+    let linked: HashMap<(&[Vec<u8>], &[u8]), (u64, u64)> = jobs
+        .iter()
+        .zip(&written.idents)
+        .filter_map(|(j, id)| Some(((j.dir, j.node.name.0.as_slice()), (*id)?)))
+        .filter(|_| !links.is_empty())
+        .collect();
 
     // Pass 2: hard links (their first file is now in place), then directory
     // metadata deepest first, so a read-only directory is sealed last.
     for (from, to, path) in &links {
         let r = (|| {
-            let fd = open_path(&root, &from[..from.len() - 1])?;
+            let (from_dir, from_name) = from.split_at(from.len() - 1);
+            let ident = linked
+                .get(&(from_dir, from_name[0].as_slice()))
+                .ok_or_else(|| {
+                    Error::new(
+                        crate::ErrorKind::NotFound,
+                        "not linked: the first name of this hard link could not be restored",
+                    )
+                })?;
+            let fd = open_path(&root, from_dir)?;
             let td = open_path(&root, &to[..to.len() - 1])?;
-            td.hardlink(&fd, &from[from.len() - 1], &to[to.len() - 1])
+            td.hardlink(&fd, &from_name[0], &to[to.len() - 1], *ident)
         })();
         match r {
             Ok(()) => report.lock().map(|mut r| r.hardlinks += 1).unwrap_or(()),
             Err(e) => fail(path, &e),
         }
     }
-    for e in plan.entries.iter().rev() {
-        let (Some(n), NodeType::Dir) = (&e.node, e.kind) else {
+    for (i, e) in plan.entries.iter().enumerate().rev() {
+        let (Some(n), Some(&(dev, ino))) = (&e.node, dir_ids.get(&i)) else {
             continue;
         };
-        if !matches!(e.action, Action::Create | Action::Skip(_)) {
-            continue;
-        }
         let r = (|| {
             let parent = open_path(&root, &e.components[..e.components.len() - 1])?;
             let name = &e.components[e.components.len() - 1];
-            let (mode, mtime, uid, gid) = parent.meta(name)?;
-            let owner = (chown && (uid, gid) != (n.uid, n.gid)).then_some((n.uid, n.gid));
-            if mode != n.mode || mtime != n.mtime_ns || owner.is_some() {
-                parent.set_meta(name, Some(n.mode), owner, n.mtime_ns)?;
-            }
-            Ok::<(), Error>(())
+            let meta = Meta {
+                mode: Some(n.mode),
+                owner: chown.then_some((n.uid, n.gid)),
+                mtime_ns: n.mtime_ns,
+            };
+            parent.set_meta(name, Expect::Same(FileType::Directory, dev, ino), &meta)
         })();
         if let Err(err) = r {
             fail(&e.path, &err);
         }
     }
+    if let Err(e) = root.sync_filesystem() {
+        fail(".", &e);
+    }
     let mut r = report
         .into_inner()
         .map_err(|_| Error::new(crate::ErrorKind::Io, "restore report poisoned"))?;
-    r.files_written = files;
-    r.bytes_written = bytes;
+    r.files_written = written.files;
+    r.bytes_written = written.bytes;
     Ok(r)
 }
 
 fn create_other(dir: &SafeDir, n: &Node, chown: bool) -> Result<()> {
     let name = &n.name.0;
-    let owner = chown.then_some((n.uid, n.gid));
-    match n.kind {
+    let mut meta = Meta {
+        mode: Some(n.mode),
+        owner: chown.then_some((n.uid, n.gid)),
+        mtime_ns: n.mtime_ns,
+    };
+    let kind = match n.kind {
         NodeType::Symlink => {
             let target = n
                 .target
                 .as_ref()
                 .ok_or_else(|| Error::corrupt("symlink without target"))?;
             dir.symlink(&target.0, name)?;
-            dir.set_meta(name, None, owner, n.mtime_ns)
+            meta.mode = None;
+            FileType::Symlink
         }
         NodeType::Fifo => {
             replace(dir, name)?;
             dir.mkfifo(name, n.mode)?;
-            dir.set_meta(name, Some(n.mode), owner, n.mtime_ns)
+            FileType::Fifo
         }
         NodeType::Chardev | NodeType::Blockdev if chown => {
             replace(dir, name)?;
             dir.mknod(name, n.kind, n.mode, n.rdev.unwrap_or(0))?;
-            dir.set_meta(name, Some(n.mode), owner, n.mtime_ns)
+            if n.kind == NodeType::Chardev {
+                FileType::CharacterDevice
+            } else {
+                FileType::BlockDevice
+            }
         }
-        NodeType::Chardev | NodeType::Blockdev => Err(Error::new(
-            crate::ErrorKind::PermissionDenied,
-            "device nodes are restored only when running as root",
-        )),
-        _ => Err(Error::new(
-            crate::ErrorKind::Unsupported,
-            "sockets are not restored (a socket only exists while its server runs)",
-        )),
-    }
+        NodeType::Chardev | NodeType::Blockdev => {
+            return Err(Error::new(
+                crate::ErrorKind::PermissionDenied,
+                "device nodes are restored only when running as root",
+            ))
+        }
+        _ => {
+            return Err(Error::new(
+                crate::ErrorKind::Unsupported,
+                "sockets are not restored (a socket only exists while its server runs)",
+            ))
+        }
+    };
+    dir.set_meta(name, Expect::Fresh(kind), &meta)
 }
 
 fn replace(dir: &SafeDir, name: &[u8]) -> Result<()> {

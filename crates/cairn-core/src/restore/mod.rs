@@ -12,7 +12,14 @@
 //! - every write is relative to a directory opened with `O_NOFOLLOW`
 //!   ([`safe_fs`]), so nothing outside the target is ever created, changed
 //!   or deleted, whatever the snapshot or the target contains;
-//! - running the same restore again writes nothing: identical files are skipped.
+//! - running the same restore again writes nothing: identical files are
+//!   skipped, and a file whose content is right but whose mode, owner or time
+//!   differ has only those set ([`Action::FixMetadata`]), through a
+//!   descriptor, never by path;
+//! - metadata is set only through descriptors opened without following
+//!   symlinks, after `fstat` shows the object restore made (see [`safe_fs`]);
+//! - a directory nested deeper than [`crate::manifest::MAX_DEPTH`] is refused
+//!   on its own; the rest of the snapshot is still restored.
 
 mod exec;
 mod plan;
@@ -60,6 +67,10 @@ pub struct RestoreOptions {
     pub delete: bool,
     /// Worker threads.
     pub workers: usize,
+    /// Create device nodes and keep setuid/setgid bits (both need root). A
+    /// system restore needs them; a restore for a user or through a service
+    /// account should not create them.
+    pub special: bool,
 }
 
 /// The decision for one entry.
@@ -72,6 +83,8 @@ pub enum Action {
     Overwrite,
     /// Already identical (or kept by `--overwrite never`).
     Skip(String),
+    /// The content is already right; mode, owner or time are set, with what differs.
+    FixMetadata(String),
     /// Will not be touched, with the reason.
     Refuse(String),
     /// Not in the snapshot; removed by `--delete`.
@@ -94,6 +107,9 @@ pub struct PlanEntry {
     pub action: Action,
     /// Bytes to write.
     pub bytes: u64,
+    /// A device node or a setuid/setgid entry (see [`RestoreOptions::special`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub special: bool,
     /// The snapshot's node (absent for deletions).
     #[serde(skip)]
     pub node: Option<Node>,
@@ -121,10 +137,15 @@ pub struct PlanTotals {
     pub overwrite: u64,
     /// Entries already identical or kept.
     pub skip: u64,
+    /// Files whose content is right and whose metadata will be set.
+    pub fix_metadata: u64,
     /// Entries refused.
     pub refuse: u64,
     /// Entries to delete.
     pub delete: u64,
+    /// Device nodes and setuid/setgid entries in the selection (created or
+    /// kept only when special files are allowed).
+    pub special: u64,
     /// Bytes to write.
     pub bytes: u64,
 }

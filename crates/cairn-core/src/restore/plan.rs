@@ -1,10 +1,10 @@
 //! Building a [`RestorePlan`] by walking the snapshot and the target side by side.
 
-use super::safe_fs::{Existing, SafeDir};
+use super::safe_fs::{Existing, Found, SafeDir};
 use super::{Action, Overwrite, PlanEntry, PlanTotals, RestoreOptions, RestorePlan};
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, SnapshotId};
-use crate::manifest::MAX_DEPTH;
+use crate::manifest::{Repeats, MAX_DEPTH};
 use crate::repo::Repository;
 use crate::tree::{Node, NodeType};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -42,6 +42,7 @@ struct Walk<'a> {
     opts: &'a RestoreOptions,
     filter: Filter,
     entries: Vec<PlanEntry>,
+    repeats: Repeats,
 }
 
 /// Plans restoring snapshot `id` (root tree `root`) into `opts.target`.
@@ -60,19 +61,22 @@ pub fn plan(
         opts,
         filter: Filter::new(&opts.include, &opts.exclude)?,
         entries: Vec::new(),
+        repeats: Repeats::default(),
     };
-    w.dir(root, &mut Vec::new(), target_dir.as_ref(), false, None)?;
+    w.walk(root, target_dir)?;
     let mut totals = PlanTotals::default();
     for e in &w.entries {
         match &e.action {
             Action::Create => totals.create += 1,
             Action::Overwrite => totals.overwrite += 1,
             Action::Skip(_) => totals.skip += 1,
+            Action::FixMetadata(_) => totals.fix_metadata += 1,
             Action::Refuse(_) => totals.refuse += 1,
             Action::Delete => totals.delete += 1,
         }
         totals.bytes += e.bytes;
     }
+    totals.special = w.entries.iter().filter(|e| e.special).count() as u64;
     Ok(RestorePlan {
         snapshot: id,
         target: opts.target.clone(),
@@ -89,99 +93,161 @@ fn display(comps: &[Vec<u8>]) -> String {
         .join("/")
 }
 
-impl Walk<'_> {
-    /// Plans the entries of one tree. `forced`: an include matched an ancestor.
-    /// `blocked`: why nothing below may be written. Returns whether anything was selected.
-    fn dir(
-        &mut self,
-        tree: &BlobId,
-        comps: &mut Vec<Vec<u8>>,
-        target: Option<&SafeDir>,
-        forced: bool,
-        blocked: Option<&str>,
-    ) -> Result<bool> {
-        if comps.len() > MAX_DEPTH {
-            return Err(Error::corrupt(
-                "snapshot nesting is deeper than any real directory tree",
-            ));
+/// One directory being planned. The walk keeps these on an explicit stack,
+/// not the call stack: a snapshot's depth is the repository's to choose, and
+/// a thread with a 2 MiB stack must survive the deepest one readers enter.
+struct Frame {
+    tree: crate::tree::Tree,
+    next: usize,
+    /// The target's folder for this directory, when it exists and may be entered.
+    target: Option<SafeDir>,
+    /// An include matched an ancestor.
+    forced: bool,
+    /// Why nothing below may be written.
+    blocked: Option<String>,
+    /// Whether anything below was selected.
+    any: bool,
+    /// The directory's own entry: (its index in the plan, whether it was
+    /// selected, whether its tree is a repeat); none for the root.
+    entry: Option<(usize, bool, bool)>,
+}
+
+impl Frame {
+    fn new(tree: crate::tree::Tree, target: Option<SafeDir>, forced: bool, blocked: Option<String>) -> Self {
+        Frame {
+            tree,
+            next: 0,
+            target,
+            forced,
+            blocked,
+            any: false,
+            entry: None,
         }
-        let tree = self.repo.load_tree(tree)?;
-        let mut any = false;
-        for node in &tree.nodes {
-            comps.push(node.name.0.clone());
-            let rel = display(comps);
-            if self.filter.exclude.is_match(&rel) {
-                comps.pop();
+    }
+}
+
+impl Walk<'_> {
+    /// Plans the whole snapshot, depth first in name order.
+    fn walk(&mut self, root: &BlobId, target: Option<SafeDir>) -> Result<()> {
+        let mut comps: Vec<Vec<u8>> = Vec::new();
+        let mut stack = vec![Frame::new(self.repo.load_tree(root)?, target, false, None)];
+        while let Some(top) = stack.last_mut() {
+            if let Some(node) = top.tree.nodes.get(top.next).cloned() {
+                top.next += 1;
+                if let Some(child) = self.node(top, node, &mut comps)? {
+                    stack.push(child);
+                }
                 continue;
             }
-            let selected = forced
-                || self
-                    .filter
-                    .include
-                    .as_ref()
-                    .is_none_or(|i| i.is_match(&rel));
-            // A target entry we cannot inspect is refused, not fatal: the rest
-            // of the restore still goes ahead.
-            let inspected = match (target, blocked) {
-                (Some(t), None) => t.existing(&node.name.0),
-                _ => Ok(Existing::Missing),
-            };
-            let mut action = match (blocked, inspected) {
-                (Some(why), _) => Action::Refuse(why.to_string()),
-                (None, Err(e)) => Action::Refuse(e.to_string()),
-                (None, Ok(existing)) => self
-                    .decide(node, existing, target)
-                    .unwrap_or_else(|e| Action::Refuse(e.to_string())),
-            };
-            let start = self.entries.len();
-            self.push(comps, node, action.clone());
-            if node.kind == NodeType::Dir {
-                let mut below_blocked = blocked.map(str::to_string);
-                let sub = match (&action, target) {
-                    (Action::Skip(_), Some(t)) => match t.subdir(&node.name.0, false) {
-                        Ok(d) => d,
-                        Err(e) => {
-                            action = Action::Refuse(e.to_string());
-                            self.entries[start].action = action.clone();
-                            below_blocked = Some(format!("{rel} cannot be entered safely"));
-                            None
-                        }
-                    },
-                    (Action::Refuse(why), _) => {
-                        below_blocked = Some(format!("parent {rel}: {why}"));
-                        None
-                    }
-                    _ => None,
-                };
-                let subtree = node
-                    .subtree
-                    .ok_or_else(|| Error::corrupt("directory without a subtree"))?;
-                let child_any = self.dir(
-                    &subtree,
-                    comps,
-                    sub.as_ref(),
-                    selected && self.filter.include.is_some(),
-                    below_blocked.as_deref(),
-                )?;
-                if !(child_any || selected) {
-                    self.entries.truncate(start);
+            let Some(done) = stack.pop() else { break };
+            // Entries of the target that the snapshot does not have: removed with
+            // --delete, and our own temporaries (left by a killed restore) always.
+            if let (Some(t), None) = (&done.target, &done.blocked) {
+                let keep: HashSet<Vec<u8>> =
+                    done.tree.nodes.iter().map(|n| n.name.0.clone()).collect();
+                self.delete_missing(t, &mut comps, &keep)?;
+            }
+            if let (Some((start, selected, repeat)), Some(parent)) = (done.entry, stack.last_mut()) {
+                self.repeats.leave(repeat);
+                if done.any || selected {
+                    parent.any = true;
                 } else {
-                    any = true;
+                    self.entries.truncate(start);
                 }
-            } else if !selected {
-                self.entries.truncate(start);
+                comps.pop();
+            }
+        }
+        Ok(())
+    }
+
+    /// Plans one entry of the directory `at`; returns the frame to walk
+    /// next when the entry is a directory to enter (its name stays on `comps`).
+    fn node(&mut self, at: &mut Frame, node: Node, comps: &mut Vec<Vec<u8>>) -> Result<Option<Frame>> {
+        self.repeats.entry()?;
+        let special = is_special(&node);
+        let mut node = node;
+        if special && !self.opts.special {
+            node.mode &= !0o6000;
+        }
+        comps.push(node.name.0.clone());
+        let rel = display(comps);
+        if self.filter.exclude.is_match(&rel) {
+            comps.pop();
+            return Ok(None);
+        }
+        let selected = at.forced
+            || self
+                .filter
+                .include
+                .as_ref()
+                .is_none_or(|i| i.is_match(&rel));
+        let target = at.target.as_ref();
+        // A target entry we cannot inspect is refused, not fatal: the rest
+        // of the restore still goes ahead.
+        let inspected = match (target, &at.blocked) {
+            (Some(t), None) => t.existing(&node.name.0),
+            _ => Ok(Existing::Missing),
+        };
+        let action = match (&at.blocked, inspected) {
+            (Some(why), _) => Action::Refuse(why.clone()),
+            (None, Err(e)) => Action::Refuse(e.to_string()),
+            (None, Ok(existing)) => self
+                .decide(&node, existing, target)
+                .unwrap_or_else(|e| Action::Refuse(e.to_string())),
+        };
+        let start = self.entries.len();
+        let (kind, subtree) = (node.kind, node.subtree);
+        self.push(comps, node, action.clone(), special);
+        if kind != NodeType::Dir {
+            if selected {
+                at.any = true;
             } else {
-                any = true;
+                self.entries.truncate(start);
             }
             comps.pop();
+            return Ok(None);
         }
-        // Entries of the target that the snapshot does not have: removed with
-        // --delete, and our own temporaries (left by a killed restore) always.
-        if let (Some(t), None) = (target, blocked) {
-            let keep: HashSet<Vec<u8>> = tree.nodes.iter().map(|n| n.name.0.clone()).collect();
-            self.delete_missing(t, comps, &keep)?;
+        // Deeper than any writer makes: refused on its own, without
+        // reading below it, so the rest of the snapshot still restores.
+        if comps.len() > MAX_DEPTH {
+            let why = format!("nested deeper than {MAX_DEPTH} directories; not restored");
+            self.entries[start].action = Action::Refuse(why);
+            if selected {
+                at.any = true;
+            } else {
+                self.entries.truncate(start);
+            }
+            comps.pop();
+            return Ok(None);
         }
-        Ok(any)
+        let mut blocked = at.blocked.clone();
+        let sub = match (&action, target) {
+            (Action::Skip(_), Some(t)) => match t.subdir(&comps[comps.len() - 1], false) {
+                Ok(d) => d,
+                Err(e) => {
+                    self.entries[start].action = Action::Refuse(e.to_string());
+                    blocked = Some(format!("{rel} cannot be entered safely"));
+                    None
+                }
+            },
+            (Action::Refuse(why), _) => {
+                blocked = Some(format!("parent {rel}: {why}"));
+                None
+            }
+            _ => None,
+        };
+        let subtree = subtree.ok_or_else(|| Error::corrupt("directory without a subtree"))?;
+        let repeat = self.repeats.enter(&subtree);
+        let tree = match self.repo.load_tree(&subtree) {
+            Ok(t) => t,
+            Err(e) => {
+                self.repeats.leave(repeat);
+                return Err(e);
+            }
+        };
+        let mut f = Frame::new(tree, sub, selected && self.filter.include.is_some(), blocked);
+        f.entry = Some((start, selected, repeat));
+        Ok(Some(f))
     }
 
     fn delete_missing(
@@ -223,6 +289,7 @@ impl Walk<'_> {
                     kind,
                     action: Action::Delete,
                     bytes: 0,
+                    special: false,
                     node: None,
                 });
             }
@@ -231,7 +298,11 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn push(&mut self, comps: &[Vec<u8>], node: &Node, action: Action) {
+    fn push(&mut self, comps: &[Vec<u8>], node: Node, mut action: Action, special: bool) {
+        let device = matches!(node.kind, NodeType::Chardev | NodeType::Blockdev);
+        if device && !self.opts.special && !matches!(action, Action::Refuse(_)) {
+            action = Action::Skip("device node; special files are not restored here".into());
+        }
         let bytes = if node.kind == NodeType::File
             && matches!(action, Action::Create | Action::Overwrite)
         {
@@ -245,13 +316,17 @@ impl Walk<'_> {
             kind: node.kind,
             action,
             bytes,
-            node: Some(node.clone()),
+            special,
+            node: Some(node),
         });
     }
 
     fn decide(&self, node: &Node, existing: Existing, target: Option<&SafeDir>) -> Result<Action> {
         let name = &node.name.0;
         Ok(match (node.kind, existing) {
+            (NodeType::Socket, _) => {
+                Action::Skip("a socket is recorded but cannot be restored".into())
+            }
             (_, Existing::Missing) => Action::Create,
             (NodeType::Dir, Existing::Dir) => Action::Skip("exists".into()),
             (NodeType::Dir, _) => {
@@ -265,10 +340,9 @@ impl Walk<'_> {
                     let same = size == node.size
                         && target.map(|t| t.sha256(name)).transpose()?.map(hex::encode)
                             == node.sha256;
-                    if same {
-                        Action::Skip("identical".into())
-                    } else {
-                        Action::Overwrite
+                    match (same, target) {
+                        (true, Some(t)) => metadata_action(node, &t.meta(name)?),
+                        _ => Action::Overwrite,
                     }
                 }
             },
@@ -281,7 +355,7 @@ impl Walk<'_> {
                 }
             }
             (
-                NodeType::Fifo | NodeType::Socket | NodeType::Chardev | NodeType::Blockdev,
+                NodeType::Fifo | NodeType::Chardev | NodeType::Blockdev,
                 Existing::Other,
             ) => Action::Skip("exists".into()),
             (_, _) if self.opts.overwrite == Overwrite::Never => {
@@ -290,4 +364,35 @@ impl Walk<'_> {
             _ => Action::Overwrite,
         })
     }
+}
+
+/// For a file whose content is already right: skip it, or set the metadata
+/// that differs. A file with more than one name is rewritten instead (a new
+/// file renamed into place): its other name may be outside the target, and
+/// changing the owner or mode of the shared inode would change that file too.
+fn metadata_action(node: &Node, found: &Found) -> Action {
+    let mut diff = Vec::new();
+    if found.mode != node.mode {
+        diff.push(format!("mode {:o} -> {:o}", found.mode, node.mode));
+    }
+    if super::exec::is_root() && found.owner != (node.uid, node.gid) {
+        diff.push(format!(
+            "owner {}:{} -> {}:{}",
+            found.owner.0, found.owner.1, node.uid, node.gid
+        ));
+    }
+    if found.mtime_ns != node.mtime_ns {
+        diff.push("mtime".into());
+    }
+    match (diff.is_empty(), found.nlink > 1) {
+        (true, _) => Action::Skip("identical".into()),
+        (false, true) => Action::Overwrite,
+        (false, false) => Action::FixMetadata(diff.join(", ")),
+    }
+}
+
+/// Device nodes and setuid/setgid entries: what a restore for a user must not
+/// create, and a system restore must.
+fn is_special(n: &Node) -> bool {
+    matches!(n.kind, NodeType::Chardev | NodeType::Blockdev) || n.mode & 0o6000 != 0
 }

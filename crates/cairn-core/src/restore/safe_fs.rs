@@ -7,7 +7,7 @@
 //! give that guarantee: the filesystem can change between check and use.
 
 use crate::error::{Error, ErrorKind, Result};
-use rustix::fd::OwnedFd;
+use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
 use std::path::{Path, PathBuf};
@@ -56,19 +56,52 @@ const DIR_FLAGS: OFlags = OFlags::RDONLY
     .union(OFlags::CLOEXEC);
 
 impl SafeDir {
-    /// Opens (creating it if asked) the target itself. The user-supplied target
-    /// path may go through symlinks; everything below it may not.
+    /// Opens (creating what is missing if asked) the target itself, walking
+    /// its path from `/` one component at a time without following symlinks.
+    /// Callers pass the path [`super::check_allowed`] resolved (symlinks in
+    /// it already followed once, and checked against the allowed roots); a
+    /// symlink found now was put there since, and is refused rather than
+    /// followed, so the folder opened is the one that was checked.
     pub fn open_target(path: &Path, create: bool) -> Result<Self> {
-        if create {
-            std::fs::create_dir_all(path)
-                .map_err(|e| Error::io(format!("restore target {}", path.display()), e))?;
+        let abs = std::path::absolute(path)
+            .map_err(|e| Error::io(format!("restore target {}", path.display()), e))?;
+        let mut fd = rfs::open("/", DIR_FLAGS, Mode::empty())
+            .map_err(|e| err(Path::new("/"), "cannot open", e))?;
+        let mut at = PathBuf::from("/");
+        for c in abs.components() {
+            let name = match c {
+                std::path::Component::RootDir => continue,
+                std::path::Component::Normal(n) => n,
+                _ => {
+                    return Err(Error::invalid(format!(
+                        "restore target {} contains `.` or `..`",
+                        path.display()
+                    )))
+                }
+            };
+            at.push(name);
+            if create {
+                match rfs::mkdirat(&fd, name, Mode::from_raw_mode(0o777)) {
+                    Ok(()) | Err(Errno::EXIST) => {}
+                    Err(e) => return Err(err(&at, "cannot create restore target", e)),
+                }
+            }
+            fd = match rfs::openat(&fd, name, DIR_FLAGS, Mode::empty()) {
+                Ok(fd) => fd,
+                Err(Errno::LOOP) | Err(Errno::NOTDIR) => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidInput,
+                        format!(
+                            "restore target {}: {} is a symlink or not a directory (changed since the target was checked?)",
+                            path.display(),
+                            at.display()
+                        ),
+                    )
+                    .hint("give the target's real path, without symlinks, and make sure nobody else changes it"))
+                }
+                Err(e) => return Err(err(&at, "cannot open restore target", e)),
+            };
         }
-        let fd = rfs::open(
-            path,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| err(path, "cannot open restore target", e))?;
         Ok(SafeDir {
             fd,
             path: path.to_path_buf(),
@@ -199,49 +232,171 @@ impl SafeDir {
         self.rename(tmp.as_bytes(), name)
     }
 
-    /// Hard-links `from_name` in `from` to `name` here (replacing a file at `name`).
-    pub fn hardlink(&self, from: &SafeDir, from_name: &[u8], name: &[u8]) -> Result<()> {
+    /// Hard-links `from_name` in `from` to `name` here (replacing a file at
+    /// `name`), and checks that the new name is the object `ident` (device,
+    /// inode) that restore wrote: if `from_name` was swapped meanwhile, the
+    /// link is removed again and refused.
+    pub fn hardlink(
+        &self,
+        from: &SafeDir,
+        from_name: &[u8],
+        name: &[u8],
+        ident: (u64, u64),
+    ) -> Result<()> {
         if self.existing(name)? != Existing::Missing {
             self.unlink(name)?;
         }
         rfs::linkat(&from.fd, from_name, &self.fd, name, AtFlags::empty())
-            .map_err(|e| err(&self.child(name), "cannot create hard link", e))
+            .map_err(|e| err(&self.child(name), "cannot create hard link", e))?;
+        let st = rfs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)
+            .map_err(|e| err(&self.child(name), "cannot inspect", e))?;
+        if (st.st_dev, st.st_ino) != ident {
+            let _ = self.unlink(name);
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "{} was replaced while the restore ran; not linked",
+                    from.child(from_name).display()
+                ),
+            )
+            .hint("make sure nobody else writes inside the restore target, then restore again"));
+        }
+        Ok(())
     }
 
-    /// Sets mode, owner (when `chown`) and mtime of `name` without following symlinks.
-    pub fn set_meta(
-        &self,
-        name: &[u8],
-        mode: Option<u32>,
-        owner: Option<(u32, u32)>,
-        mtime_ns: i64,
-    ) -> Result<()> {
+    /// Sets mode, owner (when given) and mtime of `name` through a descriptor
+    /// opened without following symlinks, after checking with `fstat` that
+    /// the object there is the one restore made ([`Expect`]). Nothing is ever
+    /// changed by path: a name swapped for a symlink, or for a hard link to a
+    /// file outside the target, between creation and this call is refused.
+    pub fn set_meta(&self, name: &[u8], expect: Expect, meta: &Meta) -> Result<()> {
         let path = self.child(name);
-        if let Some((uid, gid)) = owner {
+        let fd = rfs::openat(
+            &self.fd,
+            name,
+            OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| err(&path, "cannot open", e))?;
+        let st = rfs::fstat(&fd).map_err(|e| err(&path, "cannot inspect", e))?;
+        expect.check(&st, &path)?;
+        apply_meta(&fd, &st, meta).map_err(|(what, e)| err(&path, what, e))
+    }
+
+    /// Sets the metadata of a temporary through the descriptor it was written by.
+    pub fn set_meta_file(&self, f: &std::fs::File, name: &[u8], meta: &Meta) -> Result<()> {
+        let path = self.child(name);
+        let st = rfs::fstat(f).map_err(|e| err(&path, "cannot inspect", e))?;
+        apply_meta(f, &st, meta).map_err(|(what, e)| err(&path, what, e))
+    }
+
+    /// Flushes the filesystem holding this directory to stable storage: one
+    /// `syncfs` at the end of a restore instead of an fsync per file and
+    /// folder, so "restored" means the files and the names that point at
+    /// them survive a power cut.
+    pub fn sync_filesystem(&self) -> Result<()> {
+        rfs::syncfs(&self.fd).map_err(|e| err(&self.path, "cannot flush to disk", e))
+    }
+
+    /// Device and inode of this directory, to recognise it later.
+    pub fn ident(&self) -> Result<(u64, u64)> {
+        let st = rfs::fstat(&self.fd).map_err(|e| err(&self.path, "cannot inspect", e))?;
+        Ok((st.st_dev, st.st_ino))
+    }
+}
+
+/// Metadata found on an object in the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// Permission bits.
+    pub mode: u32,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i64,
+    /// Owner and group.
+    pub owner: (u32, u32),
+    /// Names the object has.
+    pub nlink: u64,
+}
+
+/// Metadata to set on a restored object.
+#[derive(Debug, Clone, Copy)]
+pub struct Meta {
+    /// Permission bits (with setuid/setgid/sticky); `None` for symlinks.
+    pub mode: Option<u32>,
+    /// Owner and group, only when running as root.
+    pub owner: Option<(u32, u32)>,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i64,
+}
+
+/// What must be at a name before its metadata is changed.
+#[derive(Debug, Clone, Copy)]
+pub enum Expect {
+    /// This very object (device, inode), of this type: one restore opened or made.
+    Same(FileType, u64, u64),
+    /// An object of this type with a single name: one restore just created
+    /// (a second name would mean a hard link to something elsewhere).
+    Fresh(FileType),
+}
+
+impl Expect {
+    fn check(&self, st: &Stat, path: &Path) -> Result<()> {
+        let ft = FileType::from_raw_mode(st.st_mode);
+        let ok = match *self {
+            Expect::Same(t, dev, ino) => ft == t && st.st_dev == dev && st.st_ino == ino,
+            Expect::Fresh(t) => ft == t && (t == FileType::Directory || st.st_nlink == 1),
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} was replaced while the restore ran; its metadata was not changed",
+                path.display()
+            ),
+        )
+        .hint("make sure nobody else writes inside the restore target, then restore again"))
+    }
+}
+
+/// Owner, mode and times through an `O_PATH` descriptor. Ownership first: a
+/// chown clears setuid/setgid, so the mode must come after it.
+fn apply_meta<F: AsFd>(
+    fd: F,
+    st: &Stat,
+    m: &Meta,
+) -> std::result::Result<(), (&'static str, Errno)> {
+    let fd = fd.as_fd();
+    if let Some((uid, gid)) = m.owner {
+        if (st.st_uid, st.st_gid) != (uid, gid) {
             rfs::chownat(
-                &self.fd,
-                name,
+                fd,
+                "",
                 Some(rustix::fs::Uid::from_raw(uid)),
                 Some(rustix::fs::Gid::from_raw(gid)),
-                AtFlags::SYMLINK_NOFOLLOW,
+                AtFlags::EMPTY_PATH,
             )
-            .map_err(|e| err(&path, "cannot set owner of", e))?;
+            .map_err(|e| ("cannot set owner of", e))?;
         }
-        if let Some(m) = mode {
-            rfs::chmodat(&self.fd, name, Mode::from_raw_mode(m), AtFlags::empty())
-                .map_err(|e| err(&path, "cannot set mode of", e))?;
-        }
-        let t = rfs::Timespec {
-            tv_sec: mtime_ns.div_euclid(1_000_000_000),
-            tv_nsec: mtime_ns.rem_euclid(1_000_000_000) as _,
-        };
-        let times = rfs::Timestamps {
-            last_access: t,
-            last_modification: t,
-        };
-        rfs::utimensat(&self.fd, name, &times, AtFlags::SYMLINK_NOFOLLOW)
-            .map_err(|e| err(&path, "cannot set time of", e))
     }
+    let symlink = FileType::from_raw_mode(st.st_mode) == FileType::Symlink;
+    if let (Some(mode), false) = (m.mode, symlink) {
+        // fchmod refuses O_PATH descriptors, and opening the object itself
+        // could block (fifo) or act (device); /proc/self/fd/N names exactly
+        // the inode the descriptor holds, whatever happens to the name.
+        let proc = format!("/proc/self/fd/{}", rustix::fd::AsRawFd::as_raw_fd(&fd));
+        rfs::chmod(proc.as_str(), Mode::from_raw_mode(mode)).map_err(|e| ("cannot set mode of", e))?;
+    }
+    let t = rfs::Timespec {
+        tv_sec: m.mtime_ns.div_euclid(1_000_000_000),
+        tv_nsec: m.mtime_ns.rem_euclid(1_000_000_000) as _,
+    };
+    let times = rfs::Timestamps {
+        last_access: t,
+        last_modification: t,
+    };
+    rfs::utimensat(fd, "", &times, AtFlags::EMPTY_PATH).map_err(|e| ("cannot set time of", e))
 }
 
 impl SafeDir {
@@ -286,14 +441,18 @@ impl SafeDir {
 }
 
 impl SafeDir {
-    /// Mode bits and mtime (ns) of `name`, not following symlinks.
-    pub fn meta(&self, name: &[u8]) -> Result<(u32, i64, u32, u32)> {
+    /// Metadata of `name`, not following symlinks.
+    pub fn meta(&self, name: &[u8]) -> Result<Found> {
         let st = rfs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)
             .map_err(|e| err(&self.child(name), "cannot inspect", e))?;
-        let mtime = (st.st_mtime as i64)
-            .saturating_mul(1_000_000_000)
-            .saturating_add(st.st_mtime_nsec as i64);
-        Ok((st.st_mode & 0o7777, mtime, st.st_uid, st.st_gid))
+        Ok(Found {
+            mode: st.st_mode & 0o7777,
+            mtime_ns: (st.st_mtime as i64)
+                .saturating_mul(1_000_000_000)
+                .saturating_add(st.st_mtime_nsec as i64),
+            owner: (st.st_uid, st.st_gid),
+            nlink: st.st_nlink as u64,
+        })
     }
 
     /// Creates a device node (root only).

@@ -4,7 +4,7 @@
 //! into place by whichever worker writes its last blob.
 
 use super::exec::{open_path, Job};
-use super::safe_fs::SafeDir;
+use super::safe_fs::{Meta, SafeDir};
 use super::schedule::{self, BlobWork, PackWork, Target};
 use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
@@ -38,6 +38,16 @@ struct FileState {
     hashed: u64,
     /// Renamed into place or given up on (reported): later writes are dropped.
     done: bool,
+    /// Device and inode of the file once in place (hard links are checked against it).
+    ident: Option<(u64, u64)>,
+}
+
+/// What [`write_files`] did.
+pub(super) struct Written {
+    pub files: u64,
+    pub bytes: u64,
+    /// Per job: device and inode of the file in place, when it was written.
+    pub idents: Vec<Option<(u64, u64)>>,
 }
 
 struct Shared<'r, 'a> {
@@ -58,7 +68,7 @@ fn lock(m: &Mutex<FileState>) -> MutexGuard<'_, FileState> {
 }
 
 /// Writes `jobs` (sorted by where their data lies) with `workers` threads,
-/// reporting each failed file through `fail`. Returns (files, bytes) written.
+/// reporting each failed file through `fail`.
 pub(super) fn write_files(
     repo: &Repository,
     root: &Arc<SafeDir>,
@@ -66,7 +76,7 @@ pub(super) fn write_files(
     workers: usize,
     chown: bool,
     fail: &(dyn Fn(&str, &Error) + Sync),
-) -> (u64, u64) {
+) -> Written {
     let plan = schedule::build(
         repo.index(),
         jobs.iter()
@@ -79,6 +89,7 @@ pub(super) fn write_files(
             sha: Sha256::new(),
             hashed: 0,
             done: false,
+            ident: None,
         })
     });
     let shared = Shared {
@@ -117,7 +128,11 @@ pub(super) fn write_files(
             fail(job.path, &e);
         }
     }
-    (shared.files.into_inner(), shared.bytes.into_inner())
+    Written {
+        files: shared.files.into_inner(),
+        bytes: shared.bytes.into_inner(),
+        idents: shared.states.iter().map(|st| lock(st).ident).collect(),
+    }
 }
 
 /// One thread's view, with its small caches of open folders and temporaries.
@@ -249,7 +264,11 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
             st.sha.update(&buf[..n]);
             st.hashed += n as u64;
         }
-        self.open.retain(|(f, _)| *f != file);
+        // Out of the cache: this descriptor sets the metadata, then closes.
+        let f = match self.open.iter().position(|(k, _)| *k == file) {
+            Some(i) => self.open.remove(i).1,
+            None => return Err(Error::new(ErrorKind::Io, "temporary file cache lost a file")),
+        };
         let got = hex::encode(std::mem::take(&mut st.sha).finalize());
         if Some(&got) != job.node.sha256.as_ref() || st.hashed != size {
             return Err(Error::corrupt(format!(
@@ -257,11 +276,18 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
                 job.path
             )));
         }
+        let meta = Meta {
+            mode: Some(job.node.mode),
+            owner: s.chown.then_some((job.node.uid, job.node.gid)),
+            mtime_ns: job.node.mtime_ns,
+        };
+        let tmp = st.tmp.clone().unwrap_or_default();
+        let st_f = rustix::fs::fstat(&f).map_err(|e| Error::io(job.path, e.into()))?;
         let dir = self.dir(job.dir)?;
-        let tmp = st.tmp.as_deref().unwrap_or_default();
-        let owner = s.chown.then_some((job.node.uid, job.node.gid));
-        dir.set_meta(tmp, Some(job.node.mode), owner, job.node.mtime_ns)?;
-        dir.rename(tmp, &job.node.name.0)?;
+        dir.set_meta_file(&f, &tmp, &meta)?;
+        drop(f);
+        dir.rename(&tmp, &job.node.name.0)?;
+        st.ident = Some((st_f.st_dev, st_f.st_ino));
         st.tmp = None;
         st.done = true;
         s.files.fetch_add(1, Ordering::Relaxed);

@@ -202,6 +202,7 @@ fn restore_into(
         overwrite: Overwrite::Always,
         delete: false,
         workers: ctx.opts.workers,
+        special: false,
     };
     let t = Instant::now();
     let outcome = restore::plan(ctx.repo, id, &meta.tree, &opts)

@@ -99,6 +99,7 @@ fn opts(target: &Path) -> RestoreOptions {
         overwrite: Overwrite::Always,
         delete: true,
         workers: 1,
+        special: false,
     }
 }
 

@@ -1,0 +1,170 @@
+//! A local user racing Cairn in the source tree: what backup reads is what it
+//! stat'ed, a deep tree costs only itself, and nothing outside is read in.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+#[test]
+fn a_directory_deeper_than_the_limit_is_named_and_the_rest_restores() {
+    let env = Env::new();
+    let src = env.path("src");
+    let deep: std::path::PathBuf = std::iter::repeat_n("d", 1030).collect();
+    std::fs::create_dir_all(src.join(&deep)).unwrap();
+    std::fs::write(src.join(&deep).join("bottom"), b"too deep").unwrap();
+    std::fs::write(src.join("top.txt"), b"top").unwrap();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let r = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
+        .code(3)
+        .json();
+    assert_eq!(r["incomplete"], true);
+    assert!(r.to_string().contains("nested deeper than 1024"), "{r}");
+    let target = env.path("restored");
+    env.repo(&repo, &["restore", "latest", "--target", target.to_str().unwrap()])
+        .ok();
+    assert_eq!(std::fs::read(target.join("top.txt")).unwrap(), b"top");
+    let limit: std::path::PathBuf = std::iter::repeat_n("d", 1024).collect();
+    assert!(target.join(&limit).is_dir());
+    assert!(!target.join(limit.join("d")).exists());
+    env.repo(&repo, &["verify"]).ok();
+}
+
+/// Swaps `victim` between a regular file and a symlink to `secret` (and a
+/// fifo) until told to stop.
+fn racer(dir: &Path, secret: &Path, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
+    let (dir, secret) = (dir.to_path_buf(), secret.to_path_buf());
+    std::thread::spawn(move || {
+        let mut swaps = 0u64;
+        let victim = dir.join("victim");
+        while !stop.load(Ordering::Relaxed) && swaps < 2_000_000 {
+            let tmp = dir.join(".swap");
+            let _ = std::fs::remove_file(&tmp);
+            match swaps % 3 {
+                0 => std::os::unix::fs::symlink(&secret, &tmp).unwrap(),
+                1 => {
+                    let _ = std::process::Command::new("mkfifo").arg(&tmp).status();
+                }
+                _ => std::fs::write(&tmp, b"mine").unwrap(),
+            }
+            let _ = std::fs::rename(&tmp, &victim);
+            swaps += 1;
+        }
+        swaps
+    })
+}
+
+#[test]
+fn a_file_swapped_for_a_symlink_or_fifo_while_backed_up_never_stores_what_it_points_at() {
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("victim"), b"mine").unwrap();
+    let secret = env.path("secret");
+    std::fs::write(&secret, b"root's secret, never in a user's snapshot").unwrap();
+    let secret_sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+        std::fs::read(&secret).unwrap(),
+    ));
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let stop = Arc::new(AtomicBool::new(false));
+    let t = racer(&src, &secret, stop.clone());
+    for _ in 0..40 {
+        // Exit 0 or 3 (a swapped entry is reported); never a hang or a crash.
+        let r = env.repo(&repo, &["backup", src.to_str().unwrap(), "--force"]);
+        assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(t.join().unwrap() > 0);
+    let list = env.repo(&repo, &["list", "--json"]).ok().json();
+    for s in list.as_array().unwrap() {
+        let id = s["id"].as_str().unwrap();
+        let m = env.repo(&repo, &["manifest", id]).ok();
+        assert!(!m.stdout.contains(&secret_sha), "snapshot {id} holds the secret");
+    }
+}
+
+/// Mode, owner, mtime and content of every entry under `root` (not following symlinks).
+fn fingerprint(root: &Path) -> Vec<(std::path::PathBuf, u32, u32, i64, Vec<u8>)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let md = std::fs::symlink_metadata(&p).unwrap();
+        let content = if md.is_file() {
+            std::fs::read(&p).unwrap()
+        } else {
+            Vec::new()
+        };
+        if md.is_dir() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                stack.push(e.unwrap().path());
+            }
+        }
+        out.push((p, md.mode(), md.uid(), md.mtime(), content));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_local_user_swapping_restored_folders_for_symlinks_changes_nothing_outside() {
+    let env = Env::new();
+    let src = env.path("src");
+    for i in 0..60 {
+        let d = src.join(format!("d{i:02}"));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("f"), format!("file {i}")).unwrap();
+        std::fs::set_permissions(&d, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+        std::fs::set_permissions(d.join("f"), std::os::unix::fs::PermissionsExt::from_mode(0o666))
+            .unwrap();
+    }
+    let canary = env.path("canary");
+    std::fs::create_dir_all(canary.join("sub")).unwrap();
+    std::fs::write(canary.join("secret"), b"do not touch").unwrap();
+    std::fs::write(canary.join("sub/f"), b"nor this").unwrap();
+    std::fs::set_permissions(canary.join("secret"), std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .unwrap();
+    let before = fingerprint(&canary);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let target = env.path("target");
+    let stop = Arc::new(AtomicBool::new(false));
+    let racer = {
+        let (target, canary, stop) = (target.clone(), canary.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut n = 0u64;
+            while !stop.load(Ordering::Relaxed) && n < 5_000_000 {
+                let i = n % 60;
+                let d = target.join(format!("d{i:02}"));
+                let aside = target.join(format!("aside{n}"));
+                if std::fs::rename(&d, &aside).is_ok() {
+                    let to = if n % 2 == 0 { canary.join("secret") } else { canary.join("sub") };
+                    let _ = std::os::unix::fs::symlink(&to, &d);
+                }
+                let f = target.join(format!("d{:02}/f", (n + 7) % 60));
+                if std::fs::remove_file(&f).is_ok() {
+                    let _ = std::os::unix::fs::symlink(canary.join("secret"), &f);
+                }
+                n += 1;
+            }
+            n
+        })
+    };
+    for _ in 0..15 {
+        let r = env.repo(
+            &repo,
+            &["restore", "latest", "--target", target.to_str().unwrap(), "--overwrite", "always"],
+        );
+        assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(racer.join().unwrap() > 0);
+    assert_eq!(fingerprint(&canary), before, "something outside the target changed");
+}
