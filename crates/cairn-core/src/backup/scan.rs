@@ -103,14 +103,22 @@ pub(crate) fn node_from_stat(name: Vec<u8>, st: &Stat) -> Node {
 /// while the backup ran and is not read under this name.
 fn open_same(dir: &OwnedFd, name: &[u8], node: &Node, flags: OFlags) -> std::io::Result<OwnedFd> {
     let flags = flags | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
-    let fd = rfs::openat(dir, name, flags, Mode::empty())?;
+    let replaced = || {
+        std::io::Error::other(
+            "replaced by another file while the backup ran; not backed up (back up again)",
+        )
+    };
+    let fd = match rfs::openat(dir, name, flags, Mode::empty()) {
+        Ok(fd) => fd,
+        // A symlink where the stat saw a file or folder.
+        Err(Errno::LOOP) | Err(Errno::NOTDIR) => return Err(replaced()),
+        Err(e) => return Err(e.into()),
+    };
     let st = rfs::fstat(&fd)?;
     if node_from_stat(Vec::new(), &st).kind != node.kind
         || (st.st_dev, st.st_ino) != (node.dev, node.inode)
     {
-        return Err(std::io::Error::other(
-            "replaced by another file while the backup ran; not backed up (back up again)",
-        ));
+        return Err(replaced());
     }
     Ok(fd)
 }
@@ -425,5 +433,47 @@ fn source_error(path: &Path, msg: &str) -> SourceError {
     SourceError {
         path: path.to_string_lossy().into_owned(),
         error: msg.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat_node(dir: &OwnedFd, name: &str) -> Node {
+        let st = rfs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).unwrap();
+        node_from_stat(name.as_bytes().to_vec(), &st)
+    }
+
+    #[test]
+    fn what_is_read_is_what_was_stated_whatever_is_swapped_in_between() {
+        let d = tempfile::tempdir().unwrap();
+        let secret = d.path().join("secret");
+        std::fs::write(&secret, b"root only").unwrap();
+        let src = d.path().join("src");
+        std::fs::create_dir(&src).unwrap();
+        std::fs::write(src.join("f"), b"mine").unwrap();
+        let dir = rfs::open(&src, DIR | OFlags::CLOEXEC, Mode::empty()).unwrap();
+        let node = stat_node(&dir, "f");
+        assert!(open_same(&dir, b"f", &node, OFlags::RDONLY).is_ok());
+        // Swapped for a symlink to a file outside: refused, not followed.
+        std::fs::remove_file(src.join("f")).unwrap();
+        std::os::unix::fs::symlink(&secret, src.join("f")).unwrap();
+        let e = open_same(&dir, b"f", &node, OFlags::RDONLY).unwrap_err();
+        assert!(e.to_string().contains("replaced"), "{e}");
+        // Swapped for a hard link to another file: another inode, refused.
+        std::fs::remove_file(src.join("f")).unwrap();
+        std::fs::hard_link(&secret, src.join("f")).unwrap();
+        assert!(open_same(&dir, b"f", &node, OFlags::RDONLY).is_err());
+        // Swapped for a fifo: opened without blocking, then refused.
+        std::fs::remove_file(src.join("f")).unwrap();
+        rfs::mknodat(&dir, "f", FileType::Fifo, Mode::from_raw_mode(0o600), 0).unwrap();
+        assert!(open_same(&dir, b"f", &node, OFlags::RDONLY).is_err());
+        // A folder swapped for a symlink to one outside: not entered.
+        std::fs::create_dir(src.join("sub")).unwrap();
+        let sub = stat_node(&dir, "sub");
+        std::fs::remove_dir(src.join("sub")).unwrap();
+        std::os::unix::fs::symlink(d.path(), src.join("sub")).unwrap();
+        assert!(open_same(&dir, b"sub", &sub, DIR).is_err());
     }
 }
