@@ -66,6 +66,9 @@ pub fn check(g: &Global, loc: &Location, repo: &Repository) -> Result<()> {
 
 /// Records the repository this client just created or accepted, replacing
 /// any earlier pin for the location (kept in the pin's history).
-pub fn accept(loc: &Location, repo: &Repository) -> Result<(Option<cairn_core::pin::Pin>, cairn_core::pin::Pin)> {
+pub fn accept(
+    loc: &Location,
+    repo: &Repository,
+) -> Result<(Option<cairn_core::pin::Pin>, cairn_core::pin::Pin)> {
     Ok(store()?.accept(&location_key(loc), repo.keys(), &now()?)?)
 }

@@ -53,7 +53,11 @@ fn save_keys(env: &Env, repo: &Path, name: &str) -> PathBuf {
 
 fn refused_as_another_repository(r: &Run, repo: &Path, why: &str) {
     assert_eq!(r.code, 6, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    let line = r.stderr.lines().find(|l| l.contains("error:")).unwrap_or("");
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("error:"))
+        .unwrap_or("");
     assert!(
         line.contains("this is not the repository you used before at")
             && line.contains(repo.file_name().unwrap().to_str().unwrap())
@@ -137,7 +141,11 @@ fn old_keys_put_back_after_a_rotation_are_refused() {
     refused_as_another_repository(&r, &repo, "went back from 2 to 1");
     assert_eq!(stored(&repo), before, "nothing may be written");
     let shown = env.repo(&repo, &["trust"]).ok();
-    assert!(shown.stdout.contains("it will be refused"), "{}", shown.stdout);
+    assert!(
+        shown.stdout.contains("it will be refused"),
+        "{}",
+        shown.stdout
+    );
 }
 
 /// Runs cairn, killing it after `limit`: a planted slot must not make an
@@ -246,7 +254,8 @@ fn a_leftover_slot_is_named_skipped_and_proves_nothing() {
     let before = stored(&repo);
     let r = env.repo(&repo, &["keys", "remove", &new_pass]).code(2);
     assert!(
-        r.stderr.contains("no other key slot was shown to open this repository"),
+        r.stderr
+            .contains("no other key slot was shown to open this repository"),
         "{}",
         r.stderr
     );

@@ -32,8 +32,15 @@ fn first_use_records_then_the_same_repository_passes() {
     let text = std::fs::read_to_string(&file).unwrap();
     // The commitment, never the key: nothing of the MAC key's bytes is stored.
     assert!(!text.contains(&hex::encode([1u8; 32])));
-    assert_eq!(store.check(&format!("{LOC}/"), &k, "t1").unwrap(), PinCheck::Same);
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "nothing rewritten");
+    assert_eq!(
+        store.check(&format!("{LOC}/"), &k, "t1").unwrap(),
+        PinCheck::Same
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        text,
+        "nothing rewritten"
+    );
 }
 
 #[test]
@@ -44,11 +51,16 @@ fn another_repository_at_the_location_is_refused() {
     // Same repository id, another master secret: the substitution attack.
     let e = store.check(LOC, &keys(9, 2), "t1").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Corrupt);
-    assert!(e.message().contains("not the repository you used before at /srv/backup/repo"));
+    assert!(e
+        .message()
+        .contains("not the repository you used before at /srv/backup/repo"));
     let e = store.check(LOC, &keys(1, 3), "t1").unwrap_err();
     assert!(e.message().contains("repository id"), "{e}");
     // Another location is another pin.
-    assert_eq!(store.check("/elsewhere", &keys(9, 2), "t").unwrap(), PinCheck::First);
+    assert_eq!(
+        store.check("/elsewhere", &keys(9, 2), "t").unwrap(),
+        PinCheck::First
+    );
 }
 
 #[test]
@@ -70,9 +82,16 @@ fn rotation_is_followed_but_epochs_never_go_back() {
     s2.check(LOC, &keys(1, 2), "t0").unwrap();
     let e = s2.check(LOC, &rotated(5, 7, 2), "t1").unwrap_err();
     assert!(e.message().contains("another key"), "{e}");
-    let bare = Keys::derive_epoch(&MasterSecret::from_bytes([5; 32]), RepoId([2; 32]), Epoch(3));
+    let bare = Keys::derive_epoch(
+        &MasterSecret::from_bytes([5; 32]),
+        RepoId([2; 32]),
+        Epoch(3),
+    );
     let e = s2.check(LOC, &bare, "t1").unwrap_err();
-    assert!(e.message().contains("no longer holds the key of epoch 1"), "{e}");
+    assert!(
+        e.message().contains("no longer holds the key of epoch 1"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -86,5 +105,8 @@ fn accept_replaces_the_pin_and_keeps_history() {
     assert_eq!(store.check(LOC, &keys(9, 3), "t2").unwrap(), PinCheck::Same);
     // A damaged pin file is an error, not a silent first use.
     std::fs::write(store.file_for(LOC), b"{").unwrap();
-    assert_eq!(store.check(LOC, &keys(9, 3), "t3").unwrap_err().kind(), ErrorKind::Corrupt);
+    assert_eq!(
+        store.check(LOC, &keys(9, 3), "t3").unwrap_err().kind(),
+        ErrorKind::Corrupt
+    );
 }

@@ -87,11 +87,18 @@ mod tests {
         let dear = slot(512 * 1024, 3, "2001");
         let cheap = slot(64, 1, "2002");
         let mut failures = Vec::new();
-        let got = order(vec![huge.clone(), dear.clone(), cheap.clone()], &mut failures);
+        let got = order(
+            vec![huge.clone(), dear.clone(), cheap.clone()],
+            &mut failures,
+        );
         let ids: Vec<_> = got.iter().map(|s| s.id.clone()).collect();
         assert_eq!(ids, vec![cheap.id, dear.id]);
         assert_eq!(failures.len(), 1);
-        assert!(failures[0].1.message().contains(&huge.id), "{}", failures[0].1);
+        assert!(
+            failures[0].1.message().contains(&huge.id),
+            "{}",
+            failures[0].1
+        );
         // 16 passes of 1 GiB: each cap alone is met, their product is not.
         let mut f = Vec::new();
         assert!(order(vec![slot(1024 * 1024, 16, "t")], &mut f).is_empty());
@@ -110,6 +117,9 @@ mod tests {
         let mut b = Budget::default();
         b.admit(&dear, 0).unwrap();
         b.admit(&dear, 0).unwrap();
-        assert!(b.admit(&dear, 0).is_err(), "a third 4 GiB-pass slot exceeds 8");
+        assert!(
+            b.admit(&dear, 0).is_err(),
+            "a third 4 GiB-pass slot exceeds 8"
+        );
     }
 }
