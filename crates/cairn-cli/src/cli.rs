@@ -71,6 +71,8 @@ pub enum Command {
     /// Key slots.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Show which repository this client trusts at the location (its pin), or accept a changed one with --reset.
+    Trust(TrustArgs),
     /// Back up files and directories into a new snapshot.
     Backup(BackupArgs),
     /// List snapshots.
@@ -434,8 +436,8 @@ pub enum KeysCommand {
     Status,
     /// Add a key slot (unlocking with an existing one).
     Add(KeysAddArgs),
-    /// Remove a key slot (refuses the last one); it can no longer open the repository.
-    Remove(KeysSlotArg),
+    /// Remove a key slot (refuses the last one, and one whose removal leaves no slot proven to open the repository in this session); it can no longer open the repository.
+    Remove(KeysRemoveArgs),
     /// Prove that one slot unlocks the repository (reads nothing else, takes no lock).
     Test(KeysSlotArg),
     /// Re-wrap a vault-transit slot under the newest transit key version (after `transit/keys/K/rotate`).
@@ -445,10 +447,27 @@ pub enum KeysCommand {
 }
 
 #[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Unlock the repository and pin it as it is now, replacing the earlier pin (kept in the pin's history).
+    #[arg(long)]
+    pub reset: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct RotateMasterArgs {
     /// Print what would happen to each slot and change nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeysRemoveArgs {
+    /// The slot id (from `keys status`).
+    #[arg(value_name = "SLOT")]
+    pub slot_id: String,
+    /// Remove it even though no other remaining slot was proven to open the repository in this session.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -263,6 +263,14 @@ pub fn open_keeping_credentials(
     access: Access,
     purpose: &str,
 ) -> Result<(Session, Unlock)> {
+    let (session, u) = open_unpinned(g, access, purpose)?;
+    crate::pinning::check(g, &Location::resolve(g)?, &session.repo)?;
+    Ok((session, u))
+}
+
+/// As [`open_keeping_credentials`], without comparing the repository with
+/// its pin: only for `cairn trust`, which shows or replaces the pin.
+pub fn open_unpinned(g: &Global, access: Access, purpose: &str) -> Result<(Session, Unlock)> {
     let loc = Location::resolve(g)?;
     let backend = loc.backend(g)?;
     if loc.is_default && !backend.exists()? {

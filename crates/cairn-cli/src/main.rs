@@ -6,6 +6,7 @@ mod cmd;
 mod context;
 mod fault;
 mod keys;
+mod pinning;
 mod progress;
 
 use clap::Parser;

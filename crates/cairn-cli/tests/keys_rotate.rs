@@ -207,10 +207,11 @@ fn a_rotation_killed_at_any_step_leaves_a_working_repository_and_a_rerun_finishe
     let (identity, recipient) = age_identity(&env, "escrow.txt");
     env.repo(&base, &["keys", "add", "--age-recipient", &recipient])
         .ok();
-    let repo = env.path("repo-under-test");
     let mut completed = false;
     for n in 0..12 {
-        let _ = std::fs::remove_dir_all(&repo);
+        // A fresh location each step: putting the pre-rotation copy back
+        // where this client saw a rotation is a rollback, and its pin says so.
+        let repo = env.path(&format!("repo-under-test-{n}"));
         copy_dir(&base, &repo);
         let r = run(env
             .cmd()

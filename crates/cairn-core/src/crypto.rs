@@ -261,6 +261,17 @@ impl Keys {
         *blake3::keyed_hash(&self.epochs[0].config_mac, canonical).as_bytes()
     }
 
+    /// A one-way commitment to `epoch`'s config-MAC key, for pinning a
+    /// repository's identity (docs/KEYS.md): it names the key without
+    /// revealing it. `None` when these keys do not hold that epoch.
+    pub fn mac_key_commitment(&self, epoch: Epoch) -> Option<[u8; 32]> {
+        let e = self.epochs.iter().find(|e| e.epoch == epoch)?;
+        Some(blake3::derive_key(
+            "cairn/v1/pin: config-mac key commitment",
+            &e.config_mac,
+        ))
+    }
+
     /// Seals a retired epoch's master secret under the current epoch, for the config.
     pub fn seal_retired(&self, epoch: Epoch, secret: &MasterSecret) -> Result<Vec<u8>> {
         let cur = &self.epochs[0];

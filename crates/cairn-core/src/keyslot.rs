@@ -28,6 +28,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub mod external;
+pub mod limits;
 pub mod unlock;
 pub use external::{ExternalParams, KekSource, SlotContext};
 
@@ -111,13 +112,37 @@ impl Argon2Params {
         p_cost: 1,
     };
 
-    fn check(&self) -> Result<()> {
-        // Upper bounds protect against a hostile slot asking for 4 TiB of memory.
-        if self.m_cost > 4 * 1024 * 1024 || self.t_cost > 64 || self.p_cost > 64 || self.t_cost == 0
+    /// The most memory a slot may ask for: 1 GiB (new slots use 64 MiB).
+    pub const MAX_M_COST: u32 = 1024 * 1024;
+    /// The most passes a slot may ask for (new slots use 3).
+    pub const MAX_T_COST: u32 = 16;
+    /// The most lanes a slot may ask for.
+    pub const MAX_P_COST: u32 = 16;
+    /// The most work (memory KiB x passes) one slot may ask for: 4 GiB-passes,
+    /// about 20 times what new slots use.
+    pub const MAX_WORK: u64 = 4 * 1024 * 1024;
+
+    /// Memory KiB x passes: what deriving this slot's key costs.
+    pub fn work(&self) -> u64 {
+        u64::from(self.m_cost) * u64::from(self.t_cost)
+    }
+
+    /// Refuses parameters over the caps, so hostile storage cannot make an
+    /// unlock allocate gigabytes or run for minutes.
+    pub fn check(&self) -> Result<()> {
+        if self.m_cost > Self::MAX_M_COST
+            || self.t_cost > Self::MAX_T_COST
+            || self.p_cost > Self::MAX_P_COST
+            || self.t_cost == 0
+            || self.work() > Self::MAX_WORK
         {
             return Err(Error::corrupt(format!(
-                "key slot asks for unreasonable argon2 parameters m={} t={} p={}",
-                self.m_cost, self.t_cost, self.p_cost
+                "asks for argon2 m={}KiB t={} p={}, more than cairn allows (m<=1GiB, t<={}, p<={}, m*t<=4GiB): skipped",
+                self.m_cost,
+                self.t_cost,
+                self.p_cost,
+                Self::MAX_T_COST,
+                Self::MAX_P_COST
             )));
         }
         Ok(())
@@ -451,6 +476,14 @@ impl KeySlot {
             .try_into()
             .map_err(|_| Error::corrupt(format!("{label} wraps a key of the wrong length")))?;
         Ok(Some((MasterSecret::from_bytes(secret), kek)))
+    }
+
+    /// The Argon2 parameters of a passphrase slot.
+    pub fn argon2(&self) -> Option<&Argon2Params> {
+        match &self.lock {
+            SlotLock::Kdf(Kdf::Argon2id { params, .. }) => Some(params),
+            _ => None,
+        }
     }
 
     /// The kind's public parameters, for external slots.

@@ -40,6 +40,7 @@ pub mod lock;
 pub mod maintenance;
 pub mod manifest;
 pub mod pack;
+pub mod pin;
 pub mod policy;
 pub mod protect;
 pub mod prune;

@@ -327,9 +327,17 @@ impl Repository {
         )
     }
 
-    /// Removes key slot `id`; refuses to remove the last working one.
-    pub fn remove_slot(&self, id: &str) -> Result<()> {
-        unlock::remove_slot(self.backend.as_ref(), id)
+    /// Removes key slot `id`. Refuses to remove the last one, and (unless
+    /// `force`) one whose removal would leave no slot proven in this session
+    /// to open the repository: the slot that unlocked, or another that one
+    /// of `creds` opens to the same master secret.
+    pub fn remove_slot(&self, id: &str, creds: &[Credential], force: bool) -> Result<()> {
+        let proven = if self.slot != id {
+            vec![self.slot.clone()]
+        } else {
+            unlock::proven_slots(self.backend.as_ref(), &self.config, &self.master, creds, id)?
+        };
+        unlock::remove_slot(self.backend.as_ref(), id, &proven, force)
     }
 
     /// Re-wraps external slot `id` under the newest version of its outside key.

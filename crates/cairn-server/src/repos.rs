@@ -8,7 +8,9 @@ use cairn_core::clock::Clock;
 use cairn_core::guard::AppendOnly;
 use cairn_core::keyslot::Credential;
 use cairn_core::lock::{LockMode, LockOptions, RepoLock};
+use cairn_core::pin::PinStore;
 use cairn_core::Repository;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -77,8 +79,44 @@ pub fn open(
         LockMode::Shared
     };
     let lock = RepoLock::acquire(backend.clone(), mode, purpose, clock.clone(), &opts)?;
-    let repo = Repository::open_with(backend, &cred, clock)?;
+    let repo = Repository::open_with(backend, &cred, clock.clone())?;
+    check_pin(cfg, r, &repo, clock.as_ref())?;
     Ok(Session { repo, _lock: lock })
+}
+
+/// Where the server keeps repository pins: `pins/` beside its audit log.
+pub fn pin_store(cfg: &ServerConfig) -> PinStore {
+    let dir = cfg
+        .audit_log
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    PinStore::new(dir.join("pins"))
+}
+
+/// Compares the repository just opened with the server's pin for its
+/// location (docs/KEYS.md, "Repository identity and pinning").
+fn check_pin(
+    cfg: &ServerConfig,
+    r: &RepositoryConfig,
+    repo: &Repository,
+    clock: &dyn Clock,
+) -> Result<()> {
+    let store = pin_store(cfg);
+    let now = cairn_core::clock::rfc3339(clock.now());
+    match store.check(&r.location, repo.keys(), &now) {
+        Ok(_) => Ok(()),
+        Err(e) if e.message().starts_with(cairn_core::pin::MISMATCH) => {
+            let file = store.file_for(&r.location);
+            Err(e
+                .hint(format!(
+                    "nothing was written; if the change is legitimate, check it, then remove the pin file {} so the server records the repository anew",
+                    file.display()
+                ))
+                .into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Opens repository `name` for reading snapshot objects only: append-only
@@ -89,9 +127,7 @@ pub fn open_unlocked(cfg: &ServerConfig, name: &str, clock: Arc<dyn Clock>) -> R
         .get(name)
         .ok_or_else(|| Error::NotFound(format!("no repository {name:?} in the config")))?;
     let backend = AppendOnly::wrap(cairn_store::backend_for(&r.location)?);
-    Ok(Repository::open_with(
-        backend,
-        &credential(name, r)?,
-        clock,
-    )?)
+    let repo = Repository::open_with(backend, &credential(name, r)?, clock.clone())?;
+    check_pin(cfg, r, &repo, clock.as_ref())?;
+    Ok(repo)
 }

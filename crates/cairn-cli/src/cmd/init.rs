@@ -70,7 +70,19 @@ pub fn create(
         }
         None => (context::prompt(true)?, None),
     };
-    Ok((Repository::init(backend, &cred, opts, now)?, key_file))
+    let repo = Repository::init(backend, &cred, opts, now)?;
+    // This client made it: it is the repository at this location from now on.
+    if let (Some(old), pin) = crate::pinning::accept(loc, &repo)? {
+        if old.repository_id != pin.repository_id && !g.quiet && !g.json {
+            eprintln!(
+                "note: {} was pinned to repository {}; it now names the new repository {}",
+                pin.location,
+                old.repository_id.short(),
+                pin.repository_id.short()
+            );
+        }
+    }
+    Ok((repo, key_file))
 }
 
 /// Tells the user where things are and what to keep safe.

@@ -205,14 +205,14 @@ pub fn add(g: &Global, a: &KeysAddArgs) -> Result<u8> {
     Ok(0)
 }
 
-pub fn remove(g: &Global, id: &str) -> Result<u8> {
-    let repo = context::open(g, Access::Delete, "keys remove")?;
+pub fn remove(g: &Global, id: &str, force: bool) -> Result<u8> {
+    let (repo, u) = context::open_keeping_credentials(g, Access::Delete, "keys remove")?;
     let kind = cairn_core::repo::list_slots(repo.backend().as_ref())?
         .into_iter()
         .find(|s| s.id == id)
         .map(|s| s.kind)
         .unwrap_or_else(|| "unreadable".into());
-    repo.remove_slot(id)?;
+    repo.remove_slot(id, &u.credentials, force)?;
     report(
         g,
         &Changed {
@@ -329,6 +329,9 @@ pub fn rotate_master(g: &Global, dry_run: bool) -> Result<u8> {
     }
     let now = cairn_core::clock::rfc3339(context::now(None)?);
     let out = rotate::execute(&mut repo, rot, &now)?;
+    // The pin follows the rotation this session made (the config keeps the
+    // old epoch's key, which proves the new epoch belongs to the same repository).
+    crate::pinning::check(g, &Location::resolve(g)?, &repo)?;
     if g.json {
         super::print_json(&serde_json::json!({ "dry_run": false, "plan": p, "outcome": out }))?;
     } else {

@@ -12,6 +12,7 @@ mod manifest;
 mod prune;
 mod restore;
 mod serve;
+mod trust;
 mod verify;
 
 use crate::cli::{Cli, Command, KeysCommand};
@@ -23,10 +24,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Init(a) => init::run(g, a),
         Command::Keys(KeysCommand::Status) => keys::status(g),
         Command::Keys(KeysCommand::Add(a)) => keys::add(g, a),
-        Command::Keys(KeysCommand::Remove(a)) => keys::remove(g, &a.slot_id),
+        Command::Keys(KeysCommand::Remove(a)) => keys::remove(g, &a.slot_id, a.force),
         Command::Keys(KeysCommand::Test(a)) => keys::test(g, &a.slot_id),
         Command::Keys(KeysCommand::Rewrap(a)) => keys::rewrap(g, &a.slot_id),
         Command::Keys(KeysCommand::RotateMaster(a)) => keys::rotate_master(g, a.dry_run),
+        Command::Trust(a) => trust::run(g, a.reset),
         Command::Backup(a) => backup::run(g, a),
         Command::List(a) => list::run(g, a),
         Command::Manifest(a) => manifest::run(g, a),

@@ -57,6 +57,8 @@ impl Env {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.path("home"))
             .env("XDG_DATA_HOME", self.path("home/data"))
+            // Repository pins: one state directory per test, never the user's.
+            .env("CAIRN_STATE_DIR", self.path("home/state"))
             .env("CAIRN_PASSWORD", "test passphrase")
             .stdin(std::process::Stdio::null());
         // The local S3 server and its (dummy) credentials, for the S3 tests.

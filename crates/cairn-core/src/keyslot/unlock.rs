@@ -8,6 +8,7 @@
 //! re-wrapping writes the replacement first and deletes the old one after, so
 //! a crash in between leaves two working slots, never none.
 
+use super::limits::{order, Budget};
 use super::{Argon2Params, Credential, KeySlot, SlotContext};
 use crate::backend::{Backend, ObjectKind};
 use crate::config::RepoConfig;
@@ -91,8 +92,16 @@ pub fn unlock(backend: &dyn Backend, u: &Unlock) -> Result<Unlocked> {
         }
     }
     let mut failures: Vec<(String, Error)> = Vec::new();
-    for s in &slots {
-        for c in u.credentials.iter().filter(|c| c.fits(s)) {
+    let mut budget = Budget::default();
+    let ordered = order(slots, &mut failures);
+    let total = ordered.len();
+    'slots: for (i, s) in ordered.into_iter().enumerate() {
+        for c in u.credentials.iter().filter(|c| c.fits(&s)) {
+            if let Err(e) = budget.admit(&s, total - i - 1) {
+                tracing::warn!(error = %e, "key slots skipped");
+                failures.push((s.kind.clone(), e));
+                break 'slots;
+            }
             match s.unlock(config.id, c) {
                 Ok(Some(master)) => match config.unlock_keys(&master) {
                     Ok(keys) => {
@@ -223,8 +232,44 @@ pub fn add_slot(
     Ok(slot)
 }
 
-/// Deletes slot `id`, refusing when no other readable slot would remain.
-pub fn remove_slot(backend: &dyn Backend, id: &str) -> Result<()> {
+/// The slots other than `except` that `creds` open to `master`, the
+/// secret this session holds: proof that they open this repository now. A
+/// slot left from another repository or from before a rotation opens
+/// another secret, or nothing, and is not proven.
+pub fn proven_slots(
+    backend: &dyn Backend,
+    config: &RepoConfig,
+    master: &MasterSecret,
+    creds: &[Credential],
+    except: &str,
+) -> Result<Vec<String>> {
+    let mut ignored = Vec::new();
+    let mut budget = Budget::default();
+    let mut proven = Vec::new();
+    'slots: for s in order(list_slots(backend)?, &mut ignored) {
+        if s.id == except {
+            continue;
+        }
+        for c in creds.iter().filter(|c| c.fits(&s)) {
+            if budget.admit(&s, 0).is_err() {
+                break 'slots;
+            }
+            match s.unlock(config.id, c) {
+                Ok(Some(m)) if m.expose() == master.expose() => {
+                    proven.push(s.id.clone());
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::debug!(error = %e, "key slot not proven"),
+            }
+        }
+    }
+    Ok(proven)
+}
+
+/// Deletes slot `id`, refusing when no other readable slot would remain,
+/// and (unless `force`) when none of the remaining ones is in `proven`.
+pub fn remove_slot(backend: &dyn Backend, id: &str, proven: &[String], force: bool) -> Result<()> {
     backend.stat(ObjectKind::Key, id).map_err(|e| {
         if e.kind() == ErrorKind::NotFound {
             Error::new(
@@ -245,6 +290,15 @@ pub fn remove_slot(backend: &dyn Backend, id: &str) -> Result<()> {
             "key slot {id} is the repository's last working key slot; removing it would make every backup unreadable"
         ))
         .hint("add another slot first (`cairn keys add`), then remove this one"));
+    }
+    if !proven.iter().any(|p| p != id) {
+        if !force {
+            return Err(Error::invalid(format!(
+                "no other key slot was shown to open this repository in this session, so removing key slot {id} could leave none that works; nothing was removed"
+            ))
+            .hint("unlock with the credential of another slot as well (it is then proven), or force the removal"));
+        }
+        tracing::warn!(slot = %id, "removing a key slot although no other slot was proven to open the repository");
     }
     backend.delete(ObjectKind::Key, id)
 }
