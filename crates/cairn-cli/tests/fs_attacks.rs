@@ -26,8 +26,11 @@ fn a_directory_deeper_than_the_limit_is_named_and_the_rest_restores() {
     assert_eq!(r["incomplete"], true);
     assert!(r.to_string().contains("nested deeper than 1024"), "{r}");
     let target = env.path("restored");
-    env.repo(&repo, &["restore", "latest", "--target", target.to_str().unwrap()])
-        .ok();
+    env.repo(
+        &repo,
+        &["restore", "latest", "--target", target.to_str().unwrap()],
+    )
+    .ok();
     assert_eq!(std::fs::read(target.join("top.txt")).unwrap(), b"top");
     let limit: std::path::PathBuf = std::iter::repeat_n("d", 1024).collect();
     assert!(target.join(&limit).is_dir());
@@ -45,9 +48,9 @@ fn racer(dir: &Path, secret: &Path, stop: Arc<AtomicBool>) -> std::thread::JoinH
         while !stop.load(Ordering::Relaxed) && swaps < 20_000_000 {
             let victim = dir.join(format!("v{:02}", swaps % 100));
             let _ = std::fs::remove_file(&tmp);
-            if swaps % 997 == 0 {
+            if swaps.is_multiple_of(997) {
                 let _ = std::process::Command::new("mkfifo").arg(&tmp).status();
-            } else if swaps % 2 == 0 {
+            } else if swaps.is_multiple_of(2) {
                 std::os::unix::fs::symlink(&secret, &tmp).unwrap();
             } else {
                 std::fs::write(&tmp, b"mine").unwrap();
@@ -91,7 +94,10 @@ fn a_file_swapped_for_a_symlink_or_fifo_while_backed_up_never_stores_what_it_poi
     for s in list.as_array().unwrap() {
         let id = s["id"].as_str().unwrap();
         let m = env.repo(&repo, &["manifest", id]).ok();
-        assert!(!m.stdout.contains(&secret_sha), "snapshot {id} holds the secret");
+        assert!(
+            !m.stdout.contains(&secret_sha),
+            "snapshot {id} holds the secret"
+        );
     }
 }
 
@@ -127,15 +133,21 @@ fn a_local_user_swapping_restored_folders_for_symlinks_changes_nothing_outside()
         std::fs::create_dir_all(&d).unwrap();
         std::fs::write(d.join("f"), format!("file {i}")).unwrap();
         std::fs::set_permissions(&d, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
-        std::fs::set_permissions(d.join("f"), std::os::unix::fs::PermissionsExt::from_mode(0o666))
-            .unwrap();
+        std::fs::set_permissions(
+            d.join("f"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o666),
+        )
+        .unwrap();
     }
     let canary = env.path("canary");
     std::fs::create_dir_all(canary.join("sub")).unwrap();
     std::fs::write(canary.join("secret"), b"do not touch").unwrap();
     std::fs::write(canary.join("sub/f"), b"nor this").unwrap();
-    std::fs::set_permissions(canary.join("secret"), std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .unwrap();
+    std::fs::set_permissions(
+        canary.join("secret"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
     let before = fingerprint(&canary);
     let repo = env.path("repo");
     env.repo(&repo, &["init"]).ok();
@@ -151,7 +163,11 @@ fn a_local_user_swapping_restored_folders_for_symlinks_changes_nothing_outside()
                 let d = target.join(format!("d{i:02}"));
                 let aside = target.join(format!("aside{n}"));
                 if std::fs::rename(&d, &aside).is_ok() {
-                    let to = if n % 2 == 0 { canary.join("secret") } else { canary.join("sub") };
+                    let to = if n.is_multiple_of(2) {
+                        canary.join("secret")
+                    } else {
+                        canary.join("sub")
+                    };
                     let _ = std::os::unix::fs::symlink(&to, &d);
                 }
                 // Only through a real folder: the racer must not write
@@ -170,11 +186,22 @@ fn a_local_user_swapping_restored_folders_for_symlinks_changes_nothing_outside()
     for _ in 0..15 {
         let r = env.repo(
             &repo,
-            &["restore", "latest", "--target", target.to_str().unwrap(), "--overwrite", "always"],
+            &[
+                "restore",
+                "latest",
+                "--target",
+                target.to_str().unwrap(),
+                "--overwrite",
+                "always",
+            ],
         );
         assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
     }
     stop.store(true, Ordering::Relaxed);
     assert!(racer.join().unwrap() > 0);
-    assert_eq!(fingerprint(&canary), before, "something outside the target changed");
+    assert_eq!(
+        fingerprint(&canary),
+        before,
+        "something outside the target changed"
+    );
 }

@@ -38,6 +38,9 @@ mod tests {
         let hostile = "a\nerror: fake\r\u{1b}]0;owned\u{7}\u{9b}2J\\";
         let shown = one_line(hostile);
         assert!(!shown.chars().any(|c| c.is_control()), "{shown}");
-        assert_eq!(shown, "a\\nerror: fake\\r\\u{1b}]0;owned\\u{7}\\u{9b}2J\\\\");
+        assert_eq!(
+            shown,
+            "a\\nerror: fake\\r\\u{1b}]0;owned\\u{7}\\u{9b}2J\\\\"
+        );
     }
 }

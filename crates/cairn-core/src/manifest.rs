@@ -46,22 +46,12 @@ pub const MAX_REPEATED_ENTRIES: u64 = 100_000;
 pub const REPEATS_PER_ENTRY: u64 = 4;
 
 /// The repeat budget of one walk (see [`MAX_REPEATED_ENTRIES`]).
+#[derive(Default)]
 pub struct Repeats {
     seen: std::collections::HashSet<BlobId>,
     inside: usize,
     first: u64,
     repeated: u64,
-}
-
-impl Default for Repeats {
-    fn default() -> Self {
-        Repeats {
-            seen: Default::default(),
-            inside: 0,
-            first: 0,
-            repeated: 0,
-        }
-    }
 }
 
 impl Repeats {

@@ -227,8 +227,14 @@ fn a_directory_swapped_for_a_symlink_before_its_metadata_is_set_changes_nothing_
     let after = std::fs::metadata(&secret).unwrap();
     assert_eq!(mode_of(&secret), 0o600, "mode changed through the symlink");
     assert_eq!(
-        (before.modified().unwrap(), std::os::unix::fs::MetadataExt::uid(&before)),
-        (after.modified().unwrap(), std::os::unix::fs::MetadataExt::uid(&after))
+        (
+            before.modified().unwrap(),
+            std::os::unix::fs::MetadataExt::uid(&before)
+        ),
+        (
+            after.modified().unwrap(),
+            std::os::unix::fs::MetadataExt::uid(&after)
+        )
     );
     outside_untouched(dir.path());
 }
@@ -252,7 +258,8 @@ fn hard_links_with_different_contents_are_restored_as_separate_files() {
     assert_eq!(std::fs::read(target.join("a")).unwrap(), one);
     assert_eq!(std::fs::read(target.join("b")).unwrap(), two);
     assert_eq!(std::fs::read(target.join("c")).unwrap(), one);
-    let ino = |n: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(target.join(n)).unwrap());
+    let ino =
+        |n: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(target.join(n)).unwrap());
     assert_eq!(ino("a"), ino("c"), "same content, same inode: still linked");
     assert_ne!(ino("a"), ino("b"));
     assert_eq!(rep.hardlinks, 1);
@@ -265,7 +272,9 @@ fn a_directory_deeper_than_the_limit_is_refused_alone() {
     let mut trees = vec![raw_tree(&[])];
     for _ in 0..depth {
         let mut d = node(b"d", NodeType::Dir);
-        d.subtree = Some(BlobId(repo.keys().id(SealKind::Tree, trees.last().unwrap())));
+        d.subtree = Some(BlobId(
+            repo.keys().id(SealKind::Tree, trees.last().unwrap()),
+        ));
         trees.push(raw_tree(&[d]));
     }
     let data = b"still here".as_slice();
@@ -284,7 +293,10 @@ fn a_directory_deeper_than_the_limit_is_refused_alone() {
         .filter(|e| matches!(e.action, cairn_core::restore::Action::Refuse(_)))
         .collect();
     assert_eq!(refused.len(), 1, "only the too-deep directory");
-    assert_eq!(refused[0].components.len(), cairn_core::manifest::MAX_DEPTH + 1);
+    assert_eq!(
+        refused[0].components.len(),
+        cairn_core::manifest::MAX_DEPTH + 1
+    );
     let rep = execute(&repo, &p, 2).unwrap();
     assert!(rep.errors.is_empty(), "{:?}", rep.errors);
     assert_eq!(std::fs::read(target.join("a.txt")).unwrap(), data);
@@ -314,23 +326,46 @@ fn right_content_with_wrong_metadata_is_fixed_without_touching_a_shared_inode() 
     // `a`: the right bytes, the wrong mode. `b`: the right bytes, but a hard
     // link to a file outside the target.
     std::fs::write(target.join("a"), data).unwrap();
-    std::fs::set_permissions(target.join("a"), std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
+    std::fs::set_permissions(
+        target.join("a"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o666),
+    )
+    .unwrap();
     std::fs::hard_link(dir.path().join("outside/keep"), target.join("b")).unwrap();
     let outside_mode = mode_of(&dir.path().join("outside/keep"));
     let p = plan(&repo, id, &root, &opts(&target)).unwrap();
-    let action = |n: &str| p.entries.iter().find(|e| e.path == n).unwrap().action.clone();
-    assert!(matches!(action("a"), cairn_core::restore::Action::FixMetadata(ref w) if w.contains("mode 666 -> 640")));
+    let action = |n: &str| {
+        p.entries
+            .iter()
+            .find(|e| e.path == n)
+            .unwrap()
+            .action
+            .clone()
+    };
+    assert!(
+        matches!(action("a"), cairn_core::restore::Action::FixMetadata(ref w) if w.contains("mode 666 -> 640"))
+    );
     assert_eq!(action("b"), cairn_core::restore::Action::Overwrite);
     assert!(matches!(action("s"), cairn_core::restore::Action::Skip(_)));
     let rep = execute(&repo, &p, 2).unwrap();
     assert!(rep.errors.is_empty(), "{:?}", rep.errors);
     assert_eq!(rep.metadata_fixed, 1);
-    assert_eq!((mode_of(&target.join("a")), mode_of(&target.join("b"))), (0o640, 0o640));
+    assert_eq!(
+        (mode_of(&target.join("a")), mode_of(&target.join("b"))),
+        (0o640, 0o640)
+    );
     assert_eq!(mode_of(&dir.path().join("outside/keep")), outside_mode);
     outside_untouched(dir.path());
     // Run again: nothing left to do.
     let again = plan(&repo, id, &root, &opts(&target)).unwrap();
-    assert_eq!((again.totals.fix_metadata, again.totals.overwrite, again.totals.create), (0, 0, 0));
+    assert_eq!(
+        (
+            again.totals.fix_metadata,
+            again.totals.overwrite,
+            again.totals.create
+        ),
+        (0, 0, 0)
+    );
 }
 
 #[test]
@@ -343,7 +378,10 @@ fn a_fifo_or_a_huge_file_in_place_of_an_object_is_a_named_error_not_a_hang() {
     drop(repo);
     // A fifo where a key slot was: opening must not block on it.
     std::fs::remove_file(&slot_path).unwrap();
-    let st = std::process::Command::new("mkfifo").arg(&slot_path).status().unwrap();
+    let st = std::process::Command::new("mkfifo")
+        .arg(&slot_path)
+        .status()
+        .unwrap();
     assert!(st.success());
     let e = b.read(ObjectKind::Key, &slot).unwrap_err();
     assert!(e.to_string().contains("not a regular file"), "{e}");
@@ -352,9 +390,15 @@ fn a_fifo_or_a_huge_file_in_place_of_an_object_is_a_named_error_not_a_hang() {
     // A 3 GB (sparse) file where the config was: refused before it is read.
     let config = root.join("config");
     std::fs::remove_file(&config).unwrap();
-    std::fs::File::create(&config).unwrap().set_len(3 << 30).unwrap();
+    std::fs::File::create(&config)
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
     let e = b.read(ObjectKind::Config, "config").unwrap_err();
-    assert!(e.to_string().contains("larger than any config object"), "{e}");
+    assert!(
+        e.to_string().contains("larger than any config object"),
+        "{e}"
+    );
     assert_eq!(e.kind(), ErrorKind::Corrupt);
     // A symlink where the config was: never followed.
     std::fs::remove_file(&config).unwrap();
@@ -400,11 +444,9 @@ fn a_target_path_swapped_for_a_symlink_after_the_allowlist_check_is_refused() {
     std::fs::write(dir.path().join("outside/keep"), b"precious").unwrap();
     let allowed = dir.path().join("allowed");
     std::fs::create_dir_all(allowed.join("sub")).unwrap();
-    let target = cairn_core::restore::check_allowed(
-        &allowed.join("sub/t"),
-        std::slice::from_ref(&allowed),
-    )
-    .unwrap();
+    let target =
+        cairn_core::restore::check_allowed(&allowed.join("sub/t"), std::slice::from_ref(&allowed))
+            .unwrap();
     // A user who can write in the allowed root swaps `sub` for a symlink
     // out of it between the check and the restore.
     std::fs::remove_dir(allowed.join("sub")).unwrap();
@@ -415,8 +457,11 @@ fn a_target_path_swapped_for_a_symlink_after_the_allowlist_check_is_refused() {
     let mut o = opts(&target);
     o.delete = false;
     let r = plan(&repo, id, &root, &o).and_then(|p| execute(&repo, &p, 2));
-    let e = r.err().expect("refused");
-    assert!(e.to_string().contains("is a symlink or not a directory"), "{e}");
+    let e = r.expect_err("refused");
+    assert!(
+        e.to_string().contains("is a symlink or not a directory"),
+        "{e}"
+    );
     let names: Vec<_> = std::fs::read_dir(dir.path().join("outside"))
         .unwrap()
         .map(|e| e.unwrap().file_name())

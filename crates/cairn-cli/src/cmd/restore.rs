@@ -101,11 +101,7 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
         }))?;
     } else {
         for e in &report.errors {
-            eprintln!(
-                "error: {}: {}",
-                one_line(&e.path),
-                one_line(&e.error)
-            );
+            eprintln!("error: {}: {}", one_line(&e.path), one_line(&e.error));
         }
         for r in &refused {
             eprintln!(

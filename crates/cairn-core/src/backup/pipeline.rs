@@ -451,7 +451,10 @@ impl<'a> Collector<'a> {
                 n.nlink = 1;
                 let mut path: Vec<_> = self.stack.iter().filter_map(|f| f.node.as_ref()).collect();
                 path.push(n);
-                let path: Vec<_> = path.iter().map(|n| String::from_utf8_lossy(&n.name.0)).collect();
+                let path: Vec<_> = path
+                    .iter()
+                    .map(|n| String::from_utf8_lossy(&n.name.0))
+                    .collect();
                 self.errors.push(SourceError {
                     path: path.join("/"),
                     error: "a hard link changed while it was read; stored as a file of its own"

@@ -6,14 +6,14 @@ use super::{invalid_path, BackupOptions, Excluder, Progress};
 use crate::chunker::Chunker;
 use crate::error::{Error, Result};
 use crate::index::Index;
+use crate::manifest::MAX_DEPTH;
 use crate::repo::Repository;
 use crate::snapshot::SourceError;
 use crate::tree::{Name, Node, NodeType, Tree};
-use sha2::{Digest, Sha256};
-use crate::manifest::MAX_DEPTH;
 use rustix::fd::OwnedFd;
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
+use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
@@ -79,11 +79,11 @@ pub(crate) fn node_from_stat(name: Vec<u8>, st: &Stat) -> Node {
         mode: st.st_mode & 0o7777,
         uid: st.st_uid,
         gid: st.st_gid,
-        mtime_ns: time_ns(st.st_mtime as i64, st.st_mtime_nsec as i64),
-        ctime_ns: time_ns(st.st_ctime as i64, st.st_ctime_nsec as i64),
+        mtime_ns: time_ns(st.st_mtime, st.st_mtime_nsec as i64),
+        ctime_ns: time_ns(st.st_ctime, st.st_ctime_nsec as i64),
         inode: st.st_ino,
         dev: st.st_dev,
-        nlink: st.st_nlink as u64,
+        nlink: st.st_nlink,
         size: if kind == NodeType::File {
             st.st_size as u64
         } else {
@@ -148,16 +148,19 @@ impl Scanner<'_> {
         parent: Option<&Tree>,
         sink: &mut Sink,
     ) -> Result<()> {
-        let stat = |p: &Path| {
-            rfs::lstat(p).map_err(|e| Error::io(p.display(), std::io::Error::from(e)))
-        };
+        let stat =
+            |p: &Path| rfs::lstat(p).map_err(|e| Error::io(p.display(), std::io::Error::from(e)));
         if let [only] = paths {
             let st = stat(only)?;
             self.root_dev = st.st_dev;
             if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
                 let node = node_from_stat(Vec::new(), &st);
-                let fd = rfs::open(only, DIR | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
-                    .map_err(|e| Error::io(only.display(), e.into()))?;
+                let fd = rfs::open(
+                    only,
+                    DIR | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )
+                .map_err(|e| Error::io(only.display(), e.into()))?;
                 let same = rfs::fstat(&fd).map(|s| (s.st_dev, s.st_ino));
                 if same.ok() != Some((node.dev, node.inode)) {
                     return Err(Error::io(
@@ -173,7 +176,10 @@ impl Scanner<'_> {
             let name = p.file_name().map(|n| n.as_bytes().to_vec());
             let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
             let (Some(name), Some(dir)) = (name, dir) else {
-                return Err(invalid_path(p, "cannot be backed up together with other paths"));
+                return Err(invalid_path(
+                    p,
+                    "cannot be backed up together with other paths",
+                ));
             };
             let dfd = rfs::open(dir, DIR | OFlags::CLOEXEC, Mode::empty())
                 .map_err(|e| Error::io(dir.display(), e.into()))?;

@@ -1,12 +1,12 @@
 //! Carrying out a [`RestorePlan`].
 
 use super::safe_fs::{Expect, Meta, SafeDir};
-use rustix::fs::FileType;
 use super::{Action, RestorePlan};
 use crate::error::{Error, Result};
 use crate::repo::Repository;
 use crate::snapshot::SourceError;
 use crate::tree::{Node, NodeType};
+use rustix::fs::FileType;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -36,6 +36,9 @@ pub struct RestoreReport {
 
 /// A hard link to make after pass 1: (first file's components, this entry's components, display path).
 type PendingLink = (Vec<Vec<u8>>, Vec<Vec<u8>>, String);
+
+/// A restored file: its folder's components and its name.
+type FileKey<'a> = (&'a [Vec<u8>], &'a [u8]);
 
 /// The first restored name of a hard-linked file: its components and the
 /// content it was restored with. A later name is linked to it only when the
@@ -140,7 +143,10 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
                     mtime_ns: n.mtime_ns,
                 };
                 match p.set_meta(&name, Expect::Fresh(FileType::RegularFile), &meta) {
-                    Ok(()) => report.lock().map(|mut r| r.metadata_fixed += 1).unwrap_or(()),
+                    Ok(()) => report
+                        .lock()
+                        .map(|mut r| r.metadata_fixed += 1)
+                        .unwrap_or(()),
                     Err(err) => fail(&e.path, &err),
                 }
             }
@@ -206,7 +212,7 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
     });
     let written = super::write::write_files(repo, &root, &jobs, workers, chown, &fail);
     // Where each first name of a hard link ended up, to check every link made to it.
-    let linked: HashMap<(&[Vec<u8>], &[u8]), (u64, u64)> = jobs
+    let linked: HashMap<FileKey<'_>, (u64, u64)> = jobs
         .iter()
         .zip(&written.idents)
         .filter_map(|(j, id)| Some(((j.dir, j.node.name.0.as_slice()), (*id)?)))

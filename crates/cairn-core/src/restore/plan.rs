@@ -113,7 +113,12 @@ struct Frame {
 }
 
 impl Frame {
-    fn new(tree: crate::tree::Tree, target: Option<SafeDir>, forced: bool, blocked: Option<String>) -> Self {
+    fn new(
+        tree: crate::tree::Tree,
+        target: Option<SafeDir>,
+        forced: bool,
+        blocked: Option<String>,
+    ) -> Self {
         Frame {
             tree,
             next: 0,
@@ -147,7 +152,8 @@ impl Walk<'_> {
                     done.tree.nodes.iter().map(|n| n.name.0.clone()).collect();
                 self.delete_missing(t, &mut comps, &keep)?;
             }
-            if let (Some((start, selected, repeat)), Some(parent)) = (done.entry, stack.last_mut()) {
+            if let (Some((start, selected, repeat)), Some(parent)) = (done.entry, stack.last_mut())
+            {
                 self.repeats.leave(repeat);
                 if done.any || selected {
                     parent.any = true;
@@ -162,7 +168,12 @@ impl Walk<'_> {
 
     /// Plans one entry of the directory `at`; returns the frame to walk
     /// next when the entry is a directory to enter (its name stays on `comps`).
-    fn node(&mut self, at: &mut Frame, node: Node, comps: &mut Vec<Vec<u8>>) -> Result<Option<Frame>> {
+    fn node(
+        &mut self,
+        at: &mut Frame,
+        node: Node,
+        comps: &mut Vec<Vec<u8>>,
+    ) -> Result<Option<Frame>> {
         self.repeats.entry()?;
         let special = is_special(&node);
         let mut node = node;
@@ -245,7 +256,12 @@ impl Walk<'_> {
                 return Err(e);
             }
         };
-        let mut f = Frame::new(tree, sub, selected && self.filter.include.is_some(), blocked);
+        let mut f = Frame::new(
+            tree,
+            sub,
+            selected && self.filter.include.is_some(),
+            blocked,
+        );
         f.entry = Some((start, selected, repeat));
         Ok(Some(f))
     }
@@ -354,10 +370,9 @@ impl Walk<'_> {
                     Action::Overwrite
                 }
             }
-            (
-                NodeType::Fifo | NodeType::Chardev | NodeType::Blockdev,
-                Existing::Other,
-            ) => Action::Skip("exists".into()),
+            (NodeType::Fifo | NodeType::Chardev | NodeType::Blockdev, Existing::Other) => {
+                Action::Skip("exists".into())
+            }
             (_, _) if self.opts.overwrite == Overwrite::Never => {
                 Action::Skip("exists (--overwrite never)".into())
             }

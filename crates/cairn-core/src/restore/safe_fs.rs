@@ -386,7 +386,8 @@ fn apply_meta<F: AsFd>(
         // could block (fifo) or act (device); /proc/self/fd/N names exactly
         // the inode the descriptor holds, whatever happens to the name.
         let proc = format!("/proc/self/fd/{}", rustix::fd::AsRawFd::as_raw_fd(&fd));
-        rfs::chmod(proc.as_str(), Mode::from_raw_mode(mode)).map_err(|e| ("cannot set mode of", e))?;
+        rfs::chmod(proc.as_str(), Mode::from_raw_mode(mode))
+            .map_err(|e| ("cannot set mode of", e))?;
     }
     let t = rfs::Timespec {
         tv_sec: m.mtime_ns.div_euclid(1_000_000_000),

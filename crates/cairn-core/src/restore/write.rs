@@ -267,7 +267,12 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         // Out of the cache: this descriptor sets the metadata, then closes.
         let f = match self.open.iter().position(|(k, _)| *k == file) {
             Some(i) => self.open.remove(i).1,
-            None => return Err(Error::new(ErrorKind::Io, "temporary file cache lost a file")),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    "temporary file cache lost a file",
+                ))
+            }
         };
         let got = hex::encode(std::mem::take(&mut st.sha).finalize());
         if Some(&got) != job.node.sha256.as_ref() || st.hashed != size {
