@@ -93,6 +93,12 @@ fn opts(target: &std::path::Path) -> RestoreOptions {
     }
 }
 
+/// A file beside the target that no restore may touch: `outside/keep`.
+fn plant_outside(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir.join("outside")).unwrap();
+    std::fs::write(dir.join("outside/keep"), b"precious").unwrap();
+}
+
 fn outside_untouched(dir: &std::path::Path) {
     let names: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -116,13 +122,9 @@ fn outside_untouched(dir: &std::path::Path) {
 fn escaping_names_are_refused_before_anything_is_written() {
     for bad in [&b".."[..], b"../escape", b"/etc/passwd", b"a\0b", b".", b""] {
         let (dir, mut repo) = setup();
-        std::fs::create_dir_all(dir.path().join("outside")).unwrap();
-        std::fs::write(dir.path().join("outside/keep"), b"precious").unwrap();
-        let mut n = node(bad, NodeType::File);
+        plant_outside(dir.path());
         let data = b"evil".as_slice();
-        n.size = 4;
-        n.sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(data)));
-        n.content = vec![BlobId(repo.keys().id(SealKind::Data, data))];
+        let n = file_node(&repo, bad, data);
         let (id, root) = hostile_snapshot(&mut repo, &[raw_tree(&[n])], 0, &[data]);
         let target = dir.path().join("target");
         std::fs::create_dir_all(&target).unwrap();
@@ -151,8 +153,7 @@ fn a_symlink_then_a_directory_of_the_same_name_never_writes_through_the_link() {
     // Snapshot 1 restores `a -> ../outside`; snapshot 2 holds a directory `a`
     // with a file. Restoring 2 over 1 must not write into ../outside.
     let (dir, mut repo) = setup();
-    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
-    std::fs::write(dir.path().join("outside/keep"), b"precious").unwrap();
+    plant_outside(dir.path());
     let target = dir.path().join("target");
     let mut link = node(b"a", NodeType::Symlink);
     link.target = Some(Name(b"../outside".to_vec()));
@@ -166,10 +167,7 @@ fn a_symlink_then_a_directory_of_the_same_name_never_writes_through_the_link() {
         .is_symlink());
 
     let data = b"planted".as_slice();
-    let mut f = node(b"keep", NodeType::File);
-    f.size = data.len() as u64;
-    f.sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(data)));
-    f.content = vec![BlobId(repo.keys().id(SealKind::Data, data))];
+    let f = file_node(&repo, b"keep", data);
     let inner = raw_tree(&[f]);
     let inner_id = BlobId(repo.keys().id(SealKind::Tree, &inner));
     let mut d = node(b"a", NodeType::Dir);
@@ -207,8 +205,7 @@ fn a_directory_swapped_for_a_symlink_before_its_metadata_is_set_changes_nothing_
     // mode, a local user swaps it for a symlink to a file outside. Restore
     // must not chmod (or chown, or touch) what the symlink points at.
     let (dir, mut repo) = setup();
-    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
-    std::fs::write(dir.path().join("outside/keep"), b"precious").unwrap();
+    plant_outside(dir.path());
     let secret = dir.path().join("outside/keep");
     std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let before = std::fs::metadata(&secret).unwrap();
@@ -312,8 +309,7 @@ fn a_directory_deeper_than_the_limit_is_refused_alone() {
 #[test]
 fn right_content_with_wrong_metadata_is_fixed_without_touching_a_shared_inode() {
     let (dir, mut repo) = setup();
-    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
-    std::fs::write(dir.path().join("outside/keep"), b"precious").unwrap();
+    plant_outside(dir.path());
     let data = b"precious".as_slice();
     let mut a = file_node(&repo, b"a", data);
     let mut b = file_node(&repo, b"b", data);
@@ -440,8 +436,7 @@ fn a_tree_repeated_a_thousand_times_at_three_levels_is_refused_in_bounded_memory
 #[test]
 fn a_target_path_swapped_for_a_symlink_after_the_allowlist_check_is_refused() {
     let (dir, mut repo) = setup();
-    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
-    std::fs::write(dir.path().join("outside/keep"), b"precious").unwrap();
+    plant_outside(dir.path());
     let allowed = dir.path().join("allowed");
     std::fs::create_dir_all(allowed.join("sub")).unwrap();
     let target =

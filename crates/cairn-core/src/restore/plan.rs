@@ -209,20 +209,14 @@ impl Walk<'_> {
         let start = self.entries.len();
         let (kind, subtree) = (node.kind, node.subtree);
         self.push(comps, node, action.clone(), special);
-        if kind != NodeType::Dir {
-            if selected {
-                at.any = true;
-            } else {
-                self.entries.truncate(start);
-            }
-            comps.pop();
-            return Ok(None);
-        }
         // Deeper than any writer makes: refused on its own, without
         // reading below it, so the rest of the snapshot still restores.
-        if comps.len() > MAX_DEPTH {
+        let too_deep = kind == NodeType::Dir && comps.len() > MAX_DEPTH;
+        if too_deep {
             let why = format!("nested deeper than {MAX_DEPTH} directories; not restored");
             self.entries[start].action = Action::Refuse(why);
+        }
+        if kind != NodeType::Dir || too_deep {
             if selected {
                 at.any = true;
             } else {
