@@ -242,8 +242,12 @@ pub fn lock(
     };
     match RepoLock::acquire(backend.clone(), mode, purpose, Arc::new(WallClock), &opts) {
         Ok(l) => Ok(Some(l)),
-        Err(e) if access == Access::Read && e.kind() == ErrorKind::PermissionDenied => {
-            tracing::warn!(error = %e, "cannot write a lock (read-only storage?); reading without one");
+        // A reader goes on without a lock when the storage cannot take the
+        // lock object for any reason (full, read-only, no permission, ...):
+        // a backup disk that cannot be written must still be restorable.
+        // Only another process's exclusive lock stops it.
+        Err(e) if access == Access::Read && e.kind() != ErrorKind::Locked => {
+            tracing::warn!(error = %e, "cannot write a lock; reading without one");
             Ok(None)
         }
         Err(e) => Err(e.into()),

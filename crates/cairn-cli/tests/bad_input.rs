@@ -285,3 +285,40 @@ fn one_file_system_stays_on_the_source_filesystem() {
         .iter()
         .any(|e| e["path"] == "mnt" && e["type"] == "dir"));
 }
+
+#[test]
+fn a_full_or_read_only_backup_disk_can_still_be_restored_from() {
+    let env = Env::new();
+    let Some(disk) = SmallDisk::mount(&env.path("disk"), "16m") else {
+        eprintln!("SKIPPED a_full_or_read_only_backup_disk_can_still_be_restored_from: mounting a tmpfs needs root");
+        return;
+    };
+    let repo = env.path("disk/repo");
+    env.repo(&repo, &["init"]).ok();
+    let src = env.path("src");
+    make_tree(&src);
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    // Fill the disk to the last byte: no lock object fits.
+    let filler = env.path("disk/filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let block = vec![0x5au8; 1 << 16];
+    while std::io::Write::write_all(&mut f, &block).is_ok() {}
+    drop(f);
+    let check = |what: &str| {
+        let target = env.path(what);
+        let r = env
+            .repo(
+                &repo,
+                &["restore", "latest", "--target", target.to_str().unwrap()],
+            )
+            .ok();
+        assert!(r.stderr.contains("reading without one"), "{}", r.stderr);
+        assert_eq!(all_files(&target), all_files(&src));
+        env.repo(&repo, &["list", "--json"]).ok();
+        env.repo(&repo, &["verify"]).ok();
+    };
+    check("restored-full");
+    disk.read_only(true);
+    check("restored-ro");
+    disk.read_only(false);
+}

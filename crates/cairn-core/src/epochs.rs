@@ -143,31 +143,47 @@ impl Copier {
         Ok(new)
     }
 
-    fn tree(&mut self, repo: &Repository, old: BlobId) -> Result<BlobId> {
-        if let Some(n) = self.trees.get(&old) {
-            return Ok(*n);
+    /// Copies tree `root` and everything below it, children first. An
+    /// explicit stack, not recursion: the depth is the repository's.
+    fn tree(&mut self, repo: &Repository, root: BlobId) -> Result<BlobId> {
+        let mut stack: Vec<(BlobId, Tree, usize)> = Vec::new();
+        if !self.trees.contains_key(&root) {
+            stack.push((root, repo.load_tree(&root)?, 0));
         }
-        let mut t: Tree = repo.load_tree(&old)?;
-        for n in &mut t.nodes {
-            match n.kind {
-                NodeType::Dir => {
-                    if let Some(sub) = n.subtree {
-                        n.subtree = Some(self.tree(repo, sub)?);
-                    }
+        while let Some((_, t, i)) = stack.last_mut() {
+            let Some(n) = t.nodes.get_mut(*i) else {
+                if let Some((old, t, _)) = stack.pop() {
+                    let new = self.put(repo, SealKind::Tree, &t.encode())?;
+                    self.trees.insert(old, new);
                 }
-                NodeType::File => {
-                    let mut content = Vec::with_capacity(n.content.len());
-                    for c in &n.content {
+                continue;
+            };
+            match (n.kind, n.subtree) {
+                (NodeType::Dir, Some(sub)) => match self.trees.get(&sub) {
+                    Some(new) => n.subtree = Some(*new),
+                    None => {
+                        // Copied first; this node is revisited after.
+                        let child = repo.load_tree(&sub)?;
+                        stack.push((sub, child, 0));
+                        continue;
+                    }
+                },
+                (NodeType::File, _) => {
+                    let old = std::mem::take(&mut n.content);
+                    let mut content = Vec::with_capacity(old.len());
+                    for c in &old {
                         content.push(self.blob(repo, c)?);
                     }
                     n.content = content;
                 }
                 _ => {}
             }
+            *i += 1;
         }
-        let new = self.put(repo, SealKind::Tree, &t.encode())?;
-        self.trees.insert(old, new);
-        Ok(new)
+        self.trees
+            .get(&root)
+            .copied()
+            .ok_or_else(|| crate::Error::new(crate::ErrorKind::Io, "tree copy lost its root"))
     }
 }
 

@@ -431,6 +431,15 @@ fn a_tree_repeated_a_thousand_times_at_three_levels_is_refused_in_bounded_memory
     let e = cairn_core::manifest::manifest(&repo, &root).unwrap_err();
     assert!(e.to_string().contains("repeats directory trees"), "{e}");
     assert!(!dir.path().join("target").exists());
+    // Peak memory of this whole test process (other tests included) stays
+    // far below what a billion planned paths would need.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    assert!(peak_kib < 1 << 20, "peak RSS {peak_kib} KiB");
 }
 
 #[test]

@@ -181,6 +181,16 @@ impl SmallDisk {
         ok.then(|| SmallDisk(at.to_path_buf()))
     }
 
+    /// Remounts read-only (`true`) or read-write.
+    pub fn read_only(&self, on: bool) {
+        let s = std::process::Command::new("mount")
+            .args(["-o", if on { "remount,ro" } else { "remount,rw" }])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(s.success());
+    }
+
     pub fn resize(&self, size: &str) {
         let s = std::process::Command::new("mount")
             .args(["-o", &format!("remount,size={size}")])

@@ -125,6 +125,21 @@ fn open_same(dir: &OwnedFd, name: &[u8], node: &Node, flags: OFlags) -> std::io:
 
 const DIR: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY);
 
+/// A folder being scanned. The walk keeps these on an explicit stack, not
+/// the call stack: a source tree's depth is not ours to choose, and a thread
+/// with a 2 MiB stack (the server's workers) must survive 1,024 levels.
+pub(crate) struct Folder {
+    fd: OwnedFd,
+    path: PathBuf,
+    names: std::vec::IntoIter<Vec<u8>>,
+    /// The parent snapshot's tree for this folder.
+    parent: Option<Tree>,
+    /// Components from the snapshot root to this folder.
+    depth: usize,
+    /// Whether a `DirEnd` closes it (not the root folder, whose entries are the root tree).
+    ends: bool,
+}
+
 pub(crate) struct Scanner<'a> {
     pub repo: &'a Repository,
     pub index: &'a Index,
@@ -169,7 +184,8 @@ impl Scanner<'_> {
                     )
                     .hint("back up again"));
                 }
-                return self.scan_dir(&fd, only, parent, sink);
+                let root = self.folder(fd, only.to_path_buf(), parent.cloned(), 0, false, sink)?;
+                return self.walk(root, sink);
             }
         }
         for p in paths {
@@ -185,21 +201,28 @@ impl Scanner<'_> {
                 .map_err(|e| Error::io(dir.display(), e.into()))?;
             let st = stat(p)?;
             self.root_dev = st.st_dev;
-            self.entry(&dfd, p, name, &st, parent, sink)?;
+            self.depth = 0;
+            if let Some(sub) = self.entry(&dfd, p, name, &st, parent, sink)? {
+                self.walk(sub, sink)?;
+            }
         }
         Ok(())
     }
 
-    fn scan_dir(
+    /// Lists a folder (sorted by name) for the walk; a folder that cannot be
+    /// listed is reported and walked as empty.
+    fn folder(
         &mut self,
-        fd: &OwnedFd,
-        dir: &Path,
-        parent: Option<&Tree>,
+        fd: OwnedFd,
+        path: PathBuf,
+        parent: Option<Tree>,
+        depth: usize,
+        ends: bool,
         sink: &mut Sink,
-    ) -> Result<()> {
+    ) -> Result<Folder> {
         let mut names: Vec<Vec<u8>> = Vec::new();
         let listed = (|| {
-            let mut rd = rfs::Dir::read_from(fd)?;
+            let mut rd = rfs::Dir::read_from(&fd)?;
             while let Some(ent) = rd.read() {
                 let name = ent?.file_name().to_bytes().to_vec();
                 if name != b"." && name != b".." {
@@ -210,18 +233,40 @@ impl Scanner<'_> {
         })();
         if let Err(e) = listed {
             let e = std::io::Error::from(e);
-            return sink.send(Event::Error(source_error(dir, &e.to_string())));
+            sink.send(Event::Error(source_error(&path, &e.to_string())))?;
+            names.clear();
         }
         names.sort();
-        for name in names {
-            let path = dir.join(std::ffi::OsStr::from_bytes(&name));
+        Ok(Folder {
+            fd,
+            path,
+            names: names.into_iter(),
+            parent,
+            depth,
+            ends,
+        })
+    }
+
+    /// Walks `first` and every folder below it, depth first in name order,
+    /// on an explicit stack.
+    fn walk(&mut self, first: Folder, sink: &mut Sink) -> Result<()> {
+        let mut stack = vec![first];
+        while let Some(top) = stack.last_mut() {
+            let Some(name) = top.names.next() else {
+                if stack.pop().is_some_and(|done| done.ends) {
+                    sink.send(Event::DirEnd)?;
+                }
+                continue;
+            };
+            self.depth = top.depth;
+            let path = top.path.join(std::ffi::OsStr::from_bytes(&name));
             if self
                 .excluder
                 .excluded(&path, std::ffi::OsStr::from_bytes(&name))
             {
                 continue;
             }
-            let st = match rfs::statat(fd, name.as_slice(), AtFlags::SYMLINK_NOFOLLOW) {
+            let st = match rfs::statat(&top.fd, name.as_slice(), AtFlags::SYMLINK_NOFOLLOW) {
                 Ok(st) => st,
                 Err(e) => {
                     let e = std::io::Error::from(e);
@@ -229,7 +274,9 @@ impl Scanner<'_> {
                     continue;
                 }
             };
-            self.entry(fd, &path, name, &st, parent, sink)?;
+            if let Some(sub) = self.entry(&top.fd, &path, name, &st, top.parent.as_ref(), sink)? {
+                stack.push(sub);
+            }
         }
         Ok(())
     }
@@ -242,7 +289,7 @@ impl Scanner<'_> {
         st: &Stat,
         parent: Option<&Tree>,
         sink: &mut Sink,
-    ) -> Result<()> {
+    ) -> Result<Option<Folder>> {
         let mut node = node_from_stat(name, st);
         let old = parent.and_then(|t| {
             t.nodes
@@ -251,7 +298,7 @@ impl Scanner<'_> {
                 .map(|i| &t.nodes[i])
         });
         match node.kind {
-            NodeType::Dir => self.subdir(dir, path, node, old, sink),
+            NodeType::Dir => return self.subdir(dir, path, node, old, sink),
             NodeType::File => {
                 if let Some(o) = old.filter(|o| {
                     !self.opts.force
@@ -261,7 +308,7 @@ impl Scanner<'_> {
                     node.sha256 = o.sha256.clone();
                     node.content = o.content.clone();
                     self.progress.add(1, node.size);
-                    return sink.send(Event::Reused(node));
+                    return sink.send(Event::Reused(node)).map(|()| None);
                 }
                 let changed = old.is_some();
                 self.read_file(dir, path, node, changed, sink)
@@ -278,10 +325,11 @@ impl Scanner<'_> {
             },
             _ => sink.send(Event::Other(node)),
         }
+        .map(|()| None)
     }
 
-    /// A directory: recorded and entered, unless it is nested deeper than
-    /// any reader enters ([`MAX_DEPTH`]) or was swapped while we looked.
+    /// A directory: recorded, and returned to be walked, unless it is nested
+    /// deeper than any reader enters ([`MAX_DEPTH`]) or was swapped while we looked.
     fn subdir(
         &mut self,
         dir: &OwnedFd,
@@ -289,12 +337,15 @@ impl Scanner<'_> {
         node: Node,
         old: Option<&Node>,
         sink: &mut Sink,
-    ) -> Result<()> {
-        if self.depth + 1 > MAX_DEPTH {
+    ) -> Result<Option<Folder>> {
+        let depth = self.depth + 1;
+        if depth > MAX_DEPTH {
             let msg = format!(
                 "nested deeper than {MAX_DEPTH} directories below the backup root; not backed up (restore could not recreate it)"
             );
-            return sink.send(Event::Error(source_error(path, &msg)));
+            return sink
+                .send(Event::Error(source_error(path, &msg)))
+                .map(|()| None);
         }
         let descend = node.dev == self.root_dev || !self.opts.one_file_system;
         let fd = match descend
@@ -302,20 +353,22 @@ impl Scanner<'_> {
             .transpose()
         {
             Ok(fd) => fd,
-            Err(e) => return sink.send(Event::Error(source_error(path, &e.to_string()))),
+            Err(e) => {
+                return sink
+                    .send(Event::Error(source_error(path, &e.to_string())))
+                    .map(|()| None)
+            }
         };
         sink.send(Event::DirStart(node))?;
-        if let Some(fd) = fd {
-            let sub = old
-                .filter(|o| o.kind == NodeType::Dir)
-                .and_then(|o| o.subtree)
-                .and_then(|id| self.repo.load_tree(&id).ok());
-            self.depth += 1;
-            let r = self.scan_dir(&fd, path, sub.as_ref(), sink);
-            self.depth -= 1;
-            r?;
-        }
-        sink.send(Event::DirEnd)
+        let Some(fd) = fd else {
+            return sink.send(Event::DirEnd).map(|()| None);
+        };
+        let sub = old
+            .filter(|o| o.kind == NodeType::Dir)
+            .and_then(|o| o.subtree)
+            .and_then(|id| self.repo.load_tree(&id).ok());
+        self.folder(fd, path.to_path_buf(), sub, depth, true, sink)
+            .map(Some)
     }
 
     fn read_file(
