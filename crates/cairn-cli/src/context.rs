@@ -196,7 +196,12 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(repo: Repository, lock: Option<RepoLock>) -> Self {
+    /// Pairs a repository with its lock; index and snapshot writes then
+    /// stop once the lock is lost.
+    pub fn new(mut repo: Repository, lock: Option<RepoLock>) -> Self {
+        if let Some(l) = &lock {
+            repo.guard_writes(l.lease());
+        }
         Session { repo, _lock: lock }
     }
 }
@@ -286,10 +291,8 @@ pub fn open_unpinned(g: &Global, access: Access, purpose: &str) -> Result<(Sessi
     cairn_core::repo::read_config(backend.as_ref())?;
     let u = unlock(g, &loc, backend.as_ref())?;
     let lock = lock(g, &backend, access, purpose)?;
-    let session = Session {
-        repo: Repository::open_unlock(backend, &u, Arc::new(WallClock))?,
-        _lock: lock,
-    };
+    let repo = Repository::open_unlock(backend, &u, Arc::new(WallClock))?;
+    let session = Session::new(repo, lock);
     Ok((session, u))
 }
 

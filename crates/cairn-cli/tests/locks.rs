@@ -74,7 +74,8 @@ fn plant_lock(repo: &std::path::Path, mode: &str, expires: &str) {
 fn a_live_exclusive_lock_refuses_clearly_and_a_stale_one_is_ignored() {
     let env = Env::new();
     let (src, repo) = backed_up(&env);
-    plant_lock(&repo, "exclusive", "2999-01-01T00:00:00Z");
+    // Written a moment ago: live, whatever its record says of its expiry.
+    plant_lock(&repo, "exclusive", "2020-01-01T00:00:00Z");
     let r = env.repo(&repo, &["backup", src.to_str().unwrap()]).code(7);
     assert!(r.stderr.contains("locked"), "{}", r.stderr);
     assert!(
@@ -89,8 +90,16 @@ fn a_live_exclusive_lock_refuses_clearly_and_a_stale_one_is_ignored() {
     assert_eq!(std::fs::read_dir(repo.join("locks")).unwrap().count(), 1);
     assert_eq!(env.repo(&repo, &["list", "--json"]).code, 7);
 
-    // The holder died long ago: its lock has lapsed and is ignored.
+    // The holder died long ago: by the storage's clock (the file's mtime) its
+    // lock has lapsed, and it is ignored.
     plant_lock(&repo, "exclusive", "2020-01-01T00:00:00Z");
+    let planted = std::fs::File::options()
+        .write(true)
+        .open(repo.join("locks/000000000001-00000000000000aa"))
+        .unwrap();
+    planted
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
     env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
     let r = env.repo(&repo, &["list", "--json"]).ok();
     assert_eq!(r.json().as_array().unwrap().len(), 2);

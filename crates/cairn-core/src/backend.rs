@@ -97,6 +97,10 @@ pub struct ObjectInfo {
     pub name: String,
     /// Its size in bytes.
     pub size: u64,
+    /// When the storage last wrote it, by the storage's own clock (S3
+    /// LastModified, a file's mtime); None where the storage cannot say.
+    /// Lock staleness is judged with it, never with a client's clock.
+    pub modified: Option<time::OffsetDateTime>,
 }
 
 /// A place where a repository's objects live.
@@ -121,7 +125,7 @@ pub trait Backend: Send + Sync {
     /// Lists the objects of a kind (any order).
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>>;
 
-    /// Size of one object; `NotFound` if absent.
+    /// Size and modification time of one object; `NotFound` if absent.
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo>;
 
     /// Deletes an object; deleting a missing object is `NotFound`.

@@ -48,6 +48,8 @@ pub struct Repository {
     // Kept for adding key slots; never shown (its Debug is redacted).
     master: MasterSecret,
     worm: Option<Arc<Worm>>,
+    // Checked before each index and snapshot write (docs/FORMAT.md §16).
+    lease: Option<crate::lock::LockLease>,
 }
 
 impl std::fmt::Debug for Repository {
@@ -157,6 +159,7 @@ impl Repository {
             slot: slot.id,
             master,
             worm,
+            lease: None,
         })
     }
 
@@ -218,6 +221,7 @@ impl Repository {
             slot: un.slot,
             master: un.master,
             worm: None,
+            lease: None,
         };
         repo.reload_index()?;
         Ok(repo)
@@ -357,12 +361,23 @@ impl Repository {
         Encoder::new(self.config.compression)
     }
 
+    /// Makes every later index and snapshot write first check that `lease`'s
+    /// lock is still held, and fail instead of writing once it is lost.
+    pub fn guard_writes(&mut self, lease: crate::lock::LockLease) {
+        self.lease = Some(lease);
+    }
+
+    fn check_lease(&self) -> Result<()> {
+        self.lease.as_ref().map_or(Ok(()), |l| l.check())
+    }
+
     /// Adds packs already stored and writes one index file for them.
     pub fn commit_packs(&mut self, packs: &[(PackId, Vec<BlobEntry>)]) -> Result<()> {
         if packs.is_empty() {
             return Ok(());
         }
         let (name, bytes) = index::seal_index_file(&self.keys, &mut self.encoder()?, packs)?;
+        self.check_lease()?;
         write_idempotent(self.backend.as_ref(), ObjectKind::Index, &name, &bytes)?;
         for (p, e) in packs {
             self.index.add_pack(*p, e);
@@ -443,6 +458,7 @@ impl Repository {
     /// Stores a snapshot object (the last write of a backup).
     pub fn save_snapshot(&self, meta: &SnapshotMeta) -> Result<SnapshotId> {
         let (id, bytes) = meta.seal(&self.keys, &mut self.encoder()?)?;
+        self.check_lease()?;
         write_idempotent(
             self.backend.as_ref(),
             ObjectKind::Snapshot,

@@ -79,7 +79,8 @@ pub fn open(
         LockMode::Shared
     };
     let lock = RepoLock::acquire(backend.clone(), mode, purpose, clock.clone(), &opts)?;
-    let repo = Repository::open_with(backend, &cred, clock.clone())?;
+    let mut repo = Repository::open_with(backend, &cred, clock.clone())?;
+    repo.guard_writes(lock.lease());
     check_pin(cfg, r, &repo, clock.as_ref())?;
     Ok(Session { repo, _lock: lock })
 }

@@ -135,6 +135,7 @@ fn list_dir(
             out.push(ObjectInfo {
                 name,
                 size: md.len(),
+                modified: md.modified().ok().map(time::OffsetDateTime::from),
             });
         }
     }
@@ -267,6 +268,7 @@ impl Backend for FsBackend {
         Ok(ObjectInfo {
             name: name.to_string(),
             size: md.len(),
+            modified: md.modified().ok().map(time::OffsetDateTime::from),
         })
     }
 

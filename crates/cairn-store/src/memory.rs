@@ -5,7 +5,22 @@ use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-type Objects = BTreeMap<(ObjectKind, String), Arc<Vec<u8>>>;
+/// An object's bytes and when it was stored (the "storage clock" of a
+/// memory store is the host's wall clock, as a server's would be).
+#[derive(Debug)]
+struct Stored {
+    data: Vec<u8>,
+    modified: time::OffsetDateTime,
+}
+
+type Objects = BTreeMap<(ObjectKind, String), Arc<Stored>>;
+
+fn stored(data: &[u8]) -> Arc<Stored> {
+    Arc::new(Stored {
+        data: data.to_vec(),
+        modified: time::OffsetDateTime::now_utc(),
+    })
+}
 
 /// Objects in a map; clones share the same store.
 #[derive(Debug, Default, Clone)]
@@ -25,7 +40,7 @@ impl MemoryBackend {
         self.objects.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn get(&self, kind: ObjectKind, name: &str) -> Result<Arc<Vec<u8>>> {
+    fn get(&self, kind: ObjectKind, name: &str) -> Result<Arc<Stored>> {
         check_name(name)?;
         self.map()
             .get(&(kind, name.to_string()))
@@ -45,21 +60,21 @@ impl Backend for MemoryBackend {
     }
 
     fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
-        Ok(self.get(kind, name)?.as_ref().clone())
+        Ok(self.get(kind, name)?.data.clone())
     }
 
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
         let o = self.get(kind, name)?;
         let end = offset
             .checked_add(len)
-            .filter(|e| *e <= o.len() as u64)
+            .filter(|e| *e <= o.data.len() as u64)
             .ok_or_else(|| {
                 Error::corrupt(format!(
                     "{} is shorter than the range {offset}+{len}",
                     kind.path(name)
                 ))
             })?;
-        Ok(o[offset as usize..end as usize].to_vec())
+        Ok(o.data[offset as usize..end as usize].to_vec())
     }
 
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
@@ -72,15 +87,13 @@ impl Backend for MemoryBackend {
                 format!("{} already exists", kind.path(name)),
             ));
         }
-        m.insert(key, Arc::new(data.to_vec()));
+        m.insert(key, stored(data));
         Ok(())
     }
 
     fn replace_config(&self, data: &[u8]) -> Result<()> {
-        self.map().insert(
-            (ObjectKind::Config, "config".to_string()),
-            Arc::new(data.to_vec()),
-        );
+        self.map()
+            .insert((ObjectKind::Config, "config".to_string()), stored(data));
         Ok(())
     }
 
@@ -91,7 +104,8 @@ impl Backend for MemoryBackend {
             .filter(|((k, _), _)| *k == kind)
             .map(|((_, n), v)| ObjectInfo {
                 name: n.clone(),
-                size: v.len() as u64,
+                size: v.data.len() as u64,
+                modified: Some(v.modified),
             })
             .collect())
     }
@@ -100,7 +114,8 @@ impl Backend for MemoryBackend {
         let o = self.get(kind, name)?;
         Ok(ObjectInfo {
             name: name.to_string(),
-            size: o.len() as u64,
+            size: o.data.len() as u64,
+            modified: Some(o.modified),
         })
     }
 

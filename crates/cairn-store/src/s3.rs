@@ -493,6 +493,12 @@ impl S3Backend {
     }
 }
 
+/// The server's Last-Modified of an object (its clock, not ours).
+pub(crate) fn modified(m: &opendal::Metadata) -> Option<OffsetDateTime> {
+    let t = m.last_modified()?.into_inner();
+    OffsetDateTime::from_unix_timestamp_nanos(t.as_nanosecond()).ok()
+}
+
 impl Backend for S3Backend {
     fn location(&self) -> String {
         self.location.describe()
@@ -588,6 +594,7 @@ impl Backend for S3Backend {
                 out.push(ObjectInfo {
                     name: name.to_string(),
                     size: e.metadata().content_length(),
+                    modified: modified(e.metadata()),
                 });
             }
         }
@@ -603,6 +610,7 @@ impl Backend for S3Backend {
         Ok(ObjectInfo {
             name: name.to_string(),
             size: m.content_length(),
+            modified: modified(&m),
         })
     }
 

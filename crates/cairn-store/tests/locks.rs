@@ -35,13 +35,25 @@ fn shared_and_exclusive(b: Arc<dyn Backend>) {
     assert!(e.to_string().contains("prune"), "{e}");
     drop(x);
 
-    // A holder that dies leaves its object; after its expiry it is ignored,
-    // and an exclusive taker removes it.
-    let dead = RepoLock::acquire(b.clone(), LockMode::Exclusive, "prune", c.clone(), &o).unwrap();
-    std::mem::forget(dead);
-    let later = clock("2026-11-27T11:00:00Z");
-    drop(RepoLock::acquire(b.clone(), LockMode::Shared, "backup", later.clone(), &o).unwrap());
-    let x = RepoLock::acquire(b.clone(), LockMode::Exclusive, "prune", later.clone(), &o).unwrap();
+    // A holder that dies leaves its object; once the storage's clock says it
+    // is older than its validity it is ignored, and an exclusive taker removes it.
+    // (Its record claims validity far into the future by its own clock: only
+    // the storage's clock counts.)
+    let dead = serde_json::json!({
+        "version": 1, "mode": "exclusive", "purpose": "prune", "host": "dead",
+        "pid": 1, "created": "2026-11-27T10:00:00Z", "expires": "2999-01-01T00:00:00Z",
+        "ttl_secs": 1,
+    });
+    b.write_new(
+        ObjectKind::Lock,
+        "000000000001-00000000000000aa",
+        dead.to_string().as_bytes(),
+    )
+    .unwrap();
+    // S3 keeps LastModified to the second.
+    std::thread::sleep(Duration::from_millis(2500));
+    drop(RepoLock::acquire(b.clone(), LockMode::Shared, "backup", c.clone(), &o).unwrap());
+    let x = RepoLock::acquire(b.clone(), LockMode::Exclusive, "prune", c.clone(), &o).unwrap();
     assert_eq!(locks(&b), 1);
     drop(x);
     assert_eq!(locks(&b), 0);
@@ -58,23 +70,137 @@ fn shared_and_exclusive(b: Arc<dyn Backend>) {
     assert!(t.elapsed() >= Duration::from_millis(400));
 }
 
+/// The attack: a prune whose clock runs 20 minutes ahead finds a backup's
+/// lock, taken a moment ago with a 15-minute validity. By its own clock the
+/// lock expired 5 minutes ago; by the storage's it was written just now.
+fn a_fast_clock_cannot_steal_a_live_lock(b: Arc<dyn Backend>) {
+    let wall = time::OffsetDateTime::now_utc();
+    let right: Arc<dyn Clock> = Arc::new(FixedClock(wall));
+    let ahead: Arc<dyn Clock> = Arc::new(FixedClock(wall + time::Duration::minutes(20)));
+    let o = LockOptions {
+        ttl: Duration::from_secs(15 * 60),
+        ..LockOptions::default()
+    };
+    let backup = RepoLock::acquire(b.clone(), LockMode::Shared, "backup", right, &o).unwrap();
+    let e = RepoLock::acquire(b.clone(), LockMode::Exclusive, "prune", ahead.clone(), &o)
+        .expect_err("a client with a fast clock took the exclusive lock under a running backup");
+    assert_eq!(e.kind(), ErrorKind::Locked, "{e}");
+    // The backup's lock object is still there and still its own.
+    assert_eq!(locks(&b), 1);
+    backup.lease().check().unwrap();
+    drop(backup);
+    drop(RepoLock::acquire(b.clone(), LockMode::Exclusive, "prune", ahead, &o).unwrap());
+}
+
+fn every_rule(b: Arc<dyn Backend>) {
+    a_fast_clock_cannot_steal_a_live_lock(b.clone());
+    shared_and_exclusive(b);
+}
+
 #[test]
 fn memory_locks() {
-    shared_and_exclusive(Arc::new(MemoryBackend::new()));
+    every_rule(Arc::new(MemoryBackend::new()));
 }
 
 #[test]
 fn fs_locks() {
     let dir = tempfile::tempdir().unwrap();
-    shared_and_exclusive(Arc::new(FsBackend::new(dir.path())));
+    every_rule(Arc::new(FsBackend::new(dir.path())));
 }
 
 #[test]
 fn s3_locks() {
     let loc = conformance::s3_test_bucket();
-    shared_and_exclusive(Arc::new(
+    every_rule(Arc::new(
         S3Backend::new(S3Location::parse(&format!("{loc}/locks")).unwrap()).unwrap(),
     ));
+}
+
+#[test]
+fn a_lock_removed_as_stale_is_lost_and_never_recreated() {
+    let b: Arc<dyn Backend> = Arc::new(MemoryBackend::new());
+    let o = LockOptions {
+        ttl: Duration::from_millis(600),
+        ..LockOptions::default()
+    };
+    let c = clock("2026-11-27T10:00:00Z");
+    let l = RepoLock::acquire(b.clone(), LockMode::Shared, "backup", c, &o).unwrap();
+    l.lease().check().unwrap();
+    // Another client removes it, judging it stale.
+    for x in b.list(ObjectKind::Lock).unwrap() {
+        b.delete(ObjectKind::Lock, &x.name).unwrap();
+    }
+    let e = l.lease().check().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Locked, "{e}");
+    assert!(e.to_string().contains("lost"), "{e}");
+    // The refresher does not bring it back.
+    std::thread::sleep(Duration::from_millis(900));
+    assert_eq!(locks(&b), 0);
+    drop(l);
+}
+
+#[test]
+fn a_holder_whose_refreshes_fail_past_its_validity_loses_the_lock() {
+    use cairn_core::{Error, ObjectInfo};
+    /// Storage that starts refusing lock writes after the first.
+    struct NoRefresh(MemoryBackend, std::sync::atomic::AtomicUsize);
+    impl Backend for NoRefresh {
+        fn location(&self) -> String {
+            self.0.location()
+        }
+        fn read(&self, k: ObjectKind, n: &str) -> cairn_core::Result<Vec<u8>> {
+            self.0.read(k, n)
+        }
+        fn read_range(
+            &self,
+            k: ObjectKind,
+            n: &str,
+            o: u64,
+            l: u64,
+        ) -> cairn_core::Result<Vec<u8>> {
+            self.0.read_range(k, n, o, l)
+        }
+        fn write_new(&self, k: ObjectKind, n: &str, d: &[u8]) -> cairn_core::Result<()> {
+            if k == ObjectKind::Lock && self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0
+            {
+                return Err(Error::new(ErrorKind::Transient, "storage unreachable"));
+            }
+            self.0.write_new(k, n, d)
+        }
+        fn replace_config(&self, d: &[u8]) -> cairn_core::Result<()> {
+            self.0.replace_config(d)
+        }
+        fn list(&self, k: ObjectKind) -> cairn_core::Result<Vec<ObjectInfo>> {
+            self.0.list(k)
+        }
+        fn stat(&self, k: ObjectKind, n: &str) -> cairn_core::Result<ObjectInfo> {
+            self.0.stat(k, n)
+        }
+        fn delete(&self, k: ObjectKind, n: &str) -> cairn_core::Result<()> {
+            self.0.delete(k, n)
+        }
+        fn exists(&self) -> cairn_core::Result<bool> {
+            Ok(true)
+        }
+    }
+    let b: Arc<dyn Backend> = Arc::new(NoRefresh(MemoryBackend::new(), Default::default()));
+    let o = LockOptions {
+        ttl: Duration::from_millis(600),
+        ..LockOptions::default()
+    };
+    let l = RepoLock::acquire(
+        b.clone(),
+        LockMode::Shared,
+        "backup",
+        clock("2026-11-27T10:00:00Z"),
+        &o,
+    )
+    .unwrap();
+    l.lease().check().unwrap();
+    std::thread::sleep(Duration::from_millis(900));
+    let e = l.lease().check().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Locked, "{e}");
+    assert!(e.to_string().contains("could not be refreshed"), "{e}");
 }
 
 #[test]

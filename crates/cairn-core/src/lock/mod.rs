@@ -1,0 +1,390 @@
+//! Repository locks: shared for anything that adds or reads data (backup,
+//! restore, verify), exclusive for anything that deletes (prune, forget,
+//! maintenance), so prune never removes a pack a running backup relies on.
+//!
+//! A lock is an object under `locks/` holding who took it and for how long
+//! (`ttl_secs`) it is valid after its last write. Object stores have no
+//! compare-and-swap across objects, so taking a lock is "write mine, then
+//! look": if a conflicting live lock is visible after my write, I remove mine
+//! and back off. Two racing takers may both back off, never both proceed. A
+//! holder refreshes its lock every third of its validity (writing a new
+//! object, then removing the old one).
+//!
+//! Staleness is judged by the storage's clock, never the taker's: a lock is
+//! stale when the storage's modification time of its object is older than
+//! its validity, compared with the modification time of the taker's own lock
+//! object written a moment ago. A client whose clock runs ahead cannot make a
+//! live lock look expired. Only a storage that reports no modification times
+//! falls back to the record's `expires` against the local clock.
+//!
+//! A holder that loses its lock (its refreshes failed for longer than the
+//! validity, or its object was removed as stale by another client) learns it
+//! through its [`LockLease`]: [`LockLease::check`] fails, and the repository
+//! checks it right before writing an index or a snapshot.
+
+use crate::backend::{Backend, ObjectKind};
+use crate::clock::{parse_rfc3339, rfc3339, Clock};
+use crate::crypto::random_array;
+use crate::error::{Error, ErrorKind, Result};
+use serde::{Deserialize, Serialize};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+mod lease;
+pub use lease::LockLease;
+use lease::{Held, Shared};
+
+/// How a lock shares the repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LockMode {
+    /// Many holders at once; excludes only exclusive locks.
+    Shared,
+    /// One holder; excludes every other lock.
+    Exclusive,
+}
+
+/// The validity assumed for a record that does not say (written before `ttl_secs`).
+const DEFAULT_TTL: time::Duration = time::Duration::minutes(30);
+/// The longest validity a record may claim: a planted lock with a huge one
+/// must not block the repository for ever.
+const MAX_TTL: time::Duration = time::Duration::hours(24);
+
+/// The body of a lock object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockRecord {
+    /// Lock format version (1).
+    pub version: u32,
+    /// Shared or exclusive.
+    pub mode: LockMode,
+    /// What the holder is doing ("backup", "prune", ...).
+    pub purpose: String,
+    /// Holder's host name.
+    pub host: String,
+    /// Holder's process id.
+    pub pid: u32,
+    /// When the lock was first taken (RFC 3339, the holder's clock; informative).
+    pub created: String,
+    /// When it lapses unless refreshed (RFC 3339, the holder's clock; informative,
+    /// used only where the storage reports no modification times).
+    pub expires: String,
+    /// How long the object stays valid after the storage wrote it, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_secs: Option<u64>,
+}
+
+impl LockRecord {
+    /// Whether the lock is past its recorded expiry at `now` (unparseable
+    /// counts as stale). Only for storage that reports no modification times.
+    pub fn is_stale(&self, now: OffsetDateTime) -> bool {
+        parse_rfc3339(&self.expires).map_or(true, |e| e < now)
+    }
+
+    /// The validity the holder asked for, at most a day.
+    pub fn ttl(&self) -> time::Duration {
+        self.ttl_secs
+            .and_then(|s| i64::try_from(s).ok())
+            .map_or(DEFAULT_TTL, time::Duration::seconds)
+            .min(MAX_TTL)
+    }
+
+    /// Whether the lock is stale, by the storage's clock: its object was last
+    /// written (`modified`) longer than its validity before `storage_now`.
+    pub fn is_stale_on_storage(
+        &self,
+        modified: Option<OffsetDateTime>,
+        storage_now: Option<OffsetDateTime>,
+        local_now: OffsetDateTime,
+    ) -> bool {
+        match (modified, storage_now) {
+            (Some(m), Some(n)) => n - m > self.ttl(),
+            _ => self.is_stale(local_now),
+        }
+    }
+
+    fn describe(&self, name: &str) -> String {
+        format!(
+            "{:?} lock {name} for {} by pid {} on {}, taken {}, valid until {}",
+            self.mode, self.purpose, self.pid, self.host, self.created, self.expires
+        )
+        .to_lowercase()
+    }
+}
+
+/// How to take a lock.
+#[derive(Debug, Clone)]
+pub struct LockOptions {
+    /// Validity of one lock object; refreshed every third of it.
+    pub ttl: Duration,
+    /// How long to keep retrying while another holder has the repository (zero: fail at once).
+    pub wait: Duration,
+    /// Recorded in the lock.
+    pub host: String,
+    /// Recorded in the lock.
+    pub pid: u32,
+}
+
+impl Default for LockOptions {
+    fn default() -> Self {
+        LockOptions {
+            ttl: Duration::from_secs(30 * 60),
+            wait: Duration::ZERO,
+            host: "localhost".into(),
+            pid: std::process::id(),
+        }
+    }
+}
+
+/// One lock object as found in the repository.
+#[derive(Debug, Clone)]
+pub struct FoundLock {
+    /// Its object name.
+    pub name: String,
+    /// Its record; None when unreadable.
+    pub record: Option<LockRecord>,
+    /// When the storage last wrote it.
+    pub modified: Option<OffsetDateTime>,
+}
+
+/// Every lock object now in the repository, with unreadable ones as None.
+pub fn list_locks(backend: &dyn Backend) -> Result<Vec<FoundLock>> {
+    let mut out = Vec::new();
+    for o in backend.list(ObjectKind::Lock)? {
+        let record = match backend.read(ObjectKind::Lock, &o.name) {
+            Ok(b) => serde_json::from_slice::<LockRecord>(&b).ok(),
+            // Released between list and read.
+            Err(e) if e.kind() == ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        out.push(FoundLock {
+            name: o.name,
+            record,
+            modified: o.modified,
+        });
+    }
+    Ok(out)
+}
+
+/// A held lock; released (its object removed) on drop.
+pub struct RepoLock {
+    shared: Arc<Shared>,
+    stop: Option<mpsc::Sender<()>>,
+    refresher: Option<std::thread::JoinHandle<()>>,
+    mode: LockMode,
+}
+
+impl std::fmt::Debug for RepoLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RepoLock")
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+fn new_name(now: OffsetDateTime) -> Result<String> {
+    let r: [u8; 8] = random_array()?;
+    Ok(format!(
+        "{:012}-{}",
+        now.unix_timestamp().max(0),
+        hex::encode(r)
+    ))
+}
+
+fn write_record(
+    backend: &dyn Backend,
+    rec: &LockRecord,
+    now: OffsetDateTime,
+) -> Result<(String, Vec<u8>)> {
+    let name = new_name(now)?;
+    #[allow(clippy::expect_used)] // plain data always serialises
+    let body = serde_json::to_vec_pretty(rec).expect("lock serialises");
+    backend.write_new(ObjectKind::Lock, &name, &body)?;
+    Ok((name, body))
+}
+
+fn remove_quietly(backend: &dyn Backend, name: &str) {
+    if let Err(e) = backend.delete(ObjectKind::Lock, name) {
+        if e.kind() != ErrorKind::NotFound {
+            tracing::warn!(lock = %name, error = %e, "could not remove lock object; it lapses at its expiry");
+        }
+    }
+}
+
+fn record(mode: LockMode, purpose: &str, opts: &LockOptions, now: OffsetDateTime) -> LockRecord {
+    let ttl = time::Duration::try_from(opts.ttl).unwrap_or(time::Duration::HOUR);
+    LockRecord {
+        version: 1,
+        mode,
+        purpose: purpose.to_string(),
+        host: opts.host.clone(),
+        pid: opts.pid,
+        created: rfc3339(now),
+        expires: rfc3339(now + ttl),
+        ttl_secs: Some(opts.ttl.as_secs().max(1)),
+    }
+}
+
+impl RepoLock {
+    /// Takes a lock, retrying with jitter for up to `opts.wait`.
+    pub fn acquire(
+        backend: Arc<dyn Backend>,
+        mode: LockMode,
+        purpose: &str,
+        clock: Arc<dyn Clock>,
+        opts: &LockOptions,
+    ) -> Result<RepoLock> {
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            let rec = record(mode, purpose, opts, clock.now());
+            match Self::try_once(&backend, &rec, clock.now()) {
+                Ok((name, body)) => return Ok(Self::hold(backend, rec, name, body, clock, opts)),
+                Err(e) if e.kind() == ErrorKind::Locked && started.elapsed() < opts.wait => {
+                    attempt += 1;
+                    let jitter = u64::from(random_array::<1>()?[0]) * 4;
+                    let base = 200u64.saturating_mul(1 << attempt.min(5));
+                    let pause = Duration::from_millis(base + jitter)
+                        .min(opts.wait.saturating_sub(started.elapsed()));
+                    tracing::info!(error = %e, "repository locked; waiting");
+                    std::thread::sleep(pause);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn try_once(
+        backend: &Arc<dyn Backend>,
+        rec: &LockRecord,
+        now: OffsetDateTime,
+    ) -> Result<(String, Vec<u8>)> {
+        let (mine, body) = write_record(backend.as_ref(), rec, now)?;
+        let result = (|| {
+            // The storage's "now": when it wrote the object just written.
+            let storage_now = backend.stat(ObjectKind::Lock, &mine)?.modified;
+            for found in list_locks(backend.as_ref())? {
+                if found.name == mine {
+                    continue;
+                }
+                let Some(other) = found.record else {
+                    tracing::warn!(lock = %found.name, "unreadable lock object ignored");
+                    continue;
+                };
+                if other.is_stale_on_storage(found.modified, storage_now, now) {
+                    if rec.mode == LockMode::Exclusive {
+                        tracing::info!(lock = %found.name, "removing stale lock");
+                        remove_quietly(backend.as_ref(), &found.name);
+                    }
+                    continue;
+                }
+                if rec.mode == LockMode::Exclusive || other.mode == LockMode::Exclusive {
+                    return Err(Error::new(
+                        ErrorKind::Locked,
+                        format!(
+                            "the repository at {} is locked: {}",
+                            backend.location(),
+                            other.describe(&found.name)
+                        ),
+                    )
+                    .hint("wait for it to finish (or pass --wait DURATION); a lock whose holder died lapses at its expiry and is then ignored"));
+                }
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => Ok((mine, body)),
+            Err(e) => {
+                remove_quietly(backend.as_ref(), &mine);
+                Err(e)
+            }
+        }
+    }
+
+    fn hold(
+        backend: Arc<dyn Backend>,
+        rec: LockRecord,
+        name: String,
+        body: Vec<u8>,
+        clock: Arc<dyn Clock>,
+        opts: &LockOptions,
+    ) -> RepoLock {
+        let shared = Arc::new(Shared {
+            backend,
+            held: Mutex::new(Held {
+                name,
+                body,
+                written: Instant::now(),
+                lost: None,
+            }),
+            ttl: opts.ttl,
+        });
+        let (stop, stopped) = mpsc::channel::<()>();
+        let every = opts.ttl / 3;
+        let ttl = time::Duration::try_from(opts.ttl).unwrap_or(time::Duration::HOUR);
+        let sh = shared.clone();
+        let mode = rec.mode;
+        let refresher = std::thread::spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+                // A lock already lost is never re-created: another client may
+                // be deleting data on the strength of its absence.
+                if let Err(e) = LockLease(sh.clone()).check() {
+                    if e.kind() == ErrorKind::Locked {
+                        tracing::error!(error = %e, "repository lock lost; not refreshing it");
+                        return;
+                    }
+                }
+                let now = clock.now();
+                let rec = LockRecord {
+                    expires: rfc3339(now + ttl),
+                    ..rec.clone()
+                };
+                match write_record(sh.backend.as_ref(), &rec, now) {
+                    Ok((new, body)) => {
+                        let old = match sh.held() {
+                            Ok(mut h) => {
+                                h.body = body;
+                                h.written = Instant::now();
+                                std::mem::replace(&mut h.name, new)
+                            }
+                            Err(_) => return,
+                        };
+                        remove_quietly(sh.backend.as_ref(), &old);
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not refresh the repository lock")
+                    }
+                }
+            }
+        });
+        RepoLock {
+            shared,
+            stop: Some(stop),
+            refresher: Some(refresher),
+            mode,
+        }
+    }
+
+    /// The lock's mode.
+    pub fn mode(&self) -> LockMode {
+        self.mode
+    }
+
+    /// A handle for checking, before a write, that the lock is still held.
+    pub fn lease(&self) -> LockLease {
+        LockLease(self.shared.clone())
+    }
+}
+
+impl Drop for RepoLock {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.refresher.take() {
+            let _ = t.join();
+        }
+        if let Ok(h) = self.shared.held() {
+            remove_quietly(self.shared.backend.as_ref(), &h.name);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The attack: a backup's lock object is removed in the middle of its run (a
+//! prune on another host judged it stale and took the repository). The backup
+//! must stop before writing an index or its snapshot, not warn and go on
+//! committing data the prune may be deleting.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use cairn_core::backup::{backup, BackupOptions, Progress};
+use cairn_core::clock::{parse_rfc3339, FixedClock};
+use cairn_core::keyslot::{Argon2Params, Credential};
+use cairn_core::lock::{LockMode, LockOptions, RepoLock};
+use cairn_core::repo::InitOptions;
+use cairn_core::{Backend, ErrorKind, ObjectInfo, ObjectKind, Repository, Result};
+use cairn_store::MemoryBackend;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Storage where, as the first pack lands, every lock object disappears.
+struct StealOnFirstPack {
+    inner: MemoryBackend,
+    armed: AtomicBool,
+}
+
+impl Backend for StealOnFirstPack {
+    fn location(&self) -> String {
+        self.inner.location()
+    }
+    fn read(&self, k: ObjectKind, n: &str) -> Result<Vec<u8>> {
+        self.inner.read(k, n)
+    }
+    fn read_range(&self, k: ObjectKind, n: &str, o: u64, l: u64) -> Result<Vec<u8>> {
+        self.inner.read_range(k, n, o, l)
+    }
+    fn write_new(&self, k: ObjectKind, n: &str, d: &[u8]) -> Result<()> {
+        self.inner.write_new(k, n, d)?;
+        if k == ObjectKind::Pack && self.armed.swap(false, Ordering::SeqCst) {
+            for l in self.inner.list(ObjectKind::Lock)? {
+                self.inner.delete(ObjectKind::Lock, &l.name)?;
+            }
+        }
+        Ok(())
+    }
+    fn replace_config(&self, d: &[u8]) -> Result<()> {
+        self.inner.replace_config(d)
+    }
+    fn list(&self, k: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.inner.list(k)
+    }
+    fn stat(&self, k: ObjectKind, n: &str) -> Result<ObjectInfo> {
+        self.inner.stat(k, n)
+    }
+    fn delete(&self, k: ObjectKind, n: &str) -> Result<()> {
+        self.inner.delete(k, n)
+    }
+    fn exists(&self) -> Result<bool> {
+        Ok(true)
+    }
+}
+
+#[test]
+fn a_backup_whose_lock_was_taken_away_does_not_write_its_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("f"), vec![7u8; 300_000]).unwrap();
+    let mem = MemoryBackend::new();
+    let storage = Arc::new(StealOnFirstPack {
+        inner: mem.clone(),
+        armed: AtomicBool::new(false),
+    });
+    let b: Arc<dyn Backend> = storage.clone();
+    let cred = Credential::Passphrase("pw".into());
+    let init = InitOptions {
+        argon2: Argon2Params::INSECURE_FOR_TESTS,
+        ..InitOptions::default()
+    };
+    drop(Repository::init(b.clone(), &cred, init, "2026-01-01T00:00:00Z").unwrap());
+    let now = parse_rfc3339("2026-11-27T00:00:00Z").unwrap();
+    let lock = RepoLock::acquire(
+        b.clone(),
+        LockMode::Shared,
+        "backup",
+        Arc::new(FixedClock(now)),
+        &LockOptions::default(),
+    )
+    .unwrap();
+    let mut repo = Repository::open(b.clone(), &cred).unwrap();
+    repo.guard_writes(lock.lease());
+    storage.armed.store(true, Ordering::SeqCst);
+    let opts = BackupOptions {
+        paths: vec![src.clone()],
+        tags: vec![],
+        host: "h".into(),
+        excludes: vec![],
+        one_file_system: false,
+        spec: None,
+        now,
+        workers: 1,
+        force: false,
+        uploads: 1,
+    };
+    let e = backup(&mut repo, &opts, &Progress::default())
+        .expect_err("a backup that lost its lock went on to write its snapshot");
+    assert_eq!(e.kind(), ErrorKind::Locked, "{e}");
+    assert!(e.to_string().contains("lost"), "{e}");
+    assert!(
+        mem.list(ObjectKind::Pack).unwrap().len() == 1,
+        "the pack was written"
+    );
+    assert!(
+        mem.list(ObjectKind::Index).unwrap().is_empty(),
+        "an index was written"
+    );
+    assert!(
+        mem.list(ObjectKind::Snapshot).unwrap().is_empty(),
+        "a snapshot was written"
+    );
+    // And the lock is not re-created behind the taker's back.
+    drop(lock);
+    assert!(mem.list(ObjectKind::Lock).unwrap().is_empty());
+}
