@@ -137,11 +137,7 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
                 report.lock().map(|mut r| r.skipped += 1).ok();
             }
             (Action::FixMetadata(_), Some(n)) => {
-                let meta = Meta {
-                    mode: Some(n.mode),
-                    owner: chown.then_some((n.uid, n.gid)),
-                    mtime_ns: n.mtime_ns,
-                };
+                let meta = Meta::of(n, chown);
                 match p.set_meta(&name, Expect::Fresh(FileType::RegularFile), &meta) {
                     Ok(()) => report
                         .lock()
@@ -248,11 +244,7 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
         let r = (|| {
             let parent = open_path(&root, &e.components[..e.components.len() - 1])?;
             let name = &e.components[e.components.len() - 1];
-            let meta = Meta {
-                mode: Some(n.mode),
-                owner: chown.then_some((n.uid, n.gid)),
-                mtime_ns: n.mtime_ns,
-            };
+            let meta = Meta::of(n, chown);
             parent.set_meta(name, Expect::Same(FileType::Directory, dev, ino), &meta)
         })();
         if let Err(err) = r {
@@ -272,11 +264,7 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
 
 fn create_other(dir: &SafeDir, n: &Node, chown: bool) -> Result<()> {
     let name = &n.name.0;
-    let mut meta = Meta {
-        mode: Some(n.mode),
-        owner: chown.then_some((n.uid, n.gid)),
-        mtime_ns: n.mtime_ns,
-    };
+    let mut meta = Meta::of(n, chown);
     let kind = match n.kind {
         NodeType::Symlink => {
             let target = n

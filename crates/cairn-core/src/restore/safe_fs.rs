@@ -329,6 +329,17 @@ pub struct Meta {
     pub mtime_ns: i64,
 }
 
+impl Meta {
+    /// The snapshot node's metadata; the owner only when restoring as root.
+    pub fn of(n: &crate::tree::Node, chown: bool) -> Self {
+        Meta {
+            mode: Some(n.mode),
+            owner: chown.then_some((n.uid, n.gid)),
+            mtime_ns: n.mtime_ns,
+        }
+    }
+}
+
 /// What must be at a name before its metadata is changed.
 #[derive(Debug, Clone, Copy)]
 pub enum Expect {

@@ -281,11 +281,7 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
                 job.path
             )));
         }
-        let meta = Meta {
-            mode: Some(job.node.mode),
-            owner: s.chown.then_some((job.node.uid, job.node.gid)),
-            mtime_ns: job.node.mtime_ns,
-        };
+        let meta = Meta::of(job.node, s.chown);
         let tmp = st.tmp.clone().unwrap_or_default();
         let st_f = rustix::fs::fstat(&f).map_err(|e| Error::io(job.path, e.into()))?;
         let dir = self.dir(job.dir)?;
