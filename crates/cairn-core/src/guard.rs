@@ -2,7 +2,7 @@
 //! session may not do. Every delete in Cairn goes through `Backend::delete`,
 //! so one wrapper is enough to make a whole session unable to delete.
 
-use crate::backend::{Backend, ObjectInfo, ObjectKind};
+use crate::backend::{Backend, ObjectInfo, ObjectKind, ObjectVersion};
 use crate::error::{Error, ErrorKind, Result};
 use std::sync::Arc;
 
@@ -46,6 +46,15 @@ impl Backend for AppendOnly {
     }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.0.stat(kind, name)
+    }
+    fn versions_survive_delete(&self) -> bool {
+        self.0.versions_survive_delete()
+    }
+    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<ObjectVersion>> {
+        self.0.list_versions(kind)
+    }
+    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
+        self.0.read_version(kind, name, version)
     }
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
         if kind == ObjectKind::Lock {

@@ -146,6 +146,8 @@ impl Repository {
             Some(w) => {
                 let clock = Arc::new(FixedClock(crate::clock::parse_rfc3339(now)?));
                 let g = Worm::open(backend, w, clock)?;
+                // The slot and config were written before the guard: hold them now.
+                g.retain_keys()?;
                 (g.clone() as Arc<dyn Backend>, Some(g))
             }
             None => (backend, None),

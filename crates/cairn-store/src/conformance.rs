@@ -60,6 +60,30 @@ pub fn run(b: &dyn Backend) {
         data.len() as u64
     );
 
+    // The storage reports when it wrote an object, by its own clock, in
+    // stat and list alike (locks are judged by it): a later write is not older.
+    let first = b
+        .stat(ObjectKind::Pack, &name(2))
+        .expect("stat")
+        .modified
+        .expect("stat reports no modification time");
+    b.write_new(ObjectKind::Lock, "probe", b"x").expect("probe");
+    let probe = b
+        .list(ObjectKind::Lock)
+        .expect("list locks")
+        .into_iter()
+        .find(|o| o.name == "probe")
+        .expect("probe listed")
+        .modified
+        .expect("list reports no modification time");
+    assert!(probe >= first, "a later write is older: {probe} < {first}");
+    let skew = (probe - time::OffsetDateTime::now_utc()).abs();
+    assert!(
+        skew < time::Duration::minutes(5),
+        "storage time {probe} is far from now"
+    );
+    b.delete(ObjectKind::Lock, "probe").expect("delete probe");
+
     // write_new never replaces.
     let e = b
         .write_new(ObjectKind::Pack, &name(2), b"other")

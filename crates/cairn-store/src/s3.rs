@@ -36,6 +36,9 @@
 
 use crate::check_name;
 use crate::s3_lock::{LockApi, LockConfig};
+
+#[path = "s3_versions.rs"]
+mod versions;
 use cairn_core::worm::WormMode;
 use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
 use opendal::layers::{RetryEvent, RetryLayer, TimeoutLayer};
@@ -620,6 +623,15 @@ impl Backend for S3Backend {
         // object. The same HEAD tells whether Object Lock still holds it: on a
         // lock bucket a DELETE would only add a delete marker over it.
         let hold = self.rt.block_on(self.lock.head(&key))?;
+        if kind == ObjectKind::Key {
+            // Removing a key slot is how a credential is revoked. On an Object
+            // Lock bucket the DELETE only adds a delete marker: the held
+            // version stays for its retention (`keys recover` finds it).
+            return self
+                .rt
+                .block_on(self.op.delete(&key))
+                .map_err(|e| self.classify(&key, e));
+        }
         let refuse = |why: String| {
             Error::new(
                 ErrorKind::WormLocked,
@@ -689,6 +701,20 @@ impl Backend for S3Backend {
         Ok(format!(
             "S3 Object Lock is enabled on bucket {bucket} (objects held in {s3_mode} mode per object; versioned bucket)"
         ))
+    }
+
+    fn versions_survive_delete(&self) -> bool {
+        // Meaningful under storage-level WORM only, which needs an Object
+        // Lock bucket: those are always versioned.
+        true
+    }
+
+    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<cairn_core::ObjectVersion>> {
+        self.versions_of(kind)
+    }
+
+    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
+        self.read_one_version(kind, name, version)
     }
 
     fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<OffsetDateTime>> {
