@@ -58,6 +58,10 @@ impl Backend for AbortAfter {
         self.step(ObjectKind::Config);
         self.inner.replace_config(data)
     }
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        self.step(kind);
+        self.inner.replace(kind, name, data)
+    }
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.inner.list(kind)
     }

@@ -140,6 +140,21 @@ pub trait Backend: Send + Sync {
     /// replaced (by `keys rotate-master`); everything else is write-once.
     fn replace_config(&self, data: &[u8]) -> Result<()>;
 
+    /// Replaces an existing object atomically, in one step: a reader sees
+    /// the old bytes or the new ones, never neither, and a crash leaves one
+    /// of them. Only for a stored copy found damaged (`write_idempotent`):
+    /// objects are otherwise write-once. The default refuses.
+    fn replace(&self, kind: ObjectKind, name: &str, _data: &[u8]) -> Result<()> {
+        Err(crate::Error::new(
+            crate::ErrorKind::Unsupported,
+            format!(
+                "{} cannot replace {} in place",
+                self.location(),
+                kind.path(name)
+            ),
+        ))
+    }
+
     /// Lists the objects of a kind (any order).
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>>;
 

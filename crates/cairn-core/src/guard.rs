@@ -41,6 +41,17 @@ impl Backend for AppendOnly {
         )
         .hint("changing the repository's keys needs admin access: run it without --append-only"))
     }
+    fn replace(&self, kind: ObjectKind, name: &str, _data: &[u8]) -> Result<()> {
+        Err(Error::new(
+            ErrorKind::PermissionDenied,
+            format!(
+                "append-only access: refusing to replace {} in {}",
+                kind.path(name),
+                self.0.location()
+            ),
+        )
+        .hint("replacing a damaged object needs delete rights: run the command without append-only access"))
+    }
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.0.list(kind)
     }

@@ -274,6 +274,25 @@ impl Backend for Worm {
         }
         Ok(())
     }
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        // Replacing destroys the held copy (on a folder) or hides it: refused
+        // while held, like a delete; the replacement is held like a write.
+        if let Some(until) = self.until(kind, name)? {
+            if until >= self.clock.now() {
+                return Err(self.refuse(kind, name, until));
+            }
+        }
+        if !self.covers(kind) {
+            return self.inner.replace(kind, name, data);
+        }
+        let until = self.clock.now() + self.cfg.retention();
+        self.record(kind, name, until)?;
+        self.inner.replace(kind, name, data)?;
+        if self.cfg.mode != WormMode::Software {
+            self.inner.hold(kind, name, self.cfg.mode, until)?;
+        }
+        Ok(())
+    }
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.inner.list(kind)
     }

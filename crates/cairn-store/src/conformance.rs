@@ -95,6 +95,15 @@ pub fn run(b: &dyn Backend) {
         data
     );
 
+    // A damaged copy is replaced in one step (write_idempotent's repair).
+    b.write_new(ObjectKind::Index, &name(9), b"damaged")
+        .expect("write index");
+    b.replace(ObjectKind::Index, &name(9), b"good")
+        .expect("replace");
+    assert_eq!(b.read(ObjectKind::Index, &name(9)).expect("read"), b"good");
+    b.delete(ObjectKind::Index, &name(9))
+        .expect("delete replaced");
+
     // Kinds are separate namespaces; list returns names and sizes by kind.
     b.write_new(ObjectKind::Snapshot, &name(2), b"snap")
         .expect("same name, other kind");

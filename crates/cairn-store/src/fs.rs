@@ -251,6 +251,24 @@ impl Backend for FsBackend {
         sync_dir(&self.root)
     }
 
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        // The replacement is written and synced under a temporary name, then
+        // renamed over the old copy: never a moment with neither.
+        let dest = self.path(kind, name)?;
+        let dir = dest.parent().unwrap_or(&self.root).to_path_buf();
+        let tmp = synced_temp(&dir, name, data)?;
+        let mut result = fs::rename(&tmp, &dest);
+        if matches!(&result, Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied) {
+            // An immutable copy whose hold has lapsed (the WORM guard checked).
+            if set_immutable(&dest, false).is_ok() {
+                result = fs::rename(&tmp, &dest);
+            }
+        }
+        let _ = fs::remove_file(&tmp);
+        result.map_err(|e| io(&dest, e))?;
+        sync_dir(&dir)
+    }
+
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         let mut out = Vec::new();
         if kind == ObjectKind::Config {

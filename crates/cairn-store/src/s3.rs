@@ -37,6 +37,8 @@
 use crate::check_name;
 use crate::s3_lock::{LockApi, LockConfig};
 
+#[path = "s3_config.rs"]
+mod config;
 #[path = "s3_versions.rs"]
 mod versions;
 use cairn_core::worm::WormMode;
@@ -109,6 +111,9 @@ pub struct S3Backend {
     target: Target,
     lock: LockApi,
     windows: std::sync::Mutex<Windows>,
+    /// The ETag of the config this backend last read or wrote: replacing
+    /// the config is conditional on it (`If-Match`).
+    config_etag: std::sync::Mutex<Option<String>>,
 }
 
 /// Small reads of packs (a restore asks for one blob at a time, often a few
@@ -388,6 +393,7 @@ impl S3Backend {
             target,
             lock,
             windows: Default::default(),
+            config_etag: Default::default(),
         })
     }
 
@@ -508,6 +514,9 @@ impl Backend for S3Backend {
     }
 
     fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
+        if kind == ObjectKind::Config {
+            return self.read_config_tracked();
+        }
         let key = self.key(kind, name)?;
         let b = self
             .rt
@@ -557,8 +566,13 @@ impl Backend for S3Backend {
     }
 
     fn replace_config(&self, data: &[u8]) -> Result<()> {
-        // One PUT: S3 replaces an object atomically.
-        let key = self.key(ObjectKind::Config, "config")?;
+        self.replace_config_if_unchanged(data)
+    }
+
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        // One PUT: S3 replaces an object atomically (on a versioned bucket
+        // the old copy stays as an earlier version).
+        let key = self.key(kind, name)?;
         self.rt
             .block_on(async { self.op.write(&key, data.to_vec()).await })
             .map(|_| ())
