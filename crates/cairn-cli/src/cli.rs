@@ -444,6 +444,15 @@ pub enum KeysCommand {
     Rewrap(KeysSlotArg),
     /// Rotate the master secret: new data is sealed under a new key epoch; every slot is re-wrapped (then `prune --rewrite-old-epochs` re-encrypts old data).
     RotateMaster(RotateMasterArgs),
+    /// List the versions of the config and key slots the storage keeps (WORM holds them), or bring one back with --restore; needs no key.
+    Recover(KeysRecoverArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysRecoverArgs {
+    /// Make this version (an id from the listing) the current config or key slot again.
+    #[arg(long, value_name = "VERSION")]
+    pub restore: Option<String>,
 }
 
 #[derive(Debug, Args)]

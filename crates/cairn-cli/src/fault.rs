@@ -4,7 +4,7 @@
 //! repository changes and check that it is still consistent. Lock objects are
 //! not counted: they are not data. Unset, this wrapper is never installed.
 
-use cairn_core::{Backend, ObjectInfo, ObjectKind, Result};
+use cairn_core::{Backend, ObjectInfo, ObjectKind, ObjectVersion, Result};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -58,11 +58,24 @@ impl Backend for AbortAfter {
         self.step(ObjectKind::Config);
         self.inner.replace_config(data)
     }
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        self.step(kind);
+        self.inner.replace(kind, name, data)
+    }
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.inner.list(kind)
     }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.inner.stat(kind, name)
+    }
+    fn versions_survive_delete(&self) -> bool {
+        self.inner.versions_survive_delete()
+    }
+    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<ObjectVersion>> {
+        self.inner.list_versions(kind)
+    }
+    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
+        self.inner.read_version(kind, name, version)
     }
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
         self.step(kind);

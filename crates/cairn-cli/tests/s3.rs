@@ -152,7 +152,7 @@ fn compliance_worm_on_an_object_lock_bucket_and_refused_without_one() {
         "{grade}"
     );
     r(&["backup", "-q", src.to_str().unwrap()]).ok();
-    // The config is never held, so the master secret rotates on a locked bucket.
+    // The config is held, and still rotates: S3 keeps the held version and adds a new one.
     r(&["keys", "rotate-master"]).ok();
     let listed = r(&["list", "--json"]).ok().json();
     let id = listed[0]["id"].as_str().unwrap().to_string();

@@ -51,17 +51,6 @@ fn two_snapshots(env: &Env, repo: &Path) -> Vec<String> {
     snapshot_ids(env, repo)
 }
 
-/// Lifts immutable flags so the temporary directory can be removed.
-struct Unfreeze<'a>(&'a Path);
-impl Drop for Unfreeze<'_> {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("chattr")
-            .args(["-R", "-i"])
-            .arg(self.0)
-            .status();
-    }
-}
-
 /// Sleeps until a moment (RFC 3339) has passed by half a second.
 fn sleep_past(t: &str) {
     sleep_until_offset(t, time::Duration::milliseconds(500));

@@ -103,6 +103,24 @@ pub struct ObjectInfo {
     pub modified: Option<time::OffsetDateTime>,
 }
 
+/// One stored version of an object, on storage that keeps versions (an S3
+/// bucket with Object Lock, the config history of a governance folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectVersion {
+    /// The object's name within its kind.
+    pub name: String,
+    /// The storage's version id.
+    pub version: String,
+    /// When the storage wrote it.
+    pub modified: Option<time::OffsetDateTime>,
+    /// Whether this is what a plain read returns now.
+    pub current: bool,
+    /// A delete marker: the object was removed here; earlier versions stay.
+    pub delete_marker: bool,
+    /// Until when the storage holds this version (None: not held).
+    pub retained_until: Option<time::OffsetDateTime>,
+}
+
 /// A place where a repository's objects live.
 pub trait Backend: Send + Sync {
     /// Where this is, for messages (a path or URL, never credentials).
@@ -121,6 +139,21 @@ pub trait Backend: Send + Sync {
     /// new config, never neither. The config is the only object ever
     /// replaced (by `keys rotate-master`); everything else is write-once.
     fn replace_config(&self, data: &[u8]) -> Result<()>;
+
+    /// Replaces an existing object atomically, in one step: a reader sees
+    /// the old bytes or the new ones, never neither, and a crash leaves one
+    /// of them. Only for a stored copy found damaged (`write_idempotent`):
+    /// objects are otherwise write-once. The default refuses.
+    fn replace(&self, kind: ObjectKind, name: &str, _data: &[u8]) -> Result<()> {
+        Err(crate::Error::new(
+            crate::ErrorKind::Unsupported,
+            format!(
+                "{} cannot replace {} in place",
+                self.location(),
+                kind.path(name)
+            ),
+        ))
+    }
 
     /// Lists the objects of a kind (any order).
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>>;
@@ -160,6 +193,40 @@ pub trait Backend: Send + Sync {
         Err(crate::Error::new(
             crate::ErrorKind::Unsupported,
             format!("{} cannot enforce {mode} WORM", self.location()),
+        ))
+    }
+
+    /// Whether deleting an object only hides it while its earlier versions
+    /// stay readable (a versioned S3 bucket, which every Object Lock bucket
+    /// is). Under storage-level WORM a held key slot may then be removed: the
+    /// held version stays, for `keys recover`.
+    fn versions_survive_delete(&self) -> bool {
+        false
+    }
+
+    /// Every stored version (and delete marker) of the objects of `kind`.
+    /// Only for the config and key slots; `Unsupported` where the storage
+    /// keeps no versions.
+    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<ObjectVersion>> {
+        Err(crate::Error::new(
+            crate::ErrorKind::Unsupported,
+            format!(
+                "{} keeps no earlier versions of {} objects",
+                self.location(),
+                kind.dir()
+            ),
+        ))
+    }
+
+    /// Reads one stored version of an object.
+    fn read_version(&self, kind: ObjectKind, name: &str, _version: &str) -> Result<Vec<u8>> {
+        Err(crate::Error::new(
+            crate::ErrorKind::Unsupported,
+            format!(
+                "{} keeps no earlier versions of {}",
+                self.location(),
+                kind.path(name)
+            ),
         ))
     }
 

@@ -2,7 +2,7 @@
 //! session may not do. Every delete in Cairn goes through `Backend::delete`,
 //! so one wrapper is enough to make a whole session unable to delete.
 
-use crate::backend::{Backend, ObjectInfo, ObjectKind};
+use crate::backend::{Backend, ObjectInfo, ObjectKind, ObjectVersion};
 use crate::error::{Error, ErrorKind, Result};
 use std::sync::Arc;
 
@@ -41,11 +41,31 @@ impl Backend for AppendOnly {
         )
         .hint("changing the repository's keys needs admin access: run it without --append-only"))
     }
+    fn replace(&self, kind: ObjectKind, name: &str, _data: &[u8]) -> Result<()> {
+        Err(Error::new(
+            ErrorKind::PermissionDenied,
+            format!(
+                "append-only access: refusing to replace {} in {}",
+                kind.path(name),
+                self.0.location()
+            ),
+        )
+        .hint("replacing a damaged object needs delete rights: run the command without append-only access"))
+    }
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.0.list(kind)
     }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.0.stat(kind, name)
+    }
+    fn versions_survive_delete(&self) -> bool {
+        self.0.versions_survive_delete()
+    }
+    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<ObjectVersion>> {
+        self.0.list_versions(kind)
+    }
+    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
+        self.0.read_version(kind, name, version)
     }
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
         if kind == ObjectKind::Lock {

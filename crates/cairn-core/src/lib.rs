@@ -44,6 +44,7 @@ pub mod pin;
 pub mod policy;
 pub mod protect;
 pub mod prune;
+pub mod recover;
 pub mod repo;
 pub mod restore;
 pub mod rotate;
@@ -52,7 +53,7 @@ pub mod tree;
 pub mod verify;
 pub mod worm;
 
-pub use backend::{Backend, ObjectInfo, ObjectKind};
+pub use backend::{Backend, ObjectInfo, ObjectKind, ObjectVersion};
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{BlobId, PackId, RepoId, SnapshotId};
 pub use repo::Repository;

@@ -11,7 +11,8 @@
 //! every third of the period, no data a retained snapshot needs ever becomes
 //! deletable; data is held at most one period past the last retained snapshot
 //! that needs it. Ledger records whose time has passed protect nothing and are
-//! removed.
+//! removed. Below software grade the config and every key slot are
+//! extended the same way: without them the held data cannot be read.
 
 use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
@@ -91,6 +92,15 @@ pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<MaintenanceP
     let mut packs: Vec<_> = packs.into_iter().collect();
     packs.sort();
     needed.extend(packs.into_iter().map(|p| (ObjectKind::Pack, p.to_hex())));
+    // The config and key slots unlock all of it: held as long as the data.
+    if worm.covers(ObjectKind::Key) {
+        needed.push((ObjectKind::Config, "config".to_string()));
+        needed.extend(
+            b.list(ObjectKind::Key)?
+                .into_iter()
+                .map(|o| (ObjectKind::Key, o.name)),
+        );
+    }
     let mut extend = Vec::new();
     let mut held = 0;
     for (kind, name) in needed {

@@ -146,6 +146,8 @@ impl Repository {
             Some(w) => {
                 let clock = Arc::new(FixedClock(crate::clock::parse_rfc3339(now)?));
                 let g = Worm::open(backend, w, clock)?;
+                // The slot and config were written before the guard: hold them now.
+                g.retain_keys()?;
                 (g.clone() as Arc<dyn Backend>, Some(g))
             }
             None => (backend, None),
@@ -600,7 +602,10 @@ pub fn write_idempotent(b: &dyn Backend, kind: ObjectKind, name: &str, bytes: &[
         Err(e) if e.kind() == ErrorKind::Transient => return Err(e),
         Err(e) => tracing::warn!(?kind, name, error = %e, "stored copy unreadable; replacing it"),
     }
-    b.delete(kind, name).map_err(|e| {
+    // Replaced in one atomic step (a synced temporary renamed over it, one
+    // S3 PUT): the damaged copy is never deleted before the good one is
+    // durable, so a crash here loses nothing.
+    b.replace(kind, name, bytes).map_err(|e| {
         Error::new(
             ErrorKind::Corrupt,
             format!(
@@ -608,9 +613,8 @@ pub fn write_idempotent(b: &dyn Backend, kind: ObjectKind, name: &str, bytes: &[
                 kind.dir()
             ),
         )
-        .hint("run the same command with delete rights (not --append-only, not a service token); under WORM, wait until the damaged object's retention lapses")
-    })?;
-    b.write_new(kind, name, bytes)
+        .hint("run the same command with delete rights (not append-only, not a service token); under WORM, wait until the damaged object's retention lapses")
+    })
 }
 
 #[cfg(test)]

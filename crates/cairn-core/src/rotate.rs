@@ -226,6 +226,11 @@ pub fn execute(repo: &mut Repository, rot: Rotation, now: &str) -> Result<Rotati
     // 3. The old slots, which now open only a retired secret.
     for old_id in slots.iter().map(|(o, _)| o).chain(&rot.stale) {
         match backend.delete(ObjectKind::Key, old_id) {
+            // Held by WORM where deleting would destroy it (a folder): it
+            // stays until its retention lapses, opening only a retired secret.
+            Err(e) if e.kind() == ErrorKind::WormLocked => {
+                tracing::warn!(slot = %old_id, error = %e, "old key slot is held by WORM and stays; it opens only the retired secret");
+            }
             Err(e) if e.kind() != ErrorKind::NotFound => {
                 return Err(e.context(format!(
                     "the master secret was rotated, but old key slot {old_id} could not be removed; remove it with `cairn keys remove {old_id}`"

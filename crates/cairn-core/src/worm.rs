@@ -17,7 +17,7 @@
 //! would allow. `cairn maintenance` extends records (and storage holds) of
 //! objects still needed; see docs/WORM.md for the horizon rule.
 
-use crate::backend::{Backend, ObjectInfo, ObjectKind};
+use crate::backend::{Backend, ObjectInfo, ObjectKind, ObjectVersion};
 use crate::clock::{rfc3339, Clock};
 use crate::error::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
@@ -64,13 +64,16 @@ impl WormConfig {
     }
 }
 
-/// Kinds the ledger covers: everything a snapshot's restore depends on.
+/// Kinds the ledger can cover: everything a snapshot's restore depends on,
+/// including (below software grade) the config and key slots that unlock it.
 fn held(kind: ObjectKind) -> Option<char> {
     match kind {
         ObjectKind::Pack => Some('p'),
         ObjectKind::Index => Some('i'),
         ObjectKind::Snapshot => Some('s'),
         ObjectKind::Protect => Some('m'),
+        ObjectKind::Key => Some('k'),
+        ObjectKind::Config => Some('c'),
         _ => None,
     }
 }
@@ -81,6 +84,8 @@ fn kind_of(code: &str) -> Option<ObjectKind> {
         "i" => ObjectKind::Index,
         "s" => ObjectKind::Snapshot,
         "m" => ObjectKind::Protect,
+        "k" => ObjectKind::Key,
+        "c" => ObjectKind::Config,
         _ => return None,
     })
 }
@@ -136,6 +141,30 @@ impl Worm {
     /// The settings.
     pub fn config(&self) -> WormConfig {
         self.cfg
+    }
+
+    /// Whether objects of `kind` are retained here. The config and key slots
+    /// are held only below software grade: under software WORM, removing a
+    /// slot stays the way to revoke a leaked credential.
+    pub fn covers(&self, kind: ObjectKind) -> bool {
+        match kind {
+            ObjectKind::Key | ObjectKind::Config => self.cfg.mode != WormMode::Software,
+            k => held(k).is_some(),
+        }
+    }
+
+    /// Holds the config and every key slot until now plus the retention
+    /// (at `init`, and for repositories created before they were held).
+    pub fn retain_keys(&self) -> Result<()> {
+        if !self.covers(ObjectKind::Key) {
+            return Ok(());
+        }
+        let until = self.clock.now() + self.cfg.retention();
+        self.retain(ObjectKind::Config, "config", until)?;
+        for o in self.inner.list(ObjectKind::Key)? {
+            self.retain(ObjectKind::Key, &o.name, until)?;
+        }
+        Ok(())
     }
 
     fn ledger(&self) -> Result<std::sync::MutexGuard<'_, Ledger>> {
@@ -196,7 +225,11 @@ impl Worm {
                 self.cfg.mode
             ),
         )
-        .hint("prune reports such data as retained and removes it once retention lapses")
+        .hint(if kind == ObjectKind::Key {
+            "a key slot is held like the data it opens; to lock a leaked credential out of new data, rotate the master secret (the old slot keeps opening older data until its retention lapses)"
+        } else {
+            "prune reports such data as retained and removes it once retention lapses"
+        })
     }
 }
 
@@ -211,7 +244,7 @@ impl Backend for Worm {
         self.inner.read_range(kind, name, offset, len)
     }
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
-        if held(kind).is_none() {
+        if !self.covers(kind) {
             return self.inner.write_new(kind, name, data);
         }
         // The record goes first: an object never exists unrecorded.
@@ -231,9 +264,34 @@ impl Backend for Worm {
         written
     }
     fn replace_config(&self, data: &[u8]) -> Result<()> {
-        // The config is never held: it holds no data, and it must change
-        // when the master secret is rotated.
-        self.inner.replace_config(data)
+        // Below software grade every version of the config is held: the
+        // storage keeps the earlier ones (S3 versions, a folder's
+        // config-history), and the new one is held from now.
+        self.inner.replace_config(data)?;
+        if self.covers(ObjectKind::Config) {
+            let until = self.clock.now() + self.cfg.retention();
+            self.retain(ObjectKind::Config, "config", until)?;
+        }
+        Ok(())
+    }
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        // Replacing destroys the held copy (on a folder) or hides it: refused
+        // while held, like a delete; the replacement is held like a write.
+        if let Some(until) = self.until(kind, name)? {
+            if until >= self.clock.now() {
+                return Err(self.refuse(kind, name, until));
+            }
+        }
+        if !self.covers(kind) {
+            return self.inner.replace(kind, name, data);
+        }
+        let until = self.clock.now() + self.cfg.retention();
+        self.record(kind, name, until)?;
+        self.inner.replace(kind, name, data)?;
+        if self.cfg.mode != WormMode::Software {
+            self.inner.hold(kind, name, self.cfg.mode, until)?;
+        }
+        Ok(())
     }
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.inner.list(kind)
@@ -251,6 +309,11 @@ impl Backend for Worm {
         }
         if let Some(until) = self.until(kind, name)? {
             if until >= now {
+                if kind == ObjectKind::Key && self.inner.versions_survive_delete() {
+                    // Revocation: the slot disappears from listings, its held
+                    // version stays for its retention (`keys recover`).
+                    return self.inner.delete(kind, name);
+                }
                 return Err(self.refuse(kind, name, until));
             }
         }
@@ -272,6 +335,15 @@ impl Backend for Worm {
     }
     fn worm_support(&self, mode: WormMode) -> Result<String> {
         self.inner.worm_support(mode)
+    }
+    fn versions_survive_delete(&self) -> bool {
+        self.inner.versions_survive_delete()
+    }
+    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<ObjectVersion>> {
+        self.inner.list_versions(kind)
+    }
+    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
+        self.inner.read_version(kind, name, version)
     }
     fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<OffsetDateTime>> {
         let own = self.until(kind, name)?;

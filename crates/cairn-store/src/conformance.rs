@@ -60,6 +60,30 @@ pub fn run(b: &dyn Backend) {
         data.len() as u64
     );
 
+    // The storage reports when it wrote an object, by its own clock, in
+    // stat and list alike (locks are judged by it): a later write is not older.
+    let first = b
+        .stat(ObjectKind::Pack, &name(2))
+        .expect("stat")
+        .modified
+        .expect("stat reports no modification time");
+    b.write_new(ObjectKind::Lock, "probe", b"x").expect("probe");
+    let probe = b
+        .list(ObjectKind::Lock)
+        .expect("list locks")
+        .into_iter()
+        .find(|o| o.name == "probe")
+        .expect("probe listed")
+        .modified
+        .expect("list reports no modification time");
+    assert!(probe >= first, "a later write is older: {probe} < {first}");
+    let skew = (probe - time::OffsetDateTime::now_utc()).abs();
+    assert!(
+        skew < time::Duration::minutes(5),
+        "storage time {probe} is far from now"
+    );
+    b.delete(ObjectKind::Lock, "probe").expect("delete probe");
+
     // write_new never replaces.
     let e = b
         .write_new(ObjectKind::Pack, &name(2), b"other")
@@ -70,6 +94,15 @@ pub fn run(b: &dyn Backend) {
             .expect("read after refused overwrite"),
         data
     );
+
+    // A damaged copy is replaced in one step (write_idempotent's repair).
+    b.write_new(ObjectKind::Index, &name(9), b"damaged")
+        .expect("write index");
+    b.replace(ObjectKind::Index, &name(9), b"good")
+        .expect("replace");
+    assert_eq!(b.read(ObjectKind::Index, &name(9)).expect("read"), b"good");
+    b.delete(ObjectKind::Index, &name(9))
+        .expect("delete replaced");
 
     // Kinds are separate namespaces; list returns names and sizes by kind.
     b.write_new(ObjectKind::Snapshot, &name(2), b"snap")

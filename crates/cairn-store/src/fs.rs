@@ -18,6 +18,9 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+#[path = "fs_versions.rs"]
+mod versions;
+
 /// A repository in a local folder.
 #[derive(Debug, Clone)]
 pub struct FsBackend {
@@ -42,7 +45,7 @@ impl FsBackend {
 }
 
 /// Sets or clears FS_IMMUTABLE_FL (what `chattr +i` does).
-fn set_immutable(p: &Path, on: bool) -> std::io::Result<()> {
+pub(crate) fn set_immutable(p: &Path, on: bool) -> std::io::Result<()> {
     use rustix::fs::IFlags;
     let f = File::open(p)?;
     let flags = rustix::fs::ioctl_getflags(&f)?;
@@ -57,14 +60,14 @@ fn set_immutable(p: &Path, on: bool) -> std::io::Result<()> {
     Ok(())
 }
 
-fn io(path: &Path, e: std::io::Error) -> Error {
+pub(crate) fn io(path: &Path, e: std::io::Error) -> Error {
     Error::io(path.display(), e)
 }
 
 /// Opens an object for reading: never through a symlink, never blocking (a
 /// fifo planted in its place would hang the reader), only a regular file, and
 /// no larger than its kind allows. Returns the file and its size.
-fn open_object(p: &Path, kind: ObjectKind) -> Result<(File, u64)> {
+pub(crate) fn open_object(p: &Path, kind: ObjectKind) -> Result<(File, u64)> {
     let f = OpenOptions::new()
         .read(true)
         .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
@@ -101,7 +104,7 @@ fn too_large(p: &Path, kind: ObjectKind) -> Error {
     .hint("the repository folder was tampered with; remove that entry and run verify")
 }
 
-fn sync_dir(dir: &Path) -> Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| io(dir, e))
@@ -144,7 +147,7 @@ fn list_dir(
 
 /// Writes `data` to a new temporary file in `dir`, synced to disk, and
 /// returns its path; the caller publishes it (link or rename) and removes it.
-fn synced_temp(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
+pub(crate) fn synced_temp(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
     let rnd: [u8; 8] = cairn_core::crypto::random_array()?;
     let tmp = dir.join(format!(".tmp-{}-{}", name, hex::encode(rnd)));
     let written = (|| {
@@ -236,13 +239,34 @@ impl Backend for FsBackend {
 
     fn replace_config(&self, data: &[u8]) -> Result<()> {
         // A synced temporary file renamed over the old config: rename is
-        // atomic, so a crash leaves the old config or the new one.
+        // atomic, so a crash leaves the old config or the new one. A held
+        // (immutable) config is first kept as an immutable copy in
+        // config-history/, then released for the rename (docs/WORM.md).
         let dest = self.path(ObjectKind::Config, "config")?;
+        self.keep_held_config(&dest, data)?;
         let tmp = synced_temp(&self.root, "config", data)?;
         let result = fs::rename(&tmp, &dest).map_err(|e| io(&dest, e));
         let _ = fs::remove_file(&tmp);
         result?;
         sync_dir(&self.root)
+    }
+
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        // The replacement is written and synced under a temporary name, then
+        // renamed over the old copy: never a moment with neither.
+        let dest = self.path(kind, name)?;
+        let dir = dest.parent().unwrap_or(&self.root).to_path_buf();
+        let tmp = synced_temp(&dir, name, data)?;
+        let mut result = fs::rename(&tmp, &dest);
+        if matches!(&result, Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied) {
+            // An immutable copy whose hold has lapsed (the WORM guard checked).
+            if set_immutable(&dest, false).is_ok() {
+                result = fs::rename(&tmp, &dest);
+            }
+        }
+        let _ = fs::remove_file(&tmp);
+        result.map_err(|e| io(&dest, e))?;
+        sync_dir(&dir)
     }
 
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
@@ -284,6 +308,14 @@ impl Backend for FsBackend {
             r => r.map_err(|e| io(&p, e))?,
         }
         sync_dir(p.parent().unwrap_or(&self.root))
+    }
+
+    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<cairn_core::ObjectVersion>> {
+        self.versions_of(kind)
+    }
+
+    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
+        self.read_one_version(kind, name, version)
     }
 
     fn hold(

@@ -97,6 +97,12 @@ impl Backend for MemoryBackend {
         Ok(())
     }
 
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        check_name(name)?;
+        self.map().insert((kind, name.to_string()), stored(data));
+        Ok(())
+    }
+
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         Ok(self
             .map()

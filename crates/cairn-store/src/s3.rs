@@ -36,6 +36,11 @@
 
 use crate::check_name;
 use crate::s3_lock::{LockApi, LockConfig};
+
+#[path = "s3_config.rs"]
+mod config;
+#[path = "s3_versions.rs"]
+mod versions;
 use cairn_core::worm::WormMode;
 use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
 use opendal::layers::{RetryEvent, RetryLayer, TimeoutLayer};
@@ -106,6 +111,9 @@ pub struct S3Backend {
     target: Target,
     lock: LockApi,
     windows: std::sync::Mutex<Windows>,
+    /// The ETag of the config this backend last read or wrote: replacing
+    /// the config is conditional on it (`If-Match`).
+    config_etag: std::sync::Mutex<Option<String>>,
 }
 
 /// Small reads of packs (a restore asks for one blob at a time, often a few
@@ -385,6 +393,7 @@ impl S3Backend {
             target,
             lock,
             windows: Default::default(),
+            config_etag: Default::default(),
         })
     }
 
@@ -505,6 +514,9 @@ impl Backend for S3Backend {
     }
 
     fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
+        if kind == ObjectKind::Config {
+            return self.read_config_tracked();
+        }
         let key = self.key(kind, name)?;
         let b = self
             .rt
@@ -554,8 +566,13 @@ impl Backend for S3Backend {
     }
 
     fn replace_config(&self, data: &[u8]) -> Result<()> {
-        // One PUT: S3 replaces an object atomically.
-        let key = self.key(ObjectKind::Config, "config")?;
+        self.replace_config_if_unchanged(data)
+    }
+
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        // One PUT: S3 replaces an object atomically (on a versioned bucket
+        // the old copy stays as an earlier version).
+        let key = self.key(kind, name)?;
         self.rt
             .block_on(async { self.op.write(&key, data.to_vec()).await })
             .map(|_| ())
@@ -620,6 +637,15 @@ impl Backend for S3Backend {
         // object. The same HEAD tells whether Object Lock still holds it: on a
         // lock bucket a DELETE would only add a delete marker over it.
         let hold = self.rt.block_on(self.lock.head(&key))?;
+        if kind == ObjectKind::Key {
+            // Removing a key slot is how a credential is revoked. On an Object
+            // Lock bucket the DELETE only adds a delete marker: the held
+            // version stays for its retention (`keys recover` finds it).
+            return self
+                .rt
+                .block_on(self.op.delete(&key))
+                .map_err(|e| self.classify(&key, e));
+        }
         let refuse = |why: String| {
             Error::new(
                 ErrorKind::WormLocked,
@@ -689,6 +715,20 @@ impl Backend for S3Backend {
         Ok(format!(
             "S3 Object Lock is enabled on bucket {bucket} (objects held in {s3_mode} mode per object; versioned bucket)"
         ))
+    }
+
+    fn versions_survive_delete(&self) -> bool {
+        // Meaningful under storage-level WORM only, which needs an Object
+        // Lock bucket: those are always versioned.
+        true
+    }
+
+    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<cairn_core::ObjectVersion>> {
+        self.versions_of(kind)
+    }
+
+    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
+        self.read_one_version(kind, name, version)
     }
 
     fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<OffsetDateTime>> {

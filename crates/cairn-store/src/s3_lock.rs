@@ -358,16 +358,26 @@ impl LockApi {
     /// HeadObject: the hold on the current version; `NotFound` if there is none
     /// (or it is a delete marker).
     pub(crate) async fn head(&self, path: &str) -> Result<ObjectHold> {
+        self.head_version(path, None).await
+    }
+
+    /// HeadObject on one version (`?versionId=`), or on the current one.
+    pub(crate) async fn head_version(
+        &self,
+        path: &str,
+        version: Option<&str>,
+    ) -> Result<ObjectHold> {
         let what = self.full_key(path);
+        let url = match version {
+            Some(v) => format!(
+                "{}?versionId={}",
+                self.object_url(path),
+                encode_path(v).replace('/', "%2F")
+            ),
+            None => self.object_url(path),
+        };
         let reply = self
-            .send(
-                http::Method::HEAD,
-                &self.object_url(path),
-                b"",
-                &[],
-                true,
-                &what,
-            )
+            .send(http::Method::HEAD, &url, b"", &[], true, &what)
             .await?;
         if !reply.status.is_success() {
             return Err(self.status_error(&what, &reply));

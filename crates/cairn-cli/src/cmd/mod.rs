@@ -6,6 +6,7 @@ mod forget;
 mod gate;
 mod init;
 mod keys;
+mod keys_recover;
 mod list;
 mod maintenance;
 mod manifest;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Keys(KeysCommand::Test(a)) => keys::test(g, &a.slot_id),
         Command::Keys(KeysCommand::Rewrap(a)) => keys::rewrap(g, &a.slot_id),
         Command::Keys(KeysCommand::RotateMaster(a)) => keys::rotate_master(g, a.dry_run),
+        Command::Keys(KeysCommand::Recover(a)) => keys_recover::run(g, a.restore.as_deref()),
         Command::Trust(a) => trust::run(g, a.reset),
         Command::Backup(a) => backup::run(g, a),
         Command::List(a) => list::run(g, a),

@@ -245,3 +245,39 @@ pub fn age_identity(env: &Env, name: &str) -> (PathBuf, String) {
     .unwrap();
     (path, id.to_public().to_string())
 }
+
+/// A request straight to the test S3 server, as an attacker holding the
+/// bucket's credentials would send it (moto checks that a request carries a
+/// signature, not that it is right), for
+/// `s3:http://HOST:PORT/BUCKET`; `target` is the key with any query.
+/// Returns the status code and the whole reply.
+pub fn s3_raw(location: &str, method: &str, target: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let rest = location.strip_prefix("s3:http://").unwrap();
+    let (hostport, bucket) = rest.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(hostport).unwrap();
+    write!(
+        s,
+        "{method} /{bucket}/{target} HTTP/1.1\r\nHost: {hostport}\r\nAuthorization: AWS4-HMAC-SHA256 Credential=cairn-test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    let _ = s.read_to_string(&mut reply);
+    let code = reply
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (code, reply)
+}
+
+/// Lifts immutable flags so the temporary directory can be removed.
+pub struct Unfreeze<'a>(pub &'a Path);
+impl Drop for Unfreeze<'_> {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .args(["-R", "-i"])
+            .arg(self.0)
+            .status();
+    }
+}
