@@ -226,7 +226,7 @@ fn cause(e: &opendal::Error) -> String {
 
 /// Whether the request never got an answer (refused, reset, DNS, TLS): a
 /// failure of the transport, not a reply from the server.
-fn unreachable(e: &opendal::Error) -> bool {
+pub(crate) fn unreachable(e: &opendal::Error) -> bool {
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
         if s.downcast_ref::<std::io::Error>().is_some() {

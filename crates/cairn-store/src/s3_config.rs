@@ -14,10 +14,10 @@ impl S3Backend {
 
     pub(super) fn read_config_tracked(&self) -> Result<Vec<u8>> {
         let key = self.key(ObjectKind::Config, "config")?;
-        let meta = self
-            .rt
-            .block_on(self.op.stat(&key))
-            .map_err(|e| self.classify(&key, e))?;
+        let meta = match self.rt.block_on(self.op.stat(&key)) {
+            Ok(m) => m,
+            Err(e) => return Err(self.explain_head_failure(&key, e)),
+        };
         let etag = meta.etag().map(str::to_string);
         if etag.is_none() {
             tracing::debug!(key = %key, "no ETag for the config: its replacement cannot be conditional");
@@ -43,6 +43,25 @@ impl S3Backend {
         }
         self.remember_etag(etag.as_deref());
         Ok(b.to_vec())
+    }
+
+    /// A HEAD answer has no body, so its failure lacks the S3 error code
+    /// that tells a missing bucket from a missing object, names the
+    /// credential problem or says the server is throttling. A GET of the
+    /// same key gets the full answer; its error is the one to report.
+    /// Failures without any answer (unreachable, timed out) are reported as
+    /// they are, without waiting through the retries a second time.
+    fn explain_head_failure(&self, key: &str, head: opendal::Error) -> Error {
+        if super::unreachable(&head) || head.message().ends_with("timeout reached") {
+            return self.classify(key, head);
+        }
+        match self.rt.block_on(self.op.read(key)) {
+            Err(get) => self.classify(key, get),
+            // The object is there after all (a server that answers HEAD
+            // badly): report the HEAD failure rather than read without the
+            // ETag the replacement needs.
+            Ok(_) => self.classify(key, head),
+        }
     }
 
     pub(super) fn replace_config_if_unchanged(&self, data: &[u8]) -> Result<()> {
