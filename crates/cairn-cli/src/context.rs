@@ -12,12 +12,13 @@
 
 use crate::cli::Global;
 use anyhow::{anyhow, bail, Context, Result};
+pub use cairn_app::session::{Access, Session};
+use cairn_app::session::{LockSpec, OpenOptions, Pinning};
 use cairn_core::clock::Clock;
-use cairn_core::guard::AppendOnly;
 use cairn_core::keyslot::unlock::Unlock;
 use cairn_core::keyslot::Credential;
-use cairn_core::lock::{LockMode, LockOptions, RepoLock};
-use cairn_core::{Backend, ErrorKind, Repository};
+use cairn_core::lock::RepoLock;
+use cairn_core::Backend;
 use std::io::{IsTerminal, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -49,13 +50,10 @@ impl Location {
 
     /// The storage: `s3:...` locations go to S3, anything else is a folder.
     pub fn backend(&self, g: &Global) -> Result<Arc<dyn Backend>> {
-        let b = cairn_store::backend_for(&self.path.to_string_lossy())?;
-        let b = crate::fault::maybe_wrap(b);
-        Ok(if g.append_only {
-            AppendOnly::wrap(b)
-        } else {
-            b
-        })
+        Ok(cairn_app::session::storage(
+            &self.path.to_string_lossy(),
+            g.append_only,
+        )?)
     }
 
     /// The key file of the default repository.
@@ -69,14 +67,7 @@ const KEYFILE_HEADER: &str =
 
 /// Reads a key file: comment lines, then 64 hex digits.
 pub fn read_key_file(path: &Path) -> Result<Vec<u8>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read key file {}", path.display()))?;
-    cairn_core::keyslot::parse_key_file(&text).ok_or_else(|| {
-        anyhow!(
-            "key file {} is malformed: expected comment lines, then 64 hex digits",
-            path.display()
-        )
-    })
+    Ok(cairn_app::credentials::read_key_file(path)?)
 }
 
 /// Creates a new key file readable only by the user; refuses to replace one.
@@ -106,41 +97,21 @@ pub fn create_key_file(path: &Path, repo: &Path) -> Result<Vec<u8>> {
     Ok(key.to_vec())
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or("").to_string()
-}
-
 /// The credential the user supplied, if any (without prompting).
 pub fn supplied_credential(g: &Global) -> Result<Option<Credential>> {
-    if let Some(k) = &g.key_file {
-        return Ok(Some(Credential::KeyFile(read_key_file(k)?)));
-    }
-    if let Ok(p) = std::env::var("CAIRN_PASSWORD") {
-        return Ok(Some(Credential::Passphrase(p)));
-    }
-    if let Some(f) = &g.password_file {
-        let s = std::fs::read_to_string(f)
-            .with_context(|| format!("cannot read password file {}", f.display()))?;
-        return Ok(Some(Credential::Passphrase(first_line(&s))));
-    }
-    if let Some(cmd) = &g.password_command {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .context("cannot run the password command")?;
-        if !out.status.success() {
-            bail!(
-                "the password command failed ({}); fix it or use CAIRN_PASSWORD / --password-file",
-                out.status
-            );
+    crate::keys::sources(g).primary().map_err(|e| match e {
+        // The CLI's words for where else a passphrase can come from.
+        cairn_app::Error::Credential(m) if m.starts_with("the password command failed") => {
+            anyhow!(
+                "{}",
+                m.replace(
+                    "give the passphrase another way",
+                    "use CAIRN_PASSWORD / --password-file"
+                )
+            )
         }
-        return Ok(Some(Credential::Passphrase(first_line(
-            &String::from_utf8_lossy(&out.stdout),
-        ))));
-    }
-    Ok(None)
+        e => e.into(),
+    })
 }
 
 /// Prompts on the terminal (twice when `confirm`).
@@ -178,47 +149,6 @@ pub fn unlock(g: &Global, loc: &Location, backend: &dyn Backend) -> Result<Unloc
     })
 }
 
-/// What a command does to the repository, which decides its lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Reads only: a shared lock, skipped (with a warning) on read-only storage.
-    Read,
-    /// Adds data: a shared lock.
-    Append,
-    /// Deletes: the exclusive lock.
-    Delete,
-}
-
-/// An open repository and the lock held for it (released on drop).
-pub struct Session {
-    pub repo: Repository,
-    _lock: Option<RepoLock>,
-}
-
-impl Session {
-    /// Pairs a repository with its lock; index and snapshot writes then
-    /// stop once the lock is lost.
-    pub fn new(mut repo: Repository, lock: Option<RepoLock>) -> Self {
-        if let Some(l) = &lock {
-            repo.guard_writes(l.lease());
-        }
-        Session { repo, _lock: lock }
-    }
-}
-
-impl std::ops::Deref for Session {
-    type Target = Repository;
-    fn deref(&self) -> &Repository {
-        &self.repo
-    }
-}
-
-impl std::ops::DerefMut for Session {
-    fn deref_mut(&mut self) -> &mut Repository {
-        &mut self.repo
-    }
-}
-
 /// The wall clock, for the CLI and for lock expiry.
 pub struct WallClock;
 
@@ -228,34 +158,29 @@ impl Clock for WallClock {
     }
 }
 
-/// Takes the lock `access` needs.
+/// Takes the lock `access` needs. A reader goes on without a lock when the
+/// storage cannot take the lock object: a backup disk that cannot be written
+/// must still be restorable.
 pub fn lock(
     g: &Global,
     backend: &Arc<dyn Backend>,
     access: Access,
     purpose: &str,
 ) -> Result<Option<RepoLock>> {
-    let mode = if access == Access::Delete {
-        LockMode::Exclusive
-    } else {
-        LockMode::Shared
-    };
-    let opts = LockOptions {
+    Ok(cairn_app::session::lock(
+        backend,
+        access,
+        purpose,
+        Arc::new(WallClock),
+        &lock_spec(g),
+    )?)
+}
+
+fn lock_spec(g: &Global) -> LockSpec {
+    LockSpec {
         wait: g.wait.unwrap_or_default(),
         host: hostname(),
-        ..LockOptions::default()
-    };
-    match RepoLock::acquire(backend.clone(), mode, purpose, Arc::new(WallClock), &opts) {
-        Ok(l) => Ok(Some(l)),
-        // A reader goes on without a lock when the storage cannot take the
-        // lock object for any reason (full, read-only, no permission, ...):
-        // a backup disk that cannot be written must still be restorable.
-        // Only another process's exclusive lock stops it.
-        Err(e) if access == Access::Read && e.kind() != ErrorKind::Locked => {
-            tracing::warn!(error = %e, "cannot write a lock; reading without one");
-            Ok(None)
-        }
-        Err(e) => Err(e.into()),
+        read_without_if_unwritable: true,
     }
 }
 
@@ -272,15 +197,29 @@ pub fn open_keeping_credentials(
     access: Access,
     purpose: &str,
 ) -> Result<(Session, Unlock)> {
-    let (session, u) = open_unpinned(g, access, purpose)?;
-    crate::pinning::check(g, &Location::resolve(g)?, &session.repo)?;
+    let loc = Location::resolve(g)?;
+    let pin = Pinning {
+        store: crate::pinning::store()?,
+        location: crate::pinning::location_key(&loc),
+    };
+    let (session, u) = open_at(g, &loc, access, purpose, Some(pin))?;
+    crate::pinning::note(g, &loc, session.pin.as_ref());
     Ok((session, u))
 }
 
 /// As [`open_keeping_credentials`], without comparing the repository with
 /// its pin: only for `cairn trust`, which shows or replaces the pin.
 pub fn open_unpinned(g: &Global, access: Access, purpose: &str) -> Result<(Session, Unlock)> {
-    let loc = Location::resolve(g)?;
+    open_at(g, &Location::resolve(g)?, access, purpose, None)
+}
+
+fn open_at(
+    g: &Global,
+    loc: &Location,
+    access: Access,
+    purpose: &str,
+    pin: Option<Pinning>,
+) -> Result<(Session, Unlock)> {
     let backend = loc.backend(g)?;
     if loc.is_default && !backend.exists()? {
         bail!(
@@ -288,11 +227,17 @@ pub fn open_unpinned(g: &Global, access: Access, purpose: &str) -> Result<(Sessi
             loc.path.display()
         );
     }
+    // The config first: "no repository here" before any prompt for a passphrase.
     cairn_core::repo::read_config(backend.as_ref())?;
-    let u = unlock(g, &loc, backend.as_ref())?;
-    let lock = lock(g, &backend, access, purpose)?;
-    let repo = Repository::open_unlock(backend, &u, Arc::new(WallClock))?;
-    let session = Session::new(repo, lock);
+    let u = unlock(g, loc, backend.as_ref())?;
+    let opts = OpenOptions {
+        access,
+        lock: Some(lock_spec(g)),
+        purpose: purpose.to_string(),
+        pin,
+        clock: Arc::new(WallClock),
+    };
+    let session = cairn_app::session::open(backend, &u, &opts).map_err(crate::pinning::explain)?;
     Ok((session, u))
 }
 
@@ -305,4 +250,4 @@ pub fn now(arg: Option<&str>) -> Result<time::OffsetDateTime> {
 }
 
 /// This machine's host name.
-pub use cairn_server::jobs::hostname;
+pub use cairn_app::spec::hostname;

@@ -4,7 +4,6 @@
 mod cli;
 mod cmd;
 mod context;
-mod fault;
 mod keys;
 mod pinning;
 mod progress;
@@ -56,9 +55,7 @@ fn main() -> ExitCode {
     match cmd::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let core = e
-                .chain()
-                .find_map(|c| c.downcast_ref::<cairn_core::Error>());
+            let core = core_error(&e);
             eprintln!(
                 "cairn: error: {}",
                 cairn_core::escape::one_line(&one_line(&e))
@@ -87,9 +84,23 @@ fn one_line(e: &anyhow::Error) -> String {
         if !parts.iter().any(|p| p.contains(&s)) {
             parts.push(s);
         }
-        if c.downcast_ref::<cairn_core::Error>().is_some() {
+        if c.downcast_ref::<cairn_core::Error>().is_some()
+            || c.downcast_ref::<cairn_app::Error>()
+                .is_some_and(|a| a.core().is_some())
+        {
             break;
         }
     }
     parts.join(": ")
+}
+
+/// The core error that decides the exit code: in the chain itself, or
+/// inside an application error (which wraps it transparently).
+fn core_error(e: &anyhow::Error) -> Option<&cairn_core::Error> {
+    e.chain().find_map(|c| {
+        c.downcast_ref::<cairn_core::Error>().or_else(|| {
+            c.downcast_ref::<cairn_app::Error>()
+                .and_then(cairn_app::Error::core)
+        })
+    })
 }

@@ -50,17 +50,32 @@ fn now() -> Result<String> {
 /// Compares the repository just unlocked with its pin (recording it on
 /// first use). A changed identity is refused with the way to accept it.
 pub fn check(g: &Global, loc: &Location, repo: &Repository) -> Result<()> {
-    let key = location_key(loc);
-    match store()?.check(&key, repo.keys(), &now()?) {
-        Ok(PinCheck::Advanced { from, to }) if !g.quiet && !g.json => {
+    let pin = cairn_app::session::Pinning {
+        store: store()?,
+        location: location_key(loc),
+    };
+    let c =
+        cairn_app::session::check_pin(&pin, repo, &crate::context::WallClock).map_err(explain)?;
+    note(g, loc, Some(&c));
+    Ok(())
+}
+
+/// Tells the user when the pin followed a master-key rotation.
+pub fn note(g: &Global, loc: &Location, c: Option<&PinCheck>) {
+    if let Some(PinCheck::Advanced { from, to }) = c {
+        if !g.quiet && !g.json {
+            let key = location_key(loc);
             eprintln!("note: the repository at {key} moved from key epoch {from} to {to} (a master-key rotation); its pin follows");
-            Ok(())
         }
-        Ok(_) => Ok(()),
-        Err(e) if e.message().starts_with(cairn_core::pin::MISMATCH) => {
-            Err(e.hint(RESET_HINT).into())
-        }
-        Err(e) => Err(e.into()),
+    }
+}
+
+/// The CLI's words for an application error: a changed identity gets the
+/// way to accept it with `cairn trust`.
+pub fn explain(e: cairn_app::Error) -> anyhow::Error {
+    match e {
+        cairn_app::Error::PinMismatch { source, .. } => source.hint(RESET_HINT).into(),
+        e => e.into(),
     }
 }
 

@@ -6,6 +6,8 @@
 
 mod common;
 use common::*;
+#[path = "common/bao.rs"]
+mod bao;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -491,4 +493,133 @@ fn the_scheduler_backs_up_and_runs_the_gate_and_a_restart_keeps_the_gate_report(
     );
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["data"]["time"], on_disk["time"]);
+}
+
+/// Backs up spec `docs` through the API as admin and restores the snapshot
+/// into `restore/NAME`, with a server whose only credential for the
+/// repository is `creds` (config lines).
+fn backup_and_restore_with(env: &Env, name: &str, creds: &str) {
+    let d = env.path("");
+    let src = env.path("src");
+    let port = free_port();
+    std::fs::create_dir_all(env.path("restore")).unwrap();
+    let cfg = env.path(&format!("{name}.toml"));
+    std::fs::write(
+        &cfg,
+        format!(
+            r#"listen = "127.0.0.1:{port}"
+audit-log = "{d}/state-{name}/audit.jsonl"
+tokens = "{d}/state-{name}/tokens.json"
+[repository.main]
+location = "{d}/repo"
+{creds}
+[[spec]]
+name = "docs"
+repository = "main"
+paths = ["{src}"]
+[restore]
+allow-roots = ["{d}/restore"]
+"#,
+            d = d.display(),
+            src = src.display()
+        ),
+    )
+    .unwrap();
+    let cfg_s = cfg.to_str().unwrap();
+    let admin = env
+        .run(&[
+            "token", "create", "--config", cfg_s, "--role", "admin", "--name", "a",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let (_server, base) = start(env, cfg_s, port);
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/backup"),
+        Some(&admin),
+        Some(r#"{"spec":"docs"}"#),
+    );
+    assert_eq!(s, 202, "{v}");
+    let job = wait_job(&base, &admin, v["data"]["id"].as_str().unwrap());
+    assert_eq!(job["state"], "succeeded", "{name}: {job}");
+    let snap = job["result"]["snapshot_id"].as_str().unwrap().to_string();
+    let target = env.path(&format!("restore/{name}"));
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/restore"),
+        Some(&admin),
+        Some(&format!(
+            r#"{{"snapshot":"{snap}","target":"{}"}}"#,
+            target.display()
+        )),
+    );
+    assert_eq!(s, 202, "{v}");
+    let job = wait_job(&base, &admin, v["data"]["id"].as_str().unwrap());
+    assert_eq!(job["state"], "succeeded", "{name}: {job}");
+    assert_eq!(all_files(&target), all_files(&src), "{name}");
+}
+
+#[test]
+fn the_server_unlocks_through_an_age_identity_and_through_openbao_transit() {
+    let env = Env::new();
+    let bao = bao::Bao::start(&env);
+    make_tree(&env.path("src"));
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    // An age slot and a Vault/OpenBao transit slot beside the passphrase.
+    let (identity, recipient) = age_identity(&env, "server.age");
+    env.repo(&repo, &["keys", "add", "--age-recipient", &recipient])
+        .ok();
+    let mut c = env.cmd();
+    c.env("VAULT_ADDR", &bao.addr)
+        .env("VAULT_TOKEN", "root")
+        .arg("-r")
+        .arg(&repo)
+        .args(["keys", "add", "--vault-transit"])
+        .arg(format!("{}/transit/cairn", bao.addr));
+    run(&mut c).ok();
+    // A real (random) token for the server, in a file as the config wants it.
+    let token = bao.post("auth/token/create", "root", serde_json::json!({}))["auth"]
+        ["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(env.path("vault-token"), format!("{token}\n")).unwrap();
+
+    // Neither server knows the passphrase: each opens the repository only
+    // through its one outside credential.
+    backup_and_restore_with(
+        &env,
+        "age",
+        &format!("age-identity = \"{}\"", identity.display()),
+    );
+    backup_and_restore_with(
+        &env,
+        "vault",
+        &format!(
+            "vault-addr = \"{}\"\nvault-token-file = \"{}\"",
+            bao.addr,
+            env.path("vault-token").display()
+        ),
+    );
+    // With OpenBao down, the vault-only server cannot open the repository:
+    // the transit slot is really what unlocked it.
+    drop(bao);
+    let port = free_port();
+    let cfg = env.path("down.toml");
+    let d = env.path("");
+    std::fs::write(
+        &cfg,
+        format!(
+            "listen = \"127.0.0.1:{port}\"\naudit-log = \"{d}/state-down/audit.jsonl\"\ntokens = \"{d}/state-down/tokens.json\"\n[repository.main]\nlocation = \"{d}/repo\"\nvault-addr = \"http://127.0.0.1:{}\"\nvault-token-file = \"{d}/vault-token\"\n[[spec]]\nname = \"docs\"\nrepository = \"main\"\npaths = [\"{d}/src\"]\n",
+            free_port(),
+            d = d.display()
+        ),
+    )
+    .unwrap();
+    let p = env.run(&["plan", "docs", "--config", cfg.to_str().unwrap(), "--json"]);
+    assert_ne!(p.code, 0, "{}", p.stdout);
+    assert!(p.stderr.contains("Vault server"), "{}", p.stderr);
 }

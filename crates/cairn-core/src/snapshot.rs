@@ -82,7 +82,37 @@ pub struct SnapshotMeta {
     pub program: String,
 }
 
+/// [`SnapshotMeta::belongs_to`] over the two fields it reads, for listings
+/// that keep only those.
+pub fn belongs_to(
+    snap_spec: Option<&str>,
+    snap_paths: &[String],
+    name: &str,
+    paths: &[String],
+) -> bool {
+    match snap_spec {
+        Some(n) => n == name,
+        None => {
+            let mut want = paths.to_vec();
+            want.sort();
+            let mut have = snap_paths.to_vec();
+            have.sort();
+            have == want
+        }
+    }
+}
+
 impl SnapshotMeta {
+    /// Whether this snapshot belongs to the spec called `name` with source
+    /// `paths`: the one spec-membership rule (docs/ARCHITECTURE.md). It
+    /// does when it records that spec's name, or records no spec (a
+    /// `cairn backup` by hand) and has exactly the spec's paths, in any
+    /// order. A snapshot recording another spec's name never belongs, even
+    /// with the same paths: that spec may exclude differently.
+    pub fn belongs_to(&self, name: &str, paths: &[String]) -> bool {
+        belongs_to(self.spec.as_deref(), &self.paths, name, paths)
+    }
+
     /// The snapshot time as a value (the string form does not sort chronologically
     /// within a second: RFC 3339 drops trailing zeros of fractions).
     pub fn parsed_time(&self) -> Result<time::OffsetDateTime> {

@@ -36,6 +36,26 @@ pub enum Error {
     Core(#[from] cairn_core::Error),
 }
 
+impl From<cairn_app::Error> for Error {
+    fn from(e: cairn_app::Error) -> Self {
+        use cairn_app::Error as A;
+        match e {
+            A::Config(m) | A::Credential(m) => Error::Config(m),
+            A::NotFound(m) => Error::NotFound(m),
+            A::BadRequest(m) => Error::BadRequest(m),
+            A::Forbidden(m) => Error::Forbidden(m),
+            A::Io(m) => Error::Store(m),
+            // The server's words for a changed identity: the pin file to
+            // remove once the change is checked (docs/KEYS.md).
+            A::PinMismatch { pin_file, source } => Error::Core(source.hint(format!(
+                "nothing was written; if the change is legitimate, check it, then remove the pin file {} so the server records the repository anew",
+                pin_file.display()
+            ))),
+            A::Core(e) => Error::Core(e),
+        }
+    }
+}
+
 impl Error {
     /// The HTTP status for this error.
     pub fn status(&self) -> StatusCode {

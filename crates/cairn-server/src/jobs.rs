@@ -11,7 +11,7 @@ use crate::config::ServerConfig;
 use crate::error::{Error, Result};
 use crate::metrics::{Outcome, SpecLabel, SpecOutcome};
 use crate::rbac::Role;
-use crate::repos;
+use cairn_app::session::{self, Access};
 use cairn_core::clock::{rfc3339, Clock};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -343,22 +343,24 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
         .spec(work.spec())
         .ok_or_else(|| Error::NotFound(work.spec().to_string()))?;
     let append_only = actor.role.append_only();
-    let open = |delete: bool, purpose: &str| {
-        repos::open(
+    let open = |access: Access, purpose: &str| {
+        session::open_configured(
             &ctx.cfg,
             &spec.repository,
-            ctx.clock.clone(),
-            delete,
-            append_only && !delete,
-            purpose,
-            ctx.lock_wait,
+            session::Job {
+                access,
+                append_only,
+                purpose,
+                wait: ctx.lock_wait,
+                clock: ctx.clock.clone(),
+            },
         )
     };
     match work {
         Work::Backup {
             apply_retention, ..
         } => {
-            let mut s = open(false, "backup")?;
+            let mut s = open(Access::Append, "backup")?;
             let opts = backup_options(spec, ctx.clock.now());
             let progress = Arc::new(cairn_core::backup::Progress::default());
             if let Ok(mut p) = ctx.progress.lock() {
@@ -399,7 +401,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
             dry_run,
             ..
         } => {
-            let s = open(false, "restore")?;
+            let s = open(Access::Read, "restore")?;
             let (id, meta) = find(&s.repo, spec, snapshot)?;
             let opts = cairn_core::restore::RestoreOptions {
                 target: cairn_core::restore::check_allowed(target, &ctx.cfg.restore.allow_roots)?,
@@ -424,7 +426,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
             read_data_subset,
             ..
         } => {
-            let s = open(false, "verify")?;
+            let s = open(Access::Read, "verify")?;
             let (id, _) = find(&s.repo, spec, snapshot)?;
             let data = match read_data_subset {
                 Some(sub) => cairn_core::verify::DataCheck::parse_subset(
@@ -468,14 +470,16 @@ fn apply_policy(
     spec: &crate::config::SpecConfig,
     policy: &cairn_core::policy::Policy,
 ) -> Result<Value> {
-    let s = repos::open(
+    let s = session::open_configured(
         &ctx.cfg,
         &spec.repository,
-        ctx.clock.clone(),
-        true,
-        false,
-        "forget",
-        ctx.lock_wait,
+        session::Job {
+            access: Access::Delete,
+            append_only: false,
+            purpose: "forget",
+            wait: ctx.lock_wait,
+            clock: ctx.clock.clone(),
+        },
     )?;
     let mine: Vec<_> = s
         .repo
@@ -502,35 +506,4 @@ fn apply_policy(
     Ok(json!({"removed": out.removed, "retained": out.retained.len(), "kept": plan.keep}))
 }
 
-/// How the server backs up a spec (also what `cairn plan` predicts).
-pub fn backup_options(
-    spec: &crate::config::SpecConfig,
-    now: time::OffsetDateTime,
-) -> cairn_core::backup::BackupOptions {
-    cairn_core::backup::BackupOptions {
-        paths: spec.paths.clone(),
-        tags: spec.tags.clone(),
-        host: hostname(),
-        excludes: spec.exclude.clone(),
-        one_file_system: false,
-        spec: Some(spec.name.clone()),
-        now,
-        workers: std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2),
-        force: false,
-        uploads: 2,
-    }
-}
-
-/// This machine's host name, as recorded in snapshots (CLI and server alike,
-/// so a spec's snapshots find their parents whichever made them).
-pub fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .map(|s| s.trim().to_string())
-        .ok()
-        .filter(|s| !s.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_else(|| "localhost".into())
-}
+pub use cairn_app::spec::{backup_options, hostname};

@@ -4,23 +4,24 @@
 //! ([`rbac`]), tokens stored as hashes ([`tokens`]), a hash-chained audit log
 //! ([`audit`]), Prometheus metrics ([`metrics`]), one job runner for the API
 //! and the scheduler ([`jobs`]), the recovery gate as a scheduled job
-//! ([`gate`], [`drills`]), a web console ([`console`]), and a strict TOML
-//! config ([`config`]).
+//! ([`drills`] over `cairn_app::gate`) and a web console ([`console`]). The config, the
+//! session opener and the use cases are `cairn-app`'s: handlers and jobs are
+//! thin adapters over it ([`config`] and [`schedule`] are its modules,
+//! re-exported).
 //! Repository work runs on blocking threads, never on the async runtime.
 
 pub mod api;
 pub mod audit;
-pub mod config;
+pub use cairn_app::config;
 pub mod console;
 pub mod drills;
 pub mod error;
-pub mod gate;
+pub use cairn_app::gate;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod rbac;
-pub mod repos;
-pub mod schedule;
+pub use cairn_app::schedule;
 pub mod server;
 pub mod snapshots;
 pub mod tokens;

@@ -97,7 +97,7 @@ fn submit_later(st: &Arc<AppState>, work: Work, actor: &Actor, delay: Duration) 
 
 /// The newest snapshot time of each scheduled spec: where the schedule resumes,
 /// so downtime leads to exactly one catch-up run. Snapshots count as the
-/// gate counts them (`gate::belongs`), so hand-made backups of a spec's paths
+/// gate counts them (`cairn_app::spec`), so hand-made backups of a spec's paths
 /// are not backed up again at startup.
 fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
     let mut last = HashMap::new();
@@ -119,7 +119,8 @@ fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
                     .flatten()
                     .filter_map(|p| p.as_str().map(String::from))
                     .collect();
-                crate::gate::belongs(s, r["spec"].as_str(), &paths)
+                let want: Vec<String> = s.paths.iter().map(|p| p.display().to_string()).collect();
+                cairn_core::snapshot::belongs_to(r["spec"].as_str(), &paths, &s.name, &want)
             })
             .filter_map(|r| cairn_core::clock::parse_rfc3339(r["time"].as_str()?).ok())
             .max();

@@ -53,7 +53,7 @@ impl SnapshotCache {
         }
         // Read access only: the session is append-only and takes no lock
         // (listing snapshot objects is safe without one).
-        let s = crate::repos::open_unlocked(&ctx.cfg, name, ctx.clock.clone())?;
+        let s = cairn_app::session::open_configured_unlocked(&ctx.cfg, name, ctx.clock.clone())?;
         let x = std::sync::Arc::new(Mutex::new(Reader {
             repo: s,
             metas: HashMap::new(),

@@ -1,10 +1,10 @@
-//! `cairn gate`: runs the recovery gate (cairn_server::gate) and writes its
+//! `cairn gate`: runs the recovery gate (cairn_app::gate) and writes its
 //! artifacts. Exit 0 only when every check passed or was waived.
 
 use crate::cli::{GateArgs, Global};
 use crate::exit;
 use anyhow::Result;
-use cairn_server::gate::{self, GateOptions};
+use cairn_app::gate::{self, GateOptions};
 use std::sync::Arc;
 
 pub fn run(g: &Global, a: &GateArgs) -> Result<u8> {

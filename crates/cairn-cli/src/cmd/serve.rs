@@ -1,6 +1,6 @@
 use crate::cli::{AuditCommand, Global, PlanArgs, ServeArgs, TokenCommand};
 use anyhow::{Context, Result};
-use cairn_server::config::ServerConfig;
+use cairn_app::config::ServerConfig;
 use cairn_server::rbac::Role;
 use cairn_server::tokens::TokenStore;
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ pub fn config_path(given: Option<&Path>) -> PathBuf {
 pub fn load(given: Option<&Path>) -> Result<ServerConfig> {
     let p = config_path(given);
     if !p.exists() {
-        return Err(cairn_server::Error::Config(format!(
+        return Err(cairn_app::Error::Config(format!(
             "no config at {} (pass --config FILE; see docs/SERVER.md for the format)",
             p.display()
         ))
@@ -160,13 +160,13 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<u8> {
         cairn_core::Error::invalid(format!("no spec named {:?} in the config", a.spec))
     })?;
     let clock: Arc<dyn cairn_core::clock::Clock> = Arc::new(crate::context::WallClock);
-    let repo = cairn_server::repos::open_unlocked(&cfg, &spec.repository, clock.clone())?;
-    let opts = cairn_server::jobs::backup_options(spec, clock.now());
+    let repo = cairn_app::session::open_configured_unlocked(&cfg, &spec.repository, clock.clone())?;
+    let opts = cairn_app::spec::backup_options(spec, clock.now());
     let p = cairn_core::backup::plan::plan(&repo, &opts)?;
     let next: Vec<String> = match &spec.schedule {
         Some(line) => {
-            let cron = cairn_server::schedule::parse(line).map_err(cairn_core::Error::invalid)?;
-            cairn_server::schedule::upcoming(&cron, clock.now(), &jiff::tz::TimeZone::system(), 3)
+            let cron = cairn_app::schedule::parse(line).map_err(cairn_core::Error::invalid)?;
+            cairn_app::schedule::upcoming(&cron, clock.now(), &jiff::tz::TimeZone::system(), 3)
                 .into_iter()
                 .map(cairn_core::clock::rfc3339)
                 .collect()

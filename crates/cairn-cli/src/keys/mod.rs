@@ -1,25 +1,29 @@
-//! Key slot kinds whose key lives outside Cairn (docs/KEYS.md): the parts
-//! that need the network, a process or an HSM, which the core must not have.
-//! Each implements `cairn_core::keyslot::KekSource`.
-
-pub mod age;
-pub mod command;
-pub mod pkcs11;
-pub mod vault;
+//! Where the CLI finds credentials: flags and environment, gathered into a
+//! `cairn_app::credentials::Sources` (the slot kinds themselves are
+//! `cairn-app`'s, shared with the server).
 
 use crate::cli::Global;
-use anyhow::{Context, Result};
-use cairn_core::keyslot::Credential;
-use std::sync::Arc;
+use anyhow::Result;
+pub use cairn_app::credentials::{age, command, pkcs11, vault};
+use cairn_app::credentials::{Pkcs11Login, Secret, Sources, VaultLogin};
 
 /// The Vault token: `--vault-token-file`, else VAULT_TOKEN.
-pub fn vault_token(g: &Global) -> Result<Option<String>> {
+fn vault_token_source(g: &Global) -> Option<Secret> {
     if let Some(f) = &g.vault_token_file {
-        let t = std::fs::read_to_string(f)
-            .with_context(|| format!("cannot read Vault token file {}", f.display()))?;
-        return Ok(Some(t.trim().to_string()));
+        return Some(Secret::File(f.clone()));
     }
-    Ok(std::env::var("VAULT_TOKEN").ok().filter(|t| !t.is_empty()))
+    std::env::var("VAULT_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .map(Secret::Value)
+}
+
+/// The Vault token, read (for adding a slot).
+pub fn vault_token(g: &Global) -> Result<Option<String>> {
+    Ok(match vault_token_source(g) {
+        Some(s) => Some(s.read("Vault token")?.trim().to_string()),
+        None => None,
+    })
 }
 
 /// The Vault address for unlocking: VAULT_ADDR, else Vault's own default.
@@ -28,40 +32,50 @@ pub fn vault_addr() -> String {
 }
 
 /// The token PIN: `--pkcs11-pin-file`, else CAIRN_PKCS11_PIN.
-pub fn pkcs11_pin(g: &Global) -> Result<Option<String>> {
+fn pkcs11_pin_source(g: &Global) -> Option<Secret> {
     if let Some(f) = &g.pkcs11_pin_file {
-        let t = std::fs::read_to_string(f)
-            .with_context(|| format!("cannot read PIN file {}", f.display()))?;
-        return Ok(Some(t.lines().next().unwrap_or("").to_string()));
+        return Some(Secret::File(f.clone()));
     }
-    Ok(std::env::var("CAIRN_PKCS11_PIN").ok())
+    std::env::var("CAIRN_PKCS11_PIN").ok().map(Secret::Value)
+}
+
+/// The token PIN, read (for adding a slot).
+pub fn pkcs11_pin(g: &Global) -> Result<Option<String>> {
+    Ok(match pkcs11_pin_source(g) {
+        Some(s) => Some(s.read("PIN file")?),
+        None => None,
+    })
+}
+
+/// Every credential source the user gave, by flag or environment.
+pub fn sources(g: &Global) -> Sources {
+    let pkcs11 = match (&g.pkcs11_module, pkcs11_pin_source(g)) {
+        (Some(module), Some(pin)) => Some(Pkcs11Login {
+            module: module.clone(),
+            pin,
+        }),
+        (Some(_), None) => {
+            tracing::warn!("a PKCS#11 module is set but no PIN (CAIRN_PKCS11_PIN or --pkcs11-pin-file); pkcs11 slots are not tried");
+            None
+        }
+        _ => None,
+    };
+    Sources {
+        key_file: g.key_file.clone(),
+        passphrase: std::env::var("CAIRN_PASSWORD").ok().map(Secret::Value),
+        password_file: g.password_file.clone(),
+        password_command: g.password_command.clone(),
+        age_identity: g.age_identity.clone(),
+        vault: vault_token_source(g).map(|token| VaultLogin {
+            addr: vault_addr(),
+            token,
+        }),
+        pkcs11,
+        key_command: g.key_command.clone(),
+    }
 }
 
 /// Every outside credential the user configured, for unlocking.
-pub fn external_credentials(g: &Global) -> Result<Vec<Credential>> {
-    let mut out: Vec<Credential> = Vec::new();
-    if let Some(p) = &g.age_identity {
-        out.push(Credential::External(Arc::new(
-            age::AgeSource::identity_file(p)?,
-        )));
-    }
-    if let Some(token) = vault_token(g)? {
-        let v = vault::VaultSource::new(&vault_addr(), token, None)?;
-        out.push(Credential::External(Arc::new(v)));
-    }
-    if let Some(module) = &g.pkcs11_module {
-        if let Some(pin) = pkcs11_pin(g)? {
-            out.push(Credential::External(Arc::new(pkcs11::Pkcs11Source::new(
-                module, pin, None,
-            ))));
-        } else {
-            tracing::warn!("a PKCS#11 module is set but no PIN (CAIRN_PKCS11_PIN or --pkcs11-pin-file); pkcs11 slots are not tried");
-        }
-    }
-    if let Some(cmd) = &g.key_command {
-        out.push(Credential::External(Arc::new(command::CommandSource::new(
-            cmd,
-        ))));
-    }
-    Ok(out)
+pub fn external_credentials(g: &Global) -> Result<Vec<cairn_core::keyslot::Credential>> {
+    Ok(sources(g).external()?)
 }

@@ -114,7 +114,7 @@ pub fn backup(
     let parent = if opts.force {
         None
     } else {
-        find_parent(repo, &opts.host, &path_strings)?
+        find_parent(repo, &opts.host, opts.spec.as_deref(), &path_strings)?
     };
     let parent_tree = match &parent {
         Some((_, meta)) => match repo.load_tree(&meta.tree) {
@@ -155,19 +155,29 @@ pub fn backup(
     })
 }
 
-/// The newest snapshot of the same host and the same paths, if it was
-/// sealed under the current key epoch: after `keys rotate-master` a new
-/// snapshot must not point at blobs the retired secret can read, so the first
-/// backup after a rotation reads and stores everything again.
+/// The newest snapshot of the same host that belongs to the same spec
+/// ([`SnapshotMeta::belongs_to`]; without a spec: with the same paths), if
+/// it was sealed under the current key epoch: after `keys rotate-master` a
+/// new snapshot must not point at blobs the retired secret can read, so the
+/// first backup after a rotation reads and stores everything again. The host
+/// must match because the unchanged-file test compares inode numbers and
+/// times, which mean nothing across machines.
 pub(crate) fn find_parent(
     repo: &Repository,
     host: &str,
+    spec: Option<&str>,
     paths: &[String],
 ) -> Result<Option<(SnapshotId, SnapshotMeta)>> {
     let newest = repo
         .snapshots_with_epochs()?
         .into_iter()
-        .rfind(|(_, m, _)| m.host == host && m.paths == paths);
+        .rfind(|(_, m, _)| {
+            m.host == host
+                && match spec {
+                    Some(name) => m.belongs_to(name, paths),
+                    None => m.paths == paths,
+                }
+        });
     Ok(match newest {
         Some((id, m, epoch)) if epoch == repo.keys().current_epoch() => Some((id, m)),
         _ => None,

@@ -44,7 +44,7 @@ pub fn plan(repo: &Repository, opts: &BackupOptions) -> Result<BackupPlan> {
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
-    let parent = super::find_parent(repo, &opts.host, &path_strings)?;
+    let parent = super::find_parent(repo, &opts.host, opts.spec.as_deref(), &path_strings)?;
     let mut known: HashMap<Vec<u8>, Key> = HashMap::new();
     let mut out = BackupPlan::default();
     if let Some((id, m)) = &parent {

@@ -18,8 +18,7 @@ mod targets;
 use crate::config::{ServerConfig, SpecConfig};
 use crate::error::{Error, Result};
 use cairn_core::clock::Clock;
-use cairn_core::snapshot::SnapshotMeta;
-use cairn_core::{Repository, SnapshotId};
+use cairn_core::Repository;
 pub use report::{CheckResult, Report, SampleFile, SpecCheck, SpecReport};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -28,13 +27,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The checks, in report order.
-pub const CHECK_IDS: [&str; 5] = [
-    "dr_presence",
-    "dr_integrity",
-    "dr_policy",
-    "dr_targets",
-    "dr_perf",
-];
+pub use crate::config::GATE_CHECK_IDS as CHECK_IDS;
 
 /// How the gate runs.
 #[derive(Debug, Clone)]
@@ -93,7 +86,7 @@ pub fn run(cfg: &ServerConfig, opts: &GateOptions, clock: Arc<dyn Clock>) -> Res
             .collect::<Result<_>>()?
     };
     std::fs::create_dir_all(&opts.scratch).map_err(|e| {
-        Error::Store(format!(
+        Error::Io(format!(
             "cannot create the gate's folder {}: {e}",
             opts.scratch.display()
         ))
@@ -102,7 +95,7 @@ pub fn run(cfg: &ServerConfig, opts: &GateOptions, clock: Arc<dyn Clock>) -> Res
         .prefix("rg7-scratch-")
         .tempdir_in(&opts.scratch)
         .map_err(|e| {
-            Error::Store(format!(
+            Error::Io(format!(
                 "cannot create a scratch folder in {}: {e}",
                 opts.scratch.display()
             ))
@@ -113,7 +106,7 @@ pub fn run(cfg: &ServerConfig, opts: &GateOptions, clock: Arc<dyn Clock>) -> Res
     for s in &specs {
         repos.entry(s.repository.clone()).or_insert_with(|| {
             let t = Instant::now();
-            crate::repos::open_unlocked(cfg, &s.repository, clock.clone())
+            crate::session::open_configured_unlocked(cfg, &s.repository, clock.clone())
                 .map(|repo| Opened {
                     repo,
                     unlock_seconds: t.elapsed().as_secs_f64(),
@@ -389,32 +382,7 @@ fn apply_waivers(cfg: &ServerConfig, checks: &mut [CheckResult]) {
     }
 }
 
-/// Whether a snapshot belongs to a spec: written for it (the server's jobs
-/// record the spec name) or, taken with `cairn backup` (no spec recorded),
-/// with exactly the spec's paths. One rule for the gate and the scheduler.
-pub fn belongs(spec: &SpecConfig, snap_spec: Option<&str>, snap_paths: &[String]) -> bool {
-    match snap_spec {
-        Some(n) => n == spec.name,
-        None => {
-            let mut want: Vec<String> =
-                spec.paths.iter().map(|p| p.display().to_string()).collect();
-            want.sort();
-            let mut have = snap_paths.to_vec();
-            have.sort();
-            have == want
-        }
-    }
-}
-
-/// The snapshots that belong to a spec ([`belongs`]), oldest first.
-pub fn spec_snapshots(
-    all: Vec<(SnapshotId, SnapshotMeta)>,
-    spec: &SpecConfig,
-) -> Vec<(SnapshotId, SnapshotMeta)> {
-    all.into_iter()
-        .filter(|(_, m)| belongs(spec, m.spec.as_deref(), &m.paths))
-        .collect()
-}
+pub use crate::spec::spec_snapshots;
 
 /// A deterministic stream of numbers from the seed (splitmix64).
 pub(crate) struct Rng(u64);

@@ -1,14 +1,25 @@
-//! The server configuration: a strict TOML file. Unknown keys are errors
+//! The spec vocabulary and its config: a strict TOML file, read by
+//! `cairn serve`, `cairn plan` and `cairn gate` alike. Unknown keys are errors
 //! naming the line, a malformed cron line or duration is an error naming the
 //! spec, and references (a spec's repository) are checked at load time, so a
 //! config that loads is one the scheduler can run. Every key is documented in
 //! docs/SERVER.md.
 
+use crate::credentials::{Pkcs11Login, Secret, Sources, VaultLogin};
 use crate::error::{Error, Result};
 use cairn_core::policy::Policy;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The recovery gate's checks, in report order (docs/GATE.md).
+pub const GATE_CHECK_IDS: [&str; 5] = [
+    "dr_presence",
+    "dr_integrity",
+    "dr_policy",
+    "dr_targets",
+    "dr_perf",
+];
 
 /// The whole file.
 #[derive(Debug, Clone, Deserialize)]
@@ -46,7 +57,9 @@ fn default_body_limit() -> usize {
     64 * 1024
 }
 
-/// A `StorageTarget`: where a repository lives and how to unlock it.
+/// A `StorageTarget`: where a repository lives and how to unlock it. Every
+/// credential given is tried, so a repository can be opened through any of
+/// its slots (docs/SERVER.md, "Repositories").
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RepositoryConfig {
@@ -58,6 +71,80 @@ pub struct RepositoryConfig {
     /// Key file instead of a passphrase.
     #[serde(default)]
     pub key_file: Option<PathBuf>,
+    /// An age identity file (`AGE-SECRET-KEY-1…` lines) for `age` slots.
+    #[serde(default)]
+    pub age_identity: Option<PathBuf>,
+    /// The Vault/OpenBao server for `vault-transit` slots; the address a slot
+    /// records is never used, so storage cannot redirect the token.
+    #[serde(default)]
+    pub vault_addr: Option<String>,
+    /// File holding the Vault/OpenBao token (needs `vault-addr`).
+    #[serde(default)]
+    pub vault_token_file: Option<PathBuf>,
+    /// A PKCS#11 module for `pkcs11` slots.
+    #[serde(default)]
+    pub pkcs11_module: Option<String>,
+    /// File holding the token PIN (needs `pkcs11-module`).
+    #[serde(default)]
+    pub pkcs11_pin_file: Option<PathBuf>,
+    /// The program of `command` slots.
+    #[serde(default)]
+    pub key_command: Option<String>,
+}
+
+impl RepositoryConfig {
+    /// Where this repository's credentials come from.
+    pub fn sources(&self) -> Sources {
+        Sources {
+            key_file: self.key_file.clone(),
+            password_file: self.password_file.clone(),
+            age_identity: self.age_identity.clone(),
+            vault: match (&self.vault_addr, &self.vault_token_file) {
+                (Some(addr), Some(t)) => Some(VaultLogin {
+                    addr: addr.clone(),
+                    token: Secret::File(t.clone()),
+                }),
+                _ => None,
+            },
+            pkcs11: match (&self.pkcs11_module, &self.pkcs11_pin_file) {
+                (Some(m), Some(p)) => Some(Pkcs11Login {
+                    module: m.clone(),
+                    pin: Secret::File(p.clone()),
+                }),
+                _ => None,
+            },
+            key_command: self.key_command.clone(),
+            ..Sources::default()
+        }
+    }
+
+    fn check(&self, name: &str) -> std::result::Result<(), String> {
+        let pairs = [
+            (
+                "vault-addr",
+                self.vault_addr.is_some(),
+                "vault-token-file",
+                self.vault_token_file.is_some(),
+            ),
+            (
+                "pkcs11-module",
+                self.pkcs11_module.is_some(),
+                "pkcs11-pin-file",
+                self.pkcs11_pin_file.is_some(),
+            ),
+        ];
+        for (a, has_a, b, has_b) in pairs {
+            if has_a != has_b {
+                return Err(format!("repository {name}: {a} and {b} go together"));
+            }
+        }
+        if self.sources().is_empty() {
+            return Err(format!(
+                "repository {name} has no credential: give password-file, key-file, age-identity, vault-addr with vault-token-file, pkcs11-module with pkcs11-pin-file, or key-command"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A `BackupSpec`: a named dataset and its rules.
@@ -155,6 +242,10 @@ impl ServerConfig {
 
     fn check(&self, origin: &str) -> Result<()> {
         let bad = |m: String| Err(Error::Config(format!("{origin}: {m}")));
+        for (name, r) in &self.repository {
+            r.check(name)
+                .map_err(|m| Error::Config(format!("{origin}: {m}")))?;
+        }
         let mut names = std::collections::BTreeSet::new();
         for s in &self.spec {
             if !names.insert(&s.name) {
@@ -189,11 +280,11 @@ impl ServerConfig {
                 .map_err(|e| Error::Config(format!("{origin}: gate.schedule: {e}")))?;
         }
         for w in &self.gate.waive {
-            if !crate::gate::CHECK_IDS.contains(&w.check.as_str()) {
+            if !GATE_CHECK_IDS.contains(&w.check.as_str()) {
                 return bad(format!(
                     "gate.waive: {:?} is not a gate check (use one of {})",
                     w.check,
-                    crate::gate::CHECK_IDS.join(", ")
+                    GATE_CHECK_IDS.join(", ")
                 ));
             }
             if w.reason.trim().is_empty() {
@@ -227,6 +318,19 @@ impl ServerConfig {
     /// The spec called `name`.
     pub fn spec(&self, name: &str) -> Option<&SpecConfig> {
         self.spec.iter().find(|s| s.name == name)
+    }
+
+    /// The spec called `name`, or an error naming it.
+    pub fn require_spec(&self, name: &str) -> Result<&SpecConfig> {
+        self.spec(name)
+            .ok_or_else(|| Error::NotFound(format!("no spec named {name:?} in the config")))
+    }
+
+    /// The repository called `name`, or an error naming it.
+    pub fn repository(&self, name: &str) -> Result<&RepositoryConfig> {
+        self.repository
+            .get(name)
+            .ok_or_else(|| Error::NotFound(format!("no repository {name:?} in the config")))
     }
 }
 

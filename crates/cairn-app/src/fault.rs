@@ -3,6 +3,9 @@
 //! repository object, so a test can stop a command at every point where the
 //! repository changes and check that it is still consistent. Lock objects are
 //! not counted: they are not data. Unset, this wrapper is never installed.
+//!
+//! Built only with the `fault-injection` feature, which the CLI's tests turn
+//! on (a dev-dependency): a release binary has no variable that aborts it.
 
 use cairn_core::{Backend, ObjectInfo, ObjectKind, ObjectVersion, Result};
 use std::sync::atomic::{AtomicU64, Ordering};

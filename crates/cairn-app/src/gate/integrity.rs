@@ -194,7 +194,7 @@ fn restore_into(
     let dir = tempfile::Builder::new()
         .prefix("restore-")
         .tempdir_in(ctx.scratch)
-        .map_err(|e| Error::Store(format!("cannot create a scratch restore folder: {e}")))?;
+        .map_err(|e| Error::Io(format!("cannot create a scratch restore folder: {e}")))?;
     let opts = RestoreOptions {
         target: dir.path().join("root"),
         include,

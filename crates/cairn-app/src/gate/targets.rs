@@ -128,7 +128,7 @@ fn attempt(repo: &Repository, id: SnapshotId, root: &cairn_core::BlobId, target:
 
 /// Runs the hostile cases in `dir`; returns (case outcomes, writes found outside the target).
 fn hostile_restores(dir: &Path) -> crate::Result<(Vec<serde_json::Value>, Vec<String>)> {
-    let io = |e: std::io::Error| crate::Error::Store(format!("scratch {}: {e}", dir.display()));
+    let io = |e: std::io::Error| crate::Error::Io(format!("scratch {}: {e}", dir.display()));
     let target = dir.join("target");
     let sentinel = dir.join("sentinel");
     std::fs::create_dir_all(&target).map_err(io)?;

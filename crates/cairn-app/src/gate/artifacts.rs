@@ -20,14 +20,14 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let tmp = dir.join(format!(".{name}.tmp"));
     std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|e| Error::Store(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
     Ok(path)
 }
 
 /// Writes the report, the summary, the badge and the sample manifest into `out`.
 pub fn write_all(out: &Path, report: &Report) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out)
-        .map_err(|e| Error::Store(format!("cannot create {}: {e}", out.display())))?;
+        .map_err(|e| Error::Io(format!("cannot create {}: {e}", out.display())))?;
     let v = report.to_value();
     let json = |v: &serde_json::Value| {
         let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
