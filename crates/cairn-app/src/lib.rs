@@ -30,5 +30,6 @@ pub mod gate;
 pub mod schedule;
 pub mod session;
 pub mod spec;
+pub mod usecase;
 
 pub use error::{Error, Result};

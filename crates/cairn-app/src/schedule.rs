@@ -1,8 +1,13 @@
 //! Cron schedules, evaluated as pure functions of (schedule, now, time zone),
-//! so the scheduler is tested on a fixed clock.
+//! so the scheduler is tested on a fixed clock: which specs and whether the
+//! gate are due ([`due`], [`gate_due`]) is decided here; the server's
+//! scheduler only sleeps, asks, and submits jobs.
 
+use crate::config::ServerConfig;
 use croner::Cron;
+use std::collections::HashMap;
 use std::str::FromStr;
+use time::OffsetDateTime;
 
 /// Parses a cron line (5 fields, or 6 with seconds, or an alias like @daily).
 pub fn parse(line: &str) -> Result<Cron, String> {
@@ -51,6 +56,41 @@ pub fn upcoming(
         }
     }
     out
+}
+
+/// Specs whose next scheduled time after their last run has come.
+pub fn due(
+    cfg: &ServerConfig,
+    last: &HashMap<String, OffsetDateTime>,
+    now: OffsetDateTime,
+    tz: &jiff::tz::TimeZone,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &cfg.spec {
+        let Some(line) = &s.schedule else { continue };
+        let from = last
+            .get(&s.name)
+            .copied()
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        if next_run(line, from, tz).is_some_and(|t| t <= now) {
+            out.push(s.name.clone());
+        }
+    }
+    out
+}
+
+/// Whether the gate's next scheduled time after `last` has come.
+pub fn gate_due(
+    cfg: &ServerConfig,
+    last: OffsetDateTime,
+    now: OffsetDateTime,
+    tz: &jiff::tz::TimeZone,
+) -> bool {
+    cfg.gate
+        .schedule
+        .as_deref()
+        .and_then(|l| next_run(l, last, tz))
+        .is_some_and(|t| t <= now)
 }
 
 #[cfg(test)]

@@ -24,6 +24,11 @@ pub fn belongs(spec: &SpecConfig, meta: &SnapshotMeta) -> bool {
     meta.belongs_to(&spec.name, &path_strings(spec))
 }
 
+/// [`belongs`] over the two fields it reads, for listings that keep only those.
+pub fn belongs_fields(spec: &SpecConfig, snap_spec: Option<&str>, snap_paths: &[String]) -> bool {
+    cairn_core::snapshot::belongs_to(snap_spec, snap_paths, &spec.name, &path_strings(spec))
+}
+
 /// The snapshots that belong to a spec ([`belongs`]), in the order given
 /// (oldest first from the repository's listing).
 pub fn spec_snapshots(

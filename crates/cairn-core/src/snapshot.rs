@@ -168,3 +168,26 @@ impl SnapshotMeta {
         Ok((meta, epoch))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::belongs_to;
+
+    #[test]
+    fn a_snapshot_belongs_to_its_spec_or_by_hand_to_the_same_paths() {
+        let home = ["/home".to_string(), "/etc".to_string()];
+        // Recorded for the spec: its name decides, whatever the paths.
+        assert!(belongs_to(
+            Some("home"),
+            &["/elsewhere".into()],
+            "home",
+            &home
+        ));
+        // Another spec with the very same paths may exclude differently.
+        assert!(!belongs_to(Some("other"), &home, "home", &home));
+        // By hand: exactly the spec's paths, in any order.
+        let by_hand = ["/etc".to_string(), "/home".to_string()];
+        assert!(belongs_to(None, &by_hand, "home", &home));
+        assert!(!belongs_to(None, &["/home".into()], "home", &home));
+    }
+}

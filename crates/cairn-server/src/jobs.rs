@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::metrics::{Outcome, SpecLabel, SpecOutcome};
 use crate::rbac::Role;
 use cairn_app::session::{self, Access};
+use cairn_app::usecase::{self, select::Selector};
 use cairn_core::clock::{rfc3339, Clock};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -334,6 +335,8 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
     });
 }
 
+/// Runs one job: an adapter that opens the spec's repository as the actor
+/// may, calls one `cairn_app` use case, and renders its result as JSON.
 fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
     if let Work::Gate { specs } = work {
         return crate::drills::run(ctx, specs);
@@ -360,14 +363,18 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
         Work::Backup {
             apply_retention, ..
         } => {
-            let mut s = open(Access::Append, "backup")?;
-            let opts = backup_options(spec, ctx.clock.now());
             let progress = Arc::new(cairn_core::backup::Progress::default());
             if let Ok(mut p) = ctx.progress.lock() {
                 p.insert(id.to_string(), progress.clone());
             }
-            let out = cairn_core::backup::backup(&mut s.repo, &opts, &progress)?;
-            drop(s);
+            let out = usecase::backup::backup_spec(
+                &ctx.cfg,
+                spec,
+                append_only,
+                ctx.lock_wait,
+                ctx.clock.clone(),
+                &progress,
+            )?;
             let st = &out.meta.stats;
             ctx.metrics
                 .backup_bytes
@@ -402,7 +409,6 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
             ..
         } => {
             let s = open(Access::Read, "restore")?;
-            let (id, meta) = find(&s.repo, spec, snapshot)?;
             let opts = cairn_core::restore::RestoreOptions {
                 target: cairn_core::restore::check_allowed(target, &ctx.cfg.restore.allow_roots)?,
                 include: include.clone(),
@@ -412,14 +418,16 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
                 workers: 2,
                 special: ctx.cfg.restore.allow_special,
             };
-            let plan = cairn_core::restore::plan(&s.repo, id, &meta.tree, &opts)?;
-            if *dry_run {
-                return Ok(
-                    json!({"snapshot_id": id.to_hex(), "dry_run": true, "totals": plan.totals}),
-                );
-            }
-            let report = cairn_core::restore::execute(&s.repo, &plan, opts.workers)?;
-            Ok(json!({"snapshot_id": id.to_hex(), "report": report, "totals": plan.totals}))
+            let sel = Selector::of_spec(snapshot, spec);
+            let r = usecase::restore::restore(&s.repo, &sel, &opts, *dry_run)?;
+            Ok(match r.report {
+                None => {
+                    json!({"snapshot_id": r.id.to_hex(), "dry_run": true, "totals": r.plan.totals})
+                }
+                Some(report) => {
+                    json!({"snapshot_id": r.id.to_hex(), "report": report, "totals": r.plan.totals})
+                }
+            })
         }
         Work::Verify {
             snapshot,
@@ -427,7 +435,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
             ..
         } => {
             let s = open(Access::Read, "verify")?;
-            let (id, _) = find(&s.repo, spec, snapshot)?;
+            let (id, _) = usecase::select::select(&s.repo, &Selector::of_spec(snapshot, spec))?;
             let data = match read_data_subset {
                 Some(sub) => cairn_core::verify::DataCheck::parse_subset(
                     sub,
@@ -435,7 +443,13 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
                 )?,
                 None => cairn_core::verify::DataCheck::None,
             };
-            let r = cairn_core::verify::verify(&s.repo, &[id], data, 2)?;
+            let req = usecase::verify::VerifyRequest {
+                ids: vec![id],
+                data,
+                smoke: Vec::new(),
+                workers: 2,
+            };
+            let r = usecase::verify::verify(&s.repo, &req)?;
             Ok(json!({"snapshot_id": id.to_hex(), "ok": r.damage.is_empty(), "report": r}))
         }
         Work::Gate { .. } => unreachable!("handled above"),
@@ -451,23 +465,10 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
     }
 }
 
-fn find(
-    repo: &cairn_core::Repository,
-    spec: &crate::config::SpecConfig,
-    what: &str,
-) -> Result<(cairn_core::SnapshotId, cairn_core::snapshot::SnapshotMeta)> {
-    let all: Vec<_> = repo
-        .snapshots()?
-        .into_iter()
-        .filter(|(_, m)| m.spec.as_deref() == Some(spec.name.as_str()) || what != "latest")
-        .collect();
-    Ok(cairn_core::repo::find_in(all, what)?)
-}
-
 /// Applies a spec's retention policy to its own snapshots (exclusive lock).
 fn apply_policy(
     ctx: &Ctx,
-    spec: &crate::config::SpecConfig,
+    spec: &cairn_app::config::SpecConfig,
     policy: &cairn_core::policy::Policy,
 ) -> Result<Value> {
     let s = session::open_configured(
@@ -481,29 +482,7 @@ fn apply_policy(
             clock: ctx.clock.clone(),
         },
     )?;
-    let mine: Vec<_> = s
-        .repo
-        .snapshots()?
-        .into_iter()
-        .filter(|(_, m)| m.spec.as_deref() == Some(spec.name.as_str()))
-        .collect();
-    let protected = cairn_core::protect::protected(&s.repo)?
-        .into_keys()
-        .collect();
-    let sel = cairn_core::forget::Selection::Policy {
-        policy: policy.clone(),
-        group_by: cairn_core::policy::GroupBy::DEFAULT,
-        allow_empty: false,
-    };
-    let plan = cairn_core::forget::plan(
-        &mine,
-        &protected,
-        &sel,
-        &jiff::tz::TimeZone::UTC,
-        ctx.clock.now(),
-    )?;
-    let out = cairn_core::forget::execute(&s.repo, &plan)?;
-    Ok(json!({"removed": out.removed, "retained": out.retained.len(), "kept": plan.keep}))
+    let f = usecase::forget::apply_retention(&s.repo, spec, policy, ctx.clock.now())?;
+    let out = f.outcome.unwrap_or_default();
+    Ok(json!({"removed": out.removed, "retained": out.retained.len(), "kept": f.plan.keep}))
 }
-
-pub use cairn_app::spec::{backup_options, hostname};

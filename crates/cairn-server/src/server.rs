@@ -36,40 +36,8 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
     }))
 }
 
-/// Specs whose next scheduled time after their last run has come.
-pub fn due(
-    cfg: &ServerConfig,
-    last: &HashMap<String, OffsetDateTime>,
-    now: OffsetDateTime,
-    tz: &jiff::tz::TimeZone,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in &cfg.spec {
-        let Some(line) = &s.schedule else { continue };
-        let from = last
-            .get(&s.name)
-            .copied()
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        if crate::schedule::next_run(line, from, tz).is_some_and(|t| t <= now) {
-            out.push(s.name.clone());
-        }
-    }
-    out
-}
-
-/// Whether the gate's next scheduled time after `last` has come.
-pub fn gate_due(
-    cfg: &ServerConfig,
-    last: OffsetDateTime,
-    now: OffsetDateTime,
-    tz: &jiff::tz::TimeZone,
-) -> bool {
-    cfg.gate
-        .schedule
-        .as_deref()
-        .and_then(|l| crate::schedule::next_run(l, last, tz))
-        .is_some_and(|t| t <= now)
-}
+/// When scheduled work is due: `cairn_app::schedule`'s, re-exported for the tests.
+pub use cairn_app::schedule::{due, gate_due};
 
 fn jittered(jitter: Duration) -> Duration {
     if jitter.is_zero() {
@@ -119,8 +87,7 @@ fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
                     .flatten()
                     .filter_map(|p| p.as_str().map(String::from))
                     .collect();
-                let want: Vec<String> = s.paths.iter().map(|p| p.display().to_string()).collect();
-                cairn_core::snapshot::belongs_to(r["spec"].as_str(), &paths, &s.name, &want)
+                cairn_app::spec::belongs_fields(s, r["spec"].as_str(), &paths)
             })
             .filter_map(|r| cairn_core::clock::parse_rfc3339(r["time"].as_str()?).ok())
             .max();

@@ -30,8 +30,13 @@ struct Reader {
     rows: Option<Vec<Row>>,
 }
 
-/// A rendered row with the fields the filters look at (spec, tags).
-type Row = (Option<String>, Vec<String>, Value);
+/// A rendered row with the fields the filters look at.
+struct Row {
+    spec: Option<String>,
+    paths: Vec<String>,
+    tags: Vec<String>,
+    json: Value,
+}
 
 /// How often a lapsed retain-until is read again.
 const RECHECK: Duration = Duration::from_secs(600);
@@ -65,16 +70,17 @@ impl SnapshotCache {
     }
 
     /// Snapshots of one spec's repository (or every repository), newest last.
+    /// With a spec, only the spec's own snapshots (`cairn_app::spec`'s rule).
     pub fn list(&self, ctx: &Ctx, spec: Option<&str>, tag: Option<&str>) -> Result<Value> {
+        let spec = match spec {
+            Some(s) => Some(ctx.cfg.require_spec(s)?),
+            None => None,
+        };
         let repos: Vec<String> = match spec {
-            Some(s) => vec![ctx
-                .cfg
-                .spec(s)
-                .ok_or_else(|| Error::NotFound(format!("no spec named {s:?} in the config")))?
-                .repository
-                .clone()],
+            Some(s) => vec![s.repository.clone()],
             None => ctx.cfg.repository.keys().cloned().collect(),
         };
+
         let mut out = Vec::new();
         for name in repos {
             let reader = self.reader(ctx, &name)?;
@@ -122,11 +128,12 @@ impl SnapshotCache {
                 let rows = render(&rd, &name);
                 rd.rows = Some(rows);
             }
-            for (s, tags, row) in rd.rows.iter().flatten() {
-                if spec.is_none_or(|x| s.as_deref() == Some(x))
-                    && tag.is_none_or(|t| tags.iter().any(|x| x == t))
-                {
-                    out.push(row.clone());
+            for r in rd.rows.iter().flatten() {
+                let mine = spec.is_none_or(|s| {
+                    cairn_app::spec::belongs_fields(s, r.spec.as_deref(), &r.paths)
+                });
+                if mine && tag.is_none_or(|t| r.tags.iter().any(|x| x == t)) {
+                    out.push(r.json.clone());
                 }
             }
         }
@@ -152,7 +159,12 @@ fn render(rd: &Reader, name: &str) -> Vec<Row> {
                 "bytes": m.stats.bytes,
                 "retained_until": until.map(cairn_core::clock::rfc3339),
             });
-            (m.spec.clone(), m.tags.clone(), row)
+            Row {
+                spec: m.spec.clone(),
+                paths: m.paths.clone(),
+                tags: m.tags.clone(),
+                json: row,
+            }
         })
         .collect()
 }

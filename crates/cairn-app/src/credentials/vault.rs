@@ -1,10 +1,10 @@
 //! `vault-transit` slots: the KEK encrypted by a named key of a Vault or
 //! OpenBao transit engine, over its HTTP API (`/v1/MOUNT/encrypt|decrypt|rewrap/KEY`).
 //!
-//! The server address used to unlock is always the user's (VAULT_ADDR), never
-//! the one stored in the slot: a slot written by someone with storage access
-//! must not be able to send this machine's token to a server of their choice.
-//! The token comes from VAULT_TOKEN or `--vault-token-file`, and appears in no
+//! The server address used to unlock is always the operator's (the CLI's
+//! VAULT_ADDR, the server's `vault-addr`), never the one stored in the slot: a
+//! slot written by someone with storage access must not be able to send this
+//! machine's token to a server of their choice. The token appears in no
 //! message, log or Debug output.
 
 use base64::Engine;
@@ -35,8 +35,9 @@ impl std::fmt::Debug for VaultSource {
 /// mount may have several segments (`team/transit`).
 pub fn parse_target(s: &str) -> Result<(String, String, String)> {
     let bad = || {
-        Error::invalid(format!("{s:?} is not ADDR/MOUNT/KEY"))
-            .hint("e.g. --vault-transit http://127.0.0.1:8200/transit/cairn")
+        Error::invalid(format!("{s:?} is not ADDR/MOUNT/KEY")).hint(
+            "e.g. http://127.0.0.1:8200/transit/cairn: the server, the transit mount, the key",
+        )
     };
     let (scheme, rest) = s.split_once("://").ok_or_else(bad)?;
     let (host, path) = rest.split_once('/').ok_or_else(bad)?;
@@ -57,7 +58,7 @@ impl VaultSource {
     pub fn new(addr: &str, token: String, target: Option<(String, String)>) -> Result<Self> {
         if token.trim().is_empty() {
             return Err(Error::invalid("the Vault token is empty")
-                .hint("set VAULT_TOKEN or --vault-token-file"));
+                .hint("give a token with the transit policy"));
         }
         Ok(VaultSource {
             addr: addr.trim_end_matches('/').to_string(),

@@ -25,11 +25,7 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
         one_file_system: a.one_file_system,
         spec: None,
         now,
-        workers: a.workers.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-        }),
+        workers: a.workers.unwrap_or_else(cairn_app::spec::default_workers),
         force: a.force,
         uploads: a.uploads.map(|u| u as usize).unwrap_or(
             if loc.path.to_string_lossy().starts_with("s3:") {

@@ -1,12 +1,11 @@
 use crate::cli::{ForgetArgs, Global, ProtectArgs, UnprotectArgs};
 use crate::context::{self, Access};
 use anyhow::{anyhow, Result};
-use cairn_core::forget::{self, Selection};
+use cairn_core::forget::Selection;
 use cairn_core::policy::Policy;
 use cairn_core::protect;
 use cairn_core::prune::{self, PruneOptions};
 use serde_json::json;
-use std::collections::BTreeSet;
 
 fn policy(a: &ForgetArgs) -> Policy {
     Policy {
@@ -51,7 +50,6 @@ pub fn run(g: &Global, a: &ForgetArgs) -> Result<u8> {
     };
     let mut repo = context::open(g, access, "forget")?;
     let snaps = repo.snapshots()?;
-    let protected: BTreeSet<_> = protect::protected(&repo)?.into_keys().collect();
     let sel = if a.snapshots.is_empty() {
         Selection::Policy {
             policy: pol,
@@ -65,12 +63,8 @@ pub fn run(g: &Global, a: &ForgetArgs) -> Result<u8> {
         }
         Selection::Ids(ids)
     };
-    let plan = forget::plan(&snaps, &protected, &sel, &tz, now)?;
-    let outcome = if a.dry_run {
-        None
-    } else {
-        Some(forget::execute(&repo, &plan)?)
-    };
+    let cairn_app::usecase::forget::Forgotten { plan, outcome } =
+        cairn_app::usecase::forget::forget(&repo, &snaps, &sel, &tz, now, a.dry_run)?;
     let pruned = match (&outcome, a.prune) {
         (Some(_), true) => {
             let p = prune::plan(

@@ -2,6 +2,7 @@ use crate::cli::{Global, OverwriteArg, RestoreArgs};
 use crate::context::{self, Access};
 use crate::exit;
 use anyhow::Result;
+use cairn_app::usecase::select::Selector;
 use cairn_core::escape::one_line;
 use cairn_core::restore::{self, Action, Overwrite, RestoreOptions};
 use std::path::PathBuf;
@@ -20,13 +21,12 @@ fn allow_roots() -> Vec<PathBuf> {
 pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
     let target = restore::check_allowed(&a.target, &allow_roots())?;
     let repo = context::open(g, Access::Read, "restore")?;
-    let all: Vec<_> = repo
-        .snapshots()?
-        .into_iter()
-        .filter(|(_, m)| a.host.as_ref().is_none_or(|h| &m.host == h))
-        .filter(|(_, m)| a.tags.iter().all(|t| m.tags.contains(t)))
-        .collect();
-    let (id, meta) = cairn_core::repo::find_in(all, &a.snapshot)?;
+    let sel = Selector {
+        what: &a.snapshot,
+        spec: None,
+        host: a.host.as_deref(),
+        tags: &a.tags,
+    };
     let opts = RestoreOptions {
         target,
         include: a.include.clone(),
@@ -37,17 +37,15 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
             OverwriteArg::Always => Overwrite::Always,
         },
         delete: a.delete,
-        workers: a.workers.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-        }),
+        workers: a.workers.unwrap_or_else(cairn_app::spec::default_workers),
         special: !a.no_special,
     };
-    let plan = restore::plan(&repo, id, &meta.tree, &opts)?;
-    if a.dry_run {
+    let started = std::time::Instant::now();
+    let r = cairn_app::usecase::restore::restore(&repo, &sel, &opts, a.dry_run)?;
+    let (id, plan) = (r.id, &r.plan);
+    let Some(report) = r.report else {
         if g.json {
-            super::print_json(&plan)?;
+            super::print_json(plan)?;
         } else {
             for e in &plan.entries {
                 let (verb, why) = match &e.action {
@@ -79,9 +77,7 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
         } else {
             0
         });
-    }
-    let started = std::time::Instant::now();
-    let report = restore::execute(&repo, &plan, opts.workers)?;
+    };
     let refused: Vec<_> = plan
         .entries
         .iter()

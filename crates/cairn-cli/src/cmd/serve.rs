@@ -159,20 +159,20 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<u8> {
     let spec = cfg.spec(&a.spec).ok_or_else(|| {
         cairn_core::Error::invalid(format!("no spec named {:?} in the config", a.spec))
     })?;
-    let clock: Arc<dyn cairn_core::clock::Clock> = Arc::new(crate::context::WallClock);
-    let repo = cairn_app::session::open_configured_unlocked(&cfg, &spec.repository, clock.clone())?;
-    let opts = cairn_app::spec::backup_options(spec, clock.now());
-    let p = cairn_core::backup::plan::plan(&repo, &opts)?;
-    let next: Vec<String> = match &spec.schedule {
-        Some(line) => {
-            let cron = cairn_app::schedule::parse(line).map_err(cairn_core::Error::invalid)?;
-            cairn_app::schedule::upcoming(&cron, clock.now(), &jiff::tz::TimeZone::system(), 3)
-                .into_iter()
-                .map(cairn_core::clock::rfc3339)
-                .collect()
-        }
-        None => Vec::new(),
-    };
+    let sp = cairn_app::usecase::backup::plan_spec(
+        &cfg,
+        spec,
+        Arc::new(crate::context::WallClock),
+        &jiff::tz::TimeZone::system(),
+    )
+    // The server's words: this is the server's repository, pinned in its store.
+    .map_err(cairn_server::Error::from)?;
+    let p = sp.plan;
+    let next: Vec<String> = sp
+        .next_runs
+        .into_iter()
+        .map(cairn_core::clock::rfc3339)
+        .collect();
     if g.json {
         super::print_json(&serde_json::json!({"spec": spec.name, "plan": p, "next_runs": next}))?;
     } else {

@@ -2,19 +2,13 @@ use crate::cli::{Global, VerifyArgs};
 use crate::context::{self, Access};
 use crate::exit;
 use anyhow::Result;
-use cairn_core::restore::{self, Overwrite, RestoreOptions};
-use cairn_core::tree::NodeType;
-use cairn_core::verify::{verify, Damage, DataCheck};
-use cairn_core::{Repository, SnapshotId};
-use sha2::{Digest, Sha256};
+use cairn_app::usecase::verify::VerifyRequest;
+use cairn_core::verify::DataCheck;
+use cairn_core::SnapshotId;
 
 pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
     let repo = context::open(g, Access::Read, "verify")?;
-    let workers = a.workers.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-    });
+    let workers = a.workers.unwrap_or_else(cairn_app::spec::default_workers);
     let seed = a.seed.unwrap_or_else(|| {
         u64::from_le_bytes(cairn_core::crypto::random_array().unwrap_or([7; 8]))
     });
@@ -27,18 +21,19 @@ pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
     for s in &a.snapshots {
         ids.push(repo.find_snapshot(s)?.0);
     }
+    let smoke = match (a.smoke, ids.is_empty()) {
+        (false, _) => Vec::new(),
+        (true, true) => vec![repo.find_snapshot("latest")?.0],
+        (true, false) => ids.clone(),
+    };
     let started = std::time::Instant::now();
-    let mut report = verify(&repo, &ids, data, workers)?;
-    if a.smoke {
-        let smoke_ids = if ids.is_empty() {
-            vec![repo.find_snapshot("latest")?.0]
-        } else {
-            ids.clone()
-        };
-        for id in smoke_ids {
-            report.damage.extend(smoke(&repo, id, workers)?);
-        }
-    }
+    let req = VerifyRequest {
+        ids,
+        data,
+        smoke,
+        workers,
+    };
+    let report = cairn_app::usecase::verify::verify(&repo, &req)?;
     if g.json {
         let mut v = serde_json::to_value(&report)?;
         v["ok"] = report.damage.is_empty().into();
@@ -76,47 +71,4 @@ pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
     } else {
         exit::CORRUPT
     })
-}
-
-/// Restores a snapshot into a scratch directory and re-hashes every file from disk.
-fn smoke(repo: &Repository, id: SnapshotId, workers: usize) -> Result<Vec<Damage>> {
-    let (_, meta) = repo.find_snapshot(&id.to_hex())?;
-    let scratch = tempfile::Builder::new().prefix("cairn-smoke-").tempdir()?;
-    let opts = RestoreOptions {
-        target: scratch.path().join("root"),
-        include: vec![],
-        exclude: vec![],
-        overwrite: Overwrite::Always,
-        delete: false,
-        workers,
-        special: false,
-    };
-    let plan = restore::plan(repo, id, &meta.tree, &opts)?;
-    let rep = restore::execute(repo, &plan, workers)?;
-    let mut damage: Vec<Damage> = rep
-        .errors
-        .iter()
-        .map(|e| Damage {
-            object: format!("snapshot {id}"),
-            error: format!("smoke restore of {}: {}", e.path, e.error),
-            affects: vec![format!("{}:{}", id.short(), e.path)],
-        })
-        .collect();
-    for e in cairn_core::manifest::manifest(repo, &meta.tree)? {
-        if e.kind != NodeType::File {
-            continue;
-        }
-        let path = opts
-            .target
-            .join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&e.raw_path));
-        let got = std::fs::read(&path).map(|b| hex::encode(Sha256::digest(&b)));
-        if got.as_ref().ok() != e.sha256.as_ref() && !rep.errors.iter().any(|x| x.path == e.path) {
-            damage.push(Damage {
-                object: format!("snapshot {id}"),
-                error: format!("smoke restore: {} does not match its SHA-256", e.path),
-                affects: vec![format!("{}:{}", id.short(), e.path)],
-            });
-        }
-    }
-    Ok(damage)
 }

@@ -1,0 +1,64 @@
+//! Back up a spec, and plan one: the spec's options ([`crate::spec::backup_options`]),
+//! its repository opened append-only for the caller, and its schedule's next runs.
+
+use crate::config::{ServerConfig, SpecConfig};
+use crate::error::Result;
+use crate::session::{self, Access, Job};
+use cairn_core::backup::plan::BackupPlan;
+use cairn_core::backup::{BackupOutcome, Progress};
+use cairn_core::clock::Clock;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Backs up `spec` into its repository (a shared lock; append-only storage
+/// unless `append_only` is false), counting into `progress`.
+pub fn backup_spec(
+    cfg: &ServerConfig,
+    spec: &SpecConfig,
+    append_only: bool,
+    wait: Duration,
+    clock: Arc<dyn Clock>,
+    progress: &Progress,
+) -> Result<BackupOutcome> {
+    let now = clock.now();
+    let mut s = session::open_configured(
+        cfg,
+        &spec.repository,
+        Job {
+            access: Access::Append,
+            append_only,
+            purpose: "backup",
+            wait,
+            clock,
+        },
+    )?;
+    let opts = crate::spec::backup_options(spec, now);
+    Ok(cairn_core::backup::backup(&mut s.repo, &opts, progress)?)
+}
+
+/// What a backup of the spec would do now, and when its schedule runs next.
+pub struct SpecPlan {
+    pub plan: BackupPlan,
+    /// The next three runs in `tz` (none without a schedule).
+    pub next_runs: Vec<time::OffsetDateTime>,
+}
+
+/// Plans a backup of `spec` (reading only: no lock, append-only storage).
+pub fn plan_spec(
+    cfg: &ServerConfig,
+    spec: &SpecConfig,
+    clock: Arc<dyn Clock>,
+    tz: &jiff::tz::TimeZone,
+) -> Result<SpecPlan> {
+    let now = clock.now();
+    let repo = session::open_configured_unlocked(cfg, &spec.repository, clock)?;
+    let plan = cairn_core::backup::plan::plan(&repo, &crate::spec::backup_options(spec, now))?;
+    let next_runs = match &spec.schedule {
+        Some(line) => {
+            let cron = crate::schedule::parse(line).map_err(cairn_core::Error::invalid)?;
+            crate::schedule::upcoming(&cron, now, tz, 3)
+        }
+        None => Vec::new(),
+    };
+    Ok(SpecPlan { plan, next_runs })
+}

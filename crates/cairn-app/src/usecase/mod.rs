@@ -1,0 +1,20 @@
+//! The use cases, each a function over an open repository (or the config)
+//! returning a typed result. A front end parses its input, opens a session
+//! ([`crate::session`]), calls one of these and renders what it returns;
+//! it decides nothing about which snapshots, which order or which checks.
+//!
+//! | use case | function | CLI | server |
+//! |---|---|---|---|
+//! | back up a spec | [`backup::backup_spec`] | — (`cairn backup` backs up paths) | backup job, scheduler |
+//! | plan a spec's backup | [`backup::plan_spec`] | `cairn plan` | — |
+//! | pick a snapshot | [`select::select`] | `restore` | restore and verify jobs |
+//! | restore | [`restore::restore`] | `cairn restore` | restore job |
+//! | verify (+ smoke restore) | [`verify::verify`] | `cairn verify` | verify job |
+//! | forget by policy | [`forget::forget`], [`forget::apply_retention`] | `cairn forget` | forget job, after a scheduled backup |
+//! | the RG-7 gate | [`crate::gate::run`] | `cairn gate` | gate job, scheduler |
+
+pub mod backup;
+pub mod forget;
+pub mod restore;
+pub mod select;
+pub mod verify;
