@@ -433,6 +433,24 @@ waive = [{ check = "dr_policy", reason = "WORM arrives with the new bucket" }]
     }
 
     #[test]
+    fn every_credential_kind_loads_and_a_repository_needs_one() {
+        let with = |creds: &str| GOOD.replace("password-file = \"/etc/cairn/main.pass\"", creds);
+        let c = ServerConfig::parse(
+            &with("age-identity = \"/etc/cairn/escrow.age\"\nvault-addr = \"http://127.0.0.1:8200\"\nvault-token-file = \"/etc/cairn/vt\""),
+            "t",
+        )
+        .unwrap();
+        let src = c.repository["main"].sources();
+        assert!(src.age_identity.is_some() && src.vault.is_some());
+        assert!(src.password_file.is_none());
+        let e =
+            ServerConfig::parse(&with("vault-addr = \"http://127.0.0.1:8200\""), "t").unwrap_err();
+        assert!(e.to_string().contains("go together"), "{e}");
+        let e = ServerConfig::parse(&with(""), "t").unwrap_err();
+        assert!(e.to_string().contains("has no credential"), "{e}");
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("1h30m").unwrap().as_secs(), 5400);
         assert_eq!(parse_duration("26h").unwrap().as_secs(), 93600);

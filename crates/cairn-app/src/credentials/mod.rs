@@ -187,3 +187,26 @@ fn run_password_command(cmd: &str) -> Result<String> {
     }
     Ok(first_line(&String::from_utf8_lossy(&out.stdout)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let s = Sources {
+            passphrase: Some(Secret::Value("hunter2-passphrase".into())),
+            vault: Some(VaultLogin {
+                addr: "http://127.0.0.1:8200".into(),
+                token: Secret::Value("hvs.secret-token".into()),
+            }),
+            ..Sources::default()
+        };
+        let text = format!("{s:?}");
+        assert!(
+            !text.contains("hunter2") && !text.contains("hvs."),
+            "{text}"
+        );
+        assert!(text.contains("<redacted>"), "{text}");
+    }
+}
