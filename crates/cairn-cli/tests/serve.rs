@@ -623,3 +623,61 @@ fn the_server_unlocks_through_an_age_identity_and_through_openbao_transit() {
     assert_ne!(p.code, 0, "{}", p.stdout);
     assert!(p.stderr.contains("Vault server"), "{}", p.stderr);
 }
+
+#[test]
+fn a_hand_made_backup_of_a_specs_paths_counts_as_the_specs_and_another_does_not() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let other = env.path("other");
+    make_tree(&other);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    // `cairn backup` records no spec: it belongs to spec docs by its paths only.
+    let mine = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
+        .ok()
+        .json()["snapshot_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.repo(&repo, &["backup", other.to_str().unwrap()]).ok();
+    let port = free_port();
+    let cfg = write_config(&env, port, &src);
+    let cfg_s = cfg.to_str().unwrap();
+    let admin = env
+        .run(&[
+            "token", "create", "--config", cfg_s, "--role", "admin", "--name", "a",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let (_server, base) = start(&env, cfg_s, port);
+    let (s, v) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/snapshots?spec=docs"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(s, 200, "{v}");
+    let rows = v["data"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{v}");
+    assert_eq!(rows[0]["id"], mine.as_str(), "{v}");
+    // The same rule picks `latest` for a restore of the spec: never the
+    // newer backup of another folder.
+    let target = env.path("restore/latest");
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/restore"),
+        Some(&admin),
+        Some(&format!(
+            r#"{{"snapshot":"latest","target":"{}"}}"#,
+            target.display()
+        )),
+    );
+    assert_eq!(s, 202, "{v}");
+    let job = wait_job(&base, &admin, v["data"]["id"].as_str().unwrap());
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(job["result"]["snapshot_id"], mine.as_str(), "{job}");
+}
