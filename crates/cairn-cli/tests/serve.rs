@@ -73,6 +73,17 @@ fn wait_job(base: &str, token: &str, id: &str) -> serde_json::Value {
     }
 }
 
+/// A new token of `role` (named "a") from `cairn token create`.
+fn token(env: &Env, cfg: &str, role: &str) -> String {
+    env.run(&[
+        "token", "create", "--config", cfg, "--role", role, "--name", "a",
+    ])
+    .ok()
+    .stdout
+    .trim()
+    .to_string()
+}
+
 /// Starts `cairn serve` and waits until it answers.
 fn start(env: &Env, cfg: &str, port: u16) -> (Server, String) {
     let server = Server(
@@ -396,14 +407,7 @@ fn the_scheduler_backs_up_and_runs_the_gate_and_a_restart_keeps_the_gate_report(
     ) + "[gate]\nschedule = \"*/3 * * * * *\"\n";
     std::fs::write(&cfg, text).unwrap();
     let cfg_s = cfg.to_str().unwrap();
-    let analyst = env
-        .run(&[
-            "token", "create", "--config", cfg_s, "--role", "analyst", "--name", "a",
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let analyst = token(&env, cfg_s, "analyst");
     let (server, base) = start(&env, cfg_s, port);
 
     // Scheduled backups appear as snapshots of the spec, without any request.
@@ -526,14 +530,7 @@ allow-roots = ["{d}/restore"]
     )
     .unwrap();
     let cfg_s = cfg.to_str().unwrap();
-    let admin = env
-        .run(&[
-            "token", "create", "--config", cfg_s, "--role", "admin", "--name", "a",
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let admin = token(env, cfg_s, "admin");
     let (_server, base) = start(env, cfg_s, port);
     let (s, v) = curl(
         "POST",
@@ -645,14 +642,7 @@ fn a_hand_made_backup_of_a_specs_paths_counts_as_the_specs_and_another_does_not(
     let port = free_port();
     let cfg = write_config(&env, port, &src);
     let cfg_s = cfg.to_str().unwrap();
-    let admin = env
-        .run(&[
-            "token", "create", "--config", cfg_s, "--role", "admin", "--name", "a",
-        ])
-        .ok()
-        .stdout
-        .trim()
-        .to_string();
+    let admin = token(&env, cfg_s, "admin");
     let (_server, base) = start(&env, cfg_s, port);
     let (s, v) = curl(
         "GET",
