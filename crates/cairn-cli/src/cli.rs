@@ -96,6 +96,8 @@ pub enum Command {
     Unprotect(UnprotectArgs),
     /// Extend WORM retention of everything still needed; drop lapsed records and stale locks.
     Maintenance(MaintenanceArgs),
+    /// Remove locks left by processes that died (with --force, every lock).
+    Unlock(UnlockArgs),
     /// What a backup of a spec would do now (files and bytes to read, parent, next runs).
     Plan(PlanArgs),
     /// Run the HTTP API and the scheduler (see docs/SERVER.md).
@@ -275,6 +277,13 @@ pub struct MaintenanceArgs {
     /// Show what would be extended and removed; change nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// Remove live locks too: only when their holders are known dead (their machine is gone), since a running prune or backup loses its lock.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

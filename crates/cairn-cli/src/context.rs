@@ -272,8 +272,12 @@ pub fn open_keeping_credentials(
     access: Access,
     purpose: &str,
 ) -> Result<(Session, Unlock)> {
-    let (session, u) = open_unpinned(g, access, purpose)?;
-    crate::pinning::check(g, &Location::resolve(g)?, &session.repo)?;
+    let (mut session, u) = open_unpinned(g, access, purpose)?;
+    let loc = Location::resolve(g)?;
+    crate::pinning::check(g, &loc, &session.repo)?;
+    session
+        .repo
+        .keep_written_record(crate::pinning::written(&loc)?);
     Ok((session, u))
 }
 

@@ -62,8 +62,8 @@ impl Backend for AbortAfter {
         self.step(kind);
         self.inner.replace(kind, name, data)
     }
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.inner.list(kind)
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.inner.list_all(kind)
     }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.inner.stat(kind, name)

@@ -28,6 +28,8 @@ pub mod exit {
     pub const CORRUPT: u8 = 6;
     /// Another process holds the repository lock.
     pub const LOCKED: u8 = 7;
+    /// Interrupted by SIGINT, SIGTERM or SIGHUP (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: u8 = 130;
 }
 
 fn main() -> ExitCode {
@@ -53,6 +55,9 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
+    if !matches!(args.command, cli::Command::Serve(_)) {
+        release_locks_on_interrupt();
+    }
     match cmd::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -76,6 +81,24 @@ fn main() -> ExitCode {
                 _ => exit::ERROR,
             })
         }
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP remove the repository locks this process
+/// holds before it exits, so an interrupted backup does not keep prune and
+/// forget out until the lock lapses. (`cairn serve` stops on its own terms.)
+fn release_locks_on_interrupt() {
+    let set = ctrlc::set_handler(|| {
+        let n = cairn_core::lock::release_all_held();
+        if n > 0 {
+            eprintln!("cairn: interrupted; released the repository lock");
+        } else {
+            eprintln!("cairn: interrupted");
+        }
+        std::process::exit(exit::INTERRUPTED.into());
+    });
+    if let Err(e) = set {
+        tracing::debug!(error = %e, "no interrupt handler; an interrupted run leaves its lock to lapse");
     }
 }
 

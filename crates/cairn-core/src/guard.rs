@@ -52,8 +52,8 @@ impl Backend for AppendOnly {
         )
         .hint("replacing a damaged object needs delete rights: run the command without append-only access"))
     }
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.0.list(kind)
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.0.list_all(kind)
     }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.0.stat(kind, name)

@@ -52,6 +52,7 @@ pub mod snapshot;
 pub mod tree;
 pub mod verify;
 pub mod worm;
+pub mod written;
 
 pub use backend::{Backend, ObjectInfo, ObjectKind, ObjectVersion};
 pub use error::{Error, ErrorKind, Result};

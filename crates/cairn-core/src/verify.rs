@@ -133,6 +133,17 @@ pub fn verify(
             affects: vec![],
         });
     }
+    for kind in ObjectKind::ALL {
+        for o in repo.backend().list_all(kind)? {
+            if !kind.is_canonical(&o.name) {
+                report.damage.push(Damage {
+                    object: kind.path(&o.name),
+                    error: "not a name Cairn writes (a renamed or planted copy); every reader ignores it: remove it".into(),
+                    affects: vec![],
+                });
+            }
+        }
+    }
     for (name, e) in repo.damaged_indexes() {
         report.damage.push(Damage {
             object: format!("index {name}"),
@@ -228,7 +239,10 @@ pub fn verify(
             None => pending.push((
                 Damage {
                     object: format!("pack {pid}"),
-                    error: "missing".into(),
+                    error: match index.listed_by(pid) {
+                        Some(f) => format!("missing (index {f} lists it)"),
+                        None => "missing".into(),
+                    },
                     affects: vec![],
                 },
                 blobs_of(entries),

@@ -269,7 +269,7 @@ impl Backend for FsBackend {
         sync_dir(&dir)
     }
 
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         let mut out = Vec::new();
         if kind == ObjectKind::Config {
             if let Ok(i) = self.stat(kind, "config") {

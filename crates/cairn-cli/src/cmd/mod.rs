@@ -14,6 +14,7 @@ mod prune;
 mod restore;
 mod serve;
 mod trust;
+mod unlock;
 mod verify;
 
 use crate::cli::{Cli, Command, KeysCommand};
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Protect(a) => forget::protect(g, a),
         Command::Unprotect(a) => forget::unprotect(g, a),
         Command::Maintenance(a) => maintenance::run(g, a),
+        Command::Unlock(a) => unlock::run(g, a),
         Command::Serve(a) => serve::serve(g, a),
         Command::Plan(a) => serve::plan(g, a),
         Command::Token(c) => serve::token(g, c),

@@ -29,6 +29,7 @@ pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
     }
     let started = std::time::Instant::now();
     let mut report = verify(&repo, &ids, data, workers)?;
+    report.damage.extend(vanished(g, &repo)?);
     if a.smoke {
         let smoke_ids = if ids.is_empty() {
             vec![repo.find_snapshot("latest")?.0]
@@ -119,4 +120,27 @@ fn smoke(repo: &Repository, id: SnapshotId, workers: usize) -> Result<Vec<Damage
         }
     }
     Ok(damage)
+}
+
+/// Snapshots this client wrote and never forgot that the repository no
+/// longer holds: deleting a snapshot object needs no key, so only a record
+/// kept outside the storage can tell.
+fn vanished(g: &Global, repo: &Repository) -> Result<Vec<Damage>> {
+    let present: std::collections::HashSet<SnapshotId> = repo
+        .backend()
+        .list(cairn_core::ObjectKind::Snapshot)?
+        .iter()
+        .filter_map(|o| SnapshotId::from_hex(&o.name).ok())
+        .collect();
+    let loc = context::Location::resolve(g)?;
+    Ok(crate::pinning::written(&loc)?
+        .vanished(&present)?
+        .iter()
+        .map(|v| {
+            let mut d = v.damage();
+            d.error
+                .push_str("; if another client forgot it, `cairn trust --reset` accepts the repository as it is");
+            d
+        })
+        .collect())
 }
