@@ -65,6 +65,12 @@ impl Backend for AbortAfter {
     fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.inner.list_all(kind)
     }
+    fn leftovers(&self) -> Result<Vec<cairn_core::Leftover>> {
+        self.inner.leftovers()
+    }
+    fn remove_leftover(&self, l: &cairn_core::Leftover) -> Result<()> {
+        self.inner.remove_leftover(l)
+    }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.inner.stat(kind, name)
     }

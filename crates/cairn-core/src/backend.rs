@@ -134,6 +134,17 @@ pub struct ObjectInfo {
     pub modified: Option<time::OffsetDateTime>,
 }
 
+/// A partial object a killed writer left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// Where it is, relative to the repository root (`data/ab/.tmp-...`).
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// When the storage last wrote it.
+    pub modified: Option<time::OffsetDateTime>,
+}
+
 /// One stored version of an object, on storage that keeps versions (an S3
 /// bucket with Object Lock, the config history of a governance folder).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,6 +210,25 @@ pub trait Backend: Send + Sync {
         let mut all = self.list_all(kind)?;
         all.retain(|o| kind.is_canonical(&o.name));
         Ok(all)
+    }
+
+    /// Partial objects that writers killed mid-write left behind (the
+    /// `.tmp-*` files of a folder), with their size and the storage's time.
+    /// Storage that writes each object in one request has none.
+    fn leftovers(&self) -> Result<Vec<Leftover>> {
+        Ok(vec![])
+    }
+
+    /// Removes one leftover that [`Backend::leftovers`] listed.
+    fn remove_leftover(&self, leftover: &Leftover) -> Result<()> {
+        Err(crate::Error::new(
+            crate::ErrorKind::Unsupported,
+            format!(
+                "{} keeps no partial objects ({})",
+                self.location(),
+                leftover.path
+            ),
+        ))
     }
 
     /// Size and modification time of one object; `NotFound` if absent.

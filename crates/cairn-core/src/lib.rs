@@ -36,6 +36,7 @@ pub mod guard;
 pub mod ids;
 pub mod index;
 pub mod keyslot;
+pub mod leftovers;
 pub mod lock;
 pub mod maintenance;
 pub mod manifest;
@@ -54,7 +55,7 @@ pub mod verify;
 pub mod worm;
 pub mod written;
 
-pub use backend::{Backend, ObjectInfo, ObjectKind, ObjectVersion};
+pub use backend::{Backend, Leftover, ObjectInfo, ObjectKind, ObjectVersion};
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{BlobId, PackId, RepoId, SnapshotId};
 pub use repo::Repository;

@@ -109,6 +109,8 @@ pub struct VerifyReport {
     pub bytes_read: u64,
     /// Everything found wrong.
     pub damage: Vec<Damage>,
+    /// Partial objects killed writers left (not damage: prune removes them).
+    pub partial_objects: crate::leftovers::Leftovers,
 }
 
 const MAX_AFFECTS: usize = 20;
@@ -120,7 +122,10 @@ pub fn verify(
     data: DataCheck,
     workers: usize,
 ) -> Result<VerifyReport> {
-    let mut report = VerifyReport::default();
+    let mut report = VerifyReport {
+        partial_objects: crate::leftovers::survey(repo.backend().as_ref())?,
+        ..VerifyReport::default()
+    };
     // Pass 1 keeps only which blobs are used; the paths that use a blob are
     // found afterwards, for damaged blobs only (`affected`), so a clean
     // verify holds no path strings at all.

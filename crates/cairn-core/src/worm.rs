@@ -296,6 +296,12 @@ impl Backend for Worm {
     fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         self.inner.list_all(kind)
     }
+    fn leftovers(&self) -> Result<Vec<crate::backend::Leftover>> {
+        self.inner.leftovers()
+    }
+    fn remove_leftover(&self, l: &crate::backend::Leftover) -> Result<()> {
+        self.inner.remove_leftover(l)
+    }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.inner.stat(kind, name)
     }

@@ -534,3 +534,27 @@ fn a_replayed_index_naming_a_pruned_pack_neither_stops_restore_nor_goes_unnamed(
         report.damage
     );
 }
+
+#[test]
+fn removing_leftovers_never_reaches_outside_the_repository_layout() {
+    let (dir, repo) = setup();
+    plant_outside(dir.path());
+    std::fs::write(dir.path().join("outside/.tmp-keep"), b"x").unwrap();
+    let b = repo.backend();
+    for path in [
+        "../outside/.tmp-keep",
+        "keys/../../outside/.tmp-keep",
+        "data/ab/../../../outside/.tmp-keep",
+        "unknown/.tmp-keep",
+        "keys/not-a-temp",
+    ] {
+        let l = cairn_core::Leftover {
+            path: path.into(),
+            size: 1,
+            modified: None,
+        };
+        assert!(b.remove_leftover(&l).is_err(), "{path} was accepted");
+    }
+    assert!(dir.path().join("outside/.tmp-keep").exists());
+    assert!(b.leftovers().unwrap().is_empty());
+}

@@ -56,6 +56,14 @@ pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
             }
         }
         if !g.quiet {
+            let p = report.partial_objects;
+            if p.count > 0 {
+                eprintln!(
+                    "note: {} partial object(s) left by killed runs ({}); prune removes them once older than 30 minutes",
+                    p.count,
+                    super::human_bytes(p.bytes)
+                );
+            }
             if let DataCheck::Percent { percent, .. } = data {
                 eprintln!("data subset {percent}% chosen with --seed {seed}");
             }

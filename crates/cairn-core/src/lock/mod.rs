@@ -38,7 +38,7 @@ mod unlock;
 pub use holder::Holder;
 pub use lease::LockLease;
 use lease::{Held, Shared};
-pub use unlock::{unlock, Removal, UnlockReport};
+pub use unlock::{storage_now, unlock, Removal, UnlockReport};
 
 /// How a lock shares the repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +51,7 @@ pub enum LockMode {
 }
 
 /// The validity assumed for a record that does not say (written before `ttl_secs`).
-const DEFAULT_TTL: time::Duration = time::Duration::minutes(30);
+pub const DEFAULT_TTL: time::Duration = time::Duration::minutes(30);
 /// The longest validity a record may claim: a planted lock with a huge one
 /// must not block the repository for ever.
 const MAX_TTL: time::Duration = time::Duration::hours(24);

@@ -7,6 +7,7 @@ use crate::backend::{Backend, ObjectKind};
 use crate::clock::{rfc3339, Clock};
 use crate::error::Result;
 use serde::Serialize;
+use time::OffsetDateTime;
 
 /// One lock object, and why it was removed or kept.
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +29,27 @@ pub struct UnlockReport {
     pub kept: Vec<Removal>,
 }
 
+/// The storage's "now": the modification time of a probe object written
+/// and removed at once (None where the storage reports no times).
+pub fn storage_now(backend: &dyn Backend, clock: &dyn Clock) -> Result<Option<OffsetDateTime>> {
+    let now = clock.now();
+    let probe = LockRecord {
+        version: 1,
+        mode: LockMode::Shared,
+        purpose: "probe of the storage's clock".into(),
+        host: String::new(),
+        pid: std::process::id(),
+        created: rfc3339(now),
+        expires: rfc3339(now),
+        ttl_secs: Some(1),
+        holder: None,
+    };
+    let (mine, _) = write_record(backend, &probe, now)?;
+    let modified = backend.stat(ObjectKind::Lock, &mine).map(|o| o.modified);
+    remove_quietly(backend, &mine);
+    modified
+}
+
 /// Removes stale locks (every lock with `force`). Staleness is judged as a
 /// taker judges it: by the storage's clock, against a probe object written
 /// now, and by whether a holder on this machine (`me`) still runs.
@@ -38,26 +60,9 @@ pub fn unlock(
     force: bool,
 ) -> Result<UnlockReport> {
     let now = clock.now();
-    let probe = LockRecord {
-        version: 1,
-        mode: LockMode::Shared,
-        purpose: "unlock (probe of the storage's clock)".into(),
-        host: String::new(),
-        pid: std::process::id(),
-        created: rfc3339(now),
-        expires: rfc3339(now),
-        ttl_secs: Some(1),
-        holder: None,
-    };
-    let (mine, _) = write_record(backend, &probe, now)?;
-    let storage_now = backend.stat(ObjectKind::Lock, &mine).map(|o| o.modified);
-    remove_quietly(backend, &mine);
-    let storage_now = storage_now?;
+    let storage_now = storage_now(backend, clock)?;
     let mut report = UnlockReport::default();
     for found in list_locks(backend)? {
-        if found.name == mine {
-            continue;
-        }
         let (lock, why) = match &found.record {
             None => ("unreadable".to_string(), Some("not a lock record")),
             Some(r) => {
