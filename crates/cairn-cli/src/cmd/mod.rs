@@ -1,6 +1,7 @@
 //! One module per command; each returns the process exit code.
 
 mod backup;
+mod docs;
 mod export;
 mod forget;
 mod gate;
@@ -49,6 +50,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Token(c) => serve::token(g, c),
         Command::Audit(c) => serve::audit(g, c),
         Command::Gate(a) => gate::run(g, a),
+        Command::Completions(a) => docs::completions(a),
+        Command::Man(a) => docs::man(a),
     }
 }
 
