@@ -65,8 +65,14 @@ impl Backend for AbortAfter {
         self.step(kind);
         self.inner.replace(kind, name, data)
     }
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.inner.list(kind)
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.inner.list_all(kind)
+    }
+    fn leftovers(&self) -> Result<Vec<cairn_core::Leftover>> {
+        self.inner.leftovers()
+    }
+    fn remove_leftover(&self, l: &cairn_core::Leftover) -> Result<()> {
+        self.inner.remove_leftover(l)
     }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.inner.stat(kind, name)

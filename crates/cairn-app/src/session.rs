@@ -162,6 +162,11 @@ pub fn open(backend: Arc<dyn Backend>, unlock: &Unlock, o: &OpenOptions) -> Resu
     let mut session = Session::new(repo, lock);
     if let Some(p) = &o.pin {
         session.pin = Some(check_pin(p, &session.repo, o.clock.as_ref())?);
+        // Beside the pin, the record of snapshots this client writes and
+        // removes, so that verify can name those the storage deletes.
+        session
+            .repo
+            .keep_written_record(p.store.written(&p.location));
     }
     Ok(session)
 }

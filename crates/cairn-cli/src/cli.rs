@@ -4,9 +4,23 @@ use cairn_core::policy::{GroupBy, Span};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// Environment variables read without a matching option, for `--help`.
+const ENVIRONMENT: &str = "\
+Environment (besides the [env: ...] of each option):
+  CAIRN_PASSWORD          the passphrase (CAIRN_NEW_PASSWORD: the new one for `keys add`/`keys passwd`)
+  CAIRN_PKCS11_PIN        PIN of the PKCS#11 token
+  VAULT_ADDR, VAULT_TOKEN Vault/OpenBao server and token for vault-transit slots
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL
+                          S3 credentials, region and endpoint
+  CAIRN_S3_TIMEOUT        seconds an S3 request may stall (default 60)
+  CAIRN_RESTORE_ALLOW     colon-separated folders restore may write into
+  CAIRN_STATE_DIR         where repository pins and this client's snapshot record live
+  CAIRN_KEY_COMMAND_TIMEOUT seconds a --key-command may take
+  CAIRN_LOG               log filter (e.g. debug)";
+
 /// Cairn: encrypted, deduplicated, verifiable backups.
 #[derive(Debug, Parser)]
-#[command(name = "cairn", version, about, propagate_version = true)]
+#[command(name = "cairn", version, about, propagate_version = true, after_help = ENVIRONMENT)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -17,50 +31,96 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Repository location (a folder). Default: the embedded repository under the user's data directory.
-    #[arg(short = 'r', long = "repo", env = "CAIRN_REPO", global = true)]
+    /// Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user's data directory.
+    #[arg(
+        short = 'r',
+        long = "repo",
+        env = "CAIRN_REPO",
+        global = true,
+        help_heading = "Repository"
+    )]
     pub repo: Option<PathBuf>,
     /// Read the passphrase from this file (first line).
-    #[arg(long, env = "CAIRN_PASSWORD_FILE", global = true)]
+    #[arg(
+        long,
+        env = "CAIRN_PASSWORD_FILE",
+        global = true,
+        help_heading = "Unlocking"
+    )]
     pub password_file: Option<PathBuf>,
     /// Run this shell command and use its first output line as the passphrase.
-    #[arg(long, env = "CAIRN_PASSWORD_COMMAND", global = true)]
+    #[arg(
+        long,
+        env = "CAIRN_PASSWORD_COMMAND",
+        global = true,
+        help_heading = "Unlocking"
+    )]
     pub password_command: Option<String>,
     /// Unlock with this key file instead of a passphrase.
-    #[arg(long, env = "CAIRN_KEY_FILE", global = true)]
+    #[arg(
+        long,
+        env = "CAIRN_KEY_FILE",
+        global = true,
+        help_heading = "Unlocking"
+    )]
     pub key_file: Option<PathBuf>,
     /// Unlock with this key slot only (an id from `keys status`); without it every slot of a fitting kind is tried.
-    #[arg(long, env = "CAIRN_SLOT", global = true)]
+    #[arg(long, env = "CAIRN_SLOT", global = true, help_heading = "Unlocking")]
     pub slot: Option<String>,
     /// age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots.
-    #[arg(long, env = "CAIRN_AGE_IDENTITY", global = true)]
+    #[arg(
+        long,
+        env = "CAIRN_AGE_IDENTITY",
+        global = true,
+        help_heading = "Unlocking"
+    )]
     pub age_identity: Option<PathBuf>,
     /// Read the Vault/OpenBao token from this file (default: VAULT_TOKEN); the server is VAULT_ADDR.
-    #[arg(long, env = "CAIRN_VAULT_TOKEN_FILE", global = true)]
+    #[arg(
+        long,
+        env = "CAIRN_VAULT_TOKEN_FILE",
+        global = true,
+        help_heading = "Unlocking"
+    )]
     pub vault_token_file: Option<PathBuf>,
     /// PKCS#11 module (shared library) for pkcs11 slots.
-    #[arg(long, env = "CAIRN_PKCS11_MODULE", global = true)]
+    #[arg(
+        long,
+        env = "CAIRN_PKCS11_MODULE",
+        global = true,
+        help_heading = "Unlocking"
+    )]
     pub pkcs11_module: Option<String>,
     /// Read the token PIN from this file (default: CAIRN_PKCS11_PIN).
-    #[arg(long, env = "CAIRN_PKCS11_PIN_FILE", global = true)]
+    #[arg(
+        long,
+        env = "CAIRN_PKCS11_PIN_FILE",
+        global = true,
+        help_heading = "Unlocking"
+    )]
     pub pkcs11_pin_file: Option<PathBuf>,
     /// Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md).
-    #[arg(long, env = "CAIRN_KEY_COMMAND", global = true)]
+    #[arg(
+        long,
+        env = "CAIRN_KEY_COMMAND",
+        global = true,
+        help_heading = "Unlocking"
+    )]
     pub key_command: Option<String>,
     /// Print machine-readable JSON on stdout.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global")]
     pub json: bool,
     /// No progress bars or notes.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global")]
     pub quiet: bool,
     /// Never delete or overwrite anything in the repository (commands that must delete refuse).
-    #[arg(long, env = "CAIRN_APPEND_ONLY", global = true, value_parser = clap::builder::BoolishValueParser::new())]
+    #[arg(long, env = "CAIRN_APPEND_ONLY", global = true, value_parser = clap::builder::BoolishValueParser::new(), help_heading = "Global")]
     pub append_only: bool,
     /// When another process holds the repository lock, retry for this long (e.g. 30s, 10m).
-    #[arg(long, value_parser = humantime::parse_duration, global = true)]
+    #[arg(long, value_parser = humantime::parse_duration, global = true, help_heading = "Global")]
     pub wait: Option<std::time::Duration>,
     /// More logging (CAIRN_LOG=debug works too).
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, help_heading = "Global")]
     pub verbose: u8,
 }
 
@@ -96,6 +156,8 @@ pub enum Command {
     Unprotect(UnprotectArgs),
     /// Extend WORM retention of everything still needed; drop lapsed records and stale locks.
     Maintenance(MaintenanceArgs),
+    /// Remove locks left by processes that died (with --force, every lock).
+    Unlock(UnlockArgs),
     /// What a backup of a spec would do now (files and bytes to read, parent, next runs).
     Plan(PlanArgs),
     /// Run the HTTP API and the scheduler (see docs/SERVER.md).
@@ -108,6 +170,22 @@ pub enum Command {
     Audit(AuditCommand),
     /// RG-7 recovery gate: prove each spec restores, is kept, encrypted and within RPO/RTO (docs/GATE.md).
     Gate(GateArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Write man pages (cairn.1 and one per command) into a folder.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Folder to write the pages into (created if missing).
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -275,6 +353,13 @@ pub struct MaintenanceArgs {
     /// Show what would be extended and removed; change nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// Remove live locks too: only when their holders are known dead (their machine is gone), since a running prune or backup loses its lock.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,10 @@ pub mod exit {
     pub const CORRUPT: u8 = 6;
     /// Another process holds the repository lock.
     pub const LOCKED: u8 = 7;
+    /// Interrupted by SIGINT, SIGTERM or SIGHUP (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: u8 = 130;
+    /// stdout was closed by its reader (128 + SIGPIPE).
+    pub const CLOSED_STDOUT: u8 = 141;
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
+    if !matches!(args.command, cli::Command::Serve(_)) {
+        release_locks_on_interrupt();
+    }
+    quiet_on_closed_stdout();
     match cmd::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -74,6 +82,46 @@ fn main() -> ExitCode {
             })
         }
     }
+}
+
+/// SIGINT, SIGTERM and SIGHUP remove the repository locks this process
+/// holds before it exits, so an interrupted backup does not keep prune and
+/// forget out until the lock lapses. (`cairn serve` stops on its own terms.)
+fn release_locks_on_interrupt() {
+    let set = ctrlc::set_handler(|| {
+        let n = cairn_core::lock::release_all_held();
+        if n > 0 {
+            eprintln!("cairn: interrupted; released the repository lock");
+        } else {
+            eprintln!("cairn: interrupted");
+        }
+        std::process::exit(exit::INTERRUPTED.into());
+    });
+    if let Err(e) = set {
+        tracing::debug!(error = %e, "no interrupt handler; an interrupted run leaves its lock to lapse");
+    }
+}
+
+/// A closed stdout (`cairn list --json | head`) ends the command quietly,
+/// as it ends any Unix filter. Rust ignores SIGPIPE, so the write fails and
+/// `println!` panics; that panic alone becomes exit code 141 (128 + SIGPIPE,
+/// what a shell reports for a filter killed by it) with no message, after
+/// releasing the repository lock.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout") && msg.contains("Broken pipe") {
+            cairn_core::lock::release_all_held();
+            std::process::exit(exit::CLOSED_STDOUT.into());
+        }
+        default(info);
+    }));
 }
 
 /// The error chain on one line: outer context first.

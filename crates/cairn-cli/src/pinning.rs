@@ -87,3 +87,9 @@ pub fn accept(
 ) -> Result<(Option<cairn_core::pin::Pin>, cairn_core::pin::Pin)> {
     Ok(store()?.accept(&location_key(loc), repo.keys(), &now()?)?)
 }
+
+/// The record of the snapshots this client wrote at the location (see
+/// `cairn_core::written`).
+pub fn written(loc: &Location) -> Result<cairn_core::written::Written> {
+    Ok(store()?.written(&location_key(loc)))
+}

@@ -388,3 +388,40 @@ fn prune_stops_on_a_damaged_pack_and_deletes_nothing() {
         );
     }
 }
+
+/// Partial objects killed runs leave (`.tmp-*`): verify counts them, prune
+/// removes those older than a lock's validity and keeps a fresh one (a
+/// writer may still be at work on it).
+#[test]
+fn partial_objects_left_by_killed_runs_are_counted_and_old_ones_pruned() {
+    let env = Env::new();
+    let (_src, repo) = backed_up(&env);
+    let shard = std::fs::read_dir(repo.join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let plant = |p: std::path::PathBuf, len: usize, old: bool| {
+        std::fs::write(&p, vec![7u8; len]).unwrap();
+        if old {
+            std::fs::File::options()
+                .write(true)
+                .open(&p)
+                .unwrap()
+                .set_modified(hour_ago)
+                .unwrap();
+        }
+    };
+    plant(shard.join(".tmp-abcd-0123456789abcdef"), 1 << 20, true);
+    plant(repo.join(".tmp-config-0123456789abcdef"), 100, true);
+    plant(repo.join("keys/.tmp-slot-0123456789abcdef"), 100, false);
+    let j = env.repo(&repo, &["verify", "--json"]).ok().json();
+    assert_eq!(j["partial_objects"]["count"], 3, "{j}");
+    assert_eq!(j["partial_objects"]["bytes"], (1 << 20) + 200, "{j}");
+    env.repo(&repo, &["prune"]).ok();
+    let j = env.repo(&repo, &["verify", "--json"]).ok().json();
+    assert_eq!(j["partial_objects"]["count"], 1, "{j}");
+    assert!(repo.join("keys/.tmp-slot-0123456789abcdef").exists());
+    assert!(!repo.join(".tmp-config-0123456789abcdef").exists());
+}

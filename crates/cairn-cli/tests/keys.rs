@@ -262,8 +262,11 @@ fn command_slot_round_trip_and_bad_commands() {
         ("echo not-hex #", "not 64 hex digits"),
         ("printf '%064d\\n' 0 #", "does not open this slot"),
         ("cat #", "not 64 hex digits"),
-        // A command that hangs is stopped, and named.
-        ("sleep 600 #", "did not finish within 3 s and was stopped"),
+        // A command that hangs is stopped, and named; what it started too.
+        (
+            "sleep 613; exit 0 #",
+            "did not finish within 3 s and was stopped",
+        ),
     ];
     for (c, why) in bad {
         let r = with_cmd(c, false, &["list"]).code(4);
@@ -276,6 +279,16 @@ fn command_slot_round_trip_and_bad_commands() {
         with_cmd(c, true, &["list"]).ok();
         assert_eq!(keys_dir(&repo), before, "{c}");
     }
+    let left: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.trim_end() == "sleep 613")
+        .collect();
+    assert!(
+        left.is_empty(),
+        "the hung command's children outlived it: {left:?}"
+    );
     // A command that prints the key in the clear is refused at add time.
     let r = env.repo(&repo, &["keys", "add", "--command", "cat #"]);
     assert_ne!(r.code, 0);

@@ -104,3 +104,153 @@ fn a_live_exclusive_lock_refuses_clearly_and_a_stale_one_is_ignored() {
     let r = env.repo(&repo, &["list", "--json"]).ok();
     assert_eq!(r.json().as_array().unwrap().len(), 2);
 }
+
+/// This machine's identity as lock records carry it, for `pid` started at `start`.
+fn holder_here(start: u64) -> serde_json::Value {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap().trim().to_string();
+    serde_json::json!({
+        "machine": read("/etc/machine-id"),
+        "boot": read("/proc/sys/kernel/random/boot_id"),
+        "pidns": std::fs::read_link("/proc/self/ns/pid").unwrap().to_string_lossy(),
+        "start": start,
+    })
+}
+
+fn start_of(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let rest = &stat[stat.rfind(')').unwrap() + 1..];
+    rest.split_whitespace().nth(19).unwrap().parse().unwrap()
+}
+
+/// A fresh exclusive lock held by `pid` on this machine, valid for 30 minutes.
+fn plant_local_lock(repo: &std::path::Path, name: &str, pid: u32, start: u64) {
+    std::fs::create_dir_all(repo.join("locks")).unwrap();
+    let body = serde_json::json!({
+        "version": 1, "mode": "exclusive", "purpose": "prune", "host": "here",
+        "pid": pid, "created": "2026-01-01T00:00:00Z", "expires": "2099-01-01T00:00:00Z",
+        "ttl_secs": 1800, "holder": holder_here(start),
+    });
+    std::fs::write(
+        repo.join("locks").join(name),
+        serde_json::to_vec(&body).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_lock_whose_holder_died_on_this_machine_is_ignored_at_once() {
+    let env = Env::new();
+    let (src, repo) = backed_up(&env);
+    // A holder that exited (and was reaped): its pid runs no more.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    plant_local_lock(&repo, "000000000001-00000000000000aa", pid, 12345);
+    env.repo(&repo, &["forget", "--keep-last", "1"]).ok();
+    // A reused pid: this very test process, but not with the recorded start time.
+    let me = std::process::id();
+    plant_local_lock(&repo, "000000000001-00000000000000bb", me, start_of(me) + 1);
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    env.repo(&repo, &["prune"]).ok();
+    assert_eq!(std::fs::read_dir(repo.join("locks")).unwrap().count(), 0);
+}
+
+#[test]
+fn unlock_removes_dead_and_lapsed_locks_keeps_live_ones_and_force_removes_those() {
+    let env = Env::new();
+    let (_src, repo) = backed_up(&env);
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    // Lapsed by the storage's clock (written an hour ago, from another host).
+    plant_lock(&repo, "exclusive", "2020-01-01T00:00:00Z");
+    std::fs::rename(
+        repo.join("locks/000000000001-00000000000000aa"),
+        repo.join("locks/000000000001-00000000000000cc"),
+    )
+    .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(repo.join("locks/000000000001-00000000000000cc"))
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    // Dead on this machine.
+    plant_local_lock(&repo, "000000000001-00000000000000aa", pid, 1);
+    // Live: this test process, with its real start time.
+    let me = std::process::id();
+    plant_local_lock(&repo, "000000000001-00000000000000dd", me, start_of(me));
+
+    let j = env.repo(&repo, &["unlock", "--json"]).ok().json();
+    let names = |k: &str| -> Vec<String> {
+        let mut v: Vec<String> = j[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names("removed"),
+        [
+            "000000000001-00000000000000aa",
+            "000000000001-00000000000000cc"
+        ],
+        "{j}"
+    );
+    assert_eq!(names("kept"), ["000000000001-00000000000000dd"], "{j}");
+    env.repo(&repo, &["prune"]).code(7);
+    let r = env.repo(&repo, &["unlock", "--force"]).ok();
+    assert!(r.stdout.contains("forced"), "{}", r.stdout);
+    env.repo(&repo, &["prune"]).ok();
+    assert_eq!(std::fs::read_dir(repo.join("locks")).unwrap().count(), 0);
+}
+
+#[test]
+fn an_interrupted_backup_releases_its_lock() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..40 {
+        std::fs::write(src.join(format!("f{i}")), noise(4_000_000, i)).unwrap();
+    }
+    for signal in ["INT", "TERM"] {
+        let child = env
+            .cmd()
+            .arg("-r")
+            .arg(&repo)
+            .args(["backup", "-q", "--force"])
+            .arg(&src)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let locks = repo.join("locks");
+        let t = std::time::Instant::now();
+        while std::fs::read_dir(&locks).map_or(0, |d| d.count()) == 0 {
+            assert!(t.elapsed().as_secs() < 60, "the backup never took its lock");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let o = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        if o.status.code() == Some(0) {
+            // Finished before the signal landed: nothing to prove this round.
+            eprintln!("backup finished before SIG{signal}");
+            continue;
+        }
+        assert_eq!(o.status.code(), Some(130), "{stderr}");
+        assert!(stderr.contains("released the repository lock"), "{stderr}");
+        assert_eq!(std::fs::read_dir(&locks).unwrap().count(), 0, "{stderr}");
+        // Prune, which needs the repository to itself, runs at once.
+        env.repo(&repo, &["prune"]).ok();
+    }
+}

@@ -80,6 +80,28 @@ impl ObjectKind {
         }
     }
 
+    /// Whether `name` is in the exact form Cairn writes for this kind
+    /// (docs/FORMAT.md §1): lowercase hex of the right length for ids and
+    /// slots, `<12+ digits>-<16 hex>` for locks, and for retention records
+    /// `<12+ digits>-<kind letter>-<canonical name of that kind>`.
+    pub fn is_canonical(self, name: &str) -> bool {
+        match self {
+            ObjectKind::Config => name == "config",
+            ObjectKind::Key => lower_hex(name, 32),
+            ObjectKind::Snapshot | ObjectKind::Index | ObjectKind::Pack | ObjectKind::Protect => {
+                lower_hex(name, 64)
+            }
+            ObjectKind::Lock => name
+                .split_once('-')
+                .is_some_and(|(t, r)| seconds(t) && lower_hex(r, 16)),
+            ObjectKind::Retention => {
+                crate::worm::parse_record(name)
+                    .is_some_and(|(k, n, _)| k != ObjectKind::Retention && k.is_canonical(&n))
+                    && name.split('-').next().is_some_and(seconds)
+            }
+        }
+    }
+
     /// The relative path of an object, `/`-separated, as laid out on every backend.
     pub fn path(self, name: &str) -> String {
         match self {
@@ -88,6 +110,15 @@ impl ObjectKind {
             k => format!("{}/{}", k.dir(), name),
         }
     }
+}
+
+fn lower_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Unix seconds as object names carry them: at least 12 decimal digits.
+fn seconds(s: &str) -> bool {
+    (12..=19).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit())
 }
 
 /// One object as listed or stat-ed.
@@ -100,6 +131,17 @@ pub struct ObjectInfo {
     /// When the storage last wrote it, by the storage's own clock (S3
     /// LastModified, a file's mtime); None where the storage cannot say.
     /// Lock staleness is judged with it, never with a client's clock.
+    pub modified: Option<time::OffsetDateTime>,
+}
+
+/// A partial object a killed writer left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// Where it is, relative to the repository root (`data/ab/.tmp-...`).
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// When the storage last wrote it.
     pub modified: Option<time::OffsetDateTime>,
 }
 
@@ -155,8 +197,39 @@ pub trait Backend: Send + Sync {
         ))
     }
 
-    /// Lists the objects of a kind (any order).
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>>;
+    /// Lists every object of a kind that passes the name rule (any order),
+    /// canonical or not. Backends implement this; readers call [`Backend::list`].
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>>;
+
+    /// The objects of a kind whose names are in the exact form Cairn writes
+    /// ([`ObjectKind::is_canonical`]), any order. Storage is hostile: an
+    /// uppercase or otherwise renamed copy of a snapshot would otherwise be
+    /// a second snapshot with the same id, and make `restore <id>`
+    /// ambiguous. Verify reports the names left out. Not overridden.
+    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        let mut all = self.list_all(kind)?;
+        all.retain(|o| kind.is_canonical(&o.name));
+        Ok(all)
+    }
+
+    /// Partial objects that writers killed mid-write left behind (the
+    /// `.tmp-*` files of a folder), with their size and the storage's time.
+    /// Storage that writes each object in one request has none.
+    fn leftovers(&self) -> Result<Vec<Leftover>> {
+        Ok(vec![])
+    }
+
+    /// Removes one leftover that [`Backend::leftovers`] listed.
+    fn remove_leftover(&self, leftover: &Leftover) -> Result<()> {
+        Err(crate::Error::new(
+            crate::ErrorKind::Unsupported,
+            format!(
+                "{} keeps no partial objects ({})",
+                self.location(),
+                leftover.path
+            ),
+        ))
+    }
 
     /// Size and modification time of one object; `NotFound` if absent.
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo>;

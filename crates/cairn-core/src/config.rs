@@ -135,10 +135,15 @@ impl RepoConfig {
 
     /// Checks the MAC (after unlocking).
     pub fn verify_mac(&self, keys: &Keys) -> Result<()> {
-        if !self
-            .mac
-            .eq_ignore_ascii_case(&hex::encode(keys.config_mac(&self.canonical())))
-        {
+        // Hex in either case (FORMAT.md), compared in constant time: a
+        // storage attacker who can replace the config and time the refusal
+        // must learn nothing about the MAC it would need.
+        let stored = hex::decode(&self.mac).unwrap_or_default();
+        let want = keys.config_mac(&self.canonical());
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            stored.as_slice(),
+            want.as_slice(),
+        )) {
             return Err(Error::corrupt(
                 "the repository config does not match its MAC: it was edited or replaced",
             ));

@@ -14,6 +14,7 @@ use aes_gcm_siv::aead::AeadInOut;
 use aes_gcm_siv::{Aes256GcmSiv, KeyInit, Nonce};
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use zeroize::Zeroize;
 
 /// Length of the AEAD tag appended to every sealed object.
 pub const TAG_LEN: usize = 16;
@@ -84,8 +85,18 @@ impl fmt::Debug for MasterSecret {
 
 impl Drop for MasterSecret {
     fn drop(&mut self) {
-        // Best effort; without unsafe volatile writes the optimiser may elide this.
-        self.0 = [0u8; 32];
+        self.0.zeroize();
+    }
+}
+
+impl Drop for EpochKeys {
+    fn drop(&mut self) {
+        // The AEAD wipes its own key schedule (the `zeroize` features of
+        // aes and aes-gcm-siv).
+        self.id_keys.zeroize();
+        self.config_mac.zeroize();
+        self.retired_key.zeroize();
+        self.chunker_seed.zeroize();
     }
 }
 
@@ -175,9 +186,11 @@ impl EpochKeys {
         hkdf(&hk, "cairn/v1/retired", &mut retired_key);
         let mut seed = [0u8; 8];
         hkdf(&hk, "cairn/v1/chunker", &mut seed);
+        let aead = aead_of(&aead_key);
+        aead_key.zeroize();
         EpochKeys {
             epoch,
-            aead: aead_of(&aead_key),
+            aead,
             id_keys,
             config_mac,
             retired_key,

@@ -230,7 +230,7 @@ pub fn rewrite(
         if let Some(p) = protected.get(old) {
             crate::protect::protect(repo, new, now_text, &p.note)?;
         }
-        repo.backend().delete(ObjectKind::Snapshot, &old.to_hex())?;
+        repo.delete_snapshot(old)?;
         if protected.contains_key(old) {
             // A marker left behind names a snapshot that is gone: it protects
             // nothing, so WORM holding it is no reason to stop.

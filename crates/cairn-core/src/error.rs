@@ -117,6 +117,18 @@ impl Error {
         self.hint.as_deref()
     }
 
+    /// The same kind, message and hint, without the source: for one
+    /// failure that several callers each report (a pack read that fails
+    /// every blob in it).
+    pub fn duplicate(&self) -> Self {
+        Error {
+            kind: self.kind,
+            message: self.message.clone(),
+            hint: self.hint.clone(),
+            source: None,
+        }
+    }
+
     /// Prefixes the message with context (e.g. the path being processed).
     pub fn context(mut self, ctx: impl fmt::Display) -> Self {
         self.message = format!("{ctx}: {}", self.message);

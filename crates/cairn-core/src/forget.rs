@@ -3,7 +3,6 @@
 //! act. Forget removes only snapshot objects; the data they alone used is
 //! removed by prune.
 
-use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::SnapshotId;
 use crate::policy::{self, GroupBy, GroupDecision, Policy};
@@ -139,7 +138,7 @@ pub struct ForgetOutcome {
 pub fn execute(repo: &Repository, plan: &ForgetPlan) -> Result<ForgetOutcome> {
     let mut out = ForgetOutcome::default();
     for id in &plan.remove {
-        match repo.backend().delete(ObjectKind::Snapshot, &id.to_hex()) {
+        match repo.delete_snapshot(id) {
             Ok(()) => out.removed.push(*id),
             Err(e) if e.kind() == ErrorKind::NotFound => out.removed.push(*id),
             Err(e) if e.kind() == ErrorKind::WormLocked => out.retained.push((*id, e.to_string())),

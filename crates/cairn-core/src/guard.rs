@@ -2,7 +2,7 @@
 //! session may not do. Every delete in Cairn goes through `Backend::delete`,
 //! so one wrapper is enough to make a whole session unable to delete.
 
-use crate::backend::{Backend, ObjectInfo, ObjectKind, ObjectVersion};
+use crate::backend::{Backend, Leftover, ObjectInfo, ObjectKind, ObjectVersion};
 use crate::error::{Error, ErrorKind, Result};
 use std::sync::Arc;
 
@@ -52,8 +52,21 @@ impl Backend for AppendOnly {
         )
         .hint("replacing a damaged object needs delete rights: run the command without append-only access"))
     }
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.0.list(kind)
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.0.list_all(kind)
+    }
+    fn leftovers(&self) -> Result<Vec<Leftover>> {
+        self.0.leftovers()
+    }
+    fn remove_leftover(&self, l: &Leftover) -> Result<()> {
+        Err(Error::new(
+            ErrorKind::PermissionDenied,
+            format!(
+                "append-only access: refusing to remove {} in {}",
+                l.path,
+                self.0.location()
+            ),
+        ))
     }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.0.stat(kind, name)

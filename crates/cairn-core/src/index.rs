@@ -28,33 +28,92 @@ pub struct Location {
 }
 
 /// The in-memory index: every blob of the repository.
+///
+/// Index files are sealed, so storage cannot forge an entry, but it can
+/// replay an old index file whose pack a prune has since removed. Which
+/// entry is loaded first then depends on names, so a blob found in two
+/// different packs keeps the second place too ([`Index::alternates`]), and
+/// each pack remembers the index file that first listed it, for errors.
 #[derive(Debug, Default, Clone)]
 pub struct Index {
     packs: Vec<PackId>,
     pack_pos: HashMap<PackId, u32>,
     blobs: HashMap<BlobId, Location>,
+    /// Later places of blobs already known in another pack; empty unless
+    /// an interrupted prune or a replayed index left duplicates.
+    alternates: HashMap<BlobId, Vec<Location>>,
+    /// Per pack position, the index file that first listed it (None: a
+    /// pack trailer read or written by this session).
+    listed_by: Vec<Option<u32>>,
+    files: Vec<String>,
 }
 
 impl Index {
     /// Adds a pack's entries. A blob already known keeps its first location.
     pub fn add_pack(&mut self, pack: PackId, entries: &[BlobEntry]) {
+        self.add_listed(pack, entries, None);
+    }
+
+    /// As [`Index::add_pack`], for entries read from the index file `file`.
+    pub fn add_from_file(&mut self, file: &str, pack: PackId, entries: &[BlobEntry]) {
+        let n = match self.files.iter().position(|f| f == file) {
+            Some(n) => n,
+            None => {
+                self.files.push(file.to_string());
+                self.files.len() - 1
+            }
+        };
+        self.add_listed(pack, entries, Some(n as u32));
+    }
+
+    fn add_listed(&mut self, pack: PackId, entries: &[BlobEntry], file: Option<u32>) {
         let pos = *self.pack_pos.entry(pack).or_insert_with(|| {
             self.packs.push(pack);
+            self.listed_by.push(file);
             (self.packs.len() - 1) as u32
         });
         for e in entries {
-            self.blobs.entry(e.id).or_insert(Location {
+            let here = Location {
                 pack: pos,
                 entry: *e,
-            });
+            };
+            match self.blobs.entry(e.id) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(here);
+                }
+                std::collections::hash_map::Entry::Occupied(o) if o.get().pack != pos => {
+                    let alt = self.alternates.entry(e.id).or_default();
+                    if !alt.iter().any(|l| l.pack == pos) {
+                        alt.push(here);
+                    }
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {}
+            }
         }
     }
 
-    /// Looks a blob up.
+    /// Where a blob is (its first known location).
     pub fn get(&self, id: &BlobId) -> Option<(PackId, BlobEntry)> {
         self.blobs
             .get(id)
             .map(|l| (self.packs[l.pack as usize], l.entry))
+    }
+
+    /// The blob's other known locations, in other packs, in load order.
+    pub fn alternates(&self, id: &BlobId) -> Vec<(PackId, BlobEntry)> {
+        self.alternates
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|l| (self.packs[l.pack as usize], l.entry))
+            .collect()
+    }
+
+    /// The index file that first listed `pack`, if it came from one.
+    pub fn listed_by(&self, pack: &PackId) -> Option<&str> {
+        let pos = *self.pack_pos.get(pack)?;
+        let f = (*self.listed_by.get(pos as usize)?)?;
+        self.files.get(f as usize).map(String::as_str)
     }
 
     /// Whether the blob is stored.

@@ -26,6 +26,7 @@ use aes_gcm_siv::{Aes256GcmSiv, KeyInit, Nonce};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 pub mod external;
 pub mod limits;
@@ -41,6 +42,17 @@ pub enum Credential {
     KeyFile(Vec<u8>),
     /// Something outside Cairn that unwraps the KEK of slots of its kind.
     External(Arc<dyn KekSource>),
+}
+
+impl Drop for Credential {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        match self {
+            Credential::Passphrase(p) => p.zeroize(),
+            Credential::KeyFile(k) => k.zeroize(),
+            Credential::External(_) => {}
+        }
+    }
 }
 
 impl Credential {
@@ -255,8 +267,8 @@ fn slot_aad(repo: RepoId, slot_id: &str) -> Vec<u8> {
     ad
 }
 
-fn derive_kek(kdf: &Kdf, cred: &Credential) -> Result<Option<[u8; 32]>> {
-    let mut kek = [0u8; 32];
+fn derive_kek(kdf: &Kdf, cred: &Credential) -> Result<Option<Zeroizing<[u8; 32]>>> {
+    let mut kek = Zeroizing::new([0u8; 32]);
     match (kdf, cred) {
         (Kdf::Argon2id { params, salt }, Credential::Passphrase(p)) => {
             params.check()?;
@@ -266,13 +278,13 @@ fn derive_kek(kdf: &Kdf, cred: &Credential) -> Result<Option<[u8; 32]>> {
                     Error::corrupt(format!("key slot argon2 parameters are invalid: {e}"))
                 })?;
             argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, p2)
-                .hash_password_into(p.as_bytes(), &salt, &mut kek)
+                .hash_password_into(p.as_bytes(), &salt, kek.as_mut())
                 .map_err(|e| Error::corrupt(format!("argon2 failed: {e}")))?;
         }
         (Kdf::HkdfSha256 { salt }, Credential::KeyFile(secret)) => {
             let salt: [u8; 32] = hex_array(salt, "salt")?;
             let hk = hkdf::Hkdf::<sha2::Sha256>::new(Some(&salt), secret);
-            hk.expand(b"cairn/v1/keyfile-kek", &mut kek)
+            hk.expand(b"cairn/v1/keyfile-kek", kek.as_mut())
                 .map_err(|_| Error::invalid("key file KEK derivation failed"))?;
         }
         _ => return Ok(None),
@@ -330,7 +342,7 @@ impl KeySlot {
                 ("keyfile", 1, kek, SlotLock::Kdf(kdf))
             }
             Credential::External(src) => {
-                let kek: [u8; 32] = random_array()?;
+                let kek = Zeroizing::new(random_array::<32>()?);
                 let ctx = SlotContext { repo, slot_id: &id };
                 let (params, wrapped) = src
                     .wrap_kek(ctx, &kek)
@@ -424,7 +436,7 @@ impl KeySlot {
         &self,
         repo: RepoId,
         cred: &Credential,
-    ) -> Result<Option<(MasterSecret, [u8; 32])>> {
+    ) -> Result<Option<(MasterSecret, Zeroizing<[u8; 32]>)>> {
         if !matches!(self.version, 1 | 2) {
             return Err(Error::new(
                 ErrorKind::Unsupported,
@@ -458,15 +470,17 @@ impl KeySlot {
                     "{label}: the key the {} returned does not open this slot (garbage, or another slot's key)",
                     self.kind
                 );
-                (k, why)
+                (Zeroizing::new(k), why)
             }
             _ => return Ok(None),
         };
         let nonce: [u8; 12] = hex_array(&self.nonce, "nonce")?;
-        let mut buf = hex::decode(&self.wrapped)
-            .map_err(|_| Error::corrupt(format!("{label} has a malformed wrapped key")))?;
+        let mut buf = Zeroizing::new(
+            hex::decode(&self.wrapped)
+                .map_err(|_| Error::corrupt(format!("{label} has a malformed wrapped key")))?,
+        );
         if aead(&kek)
-            .decrypt_in_place(&Nonce::from(nonce), &slot_aad(repo, &self.id), &mut buf)
+            .decrypt_in_place(&Nonce::from(nonce), &slot_aad(repo, &self.id), &mut *buf)
             .is_err()
         {
             return Err(Error::new(ErrorKind::WrongKey, refused));

@@ -36,6 +36,7 @@ pub mod guard;
 pub mod ids;
 pub mod index;
 pub mod keyslot;
+pub mod leftovers;
 pub mod lock;
 pub mod maintenance;
 pub mod manifest;
@@ -52,8 +53,9 @@ pub mod snapshot;
 pub mod tree;
 pub mod verify;
 pub mod worm;
+pub mod written;
 
-pub use backend::{Backend, ObjectInfo, ObjectKind, ObjectVersion};
+pub use backend::{Backend, Leftover, ObjectInfo, ObjectKind, ObjectVersion};
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{BlobId, PackId, RepoId, SnapshotId};
 pub use repo::Repository;

@@ -185,6 +185,11 @@ impl PinStore {
         self.dir.join(format!("{}.json", &h.to_hex()[..32]))
     }
 
+    /// The record of snapshots this client wrote to `location`, beside its pin.
+    pub fn written(&self, location: &str) -> crate::written::Written {
+        crate::written::Written::new(self.file_for(location).with_extension("written"))
+    }
+
     /// The pin for `location`, if there is one.
     pub fn load(&self, location: &str) -> Result<Option<Pin>> {
         let path = self.file_for(location);

@@ -50,6 +50,8 @@ pub struct Repository {
     worm: Option<Arc<Worm>>,
     // Checked before each index and snapshot write (docs/FORMAT.md §16).
     lease: Option<crate::lock::LockLease>,
+    // This client's record of the snapshots it wrote (crate::written).
+    written: Option<crate::written::Written>,
 }
 
 impl std::fmt::Debug for Repository {
@@ -162,6 +164,7 @@ impl Repository {
             master,
             worm,
             lease: None,
+            written: None,
         })
     }
 
@@ -224,6 +227,7 @@ impl Repository {
             master: un.master,
             worm: None,
             lease: None,
+            written: None,
         };
         repo.reload_index()?;
         Ok(repo)
@@ -276,7 +280,7 @@ impl Repository {
             match opened {
                 Ok(packs) => {
                     for (p, entries) in packs {
-                        idx.add_pack(p, &entries);
+                        idx.add_from_file(&name, p, &entries);
                     }
                 }
                 Err(e) if e.kind() == ErrorKind::Corrupt => {
@@ -435,14 +439,41 @@ impl Repository {
         let (pack, entry) = self.index.get(id).ok_or_else(|| {
             Error::corrupt(format!("blob {id} is referenced but not in the index"))
         })?;
+        match self.load_at(&pack, &entry) {
+            Ok(b) => Ok(b),
+            Err(e) => self.load_elsewhere(id, &pack, e),
+        }
+    }
+
+    fn load_at(&self, pack: &PackId, entry: &BlobEntry) -> Result<Vec<u8>> {
         let sealed = self.backend.read_range(
             ObjectKind::Pack,
             &pack.to_hex(),
             u64::from(entry.offset),
             u64::from(entry.stored_len),
         )?;
-        pack::open_blob(&self.keys, &entry, &sealed)
-            .map_err(|e| e.context(format!("pack {}", pack.short())))
+        pack::open_blob(&self.keys, entry, &sealed)
+    }
+
+    /// After reading blob `id` from `pack` failed with `failed`: the blob
+    /// from another place an index gives for it, or the failure naming the
+    /// index file that placed it there. Only a missing or damaged pack
+    /// (not a dead connection) is worth another place.
+    pub fn load_elsewhere(&self, id: &BlobId, pack: &PackId, failed: Error) -> Result<Vec<u8>> {
+        let lied = || match self.index.listed_by(pack) {
+            Some(f) => format!("index {f} places it in pack {}", pack.short()),
+            None => format!("pack {}", pack.short()),
+        };
+        if !matches!(failed.kind(), ErrorKind::NotFound | ErrorKind::Corrupt) {
+            return Err(failed.context(lied()));
+        }
+        for (other, entry) in self.index.alternates(id) {
+            if let Ok(b) = self.load_at(&other, &entry) {
+                tracing::warn!(blob = %id, error = %failed, "{}, which does not hold it; read it from pack {} instead (run verify)", lied(), other.short());
+                return Ok(b);
+            }
+        }
+        Err(failed.context(lied()))
     }
 
     /// Reads and validates a tree.
@@ -467,7 +498,38 @@ impl Repository {
             &id.to_hex(),
             &bytes,
         )?;
+        if let Some(w) = &self.written {
+            if let Err(e) = w.record(&id) {
+                tracing::warn!(snapshot = %id, error = %e, "could not note the new snapshot in this client's state; verify will not notice if it is deleted");
+            }
+        }
         Ok(id)
+    }
+
+    /// Removes a snapshot object (forget, re-encryption), and this client's
+    /// record of having written it. `NotFound` when it is already gone.
+    pub fn delete_snapshot(&self, id: &SnapshotId) -> Result<()> {
+        let r = self.backend.delete(ObjectKind::Snapshot, &id.to_hex());
+        if matches!(&r, Err(e) if e.kind() != ErrorKind::NotFound) {
+            return r;
+        }
+        if let Some(w) = &self.written {
+            if let Err(e) = w.forget(&[*id]) {
+                tracing::warn!(snapshot = %id, error = %e, "could not note the removal in this client's state; verify may report the snapshot as gone");
+            }
+        }
+        r
+    }
+
+    /// Keeps `record` of the snapshots this session writes and removes, so
+    /// that verify can name those the storage deletes behind its back.
+    pub fn keep_written_record(&mut self, record: crate::written::Written) {
+        self.written = Some(record);
+    }
+
+    /// This client's record of the snapshots it wrote, if one is kept.
+    pub fn written_record(&self) -> Option<&crate::written::Written> {
+        self.written.as_ref()
     }
 
     /// Every snapshot, oldest first (ties by id).

@@ -62,7 +62,7 @@ pub struct RotationPlan {
 pub struct Rotation {
     /// The plan.
     pub plan: RotationPlan,
-    carry: Vec<(KeySlot, [u8; 32])>,
+    carry: Vec<(KeySlot, zeroize::Zeroizing<[u8; 32]>)>,
     remake: Vec<(KeySlot, Credential)>,
     stale: Vec<String>,
 }

@@ -109,6 +109,8 @@ pub struct VerifyReport {
     pub bytes_read: u64,
     /// Everything found wrong.
     pub damage: Vec<Damage>,
+    /// Partial objects killed writers left (not damage: prune removes them).
+    pub partial_objects: crate::leftovers::Leftovers,
 }
 
 const MAX_AFFECTS: usize = 20;
@@ -120,7 +122,10 @@ pub fn verify(
     data: DataCheck,
     workers: usize,
 ) -> Result<VerifyReport> {
-    let mut report = VerifyReport::default();
+    let mut report = VerifyReport {
+        partial_objects: crate::leftovers::survey(repo.backend().as_ref())?,
+        ..VerifyReport::default()
+    };
     // Pass 1 keeps only which blobs are used; the paths that use a blob are
     // found afterwards, for damaged blobs only (`affected`), so a clean
     // verify holds no path strings at all.
@@ -133,6 +138,17 @@ pub fn verify(
             affects: vec![],
         });
     }
+    for kind in ObjectKind::ALL {
+        for o in repo.backend().list_all(kind)? {
+            if !kind.is_canonical(&o.name) {
+                report.damage.push(Damage {
+                    object: kind.path(&o.name),
+                    error: "not a name Cairn writes (a renamed or planted copy); every reader ignores it: remove it".into(),
+                    affects: vec![],
+                });
+            }
+        }
+    }
     for (name, e) in repo.damaged_indexes() {
         report.damage.push(Damage {
             object: format!("index {name}"),
@@ -141,6 +157,7 @@ pub fn verify(
         });
     }
     let (snaps, damaged) = repo.snapshots_checked()?;
+    report.damage.extend(vanished(repo)?);
     for (name, e) in damaged {
         report.damage.push(Damage {
             object: format!("snapshot {name}"),
@@ -228,7 +245,10 @@ pub fn verify(
             None => pending.push((
                 Damage {
                     object: format!("pack {pid}"),
-                    error: "missing".into(),
+                    error: match index.listed_by(pid) {
+                        Some(f) => format!("missing (index {f} lists it)"),
+                        None => "missing".into(),
+                    },
                     affects: vec![],
                 },
                 blobs_of(entries),
@@ -319,6 +339,26 @@ pub fn verify(
         report.damage.push(d);
     }
     Ok(report)
+}
+
+/// Snapshots this client wrote and never removed that the repository no
+/// longer holds: deleting a snapshot object needs no key, so only the
+/// record kept outside the storage (crate::written) can tell.
+fn vanished(repo: &Repository) -> Result<Vec<Damage>> {
+    let Some(record) = repo.written_record() else {
+        return Ok(vec![]);
+    };
+    let present: HashSet<SnapshotId> = repo
+        .backend()
+        .list(ObjectKind::Snapshot)?
+        .iter()
+        .filter_map(|o| SnapshotId::from_hex(&o.name).ok())
+        .collect();
+    Ok(record
+        .vanished(&present)?
+        .iter()
+        .map(|v| v.damage())
+        .collect())
 }
 
 /// `snapshot:path` of every use of a damaged blob, in every checked snapshot

@@ -95,7 +95,7 @@ fn record_name(kind: ObjectKind, name: &str, until: OffsetDateTime) -> Option<St
     held(kind).map(|c| format!("{:012}-{c}-{name}", until.unix_timestamp().max(0)))
 }
 
-fn parse_record(rec: &str) -> Option<(ObjectKind, String, OffsetDateTime)> {
+pub(crate) fn parse_record(rec: &str) -> Option<(ObjectKind, String, OffsetDateTime)> {
     let mut parts = rec.splitn(3, '-');
     let secs: i64 = parts.next()?.parse().ok()?;
     let kind = kind_of(parts.next()?)?;
@@ -293,8 +293,14 @@ impl Backend for Worm {
         }
         Ok(())
     }
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.inner.list(kind)
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.inner.list_all(kind)
+    }
+    fn leftovers(&self) -> Result<Vec<crate::backend::Leftover>> {
+        self.inner.leftovers()
+    }
+    fn remove_leftover(&self, l: &crate::backend::Leftover) -> Result<()> {
+        self.inner.remove_leftover(l)
     }
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
         self.inner.stat(kind, name)

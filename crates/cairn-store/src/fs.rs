@@ -12,7 +12,7 @@
 
 use crate::check_name;
 use cairn_core::worm::WormMode;
-use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
+use cairn_core::{Backend, Error, ErrorKind, Leftover, ObjectInfo, ObjectKind, Result};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
@@ -145,6 +145,56 @@ fn list_dir(
     Ok(())
 }
 
+fn is_shard(s: &str) -> bool {
+    s.len() == 2 && check_name(s).is_ok()
+}
+
+fn shard_dirs(dir: &Path) -> Result<Vec<String>> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(io(dir, e)),
+    };
+    let mut out = Vec::new();
+    for ent in rd {
+        let ent = ent.map_err(|e| io(dir, e))?;
+        let name = ent.file_name().to_string_lossy().into_owned();
+        if is_shard(&name) && ent.file_type().is_ok_and(|t| t.is_dir()) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// The `.tmp-*` regular files directly in `dir` (named `rel` in the layout).
+fn temps_in(dir: &Path, rel: &str, out: &mut Vec<Leftover>) -> Result<()> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(dir, e)),
+    };
+    for ent in rd {
+        let ent = ent.map_err(|e| io(dir, e))?;
+        let name = ent.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(".tmp-") {
+            continue;
+        }
+        let md = ent.metadata().map_err(|e| io(&ent.path(), e))?;
+        if md.is_file() {
+            out.push(Leftover {
+                path: if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                },
+                size: md.len(),
+                modified: md.modified().ok().map(time::OffsetDateTime::from),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Writes `data` to a new temporary file in `dir`, synced to disk, and
 /// returns its path; the caller publishes it (link or rename) and removes it.
 pub(crate) fn synced_temp(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
@@ -269,7 +319,7 @@ impl Backend for FsBackend {
         sync_dir(&dir)
     }
 
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         let mut out = Vec::new();
         if kind == ObjectKind::Config {
             if let Ok(i) = self.stat(kind, "config") {
@@ -284,6 +334,55 @@ impl Backend for FsBackend {
             None,
         )?;
         Ok(out)
+    }
+
+    fn leftovers(&self) -> Result<Vec<Leftover>> {
+        let mut out = Vec::new();
+        temps_in(&self.root, "", &mut out)?;
+        for kind in ObjectKind::ALL
+            .into_iter()
+            .filter(|k| *k != ObjectKind::Config)
+        {
+            let dir = kind.dir();
+            temps_in(&self.root.join(dir), dir, &mut out)?;
+            if kind.sharded() {
+                for shard in shard_dirs(&self.root.join(dir))? {
+                    temps_in(
+                        &self.root.join(dir).join(&shard),
+                        &format!("{dir}/{shard}"),
+                        &mut out,
+                    )?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn remove_leftover(&self, l: &Leftover) -> Result<()> {
+        // Only what `leftovers` lists: a `.tmp-` file in a folder of the layout.
+        let (dir, file) = l.path.rsplit_once('/').unwrap_or(("", &l.path));
+        let known = dir.is_empty()
+            || ObjectKind::ALL.iter().any(|k| {
+                !k.dir().is_empty()
+                    && (dir == k.dir()
+                        || (k.sharded()
+                            && dir
+                                .strip_prefix(k.dir())
+                                .and_then(|s| s.strip_prefix('/'))
+                                .is_some_and(is_shard)))
+            });
+        if !known || !file.starts_with(".tmp-") || file.contains('/') || file.contains("..") {
+            return Err(Error::invalid(format!(
+                "{} is not a leftover of this repository",
+                l.path
+            )));
+        }
+        let p = self.root.join(&l.path);
+        match fs::remove_file(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&p, e)),
+            _ => {}
+        }
+        sync_dir(p.parent().unwrap_or(&self.root))
     }
 
     fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {

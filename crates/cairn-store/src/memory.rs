@@ -103,7 +103,7 @@ impl Backend for MemoryBackend {
         Ok(())
     }
 
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         Ok(self
             .map()
             .iter()

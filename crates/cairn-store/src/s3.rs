@@ -579,7 +579,7 @@ impl Backend for S3Backend {
             .map_err(|e| self.classify(&key, e))
     }
 
-    fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
+    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
         let dir = match kind {
             ObjectKind::Config => {
                 return match self.stat(kind, "config") {

@@ -472,3 +472,89 @@ fn a_target_path_swapped_for_a_symlink_after_the_allowlist_check_is_refused() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("keep")]);
 }
+
+#[test]
+fn a_replayed_index_naming_a_pruned_pack_neither_stops_restore_nor_goes_unnamed() {
+    // A prune moved every blob to a new pack and deleted the old pack and
+    // its index. Storage replays the old index file (sealed, so it opens),
+    // under a name that loads before the new one. Restore must read the
+    // blobs where they are, and verify must name the index that lied.
+    let (dir, mut repo) = setup();
+    let data = b"the only copy that matters".as_slice();
+    let f = file_node(&repo, b"f", data);
+    let (id, root) = hostile_snapshot(&mut repo, &[raw_tree(&[f])], 0, &[data]);
+    let b = repo.backend().clone();
+    let (old_pack, entries) = repo.index().by_pack().remove(0);
+    let old_index = b.list(ObjectKind::Index).unwrap().remove(0).name;
+    let replay = b.read(ObjectKind::Index, &old_index).unwrap();
+
+    let mut enc = repo.encoder().unwrap();
+    for filler in 0u32.. {
+        let mut p = PackBuilder::with_capacity(1 << 20);
+        for e in &entries {
+            let (start, len) = (u64::from(e.offset), u64::from(e.stored_len));
+            let sealed = b
+                .read_range(ObjectKind::Pack, &old_pack.to_hex(), start, len)
+                .unwrap();
+            p.add(e.kind, e.id, &sealed, e.raw_len);
+        }
+        let extra = filler.to_le_bytes();
+        let (xid, xsealed) = seal_blob(repo.keys(), &mut enc, SealKind::Data, &extra).unwrap();
+        p.add(SealKind::Data, xid, &xsealed, 4);
+        let fin = p.finish(repo.keys(), &mut enc).unwrap();
+        let packs = [(fin.id, fin.entries)];
+        let (name, bytes) =
+            cairn_core::index::seal_index_file(repo.keys(), &mut enc, &packs).unwrap();
+        if name > old_index {
+            b.write_new(ObjectKind::Pack, &fin.id.to_hex(), &fin.bytes)
+                .unwrap();
+            b.write_new(ObjectKind::Index, &name, &bytes).unwrap();
+            break;
+        }
+    }
+    b.delete(ObjectKind::Pack, &old_pack.to_hex()).unwrap();
+    b.delete(ObjectKind::Index, &old_index).unwrap();
+    b.write_new(ObjectKind::Index, &old_index, &replay).unwrap();
+    repo.reload_index().unwrap();
+
+    let target = dir.path().join("target");
+    let rep = execute(&repo, &plan(&repo, id, &root, &opts(&target)).unwrap(), 2).unwrap();
+    assert!(rep.errors.is_empty(), "{:?}", rep.errors);
+    assert_eq!(std::fs::read(target.join("f")).unwrap(), data);
+
+    let report =
+        cairn_core::verify::verify(&repo, &[], cairn_core::verify::DataCheck::None, 1).unwrap();
+    let lie = format!("missing (index {old_index} lists it)");
+    assert!(
+        report
+            .damage
+            .iter()
+            .any(|d| d.object == format!("pack {old_pack}") && d.error == lie),
+        "{:?}",
+        report.damage
+    );
+}
+
+#[test]
+fn removing_leftovers_never_reaches_outside_the_repository_layout() {
+    let (dir, repo) = setup();
+    plant_outside(dir.path());
+    std::fs::write(dir.path().join("outside/.tmp-keep"), b"x").unwrap();
+    let b = repo.backend();
+    for path in [
+        "../outside/.tmp-keep",
+        "keys/../../outside/.tmp-keep",
+        "data/ab/../../../outside/.tmp-keep",
+        "unknown/.tmp-keep",
+        "keys/not-a-temp",
+    ] {
+        let l = cairn_core::Leftover {
+            path: path.into(),
+            size: 1,
+            modified: None,
+        };
+        assert!(b.remove_leftover(&l).is_err(), "{path} was accepted");
+    }
+    assert!(dir.path().join("outside/.tmp-keep").exists());
+    assert!(b.leftovers().unwrap().is_empty());
+}

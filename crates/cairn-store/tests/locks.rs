@@ -170,8 +170,8 @@ fn a_holder_whose_refreshes_fail_past_its_validity_loses_the_lock() {
         fn replace_config(&self, d: &[u8]) -> cairn_core::Result<()> {
             self.0.replace_config(d)
         }
-        fn list(&self, k: ObjectKind) -> cairn_core::Result<Vec<ObjectInfo>> {
-            self.0.list(k)
+        fn list_all(&self, k: ObjectKind) -> cairn_core::Result<Vec<ObjectInfo>> {
+            self.0.list_all(k)
         }
         fn stat(&self, k: ObjectKind, n: &str) -> cairn_core::Result<ObjectInfo> {
             self.0.stat(k, n)

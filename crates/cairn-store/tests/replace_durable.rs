@@ -48,8 +48,8 @@ impl Backend for DiesAfterFirstAttempt {
     fn replace_config(&self, d: &[u8]) -> Result<()> {
         self.inner.replace_config(d)
     }
-    fn list(&self, k: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.inner.list(k)
+    fn list_all(&self, k: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.inner.list_all(k)
     }
     fn stat(&self, k: ObjectKind, n: &str) -> Result<ObjectInfo> {
         self.inner.stat(k, n)

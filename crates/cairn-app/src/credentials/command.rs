@@ -9,7 +9,7 @@
 //! Both get CAIRN_SLOT_ID and CAIRN_REPO_ID in the environment and must exit 0,
 //! within 60 seconds (`CAIRN_KEY_COMMAND_TIMEOUT`, in seconds): a command that
 //! hangs (a prompt nobody answers, a KMS that never replies) would otherwise
-//! hang every backup. On time-out it is killed.
+//! hang every backup. On time-out it and everything it started are killed.
 //! The command that runs is always the user's setting (`--key-command`,
 //! CAIRN_KEY_COMMAND): the one stored in a slot is shown, never run, because
 //! the repository's storage is not trusted to choose what runs on this machine.
@@ -88,9 +88,12 @@ impl CommandSource {
                     std::thread::sleep(Duration::from_millis(20))
                 }
                 Ok(None) => {
-                    // Not its process group: a command that prompts on the
-                    // terminal must stay in the foreground group. Something it
-                    // started may outlive it; the pipes are not waited for.
+                    // Not its own process group: a command that prompts on
+                    // the terminal must stay in the foreground group. So its
+                    // descendants are found and stopped one by one: left
+                    // running, they would hold the pipes and whatever else
+                    // this process handed down.
+                    kill_tree(child.id());
                     let _ = child.kill();
                     let _ = child.wait();
                     return Err(Error::new(
@@ -183,5 +186,42 @@ impl KekSource for CommandSource {
             )
         })?;
         Ok(kek)
+    }
+}
+
+/// Stops every descendant of `pid` (children first found, then theirs),
+/// as `/proc` shows them now.
+fn kill_tree(pid: u32) {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(rd) = std::fs::read_dir("/proc") {
+        for e in rd.flatten() {
+            let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+                continue;
+            };
+            // Field 4, counted after the command name's closing parenthesis.
+            let ppid = stat
+                .rfind(')')
+                .and_then(|i| stat[i + 1..].split_whitespace().nth(1))
+                .and_then(|s| s.parse::<u32>().ok());
+            if let Some(pp) = ppid {
+                parents.push((p, pp));
+            }
+        }
+    }
+    let mut todo = vec![pid];
+    let mut found = Vec::new();
+    while let Some(p) = todo.pop() {
+        for (c, _) in parents.iter().filter(|(_, pp)| *pp == p) {
+            found.push(*c);
+            todo.push(*c);
+        }
+    }
+    for c in found {
+        if let Some(c) = rustix::process::Pid::from_raw(c as i32) {
+            let _ = rustix::process::kill_process(c, rustix::process::Signal::KILL);
+        }
     }
 }

@@ -11,6 +11,16 @@ pub fn run(g: &Global, a: &MaintenanceArgs) -> Result<u8> {
     };
     // Taking the exclusive lock also removes stale locks.
     let repo = context::open(g, access, "maintenance")?;
+    if !a.dry_run {
+        let swept = cairn_core::leftovers::sweep(repo.backend().as_ref(), &context::WallClock)?;
+        if swept.count > 0 && !g.quiet {
+            eprintln!(
+                "removed {} partial object(s) left by killed runs ({})",
+                swept.count,
+                super::human_bytes(swept.bytes)
+            );
+        }
+    }
     if repo.worm().is_none() {
         if g.json {
             super::print_json(&serde_json::json!({"worm": null, "extended": 0}))?;

@@ -1,6 +1,7 @@
 //! One module per command; each returns the process exit code.
 
 mod backup;
+mod docs;
 mod export;
 mod forget;
 mod gate;
@@ -14,6 +15,7 @@ mod prune;
 mod restore;
 mod serve;
 mod trust;
+mod unlock;
 mod verify;
 
 use crate::cli::{Cli, Command, KeysCommand};
@@ -42,11 +44,14 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Protect(a) => forget::protect(g, a),
         Command::Unprotect(a) => forget::unprotect(g, a),
         Command::Maintenance(a) => maintenance::run(g, a),
+        Command::Unlock(a) => unlock::run(g, a),
         Command::Serve(a) => serve::serve(g, a),
         Command::Plan(a) => serve::plan(g, a),
         Command::Token(c) => serve::token(g, c),
         Command::Audit(c) => serve::audit(g, c),
         Command::Gate(a) => gate::run(g, a),
+        Command::Completions(a) => docs::completions(a),
+        Command::Man(a) => docs::man(a),
     }
 }
 

@@ -1,9 +1,9 @@
 use crate::cli::{Global, PruneArgs};
 use crate::context::{self, Access};
 use anyhow::Result;
-use cairn_core::epochs;
 use cairn_core::prune::{self, PackAction, PruneOptions};
 use cairn_core::Repository;
+use cairn_core::{epochs, leftovers};
 use serde_json::json;
 
 pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
@@ -27,6 +27,11 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
     } else {
         Some(prune::execute(&mut repo, &plan)?)
     };
+    let leftovers = if a.dry_run {
+        leftovers::survey(repo.backend().as_ref())?
+    } else {
+        leftovers::sweep(repo.backend().as_ref(), &context::WallClock)?
+    };
     if g.json {
         let packs: Vec<_> = plan
             .packs
@@ -41,8 +46,18 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
             "packs": packs,
             "unreadable_packs": plan.unreadable,
             "outcome": outcome,
+            "partial_objects_removed": if a.dry_run { None } else { Some(leftovers) },
+            "partial_objects": if a.dry_run { Some(leftovers) } else { None },
         }))?;
         return Ok(0);
+    }
+    if leftovers.count > 0 && !g.quiet {
+        eprintln!(
+            "{} {} partial object(s) left by killed runs ({})",
+            if a.dry_run { "found" } else { "removed" },
+            leftovers.count,
+            super::human_bytes(leftovers.bytes)
+        );
     }
     if !g.quiet {
         eprintln!(

@@ -83,6 +83,16 @@ fn accept(g: &Global) -> Result<u8> {
     let loc = Location::resolve(g)?;
     let (session, _) = context::open_unpinned(g, Access::Read, "trust --reset")?;
     let (previous, pin) = pinning::accept(&loc, &session.repo)?;
+    let present: std::collections::HashSet<_> = session
+        .repo
+        .snapshots()?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let dropped = pinning::written(&loc)?.accept(&present)?;
+    if dropped > 0 && !g.quiet {
+        eprintln!("{dropped} snapshot(s) this client wrote are gone from the repository; accepted");
+    }
     if g.json {
         super::print_json(&Accepted { previous, pin })?;
         return Ok(0);

@@ -49,7 +49,18 @@ pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
                 eprintln!("    affects {f}");
             }
         }
+        if report.damage.iter().any(|d| d.error.starts_with("gone:")) {
+            eprintln!("note: if another client forgot the snapshots reported gone, `cairn trust --reset` accepts the repository as it is");
+        }
         if !g.quiet {
+            let p = report.partial_objects;
+            if p.count > 0 {
+                eprintln!(
+                    "note: {} partial object(s) left by killed runs ({}); prune removes them once older than 30 minutes",
+                    p.count,
+                    super::human_bytes(p.bytes)
+                );
+            }
             if let DataCheck::Percent { percent, .. } = data {
                 eprintln!("data subset {percent}% chosen with --seed {seed}");
             }

@@ -32,9 +32,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
+mod holder;
 mod lease;
+mod unlock;
+pub use holder::Holder;
 pub use lease::LockLease;
 use lease::{Held, Shared};
+pub use unlock::{storage_now, unlock, Removal, UnlockReport};
 
 /// How a lock shares the repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +51,7 @@ pub enum LockMode {
 }
 
 /// The validity assumed for a record that does not say (written before `ttl_secs`).
-const DEFAULT_TTL: time::Duration = time::Duration::minutes(30);
+pub const DEFAULT_TTL: time::Duration = time::Duration::minutes(30);
 /// The longest validity a record may claim: a planted lock with a huge one
 /// must not block the repository for ever.
 const MAX_TTL: time::Duration = time::Duration::hours(24);
@@ -73,6 +77,10 @@ pub struct LockRecord {
     /// How long the object stays valid after the storage wrote it, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl_secs: Option<u64>,
+    /// The holding process, precisely (machine, boot, pid namespace, start
+    /// time), so a client on the same machine can tell it has died.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Holder>,
 }
 
 impl LockRecord {
@@ -104,12 +112,29 @@ impl LockRecord {
         }
     }
 
-    fn describe(&self, name: &str) -> String {
+    /// Whether the process that wrote this record certainly no longer runs
+    /// (same machine and pid namespace as `me`; see [`Holder`]).
+    pub fn holder_is_gone(&self, me: Option<&Holder>) -> bool {
+        match (&self.holder, me) {
+            (Some(h), Some(me)) => h.is_gone(self.pid, me),
+            _ => false,
+        }
+    }
+
+    /// One line for people: mode and purpose, holder, times as written.
+    pub fn describe(&self, name: &str) -> String {
+        let mode = match self.mode {
+            LockMode::Shared => "shared",
+            LockMode::Exclusive => "exclusive",
+        };
         format!(
-            "{:?} lock {name} for {} by pid {} on {}, taken {}, valid until {}",
-            self.mode, self.purpose, self.pid, self.host, self.created, self.expires
+            "{mode} lock {name} for {} by pid {} on {}, taken {}, valid until {}",
+            crate::escape::one_line(&self.purpose),
+            self.pid,
+            crate::escape::one_line(&self.host),
+            crate::escape::one_line(&self.created),
+            crate::escape::one_line(&self.expires)
         )
-        .to_lowercase()
     }
 }
 
@@ -124,6 +149,9 @@ pub struct LockOptions {
     pub host: String,
     /// Recorded in the lock.
     pub pid: u32,
+    /// Recorded in the lock; also who judges whether other holders on this
+    /// machine have died.
+    pub holder: Option<Holder>,
 }
 
 impl Default for LockOptions {
@@ -133,6 +161,7 @@ impl Default for LockOptions {
             wait: Duration::ZERO,
             host: "localhost".into(),
             pid: std::process::id(),
+            holder: Holder::this_process(),
         }
     }
 }
@@ -165,6 +194,31 @@ pub fn list_locks(backend: &dyn Backend) -> Result<Vec<FoundLock>> {
         });
     }
     Ok(out)
+}
+
+/// Every lock this process holds, so an interrupt can release them.
+static HELD: Mutex<Vec<std::sync::Weak<Shared>>> = Mutex::new(Vec::new());
+
+/// Removes the object of every lock this process holds and marks each one
+/// lost, so nothing more is written under it. For a handler of SIGINT or
+/// SIGTERM, right before the process exits: an interrupted backup must not
+/// leave the repository locked until the lock lapses. Returns how many
+/// locks were released.
+pub fn release_all_held() -> usize {
+    let held: Vec<Arc<Shared>> = match HELD.lock() {
+        Ok(mut g) => g.drain(..).filter_map(|w| w.upgrade()).collect(),
+        Err(_) => return 0,
+    };
+    let mut n = 0;
+    for sh in held {
+        let Ok(mut h) = sh.held() else { continue };
+        if h.lost.is_none() {
+            h.lost = Some("released when the process was interrupted".into());
+            remove_quietly(sh.backend.as_ref(), &h.name);
+            n += 1;
+        }
+    }
+    n
 }
 
 /// A held lock; released (its object removed) on drop.
@@ -223,6 +277,7 @@ fn record(mode: LockMode, purpose: &str, opts: &LockOptions, now: OffsetDateTime
         created: rfc3339(now),
         expires: rfc3339(now + ttl),
         ttl_secs: Some(opts.ttl.as_secs().max(1)),
+        holder: opts.holder.clone(),
     }
 }
 
@@ -272,9 +327,10 @@ impl RepoLock {
                     tracing::warn!(lock = %found.name, "unreadable lock object ignored");
                     continue;
                 };
-                if other.is_stale_on_storage(found.modified, storage_now, now) {
+                let dead = other.holder_is_gone(rec.holder.as_ref());
+                if dead || other.is_stale_on_storage(found.modified, storage_now, now) {
                     if rec.mode == LockMode::Exclusive {
-                        tracing::info!(lock = %found.name, "removing stale lock");
+                        tracing::info!(lock = %found.name, dead, "removing stale lock");
                         remove_quietly(backend.as_ref(), &found.name);
                     }
                     continue;
@@ -288,7 +344,7 @@ impl RepoLock {
                             other.describe(&found.name)
                         ),
                     )
-                    .hint("wait for it to finish (or pass --wait DURATION); a lock whose holder died lapses at its expiry and is then ignored"));
+                    .hint("wait for it to finish, or let the command wait for it; a lock whose holder died on this machine is ignored at once, one from elsewhere at its expiry, and unlocking removes it sooner"));
                 }
             }
             Ok(())
@@ -320,6 +376,10 @@ impl RepoLock {
             }),
             ttl: opts.ttl,
         });
+        if let Ok(mut g) = HELD.lock() {
+            g.retain(|w| w.strong_count() > 0);
+            g.push(Arc::downgrade(&shared));
+        }
         let (stop, stopped) = mpsc::channel::<()>();
         let every = opts.ttl / 3;
         let ttl = time::Duration::try_from(opts.ttl).unwrap_or(time::Duration::HOUR);

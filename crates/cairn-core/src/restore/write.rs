@@ -179,11 +179,8 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
                     }
                 }
                 Err(e) => {
-                    let e = e.context(format!("pack {}", p.pack.short()));
                     for b in blobs {
-                        for t in &b.targets {
-                            self.give_up(t.file, &e);
-                        }
+                        self.blob(p, b, Err(e.duplicate()));
                     }
                 }
             }
@@ -191,9 +188,10 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
     }
 
     fn blob(&mut self, p: &PackWork, b: &BlobWork, sealed: Result<&[u8]>) {
+        let repo = self.s.repo;
         let data = sealed
-            .and_then(|s| pack::open_blob(self.s.repo.keys(), &b.entry, s))
-            .map_err(|e| e.context(format!("pack {}", p.pack.short())));
+            .and_then(|s| pack::open_blob(repo.keys(), &b.entry, s))
+            .or_else(|e| repo.load_elsewhere(&b.entry.id, &p.pack, e));
         for t in &b.targets {
             match &data {
                 Ok(d) => self.write(*t, d),
