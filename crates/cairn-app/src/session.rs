@@ -202,6 +202,29 @@ pub const SERVER_LOCK_HOST: &str = "cairn-serve";
 
 /// Opens repository `name` of the config for a job, under its lock.
 pub fn open_configured(cfg: &ServerConfig, name: &str, job: Job<'_>) -> Result<Session> {
+    let (backend, unlock, mut opts, pin) = configured(cfg, name, job)?;
+    opts.pin = Some(pin);
+    open(backend, &unlock, &opts)
+}
+
+/// As [`open_configured`] without comparing the pin, for accepting a
+/// changed identity only; also returns where the pin is kept.
+pub fn open_configured_unpinned(
+    cfg: &ServerConfig,
+    name: &str,
+    job: Job<'_>,
+) -> Result<(Session, Pinning)> {
+    let (backend, unlock, opts, pin) = configured(cfg, name, job)?;
+    Ok((open(backend, &unlock, &opts)?, pin))
+}
+
+/// The storage, credentials, options (without the pin) and pin place for
+/// repository `name` of the config.
+fn configured(
+    cfg: &ServerConfig,
+    name: &str,
+    job: Job<'_>,
+) -> Result<(Arc<dyn Backend>, Unlock, OpenOptions, Pinning)> {
     let r = cfg.repository(name)?;
     let append_only = job.append_only && job.access != Access::Delete;
     let backend = storage(&r.location, append_only)?;
@@ -213,13 +236,14 @@ pub fn open_configured(cfg: &ServerConfig, name: &str, job: Job<'_>) -> Result<S
             read_without_if_unwritable: false,
         }),
         purpose: job.purpose.to_string(),
-        pin: Some(Pinning {
-            store: pin_store(cfg),
-            location: r.location.clone(),
-        }),
+        pin: None,
         clock: job.clock,
     };
-    open(backend, &configured_unlock(name, r)?, &opts)
+    let pin = Pinning {
+        store: pin_store(cfg),
+        location: r.location.clone(),
+    };
+    Ok((backend, configured_unlock(name, r)?, opts, pin))
 }
 
 /// Opens repository `name` of the config for reading snapshot objects only:

@@ -198,10 +198,7 @@ pub fn open_keeping_credentials(
     purpose: &str,
 ) -> Result<(Session, Unlock)> {
     let loc = Location::resolve(g)?;
-    let pin = Pinning {
-        store: crate::pinning::store()?,
-        location: crate::pinning::location_key(&loc),
-    };
+    let pin = crate::pinning::pinning(&loc)?;
     let (session, u) = open_at(g, &loc, access, purpose, Some(pin))?;
     crate::pinning::note(g, &loc, session.pin.as_ref());
     Ok((session, u))

@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod context;
 mod keys;
+mod logwriter;
 mod pinning;
 mod progress;
 
@@ -53,7 +54,8 @@ fn main() -> ExitCode {
     }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(logwriter::OneLineStderr)
+        .with_ansi(false)
         .with_target(false)
         .init();
     if !matches!(args.command, cli::Command::Serve(_)) {

@@ -29,6 +29,14 @@ pub fn store() -> Result<PinStore> {
     Ok(PinStore::new(dir()?))
 }
 
+/// Where the pin for `loc` is kept, and its name there.
+pub fn pinning(loc: &Location) -> Result<cairn_app::session::Pinning> {
+    Ok(cairn_app::session::Pinning {
+        store: store()?,
+        location: location_key(loc),
+    })
+}
+
 /// The location as pins name it: S3 locations as given, folders as an
 /// absolute path with symbolic links resolved when the folder exists.
 pub fn location_key(loc: &Location) -> String {
@@ -50,12 +58,8 @@ fn now() -> Result<String> {
 /// Compares the repository just unlocked with its pin (recording it on
 /// first use). A changed identity is refused with the way to accept it.
 pub fn check(g: &Global, loc: &Location, repo: &Repository) -> Result<()> {
-    let pin = cairn_app::session::Pinning {
-        store: store()?,
-        location: location_key(loc),
-    };
-    let c =
-        cairn_app::session::check_pin(&pin, repo, &crate::context::WallClock).map_err(explain)?;
+    let c = cairn_app::session::check_pin(&pinning(loc)?, repo, &crate::context::WallClock)
+        .map_err(explain)?;
     note(g, loc, Some(&c));
     Ok(())
 }

@@ -75,8 +75,12 @@ fn wait_job(base: &str, token: &str, id: &str) -> serde_json::Value {
 
 /// A new token of `role` (named "a") from `cairn token create`.
 fn token(env: &Env, cfg: &str, role: &str) -> String {
+    token_named(env, cfg, role, "a")
+}
+
+fn token_named(env: &Env, cfg: &str, role: &str, name: &str) -> String {
     env.run(&[
-        "token", "create", "--config", cfg, "--role", role, "--name", "a",
+        "token", "create", "--config", cfg, "--role", role, "--name", name,
     ])
     .ok()
     .stdout
@@ -148,15 +152,23 @@ allow-roots = ["{d}/restore"]
     p
 }
 
-#[test]
-fn backup_verify_restore_over_http_with_roles_and_an_audit_trail() {
+/// A source tree, a repository of it and a server config for both (the
+/// server not started yet): the tree, the repository and the port.
+fn served() -> (Env, std::path::PathBuf, std::path::PathBuf, u16) {
     let env = Env::new();
     let src = env.path("src");
     make_tree(&src);
     let repo = env.path("repo");
     env.repo(&repo, &["init"]).ok();
     let port = free_port();
-    let cfg = write_config(&env, port, &src);
+    write_config(&env, port, &src);
+    (env, src, repo, port)
+}
+
+#[test]
+fn backup_verify_restore_over_http_with_roles_and_an_audit_trail() {
+    let (env, src, _repo, port) = served();
+    let cfg = env.path("cairn.toml");
     let cfg_s = cfg.to_str().unwrap();
     let mut tok = std::collections::HashMap::new();
     for role in ["admin", "service", "analyst"] {
@@ -670,4 +682,133 @@ fn a_hand_made_backup_of_a_specs_paths_counts_as_the_specs_and_another_does_not(
     let job = wait_job(&base, &admin, v["data"]["id"].as_str().unwrap());
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(job["result"]["snapshot_id"], mine.as_str(), "{job}");
+}
+
+/// Starts a backup of spec docs and waits for its end.
+fn backup_job(base: &str, token: &str) -> serde_json::Value {
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/backup"),
+        Some(token),
+        Some(r#"{"spec":"docs"}"#),
+    );
+    assert_eq!(s, 202, "{v}");
+    wait_job(base, token, v["data"]["id"].as_str().unwrap())
+}
+
+/// The audit log's records whose action is `action`.
+fn audit_records(env: &Env, action: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(env.path("state/audit.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|r| r["action"] == action)
+        .collect()
+}
+
+#[test]
+fn a_substituted_repository_stops_jobs_until_an_admin_accepts_it_and_unlock_is_audited() {
+    let (env, _src, repo, port) = served();
+    let cfg = env.path("cairn.toml");
+    let cfg_s = cfg.to_str().unwrap();
+    let admin = token(&env, cfg_s, "admin");
+    let service = token_named(&env, cfg_s, "service", "s");
+    let (_server, base) = start(&env, cfg_s, port);
+    assert_eq!(backup_job(&base, &service)["state"], "succeeded");
+
+    // The attacker (or a careless colleague) puts another repository, with
+    // the same passphrase, where the server's one was.
+    std::fs::rename(&repo, env.path("repo.orig")).unwrap();
+    env.repo(&repo, &["init"]).ok();
+    let job = backup_job(&base, &service);
+    assert_eq!(job["state"], "failed", "{job}");
+    let err = job["error"].to_string();
+    assert!(
+        err.contains("not the repository you used before") && err.contains("/api/v1/dr/trust"),
+        "{job}"
+    );
+    let written = std::fs::read_dir(repo.join("snapshots")).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "nothing may be written into the substitute");
+
+    let (s, v) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/trust"),
+        Some(&service),
+        None,
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["trust"]["will_refuse"], true, "{v}");
+    let pinned = v["data"]["trust"]["pin"]["repository_id"].clone();
+    // Only an admin may accept it, and the refusal is audited too.
+    let accept = |t: &str| {
+        curl(
+            "POST",
+            &format!("{base}/api/v1/dr/trust"),
+            Some(t),
+            Some(r#"{"repository":"main"}"#),
+        )
+    };
+    assert_eq!(accept(&service).0, 403);
+    let (s, v) = accept(&admin);
+    assert_eq!(s, 200, "{v}");
+    assert!(v["audit_id"].is_number(), "{v}");
+    assert_eq!(v["data"]["accepted"]["previous"]["repository_id"], pinned);
+    assert_ne!(v["data"]["accepted"]["pin"]["repository_id"], pinned);
+    assert_eq!(backup_job(&base, &service)["state"], "succeeded");
+    let trust = audit_records(&env, "POST /api/v1/dr/trust");
+    assert_eq!(trust.len(), 1, "the refused attempt: {trust:?}");
+    assert_eq!(trust[0]["outcome"], "refused");
+    let trust = audit_records(&env, "trust");
+    assert_eq!(trust.len(), 1, "{trust:?}");
+    assert_eq!(trust[0]["outcome"], "done");
+    assert!(
+        trust[0]["actor"].as_str().unwrap().ends_with(":a")
+            && trust[0]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("replaces repository"),
+        "{trust:?}"
+    );
+
+    // A lock lapsed by the storage's clock (an hour old) is removed by an
+    // admin's unlock; the service role may not.
+    std::fs::create_dir_all(repo.join("locks")).unwrap();
+    let lock = repo.join("locks/000000000001-00000000000000aa");
+    let body = serde_json::json!({
+        "version": 1, "mode": "exclusive", "purpose": "prune", "host": "gone",
+        "pid": 4242, "created": "2026-01-01T00:00:00Z", "expires": "2026-01-01T00:30:00Z",
+    });
+    std::fs::write(&lock, serde_json::to_vec(&body).unwrap()).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&lock)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    let unlock = |t: &str| {
+        curl(
+            "POST",
+            &format!("{base}/api/v1/dr/unlock"),
+            Some(t),
+            Some("{}"),
+        )
+    };
+    assert_eq!(unlock(&service).0, 403);
+    assert!(lock.exists());
+    let (s, v) = unlock(&admin);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        v["data"]["unlock"]["removed"][0]["name"], "000000000001-00000000000000aa",
+        "{v}"
+    );
+    assert!(!lock.exists());
+    let unlocks = audit_records(&env, "unlock");
+    assert_eq!(unlocks.len(), 1, "{unlocks:?}");
+    assert!(
+        unlocks[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("removed 1 lock(s)"),
+        "{unlocks:?}"
+    );
 }

@@ -9,7 +9,20 @@ use std::fmt::Write;
 /// `s` with control characters (C0, DEL, C1) and backslashes escaped as
 /// `\n`, `\r`, `\t`, `\\` or `\u{..}`, so it stays one inert line.
 pub fn one_line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c.is_control() || c == '\\') {
+    escaped(s, true)
+}
+
+/// As [`one_line`], leaving backslashes as they are: for text already
+/// formatted by something else (a log line), which is read, not parsed.
+pub fn controls_escaped(s: &str) -> Cow<'_, str> {
+    escaped(s, false)
+}
+
+fn escaped(s: &str, backslash: bool) -> Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| c.is_control() || (backslash && c == '\\'))
+    {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -18,7 +31,7 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '\\' => out.push_str("\\\\"),
+            '\\' if backslash => out.push_str("\\\\"),
             c if c.is_control() => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }

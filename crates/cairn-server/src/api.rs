@@ -97,6 +97,24 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
         Permission::Read,
         "the last RG-7 gate report",
     ),
+    (
+        "GET",
+        "/api/v1/dr/trust",
+        Permission::Read,
+        "the repository identity pinned for a repository, and what its storage claims now (?repository=)",
+    ),
+    (
+        "POST",
+        "/api/v1/dr/trust",
+        Permission::Delete,
+        "accept a repository's changed identity after checking it: {repository} (audited)",
+    ),
+    (
+        "POST",
+        "/api/v1/dr/unlock",
+        Permission::Delete,
+        "remove locks whose holder died: {repository, force} (audited)",
+    ),
 ];
 
 /// The permission a route template needs; None for a route not in the table.
@@ -114,7 +132,7 @@ pub struct AppState {
     pub snapshots: SnapshotCache,
 }
 
-type St = State<Arc<AppState>>;
+pub(crate) type St = State<Arc<AppState>>;
 
 /// Per-request id and start time (inserted by the middleware).
 #[derive(Clone)]
@@ -123,7 +141,7 @@ pub struct ReqInfo {
     pub started: Instant,
 }
 
-fn envelope(
+pub(crate) fn envelope(
     info: &ReqInfo,
     status: StatusCode,
     audit_id: Option<u64>,
@@ -313,8 +331,19 @@ fn audited(
         Ok(j) => ("accepted", format!("job {}", j.id)),
         Err(e) => ("refused", e.to_string()),
     };
-    st.ctx
-        .audit
+    audit(&st.ctx, c, action, target, outcome, detail)
+}
+
+/// Appends an audit record of what `c` asked for; its id, if written.
+pub(crate) fn audit(
+    ctx: &Ctx,
+    c: &Caller,
+    action: &str,
+    target: &str,
+    outcome: &str,
+    detail: String,
+) -> Option<u64> {
+    ctx.audit
         .append(
             Record {
                 request_id: c.info.id.clone(),
@@ -324,7 +353,7 @@ fn audited(
                 outcome: outcome.into(),
                 detail,
             },
-            &st.ctx.now(),
+            &ctx.now(),
         )
         .ok()
 }
@@ -597,6 +626,9 @@ pub fn router(st: Arc<AppState>) -> Router {
             ("GET", "/api/v1/dr/gate") => r.route(path, get(gate_last)),
             ("GET", "/") => r.route(path, get(console)),
             ("GET", "/api/v1/dr/specs") => r.route(path, get(specs)),
+            ("GET", "/api/v1/dr/trust") => r.route(path, get(crate::repo_admin::trust_show)),
+            ("POST", "/api/v1/dr/trust") => r.route(path, post(crate::repo_admin::trust_accept)),
+            ("POST", "/api/v1/dr/unlock") => r.route(path, post(crate::repo_admin::unlock)),
             _ => r,
         };
     }

@@ -28,6 +28,10 @@ pub enum Error {
     /// Conflicts with work in progress.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The repository at a configured location is not the one pinned for
+    /// it; nothing was written (docs/KEYS.md).
+    #[error("{0}")]
+    IdentityChanged(String),
     /// The token store or audit log cannot be used.
     #[error("{0}")]
     Store(String),
@@ -45,12 +49,13 @@ impl From<cairn_app::Error> for Error {
             A::BadRequest(m) => Error::BadRequest(m),
             A::Forbidden(m) => Error::Forbidden(m),
             A::Io(m) => Error::Store(m),
-            // The server's words for a changed identity: the pin file to
-            // remove once the change is checked (docs/KEYS.md).
-            A::PinMismatch { pin_file, source } => Error::Core(source.hint(format!(
-                "nothing was written; if the change is legitimate, check it, then remove the pin file {} so the server records the repository anew",
-                pin_file.display()
-            ))),
+            // The server's words for a changed identity: an admin checks
+            // it and accepts it through the API, which audits the change.
+            A::PinMismatch { source, .. } => Error::IdentityChanged(
+                source
+                    .hint("nothing was written; if the change is legitimate, an admin compares GET /api/v1/dr/trust with what is expected and accepts it with POST /api/v1/dr/trust")
+                    .to_string(),
+            ),
             A::Core(e) => Error::Core(e),
         }
     }
@@ -65,7 +70,7 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::BadRequest(_) | Error::Config(_) => StatusCode::BAD_REQUEST,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::IdentityChanged(_) => StatusCode::CONFLICT,
             Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Core(e) => match e.kind() {
                 K::InvalidInput => StatusCode::BAD_REQUEST,
@@ -87,6 +92,7 @@ impl Error {
             Error::BadRequest(_) => "bad_request",
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
+            Error::IdentityChanged(_) => "identity_changed",
             Error::Store(_) => "internal",
             Error::Core(e) => match e.kind() {
                 cairn_core::ErrorKind::Locked => "locked",

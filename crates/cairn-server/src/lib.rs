@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod rbac;
+pub mod repo_admin;
 pub use cairn_app::schedule;
 pub mod server;
 pub mod snapshots;

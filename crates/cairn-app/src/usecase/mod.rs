@@ -12,9 +12,13 @@
 //! | verify (+ smoke restore) | [`verify::verify`] | `cairn verify` | verify job |
 //! | forget by policy | [`forget::forget`], [`forget::apply_retention`] | `cairn forget` | forget job, after a scheduled backup |
 //! | the RG-7 gate | [`crate::gate::run`] | `cairn gate` | gate job, scheduler |
+//! | show or accept a pinned identity | [`trust::status`], [`trust::accept`] | `cairn trust [--reset]` | `GET`/`POST /api/v1/dr/trust` |
+//! | remove dead holders' locks | [`unlock::unlock`] | `cairn unlock` | `POST /api/v1/dr/unlock` |
 
 pub mod backup;
 pub mod forget;
 pub mod restore;
 pub mod select;
+pub mod trust;
+pub mod unlock;
 pub mod verify;

@@ -3,43 +3,22 @@
 //! accept a repository whose identity changed legitimately.
 
 use crate::cli::Global;
-use crate::context::{self, Access, Location};
+use crate::context::{self, Access, Location, WallClock};
 use crate::pinning;
 use anyhow::Result;
-use cairn_core::pin::Pin;
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct Shown<'a> {
-    location: String,
-    pin_file: String,
-    pin: Option<&'a Pin>,
-    /// The repository id and epoch its config claims now (not authenticated here).
-    stored_repository_id: Option<String>,
-    stored_key_epoch: Option<u32>,
-}
+use cairn_app::usecase::trust;
 
 pub fn run(g: &Global, reset: bool) -> Result<u8> {
     if reset {
         return accept(g);
     }
     let loc = Location::resolve(g)?;
-    let key = pinning::location_key(&loc);
-    let store = pinning::store()?;
-    let pin = store.load(&key)?;
-    let stored = cairn_core::repo::read_config(loc.backend(g)?.as_ref()).ok();
-    let shown = Shown {
-        pin_file: store.file_for(&key).display().to_string(),
-        location: key,
-        pin: pin.as_ref(),
-        stored_repository_id: stored.as_ref().map(|c| c.id.to_hex()),
-        stored_key_epoch: stored.as_ref().map(|c| c.key_epoch),
-    };
+    let shown = trust::status(&pinning::pinning(&loc)?, loc.backend(g)?.as_ref())?;
     if g.json {
         super::print_json(&shown)?;
         return Ok(0);
     }
-    let Some(p) = pin.as_ref() else {
+    let Some(p) = shown.pin.as_ref() else {
         println!(
             "no pin for {}: the next successful unlock records one",
             shown.location
@@ -60,63 +39,28 @@ pub fn run(g: &Global, reset: bool) -> Result<u8> {
             h.replaced
         );
     }
-    if let Some(c) = &stored {
-        if c.id != p.repository_id || c.key_epoch < p.key_epoch {
-            println!(
-                "the repository stored there now claims id {} at key epoch {}: it will be refused",
-                c.id.short(),
-                c.key_epoch
-            );
-        }
+    if shown.will_refuse {
+        println!(
+            "the repository stored there now claims id {} at key epoch {}: it will be refused",
+            shown
+                .stored_repository_id
+                .as_deref()
+                .map_or("?", |id| &id[..id.len().min(8)]),
+            shown.stored_key_epoch.unwrap_or_default()
+        );
     }
     Ok(0)
-}
-
-#[derive(Serialize)]
-struct Accepted {
-    previous: Option<Pin>,
-    pin: Pin,
 }
 
 /// Unlocks without the pin check, then pins the repository as it is.
 fn accept(g: &Global) -> Result<u8> {
     let loc = Location::resolve(g)?;
     let (session, _) = context::open_unpinned(g, Access::Read, "trust --reset")?;
-    let (previous, pin) = pinning::accept(&loc, &session.repo)?;
-    let present: std::collections::HashSet<_> = session
-        .repo
-        .snapshots()?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    let dropped = pinning::written(&loc)?.accept(&present)?;
-    if dropped > 0 && !g.quiet {
-        eprintln!("{dropped} snapshot(s) this client wrote are gone from the repository; accepted");
-    }
+    let accepted = trust::accept(&pinning::pinning(&loc)?, &session.repo, &WallClock)?;
     if g.json {
-        super::print_json(&Accepted { previous, pin })?;
+        super::print_json(&accepted)?;
         return Ok(0);
     }
-    let now = format!(
-        "repository {} at key epoch {}",
-        pin.repository_id.short(),
-        pin.key_epoch
-    );
-    match previous {
-        Some(p) if p.repository_id == pin.repository_id
-            && p.key_epoch == pin.key_epoch
-            && p.mac_commitment == pin.mac_commitment =>
-        {
-            eprintln!("{} is pinned to {now}, as before: nothing changed", pin.location)
-        }
-        Some(p) => eprintln!(
-            "{} is now pinned to {now}; it replaces repository {} at key epoch {}{} (kept in the pin's history)",
-            pin.location,
-            p.repository_id.short(),
-            p.key_epoch,
-            if p.repository_id == pin.repository_id { ", whose keys differ" } else { "" }
-        ),
-        None => eprintln!("{} is now pinned to {now}", pin.location),
-    }
+    eprintln!("{} is {}", accepted.pin.location, accepted.describe());
     Ok(0)
 }

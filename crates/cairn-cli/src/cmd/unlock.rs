@@ -6,20 +6,11 @@ use crate::cli::{Global, UnlockArgs};
 use crate::context::{Location, WallClock};
 use anyhow::Result;
 use cairn_core::escape::one_line;
-use cairn_core::lock::{self, Holder};
 
 pub fn run(g: &Global, a: &UnlockArgs) -> Result<u8> {
     let loc = Location::resolve(g)?;
     let backend = loc.backend(g)?;
-    // Locks need no keys, and a damaged config must not stop an unlock;
-    // but a location with no repository at all is a mistake to name.
-    if let Err(e) = cairn_core::repo::read_config(backend.as_ref()) {
-        if e.kind() == cairn_core::ErrorKind::NotFound {
-            return Err(e.into());
-        }
-    }
-    let me = Holder::this_process();
-    let report = lock::unlock(backend.as_ref(), &WallClock, me.as_ref(), a.force)?;
+    let report = cairn_app::usecase::unlock::unlock(backend.as_ref(), &WallClock, a.force)?;
     if g.json {
         super::print_json(&report)?;
         return Ok(0);

@@ -1,0 +1,141 @@
+//! Repository administration over HTTP: the identity the server pinned for
+//! each repository (shown to readers, accepted anew by an admin) and the
+//! removal of locks whose holders died. Both changes are audited: they are
+//! the two ways an operator overrides a safety check.
+
+use crate::api::{audit, envelope, Body, Caller, St};
+use crate::error::Error;
+use crate::jobs::Ctx;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use cairn_app::session::{self, Access};
+use cairn_app::usecase::{trust, unlock};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RepoReq {
+    /// The repository's name in the config; may be left out when there is one.
+    #[serde(default)]
+    repository: Option<String>,
+    /// Unlock only: remove live locks too (their holder is known dead).
+    #[serde(default)]
+    force: bool,
+}
+
+/// The repository a request names, or the only one configured.
+fn repository(ctx: &Ctx, named: Option<String>) -> Result<String, Error> {
+    match named {
+        Some(n) => {
+            ctx.cfg.repository(&n)?;
+            Ok(n)
+        }
+        None if ctx.cfg.repository.len() == 1 => Ok(ctx
+            .cfg
+            .repository
+            .keys()
+            .next()
+            .cloned()
+            .unwrap_or_default()),
+        None => Err(Error::BadRequest(
+            "name the repository: {\"repository\": \"...\"}".into(),
+        )),
+    }
+}
+
+/// Runs `work` off the async runtime (it unlocks keys and touches storage).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|_| Err(Error::Store("repository administration panicked".into())))
+}
+
+/// Appends the audit record of a change and answers with its id.
+fn audited_reply(
+    ctx: &Ctx,
+    c: &Caller,
+    action: &str,
+    target: &str,
+    r: Result<(Value, String), Error>,
+) -> Response {
+    let (outcome, detail) = match &r {
+        Ok((_, line)) => ("done", line.clone()),
+        Err(e) => ("failed", e.to_string()),
+    };
+    let audit = audit(ctx, c, action, target, outcome, detail);
+    match r {
+        Ok((v, _)) => envelope(&c.info, StatusCode::OK, audit, Ok(v)),
+        Err(e) => envelope(&c.info, e.status(), audit, Err(&e)),
+    }
+}
+
+/// `GET /api/v1/dr/trust?repository=`: the pin and what the storage claims now.
+pub async fn trust_show(State(st): St, c: Caller, Query(q): Query<RepoReq>) -> Response {
+    let ctx = st.ctx.clone();
+    let r = blocking(move || {
+        let name = repository(&ctx, q.repository)?;
+        let r = ctx.cfg.repository(&name)?;
+        let pin = session::Pinning {
+            store: session::pin_store(&ctx.cfg),
+            location: r.location.clone(),
+        };
+        let backend = session::storage(&r.location, true)?;
+        let shown = trust::status(&pin, backend.as_ref())?;
+        Ok(json!({"repository": name, "trust": shown}))
+    })
+    .await;
+    match r {
+        Ok(v) => envelope(&c.info, StatusCode::OK, None, Ok(v)),
+        Err(e) => envelope(&c.info, e.status(), None, Err(&e)),
+    }
+}
+
+/// `POST /api/v1/dr/trust {repository}`: unlocks the repository without the
+/// pin comparison and pins it as it is now. Audited.
+pub async fn trust_accept(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> Response {
+    let ctx = st.ctx.clone();
+    let named = b.repository.clone();
+    let r = blocking(move || {
+        let name = repository(&ctx, named)?;
+        let (s, pin) = session::open_configured_unpinned(
+            &ctx.cfg,
+            &name,
+            session::Job {
+                access: Access::Read,
+                append_only: true,
+                purpose: "trust",
+                wait: ctx.lock_wait,
+                clock: ctx.clock.clone(),
+            },
+        )?;
+        let accepted = trust::accept(&pin, &s.repo, ctx.clock.as_ref())?;
+        let line = accepted.describe();
+        Ok((json!({"repository": name, "accepted": accepted}), line))
+    })
+    .await;
+    let target = b.repository.unwrap_or_default();
+    audited_reply(&st.ctx, &c, "trust", &target, r)
+}
+
+/// `POST /api/v1/dr/unlock {repository, force}`: removes locks whose holder
+/// died (every lock with `force`). Audited.
+pub async fn unlock(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> Response {
+    let ctx = st.ctx.clone();
+    let named = b.repository.clone();
+    let force = b.force;
+    let r = blocking(move || {
+        let name = repository(&ctx, named)?;
+        let location = ctx.cfg.repository(&name)?.location.clone();
+        let backend = session::storage(&location, false)?;
+        let report = unlock::unlock(backend.as_ref(), ctx.clock.as_ref(), force)?;
+        let line = unlock::describe(&report) + if force { " (forced)" } else { "" };
+        Ok((json!({"repository": name, "unlock": report}), line))
+    })
+    .await;
+    let target = b.repository.unwrap_or_default();
+    audited_reply(&st.ctx, &c, "unlock", &target, r)
+}
