@@ -93,7 +93,7 @@ pub struct Damage {
 }
 
 /// The outcome of a verify.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct VerifyReport {
     /// Snapshots checked.
     pub snapshots: usize,

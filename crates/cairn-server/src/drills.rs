@@ -7,42 +7,22 @@
 
 use crate::error::Result;
 use crate::gate::{self, GateOptions};
-use crate::jobs::Ctx;
+use crate::jobs::{Ctx, GateVerdict};
 use crate::metrics::{CheckLabel, SpecLabel};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Runs the gate over `specs` (none: every spec), writes its artifacts and
 /// records the report. The job's result is the verdict per check; the full
 /// report is at `GET /api/v1/dr/gate` and in the artifacts.
-pub fn run(ctx: &Ctx, specs: &[String]) -> Result<Value> {
+pub fn run(ctx: &Ctx, specs: &[String]) -> Result<GateVerdict> {
     let out = ctx.cfg.gate_out();
     let seed = u64::from_le_bytes(cairn_core::crypto::random_array()?);
     let mut opts = GateOptions::new(seed, out.clone());
     opts.specs = specs.to_vec();
     let report = gate::run(&ctx.cfg, &opts, ctx.clock.clone())?;
     gate::artifacts::write_all(&out, &report)?;
-    let v = report.to_value();
-    record(ctx, &v);
-    Ok(verdict(&v, &out))
-}
-
-/// The short form of a report: pass, each check's verdict, where the files are.
-fn verdict(report: &Value, out: &std::path::Path) -> Value {
-    let checks: Vec<Value> = report["checks"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|c| json!({"id": c["id"], "pass": c["pass"], "waived": c["waived"], "reason": c["reason"]}))
-                .collect()
-        })
-        .unwrap_or_default();
-    json!({
-        "pass": report["pass"],
-        "time": report["time"],
-        "seed": report["seed"],
-        "checks": checks,
-        "out": out.display().to_string(),
-    })
+    record(ctx, &report.to_value());
+    Ok(GateVerdict::of(&report, &out))
 }
 
 /// Keeps a report as the last one and sets the gate metrics from it. Works

@@ -9,13 +9,13 @@
 use crate::audit::{AuditLog, Record};
 use crate::config::ServerConfig;
 use crate::error::{Error, Result};
+pub use crate::job_result::*;
 use crate::metrics::{Outcome, SpecLabel, SpecOutcome};
 use crate::rbac::Role;
 use cairn_app::session::{self, Access};
 use cairn_app::usecase::{self, select::Selector};
 use cairn_core::clock::{rfc3339, Clock};
 use serde::Serialize;
-use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -59,13 +59,13 @@ pub enum Work {
 pub const ALL_SPECS: &str = "*";
 
 impl Work {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> JobKind {
         match self {
-            Work::Backup { .. } => "backup",
-            Work::Restore { .. } => "restore",
-            Work::Verify { .. } => "verify",
-            Work::Forget { .. } => "forget",
-            Work::Gate { .. } => "gate",
+            Work::Backup { .. } => JobKind::Backup,
+            Work::Restore { .. } => JobKind::Restore,
+            Work::Verify { .. } => JobKind::Verify,
+            Work::Forget { .. } => JobKind::Forget,
+            Work::Gate { .. } => JobKind::Gate,
         }
     }
     fn spec(&self) -> &str {
@@ -92,21 +92,20 @@ impl Work {
 #[derive(Debug, Clone, Serialize)]
 pub struct JobView {
     pub id: String,
-    pub kind: String,
+    pub kind: JobKind,
     pub spec: String,
-    /// queued, running, succeeded, failed, aborted
-    pub state: String,
+    pub state: JobState,
     pub submitted: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub started: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished: Option<String>,
     pub actor: String,
-    /// Live counters while a backup runs: files and bytes finished, bytes read.
-    #[serde(skip_serializing_if = "Value::is_null")]
-    pub progress: Value,
-    #[serde(skip_serializing_if = "Value::is_null")]
-    pub result: Value,
+    /// Live counters while a backup runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<BackupProgress>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<JobResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -123,7 +122,7 @@ pub struct Ctx {
     /// Progress of running backups, by job id.
     pub progress: Mutex<HashMap<String, Arc<cairn_core::backup::Progress>>>,
     /// The last gate report (JSON), for `GET /api/v1/dr/gate`.
-    pub gate_last: Mutex<Option<Value>>,
+    pub gate_last: Mutex<Option<serde_json::Value>>,
     /// How long a job waits for a repository lock.
     pub lock_wait: Duration,
 }
@@ -139,10 +138,10 @@ impl Ctx {
         let mut v = self.jobs.lock().ok().and_then(|j| j.get(id).cloned())?;
         if let Some(p) = self.progress.lock().ok().and_then(|p| p.get(id).cloned()) {
             use std::sync::atomic::Ordering::Relaxed;
-            v.progress = json!({
-                "files_done": p.files.load(Relaxed),
-                "bytes_done": p.bytes.load(Relaxed),
-                "bytes_read": p.bytes_read.load(Relaxed),
+            v.progress = Some(BackupProgress {
+                files_done: p.files.load(Relaxed),
+                bytes_done: p.bytes.load(Relaxed),
+                bytes_read: p.bytes_read.load(Relaxed),
             });
         }
         Some(v)
@@ -152,11 +151,7 @@ impl Ctx {
     pub fn active(&self) -> usize {
         self.jobs
             .lock()
-            .map(|j| {
-                j.values()
-                    .filter(|v| v.state == "queued" || v.state == "running")
-                    .count()
-            })
+            .map(|j| j.values().filter(|v| v.state.is_active()).count())
             .unwrap_or(0)
     }
 
@@ -230,15 +225,15 @@ pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Re
     }
     let view = JobView {
         id: new_id(),
-        kind: work.kind().into(),
+        kind: work.kind(),
         spec: work.spec().to_string(),
-        state: "queued".into(),
+        state: JobState::Queued,
         submitted: ctx.now(),
         started: None,
         finished: None,
         actor: actor.name.clone(),
-        progress: Value::Null,
-        result: Value::Null,
+        progress: None,
+        result: None,
         error: None,
     };
     if let Ok(mut j) = ctx.jobs.lock() {
@@ -256,7 +251,7 @@ pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Re
 
 fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
     ctx.update(id, |v| {
-        v.state = "running".into();
+        v.state = JobState::Running;
         v.started = Some(ctx.now());
     });
     let started = Instant::now();
@@ -293,7 +288,7 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
         }
         Work::Forget { .. } | Work::Gate { .. } => {}
         Work::Verify { .. } => {
-            let damaged = outcome.as_ref().map(|v| v["ok"] == false).unwrap_or(true);
+            let damaged = !matches!(&outcome, Ok(JobResult::Verify(v)) if v.ok);
             if damaged {
                 ctx.metrics.verify_failures_total.inc();
             }
@@ -308,38 +303,38 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
         p.remove(id);
     }
     let (detail, state) = match &outcome {
-        Ok(_) => (format!("{secs:.1}s"), "succeeded"),
+        Ok(_) => (format!("{secs:.1}s"), JobState::Succeeded),
         Err(e) => {
             tracing::warn!(job = %id, error = %e, "job failed");
-            (e.public_message(), "failed")
+            (e.public_message(), JobState::Failed)
         }
     };
     let _ = ctx.audit.append(
         Record {
             request_id: request_id.into(),
             actor: actor.name.clone(),
-            action: format!("job.{}", work.kind()),
+            action: format!("job.{}", work.kind().as_str()),
             target: format!("{spec} job {id}"),
-            outcome: state.into(),
+            outcome: state.as_str().into(),
             detail,
         },
         &ctx.now(),
     );
     ctx.update(id, |v| {
-        v.state = state.into();
+        v.state = state;
         v.finished = Some(ctx.now());
         match outcome {
-            Ok(r) => v.result = r,
+            Ok(r) => v.result = Some(r),
             Err(e) => v.error = Some(e.public_message()),
         }
     });
 }
 
 /// Runs one job: an adapter that opens the spec's repository as the actor
-/// may, calls one `cairn_app` use case, and renders its result as JSON.
-fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
+/// may, calls one `cairn_app` use case, and returns its typed result.
+fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<JobResult> {
     if let Work::Gate { specs } = work {
-        return crate::drills::run(ctx, specs);
+        return crate::drills::run(ctx, specs).map(JobResult::Gate);
     }
     let spec = ctx
         .cfg
@@ -390,16 +385,17 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
                     })
                     .set(ctx.clock.now().unix_timestamp() as f64);
             }
-            let mut result = json!({
-                "snapshot_id": out.id.to_hex(),
-                "incomplete": out.meta.incomplete,
-                "errors": out.meta.errors,
-                "stats": st,
-            });
-            if let (true, Some(policy)) = (*apply_retention, &spec.retention) {
-                result["retention"] = apply_policy(ctx, spec, policy)?;
-            }
-            Ok(result)
+            let retention = match (*apply_retention, &spec.retention) {
+                (true, Some(policy)) => Some(apply_policy(ctx, spec, policy)?),
+                _ => None,
+            };
+            Ok(JobResult::Backup(BackupResult {
+                snapshot_id: out.id.to_hex(),
+                incomplete: out.meta.incomplete,
+                errors: out.meta.errors,
+                stats: out.meta.stats,
+                retention,
+            }))
         }
         Work::Restore {
             snapshot,
@@ -420,14 +416,12 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
             };
             let sel = Selector::of_spec(snapshot, spec);
             let r = usecase::restore::restore(&s.repo, &sel, &opts, *dry_run)?;
-            Ok(match r.report {
-                None => {
-                    json!({"snapshot_id": r.id.to_hex(), "dry_run": true, "totals": r.plan.totals})
-                }
-                Some(report) => {
-                    json!({"snapshot_id": r.id.to_hex(), "report": report, "totals": r.plan.totals})
-                }
-            })
+            Ok(JobResult::Restore(RestoreResult {
+                snapshot_id: r.id.to_hex(),
+                dry_run: r.report.is_none(),
+                report: r.report,
+                totals: r.plan.totals,
+            }))
         }
         Work::Verify {
             snapshot,
@@ -450,7 +444,11 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
                 workers: 2,
             };
             let r = usecase::verify::verify(&s.repo, &req)?;
-            Ok(json!({"snapshot_id": id.to_hex(), "ok": r.damage.is_empty(), "report": r}))
+            Ok(JobResult::Verify(VerifyResult {
+                snapshot_id: id.to_hex(),
+                ok: r.damage.is_empty(),
+                report: r,
+            }))
         }
         Work::Gate { .. } => unreachable!("handled above"),
         Work::Forget { .. } => {
@@ -460,7 +458,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<Value> {
             let policy = spec.retention.as_ref().ok_or_else(|| {
                 Error::BadRequest(format!("spec {:?} has no retention policy", spec.name))
             })?;
-            apply_policy(ctx, spec, policy)
+            apply_policy(ctx, spec, policy).map(JobResult::Forget)
         }
     }
 }
@@ -470,7 +468,7 @@ fn apply_policy(
     ctx: &Ctx,
     spec: &cairn_app::config::SpecConfig,
     policy: &cairn_core::policy::Policy,
-) -> Result<Value> {
+) -> Result<RetentionResult> {
     let s = session::open_configured(
         &ctx.cfg,
         &spec.repository,
@@ -483,6 +481,8 @@ fn apply_policy(
         },
     )?;
     let f = usecase::forget::apply_retention(&s.repo, spec, policy, ctx.clock.now())?;
-    let out = f.outcome.unwrap_or_default();
-    Ok(json!({"removed": out.removed, "retained": out.retained.len(), "kept": f.plan.keep}))
+    Ok(RetentionResult::new(
+        f.plan.keep,
+        f.outcome.unwrap_or_default(),
+    ))
 }

@@ -17,6 +17,7 @@ pub mod console;
 pub mod drills;
 pub mod error;
 pub use cairn_app::gate;
+pub mod job_result;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;

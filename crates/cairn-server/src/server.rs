@@ -56,7 +56,7 @@ fn submit_later(st: &Arc<AppState>, work: Work, actor: &Actor, delay: Duration) 
         let rid = format!("sched-{}", st.ctx.now());
         match jobs::submit(&st.ctx, work, &actor, &rid) {
             Ok(j) => {
-                tracing::info!(job = %j.id, kind = %j.kind, spec = %j.spec, "scheduled job started")
+                tracing::info!(job = %j.id, kind = j.kind.as_str(), spec = %j.spec, "scheduled job started")
             }
             Err(e) => tracing::warn!(work = %what, error = %e, "scheduled job not started"),
         }
