@@ -6,9 +6,13 @@
 //! `CAIRN_PASSWORD`, `--password-file`, `--password-command`, the default
 //! repository's key file, and last a prompt when stdin is a terminal.
 //! Outside credentials (`--age-identity`, VAULT_TOKEN, a PKCS#11 module and
-//! PIN, `--key-command`) are tried too, each against the slots of its kind;
-//! the default key file and the prompt are used only when nothing the user
-//! gave fits any slot of the repository.
+//! PIN, `--key-command`) are tried too, each against the slots of its kind.
+//! The default key file and the prompt are used only when no key file or
+//! passphrase was given and no outside credential fits a slot: a key file or
+//! passphrase given on purpose that does not open the repository is an
+//! error, never silently replaced by another credential. (Outside
+//! credentials do not count as given on purpose: VAULT_TOKEN and the like
+//! are often in the environment for other reasons.)
 
 use crate::cli::Global;
 use anyhow::{anyhow, bail, Context, Result};
@@ -33,17 +37,34 @@ pub struct Location {
 
 impl Location {
     pub fn resolve(g: &Global) -> Result<Self> {
+        let default = || -> Result<PathBuf> {
+            let base = dirs::data_dir().ok_or_else(|| {
+                anyhow!(
+                    "cannot find the user's data directory; set HOME or XDG_DATA_HOME, or pass -r"
+                )
+            })?;
+            Ok(base.join("cairn").join("default"))
+        };
         if let Some(p) = &g.repo {
+            // `-r` naming the default repository (by any path) is the
+            // default repository: the key file beside it unlocks it.
+            let canon = |p: &Path| std::fs::canonicalize(p).ok();
+            if let Some(d) = default()
+                .ok()
+                .filter(|d| canon(p).is_some() && canon(p) == canon(d))
+            {
+                return Ok(Location {
+                    path: d,
+                    is_default: true,
+                });
+            }
             return Ok(Location {
                 path: p.clone(),
                 is_default: false,
             });
         }
-        let base = dirs::data_dir().ok_or_else(|| {
-            anyhow!("cannot find the user's data directory; set HOME or XDG_DATA_HOME, or pass -r")
-        })?;
         Ok(Location {
-            path: base.join("cairn").join("default"),
+            path: default()?,
             is_default: true,
         })
     }
@@ -131,11 +152,13 @@ pub fn prompt(confirm: bool) -> Result<Credential> {
 /// to the default key file or a prompt.
 pub fn unlock(g: &Global, loc: &Location, backend: &dyn Backend) -> Result<Unlock> {
     let mut creds: Vec<Credential> = Vec::new();
-    creds.extend(supplied_credential(g)?);
+    let primary = supplied_credential(g)?;
+    let given = primary.is_some();
+    creds.extend(primary);
     creds.extend(crate::keys::external_credentials(g)?);
     let slots = cairn_core::repo::list_slots(backend)?;
     let fits_any = creds.iter().any(|c| slots.iter().any(|s| c.fits(s)));
-    if !fits_any {
+    if !given && !fits_any {
         let kf = loc.default_key_file();
         if loc.is_default && kf.exists() {
             creds.push(Credential::KeyFile(read_key_file(&kf)?));

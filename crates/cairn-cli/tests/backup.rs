@@ -187,7 +187,10 @@ fn default_repository_is_created_with_a_private_key_file() {
     let mut c = env.cmd();
     c.env_remove("CAIRN_PASSWORD").args(["list", "--json"]);
     assert_eq!(run(&mut c).ok().json().as_array().unwrap().len(), 2);
-    let st = env.run(&["keys", "status", "--json"]).ok().json();
+    let mut c = env.cmd();
+    c.env_remove("CAIRN_PASSWORD")
+        .args(["keys", "status", "--json"]);
+    let st = run(&mut c).ok().json();
     assert_eq!(st["slots"][0]["kind"], "keyfile");
     assert!(st["warnings"][0]
         .as_str()

@@ -179,3 +179,37 @@ fn a_closed_stdout_ends_a_command_quietly() {
     assert_eq!(stderr, "");
     assert_eq!(std::fs::read_dir(repo.join("locks")).unwrap().count(), 0);
 }
+
+#[test]
+fn a_passphrase_given_on_purpose_is_never_replaced_by_the_default_key_file() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    let mut c = env.cmd();
+    c.env_remove("CAIRN_PASSWORD")
+        .args(["backup", src.to_str().unwrap()]);
+    run(&mut c).ok();
+    // The default repository has a key-file slot only; the environment's
+    // CAIRN_PASSWORD fits none. Refused, not silently unlocked with the key
+    // file, and the hint names what fits, not the variable just set.
+    let r = env.run(&["list"]).code(4);
+    assert!(
+        r.stderr
+            .contains("no key slot for the credential given (passphrase)")
+            && r.stderr.contains("of kind keyfile")
+            && r.stderr.contains("--key-file"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("CAIRN_PASSWORD"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    // `-r` naming the default repository, by another spelling of its path,
+    // finds the key file beside it.
+    let default = env.path("home/data/cairn/./default/");
+    let mut c = env.cmd();
+    c.env_remove("CAIRN_PASSWORD")
+        .arg("-r")
+        .arg(&default)
+        .args(["list", "--json"]);
+    assert_eq!(run(&mut c).ok().json().as_array().unwrap().len(), 1);
+}

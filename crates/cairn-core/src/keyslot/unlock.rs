@@ -93,6 +93,9 @@ pub fn unlock(backend: &dyn Backend, u: &Unlock) -> Result<Unlocked> {
     }
     let mut failures: Vec<(String, Error)> = Vec::new();
     let mut budget = Budget::default();
+    let mut kinds: Vec<String> = slots.iter().map(|s| s.kind.clone()).collect();
+    kinds.sort();
+    kinds.dedup();
     let ordered = order(slots, &mut failures);
     let total = ordered.len();
     'slots: for (i, s) in ordered.into_iter().enumerate() {
@@ -138,21 +141,38 @@ pub fn unlock(backend: &dyn Backend, u: &Unlock) -> Result<Unlocked> {
             }
         }
     }
-    Err(summarise(backend, u, failures))
+    Err(summarise(backend, u, &kinds, failures))
 }
 
-fn summarise(backend: &dyn Backend, u: &Unlock, mut failures: Vec<(String, Error)>) -> Error {
+/// One error for an unlock that failed: which credentials were tried
+/// against which kinds of slot, and what to check. The hint names only the
+/// kinds of slot the repository has, so it never points back at the
+/// credential that was just given and fits none.
+fn summarise(
+    backend: &dyn Backend,
+    u: &Unlock,
+    slot_kinds: &[String],
+    mut failures: Vec<(String, Error)>,
+) -> Error {
     let what: Vec<&str> = u.credentials.iter().map(|c| c.describe()).collect();
     if failures.is_empty() {
         return Error::new(
             ErrorKind::WrongKey,
             format!(
-                "the repository at {} has no key slot for the credential given ({})",
+                "the repository at {} has no key slot for the credential given ({}); its slots are of kind {}",
                 backend.location(),
-                if what.is_empty() { "none".to_string() } else { what.join(", ") }
+                if what.is_empty() { "none".to_string() } else { what.join(", ") },
+                slot_kinds.join(", ")
             ),
         )
-        .hint("unlock it with the kind of key it has (`cairn keys status` lists them): CAIRN_PASSWORD, --key-file, --age-identity, ...");
+        .hint(format!(
+            "unlock it with a credential of that kind: {}",
+            slot_kinds
+                .iter()
+                .map(|k| hint_for(k).trim_start_matches("check "))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
     }
     if failures.len() == 1 {
         let (kind, e) = failures.remove(0);
