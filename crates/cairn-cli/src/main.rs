@@ -70,6 +70,9 @@ fn main() -> ExitCode {
                 "cairn: error: {}",
                 cairn_core::escape::one_line(&one_line(&e))
             );
+            if is_bad_input(&e) {
+                return ExitCode::from(exit::USAGE);
+            }
             ExitCode::from(match core.map(|c| c.kind()) {
                 Some(cairn_core::ErrorKind::InvalidInput) => exit::USAGE,
                 Some(cairn_core::ErrorKind::WrongKey) => exit::WRONG_KEY,
@@ -146,6 +149,22 @@ fn one_line(e: &anyhow::Error) -> String {
 
 /// The core error that decides the exit code: in the chain itself, or
 /// inside an application error (which wraps it transparently).
+/// A credential source or config the user gave that cannot be used as
+/// given (a malformed key file, a missing password file, a bad config
+/// line): bad input, like a malformed pattern.
+fn is_bad_input(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<cairn_app::Error>(),
+            Some(
+                cairn_app::Error::Credential(_)
+                    | cairn_app::Error::Config(_)
+                    | cairn_app::Error::BadRequest(_)
+            )
+        )
+    })
+}
+
 fn core_error(e: &anyhow::Error) -> Option<&cairn_core::Error> {
     e.chain().find_map(|c| {
         c.downcast_ref::<cairn_core::Error>().or_else(|| {

@@ -64,6 +64,20 @@ pub fn plan(
         repeats: Repeats::default(),
     };
     w.walk(root, target_dir)?;
+    // A mistyped include restoring nothing "successfully" would tell the
+    // operator the data is back when none of it is.
+    if !opts.include.is_empty() && w.entries.is_empty() {
+        return Err(Error::invalid(format!(
+            "no entry of snapshot {} matches the include pattern(s) {}",
+            id.short(),
+            opts.include
+                .iter()
+                .map(|p| format!("{:?}", crate::escape::one_line(p)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .hint("patterns match paths relative to the snapshot's root, as its manifest lists them; nothing was written"));
+    }
     let mut totals = PlanTotals::default();
     for e in &w.entries {
         match &e.action {
