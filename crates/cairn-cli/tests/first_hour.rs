@@ -65,22 +65,95 @@ fn readme_commands() -> Vec<Vec<String>> {
     out
 }
 
+/// Runs `cairn ARGS --help`: clap reads every argument before the trailing
+/// `--help`, so an unknown command or option or a missing value fails, exit 2.
+fn assert_parses(env: &Env, args: &[String], from: &str) {
+    let r = env.run(
+        &[
+            args.iter().map(String::as_str).collect::<Vec<_>>(),
+            vec!["--help"],
+        ]
+        .concat(),
+    );
+    assert_eq!(r.code, 0, "{from}: cairn {}: {}", args.join(" "), r.stderr);
+}
+
 #[test]
 fn every_command_in_the_readme_parses() {
     let env = Env::new();
     let cmds = readme_commands();
     assert!(cmds.len() > 25, "found only {} commands", cmds.len());
     for args in cmds {
-        // clap reads every argument before the trailing --help: an unknown
-        // option or a missing value fails here, exit 2.
-        let r = env.run(
-            &[
-                args.iter().map(String::as_str).collect::<Vec<_>>(),
-                vec!["--help"],
-            ]
-            .concat(),
-        );
-        assert_eq!(r.code, 0, "cairn {}: {}", args.join(" "), r.stderr);
+        assert_parses(&env, &args, "README");
+    }
+}
+
+/// Every `` `cairn ...` `` the sources name (hints, messages, help), as
+/// arguments: placeholders (`ID`, `{old_id}`) kept as plain words,
+/// optional brackets and pipes removed.
+fn source_commands() -> Vec<(String, Vec<String>)> {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    let mut stack = vec![crates];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() && !p.ends_with("tests") && !p.ends_with("target") {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for f in files {
+        // Comment markers out, so a span wrapped across comment lines reads whole.
+        let text: String = std::fs::read_to_string(&f)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                let t = ["//!", "///", "//"]
+                    .iter()
+                    .find_map(|m| t.strip_prefix(m))
+                    .unwrap_or(l);
+                format!("{t} ")
+            })
+            .collect();
+        for quoted in text.split('`').skip(1).step_by(2) {
+            let Some(rest) = quoted.strip_prefix("cairn ") else {
+                continue;
+            };
+            let rest = rest.split(" | ").next().unwrap().replace(['[', ']'], "");
+            let rest = rest.replace(['{', '}'], "");
+            // A positional placeholder (`SHELL`, `ID`) stands for a value a
+            // value-checked argument would refuse: left out, as `--help`
+            // needs no positionals. An option's placeholder stays its value.
+            let mut args: Vec<String> = Vec::new();
+            for w in words(&rest) {
+                let placeholder =
+                    w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+                if placeholder && !args.last().is_some_and(|p| p.starts_with('-')) {
+                    continue;
+                }
+                args.push(w);
+            }
+            out.push((f.display().to_string(), args));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_command_a_hint_names_exists() {
+    let env = Env::new();
+    let cmds = source_commands();
+    assert!(cmds.len() > 40, "found only {} commands", cmds.len());
+    let mut seen = std::collections::HashSet::new();
+    for (file, args) in cmds {
+        if seen.insert(args.clone()) {
+            assert_parses(&env, &args, &file);
+        }
     }
 }
 
