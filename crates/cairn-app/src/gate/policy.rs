@@ -33,7 +33,7 @@ pub(super) fn check(
                 "repository {name}: no WORM retention (anyone with write access can delete backups)"
             ));
         }
-        let slots = match cairn_core::repo::list_slots(backend.as_ref()) {
+        let slots = match cairn_core::keyslot::list_slots(backend.as_ref()) {
             Ok(s) => s.len(),
             Err(e) => {
                 repo_fails
