@@ -264,7 +264,7 @@ impl ServerConfig {
                 ));
             }
             if let Some(cron) = &s.schedule {
-                crate::schedule::parse(cron)
+                crate::cron::parse(cron)
                     .map_err(|e| Error::Config(format!("{origin}: spec {:?}: {e}", s.name)))?;
             }
             for (what, v) in [("rpo", &s.rpo), ("rto", &s.rto)] {
@@ -276,7 +276,7 @@ impl ServerConfig {
             }
         }
         if let Some(cron) = &self.gate.schedule {
-            crate::schedule::parse(cron)
+            crate::cron::parse(cron)
                 .map_err(|e| Error::Config(format!("{origin}: gate.schedule: {e}")))?;
         }
         for w in &self.gate.waive {

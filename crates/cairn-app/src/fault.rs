@@ -101,12 +101,12 @@ impl Backend for AbortAfter {
         &self,
         kind: ObjectKind,
         name: &str,
-        mode: cairn_core::worm::WormMode,
+        mode: cairn_core::backend::WormMode,
         until: time::OffsetDateTime,
     ) -> Result<()> {
         self.inner.hold(kind, name, mode, until)
     }
-    fn worm_support(&self, mode: cairn_core::worm::WormMode) -> Result<String> {
+    fn worm_support(&self, mode: cairn_core::backend::WormMode) -> Result<String> {
         self.inner.worm_support(mode)
     }
 }

@@ -8,8 +8,8 @@
 //! different things. So everything a front end would otherwise write a
 //! second time lives here, once:
 //!
-//! - the spec vocabulary and its strict TOML config ([`config`]) and the
-//!   cron evaluation of its schedules ([`schedule`]);
+//! - the spec vocabulary and its strict TOML config ([`config`]), its cron
+//!   lines ([`cron`]) and which specs are due ([`schedule`]);
 //! - every way to unlock a repository ([`credentials`]) and one opener
 //!   ([`session`]): location + credentials + access mode + clock → an
 //!   unlocked repository under the right lock, checked against its pin;
@@ -23,6 +23,7 @@
 
 pub mod config;
 pub mod credentials;
+pub mod cron;
 pub mod error;
 #[cfg(feature = "fault-injection")]
 mod fault;

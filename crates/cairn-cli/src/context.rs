@@ -156,7 +156,7 @@ pub fn unlock(g: &Global, loc: &Location, backend: &dyn Backend) -> Result<Unloc
     let given = primary.is_some();
     creds.extend(primary);
     creds.extend(crate::keys::external_credentials(g)?);
-    let slots = cairn_core::repo::list_slots(backend)?;
+    let slots = cairn_core::keyslot::list_slots(backend)?;
     let fits_any = creds.iter().any(|c| slots.iter().any(|s| c.fits(s)));
     if !given && !fits_any {
         let kf = loc.default_key_file();
@@ -248,7 +248,7 @@ fn open_at(
         );
     }
     // The config first: "no repository here" before any prompt for a passphrase.
-    cairn_core::repo::read_config(backend.as_ref())?;
+    cairn_core::config::read_config(backend.as_ref())?;
     let u = unlock(g, loc, backend.as_ref())?;
     let opts = OpenOptions {
         access,

@@ -10,6 +10,8 @@
 //!   `WormLocked`, `NoSpace`, ...) so no caller has to match strings.
 
 use crate::error::Result;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 /// The kinds of object in a repository, each in its own namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,7 +97,7 @@ impl ObjectKind {
                 .split_once('-')
                 .is_some_and(|(t, r)| seconds(t) && lower_hex(r, 16)),
             ObjectKind::Retention => {
-                crate::worm::parse_record(name)
+                parse_record(name)
                     .is_some_and(|(k, n, _)| k != ObjectKind::Retention && k.is_canonical(&n))
                     && name.split('-').next().is_some_and(seconds)
             }
@@ -119,6 +121,71 @@ fn lower_hex(s: &str, len: usize) -> bool {
 /// Unix seconds as object names carry them: at least 12 decimal digits.
 fn seconds(s: &str) -> bool {
     (12..=19).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit())
+}
+
+// The WORM vocabulary the storage seam speaks (crate::worm enforces it):
+// the grade a backend is asked to hold objects at, and the names of the
+// ledger's `retention` records, which `is_canonical` checks.
+
+/// The grade of WORM a repository was created with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WormMode {
+    /// S3 Object Lock COMPLIANCE.
+    Compliance,
+    /// S3 Object Lock GOVERNANCE, or immutable local files.
+    Governance,
+    /// Cairn refuses; nothing below it does.
+    Software,
+}
+
+impl std::fmt::Display for WormMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WormMode::Compliance => "compliance",
+            WormMode::Governance => "governance",
+            WormMode::Software => "software",
+        })
+    }
+}
+
+/// Kinds the ledger can cover: everything a snapshot's restore depends on,
+/// including (below software grade) the config and key slots that unlock it.
+pub(crate) fn held(kind: ObjectKind) -> Option<char> {
+    match kind {
+        ObjectKind::Pack => Some('p'),
+        ObjectKind::Index => Some('i'),
+        ObjectKind::Snapshot => Some('s'),
+        ObjectKind::Protect => Some('m'),
+        ObjectKind::Key => Some('k'),
+        ObjectKind::Config => Some('c'),
+        _ => None,
+    }
+}
+
+fn kind_of(code: &str) -> Option<ObjectKind> {
+    Some(match code {
+        "p" => ObjectKind::Pack,
+        "i" => ObjectKind::Index,
+        "s" => ObjectKind::Snapshot,
+        "m" => ObjectKind::Protect,
+        "k" => ObjectKind::Key,
+        "c" => ObjectKind::Config,
+        _ => return None,
+    })
+}
+
+/// A ledger record's name: `<until unix seconds, 12 digits>-<kind>-<name>`.
+pub(crate) fn record_name(kind: ObjectKind, name: &str, until: OffsetDateTime) -> Option<String> {
+    held(kind).map(|c| format!("{:012}-{c}-{name}", until.unix_timestamp().max(0)))
+}
+
+pub(crate) fn parse_record(rec: &str) -> Option<(ObjectKind, String, OffsetDateTime)> {
+    let mut parts = rec.splitn(3, '-');
+    let secs: i64 = parts.next()?.parse().ok()?;
+    let kind = kind_of(parts.next()?)?;
+    let name = parts.next()?.to_string();
+    Some((kind, name, OffsetDateTime::from_unix_timestamp(secs).ok()?))
 }
 
 /// One object as listed or stat-ed.
@@ -247,7 +314,7 @@ pub trait Backend: Send + Sync {
         &self,
         kind: ObjectKind,
         name: &str,
-        _mode: crate::worm::WormMode,
+        _mode: WormMode,
         _until: time::OffsetDateTime,
     ) -> Result<()> {
         Err(crate::Error::new(
@@ -262,7 +329,7 @@ pub trait Backend: Send + Sync {
 
     /// Checks that the storage can enforce `mode` and says how, truthfully
     /// (e.g. "S3 Object Lock (COMPLIANCE) is enabled on bucket b").
-    fn worm_support(&self, mode: crate::worm::WormMode) -> Result<String> {
+    fn worm_support(&self, mode: WormMode) -> Result<String> {
         Err(crate::Error::new(
             crate::ErrorKind::Unsupported,
             format!("{} cannot enforce {mode} WORM", self.location()),

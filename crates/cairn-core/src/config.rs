@@ -3,6 +3,7 @@
 //! authenticated after unlocking by a keyed MAC, so changing the chunker or
 //! downgrading the version is detected.
 
+use crate::backend::{Backend, ObjectKind};
 use crate::crypto::{Epoch, Keys, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::RepoId;
@@ -226,6 +227,19 @@ impl RepoConfig {
     pub fn encode(&self) -> Vec<u8> {
         #[allow(clippy::expect_used)] // plain data always serialises
         serde_json::to_vec_pretty(self).expect("config serialises")
+    }
+}
+
+/// Reads and parses the config without unlocking (for `keys status` and `init` checks).
+pub fn read_config(backend: &dyn Backend) -> Result<RepoConfig> {
+    match backend.read(ObjectKind::Config, "config") {
+        Ok(b) => RepoConfig::decode(&b),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::new(
+            ErrorKind::NotFound,
+            format!("there is no cairn repository at {}", backend.location()),
+        )
+        .hint("check the location (-r / CAIRN_REPO), or create one with `cairn init`")),
+        Err(e) => Err(e),
     }
 }
 

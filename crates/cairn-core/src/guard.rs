@@ -105,12 +105,12 @@ impl Backend for AppendOnly {
         &self,
         kind: ObjectKind,
         name: &str,
-        mode: crate::worm::WormMode,
+        mode: crate::backend::WormMode,
         until: time::OffsetDateTime,
     ) -> Result<()> {
         self.0.hold(kind, name, mode, until)
     }
-    fn worm_support(&self, mode: crate::worm::WormMode) -> Result<String> {
+    fn worm_support(&self, mode: crate::backend::WormMode) -> Result<String> {
         self.0.worm_support(mode)
     }
 }

@@ -18,6 +18,7 @@
 //! associated data binding the repository id and the slot id, so a slot cannot
 //! be copied into another repository.
 
+use crate::backend::{Backend, ObjectKind};
 use crate::crypto::{random_array, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::RepoId;
@@ -588,6 +589,38 @@ impl KeySlot {
         }
         .expect("key slot serialises")
     }
+}
+
+/// Key slot objects that do not decode (or name another id), with why.
+pub fn damaged_slots(backend: &dyn Backend) -> Result<Vec<(String, Error)>> {
+    let mut out = Vec::new();
+    for o in backend.list(ObjectKind::Key)? {
+        let b = backend.read(ObjectKind::Key, &o.name)?;
+        match KeySlot::decode(&b) {
+            Ok(s) if s.id == o.name => {}
+            Ok(s) => out.push((o.name, Error::corrupt(format!("slot claims id {}", s.id)))),
+            Err(e) => out.push((o.name, e)),
+        }
+    }
+    Ok(out)
+}
+
+/// Lists the key slots (no secret is needed or shown).
+pub fn list_slots(backend: &dyn Backend) -> Result<Vec<KeySlot>> {
+    let mut slots = Vec::new();
+    for o in backend.list(ObjectKind::Key)? {
+        let b = backend.read(ObjectKind::Key, &o.name)?;
+        // One damaged or newer slot must not lock the user out: others may still open.
+        match KeySlot::decode(&b) {
+            Ok(s) if s.id == o.name => slots.push(s),
+            Ok(s) => {
+                tracing::warn!(slot = %o.name, claims = %s.id, "key slot names another id; skipped")
+            }
+            Err(e) => tracing::warn!(slot = %o.name, error = %e, "key slot unreadable; skipped"),
+        }
+    }
+    slots.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+    Ok(slots)
 }
 
 #[cfg(test)]

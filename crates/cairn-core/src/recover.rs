@@ -8,11 +8,10 @@
 //! storage keeps; [`restore`] makes one version current again. Neither
 //! needs the repository to open: that is the point.
 
-use crate::backend::{Backend, ObjectKind, ObjectVersion};
+use crate::backend::{Backend, ObjectKind, ObjectVersion, WormMode};
 use crate::config::RepoConfig;
 use crate::error::{Error, ErrorKind, Result};
 use crate::keyslot::KeySlot;
-use crate::worm::WormMode;
 
 /// One kept version, with its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +114,10 @@ pub fn restore(
     // The restored copy is a new version: hold it like the one it copies.
     // The config is read without its key here (there may be no slot yet);
     // the worst a forged rule can do is hold one small object longer.
-    let held_until = match crate::repo::read_config(backend).ok().and_then(|c| c.worm) {
+    let held_until = match crate::config::read_config(backend)
+        .ok()
+        .and_then(|c| c.worm)
+    {
         Some(w) if w.mode != WormMode::Software => {
             let until = now + w.retention();
             backend.hold(kept.kind, &v.name, w.mode, until)?;

@@ -1,6 +1,6 @@
 //! Opening, creating and reading a repository.
 
-use crate::backend::{Backend, ObjectKind};
+use crate::backend::{Backend, ObjectKind, WormMode};
 use crate::clock::{Clock, FixedClock};
 use crate::codec::Encoder;
 use crate::config::RepoConfig;
@@ -13,7 +13,7 @@ use crate::keyslot::{Argon2Params, Credential, KeySlot};
 use crate::pack::{self, BlobEntry};
 use crate::snapshot::SnapshotMeta;
 use crate::tree::Tree;
-use crate::worm::{Worm, WormConfig, WormMode};
+use crate::worm::{Worm, WormConfig};
 use std::sync::Arc;
 
 /// Options for `init`.
@@ -61,51 +61,6 @@ impl std::fmt::Debug for Repository {
             .field("id", &self.config.id)
             .finish_non_exhaustive()
     }
-}
-
-/// Reads and parses the config without unlocking (for `keys status` and `init` checks).
-pub fn read_config(backend: &dyn Backend) -> Result<RepoConfig> {
-    match backend.read(ObjectKind::Config, "config") {
-        Ok(b) => RepoConfig::decode(&b),
-        Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::new(
-            ErrorKind::NotFound,
-            format!("there is no cairn repository at {}", backend.location()),
-        )
-        .hint("check the location (-r / CAIRN_REPO), or create one with `cairn init`")),
-        Err(e) => Err(e),
-    }
-}
-
-/// Key slot objects that do not decode (or name another id), with why.
-pub fn damaged_slots(backend: &dyn Backend) -> Result<Vec<(String, Error)>> {
-    let mut out = Vec::new();
-    for o in backend.list(ObjectKind::Key)? {
-        let b = backend.read(ObjectKind::Key, &o.name)?;
-        match KeySlot::decode(&b) {
-            Ok(s) if s.id == o.name => {}
-            Ok(s) => out.push((o.name, Error::corrupt(format!("slot claims id {}", s.id)))),
-            Err(e) => out.push((o.name, e)),
-        }
-    }
-    Ok(out)
-}
-
-/// Lists the key slots (no secret is needed or shown).
-pub fn list_slots(backend: &dyn Backend) -> Result<Vec<KeySlot>> {
-    let mut slots = Vec::new();
-    for o in backend.list(ObjectKind::Key)? {
-        let b = backend.read(ObjectKind::Key, &o.name)?;
-        // One damaged or newer slot must not lock the user out: others may still open.
-        match KeySlot::decode(&b) {
-            Ok(s) if s.id == o.name => slots.push(s),
-            Ok(s) => {
-                tracing::warn!(slot = %o.name, claims = %s.id, "key slot names another id; skipped")
-            }
-            Err(e) => tracing::warn!(slot = %o.name, error = %e, "key slot unreadable; skipped"),
-        }
-    }
-    slots.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
-    Ok(slots)
 }
 
 impl Repository {

@@ -17,8 +17,8 @@ use crate::backend::ObjectKind;
 use crate::config::RetiredKey;
 use crate::crypto::{Epoch, Keys, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
-use crate::keyslot::{Argon2Params, Credential, KeySlot};
-use crate::repo::{list_slots, Repository};
+use crate::keyslot::{list_slots, Argon2Params, Credential, KeySlot};
+use crate::repo::Repository;
 use serde::Serialize;
 
 /// A slot named in a plan.

@@ -15,6 +15,7 @@ use crate::manifest::walk;
 use crate::pack::{self, BlobEntry, FOOTER_LEN};
 use crate::repo::Repository;
 use crate::tree::NodeType;
+use crate::written::Vanished;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -131,7 +132,7 @@ pub fn verify(
     // verify holds no path strings at all.
     let mut users: HashSet<BlobId> = HashSet::new();
     let mut seen_trees: HashSet<BlobId> = HashSet::new();
-    for (name, e) in crate::repo::damaged_slots(repo.backend().as_ref())? {
+    for (name, e) in crate::keyslot::damaged_slots(repo.backend().as_ref())? {
         report.damage.push(Damage {
             object: format!("key slot {name}"),
             error: e.to_string(),
@@ -354,11 +355,22 @@ fn vanished(repo: &Repository) -> Result<Vec<Damage>> {
         .iter()
         .filter_map(|o| SnapshotId::from_hex(&o.name).ok())
         .collect();
-    Ok(record
-        .vanished(&present)?
-        .iter()
-        .map(|v| v.damage())
-        .collect())
+    Ok(record.vanished(&present)?.iter().map(gone).collect())
+}
+
+/// The verify finding for a snapshot this client wrote that is gone.
+fn gone(v: &Vanished) -> Damage {
+    let when = v
+        .written
+        .map(|t| format!(" on {}", crate::clock::rfc3339(t)))
+        .unwrap_or_default();
+    Damage {
+        object: format!("snapshot {}", v.id),
+        error: format!(
+            "gone: this client wrote it{when} and never forgot it, so the storage deleted it, or another client forgot it"
+        ),
+        affects: vec![],
+    }
 }
 
 /// `snapshot:path` of every use of a damaged blob, in every checked snapshot

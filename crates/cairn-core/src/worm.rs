@@ -17,35 +17,15 @@
 //! would allow. `cairn maintenance` extends records (and storage holds) of
 //! objects still needed; see docs/WORM.md for the horizon rule.
 
-use crate::backend::{Backend, ObjectInfo, ObjectKind, ObjectVersion};
+use crate::backend::{
+    held, parse_record, record_name, Backend, ObjectInfo, ObjectKind, ObjectVersion, WormMode,
+};
 use crate::clock::{rfc3339, Clock};
 use crate::error::{Error, ErrorKind, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
-
-/// The grade of WORM a repository was created with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WormMode {
-    /// S3 Object Lock COMPLIANCE.
-    Compliance,
-    /// S3 Object Lock GOVERNANCE, or immutable local files.
-    Governance,
-    /// Cairn refuses; nothing below it does.
-    Software,
-}
-
-impl std::fmt::Display for WormMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            WormMode::Compliance => "compliance",
-            WormMode::Governance => "governance",
-            WormMode::Software => "software",
-        })
-    }
-}
 
 /// WORM settings stored (and MAC-protected) in the repository config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,45 +42,6 @@ impl WormConfig {
     pub fn retention(&self) -> time::Duration {
         time::Duration::seconds(i64::try_from(self.retention_secs).unwrap_or(i64::MAX / 2))
     }
-}
-
-/// Kinds the ledger can cover: everything a snapshot's restore depends on,
-/// including (below software grade) the config and key slots that unlock it.
-fn held(kind: ObjectKind) -> Option<char> {
-    match kind {
-        ObjectKind::Pack => Some('p'),
-        ObjectKind::Index => Some('i'),
-        ObjectKind::Snapshot => Some('s'),
-        ObjectKind::Protect => Some('m'),
-        ObjectKind::Key => Some('k'),
-        ObjectKind::Config => Some('c'),
-        _ => None,
-    }
-}
-
-fn kind_of(code: &str) -> Option<ObjectKind> {
-    Some(match code {
-        "p" => ObjectKind::Pack,
-        "i" => ObjectKind::Index,
-        "s" => ObjectKind::Snapshot,
-        "m" => ObjectKind::Protect,
-        "k" => ObjectKind::Key,
-        "c" => ObjectKind::Config,
-        _ => return None,
-    })
-}
-
-/// A ledger record's name: `<until unix seconds, 12 digits>-<kind>-<name>`.
-fn record_name(kind: ObjectKind, name: &str, until: OffsetDateTime) -> Option<String> {
-    held(kind).map(|c| format!("{:012}-{c}-{name}", until.unix_timestamp().max(0)))
-}
-
-pub(crate) fn parse_record(rec: &str) -> Option<(ObjectKind, String, OffsetDateTime)> {
-    let mut parts = rec.splitn(3, '-');
-    let secs: i64 = parts.next()?.parse().ok()?;
-    let kind = kind_of(parts.next()?)?;
-    let name = parts.next()?.to_string();
-    Some((kind, name, OffsetDateTime::from_unix_timestamp(secs).ok()?))
 }
 
 type Ledger = HashMap<(ObjectKind, String), OffsetDateTime>;

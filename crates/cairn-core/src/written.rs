@@ -104,23 +104,6 @@ impl Written {
     }
 }
 
-impl Vanished {
-    /// The verify finding for it.
-    pub fn damage(&self) -> crate::verify::Damage {
-        let when = self
-            .written
-            .map(|t| format!(" on {}", crate::clock::rfc3339(t)))
-            .unwrap_or_default();
-        crate::verify::Damage {
-            object: format!("snapshot {}", self.id),
-            error: format!(
-                "gone: this client wrote it{when} and never forgot it, so the storage deleted it, or another client forgot it"
-            ),
-            affects: vec![],
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -1,331 +1,29 @@
-//! The HTTP API. Handlers are thin: authenticate (an extractor that knows
-//! every route's permission from [`ROUTES`]), validate, hand work to the job
-//! runner or read the snapshot cache, wrap the answer in the envelope
-//! `{request_id, audit_id, timings_ms, data | error}`.
+//! The HTTP API. Handlers are thin: authenticate (the [`Caller`] extractor,
+//! which knows every route's permission from [`ROUTES`]), validate, hand work
+//! to the job runner or read the snapshot cache, wrap the answer in the
+//! envelope (both in [`crate::http`]). The router is built from [`ROUTES`].
 
-use crate::audit::Record;
+use crate::ctx::JobView;
 use crate::error::Error;
-use crate::jobs::{self, Actor, Ctx, Work};
-use crate::rbac::{Permission, Role};
-use crate::snapshots::SnapshotCache;
-use crate::tokens::TokenStore;
-use axum::extract::{FromRequestParts, MatchedPath, Path, Query, Request, State};
-use axum::http::{request::Parts, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
+use crate::http::{audit, envelope, observe, AppState, Body, Caller, St};
+use crate::jobs::{self, Work};
+use crate::routes::ROUTES;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
-
-/// Every route with the permission it needs. The router is built from this
-/// table's paths, and `tests::every_route_against_every_role` walks it.
-pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
-    (
-        "GET",
-        "/",
-        Permission::Public,
-        "the web console (static; it asks for a token and calls this API)",
-    ),
-    (
-        "GET",
-        "/healthz",
-        Permission::Public,
-        "liveness, audit head, active jobs",
-    ),
-    ("GET", "/metrics", Permission::Public, "Prometheus metrics"),
-    (
-        "GET",
-        "/api/v1/openapi.json",
-        Permission::Public,
-        "this API's OpenAPI document",
-    ),
-    (
-        "POST",
-        "/api/v1/dr/backup",
-        Permission::Backup,
-        "start a backup of a spec: {spec}",
-    ),
-    (
-        "POST",
-        "/api/v1/dr/restore",
-        Permission::Restore,
-        "start a restore: {spec, snapshot, target, include, dry_run}",
-    ),
-    (
-        "GET",
-        "/api/v1/dr/snapshots",
-        Permission::Read,
-        "list snapshots (?spec=, ?tag=)",
-    ),
-    (
-        "POST",
-        "/api/v1/dr/verify/{id}",
-        Permission::Verify,
-        "verify a snapshot: {spec, read_data_subset}",
-    ),
-    (
-        "GET",
-        "/api/v1/dr/specs",
-        Permission::Read,
-        "the configured specs, with each one's next scheduled run",
-    ),
-    (
-        "GET",
-        "/api/v1/dr/jobs/{id}",
-        Permission::Read,
-        "a job's status, progress and result",
-    ),
-    (
-        "POST",
-        "/api/v1/dr/forget",
-        Permission::Delete,
-        "apply a spec's retention policy now: {spec}",
-    ),
-    (
-        "POST",
-        "/api/v1/dr/gate",
-        Permission::Verify,
-        "run the RG-7 recovery gate now: {specs} (none: every spec)",
-    ),
-    (
-        "GET",
-        "/api/v1/dr/gate",
-        Permission::Read,
-        "the last RG-7 gate report",
-    ),
-    (
-        "GET",
-        "/api/v1/dr/trust",
-        Permission::Read,
-        "the repository identity pinned for a repository, and what its storage claims now (?repository=)",
-    ),
-    (
-        "POST",
-        "/api/v1/dr/trust",
-        Permission::Delete,
-        "accept a repository's changed identity after checking it: {repository} (audited)",
-    ),
-    (
-        "POST",
-        "/api/v1/dr/unlock",
-        Permission::Delete,
-        "remove locks whose holder died: {repository, force} (audited)",
-    ),
-];
-
-/// The permission a route template needs; None for a route not in the table.
-pub fn permission(method: &Method, template: &str) -> Option<Permission> {
-    ROUTES
-        .iter()
-        .find(|(m, p, _, _)| *m == method.as_str() && *p == template)
-        .map(|r| r.2)
-}
-
-/// Server state shared by handlers.
-pub struct AppState {
-    pub ctx: Arc<Ctx>,
-    pub tokens: TokenStore,
-    pub snapshots: SnapshotCache,
-}
-
-pub(crate) type St = State<Arc<AppState>>;
-
-/// Per-request id and start time (inserted by the middleware).
-#[derive(Clone)]
-pub struct ReqInfo {
-    pub id: String,
-    pub started: Instant,
-}
-
-pub(crate) fn envelope(
-    info: &ReqInfo,
-    status: StatusCode,
-    audit_id: Option<u64>,
-    body: Result<Value, &Error>,
-) -> Response {
-    let timings = json!({"total": info.started.elapsed().as_secs_f64() * 1000.0});
-    let v = match body {
-        Ok(data) => {
-            json!({"request_id": info.id, "audit_id": audit_id, "timings_ms": timings, "data": data})
-        }
-        Err(e) => {
-            if e.status().is_server_error() {
-                tracing::error!(request_id = %info.id, error = %e, "request failed");
-            }
-            json!({"request_id": info.id, "audit_id": audit_id, "timings_ms": timings,
-                   "error": {"code": e.code(), "message": e.public_message()}})
-        }
-    };
-    (status, Json(v)).into_response()
-}
-
-/// The authenticated caller.
-pub struct Caller {
-    pub actor: Actor,
-    pub info: ReqInfo,
-}
-
-impl FromRequestParts<Arc<AppState>> for Caller {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Self, Response> {
-        let info = parts
-            .extensions
-            .get::<ReqInfo>()
-            .cloned()
-            .unwrap_or_else(|| ReqInfo {
-                id: "-".into(),
-                started: Instant::now(),
-            });
-        let template = parts
-            .extensions
-            .get::<MatchedPath>()
-            .map(|m| m.as_str().to_string())
-            .unwrap_or_default();
-        let fail = |e: Error, audit: bool| {
-            let id = (audit && parts.method != Method::GET).then(|| {
-                st.ctx.audit.append(
-                    Record {
-                        request_id: info.id.clone(),
-                        actor: "unauthenticated".into(),
-                        action: format!("{} {template}", parts.method),
-                        target: String::new(),
-                        outcome: "refused".into(),
-                        detail: e.to_string(),
-                    },
-                    &st.ctx.now(),
-                )
-            });
-            envelope(&info, e.status(), id.and_then(|r| r.ok()), Err(&e))
-        };
-        let Some(perm) = permission(&parts.method, &template) else {
-            // A route without a declared permission is a bug: refuse, never allow.
-            return Err(fail(
-                Error::Forbidden(format!("route {template} has no declared permission")),
-                false,
-            ));
-        };
-        if perm == Permission::Public {
-            return Ok(Caller {
-                actor: Actor {
-                    name: "anonymous".into(),
-                    role: Role::Analyst,
-                },
-                info,
-            });
-        }
-        let token = parts
-            .headers
-            .get("authorization")
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim);
-        let Some(token) = token else {
-            return Err(fail(
-                Error::Unauthenticated("send Authorization: Bearer <token>".into()),
-                true,
-            ));
-        };
-        let entry = match st.tokens.authenticate(token) {
-            Ok(e) => e,
-            Err(e) => return Err(fail(e, true)),
-        };
-        if !entry.role.may(perm) {
-            return Err(fail(
-                Error::Forbidden(format!("role {:?} may not {perm:?}", entry.role).to_lowercase()),
-                true,
-            ));
-        }
-        Ok(Caller {
-            actor: Actor {
-                name: format!("{}:{}", entry.id, entry.name),
-                role: entry.role,
-            },
-            info,
-        })
-    }
-}
-
-/// Request id, tracing and HTTP metrics for every matched route.
-pub async fn observe(State(st): St, mut req: Request, next: Next) -> Response {
-    let info = ReqInfo {
-        id: cairn_core::crypto::random_array::<8>()
-            .map(hex::encode)
-            .unwrap_or_default(),
-        started: Instant::now(),
-    };
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
-    req.extensions_mut().insert(info.clone());
-    let mut resp = next.run(req).await;
-    let secs = info.started.elapsed().as_secs_f64();
-    let status = resp.status().as_u16();
-    tracing::info!(request_id = %info.id, %route, %method, status, latency_ms = secs * 1000.0, "request");
-    let m = &st.ctx.metrics;
-    m.http_requests
-        .get_or_create(&crate::metrics::HttpLabels {
-            route: route.clone(),
-            method,
-            status: status.to_string(),
-        })
-        .inc();
-    m.http_duration
-        .get_or_create(&crate::metrics::RouteLabel { route })
-        .observe(secs);
-    if let Ok(v) = HeaderValue::from_str(&info.id) {
-        resp.headers_mut().insert("x-request-id", v);
-    }
-    resp
-}
-
-/// A JSON body, with malformed JSON answered in the envelope as 400.
-pub struct Body<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> for Body<T> {
-    type Rejection = Response;
-    async fn from_request(req: Request, st: &Arc<AppState>) -> Result<Self, Response> {
-        let info = req
-            .extensions()
-            .get::<ReqInfo>()
-            .cloned()
-            .unwrap_or_else(|| ReqInfo {
-                id: "-".into(),
-                started: Instant::now(),
-            });
-        match Json::<T>::from_request(req, st).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(e) => {
-                let status = e.status();
-                let err = Error::BadRequest(e.body_text());
-                Err(envelope(
-                    &info,
-                    if status == StatusCode::PAYLOAD_TOO_LARGE {
-                        status
-                    } else {
-                        StatusCode::BAD_REQUEST
-                    },
-                    None,
-                    Err(&err),
-                ))
-            }
-        }
-    }
-}
 
 fn audited(
     st: &AppState,
     c: &Caller,
     action: &str,
     target: &str,
-    r: &Result<jobs::JobView, Error>,
+    r: &Result<JobView, Error>,
 ) -> Option<u64> {
     let (outcome, detail) = match r {
         Ok(j) => ("accepted", format!("job {}", j.id)),
@@ -334,36 +32,12 @@ fn audited(
     audit(&st.ctx, c, action, target, outcome, detail)
 }
 
-/// Appends an audit record of what `c` asked for; its id, if written.
-pub(crate) fn audit(
-    ctx: &Ctx,
-    c: &Caller,
-    action: &str,
-    target: &str,
-    outcome: &str,
-    detail: String,
-) -> Option<u64> {
-    ctx.audit
-        .append(
-            Record {
-                request_id: c.info.id.clone(),
-                actor: c.actor.name.clone(),
-                action: action.into(),
-                target: target.into(),
-                outcome: outcome.into(),
-                detail,
-            },
-            &ctx.now(),
-        )
-        .ok()
-}
-
 fn job_reply(
     st: &AppState,
     c: &Caller,
     action: &str,
     target: &str,
-    r: Result<jobs::JobView, Error>,
+    r: Result<JobView, Error>,
 ) -> Response {
     let audit = audited(st, c, action, target, &r);
     match r {

@@ -20,7 +20,7 @@ pub fn specs(cfg: &ServerConfig, now: time::OffsetDateTime, tz: &jiff::tz::TimeZ
             let next = s
                 .schedule
                 .as_deref()
-                .and_then(|l| crate::schedule::next_run(l, now, tz))
+                .and_then(|l| cairn_app::cron::next_run(l, now, tz))
                 .map(cairn_core::clock::rfc3339);
             json!({
                 "name": s.name,

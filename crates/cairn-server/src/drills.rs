@@ -5,9 +5,10 @@
 //! At startup the last report in `gate.out` is reloaded, so a restart does
 //! not blank the dashboards until the next run.
 
+use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::gate::{self, GateOptions};
-use crate::jobs::{Ctx, GateVerdict};
+use crate::job_result::GateVerdict;
 use crate::metrics::{CheckLabel, SpecLabel};
 use serde_json::Value;
 

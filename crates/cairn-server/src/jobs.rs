@@ -6,20 +6,17 @@
 //! queries, counted in the metrics and appended to the audit log. A panic in
 //! a job is caught and recorded as a failure.
 
-use crate::audit::{AuditLog, Record};
-use crate::config::ServerConfig;
+use crate::audit::Record;
+use crate::ctx::{Ctx, JobView};
 use crate::error::{Error, Result};
-pub use crate::job_result::*;
+use crate::job_result::*;
 use crate::metrics::{Outcome, SpecLabel, SpecOutcome};
 use crate::rbac::Role;
 use cairn_app::session::{self, Access};
 use cairn_app::usecase::{self, select::Selector};
-use cairn_core::clock::{rfc3339, Clock};
-use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
 /// Who asked.
 #[derive(Debug, Clone)]
@@ -84,82 +81,6 @@ impl Work {
             Work::Backup { spec, .. } => Some(spec.clone()),
             Work::Gate { .. } => Some("rg7 gate".into()),
             _ => None,
-        }
-    }
-}
-
-/// A job as clients see it.
-#[derive(Debug, Clone, Serialize)]
-pub struct JobView {
-    pub id: String,
-    pub kind: JobKind,
-    pub spec: String,
-    pub state: JobState,
-    pub submitted: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub started: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub finished: Option<String>,
-    pub actor: String,
-    /// Live counters while a backup runs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub progress: Option<BackupProgress>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result: Option<JobResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-/// Shared server state the jobs need.
-pub struct Ctx {
-    pub cfg: Arc<ServerConfig>,
-    pub audit: Arc<AuditLog>,
-    pub metrics: Arc<crate::metrics::Metrics>,
-    pub clock: Arc<dyn Clock>,
-    pub jobs: Mutex<HashMap<String, JobView>>,
-    /// Specs with a backup queued or running (and the gate): never two at once.
-    pub busy: Mutex<HashSet<String>>,
-    /// Progress of running backups, by job id.
-    pub progress: Mutex<HashMap<String, Arc<cairn_core::backup::Progress>>>,
-    /// The last gate report (JSON), for `GET /api/v1/dr/gate`.
-    pub gate_last: Mutex<Option<serde_json::Value>>,
-    /// How long a job waits for a repository lock.
-    pub lock_wait: Duration,
-}
-
-impl Ctx {
-    /// Now, as RFC 3339.
-    pub fn now(&self) -> String {
-        rfc3339(self.clock.now())
-    }
-
-    /// A job by id, with its live progress while it runs.
-    pub fn job(&self, id: &str) -> Option<JobView> {
-        let mut v = self.jobs.lock().ok().and_then(|j| j.get(id).cloned())?;
-        if let Some(p) = self.progress.lock().ok().and_then(|p| p.get(id).cloned()) {
-            use std::sync::atomic::Ordering::Relaxed;
-            v.progress = Some(BackupProgress {
-                files_done: p.files.load(Relaxed),
-                bytes_done: p.bytes.load(Relaxed),
-                bytes_read: p.bytes_read.load(Relaxed),
-            });
-        }
-        Some(v)
-    }
-
-    /// Jobs queued or running.
-    pub fn active(&self) -> usize {
-        self.jobs
-            .lock()
-            .map(|j| j.values().filter(|v| v.state.is_active()).count())
-            .unwrap_or(0)
-    }
-
-    fn update(&self, id: &str, f: impl FnOnce(&mut JobView)) {
-        if let Ok(mut j) = self.jobs.lock() {
-            if let Some(v) = j.get_mut(id) {
-                f(v);
-            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the route table so it cannot drift
 //! from the router.
 
-use crate::api::ROUTES;
+use crate::routes::ROUTES;
 use serde_json::{json, Map, Value};
 
 /// OpenAPI 3.1 for every route, with the permission each needs.

@@ -1,5 +1,5 @@
 //! Roles and permissions as data. Every route declares one permission
-//! ([`crate::api::ROUTES`]); a test walks every route with every role, so a
+//! ([`crate::routes::ROUTES`]); a test walks every route with every role, so a
 //! route without a declared permission, or a role that may do more than this
 //! table says, fails the build's tests.
 

@@ -3,9 +3,9 @@
 //! removal of locks whose holders died. Both changes are audited: they are
 //! the two ways an operator overrides a safety check.
 
-use crate::api::{audit, envelope, Body, Caller, St};
+use crate::ctx::Ctx;
 use crate::error::Error;
-use crate::jobs::Ctx;
+use crate::http::{audit, envelope, Body, Caller, St};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;

@@ -1,11 +1,13 @@
 //! `cairn serve`: the listener, the scheduler, and a graceful shutdown that
 //! lets running jobs finish (for a while) and records what it cut short.
 
-use crate::api::{self, AppState};
+use crate::api;
 use crate::audit::{AuditLog, Record};
 use crate::config::ServerConfig;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::jobs::{self, Actor, Ctx, Work};
+use crate::http::AppState;
+use crate::jobs::{self, Actor, Work};
 use crate::rbac::Role;
 use cairn_core::clock::Clock;
 use std::collections::HashMap;

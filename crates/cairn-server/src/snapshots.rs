@@ -5,8 +5,8 @@
 //! immutable and written atomically, so the cache is never stale in content,
 //! only in membership, which the listing refreshes.
 
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::jobs::Ctx;
 use crate::metrics::RepoLabel;
 use cairn_core::backend::ObjectKind;
 use cairn_core::snapshot::SnapshotMeta;

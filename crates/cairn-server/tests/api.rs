@@ -7,9 +7,10 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use cairn_core::clock::{parse_rfc3339, FixedClock};
-use cairn_server::api::{router, ROUTES};
+use cairn_server::api::router;
 use cairn_server::config::ServerConfig;
 use cairn_server::rbac::{Permission, Role};
+use cairn_server::routes::ROUTES;
 use http_body_util::BodyExt;
 use std::sync::Arc;
 use tower::ServiceExt;

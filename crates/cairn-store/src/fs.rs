@@ -11,7 +11,7 @@
 //! A crash leaves at worst a `.tmp-*` file, which is never read.
 
 use crate::check_name;
-use cairn_core::worm::WormMode;
+use cairn_core::backend::WormMode;
 use cairn_core::{Backend, Error, ErrorKind, Leftover, ObjectInfo, ObjectKind, Result};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};

@@ -41,7 +41,7 @@ use crate::s3_lock::{LockApi, LockConfig};
 mod config;
 #[path = "s3_versions.rs"]
 mod versions;
-use cairn_core::worm::WormMode;
+use cairn_core::backend::WormMode;
 use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
 use opendal::layers::{RetryEvent, RetryLayer, TimeoutLayer};
 use opendal::services::S3;

@@ -12,8 +12,8 @@
 //! Transport failures, 5xx and throttling are retried a bounded number of
 //! times with exponential backoff, then classified like every other S3 error.
 
+use cairn_core::backend::WormMode;
 use cairn_core::clock::rfc3339;
-use cairn_core::worm::WormMode;
 use cairn_core::{Error, ErrorKind, Result};
 use md5::{Digest, Md5};
 use reqsign_aws_v4::{

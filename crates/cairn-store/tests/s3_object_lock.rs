@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use cairn_core::worm::WormMode;
+use cairn_core::backend::WormMode;
 use cairn_core::{Backend, ErrorKind, ObjectKind};
 use cairn_store::{conformance, S3Backend, S3Location};
 use time::{Duration, OffsetDateTime};

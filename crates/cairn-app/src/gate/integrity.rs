@@ -4,8 +4,8 @@
 //! disk against the manifest. When the newest fails, older snapshots are tried
 //! (newest first) so RPO can be measured from the newest one that does work.
 
+use super::common::{from_specs, short, spec_check, GateOptions, Opened, Rng};
 use super::report::{SampleFile, SnapshotCheck, SpecCheck, SpecReport};
-use super::{GateOptions, Opened, Rng};
 use crate::config::SpecConfig;
 use crate::error::{Error, Result};
 use cairn_core::manifest::ManifestEntry;
@@ -375,23 +375,15 @@ pub(super) fn summarise(
             }
             if let Some(l) = &r.latest {
                 if !(l.verified && l.restored == Some(true)) {
-                    fails.push(format!(
-                        "newest snapshot {}: {}",
-                        super::short(&l.id),
-                        describe(l)
-                    ));
+                    fails.push(format!("newest snapshot {}: {}", short(&l.id), describe(l)));
                 }
             }
             if let Some(s) = &r.sample {
                 if !s.verified {
-                    fails.push(format!(
-                        "sample snapshot {}: {}",
-                        super::short(&s.id),
-                        describe(s)
-                    ));
+                    fails.push(format!("sample snapshot {}: {}", short(&s.id), describe(s)));
                 }
             }
-            super::spec_check(&r.name, fails)
+            spec_check(&r.name, fails)
         })
         .collect();
     let details = serde_json::json!({
@@ -401,7 +393,7 @@ pub(super) fn summarise(
             "recovery_point": r.recovery_point,
         })).collect::<Vec<_>>()
     });
-    super::from_specs("dr_integrity", per_spec, details)
+    from_specs("dr_integrity", per_spec, details)
 }
 
 fn describe(c: &SnapshotCheck) -> String {

@@ -8,6 +8,7 @@
 //! Nothing here reads the wall clock: "now" comes from the caller's clock.
 
 pub mod artifacts;
+mod common;
 pub mod hostile;
 mod integrity;
 mod policy;
@@ -18,56 +19,16 @@ mod targets;
 use crate::config::{ServerConfig, SpecConfig};
 use crate::error::{Error, Result};
 use cairn_core::clock::Clock;
-use cairn_core::Repository;
+use common::{from_specs, short, spec_check, Opened};
+pub use common::{human, GateOptions};
 pub use report::{CheckResult, Report, SampleFile, SpecCheck, SpecReport};
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The checks, in report order.
 pub use crate::config::GATE_CHECK_IDS as CHECK_IDS;
-
-/// How the gate runs.
-#[derive(Debug, Clone)]
-pub struct GateOptions {
-    /// Specs to check (empty: every spec in the config).
-    pub specs: Vec<String>,
-    /// Seed for every random choice (printed in the report).
-    pub seed: u64,
-    /// Where scratch directories (restores, the hostile repository) go; removed afterwards.
-    pub scratch: PathBuf,
-    /// Share of packs verify reads whole, per checked snapshot.
-    pub subset_percent: f64,
-    /// Restore at most about this many bytes of a snapshot; RTO is scaled up by bytes beyond it.
-    pub max_restore_bytes: u64,
-    /// A snapshot the retention policy removes may linger this long before dr_policy fails.
-    pub grace: Duration,
-    /// Threads for verify and restore.
-    pub workers: usize,
-}
-
-impl GateOptions {
-    /// The defaults of `cairn gate`.
-    pub fn new(seed: u64, scratch: PathBuf) -> Self {
-        GateOptions {
-            specs: Vec::new(),
-            seed,
-            scratch,
-            subset_percent: 10.0,
-            max_restore_bytes: 1 << 30,
-            grace: Duration::from_secs(86400),
-            workers: 2,
-        }
-    }
-}
-
-/// An opened repository and how long the key unlock took.
-struct Opened {
-    repo: Repository,
-    unlock_seconds: f64,
-}
 
 /// Runs every check and returns the report (a failing check is a value in it,
 /// not an error; errors are only for a gate that cannot run at all).
@@ -199,34 +160,6 @@ pub fn unloadable(reason: &str, seed: u64, now: time::OffsetDateTime) -> Report 
         checks,
         specs: Vec::new(),
         sample: Vec::new(),
-    }
-}
-
-/// A check from per-spec outcomes: it passes when every spec passes (and at least one was checked).
-fn from_specs(id: &str, specs: Vec<SpecCheck>, details: serde_json::Value) -> CheckResult {
-    let mut reasons: Vec<String> = specs
-        .iter()
-        .filter_map(|s| s.reason.as_ref().map(|r| format!("{}: {r}", s.name)))
-        .collect();
-    if specs.is_empty() {
-        reasons.push("no spec was checked (the config has no [[spec]])".into());
-    }
-    CheckResult {
-        id: id.into(),
-        pass: reasons.is_empty(),
-        waived: false,
-        reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
-        details,
-        specs,
-        warnings: Vec::new(),
-    }
-}
-
-fn spec_check(name: &str, fails: Vec<String>) -> SpecCheck {
-    SpecCheck {
-        name: name.into(),
-        pass: fails.is_empty(),
-        reason: (!fails.is_empty()).then(|| fails.join("; ")),
     }
 }
 
@@ -383,41 +316,3 @@ fn apply_waivers(cfg: &ServerConfig, checks: &mut [CheckResult]) {
 }
 
 pub use crate::spec::spec_snapshots;
-
-/// A deterministic stream of numbers from the seed (splitmix64).
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// A number below `n` (n > 0).
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
-    }
-}
-
-pub(crate) fn short(id: &str) -> &str {
-    &id[..id.len().min(8)]
-}
-
-/// Seconds as "3d 4h", "12m 5s", "0.8s".
-pub fn human(secs: f64) -> String {
-    if secs < 60.0 {
-        return format!("{secs:.1}s");
-    }
-    let s = secs as u64;
-    let (d, h, m, r) = (s / 86400, s % 86400 / 3600, s % 3600 / 60, s % 60);
-    match (d, h, m) {
-        (0, 0, m) => format!("{m}m {r}s"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
-}

@@ -3,8 +3,8 @@
 //! restored file appears in the pack bytes), and more than one key slot
 //! exists (a warning only: one lost key file must not lose the repository).
 
+use super::common::{from_specs, human, spec_check, GateOptions, Opened, Rng};
 use super::integrity::WINDOW;
-use super::{GateOptions, Opened, Rng};
 use crate::config::SpecConfig;
 use cairn_core::policy::{evaluate, GroupBy};
 use cairn_core::ObjectKind;
@@ -33,7 +33,7 @@ pub(super) fn check(
                 "repository {name}: no WORM retention (anyone with write access can delete backups)"
             ));
         }
-        let slots = match cairn_core::repo::list_slots(backend.as_ref()) {
+        let slots = match cairn_core::keyslot::list_slots(backend.as_ref()) {
             Ok(s) => s.len(),
             Err(e) => {
                 repo_fails
@@ -89,7 +89,7 @@ pub(super) fn check(
             .unwrap_or_default();
         let Some(Ok(o)) = repos.get(&s.repository) else {
             fails.push(format!("repository {} did not open", s.repository));
-            per_spec.push(super::spec_check(&s.name, fails));
+            per_spec.push(spec_check(&s.name, fails));
             continue;
         };
         let mut lingering = Vec::new();
@@ -137,7 +137,7 @@ pub(super) fn check(
                     fails.push(format!(
                         "retention was not applied: {} snapshot(s) the policy removes are still present past the {} grace: {} (run `cairn forget` with the spec's policy, then `cairn prune`)",
                         lingering.len(),
-                        super::human(opts.grace.as_secs_f64()),
+                        human(opts.grace.as_secs_f64()),
                         lingering.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
                     ));
                 }
@@ -146,9 +146,9 @@ pub(super) fn check(
         spec_details.push(
             json!({"name": s.name, "retention": s.retention.is_some(), "lingering": lingering}),
         );
-        per_spec.push(super::spec_check(&s.name, fails));
+        per_spec.push(spec_check(&s.name, fails));
     }
-    let mut c = super::from_specs(
+    let mut c = from_specs(
         "dr_policy",
         per_spec,
         json!({"repositories": repo_details, "specs": spec_details, "grace_seconds": opts.grace.as_secs()}),

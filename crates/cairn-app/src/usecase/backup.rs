@@ -55,8 +55,8 @@ pub fn plan_spec(
     let plan = cairn_core::backup::plan::plan(&repo, &crate::spec::backup_options(spec, now))?;
     let next_runs = match &spec.schedule {
         Some(line) => {
-            let cron = crate::schedule::parse(line).map_err(cairn_core::Error::invalid)?;
-            crate::schedule::upcoming(&cron, now, tz, 3)
+            let cron = crate::cron::parse(line).map_err(cairn_core::Error::invalid)?;
+            crate::cron::upcoming(&cron, now, tz, 3)
         }
         None => Vec::new(),
     };

@@ -28,7 +28,7 @@ pub struct TrustStatus {
 /// What is pinned for `p.location`, and what `backend` holds there now.
 pub fn status(p: &Pinning, backend: &dyn Backend) -> Result<TrustStatus> {
     let pin = p.store.load(&p.location)?;
-    let stored = cairn_core::repo::read_config(backend).ok();
+    let stored = cairn_core::config::read_config(backend).ok();
     let will_refuse = match (&pin, &stored) {
         (Some(p), Some(c)) => c.id != p.repository_id || c.key_epoch < p.key_epoch,
         _ => false,

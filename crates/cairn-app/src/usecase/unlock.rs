@@ -11,7 +11,7 @@ use cairn_core::{Backend, ErrorKind};
 pub fn unlock(backend: &dyn Backend, clock: &dyn Clock, force: bool) -> Result<UnlockReport> {
     // Locks need no keys, and a damaged config must not stop an unlock;
     // but a location with no repository at all is a mistake to name.
-    if let Err(e) = cairn_core::repo::read_config(backend) {
+    if let Err(e) = cairn_core::config::read_config(backend) {
         if e.kind() == ErrorKind::NotFound {
             return Err(e.into());
         }

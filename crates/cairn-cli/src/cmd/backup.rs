@@ -111,7 +111,7 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
 fn open_or_create(g: &Global, loc: &Location, now: &time::OffsetDateTime) -> Result<Session> {
     let backend = loc.backend(g)?;
     if loc.is_default
-        && cairn_core::repo::read_config(backend.as_ref()).is_err()
+        && cairn_core::config::read_config(backend.as_ref()).is_err()
         && !loc.path.join("config").exists()
     {
         let created = cairn_core::clock::rfc3339(*now);

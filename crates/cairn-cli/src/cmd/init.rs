@@ -1,9 +1,10 @@
 use crate::cli::{Global, InitArgs, WormArg};
 use crate::context::{self, Location};
 use anyhow::Result;
+use cairn_core::backend::WormMode;
 use cairn_core::keyslot::Credential;
 use cairn_core::repo::InitOptions;
-use cairn_core::worm::{WormConfig, WormMode};
+use cairn_core::worm::WormConfig;
 use cairn_core::Repository;
 
 pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
@@ -50,7 +51,7 @@ pub fn create(
     // refused credentials are reported now, once, before a passphrase prompt or
     // a key file (reading the config below would hide them).
     backend.exists()?;
-    if cairn_core::repo::read_config(backend.as_ref()).is_ok() {
+    if cairn_core::config::read_config(backend.as_ref()).is_ok() {
         // Same message as the core's, before any key file is made.
         Repository::init(
             backend.clone(),

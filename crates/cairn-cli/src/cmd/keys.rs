@@ -63,8 +63,8 @@ fn view(s: &KeySlot) -> SlotView {
 pub fn status(g: &Global) -> Result<u8> {
     let loc = Location::resolve(g)?;
     let backend = loc.backend(g)?;
-    let config = cairn_core::repo::read_config(backend.as_ref())?;
-    let slots = cairn_core::repo::list_slots(backend.as_ref())?;
+    let config = cairn_core::config::read_config(backend.as_ref())?;
+    let slots = cairn_core::keyslot::list_slots(backend.as_ref())?;
     let mut warnings = Vec::new();
     if slots.len() < 2 {
         warnings.push(format!(
@@ -72,7 +72,7 @@ pub fn status(g: &Global) -> Result<u8> {
             slots.len()
         ));
     }
-    for (name, e) in cairn_core::repo::damaged_slots(backend.as_ref())? {
+    for (name, e) in cairn_core::keyslot::damaged_slots(backend.as_ref())? {
         warnings.push(format!("key slot {name} is unreadable: {e}"));
     }
     let status = Status {
@@ -207,7 +207,7 @@ pub fn add(g: &Global, a: &KeysAddArgs) -> Result<u8> {
 
 pub fn remove(g: &Global, id: &str, force: bool) -> Result<u8> {
     let (repo, u) = context::open_keeping_credentials(g, Access::Delete, "keys remove")?;
-    let kind = cairn_core::repo::list_slots(repo.backend().as_ref())?
+    let kind = cairn_core::keyslot::list_slots(repo.backend().as_ref())?
         .into_iter()
         .find(|s| s.id == id)
         .map(|s| s.kind)
@@ -252,7 +252,7 @@ pub fn test(g: &Global, id: &str) -> Result<u8> {
 
 pub fn rewrap(g: &Global, id: &str) -> Result<u8> {
     let repo = context::open(g, Access::Delete, "keys rewrap")?;
-    let slot = cairn_core::repo::list_slots(repo.backend().as_ref())?
+    let slot = cairn_core::keyslot::list_slots(repo.backend().as_ref())?
         .into_iter()
         .find(|s| s.id == id)
         .with_context(|| format!("the repository has no readable key slot {id}"))?;

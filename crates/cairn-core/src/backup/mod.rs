@@ -15,12 +15,15 @@
 //! them, then the snapshot. A crash before the snapshot leaves only
 //! unreferenced packs, which prune removes.
 
+mod event;
 mod exclude;
+mod options;
 mod pipeline;
 pub mod plan;
 mod scan;
 
 pub use exclude::Excluder;
+pub use options::{BackupOptions, Progress};
 
 /// Raises this process's open-file limit to its hard limit. A backup holds
 /// one descriptor per directory level it is inside (up to
@@ -35,56 +38,10 @@ pub fn raise_open_file_limit() {
     }
 }
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::SnapshotId;
 use crate::repo::Repository;
-use crate::snapshot::{SnapshotMeta, SnapshotStats};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use time::OffsetDateTime;
-
-/// What to back up and how.
-#[derive(Debug, Clone)]
-pub struct BackupOptions {
-    /// Source paths (made absolute, not resolved through symlinks).
-    pub paths: Vec<PathBuf>,
-    /// Tags for the snapshot.
-    pub tags: Vec<String>,
-    /// Host name recorded in the snapshot.
-    pub host: String,
-    /// Exclude patterns (see [`Excluder`]).
-    pub excludes: Vec<String>,
-    /// Do not descend into other filesystems.
-    pub one_file_system: bool,
-    /// Dataset name, when run for a spec.
-    pub spec: Option<String>,
-    /// The snapshot's time.
-    pub now: OffsetDateTime,
-    /// Worker threads for hashing, compression and encryption.
-    pub workers: usize,
-    /// Packs uploaded at once (each holds one pack of memory while in flight).
-    pub uploads: usize,
-    /// Ignore the parent snapshot and read every file.
-    pub force: bool,
-}
-
-/// Live counters a front end can poll for a progress bar.
-#[derive(Debug, Default)]
-pub struct Progress {
-    /// Files finished (read or reused).
-    pub files: AtomicU64,
-    /// Bytes of files finished (read or reused).
-    pub bytes: AtomicU64,
-    /// Bytes read so far.
-    pub bytes_read: AtomicU64,
-}
-
-impl Progress {
-    fn add(&self, files: u64, bytes: u64) {
-        self.files.fetch_add(files, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
-    }
-}
+use crate::snapshot::SnapshotMeta;
 
 /// The outcome of a backup.
 #[derive(Debug, Clone)]
@@ -182,11 +139,4 @@ pub(crate) fn find_parent(
         Some((id, m, epoch)) if epoch == repo.keys().current_epoch() => Some((id, m)),
         _ => None,
     })
-}
-
-/// Statistics gathered along the pipeline.
-pub(crate) type Stats = SnapshotStats;
-
-pub(crate) fn invalid_path(p: &std::path::Path, why: &str) -> Error {
-    Error::invalid(format!("source path {}: {why}", p.display()))
 }

@@ -1,7 +1,8 @@
 //! Threads and channels of the backup pipeline (see the module essay in `mod.rs`).
 
+use super::event::{stopped, Event, Sink};
 use super::scan::Scanner;
-use super::{BackupOptions, Excluder, Progress, Stats};
+use super::{BackupOptions, Excluder, Progress};
 use crate::backend::ObjectKind;
 use crate::chunker::Chunker;
 use crate::codec::Encoder;
@@ -11,36 +12,14 @@ use crate::ids::{BlobId, PackId};
 use crate::index::Index;
 use crate::pack::{self, BlobEntry, FinishedPack, PackBuilder};
 use crate::repo::{write_idempotent, Repository};
-use crate::snapshot::SourceError;
+use crate::snapshot::{SnapshotStats, SourceError};
 use crate::tree::{Node, Tree};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
-/// What the scanner emits, in order.
-pub(crate) enum Event {
-    /// A directory begins; its entries follow until `DirEnd`.
-    DirStart(Node),
-    /// The current directory ends.
-    DirEnd,
-    /// A file begins; `Chunk`s follow, then `FileEnd`.
-    FileStart { node: Node, changed: bool },
-    /// Content of the current file.
-    Chunk(Vec<u8>),
-    /// The current file ends.
-    FileEnd {
-        sha256: [u8; 32],
-        size: u64,
-        error: Option<SourceError>,
-        warning: Option<SourceError>,
-    },
-    /// A file reused from the parent, complete.
-    Reused(Node),
-    /// A symlink, fifo, socket or device, complete.
-    Other(Node),
-    /// A source entry that could not be read.
-    Error(SourceError),
-}
+/// Statistics gathered along the pipeline.
+type Stats = SnapshotStats;
 
 /// A chunk after a worker: sealed unless the repository already had it.
 enum Done {
@@ -50,57 +29,6 @@ enum Done {
         sealed: Option<Vec<u8>>,
     },
     Pass(Event),
-}
-
-/// The scanner's end of the first channel. Events travel in batches: a tree
-/// of small files makes hundreds of thousands of events, and one channel
-/// operation each made the threads spin and yield more than they worked.
-pub(crate) struct Sink {
-    tx: Sender<(u64, Vec<Event>)>,
-    seq: u64,
-    batch: Vec<Event>,
-    batch_bytes: usize,
-    error: Option<Error>,
-}
-
-/// A batch is sent when it holds this many bytes of content or this many events.
-const BATCH_BYTES: usize = 1 << 20;
-const BATCH_EVENTS: usize = 256;
-
-impl Sink {
-    pub fn send(&mut self, e: Event) -> Result<()> {
-        if let Event::Chunk(c) = &e {
-            self.batch_bytes += c.len();
-        }
-        self.batch.push(e);
-        if self.batch_bytes >= BATCH_BYTES || self.batch.len() >= BATCH_EVENTS {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    pub fn flush(&mut self) -> Result<()> {
-        if self.batch.is_empty() {
-            return Ok(());
-        }
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_EVENTS));
-        self.batch_bytes = 0;
-        self.tx.send((self.seq, batch)).map_err(|_| stopped())?;
-        self.seq += 1;
-        Ok(())
-    }
-
-    pub fn keep_error(&mut self, e: Error) {
-        self.error.get_or_insert(e);
-    }
-
-    pub fn take_error(&mut self) -> Option<Error> {
-        self.error.take()
-    }
-}
-
-fn stopped() -> Error {
-    Error::new(crate::ErrorKind::Io, "the backup pipeline stopped")
 }
 
 /// What a pipeline run produced.
@@ -166,13 +94,7 @@ pub(crate) fn run(
             c.finish()
         });
 
-        let mut sink = Sink {
-            tx: ev_tx,
-            seq: 0,
-            batch: Vec::new(),
-            batch_bytes: 0,
-            error: None,
-        };
+        let mut sink = Sink::new(ev_tx);
         let mut scanner = Scanner {
             repo,
             index,

@@ -1,8 +1,8 @@
 //! The scanner: walks the sources in name order, compares with the parent
 //! snapshot, reads and chunks what changed, and emits events in order.
 
-use super::pipeline::{Event, Sink};
-use super::{invalid_path, BackupOptions, Excluder, Progress};
+use super::event::{Event, Sink};
+use super::{BackupOptions, Excluder, Progress};
 use crate::chunker::Chunker;
 use crate::error::{Error, Result};
 use crate::index::Index;
@@ -493,6 +493,10 @@ fn source_error(path: &Path, msg: &str) -> SourceError {
         path: path.to_string_lossy().into_owned(),
         error: msg.to_string(),
     }
+}
+
+fn invalid_path(p: &std::path::Path, why: &str) -> Error {
+    Error::invalid(format!("source path {}: {why}", p.display()))
 }
 
 #[cfg(test)]

@@ -9,12 +9,11 @@
 //! a crash in between leaves two working slots, never none.
 
 use super::limits::{order, Budget};
-use super::{Argon2Params, Credential, KeySlot, SlotContext};
+use super::{list_slots, Argon2Params, Credential, KeySlot, SlotContext};
 use crate::backend::{Backend, ObjectKind};
-use crate::config::RepoConfig;
+use crate::config::{read_config, RepoConfig};
 use crate::crypto::{Keys, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
-use crate::repo::{list_slots, read_config};
 
 /// What the user presented to open a repository.
 #[derive(Debug, Clone, Default)]

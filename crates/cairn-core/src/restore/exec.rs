@@ -1,6 +1,7 @@
 //! Carrying out a [`RestorePlan`].
 
-use super::safe_fs::{Expect, Meta, SafeDir};
+use super::safe_fs::{open_path, Expect, Meta, SafeDir};
+use super::write::Job;
 use super::{Action, RestorePlan};
 use crate::error::{Error, Result};
 use crate::repo::Repository;
@@ -50,33 +51,8 @@ struct FirstLink {
     size: u64,
 }
 
-/// One file to write, borrowed from the plan (jobs for the whole tree exist
-/// before the first runs, so they must cost next to nothing). It names its
-/// folder by components below the target, reopened by a worker when it
-/// writes there, rather than holding it open: an open folder per job could
-/// run out of file descriptors.
-pub(super) struct Job<'a> {
-    pub(super) dir: &'a [Vec<u8>],
-    pub(super) node: &'a Node,
-    pub(super) path: &'a str,
-}
-
 pub(super) fn is_root() -> bool {
     rustix::process::geteuid().is_root()
-}
-
-/// Opens the directory holding `components[..n]` below the target, without following symlinks.
-pub(super) fn open_path(root: &Arc<SafeDir>, comps: &[Vec<u8>]) -> Result<Arc<SafeDir>> {
-    let mut d = root.clone();
-    for c in comps {
-        d = Arc::new(d.subdir(c, false)?.ok_or_else(|| {
-            Error::new(
-                crate::ErrorKind::NotFound,
-                format!("{} vanished during the restore", String::from_utf8_lossy(c)),
-            )
-        })?);
-    }
-    Ok(d)
 }
 
 /// Carries out a plan. Failures are collected in the report; the rest continues.

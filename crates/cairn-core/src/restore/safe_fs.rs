@@ -11,6 +11,7 @@ use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// An open directory inside (or at) the restore target.
 pub struct SafeDir {
@@ -483,4 +484,18 @@ impl SafeDir {
         rfs::mknodat(&self.fd, name, ft, Mode::from_raw_mode(mode), rdev)
             .map_err(|e| err(&self.child(name), "cannot create device", e))
     }
+}
+
+/// Opens the directory holding `components[..n]` below the target, without following symlinks.
+pub(crate) fn open_path(root: &Arc<SafeDir>, comps: &[Vec<u8>]) -> Result<Arc<SafeDir>> {
+    let mut d = root.clone();
+    for c in comps {
+        d = Arc::new(d.subdir(c, false)?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("{} vanished during the restore", String::from_utf8_lossy(c)),
+            )
+        })?);
+    }
+    Ok(d)
 }

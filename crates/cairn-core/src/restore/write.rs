@@ -3,18 +3,29 @@
 //! into every temporary that needs it. A file is hash-checked and renamed
 //! into place by whichever worker writes its last blob.
 
-use super::exec::{open_path, Job};
-use super::safe_fs::{Meta, SafeDir};
+use super::safe_fs::{open_path, Meta, SafeDir};
 use super::schedule::{self, BlobWork, PackWork, Target};
 use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::pack;
 use crate::repo::Repository;
+use crate::tree::Node;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+/// One file to write, borrowed from the plan (jobs for the whole tree exist
+/// before the first runs, so they must cost next to nothing). It names its
+/// folder by components below the target, reopened by a worker when it
+/// writes there, rather than holding it open: an open folder per job could
+/// run out of file descriptors.
+pub(super) struct Job<'a> {
+    pub(super) dir: &'a [Vec<u8>],
+    pub(super) node: &'a Node,
+    pub(super) path: &'a str,
+}
 
 /// A run of zeros at least this long becomes a hole (sparse file).
 const HOLE: usize = 64 * 1024;
