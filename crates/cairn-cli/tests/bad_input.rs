@@ -313,7 +313,7 @@ fn a_full_or_read_only_backup_disk_can_still_be_restored_from() {
             )
             .ok();
         assert!(r.stderr.contains("reading without one"), "{}", r.stderr);
-        assert_eq!(all_files(&target), all_files(&src));
+        assert_same_tree(&src, &target);
         env.repo(&repo, &["list", "--json"]).ok();
         env.repo(&repo, &["verify"]).ok();
     };

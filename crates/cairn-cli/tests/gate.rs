@@ -39,34 +39,21 @@ impl Fixture {
     }
 
     /// Writes the config; `spec_extra` and `tail` are TOML lines for the spec and the end.
-    fn config(&self, location: &Path, spec_extra: &str, allow: &str, tail: &str) -> PathBuf {
-        let d = self.env.path("");
-        let d = d.display();
-        let cfg = format!(
-            r#"audit-log = "{d}/state/audit.jsonl"
-tokens = "{d}/state/tokens.json"
-[repository.main]
-location = "{loc}"
-password-file = "{d}/pass"
-[[spec]]
-name = "docs"
-repository = "main"
-paths = ["{src}"]
-{spec_extra}
-[restore]
-allow-roots = [{allow}]
-{tail}
-"#,
-            loc = location.display(),
-            src = self.src.display(),
-        );
-        let p = self.env.path("cairn.toml");
-        std::fs::write(&p, cfg).unwrap();
-        p
+    fn config(&self, location: &Path, spec_extra: &str, allow: &[PathBuf], tail: &str) -> PathBuf {
+        ServerToml::new(&self.env.path("state"))
+            .repository(
+                "main",
+                location,
+                &ServerToml::password_file(&self.env.path("pass")),
+            )
+            .spec("docs", "main", &[&self.src], spec_extra)
+            .allow_roots(allow)
+            .tail(tail)
+            .write(&self.env.path("cairn.toml"))
     }
 
     fn good_config(&self) -> PathBuf {
-        let allow = format!("\"{}\"", self.env.path("restore").display());
+        let allow = [self.env.path("restore")];
         self.config(
             &self.repo,
             "rpo = \"26h\"\nrto = \"1h\"\nretention = { keep-daily = 7, keep-weekly = 4 }",
@@ -270,7 +257,7 @@ fn a_fresh_repository_passes_and_every_artifact_follows_the_report() {
 fn a_missing_repository_fails_presence_and_integrity_with_the_cause() {
     let f = Fixture::new();
     f.backup(None);
-    let allow = format!("\"{}\"", f.env.path("restore").display());
+    let allow = [f.env.path("restore")];
     let cfg = f.config(
         &f.env.path("nowhere"),
         "rpo = \"26h\"\nrto = \"1h\"\nretention = { keep-last = 3 }",
@@ -372,7 +359,7 @@ fn a_snapshot_the_policy_removes_still_present_fails_policy() {
     f.backup(Some(&ago(9)));
     std::fs::write(f.src.join("hello.txt"), b"changed\n").unwrap();
     f.backup(None);
-    let allow = format!("\"{}\"", f.env.path("restore").display());
+    let allow = [f.env.path("restore")];
     let cfg = f.config(
         &f.repo,
         "rpo = \"26h\"\nrto = \"1h\"\nretention = { keep-last = 1 }",
@@ -394,7 +381,7 @@ fn empty_allow_roots_fail_targets_and_a_waiver_lets_the_gate_pass_saying_why() {
     let f = Fixture::new();
     f.backup(None);
     let spec = "rpo = \"26h\"\nrto = \"1h\"\nretention = { keep-daily = 7 }";
-    let cfg = f.config(&f.repo, spec, "", "");
+    let cfg = f.config(&f.repo, spec, &[], "");
     let (code, v) = f.gate(&cfg);
     assert_eq!(code, 1);
     assert_eq!(failing(&v), vec!["dr_targets".to_string()], "{v:#}");
@@ -404,7 +391,7 @@ fn empty_allow_roots_fail_targets_and_a_waiver_lets_the_gate_pass_saying_why() {
     let cfg = f.config(
         &f.repo,
         spec,
-        "",
+        &[],
         "[gate]\nwaive = [{ check = \"dr_targets\", reason = \"restores only by hand on this host\" }]",
     );
     let (code, v) = f.gate(&cfg);
@@ -427,7 +414,7 @@ fn empty_allow_roots_fail_targets_and_a_waiver_lets_the_gate_pass_saying_why() {
 fn an_old_recovery_point_a_missing_target_and_clock_skew_fail_perf() {
     let f = Fixture::new();
     f.backup(Some(&ago(3)));
-    let allow = format!("\"{}\"", f.env.path("restore").display());
+    let allow = [f.env.path("restore")];
     let cfg = f.config(
         &f.repo,
         "rpo = \"1h\"\nrto = \"1h\"\nretention = { keep-daily = 7 }",

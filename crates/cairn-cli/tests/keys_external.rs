@@ -59,7 +59,7 @@ fn vault_transit_slot_end_to_end_with_rotation_and_rewrap() {
         &["restore", "latest", "--target", out.to_str().unwrap()],
     )
     .ok();
-    assert_eq!(all_files(&out), all_files(&src));
+    assert_same_tree(&src, &out);
     // Rotate the transit key and re-wrap: only the slot changes.
     bao.post("transit/keys/cairn/rotate", "root", json!({}));
     let data_before: Vec<_> = all_files(&repo)
@@ -101,7 +101,7 @@ fn vault_transit_slot_end_to_end_with_rotation_and_rewrap() {
         &["restore", "latest", "--target", out.to_str().unwrap()],
     )
     .ok();
-    assert_eq!(all_files(&out), all_files(&src));
+    assert_same_tree(&src, &out);
     let all = outputs.borrow();
     assert!(
         !all.contains(&token),
@@ -255,7 +255,7 @@ fn pkcs11_slot_end_to_end_and_wrong_pin() {
         &["restore", "latest", "--target", out.to_str().unwrap()],
     )
     .ok();
-    assert_eq!(all_files(&out), all_files(&src));
+    assert_same_tree(&src, &out);
     hsm("5678", false, &["keys", "test", &slot]).ok();
     let before = keys_dir(&repo);
     let r = hsm("0000", false, &["list"]).code(4);

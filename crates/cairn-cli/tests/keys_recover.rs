@@ -19,7 +19,7 @@ fn deleted_key_slots_under_compliance_worm_are_recovered() {
     let env = Env::new();
     let src = env.path("src");
     make_tree(&src);
-    let loc = cairn_store::conformance::s3_lock_bucket();
+    let loc = cairn_test_support::conformance::s3_lock_bucket();
     let r = |args: &[&str]| run(env.cmd().args(["-r", &loc]).args(args));
     r(&["init", "--worm", "compliance", "--worm-retention", "1d"]).ok();
     r(&["backup", "-q", src.to_str().unwrap()]).ok();
@@ -83,7 +83,7 @@ fn deleted_key_slots_under_compliance_worm_are_recovered() {
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let target = env.path("restored");
     r(&["restore", "latest", "-t", target.to_str().unwrap()]).ok();
-    assert_eq!(all_files(&target), all_files(&src));
+    assert_same_tree(&src, &target);
     // Maintenance holds the restored slot again.
     r(&["maintenance"]).ok();
     let again = versions(&env, &loc);
@@ -164,5 +164,5 @@ fn governance_on_a_folder_holds_slots_and_keeps_replaced_configs() {
     let t = env.path("restored");
     env.repo(&repo, &["restore", "latest", "-t", t.to_str().unwrap()])
         .ok();
-    assert_eq!(all_files(&t), all_files(&src));
+    assert_same_tree(&src, &t);
 }

@@ -53,7 +53,7 @@ fn two_concurrent_backups_into_one_repository_both_succeed() {
         let target = env.path(t);
         env.repo(&repo, &["restore", &snap, "-t", target.to_str().unwrap()])
             .ok();
-        assert_eq!(all_files(&target), all_files(src));
+        assert_same_tree(src, &target);
     }
 }
 

@@ -11,7 +11,7 @@ fn init_backup_list_restore_verify_export_on_s3() {
     let env = Env::new();
     let src = env.path("src");
     make_tree(&src);
-    let loc = cairn_store::conformance::s3_test_bucket();
+    let loc = cairn_test_support::conformance::s3_test_bucket();
     let r = |args: &[&str]| run(env.cmd().args(["-r", &loc]).args(args));
     r(&["init"]).ok();
     let b = r(&["backup", src.to_str().unwrap(), "--json"]).ok().json();
@@ -64,7 +64,7 @@ fn init_backup_list_restore_verify_export_on_s3() {
 #[test]
 fn an_s3_location_without_a_repository_or_server_says_so() {
     let env = Env::new();
-    let loc = cairn_store::conformance::s3_test_bucket();
+    let loc = cairn_test_support::conformance::s3_test_bucket();
     let r = run(env.cmd().args(["-r", &loc, "list"]));
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(r.stderr.contains("cairn init"), "{}", r.stderr);
@@ -80,7 +80,7 @@ fn forget_and_prune_on_s3_keep_what_remains_restorable() {
     let env = Env::new();
     let src = env.path("src");
     std::fs::create_dir_all(&src).unwrap();
-    let loc = cairn_store::conformance::s3_test_bucket();
+    let loc = cairn_test_support::conformance::s3_test_bucket();
     let r = |args: &[&str]| run(env.cmd().args(["-r", &loc]).args(args));
     r(&["init"]).ok();
     for i in 0..3u64 {
@@ -101,7 +101,7 @@ fn forget_and_prune_on_s3_keep_what_remains_restorable() {
     r(&["verify", "--read-data"]).ok();
     let out = env.path("out");
     r(&["restore", "latest", "-t", out.to_str().unwrap()]).ok();
-    assert_eq!(all_files(&out), all_files(&src));
+    assert_same_tree(&src, &out);
 
     // Master-key rotation on S3: the config is replaced in one PUT; the
     // rewrite re-encrypts the old snapshot and drops the retired secret.
@@ -117,7 +117,7 @@ fn forget_and_prune_on_s3_keep_what_remains_restorable() {
     r(&["verify", "--read-data"]).ok();
     let out = env.path("out-rotated");
     r(&["restore", "latest", "-t", out.to_str().unwrap()]).ok();
-    assert_eq!(all_files(&out), all_files(&src));
+    assert_same_tree(&src, &out);
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn compliance_worm_on_an_object_lock_bucket_and_refused_without_one() {
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("f"), noise(300_000, 3)).unwrap();
 
-    let plain = cairn_store::conformance::s3_test_bucket();
+    let plain = cairn_test_support::conformance::s3_test_bucket();
     let r = run(env.cmd().args([
         "-r",
         &plain,
@@ -142,7 +142,7 @@ fn compliance_worm_on_an_object_lock_bucket_and_refused_without_one() {
     let r = run(env.cmd().args(["-r", &plain, "list"]));
     assert_eq!(r.code, 5, "nothing was created: {}", r.stderr);
 
-    let loc = cairn_store::conformance::s3_lock_bucket();
+    let loc = cairn_test_support::conformance::s3_lock_bucket();
     let r = |args: &[&str]| run(env.cmd().args(["-r", &loc]).args(args));
     r(&["init", "--worm", "compliance", "--worm-retention", "4s"]).ok();
     let status = r(&["keys", "status", "--json"]).ok().json();

@@ -101,18 +101,6 @@ fn noise_tree(root: &Path, count: usize, size: usize) {
     }
 }
 
-fn assert_same_tree(src: &Path, out: &Path) {
-    let (a, b) = (all_files(src), all_files(out));
-    assert_eq!(
-        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
-        b.iter().map(|f| &f.0).collect::<Vec<_>>(),
-        "restored file names differ"
-    );
-    for ((name, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{} differs after restore", name.display());
-    }
-}
-
 /// The moto server of the test command, as "127.0.0.1:PORT".
 fn moto_hostport() -> String {
     std::env::var("CAIRN_TEST_S3")
@@ -124,7 +112,7 @@ fn moto_hostport() -> String {
 
 /// A fresh moto bucket's name.
 fn moto_bucket() -> String {
-    let loc = cairn_store::conformance::s3_test_bucket();
+    let loc = cairn_test_support::conformance::s3_test_bucket();
     loc.rsplit('/').next().unwrap().to_string()
 }
 
@@ -149,7 +137,7 @@ fn a_dead_s3_server_fails_init_and_backup_quickly_and_writes_nothing() {
     let env = Env::new();
     let src = env.path("src");
     make_tree(&src);
-    let port = s3_servers::free_port(); // nothing listens there
+    let port = free_port(); // nothing listens there
     let loc = format!("s3:http://127.0.0.1:{port}/bucket/repo");
     for args in [vec!["init"], vec!["backup", src.to_str().unwrap()]] {
         let (r, took) = timed(env.cmd().args(["-r", &loc]).args(&args));
@@ -179,7 +167,7 @@ fn s3_server_killed_mid_backup_then_restarted_reuses_the_uploaded_packs() {
     // 84 MB of noise: about 5 packs of 16 MiB, so the kill lands between packs.
     noise_tree(&src, 6, 14_000_000);
     let root = env.path("s3data");
-    let port = s3_servers::free_port();
+    let port = free_port();
     let mut server = S3sFs::start(&root, port);
     server.create_bucket("bkt");
     let loc = format!("s3:{}/bkt/repo", server.endpoint());
@@ -398,7 +386,7 @@ fn wrong_s3_credentials_are_refused_with_a_clear_error() {
     let src = env.path("src");
     make_tree(&src);
     let root = env.path("s3data");
-    let server = S3sFs::start(&root, s3_servers::free_port());
+    let server = S3sFs::start(&root, free_port());
     server.create_bucket("bkt");
     // s3s-fs checks signatures (moto only wants an Authorization header).
     let (code, reply) = s3_servers::raw_request(server.port, "GET", "/bkt?list-type=2");

@@ -20,14 +20,6 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn curl(
     method: &str,
     url: &str,
@@ -123,33 +115,23 @@ fn eventually<T>(limit: Duration, what: &str, mut f: impl FnMut() -> Option<T>) 
 }
 
 fn write_config(env: &Env, port: u16, src: &Path) -> std::path::PathBuf {
-    let d = env.path("");
-    let d = d.display();
     std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
     std::fs::create_dir_all(env.path("restore")).unwrap();
-    let cfg = format!(
-        r#"listen = "127.0.0.1:{port}"
-audit-log = "{d}/state/audit.jsonl"
-tokens = "{d}/state/tokens.json"
-[repository.main]
-location = "{d}/repo"
-password-file = "{d}/pass"
-[[spec]]
-name = "docs"
-repository = "main"
-paths = ["{src}"]
-tags = ["api"]
-rpo = "26h"
-rto = "1h"
-retention = {{ keep-last = 5 }}
-[restore]
-allow-roots = ["{d}/restore"]
-"#,
-        src = src.display()
-    );
-    let p = env.path("cairn.toml");
-    std::fs::write(&p, cfg).unwrap();
-    p
+    ServerToml::new(&env.path("state"))
+        .listen(port)
+        .repository(
+            "main",
+            env.path("repo"),
+            &ServerToml::password_file(&env.path("pass")),
+        )
+        .spec(
+            "docs",
+            "main",
+            &[src],
+            "tags = [\"api\"]\nrpo = \"26h\"\nrto = \"1h\"\nretention = { keep-last = 5 }",
+        )
+        .allow_roots(&[env.path("restore")])
+        .write(&env.path("cairn.toml"))
 }
 
 /// A source tree, a repository of it and a server config for both (the
@@ -275,7 +257,7 @@ fn backup_verify_restore_over_http_with_roles_and_an_audit_trail() {
     assert_eq!(s, 202, "{v}");
     let job = wait_job(&base, &tok["service"], v["data"]["id"].as_str().unwrap());
     assert_eq!(job["state"], "succeeded", "{job}");
-    assert_eq!(all_files(&target), all_files(&src));
+    assert_same_tree(&src, &target);
 
     // Deleting is admin only; the service role works append-only.
     let (s, _) = curl(
@@ -515,32 +497,15 @@ fn the_scheduler_backs_up_and_runs_the_gate_and_a_restart_keeps_the_gate_report(
 /// into `restore/NAME`, with a server whose only credential for the
 /// repository is `creds` (config lines).
 fn backup_and_restore_with(env: &Env, name: &str, creds: &str) {
-    let d = env.path("");
     let src = env.path("src");
     let port = free_port();
     std::fs::create_dir_all(env.path("restore")).unwrap();
-    let cfg = env.path(&format!("{name}.toml"));
-    std::fs::write(
-        &cfg,
-        format!(
-            r#"listen = "127.0.0.1:{port}"
-audit-log = "{d}/state-{name}/audit.jsonl"
-tokens = "{d}/state-{name}/tokens.json"
-[repository.main]
-location = "{d}/repo"
-{creds}
-[[spec]]
-name = "docs"
-repository = "main"
-paths = ["{src}"]
-[restore]
-allow-roots = ["{d}/restore"]
-"#,
-            d = d.display(),
-            src = src.display()
-        ),
-    )
-    .unwrap();
+    let cfg = ServerToml::new(&env.path(&format!("state-{name}")))
+        .listen(port)
+        .repository("main", env.path("repo"), creds)
+        .spec("docs", "main", &[&src], "")
+        .allow_roots(&[env.path("restore")])
+        .write(&env.path(&format!("{name}.toml")));
     let cfg_s = cfg.to_str().unwrap();
     let admin = token(env, cfg_s, "admin");
     let (_server, base) = start(env, cfg_s, port);
@@ -617,17 +582,19 @@ fn the_server_unlocks_through_an_age_identity_and_through_openbao_transit() {
     // the transit slot is really what unlocked it.
     drop(bao);
     let port = free_port();
-    let cfg = env.path("down.toml");
-    let d = env.path("");
-    std::fs::write(
-        &cfg,
-        format!(
-            "listen = \"127.0.0.1:{port}\"\naudit-log = \"{d}/state-down/audit.jsonl\"\ntokens = \"{d}/state-down/tokens.json\"\n[repository.main]\nlocation = \"{d}/repo\"\nvault-addr = \"http://127.0.0.1:{}\"\nvault-token-file = \"{d}/vault-token\"\n[[spec]]\nname = \"docs\"\nrepository = \"main\"\npaths = [\"{d}/src\"]\n",
-            free_port(),
-            d = d.display()
-        ),
-    )
-    .unwrap();
+    let cfg = ServerToml::new(&env.path("state-down"))
+        .listen(port)
+        .repository(
+            "main",
+            env.path("repo"),
+            &format!(
+                "vault-addr = \"http://127.0.0.1:{}\"\nvault-token-file = \"{}\"",
+                free_port(),
+                env.path("vault-token").display()
+            ),
+        )
+        .spec("docs", "main", &[env.path("src")], "")
+        .write(&env.path("down.toml"));
     let p = env.run(&["plan", "docs", "--config", cfg.to_str().unwrap(), "--json"]);
     assert_ne!(p.code, 0, "{}", p.stdout);
     assert!(p.stderr.contains("Vault server"), "{}", p.stderr);

@@ -1,6 +1,6 @@
 //! The storage seam. The core speaks objects (a kind and a name), never paths.
 //!
-//! Contract every backend keeps (the conformance suite in cairn-store checks it):
+//! Contract every backend keeps (the conformance suite in cairn-test-support checks it):
 //! - `write_new` is atomic: readers see the whole object or nothing, never a
 //!   prefix under the real name; it refuses to replace an existing object
 //!   (`AlreadyExists`), so content-addressed writes are idempotent;

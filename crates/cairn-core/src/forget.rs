@@ -147,3 +147,142 @@ pub fn execute(repo: &Repository, plan: &ForgetPlan) -> Result<ForgetOutcome> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::parse_rfc3339;
+    use crate::ids::BlobId;
+    use crate::policy::Span;
+    use crate::snapshot::SnapshotStats;
+
+    fn id(n: u8) -> SnapshotId {
+        SnapshotId([n; 32])
+    }
+
+    /// Snapshots of host `h`, path `/data`, one a day from 2026-11-01,
+    /// oldest first; ids 1, 2, 3, ...
+    fn daily(n: u8) -> Vec<(SnapshotId, SnapshotMeta)> {
+        (1..=n)
+            .map(|i| {
+                let meta = SnapshotMeta {
+                    version: 1,
+                    time: format!("2026-11-{i:02}T12:00:00Z"),
+                    spec: None,
+                    host: "h".into(),
+                    paths: vec!["/data".into()],
+                    tags: vec![],
+                    parent: None,
+                    tree: BlobId([0; 32]),
+                    incomplete: false,
+                    errors: vec![],
+                    stats: SnapshotStats::default(),
+                    program: "test".into(),
+                };
+                (id(i), meta)
+            })
+            .collect()
+    }
+
+    fn keep_last(n: u32, allow_empty: bool) -> Selection {
+        Selection::Policy {
+            policy: Policy {
+                keep_last: Some(n),
+                ..Policy::default()
+            },
+            group_by: GroupBy::DEFAULT,
+            allow_empty,
+        }
+    }
+
+    fn run(
+        snaps: &[(SnapshotId, SnapshotMeta)],
+        protected: &[SnapshotId],
+        sel: &Selection,
+    ) -> Result<ForgetPlan> {
+        plan(
+            snaps,
+            &protected.iter().copied().collect(),
+            sel,
+            &jiff::tz::TimeZone::UTC,
+            parse_rfc3339("2026-12-01T00:00:00Z").unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_policy_removes_the_rest_oldest_first_and_counts_what_stays() {
+        let p = run(&daily(5), &[], &keep_last(2, false)).unwrap();
+        assert_eq!(p.remove, vec![id(1), id(2), id(3)]);
+        assert_eq!(p.keep, 2);
+        assert_eq!(p.groups.len(), 1);
+        assert_eq!(p.groups[0].decisions.len(), 5);
+    }
+
+    #[test]
+    fn a_protected_snapshot_is_kept_by_a_policy() {
+        let p = run(&daily(5), &[id(1)], &keep_last(2, false)).unwrap();
+        assert_eq!(p.remove, vec![id(2), id(3)]);
+        assert_eq!(p.keep, 3);
+    }
+
+    #[test]
+    fn an_empty_policy_is_refused() {
+        let sel = Selection::Policy {
+            policy: Policy::default(),
+            group_by: GroupBy::DEFAULT,
+            allow_empty: true,
+        };
+        let e = run(&daily(3), &[], &sel).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("no retention rule"), "{e}");
+    }
+
+    #[test]
+    fn a_policy_that_empties_a_group_is_refused_unless_allowed() {
+        // keep-last 0 is "no rule"; a keep-within that reaches no snapshot
+        // keeps nothing of the group.
+        let span = Span {
+            hours: 1,
+            ..Span::default()
+        };
+        let sel = |allow_empty| Selection::Policy {
+            policy: Policy {
+                keep_within: Some(span),
+                ..Policy::default()
+            },
+            group_by: GroupBy::DEFAULT,
+            allow_empty,
+        };
+        let e = run(&daily(3), &[], &sel(false)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(
+            e.to_string()
+                .contains("remove all 3 snapshot(s) of group host=h paths=/data"),
+            "{e}"
+        );
+        let p = run(&daily(3), &[], &sel(true)).unwrap();
+        assert_eq!(p.remove, vec![id(1), id(2), id(3)]);
+        assert_eq!(p.keep, 0);
+    }
+
+    #[test]
+    fn ids_are_removed_in_snapshot_order_and_unknown_ids_are_ignored() {
+        let sel = Selection::Ids(vec![id(3), id(9), id(1)]);
+        let p = run(&daily(4), &[], &sel).unwrap();
+        assert_eq!(p.remove, vec![id(1), id(3)]);
+        assert_eq!(p.keep, 2);
+        assert!(p.groups.is_empty());
+    }
+
+    #[test]
+    fn a_protected_id_is_refused_by_name() {
+        let sel = Selection::Ids(vec![id(2)]);
+        let e = run(&daily(3), &[id(2)], &sel).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(
+            e.to_string()
+                .contains(&format!("snapshot {} is protected", id(2).short())),
+            "{e}"
+        );
+    }
+}

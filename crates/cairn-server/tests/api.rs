@@ -11,7 +11,9 @@ use cairn_server::api::router;
 use cairn_server::config::ServerConfig;
 use cairn_server::rbac::{Permission, Role};
 use cairn_server::routes::ROUTES;
+use cairn_test_support::ServerToml;
 use http_body_util::BodyExt;
+use std::path::Path;
 use std::sync::Arc;
 use tower::ServiceExt;
 
@@ -23,25 +25,23 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().display().to_string();
-    std::fs::write(dir.path().join("pass"), "pw\n").unwrap();
-    let cfg = format!(
-        r#"
-audit-log = "{d}/audit.jsonl"
-tokens = "{d}/tokens.json"
-body-limit = 1024
-[repository.main]
-location = "{d}/repo"
-password-file = "{d}/pass"
-[[spec]]
-name = "home"
-repository = "main"
-paths = ["{d}/src"]
-retention = {{ keep-last = 3 }}
-[restore]
-allow-roots = ["{d}/restore"]
-"#
-    );
+    let d = dir.path();
+    std::fs::write(d.join("pass"), "pw\n").unwrap();
+    let cfg = ServerToml::new(d)
+        .setting("body-limit = 1024")
+        .repository(
+            "main",
+            d.join("repo"),
+            &ServerToml::password_file(&d.join("pass")),
+        )
+        .spec(
+            "home",
+            "main",
+            &[d.join("src")],
+            "retention = { keep-last = 3 }",
+        )
+        .allow_roots(&[d.join("restore")])
+        .to_toml();
     let cfg = ServerConfig::parse(&cfg, "test").unwrap();
     let store = cairn_server::tokens::TokenStore::new(&cfg.tokens);
     let mut tokens = Vec::new();
@@ -242,26 +242,16 @@ async fn bad_input_gets_clear_errors_in_the_envelope() {
 
 #[test]
 fn the_scheduler_runs_due_specs_once_and_catches_up_once() {
-    let cfg = ServerConfig::parse(
-        r#"
-audit-log = "/x/a"
-tokens = "/x/t"
-[repository.main]
-location = "/x/r"
-password-file = "/x/p"
-[[spec]]
-name = "nightly"
-repository = "main"
-paths = ["/home"]
-schedule = "0 2 * * *"
-[[spec]]
-name = "manual"
-repository = "main"
-paths = ["/srv"]
-"#,
-        "t",
-    )
-    .unwrap();
+    let cfg = ServerToml::new(Path::new("/x"))
+        .repository(
+            "main",
+            "/x/r",
+            &ServerToml::password_file(Path::new("/x/p")),
+        )
+        .spec("nightly", "main", &["/home"], "schedule = \"0 2 * * *\"")
+        .spec("manual", "main", &["/srv"], "")
+        .to_toml();
+    let cfg = ServerConfig::parse(&cfg, "t").unwrap();
     let utc = jiff::tz::TimeZone::UTC;
     let t = |s: &str| parse_rfc3339(s).unwrap();
     let mut last = std::collections::HashMap::new();
@@ -289,16 +279,10 @@ paths = ["/srv"]
 
 #[test]
 fn the_gate_runs_on_its_own_schedule_from_its_last_report() {
-    let cfg = ServerConfig::parse(
-        r#"
-audit-log = "/x/a"
-tokens = "/x/t"
-[gate]
-schedule = "30 4 * * *"
-"#,
-        "t",
-    )
-    .unwrap();
+    let cfg = ServerToml::new(Path::new("/x"))
+        .tail("[gate]\nschedule = \"30 4 * * *\"")
+        .to_toml();
+    let cfg = ServerConfig::parse(&cfg, "t").unwrap();
     let utc = jiff::tz::TimeZone::UTC;
     let t = |s: &str| parse_rfc3339(s).unwrap();
     let due = |last, now| cairn_server::server::gate_due(&cfg, t(last), t(now), &utc);
@@ -308,7 +292,7 @@ schedule = "30 4 * * *"
     assert!(due("2026-11-20T04:30:00Z", "2026-11-27T12:00:00Z"));
     assert!(!due("2026-11-27T12:00:00Z", "2026-11-27T12:00:01Z"));
     // No schedule: never.
-    let none = ServerConfig::parse("audit-log = \"/x/a\"\ntokens = \"/x/t\"\n", "t").unwrap();
+    let none = ServerConfig::parse(&ServerToml::new(Path::new("/x")).to_toml(), "t").unwrap();
     assert!(!cairn_server::server::gate_due(
         &none,
         t("2020-01-01T00:00:00Z"),
@@ -364,8 +348,7 @@ async fn the_console_and_the_specs_route() {
 #[test]
 fn a_gate_report_sets_the_metrics_and_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().display().to_string();
-    let text = format!("audit-log = \"{d}/audit.jsonl\"\ntokens = \"{d}/tokens.json\"\n");
+    let text = ServerToml::new(dir.path()).to_toml();
     let clock = || Arc::new(FixedClock(parse_rfc3339("2026-11-27T10:00:00Z").unwrap()));
     let report = serde_json::json!({
         "version": 1, "time": "2026-11-27T09:00:00Z", "seed": 7, "pass": false,

@@ -12,9 +12,9 @@
 //! exactly the guarantees the format needs, and OpenDAL's fs writer does not
 //! promise them. OpenDAL arrives with the S3 backend.
 //!
-//! Every backend passes [`conformance::run`].
+//! Every backend passes the one conformance suite
+//! (`cairn_test_support::conformance`).
 
-pub mod conformance;
 mod fs;
 mod memory;
 mod s3;

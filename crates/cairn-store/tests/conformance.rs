@@ -3,17 +3,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use cairn_core::{Backend, ErrorKind, ObjectKind};
-use cairn_store::{conformance, FsBackend, MemoryBackend};
+use cairn_store::{FsBackend, MemoryBackend, S3Backend, S3Location};
+use cairn_test_support::conformance;
 
 #[test]
 fn memory_backend_conforms() {
-    conformance::run(&MemoryBackend::new());
+    conformance::run(MemoryBackend::new);
 }
 
 #[test]
 fn fs_backend_conforms() {
     let dir = tempfile::tempdir().unwrap();
-    conformance::run(&FsBackend::new(dir.path().join("repo")));
+    let mut n = 0;
+    conformance::run(|| {
+        n += 1;
+        FsBackend::new(dir.path().join(format!("repo{n}")))
+    });
 }
 
 #[test]
@@ -62,24 +67,22 @@ fn unsafe_is_root() -> bool {
 
 #[test]
 fn s3_backend_conforms_against_a_real_server() {
-    let loc = conformance::s3_test_bucket();
-    let b = cairn_store::S3Backend::new(cairn_store::S3Location::parse(&loc).unwrap()).unwrap();
-    conformance::run(&b);
+    conformance::run(|| {
+        let loc = conformance::s3_test_bucket();
+        S3Backend::new(S3Location::parse(&loc).unwrap()).unwrap()
+    });
 }
 
 #[test]
 fn s3_with_a_prefix_conforms_and_a_dead_server_is_a_clear_error() {
     let loc = conformance::s3_test_bucket();
-    let b = cairn_store::S3Backend::new(
-        cairn_store::S3Location::parse(&format!("{loc}/some/prefix")).unwrap(),
-    )
-    .unwrap();
-    conformance::run(&b);
+    let mut n = 0;
+    conformance::run(|| {
+        n += 1;
+        S3Backend::new(S3Location::parse(&format!("{loc}/some/prefix{n}")).unwrap()).unwrap()
+    });
     // Nothing listens on port 9 of loopback: the error is classified, after bounded retries.
-    let dead = cairn_store::S3Backend::new(
-        cairn_store::S3Location::parse("s3:http://127.0.0.1:9/bucket").unwrap(),
-    )
-    .unwrap();
+    let dead = S3Backend::new(S3Location::parse("s3:http://127.0.0.1:9/bucket").unwrap()).unwrap();
     let e = dead.read(ObjectKind::Config, "config").unwrap_err();
     assert!(
         matches!(e.kind(), ErrorKind::Transient | ErrorKind::Io),

@@ -5,7 +5,8 @@
 use cairn_core::clock::{parse_rfc3339, Clock, FixedClock};
 use cairn_core::lock::{LockMode, LockOptions, RepoLock};
 use cairn_core::{Backend, ErrorKind, ObjectKind};
-use cairn_store::{conformance, FsBackend, MemoryBackend, S3Backend, S3Location};
+use cairn_store::{FsBackend, MemoryBackend, S3Backend, S3Location};
+use cairn_test_support::conformance;
 use std::sync::Arc;
 use std::time::Duration;
 

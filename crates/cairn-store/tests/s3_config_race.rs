@@ -6,7 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use cairn_core::{Backend, ErrorKind, ObjectKind};
-use cairn_store::{conformance, S3Backend, S3Location};
+use cairn_store::{S3Backend, S3Location};
+use cairn_test_support::conformance;
 
 #[test]
 fn two_writers_can_never_both_replace_the_config() {

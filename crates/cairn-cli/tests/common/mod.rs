@@ -2,6 +2,12 @@
 #![allow(dead_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+// The helpers every crate's tests share (each test file uses some of them);
+// the ones below drive the binary.
+#[allow(unused_imports)]
+pub use cairn_test_support::{
+    all_files, assert_same_tree, free_port, make_tree, noise, ServerToml,
+};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -87,46 +93,6 @@ pub fn run(c: &mut Command) -> Run {
     }
 }
 
-/// A small tree with the shapes a backup must keep.
-pub fn make_tree(root: &Path) {
-    use std::os::unix::fs::symlink;
-    std::fs::create_dir_all(root.join("docs/deep/er")).unwrap();
-    std::fs::create_dir_all(root.join("empty")).unwrap();
-    std::fs::write(root.join("hello.txt"), b"hello world\n").unwrap();
-    std::fs::write(root.join("docs/readme.md"), b"# readme\n".repeat(100)).unwrap();
-    std::fs::write(root.join("docs/deep/er/note"), b"deep note").unwrap();
-    let big: Vec<u8> = (0..3_000_000u32)
-        .map(|i| (i.wrapping_mul(2654435761) >> 11) as u8)
-        .collect();
-    std::fs::write(root.join("big.bin"), &big).unwrap();
-    std::fs::write(root.join("empty.txt"), b"").unwrap();
-    symlink("hello.txt", root.join("link")).unwrap();
-    std::fs::hard_link(root.join("hello.txt"), root.join("hard.txt")).unwrap();
-    std::fs::write(root.join("name with spaces\nand newline"), b"odd").unwrap();
-}
-
-/// Every regular file under `root` with its bytes.
-pub fn all_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let t = e.file_type().unwrap();
-            if t.is_dir() {
-                stack.push(e.path());
-            } else if t.is_file() {
-                out.push((
-                    e.path().strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(e.path()).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// Checks a `sha256sum` manifest inside `dir` with coreutils, as an operator would.
 pub fn assert_sha256sum_ok(env: &Env, manifest: &str, dir: &Path) {
     let file = env.path("manifest.sha256");
@@ -143,19 +109,6 @@ pub fn assert_sha256sum_ok(env: &Env, manifest: &str, dir: &Path) {
         "sha256sum -c failed:\n{}",
         String::from_utf8_lossy(&check.stdout)
     );
-}
-
-/// `n` incompressible pseudo-random bytes (xorshift64).
-pub fn noise(n: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 32) as u8
-        })
-        .collect()
 }
 
 /// Rewrites the repository's config with one textual substitution.

@@ -17,15 +17,6 @@ use std::time::{Duration, Instant};
 pub const ACCESS_KEY: &str = "cairn-test";
 pub const SECRET_KEY: &str = "cairn-test-secret";
 
-/// A free loopback port (bound, then released for the server to take).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Waits until something accepts connections on `port`.
 fn wait_listening(port: u16, what: &str, log: &Path) {
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -7,7 +7,7 @@
 
 use cairn_core::repo::write_idempotent;
 use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
-use cairn_store::{FsBackend, MemoryBackend};
+use cairn_test_support::{FsBackend, MemoryBackend};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 

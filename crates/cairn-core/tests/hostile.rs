@@ -4,14 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use cairn_core::crypto::SealKind;
-use cairn_core::keyslot::{Argon2Params, Credential};
 use cairn_core::pack::{seal_blob, PackBuilder};
-use cairn_core::repo::InitOptions;
 use cairn_core::restore::{execute, plan, Overwrite, RestoreOptions};
 use cairn_core::snapshot::{SnapshotMeta, SnapshotStats};
 use cairn_core::tree::{Name, Node, NodeType};
 use cairn_core::{Backend, BlobId, ErrorKind, ObjectKind, Repository};
-use cairn_store::FsBackend;
+use cairn_test_support::{FsBackend, TestRepo};
 use std::sync::Arc;
 
 fn node(name: &[u8], kind: NodeType) -> Node {
@@ -65,19 +63,7 @@ fn raw_tree(nodes: &[Node]) -> Vec<u8> {
 
 fn setup() -> (tempfile::TempDir, Repository) {
     let dir = tempfile::tempdir().unwrap();
-    let b: Arc<dyn Backend> = Arc::new(FsBackend::new(dir.path().join("repo")));
-    let opts = InitOptions {
-        compression: 3,
-        argon2: Argon2Params::INSECURE_FOR_TESTS,
-        worm: None,
-    };
-    let repo = Repository::init(
-        b,
-        &Credential::Passphrase("pw".into()),
-        opts,
-        "2026-01-01T00:00:00Z",
-    )
-    .unwrap();
+    let repo = TestRepo::on(Arc::new(FsBackend::new(dir.path().join("repo")))).init();
     (dir, repo)
 }
 
@@ -381,7 +367,7 @@ fn a_fifo_or_a_huge_file_in_place_of_an_object_is_a_named_error_not_a_hang() {
     assert!(st.success());
     let e = b.read(ObjectKind::Key, &slot).unwrap_err();
     assert!(e.to_string().contains("not a regular file"), "{e}");
-    let e = Repository::open(b.clone(), &Credential::Passphrase("pw".into())).unwrap_err();
+    let e = Repository::open(b.clone(), &TestRepo::credential()).unwrap_err();
     assert!(!e.to_string().is_empty());
     // A 3 GB (sparse) file where the config was: refused before it is read.
     let config = root.join("config");

@@ -7,14 +7,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use cairn_core::crypto::SealKind;
-use cairn_core::keyslot::{Argon2Params, Credential};
 use cairn_core::pack::{seal_blob, PackBuilder};
-use cairn_core::repo::InitOptions;
 use cairn_core::restore::{execute, plan, Overwrite, RestoreOptions};
 use cairn_core::snapshot::{SnapshotMeta, SnapshotStats};
 use cairn_core::tree::{Node, NodeType, Tree};
 use cairn_core::{Backend, BlobId, ObjectKind, Repository};
-use cairn_store::MemoryBackend;
+use cairn_test_support::{MemoryBackend, TestRepo};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
@@ -36,18 +34,7 @@ struct Fixture {
 impl Fixture {
     fn new() -> Self {
         let backend = MemoryBackend::new();
-        let opts = InitOptions {
-            compression: 3,
-            argon2: Argon2Params::INSECURE_FOR_TESTS,
-            worm: None,
-        };
-        let repo = Repository::init(
-            Arc::new(backend.clone()),
-            &Credential::Passphrase("pw".into()),
-            opts,
-            "2026-01-01T00:00:00Z",
-        )
-        .unwrap();
+        let repo = TestRepo::on(Arc::new(backend.clone())).init();
         Fixture {
             repo,
             backend,

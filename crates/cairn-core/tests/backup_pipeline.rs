@@ -4,26 +4,20 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use cairn_core::backup::{backup, BackupOptions, Progress};
-use cairn_core::keyslot::{Argon2Params, Credential};
+use cairn_core::keyslot::Credential;
 use cairn_core::manifest::walk;
-use cairn_core::repo::InitOptions;
 use cairn_core::tree::NodeType;
 use cairn_core::{Backend, Repository};
-use cairn_store::{FsBackend, MemoryBackend};
+use cairn_test_support::{FsBackend, MemoryBackend, TestRepo};
 use std::path::Path;
 use std::sync::Arc;
 
 fn cred() -> Credential {
-    Credential::Passphrase("pw".into())
+    TestRepo::credential()
 }
 
 fn init(b: Arc<dyn Backend>) -> Repository {
-    let opts = InitOptions {
-        compression: 3,
-        argon2: Argon2Params::INSECURE_FOR_TESTS,
-        worm: None,
-    };
-    Repository::init(b, &cred(), opts, "2026-01-01T00:00:00Z").unwrap()
+    TestRepo::on(b).init()
 }
 
 fn opts(src: &Path, workers: usize) -> BackupOptions {

@@ -7,11 +7,9 @@
 
 use cairn_core::backup::{backup, BackupOptions, Progress};
 use cairn_core::clock::{parse_rfc3339, FixedClock};
-use cairn_core::keyslot::{Argon2Params, Credential};
 use cairn_core::lock::{LockMode, LockOptions, RepoLock};
-use cairn_core::repo::InitOptions;
 use cairn_core::{Backend, ErrorKind, ObjectInfo, ObjectKind, Repository, Result};
-use cairn_store::MemoryBackend;
+use cairn_test_support::{MemoryBackend, TestRepo};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -69,12 +67,8 @@ fn a_backup_whose_lock_was_taken_away_does_not_write_its_snapshot() {
         armed: AtomicBool::new(false),
     });
     let b: Arc<dyn Backend> = storage.clone();
-    let cred = Credential::Passphrase("pw".into());
-    let init = InitOptions {
-        argon2: Argon2Params::INSECURE_FOR_TESTS,
-        ..InitOptions::default()
-    };
-    drop(Repository::init(b.clone(), &cred, init, "2026-01-01T00:00:00Z").unwrap());
+    let cred = TestRepo::credential();
+    drop(TestRepo::on(b.clone()).init());
     let now = parse_rfc3339("2026-11-27T00:00:00Z").unwrap();
     let lock = RepoLock::acquire(
         b.clone(),

@@ -1,8 +1,7 @@
-//! The backend contract as executable checks. Every backend's test suite calls
-//! [`run`] on a fresh, empty instance; a failure names the broken rule.
-
-// A test harness: a broken rule must panic with its name.
-#![allow(clippy::expect_used)]
+//! The backend contract (`cairn_core::backend`) as executable checks, one
+//! suite for every backend: each backend's tests call [`run`] with a factory
+//! of fresh, empty instances. Every rule starts on its own fresh instance, so
+//! no rule leans on what another left behind, and a failure names the rule.
 
 use cairn_core::{Backend, ErrorKind, ObjectKind};
 
@@ -10,9 +9,41 @@ fn name(i: u32) -> String {
     format!("{:064x}", u64::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15))
 }
 
-/// Runs every conformance check against an empty backend; panics with the rule broken.
-pub fn run(b: &dyn Backend) {
-    // Missing objects are NotFound, never empty bytes.
+/// One rule of the contract: checks it on a fresh, empty backend.
+type Rule = fn(&dyn Backend);
+
+/// The rules, by name, each run on a fresh backend.
+const RULES: &[(&str, Rule)] = &[
+    (
+        "missing objects are not found",
+        missing_objects_are_not_found,
+    ),
+    ("written objects read back, by range too", reads_and_ranges),
+    ("the storage reports when it wrote", storage_clock),
+    (
+        "write_new never replaces; replace does",
+        write_new_never_replaces,
+    ),
+    ("kinds are namespaces; lists are by kind", kinds_and_lists),
+    ("empty and large objects", empty_and_large_objects),
+    (
+        "delete removes; hostile names are refused",
+        delete_and_names,
+    ),
+];
+
+/// Runs every rule of the contract, each against a new, empty backend from
+/// `fresh`; panics naming the rule broken.
+pub fn run<B: Backend>(mut fresh: impl FnMut() -> B) {
+    for (rule, check) in RULES {
+        let b = fresh();
+        eprintln!("conformance: {rule}");
+        check(&b);
+    }
+}
+
+/// Missing objects are NotFound, never empty bytes.
+fn missing_objects_are_not_found(b: &dyn Backend) {
     for kind in ObjectKind::ALL {
         assert!(
             b.list(kind).expect("list on an empty backend").is_empty(),
@@ -35,11 +66,23 @@ pub fn run(b: &dyn Backend) {
             .kind(),
         ErrorKind::NotFound
     );
+}
 
-    // write_new then read back; ranges.
-    let data: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+/// 100 kB of a pattern, stored as pack `name(2)` by the rules that need an object.
+fn pack_data() -> Vec<u8> {
+    (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+fn write_pack(b: &dyn Backend) -> Vec<u8> {
+    let data = pack_data();
     b.write_new(ObjectKind::Pack, &name(2), &data)
         .expect("write_new");
+    data
+}
+
+/// write_new then read back; ranges.
+fn reads_and_ranges(b: &dyn Backend) {
+    let data = write_pack(b);
     assert_eq!(b.read(ObjectKind::Pack, &name(2)).expect("read"), data);
     assert_eq!(
         b.read_range(ObjectKind::Pack, &name(2), 10, 20)
@@ -59,9 +102,12 @@ pub fn run(b: &dyn Backend) {
         b.stat(ObjectKind::Pack, &name(2)).expect("stat").size,
         data.len() as u64
     );
+}
 
-    // The storage reports when it wrote an object, by its own clock, in
-    // stat and list alike (locks are judged by it): a later write is not older.
+/// The storage reports when it wrote an object, by its own clock, in stat
+/// and list alike (locks are judged by it): a later write is not older.
+fn storage_clock(b: &dyn Backend) {
+    write_pack(b);
     let first = b
         .stat(ObjectKind::Pack, &name(2))
         .expect("stat")
@@ -83,8 +129,12 @@ pub fn run(b: &dyn Backend) {
         "storage time {probe} is far from now"
     );
     b.delete(ObjectKind::Lock, "probe").expect("delete probe");
+}
 
-    // write_new never replaces.
+/// write_new never replaces; a damaged copy is replaced in one step
+/// (write_idempotent's repair).
+fn write_new_never_replaces(b: &dyn Backend) {
+    let data = write_pack(b);
     let e = b
         .write_new(ObjectKind::Pack, &name(2), b"other")
         .expect_err("overwrite must be refused");
@@ -95,7 +145,6 @@ pub fn run(b: &dyn Backend) {
         data
     );
 
-    // A damaged copy is replaced in one step (write_idempotent's repair).
     b.write_new(ObjectKind::Index, &name(9), b"damaged")
         .expect("write index");
     b.replace(ObjectKind::Index, &name(9), b"good")
@@ -103,8 +152,12 @@ pub fn run(b: &dyn Backend) {
     assert_eq!(b.read(ObjectKind::Index, &name(9)).expect("read"), b"good");
     b.delete(ObjectKind::Index, &name(9))
         .expect("delete replaced");
+}
 
-    // Kinds are separate namespaces; list returns names and sizes by kind.
+/// Kinds are separate namespaces; list returns names and sizes by kind; the
+/// config, and only the config, can be replaced in place.
+fn kinds_and_lists(b: &dyn Backend) {
+    write_pack(b);
     b.write_new(ObjectKind::Snapshot, &name(2), b"snap")
         .expect("same name, other kind");
     b.write_new(ObjectKind::Snapshot, &name(3), b"snap3")
@@ -137,7 +190,6 @@ pub fn run(b: &dyn Backend) {
         b.list_all(ObjectKind::Config).expect("list config").len(),
         1
     );
-    // The config, and only the config, can be replaced in place.
     b.replace_config(b"{\"v\":2}").expect("replace config");
     assert_eq!(
         b.read(ObjectKind::Config, "config").expect("read config"),
@@ -147,8 +199,10 @@ pub fn run(b: &dyn Backend) {
         b.list_all(ObjectKind::Config).expect("list config").len(),
         1
     );
+}
 
-    // Empty and large objects.
+/// Empty and large objects.
+fn empty_and_large_objects(b: &dyn Backend) {
     b.write_new(ObjectKind::Key, "emptyslot", b"")
         .expect("empty object");
     assert!(b
@@ -163,8 +217,12 @@ pub fn run(b: &dyn Backend) {
             .expect("large tail"),
         &big[big.len() - 3..]
     );
+}
 
-    // Delete removes; hostile names are refused before touching storage.
+/// Delete removes; hostile names are refused before touching storage.
+fn delete_and_names(b: &dyn Backend) {
+    b.write_new(ObjectKind::Snapshot, &name(3), b"snap3")
+        .expect("snapshot");
     b.delete(ObjectKind::Snapshot, &name(3)).expect("delete");
     assert_eq!(
         b.read(ObjectKind::Snapshot, &name(3))

@@ -1,0 +1,52 @@
+//! # cairn-test-support: what the tests share
+//!
+//! Every crate's tests reach for the same few things: a backend to run
+//! against, a repository on it, a source tree with the shapes a backup must
+//! keep, a way to say "these two trees are the same", a free loopback port,
+//! a `cairn serve` config. Written once per test file they drift apart (three
+//! `free_port`s, two ways of comparing trees, five hand-typed server
+//! configs), and a fix to one copy never reaches the others. So they live
+//! here, and a test that needs one uses this crate instead of writing its own.
+//!
+//! The rule the workspace keeps: this crate is only ever a
+//! `[dev-dependencies]` entry. It depends on `cairn-core` and `cairn-store`
+//! (Cargo allows that cycle through dev-dependencies), so it can only serve
+//! *integration* tests (`tests/*.rs`); a crate's inline unit tests would see a
+//! second copy of their own crate's types. It is never published and never
+//! reaches a release binary; `cargo tree -e normal` of every crate stays
+//! free of it.
+//!
+//! - [`conformance`]: the backend contract as one suite that every backend's
+//!   tests run, given a factory of fresh, empty instances;
+//! - [`TestRepo`]: a repository with cheap key derivation on any backend,
+//!   and the backends core's own integration tests use ([`MemoryBackend`],
+//!   [`FsBackend`], re-exported from cairn-store);
+//! - [`make_tree`], [`noise`], [`all_files`], [`assert_same_tree`]: source
+//!   trees and their comparison;
+//! - [`free_port`];
+//! - [`ServerToml`]: a `cairn serve` config file.
+
+// Test helpers: a broken expectation must panic loudly, with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod conformance;
+mod repo;
+mod server_config;
+mod tree;
+
+/// The backends core's integration tests run on. They live in cairn-store
+/// (the memory backend also serves the gate's scratch repositories).
+pub use cairn_store::{FsBackend, MemoryBackend};
+
+pub use repo::TestRepo;
+pub use server_config::ServerToml;
+pub use tree::{all_files, assert_same_tree, make_tree, noise};
+
+/// A free loopback port (bound, then released for a server to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

@@ -1,0 +1,57 @@
+//! A repository for a test: real format, real crypto, cheap key derivation.
+
+use cairn_core::keyslot::{Argon2Params, Credential};
+use cairn_core::repo::InitOptions;
+use cairn_core::{Backend, Repository};
+use cairn_store::MemoryBackend;
+use std::sync::Arc;
+
+/// When every test repository was created.
+const CREATED: &str = "2026-01-01T00:00:00Z";
+
+/// A repository for a test, on the given storage (memory by default):
+/// unlocked by [`TestRepo::credential`] (the passphrase `pw`), zstd level 3,
+/// Argon2 at its test cost (the format is real, only key derivation is
+/// cheap), no WORM, created 2026-01-01T00:00:00Z.
+///
+/// ```text
+/// let repo = TestRepo::memory().init();
+/// let repo = TestRepo::on(Arc::new(FsBackend::new(dir))).init();
+/// ```
+pub struct TestRepo {
+    backend: Arc<dyn Backend>,
+}
+
+impl TestRepo {
+    /// The credential that unlocks a test repository.
+    pub fn credential() -> Credential {
+        Credential::Passphrase("pw".into())
+    }
+
+    /// A repository on `backend`.
+    pub fn on(backend: Arc<dyn Backend>) -> Self {
+        TestRepo { backend }
+    }
+
+    /// A repository in a new [`MemoryBackend`].
+    pub fn memory() -> Self {
+        Self::on(Arc::new(MemoryBackend::new()))
+    }
+
+    /// The storage the repository is (or will be) on.
+    pub fn backend(&self) -> Arc<dyn Backend> {
+        self.backend.clone()
+    }
+
+    /// Initializes the repository; panics if the storage refuses.
+    #[track_caller]
+    pub fn init(self) -> Repository {
+        let options = InitOptions {
+            compression: 3,
+            argon2: Argon2Params::INSECURE_FOR_TESTS,
+            worm: None,
+        };
+        Repository::init(self.backend, &Self::credential(), options, CREATED)
+            .unwrap_or_else(|e| panic!("init of a test repository: {e}"))
+    }
+}
