@@ -37,8 +37,12 @@ pub mod exit {
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     cairn_core::backup::raise_open_file_limit();
+    // `cairn serve` says where it listens and, at stop, the audit head
+    // (its own info lines); everything else stays at warnings.
     let filter = if args.global.verbose > 0 {
         "debug"
+    } else if matches!(args.command, cli::Command::Serve(_)) {
+        "warn,cairn_server::server=info"
     } else {
         "warn"
     };

@@ -779,3 +779,72 @@ fn a_substituted_repository_stops_jobs_until_an_admin_accepts_it_and_unlock_is_a
         "{unlocks:?}"
     );
 }
+
+/// docs/SERVER.md's example config, its absolute paths moved below `dir`
+/// and its port made free; nothing else changed.
+fn server_md_example(dir: &Path, port: u16) -> String {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/SERVER.md"))
+            .unwrap();
+    let block = doc.split("```toml\n").nth(1).unwrap();
+    let block = block.split("```").next().unwrap();
+    let d = dir.display();
+    block
+        .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
+        .replace("\"/var/lib/cairn", &format!("\"{d}/var/lib/cairn"))
+        .replace("\"/srv/", &format!("\"{d}/srv/"))
+        .replace("\"/etc/cairn", &format!("\"{d}/etc/cairn"))
+        .replace("\"/home\"", &format!("\"{d}/home\""))
+}
+
+#[test]
+fn the_example_config_of_server_md_runs_as_written_and_serve_says_where_it_listens() {
+    let env = Env::new();
+    let d = env.path("root");
+    for p in ["etc/cairn", "var/lib/cairn", "srv/restore", "home"] {
+        std::fs::create_dir_all(d.join(p)).unwrap();
+    }
+    std::fs::write(d.join("etc/cairn/main.pass"), "test passphrase\n").unwrap();
+    env.repo(&d.join("srv/backup/repo"), &["init"]).ok();
+    let port = free_port();
+    let cfg = env.path("cairn.toml");
+    std::fs::write(&cfg, server_md_example(&d, port)).unwrap();
+    let cfg_s = cfg.to_str().unwrap();
+    let admin = token(&env, cfg_s, "admin");
+    let log = env.path("serve.log");
+    let mut server = env
+        .cmd()
+        .args(["serve", "--config", cfg_s])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    eventually(Duration::from_secs(30), "the server to answer", || {
+        (curl("GET", &format!("{base}/healthz"), None, None).0 == 200).then_some(())
+    });
+    let (s, v) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/specs"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"][0]["name"], "home", "{v}");
+    // One line at start naming the address, one at stop with the audit
+    // head, at the default log level, and no colour codes in a file.
+    let term = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("cairn serve listening") && text.contains(&format!("127.0.0.1:{port}")),
+        "{text}"
+    );
+    assert!(text.contains("audit head at shutdown"), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text}");
+}
