@@ -27,6 +27,20 @@ fn add_a_passphrase_then_remove_the_old_one() {
         .args(["keys", "add", "--passphrase", "--json"]))
     .ok();
     let second = r.json()["added"].as_str().unwrap().to_string();
+    // Run again (as after an interruption the user cannot tell apart from
+    // a failure): refused, naming the slot that already opens with it.
+    let again = run(env
+        .cmd()
+        .env("CAIRN_NEW_PASSWORD", "second passphrase")
+        .arg("-r")
+        .arg(&repo)
+        .args(["keys", "add", "--passphrase"]));
+    assert_ne!(again.code, 0);
+    assert!(
+        again.stderr.contains(&second) && again.stderr.contains("already opens"),
+        "{}",
+        again.stderr
+    );
     let ids = slot_ids(&env, &repo);
     assert_eq!(ids.len(), 2);
     assert!(ids.iter().all(|(_, k)| k == "passphrase"));

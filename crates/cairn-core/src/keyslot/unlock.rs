@@ -247,8 +247,53 @@ pub fn add_slot(
             .hint("`cairn keys status` lists the slots; nothing was added"));
         }
     }
+    // Likewise a second slot for a passphrase or key file that a slot
+    // already opens: the rerun of an interrupted `add` must not leave two.
+    if slot.external().is_none() {
+        if let Some(twin) = opening_slot(backend, config, master, cred)? {
+            return Err(Error::new(
+                ErrorKind::AlreadyExists,
+                format!(
+                    "key slot {twin} already opens with this {}: a second slot would open nothing new",
+                    cred.describe()
+                ),
+            )
+            .hint("`cairn keys status` lists the slots; nothing was added"));
+        }
+    }
     backend.write_new(ObjectKind::Key, &slot.id, &slot.encode())?;
     Ok(slot)
+}
+
+/// The slot of `cred`'s kind that `cred` opens to `master`, if any (at
+/// most [`super::limits::MAX_ATTEMPTS`] tried, within the usual key-derivation budget).
+fn opening_slot(
+    backend: &dyn Backend,
+    config: &RepoConfig,
+    master: &MasterSecret,
+    cred: &Credential,
+) -> Result<Option<String>> {
+    let mut ignored = Vec::new();
+    let mut budget = Budget::default();
+    let slots: Vec<KeySlot> = order(list_slots(backend)?, &mut ignored)
+        .into_iter()
+        .filter(|s| cred.fits(s))
+        .collect();
+    let total = slots.len();
+    for (i, s) in slots.into_iter().enumerate() {
+        if budget.admit(&s, total - i - 1).is_err() {
+            break;
+        }
+        if let Ok(Some(m)) = s.unlock(config.id, cred) {
+            if bool::from(subtle::ConstantTimeEq::ct_eq(
+                &m.expose()[..],
+                &master.expose()[..],
+            )) {
+                return Ok(Some(s.id));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// The slots other than `except` that `creds` open to `master`, the
