@@ -15,7 +15,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED:-$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd || cd "$ROOT/../../shared/bench" && pwd)}
+SHARED=${SHARED:-$(for d in "$ROOT/../shared/bench" "$ROOT/../../shared/bench"; do
+  [[ -d $d ]] && { cd "$d" && pwd; break; }
+done)}
 RUNS=${1:-3}; shift || true
 TOOLS=("$@"); [[ ${#TOOLS[@]} -gt 0 ]] || TOOLS=(cairn restic borg)
 DATA=${BENCH_DATA:-/var/tmp/corpus}
