@@ -14,8 +14,9 @@ use cairn_core::backup::BackupOptions;
 use cairn_core::snapshot::SnapshotMeta;
 use cairn_core::SnapshotId;
 
-/// The spec's paths as snapshots record them.
-fn path_strings(spec: &SpecConfig) -> Vec<String> {
+/// The spec's paths as snapshots record them (what the core's selector
+/// takes for its spec filter).
+pub fn path_strings(spec: &SpecConfig) -> Vec<String> {
     spec.paths.iter().map(|p| p.display().to_string()).collect()
 }
 

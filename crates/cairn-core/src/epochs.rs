@@ -24,6 +24,7 @@ use crate::index;
 use crate::pack::{seal_blob, BlobEntry, PackBuilder};
 use crate::prune::{self, PackAction, PruneOptions, PruneOutcome};
 use crate::repo::{write_idempotent, Repository};
+use crate::snapshot::SnapshotEntry;
 use crate::tree::{NodeType, Tree};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -54,7 +55,7 @@ pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<EpochPlan> {
         old_index_files: vec![],
     };
     let b = repo.backend();
-    for (id, _, e) in repo.snapshots_with_epochs()? {
+    for SnapshotEntry { id, epoch: e, .. } in repo.snapshot_entries()? {
         if e == keys.current_epoch() {
             continue;
         }
@@ -320,7 +321,7 @@ fn reseal_indexes(repo: &mut Repository, now: time::OffsetDateTime) -> Result<(u
 /// under an old epoch holds only old-epoch blobs.
 fn drop_retired(repo: &mut Repository) -> Result<Vec<u32>> {
     let cur = repo.keys().current_epoch();
-    for (id, _, e) in repo.snapshots_with_epochs()? {
+    for SnapshotEntry { id, epoch: e, .. } in repo.snapshot_entries()? {
         if e != cur {
             return Err(Error::corrupt(format!(
                 "snapshot {} is still sealed under an older key epoch after the rewrite",

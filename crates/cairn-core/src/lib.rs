@@ -49,6 +49,7 @@ pub mod recover;
 pub mod repo;
 pub mod restore;
 pub mod rotate;
+pub mod select;
 pub mod snapshot;
 pub mod tree;
 pub mod verify;
@@ -59,6 +60,8 @@ pub use backend::{Backend, Leftover, ObjectInfo, ObjectKind, ObjectVersion};
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{BlobId, PackId, RepoId, SnapshotId};
 pub use repo::Repository;
+pub use select::Selector;
+pub use snapshot::SnapshotEntry;
 
 /// The newest repository format version this build reads. It writes 1, and
 /// 2 once the master secret has been rotated (key epochs, docs/FORMAT.md §8).

@@ -4,14 +4,15 @@ use crate::backend::{Backend, ObjectKind, WormMode};
 use crate::clock::{Clock, FixedClock};
 use crate::codec::Encoder;
 use crate::config::RepoConfig;
-use crate::crypto::{random_array, Epoch, Keys, MasterSecret, SealKind};
+use crate::crypto::{random_array, Keys, MasterSecret, SealKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId, RepoId, SnapshotId};
 use crate::index::{self, Index};
 use crate::keyslot::unlock::{self, Unlock};
 use crate::keyslot::{Argon2Params, Credential, KeySlot};
 use crate::pack::{self, BlobEntry};
-use crate::snapshot::SnapshotMeta;
+use crate::select::Selector;
+use crate::snapshot::{SnapshotEntry, SnapshotMeta};
 use crate::tree::Tree;
 use crate::worm::{Worm, WormConfig};
 use std::sync::Arc;
@@ -487,21 +488,23 @@ impl Repository {
         self.written.as_ref()
     }
 
-    /// Every snapshot, oldest first (ties by id).
+    /// Every snapshot, oldest first (ties by id): [`Repository::snapshot_entries`]
+    /// without the epochs, for the many callers (forget plans, spec
+    /// listings) that work on `(id, meta)` pairs.
     pub fn snapshots(&self) -> Result<Vec<(SnapshotId, SnapshotMeta)>> {
         Ok(self
-            .snapshots_with_epochs()?
+            .snapshot_entries()?
             .into_iter()
-            .map(|(id, m, _)| (id, m))
+            .map(|e| (e.id, e.meta))
             .collect())
     }
 
-    /// Every snapshot, oldest first, with the key epoch that sealed it.
-    pub fn snapshots_with_epochs(&self) -> Result<Vec<(SnapshotId, SnapshotMeta, Epoch)>> {
-        let (ok, damaged) = self.snapshots_checked_epochs()?;
-        for (name, e) in damaged {
-            tracing::warn!(snapshot = %name, error = %e, "snapshot damaged; skipped (run cairn verify)");
-        }
+    /// Every readable snapshot, oldest first (ties by id), with the key
+    /// epoch that sealed it. Damaged snapshot objects are skipped with a
+    /// warning; [`Repository::snapshots_checked`] reports them instead.
+    pub fn snapshot_entries(&self) -> Result<Vec<SnapshotEntry>> {
+        let (ok, damaged) = self.read_snapshots(|_| true)?;
+        warn_damaged(damaged);
         Ok(ok)
     }
 
@@ -511,22 +514,31 @@ impl Repository {
     }
 
     /// Every readable snapshot, oldest first, and the damaged ones with why.
+    /// Separate from [`Repository::snapshot_entries`] because its callers
+    /// (verify, prune, maintenance) must not skip damage: verify reports
+    /// each damaged snapshot object, prune and maintenance refuse to guess
+    /// which data a snapshot they cannot read needs.
     #[allow(clippy::type_complexity)]
     pub fn snapshots_checked(
         &self,
     ) -> Result<(Vec<(SnapshotId, SnapshotMeta)>, Vec<(String, Error)>)> {
-        let (ok, damaged) = self.snapshots_checked_epochs()?;
-        Ok((ok.into_iter().map(|(id, m, _)| (id, m)).collect(), damaged))
+        let (ok, damaged) = self.read_snapshots(|_| true)?;
+        Ok((ok.into_iter().map(|e| (e.id, e.meta)).collect(), damaged))
     }
 
-    /// As [`Repository::snapshots_checked`], with each snapshot's key epoch.
+    /// Opens the snapshot objects whose names pass `wanted` (the rest are
+    /// never read), oldest first, and lists those that are damaged.
     #[allow(clippy::type_complexity)]
-    fn snapshots_checked_epochs(
+    fn read_snapshots(
         &self,
-    ) -> Result<(Vec<(SnapshotId, SnapshotMeta, Epoch)>, Vec<(String, Error)>)> {
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<(Vec<SnapshotEntry>, Vec<(String, Error)>)> {
         let mut out = Vec::new();
         let mut damaged = Vec::new();
         for o in self.backend.list(ObjectKind::Snapshot)? {
+            if !wanted(&o.name) {
+                continue;
+            }
             let opened = SnapshotId::from_hex(&o.name)
                 .map_err(|_| {
                     Error::corrupt(format!("snapshot object name {:?} is not an id", o.name))
@@ -534,7 +546,7 @@ impl Repository {
                 .and_then(|id| {
                     let b = self.backend.read(ObjectKind::Snapshot, &o.name)?;
                     let (meta, epoch) = SnapshotMeta::open_epoch(&self.keys, &id, &b)?;
-                    Ok((id, meta, epoch))
+                    Ok(SnapshotEntry { id, meta, epoch })
                 });
             match opened {
                 Ok(s) => out.push(s),
@@ -545,58 +557,46 @@ impl Repository {
             }
         }
         // Times were validated when each snapshot was opened.
-        out.sort_by_cached_key(|(id, m, _)| {
+        out.sort_by_cached_key(|e| {
             (
-                m.parsed_time().unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
-                *id,
+                e.meta
+                    .parsed_time()
+                    .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                e.id,
             )
         });
         Ok((out, damaged))
     }
 
-    /// Resolves `latest`, a full id, or a unique prefix.
+    /// The snapshot `sel` names (see [`crate::select`]). For an id or a
+    /// prefix only the snapshot objects whose names start with it are read.
+    pub fn select(&self, sel: &Selector) -> Result<(SnapshotId, SnapshotMeta)> {
+        let (ok, damaged) = self.read_snapshots(|name| sel.may_name(name))?;
+        warn_damaged(damaged);
+        sel.pick(ok.into_iter().map(|e| (e.id, e.meta)).collect())
+    }
+
+    /// Resolves `latest`, a full id, or a unique prefix among every
+    /// snapshot: [`Repository::select`] without filters.
     pub fn find_snapshot(&self, what: &str) -> Result<(SnapshotId, SnapshotMeta)> {
-        let all = self.snapshots()?;
-        find_in(all, what)
+        self.select(&Selector::parse(what)?)
     }
 }
 
-/// Resolves `latest`, a full id or a unique prefix among `all` (oldest first).
+/// Logs the snapshot objects a listing skipped.
+fn warn_damaged(damaged: Vec<(String, Error)>) {
+    for (name, e) in damaged {
+        tracing::warn!(snapshot = %name, error = %e, "snapshot damaged; skipped (run cairn verify)");
+    }
+}
+
+/// Resolves `latest`, a full id or a unique prefix among `all` (oldest
+/// first), for callers that have listed every snapshot already.
 pub fn find_in(
     all: Vec<(SnapshotId, SnapshotMeta)>,
     what: &str,
 ) -> Result<(SnapshotId, SnapshotMeta)> {
-    if what == "latest" {
-        return all.into_iter().last().ok_or_else(|| {
-            Error::new(
-                ErrorKind::NotFound,
-                "the repository has no snapshot matching the filter",
-            )
-            .hint("run `cairn list` to see what there is")
-        });
-    }
-    let w = what.to_ascii_lowercase();
-    if w.is_empty() || !w.bytes().all(|c| c.is_ascii_hexdigit()) {
-        return Err(Error::invalid(format!(
-            "{what:?} is not a snapshot id, prefix or `latest`"
-        )));
-    }
-    let mut hits: Vec<_> = all
-        .into_iter()
-        .filter(|(id, _)| id.to_hex().starts_with(&w))
-        .collect();
-    match hits.len() {
-        0 => Err(Error::new(
-            ErrorKind::NotFound,
-            format!("no snapshot has an id starting with {what}"),
-        )
-        .hint("run `cairn list` to see the ids")),
-        1 => Ok(hits.remove(0)),
-        n => Err(
-            Error::invalid(format!("{n} snapshots have ids starting with {what}"))
-                .hint("give more digits of the id"),
-        ),
-    }
+    Selector::parse(what)?.pick(all)
 }
 
 /// Writes a content-addressed object; an existing one with the same name is the same object.

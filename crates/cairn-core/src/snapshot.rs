@@ -82,6 +82,18 @@ pub struct SnapshotMeta {
     pub program: String,
 }
 
+/// One snapshot as the repository lists it: its id, what it records, and
+/// the key epoch that sealed it.
+#[derive(Debug, Clone)]
+pub struct SnapshotEntry {
+    /// The snapshot object's name.
+    pub id: SnapshotId,
+    /// What it records.
+    pub meta: SnapshotMeta,
+    /// The key epoch that sealed it.
+    pub epoch: Epoch,
+}
+
 /// [`SnapshotMeta::belongs_to`] over the two fields it reads, for listings
 /// that keep only those.
 pub fn belongs_to(

@@ -2,6 +2,10 @@
 //! the snapshots that pass the filters. With a spec, only the spec's own
 //! snapshots ([`crate::spec::belongs`]) are candidates, for `latest` and for
 //! ids alike, so "restore the latest of spec X" can never pick spec Y's.
+//!
+//! The front ends name a snapshot with this borrowed form; the core's
+//! [`cairn_core::select`] does the work, reading only the snapshot objects
+//! whose names an id or prefix fits.
 
 use crate::config::SpecConfig;
 use crate::error::Result;
@@ -40,20 +44,22 @@ impl<'a> Selector<'a> {
         }
     }
 
-    /// Whether a snapshot passes the filters (not `what`).
-    pub fn admits(&self, m: &SnapshotMeta) -> bool {
-        self.spec.is_none_or(|s| crate::spec::belongs(s, m))
-            && self.host.is_none_or(|h| m.host == h)
-            && self.tags.iter().all(|t| m.tags.contains(t))
+    /// The core's [`cairn_core::Selector`] for this one: the spec becomes
+    /// its name and paths, so the core applies the one membership rule
+    /// ([`crate::spec::belongs`]).
+    pub fn to_core(&self) -> Result<cairn_core::Selector> {
+        let mut sel = cairn_core::Selector::parse(self.what)?
+            .host(self.host)
+            .tags(self.tags);
+        if let Some(s) = self.spec {
+            sel = sel.spec(&s.name, crate::spec::path_strings(s));
+        }
+        Ok(sel)
     }
 }
 
-/// The snapshot `sel` names.
+/// The snapshot `sel` names: [`Repository::select`], which reads only the
+/// snapshot objects an id or prefix can name.
 pub fn select(repo: &Repository, sel: &Selector<'_>) -> Result<(SnapshotId, SnapshotMeta)> {
-    let all: Vec<_> = repo
-        .snapshots()?
-        .into_iter()
-        .filter(|(_, m)| sel.admits(m))
-        .collect();
-    Ok(cairn_core::repo::find_in(all, sel.what)?)
+    Ok(repo.select(&sel.to_core()?)?)
 }

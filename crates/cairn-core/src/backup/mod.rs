@@ -41,7 +41,7 @@ pub fn raise_open_file_limit() {
 use crate::error::Result;
 use crate::ids::SnapshotId;
 use crate::repo::Repository;
-use crate::snapshot::SnapshotMeta;
+use crate::snapshot::{SnapshotEntry, SnapshotMeta};
 
 /// The outcome of a backup.
 #[derive(Debug, Clone)]
@@ -126,9 +126,9 @@ pub(crate) fn find_parent(
     paths: &[String],
 ) -> Result<Option<(SnapshotId, SnapshotMeta)>> {
     let newest = repo
-        .snapshots_with_epochs()?
+        .snapshot_entries()?
         .into_iter()
-        .rfind(|(_, m, _)| {
+        .rfind(|SnapshotEntry { meta: m, .. }| {
             m.host == host
                 && match spec {
                     Some(name) => m.belongs_to(name, paths),
@@ -136,7 +136,7 @@ pub(crate) fn find_parent(
                 }
         });
     Ok(match newest {
-        Some((id, m, epoch)) if epoch == repo.keys().current_epoch() => Some((id, m)),
+        Some(e) if e.epoch == repo.keys().current_epoch() => Some((e.id, e.meta)),
         _ => None,
     })
 }
