@@ -8,6 +8,7 @@ mod keys;
 mod logwriter;
 mod pinning;
 mod progress;
+mod render;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -2,10 +2,15 @@ use crate::cli::{BackupArgs, Global};
 use crate::context::{self, Access, Location, Session};
 use crate::exit;
 use crate::progress::BackupBar;
+use crate::render::{emit, Render, Term};
 use anyhow::Result;
 use cairn_core::backup::{backup, BackupOptions, Excluder, Progress};
+use cairn_core::escape::one_line;
 use cairn_core::repo::InitOptions;
-use serde_json::json;
+use cairn_core::snapshot::SourceError;
+use cairn_core::SnapshotId;
+use serde::Serialize;
+use std::io;
 use std::time::Instant;
 
 pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
@@ -48,63 +53,105 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
         }
         r
     })?;
-    let m = &result.meta;
+    let m = result.meta;
     let st = &m.stats;
-    let secs = started.elapsed().as_secs_f64();
-    if g.json {
-        super::print_json(&json!({
-            "snapshot_id": result.id.to_hex(),
-            "short_id": result.id.short(),
-            "parent": m.parent.map(|p| p.to_hex()),
-            "repository": loc.path.display().to_string(),
-            "files_new": st.files_new,
-            "files_changed": st.files_changed,
-            "files_unchanged": st.files_unchanged,
-            "dirs": st.dirs,
-            "total_files": st.files,
-            "total_bytes": st.bytes,
-            "bytes_read": st.bytes_read,
-            "bytes_added": st.bytes_added,
-            "bytes_stored": st.bytes_stored,
-            "packs_written": result.packs,
-            "packs_adopted": result.packs_adopted,
-            "incomplete": m.incomplete,
-            "errors": m.errors,
-            "duration_s": secs,
-        }))?;
-    } else if !g.quiet {
-        for e in &m.errors {
-            eprintln!(
+    emit(
+        g,
+        &Backed {
+            snapshot_id: result.id,
+            short_id: result.id.short(),
+            parent: m.parent,
+            repository: loc.path.display().to_string(),
+            files_new: st.files_new,
+            files_changed: st.files_changed,
+            files_unchanged: st.files_unchanged,
+            dirs: st.dirs,
+            total_files: st.files,
+            total_bytes: st.bytes,
+            bytes_read: st.bytes_read,
+            bytes_added: st.bytes_added,
+            bytes_stored: st.bytes_stored,
+            packs_written: result.packs,
+            packs_adopted: result.packs_adopted,
+            incomplete: m.incomplete,
+            errors: m.errors,
+            duration_s: started.elapsed().as_secs_f64(),
+        },
+    )
+}
+
+/// A snapshot `cairn backup` saved, with what it read and stored.
+#[derive(Serialize)]
+struct Backed {
+    snapshot_id: SnapshotId,
+    short_id: String,
+    parent: Option<SnapshotId>,
+    repository: String,
+    files_new: u64,
+    files_changed: u64,
+    files_unchanged: u64,
+    dirs: u64,
+    total_files: u64,
+    total_bytes: u64,
+    bytes_read: u64,
+    bytes_added: u64,
+    bytes_stored: u64,
+    packs_written: usize,
+    packs_adopted: usize,
+    incomplete: bool,
+    /// Source entries that could not be read.
+    errors: Vec<SourceError>,
+    duration_s: f64,
+}
+
+impl Render for Backed {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
+        if g.quiet {
+            return Ok(());
+        }
+        for e in &self.errors {
+            writeln!(
+                t.err,
                 "warning: {}: {}",
-                cairn_core::escape::one_line(&e.path),
-                cairn_core::escape::one_line(&e.error)
-            );
+                one_line(&e.path),
+                one_line(&e.error)
+            )?;
         }
-        eprintln!(
+        writeln!(
+            t.err,
             "files: {} new, {} changed, {} unchanged; dirs: {}",
-            st.files_new, st.files_changed, st.files_unchanged, st.dirs
-        );
-        eprintln!(
+            self.files_new, self.files_changed, self.files_unchanged, self.dirs
+        )?;
+        writeln!(
+            t.err,
             "read {} of {}, added {} ({} stored) in {:.1}s",
-            super::human_bytes(st.bytes_read),
-            super::human_bytes(st.bytes),
-            super::human_bytes(st.bytes_added),
-            super::human_bytes(st.bytes_stored),
-            secs
-        );
-        println!(
+            super::human_bytes(self.bytes_read),
+            super::human_bytes(self.total_bytes),
+            super::human_bytes(self.bytes_added),
+            super::human_bytes(self.bytes_stored),
+            self.duration_s
+        )?;
+        writeln!(
+            t.out,
             "snapshot {} saved{}",
-            result.id.short(),
-            if m.incomplete { " (incomplete)" } else { "" }
-        );
-    }
-    if m.incomplete {
-        if !g.json && !g.quiet {
-            eprintln!("{} source entr(ies) could not be read; the snapshot is marked incomplete (exit code 3)", m.errors.len());
+            self.short_id,
+            if self.incomplete { " (incomplete)" } else { "" }
+        )?;
+        if self.incomplete {
+            writeln!(t.err, "{} source entr(ies) could not be read; the snapshot is marked incomplete (exit code 3)", self.errors.len())?;
         }
-        return Ok(exit::INCOMPLETE);
+        Ok(())
     }
-    Ok(0)
+
+    fn exit_code(&self) -> u8 {
+        if self.incomplete {
+            exit::INCOMPLETE
+        } else {
+            0
+        }
+    }
 }
 
 /// The default repository is created on first use; any other must exist.

@@ -1,11 +1,14 @@
 use crate::cli::{ForgetArgs, Global, ProtectArgs, UnprotectArgs};
 use crate::context::{self, Access};
+use crate::render::{emit, Render, Term};
 use anyhow::{anyhow, Result};
-use cairn_core::forget::Selection;
+use cairn_core::forget::{ForgetOutcome, ForgetPlan, Selection};
 use cairn_core::policy::Policy;
 use cairn_core::protect;
-use cairn_core::prune::{self, PruneOptions};
-use serde_json::json;
+use cairn_core::prune::{self, PruneOptions, PruneOutcome};
+use cairn_core::SnapshotId;
+use serde::Serialize;
+use std::io;
 
 fn policy(a: &ForgetArgs) -> Policy {
     Policy {
@@ -82,63 +85,85 @@ pub fn run(g: &Global, a: &ForgetArgs) -> Result<u8> {
         }
         _ => None,
     };
-    if g.json {
-        super::print_json(&json!({
-            "dry_run": a.dry_run,
-            "groups": plan.groups,
-            "remove": plan.remove,
-            "keep": plan.keep,
-            "outcome": outcome,
-            "prune": pruned,
-        }))?;
-        return Ok(0);
-    }
-    for grp in &plan.groups {
-        let key = serde_json::to_string(&grp.key)?;
-        println!("group {key}");
-        for d in &grp.decisions {
-            println!(
-                "  {}  {:<20}  {:<6}  {}",
-                d.id.short(),
-                d.time.get(..19).unwrap_or(&d.time).replace('T', " "),
-                if d.keep { "keep" } else { "remove" },
-                d.reasons.join(", ")
-            );
-        }
-    }
-    match &outcome {
-        None => println!(
-            "dry run: would remove {} snapshot(s), keep {}",
-            plan.remove.len(),
-            plan.keep
-        ),
-        Some(o) => {
-            for (id, why) in &o.retained {
-                eprintln!("retained: snapshot {}: {why}", id.short());
-            }
-            println!(
-                "removed {} snapshot(s), kept {}{}",
-                o.removed.len(),
-                plan.keep + o.retained.len(),
-                if o.retained.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {} retained by WORM", o.retained.len())
-                }
-            );
-            if let Some(p) = &pruned {
-                println!(
-                    "pruned: {} pack(s) removed ({}), {} written",
-                    p.packs_deleted,
-                    super::human_bytes(p.bytes_deleted),
-                    p.packs_written
-                );
-            } else if !g.quiet {
-                eprintln!("run `cairn prune` to free the data only those snapshots used");
+    emit(
+        g,
+        &Forgot {
+            dry_run: a.dry_run,
+            plan,
+            outcome,
+            prune: pruned,
+        },
+    )
+}
+
+/// What `cairn forget` decided and did: the plan's groups, `remove` and
+/// `keep`, what was removed (none on a dry run) and what `--prune` freed.
+#[derive(Serialize)]
+struct Forgot {
+    dry_run: bool,
+    #[serde(flatten)]
+    plan: ForgetPlan,
+    outcome: Option<ForgetOutcome>,
+    prune: Option<PruneOutcome>,
+}
+
+impl Render for Forgot {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
+        let plan = &self.plan;
+        for grp in &plan.groups {
+            let key = serde_json::to_string(&grp.key)?;
+            writeln!(t.out, "group {key}")?;
+            for d in &grp.decisions {
+                writeln!(
+                    t.out,
+                    "  {}  {:<20}  {:<6}  {}",
+                    d.id.short(),
+                    d.time.get(..19).unwrap_or(&d.time).replace('T', " "),
+                    if d.keep { "keep" } else { "remove" },
+                    d.reasons.join(", ")
+                )?;
             }
         }
+        let Some(o) = &self.outcome else {
+            return writeln!(
+                t.out,
+                "dry run: would remove {} snapshot(s), keep {}",
+                plan.remove.len(),
+                plan.keep
+            );
+        };
+        for (id, why) in &o.retained {
+            writeln!(t.err, "retained: snapshot {}: {why}", id.short())?;
+        }
+        writeln!(
+            t.out,
+            "removed {} snapshot(s), kept {}{}",
+            o.removed.len(),
+            plan.keep + o.retained.len(),
+            if o.retained.is_empty() {
+                String::new()
+            } else {
+                format!(", {} retained by WORM", o.retained.len())
+            }
+        )?;
+        if let Some(p) = &self.prune {
+            writeln!(
+                t.out,
+                "pruned: {} pack(s) removed ({}), {} written",
+                p.packs_deleted,
+                super::human_bytes(p.bytes_deleted),
+                p.packs_written
+            )?;
+        } else if !g.quiet {
+            writeln!(
+                t.err,
+                "run `cairn prune` to free the data only those snapshots used"
+            )?;
+        }
+        Ok(())
     }
-    Ok(0)
 }
 
 pub fn protect(g: &Global, a: &ProtectArgs) -> Result<u8> {
@@ -146,30 +171,49 @@ pub fn protect(g: &Global, a: &ProtectArgs) -> Result<u8> {
     let (id, _) = repo.find_snapshot(&a.snapshot)?;
     let now = cairn_core::clock::rfc3339(context::now(None)?);
     let new = protect::protect(&repo, id, &now, &a.note)?;
-    if g.json {
-        super::print_json(&json!({"snapshot": id, "protected": true, "new": new}))?;
-    } else {
-        println!(
-            "snapshot {} {}",
-            id.short(),
-            if new {
-                "is now protected"
-            } else {
-                "was already protected"
-            }
-        );
-    }
-    Ok(0)
+    emit(
+        g,
+        &Protection {
+            snapshot: id,
+            protected: true,
+            new: Some(new),
+        },
+    )
 }
 
 pub fn unprotect(g: &Global, a: &UnprotectArgs) -> Result<u8> {
     let repo = context::open(g, Access::Delete, "unprotect")?;
     let (id, _) = repo.find_snapshot(&a.snapshot)?;
     protect::unprotect(&repo, id)?;
-    if g.json {
-        super::print_json(&json!({"snapshot": id, "protected": false}))?;
-    } else {
-        println!("snapshot {} is no longer protected", id.short());
+    emit(
+        g,
+        &Protection {
+            snapshot: id,
+            protected: false,
+            new: None,
+        },
+    )
+}
+
+/// A snapshot's protection after `cairn protect` or `cairn unprotect`.
+#[derive(Serialize)]
+struct Protection {
+    snapshot: SnapshotId,
+    protected: bool,
+    /// Whether `protect` added the protection (false: it was there already).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new: Option<bool>,
+}
+
+impl Render for Protection {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        let state = match self.new {
+            _ if !self.protected => "is no longer protected",
+            Some(false) => "was already protected",
+            _ => "is now protected",
+        };
+        writeln!(t.out, "snapshot {} {state}", self.snapshot.short())
     }
-    Ok(0)
 }

@@ -5,11 +5,13 @@
 use crate::cli::{Global, KeysAddArgs};
 use crate::context::{self, Access, Location};
 use crate::keys;
+use crate::render::{emit, Render, Term};
 use anyhow::{bail, Context, Result};
 use cairn_core::keyslot::unlock::Unlock;
 use cairn_core::keyslot::{Argon2Params, Credential, ExternalParams, Kdf, KeySlot, SlotLock};
 use cairn_core::rotate::{self, SlotRef};
 use serde::Serialize;
+use std::io;
 use std::sync::Arc;
 
 #[derive(Serialize)]
@@ -85,31 +87,39 @@ pub fn status(g: &Global) -> Result<u8> {
         slots: slots.iter().map(view).collect(),
         warnings,
     };
-    if g.json {
-        super::print_json(&status)?;
-        return Ok(0);
+    emit(g, &status)
+}
+
+impl Render for Status {
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        writeln!(
+            t.out,
+            "repository {} (id {}, format {})",
+            self.repository,
+            self.repository_id.get(..8).unwrap_or(&self.repository_id),
+            self.format_version
+        )?;
+        writeln!(t.out, "WORM: {}", self.worm)?;
+        if self.key_epoch > 1 || !self.retired_epochs.is_empty() {
+            writeln!(
+                t.out,
+                "key epoch {}; retired epochs still readable: {:?}",
+                self.key_epoch, self.retired_epochs
+            )?;
+        }
+        writeln!(t.out, "{:<34} {:<13} {:<32} kdf", "slot", "kind", "created")?;
+        for s in &self.slots {
+            writeln!(
+                t.out,
+                "{:<34} {:<13} {:<32} {}",
+                s.id, s.kind, s.created, s.kdf
+            )?;
+        }
+        for w in &self.warnings {
+            writeln!(t.err, "warning: {w}")?;
+        }
+        Ok(())
     }
-    println!(
-        "repository {} (id {}, format {})",
-        status.repository,
-        config.id.short(),
-        status.format_version
-    );
-    println!("WORM: {}", status.worm);
-    if status.key_epoch > 1 || !status.retired_epochs.is_empty() {
-        println!(
-            "key epoch {}; retired epochs still readable: {:?}",
-            status.key_epoch, status.retired_epochs
-        );
-    }
-    println!("{:<34} {:<13} {:<32} kdf", "slot", "kind", "created");
-    for s in &status.slots {
-        println!("{:<34} {:<13} {:<32} {}", s.id, s.kind, s.created, s.kdf);
-    }
-    for w in &status.warnings {
-        eprintln!("warning: {w}");
-    }
-    Ok(0)
 }
 
 /// The new passphrase: CAIRN_NEW_PASSWORD, --new-password-file, or a prompt (twice).

@@ -1,10 +1,14 @@
 use crate::cli::{Global, PruneArgs};
 use crate::context::{self, Access};
+use crate::render::{emit, Render, Term};
 use anyhow::Result;
-use cairn_core::prune::{self, PackAction, PruneOptions};
+use cairn_core::leftovers::Leftovers;
+use cairn_core::prune::{self, PackAction, PackPlan, PlanTotals, PruneOptions, PruneOutcome};
 use cairn_core::Repository;
 use cairn_core::{epochs, leftovers};
+use serde::Serialize;
 use serde_json::json;
+use std::io;
 
 pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
     let access = if a.dry_run {
@@ -32,71 +36,109 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
     } else {
         leftovers::sweep(repo.backend().as_ref(), &context::WallClock)?
     };
-    if g.json {
-        let packs: Vec<_> = plan
-            .packs
-            .iter()
-            .filter(|p| p.action != PackAction::Keep)
-            .collect();
-        super::print_json(&json!({
-            "dry_run": a.dry_run,
-            "snapshots": plan.snapshots,
-            "used_blobs": plan.used_blobs,
-            "totals": t,
-            "packs": packs,
-            "unreadable_packs": plan.unreadable,
-            "outcome": outcome,
-            "partial_objects_removed": if a.dry_run { None } else { Some(leftovers) },
-            "partial_objects": if a.dry_run { Some(leftovers) } else { None },
-        }))?;
-        return Ok(0);
-    }
-    if leftovers.count > 0 && !g.quiet {
-        eprintln!(
-            "{} {} partial object(s) left by killed runs ({})",
-            if a.dry_run { "found" } else { "removed" },
-            leftovers.count,
-            super::human_bytes(leftovers.bytes)
-        );
-    }
-    if !g.quiet {
-        eprintln!(
-            "{} snapshot(s) use {} blob(s); packs: {} kept, {} to delete, {} to repack, {} retained by WORM",
-            plan.snapshots, plan.used_blobs, t.keep_packs, t.delete_packs, t.repack_packs, t.retained_packs
-        );
-        for p in plan
-            .packs
-            .iter()
-            .filter(|p| p.action == PackAction::Retained)
-        {
-            eprintln!(
-                "retained: pack {} until {} (removed by a later prune)",
-                p.pack.short(),
-                p.retained_until.as_deref().unwrap_or("?")
-            );
+    let (removed, found) = if a.dry_run {
+        (None, Some(leftovers))
+    } else {
+        (Some(leftovers), None)
+    };
+    emit(
+        g,
+        &Pruned {
+            dry_run: a.dry_run,
+            snapshots: plan.snapshots,
+            used_blobs: plan.used_blobs,
+            totals: t,
+            packs: plan
+                .packs
+                .into_iter()
+                .filter(|p| p.action != PackAction::Keep)
+                .collect(),
+            unreadable_packs: plan.unreadable,
+            outcome,
+            partial_objects_removed: removed,
+            partial_objects: found,
+        },
+    )
+}
+
+/// What `cairn prune` planned and did: the packs it touches (kept ones
+/// left out), and the partial objects it found (dry run) or removed.
+#[derive(Serialize)]
+struct Pruned {
+    dry_run: bool,
+    snapshots: usize,
+    used_blobs: usize,
+    totals: PlanTotals,
+    packs: Vec<PackPlan>,
+    unreadable_packs: Vec<(String, String)>,
+    outcome: Option<PruneOutcome>,
+    partial_objects_removed: Option<Leftovers>,
+    partial_objects: Option<Leftovers>,
+}
+
+impl Render for Pruned {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
+        let n = &self.totals;
+        if !g.quiet {
+            if let Some(l) = self
+                .partial_objects
+                .or(self.partial_objects_removed)
+                .filter(|l| l.count > 0)
+            {
+                writeln!(
+                    t.err,
+                    "{} {} partial object(s) left by killed runs ({})",
+                    if self.dry_run { "found" } else { "removed" },
+                    l.count,
+                    super::human_bytes(l.bytes)
+                )?;
+            }
+            writeln!(
+                t.err,
+                "{} snapshot(s) use {} blob(s); packs: {} kept, {} to delete, {} to repack, {} retained by WORM",
+                self.snapshots, self.used_blobs, n.keep_packs, n.delete_packs, n.repack_packs, n.retained_packs
+            )?;
+            for p in self
+                .packs
+                .iter()
+                .filter(|p| p.action == PackAction::Retained)
+            {
+                writeln!(
+                    t.err,
+                    "retained: pack {} until {} (removed by a later prune)",
+                    p.pack.short(),
+                    p.retained_until.as_deref().unwrap_or("?")
+                )?;
+            }
+            for (name, why) in &self.unreadable_packs {
+                writeln!(
+                    t.err,
+                    "warning: unindexed pack {name} is unreadable and was left alone: {why}"
+                )?;
+            }
+            writeln!(
+                t.err,
+                "{} {} ({} repacked); {} unused left in kept packs",
+                if self.dry_run { "would free" } else { "frees" },
+                super::human_bytes(n.bytes_freed),
+                super::human_bytes(n.bytes_repacked),
+                super::human_bytes(n.bytes_unused_left)
+            )?;
         }
-        for (name, why) in &plan.unreadable {
-            eprintln!("warning: unindexed pack {name} is unreadable and was left alone: {why}");
+        match &self.outcome {
+            Some(o) => writeln!(
+                t.out,
+                "pruned: {} pack(s) removed ({}), {} written",
+                o.packs_deleted,
+                super::human_bytes(o.bytes_deleted),
+                o.packs_written
+            ),
+            None if self.dry_run => writeln!(t.out, "dry run: nothing changed"),
+            None => writeln!(t.out, "nothing to prune"),
         }
-        eprintln!(
-            "{} {} ({} repacked); {} unused left in kept packs",
-            if a.dry_run { "would free" } else { "frees" },
-            super::human_bytes(t.bytes_freed),
-            super::human_bytes(t.bytes_repacked),
-            super::human_bytes(t.bytes_unused_left)
-        );
     }
-    match outcome {
-        Some(o) => println!(
-            "pruned: {} pack(s) removed ({}), {} written",
-            o.packs_deleted,
-            super::human_bytes(o.bytes_deleted),
-            o.packs_written
-        ),
-        None if a.dry_run => println!("dry run: nothing changed"),
-        None => println!("nothing to prune"),
-    }
-    Ok(0)
 }
 
 /// `prune --rewrite-old-epochs`: copy old-epoch snapshots under the current

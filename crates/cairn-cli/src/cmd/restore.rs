@@ -1,10 +1,14 @@
 use crate::cli::{Global, OverwriteArg, RestoreArgs};
 use crate::context::{self, Access};
 use crate::exit;
+use crate::render::{emit, Render, Term};
 use anyhow::Result;
 use cairn_app::usecase::select::Selector;
 use cairn_core::escape::one_line;
-use cairn_core::restore::{self, Action, Overwrite, RestoreOptions};
+use cairn_core::restore::{self, Action, Overwrite, RestoreOptions, RestorePlan, RestoreReport};
+use cairn_core::SnapshotId;
+use serde::Serialize;
+use std::io;
 use std::path::PathBuf;
 
 /// Allowed restore roots from `CAIRN_RESTORE_ALLOW` (colon-separated); empty = anywhere.
@@ -42,75 +46,121 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
     };
     let started = std::time::Instant::now();
     let r = cairn_app::usecase::restore::restore(&repo, &sel, &opts, a.dry_run)?;
-    let (id, plan) = (r.id, &r.plan);
     let Some(report) = r.report else {
-        if g.json {
-            super::print_json(plan)?;
-        } else {
-            for e in &plan.entries {
-                let (verb, why) = match &e.action {
-                    Action::Create => ("create", String::new()),
-                    Action::Overwrite => ("overwrite", String::new()),
-                    Action::Skip(r) => ("skip", format!(" ({r})")),
-                    Action::FixMetadata(r) => ("metadata", format!(" ({r})")),
-                    Action::Refuse(r) => ("refuse", format!(" ({r})")),
-                    Action::Delete => ("delete", String::new()),
-                };
-                println!("{verb:<9} {}{}", one_line(&e.path), one_line(&why));
-            }
-            let t = &plan.totals;
-            eprintln!(
-                "plan for snapshot {} into {}: {} create, {} overwrite, {} metadata only, {} skip, {} refuse, {} delete, {} to write (dry run: nothing changed)",
-                id.short(),
-                plan.target.display(),
-                t.create,
-                t.overwrite,
-                t.fix_metadata,
-                t.skip,
-                t.refuse,
-                t.delete,
-                super::human_bytes(t.bytes)
-            );
-        }
-        return Ok(if plan.totals.refuse > 0 {
-            exit::INCOMPLETE
-        } else {
-            0
-        });
+        return emit(g, &Planned(r.plan));
     };
-    let refused: Vec<_> = plan
+    let refused = r
+        .plan
         .entries
         .iter()
         .filter_map(|e| match &e.action {
-            Action::Refuse(why) => Some(serde_json::json!({"path": e.path, "error": why})),
+            Action::Refuse(why) => Some(Refused {
+                path: e.path.clone(),
+                error: why.clone(),
+            }),
             _ => None,
         })
         .collect();
-    let failed = !report.errors.is_empty() || !refused.is_empty();
-    if g.json {
-        super::print_json(&serde_json::json!({
-            "snapshot_id": id.to_hex(),
-            "target": plan.target.display().to_string(),
-            "report": report,
-            "refused": refused,
-            "duration_s": started.elapsed().as_secs_f64(),
-        }))?;
-    } else {
-        for e in &report.errors {
-            eprintln!("error: {}: {}", one_line(&e.path), one_line(&e.error));
+    emit(
+        g,
+        &Done {
+            snapshot_id: r.id,
+            target: r.plan.target.display().to_string(),
+            report,
+            refused,
+            duration_s: started.elapsed().as_secs_f64(),
+        },
+    )
+}
+
+/// `restore --dry-run`: the plan, whose JSON is the core's `RestorePlan`.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Planned(RestorePlan);
+
+impl Render for Planned {
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        let plan = &self.0;
+        for e in &plan.entries {
+            let (verb, why) = match &e.action {
+                Action::Create => ("create", String::new()),
+                Action::Overwrite => ("overwrite", String::new()),
+                Action::Skip(r) => ("skip", format!(" ({r})")),
+                Action::FixMetadata(r) => ("metadata", format!(" ({r})")),
+                Action::Refuse(r) => ("refuse", format!(" ({r})")),
+                Action::Delete => ("delete", String::new()),
+            };
+            writeln!(t.out, "{verb:<9} {}{}", one_line(&e.path), one_line(&why))?;
         }
-        for r in &refused {
-            eprintln!(
+        let n = &plan.totals;
+        writeln!(
+            t.err,
+            "plan for snapshot {} into {}: {} create, {} overwrite, {} metadata only, {} skip, {} refuse, {} delete, {} to write (dry run: nothing changed)",
+            plan.snapshot.short(),
+            plan.target.display(),
+            n.create,
+            n.overwrite,
+            n.fix_metadata,
+            n.skip,
+            n.refuse,
+            n.delete,
+            super::human_bytes(n.bytes)
+        )
+    }
+
+    fn exit_code(&self) -> u8 {
+        if self.0.totals.refuse > 0 {
+            exit::INCOMPLETE
+        } else {
+            0
+        }
+    }
+}
+
+/// An entry the plan refused to restore.
+#[derive(Serialize)]
+struct Refused {
+    path: String,
+    error: String,
+}
+
+/// A restore that ran.
+#[derive(Serialize)]
+struct Done {
+    snapshot_id: SnapshotId,
+    target: String,
+    report: RestoreReport,
+    refused: Vec<Refused>,
+    duration_s: f64,
+}
+
+impl Render for Done {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
+        let report = &self.report;
+        for e in &report.errors {
+            writeln!(
+                t.err,
+                "error: {}: {}",
+                one_line(&e.path),
+                one_line(&e.error)
+            )?;
+        }
+        for r in &self.refused {
+            writeln!(
+                t.err,
                 "refused: {}: {}",
-                one_line(r["path"].as_str().unwrap_or("")),
-                one_line(r["error"].as_str().unwrap_or(""))
-            );
+                one_line(&r.path),
+                one_line(&r.error)
+            )?;
         }
         if !g.quiet {
-            eprintln!(
+            writeln!(
+                t.err,
                 "restored snapshot {} into {}: {} files ({}) written and verified, {} dirs, {} links/specials, {} metadata fixed, {} unchanged, {} deleted in {:.1}s",
-                id.short(),
-                plan.target.display(),
+                self.snapshot_id.short(),
+                self.target,
                 report.files_written,
                 super::human_bytes(report.bytes_written),
                 report.dirs_created,
@@ -118,18 +168,24 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
                 report.metadata_fixed,
                 report.skipped,
                 report.deleted,
-                started.elapsed().as_secs_f64()
-            );
+                self.duration_s
+            )?;
         }
-    }
-    if failed {
-        if !g.json {
-            eprintln!(
+        if self.exit_code() != 0 {
+            writeln!(
+                t.err,
                 "{} entr(ies) could not be restored; everything else was (exit code 3)",
-                report.errors.len() + refused.len()
-            );
+                report.errors.len() + self.refused.len()
+            )?;
         }
-        return Ok(exit::INCOMPLETE);
+        Ok(())
     }
-    Ok(0)
+
+    fn exit_code(&self) -> u8 {
+        if self.report.errors.is_empty() && self.refused.is_empty() {
+            0
+        } else {
+            exit::INCOMPLETE
+        }
+    }
 }

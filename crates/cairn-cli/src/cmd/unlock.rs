@@ -4,27 +4,34 @@
 
 use crate::cli::{Global, UnlockArgs};
 use crate::context::{Location, WallClock};
+use crate::render::{emit, Render, Term};
 use anyhow::Result;
 use cairn_core::escape::one_line;
+use cairn_core::lock::UnlockReport;
+use std::io;
 
 pub fn run(g: &Global, a: &UnlockArgs) -> Result<u8> {
     let loc = Location::resolve(g)?;
     let backend = loc.backend(g)?;
-    let report = cairn_app::usecase::unlock::unlock(backend.as_ref(), &WallClock, a.force)?;
-    if g.json {
-        super::print_json(&report)?;
-        return Ok(0);
+    emit(
+        g,
+        &cairn_app::usecase::unlock::unlock(backend.as_ref(), &WallClock, a.force)?,
+    )
+}
+
+impl Render for UnlockReport {
+    fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
+        for r in &self.removed {
+            writeln!(t.out, "removed {} ({})", one_line(&r.lock), r.why)?;
+        }
+        for r in &self.kept {
+            writeln!(t.out, "kept {} (live)", one_line(&r.lock))?;
+        }
+        if self.removed.is_empty() && self.kept.is_empty() {
+            writeln!(t.out, "no locks")?;
+        } else if !self.kept.is_empty() && !g.quiet {
+            writeln!(t.err, "note: live locks were kept; if a holder is known dead (its machine is gone), `cairn unlock --force` removes them")?;
+        }
+        Ok(())
     }
-    for r in &report.removed {
-        println!("removed {} ({})", one_line(&r.lock), r.why);
-    }
-    for r in &report.kept {
-        println!("kept {} (live)", one_line(&r.lock));
-    }
-    if report.removed.is_empty() && report.kept.is_empty() {
-        println!("no locks");
-    } else if !report.kept.is_empty() && !g.quiet {
-        eprintln!("note: live locks were kept; if a holder is known dead (its machine is gone), `cairn unlock --force` removes them");
-    }
-    Ok(0)
 }

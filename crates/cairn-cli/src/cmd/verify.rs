@@ -1,10 +1,13 @@
 use crate::cli::{Global, VerifyArgs};
 use crate::context::{self, Access};
 use crate::exit;
+use crate::render::{emit, Render, Term};
 use anyhow::Result;
 use cairn_app::usecase::verify::VerifyRequest;
-use cairn_core::verify::DataCheck;
+use cairn_core::verify::{DataCheck, VerifyReport};
 use cairn_core::SnapshotId;
+use serde::Serialize;
+use std::io;
 
 pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
     let repo = context::open(g, Access::Read, "verify")?;
@@ -34,52 +37,85 @@ pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
         workers,
     };
     let report = cairn_app::usecase::verify::verify(&repo, &req)?;
-    if g.json {
-        let mut v = serde_json::to_value(&report)?;
-        v["ok"] = report.damage.is_empty().into();
-        if matches!(data, DataCheck::Percent { .. }) {
-            v["seed"] = seed.into();
-        }
-        v["duration_s"] = started.elapsed().as_secs_f64().into();
-        super::print_json(&v)?;
-    } else {
+    emit(
+        g,
+        &Verified {
+            ok: report.damage.is_empty(),
+            report,
+            subset: match data {
+                DataCheck::Percent { percent, .. } => Some(percent),
+                _ => None,
+            },
+            seed: matches!(data, DataCheck::Percent { .. }).then_some(seed),
+            duration_s: started.elapsed().as_secs_f64(),
+        },
+    )
+}
+
+/// What `cairn verify` found: the report's fields, then `ok`, the seed of a
+/// data subset and the duration.
+#[derive(Serialize)]
+struct Verified {
+    #[serde(flatten)]
+    report: VerifyReport,
+    ok: bool,
+    /// The percentage of a `--read-data-subset N%`; the JSON shows only the seed.
+    #[serde(skip)]
+    subset: Option<f64>,
+    /// The seed that chose a percentage subset (`--seed` repeats it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
+    duration_s: f64,
+}
+
+impl Render for Verified {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
+        let report = &self.report;
         for d in &report.damage {
-            eprintln!("DAMAGED {}: {}", d.object, d.error);
+            writeln!(t.err, "DAMAGED {}: {}", d.object, d.error)?;
             for f in &d.affects {
-                eprintln!("    affects {f}");
+                writeln!(t.err, "    affects {f}")?;
             }
         }
         if report.damage.iter().any(|d| d.error.starts_with("gone:")) {
-            eprintln!("note: if another client forgot the snapshots reported gone, `cairn trust --reset` accepts the repository as it is");
+            writeln!(t.err, "note: if another client forgot the snapshots reported gone, `cairn trust --reset` accepts the repository as it is")?;
         }
-        if !g.quiet {
-            let p = report.partial_objects;
-            if p.count > 0 {
-                eprintln!(
-                    "note: {} partial object(s) left by killed runs ({}); prune removes them once older than 30 minutes",
-                    p.count,
-                    super::human_bytes(p.bytes)
-                );
-            }
-            if let DataCheck::Percent { percent, .. } = data {
-                eprintln!("data subset {percent}% chosen with --seed {seed}");
-            }
-            eprintln!(
-                "checked {} snapshot(s), {} trees, {} blobs, {} packs; read {} packs ({}) in {:.1}s: {}",
-                report.snapshots,
-                report.trees,
-                report.blobs,
-                report.packs,
-                report.packs_read,
-                super::human_bytes(report.bytes_read),
-                started.elapsed().as_secs_f64(),
-                if report.damage.is_empty() { "no damage".to_string() } else { format!("{} damaged object(s)", report.damage.len()) }
-            );
+        if g.quiet {
+            return Ok(());
+        }
+        let p = report.partial_objects;
+        if p.count > 0 {
+            writeln!(
+                t.err,
+                "note: {} partial object(s) left by killed runs ({}); prune removes them once older than 30 minutes",
+                p.count,
+                super::human_bytes(p.bytes)
+            )?;
+        }
+        if let (Some(percent), Some(seed)) = (self.subset, self.seed) {
+            writeln!(t.err, "data subset {percent}% chosen with --seed {seed}")?;
+        }
+        writeln!(
+            t.err,
+            "checked {} snapshot(s), {} trees, {} blobs, {} packs; read {} packs ({}) in {:.1}s: {}",
+            report.snapshots,
+            report.trees,
+            report.blobs,
+            report.packs,
+            report.packs_read,
+            super::human_bytes(report.bytes_read),
+            self.duration_s,
+            if report.damage.is_empty() { "no damage".to_string() } else { format!("{} damaged object(s)", report.damage.len()) }
+        )
+    }
+
+    fn exit_code(&self) -> u8 {
+        if self.ok {
+            0
+        } else {
+            exit::CORRUPT
         }
     }
-    Ok(if report.damage.is_empty() {
-        0
-    } else {
-        exit::CORRUPT
-    })
 }
