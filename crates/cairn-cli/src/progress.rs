@@ -1,6 +1,7 @@
-//! A progress bar for backups: files, bytes, rate and ETA, on stderr when it is
-//! a terminal. Totals come from a quick concurrent scan of the sources; until it
-//! finishes the bar shows a spinner.
+//! Progress bars for backups and restores: files, bytes, rate and ETA, on
+//! stderr when it is a terminal. A backup's totals come from a quick
+//! concurrent scan of the sources, a restore's from its plan; until they are
+//! known the bar shows a spinner.
 
 use cairn_core::backup::{BackupOptions, Excluder, Progress};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -100,4 +101,49 @@ fn count(p: &Path, ex: Option<&Excluder>, bytes: &AtomicU64, files: &AtomicU64) 
             count(&path, ex, bytes, files);
         }
     }
+}
+
+/// Runs `work` (a restore) with a bar on stderr, when it is a terminal:
+/// bytes written of the plan's total, files, rate and ETA. Planning comes
+/// first and shows as a spinner; a non-terminal stderr gets nothing.
+pub fn watching_restore<T>(
+    quiet: bool,
+    progress: &cairn_core::restore::RestoreProgress,
+    work: impl FnOnce() -> T,
+) -> T {
+    if quiet || !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(st) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] planning {msg}") {
+        bar.set_style(st);
+    }
+    let done = AtomicBool::new(false);
+    let out = std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut styled = false;
+            while !done.load(Ordering::Relaxed) {
+                if progress.started.load(Ordering::Relaxed) && !styled {
+                    bar.set_length(progress.total_bytes.load(Ordering::Relaxed));
+                    if let Ok(st) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}") {
+                        bar.set_style(st);
+                    }
+                    styled = true;
+                }
+                bar.set_position(progress.bytes.load(Ordering::Relaxed));
+                bar.set_message(format!(
+                    "{}/{} files",
+                    progress.files.load(Ordering::Relaxed),
+                    progress.total_files.load(Ordering::Relaxed)
+                ));
+                bar.tick();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let out = work();
+        done.store(true, Ordering::Relaxed);
+        out
+    });
+    bar.finish_and_clear();
+    out
 }

@@ -5,7 +5,7 @@
 
 use super::select::{select, Selector};
 use crate::error::Result;
-use cairn_core::restore::{self, RestoreOptions, RestorePlan, RestoreReport};
+use cairn_core::restore::{self, RestoreOptions, RestorePlan, RestoreProgress, RestoreReport};
 use cairn_core::snapshot::SnapshotMeta;
 use cairn_core::{Repository, SnapshotId};
 
@@ -25,12 +25,28 @@ pub fn restore(
     opts: &RestoreOptions,
     dry_run: bool,
 ) -> Result<Restored> {
+    restore_watched(repo, sel, opts, dry_run, &RestoreProgress::default())
+}
+
+/// As [`restore`], counting what lands into `progress` (for a progress bar).
+pub fn restore_watched(
+    repo: &Repository,
+    sel: &Selector<'_>,
+    opts: &RestoreOptions,
+    dry_run: bool,
+    progress: &RestoreProgress,
+) -> Result<Restored> {
     let (id, meta) = select(repo, sel)?;
     let plan = restore::plan(repo, id, &meta.tree, opts)?;
     let report = if dry_run {
         None
     } else {
-        Some(restore::execute(repo, &plan, opts.workers)?)
+        Some(restore::execute_watched(
+            repo,
+            &plan,
+            opts.workers,
+            progress,
+        )?)
     };
     Ok(Restored {
         id,

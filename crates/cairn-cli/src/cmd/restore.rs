@@ -45,7 +45,10 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
         special: !a.no_special,
     };
     let started = std::time::Instant::now();
-    let r = cairn_app::usecase::restore::restore(&repo, &sel, &opts, a.dry_run)?;
+    let progress = cairn_core::restore::RestoreProgress::default();
+    let r = crate::progress::watching_restore(g.quiet, &progress, || {
+        cairn_app::usecase::restore::restore_watched(&repo, &sel, &opts, a.dry_run, &progress)
+    })?;
     let Some(report) = r.report else {
         return emit(g, &Planned(r.plan));
     };

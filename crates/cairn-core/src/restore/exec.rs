@@ -57,6 +57,18 @@ pub(super) fn is_root() -> bool {
 
 /// Carries out a plan. Failures are collected in the report; the rest continues.
 pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<RestoreReport> {
+    execute_watched(repo, plan, workers, &super::RestoreProgress::default())
+}
+
+/// As [`execute`], counting files and bytes written into `progress` as they
+/// land (its totals are set from the plan first), for a progress bar.
+pub fn execute_watched(
+    repo: &Repository,
+    plan: &RestorePlan,
+    workers: usize,
+    progress: &super::RestoreProgress,
+) -> Result<RestoreReport> {
+    progress.start(plan);
     let root = Arc::new(SafeDir::open_target(&plan.target, true)?);
     let chown = is_root();
     let report = Mutex::new(RestoreReport::default());
@@ -182,7 +194,7 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
             .and_then(|id| index.get(id))
             .map(|(pack, entry)| (pack.0, entry.offset))
     });
-    let written = super::write::write_files(repo, &root, &jobs, workers, chown, &fail);
+    let written = super::write::write_files(repo, &root, &jobs, workers, chown, &fail, progress);
     // Where each first name of a hard link ended up, to check every link made to it.
     let linked: HashMap<FileKey<'_>, (u64, u64)> = jobs
         .iter()

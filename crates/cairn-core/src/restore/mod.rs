@@ -27,7 +27,7 @@ pub mod safe_fs;
 mod schedule;
 mod write;
 
-pub use exec::{execute, RestoreReport};
+pub use exec::{execute, execute_watched, RestoreReport};
 pub use plan::plan;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -71,6 +71,34 @@ pub struct RestoreOptions {
     /// system restore needs them; a restore for a user or through a service
     /// account should not create them.
     pub special: bool,
+}
+
+/// Live counters of a running restore, for a progress bar: the totals the
+/// plan will write, and what has landed (renamed into place, verified).
+#[derive(Debug, Default)]
+pub struct RestoreProgress {
+    pub total_files: std::sync::atomic::AtomicU64,
+    pub total_bytes: std::sync::atomic::AtomicU64,
+    pub files: std::sync::atomic::AtomicU64,
+    pub bytes: std::sync::atomic::AtomicU64,
+    /// Set once the totals are known (planning is over).
+    pub started: std::sync::atomic::AtomicBool,
+}
+
+impl RestoreProgress {
+    fn start(&self, plan: &RestorePlan) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let writes = plan.entries.iter().filter(|e| {
+            matches!(e.action, Action::Create | Action::Overwrite)
+                && e.node
+                    .as_ref()
+                    .is_some_and(|n| n.kind == crate::tree::NodeType::File)
+        });
+        let (files, bytes) = writes.fold((0, 0), |(f, b), e| (f + 1, b + e.bytes));
+        self.total_files.store(files, Relaxed);
+        self.total_bytes.store(bytes, Relaxed);
+        self.started.store(true, Relaxed);
+    }
 }
 
 /// The decision for one entry.

@@ -13,7 +13,7 @@ use crate::tree::Node;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// One file to write, borrowed from the plan (jobs for the whole tree exist
@@ -68,8 +68,7 @@ struct Shared<'r, 'a> {
     states: Vec<Mutex<FileState>>,
     chown: bool,
     fail: &'r (dyn Fn(&str, &Error) + Sync),
-    files: AtomicU64,
-    bytes: AtomicU64,
+    progress: &'r super::RestoreProgress,
 }
 
 fn lock(m: &Mutex<FileState>) -> MutexGuard<'_, FileState> {
@@ -87,6 +86,7 @@ pub(super) fn write_files(
     workers: usize,
     chown: bool,
     fail: &(dyn Fn(&str, &Error) + Sync),
+    progress: &super::RestoreProgress,
 ) -> Written {
     let plan = schedule::build(
         repo.index(),
@@ -110,8 +110,7 @@ pub(super) fn write_files(
         states: states.collect(),
         chown,
         fail,
-        files: AtomicU64::new(0),
-        bytes: AtomicU64::new(0),
+        progress,
     };
     for (file, e) in &plan.unplaced {
         lock(&shared.states[*file as usize]).done = true;
@@ -140,8 +139,8 @@ pub(super) fn write_files(
         }
     }
     Written {
-        files: shared.files.into_inner(),
-        bytes: shared.bytes.into_inner(),
+        files: progress.files.load(Ordering::Relaxed),
+        bytes: progress.bytes.load(Ordering::Relaxed),
         idents: shared.states.iter().map(|st| lock(st).ident).collect(),
     }
 }
@@ -300,8 +299,8 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         st.ident = Some((st_f.st_dev, st_f.st_ino));
         st.tmp = None;
         st.done = true;
-        s.files.fetch_add(1, Ordering::Relaxed);
-        s.bytes.fetch_add(size, Ordering::Relaxed);
+        s.progress.files.fetch_add(1, Ordering::Relaxed);
+        s.progress.bytes.fetch_add(size, Ordering::Relaxed);
         Ok(())
     }
 
