@@ -103,19 +103,24 @@ fn count(p: &Path, ex: Option<&Excluder>, bytes: &AtomicU64, files: &AtomicU64) 
     }
 }
 
-/// Runs `work` (a restore) with a bar on stderr, when it is a terminal:
-/// bytes written of the plan's total, files, rate and ETA. Planning comes
-/// first and shows as a spinner; a non-terminal stderr gets nothing.
-pub fn watching_restore<T>(
+/// Runs `work` with a bar on stderr, when it is a terminal: bytes done of
+/// the total, items (`unit`: files, packs), rate and ETA. Until the work
+/// knows its totals (planning, the metadata pass) the bar is a spinner
+/// saying `first`; a non-terminal stderr gets nothing.
+pub fn watching<T>(
     quiet: bool,
-    progress: &cairn_core::restore::RestoreProgress,
+    progress: &cairn_core::progress::WorkProgress,
+    first: &str,
+    unit: &str,
     work: impl FnOnce() -> T,
 ) -> T {
     if quiet || !std::io::stderr().is_terminal() {
         return work();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(st) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] planning {msg}") {
+    if let Ok(st) =
+        ProgressStyle::with_template(&format!("{{spinner}} [{{elapsed_precise}}] {first}"))
+    {
         bar.set_style(st);
     }
     let done = AtomicBool::new(false);
@@ -132,9 +137,9 @@ pub fn watching_restore<T>(
                 }
                 bar.set_position(progress.bytes.load(Ordering::Relaxed));
                 bar.set_message(format!(
-                    "{}/{} files",
-                    progress.files.load(Ordering::Relaxed),
-                    progress.total_files.load(Ordering::Relaxed)
+                    "{}/{} {unit}",
+                    progress.items.load(Ordering::Relaxed),
+                    progress.total_items.load(Ordering::Relaxed)
                 ));
                 bar.tick();
                 std::thread::sleep(Duration::from_millis(100));

@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
-use std::process::Command;
 
 /// Every entry with type, mode, size, mtime and link target, as `find -printf` would list them.
 fn listing(root: &Path) -> Vec<String> {
@@ -471,20 +470,6 @@ fn shared_chunks_reach_every_file_and_damage_fails_identical_files_together() {
     }
 }
 
-/// Whether `text` holds a progress bar's message (`12/40 files`).
-fn shows_bar(text: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    words.windows(2).any(|w| {
-        w[1].starts_with("files")
-            && w[0].split_once('/').is_some_and(|(a, b)| {
-                !a.is_empty()
-                    && a.chars().all(|c| c.is_ascii_digit())
-                    && !b.is_empty()
-                    && b.chars().all(|c| c.is_ascii_digit())
-            })
-    })
-}
-
 #[test]
 fn a_restore_shows_progress_on_a_terminal_and_nothing_otherwise() {
     let env = Env::new();
@@ -502,23 +487,21 @@ fn a_restore_shows_progress_on_a_terminal_and_nothing_otherwise() {
             &["restore", "latest", "--target", piped.to_str().unwrap()],
         )
         .ok();
-    assert!(!shows_bar(&r.stderr), "{}", r.stderr);
-    // On a terminal (`script` gives the command one): a bar with its counts.
+    assert!(!shows_bar(&r.stderr, "files"), "{}", r.stderr);
+    // On a terminal: a bar with its counts.
     let tty = env.path("tty");
-    let line = format!(
-        "{} -r {} restore latest --target {}",
-        env!("CARGO_BIN_EXE_cairn"),
-        repo.display(),
-        tty.display()
-    );
-    let probe = env.cmd();
-    let mut c = Command::new("script");
-    c.env_clear()
-        .envs(probe.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .env("TERM", "xterm")
-        .args(["-qec", &line, "/dev/null"])
-        .stdin(std::process::Stdio::null());
-    let r = run(&mut c).ok();
-    assert!(shows_bar(&r.stdout), "{:?}", r.stdout);
+    let r = on_terminal(
+        &env,
+        &[
+            "-r",
+            repo.to_str().unwrap(),
+            "restore",
+            "latest",
+            "--target",
+            tty.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    assert!(shows_bar(&r.stdout, "files"), "{:?}", r.stdout);
     assert_same_tree(&src, &tty);
 }

@@ -427,3 +427,22 @@ fn a_snapshot_deleted_by_the_storage_is_named_and_one_forgotten_on_purpose_is_no
     env.repo(&repo, &["trust", "--reset"]).ok();
     env.repo(&repo, &["verify"]).ok();
 }
+
+#[test]
+fn verify_read_data_shows_progress_on_a_terminal_and_nothing_otherwise() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    std::fs::write(src.join("big.bin"), noise(24 << 20, 9)).unwrap();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let r = env.repo(&repo, &["verify", "--read-data"]).ok();
+    assert!(!shows_bar(&r.stderr, "packs"), "{}", r.stderr);
+    let r = on_terminal(
+        &env,
+        &["-r", repo.to_str().unwrap(), "verify", "--read-data"],
+    )
+    .ok();
+    assert!(shows_bar(&r.stdout, "packs"), "{:?}", r.stdout);
+}

@@ -43,6 +43,7 @@ pub mod manifest;
 pub mod pack;
 pub mod pin;
 pub mod policy;
+pub mod progress;
 pub mod protect;
 pub mod prune;
 pub mod recover;

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
 use crate::manifest::walk;
 use crate::pack::{self, BlobEntry, FOOTER_LEN};
+use crate::progress::WorkProgress;
 use crate::repo::Repository;
 use crate::tree::NodeType;
 use crate::written::Vanished;
@@ -122,6 +123,18 @@ pub fn verify(
     only: &[SnapshotId],
     data: DataCheck,
     workers: usize,
+) -> Result<VerifyReport> {
+    verify_watched(repo, only, data, workers, &WorkProgress::default())
+}
+
+/// As [`verify`], counting the packs read by the data check (and their
+/// bytes) into `progress`; its totals are set when the packs are chosen.
+pub fn verify_watched(
+    repo: &Repository,
+    only: &[SnapshotId],
+    data: DataCheck,
+    workers: usize,
+    progress: &WorkProgress,
 ) -> Result<VerifyReport> {
     let mut report = VerifyReport {
         partial_objects: crate::leftovers::survey(repo.backend().as_ref())?,
@@ -283,6 +296,13 @@ pub fn verify(
             );
         }
     }
+    progress.begin(
+        selected.len() as u64,
+        selected
+            .iter()
+            .filter_map(|(p, _)| on_disk.get(&p.to_hex()))
+            .sum(),
+    );
     let next = Mutex::new(0usize);
     let found: Mutex<Vec<(PackId, String, Vec<BlobEntry>)>> = Mutex::new(Vec::new());
     let bytes = Mutex::new(0u64);
@@ -298,6 +318,7 @@ pub fn verify(
                     return;
                 };
                 let (read, bad) = check_pack(repo, pid, entries);
+                progress.done(read);
                 if let Ok(mut b) = bytes.lock() {
                     *b += read;
                 }

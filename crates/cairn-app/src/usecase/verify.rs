@@ -23,7 +23,17 @@ pub struct VerifyRequest {
 
 /// Verifies as `req` says; smoke-restore failures are damage in the report.
 pub fn verify(repo: &Repository, req: &VerifyRequest) -> Result<VerifyReport> {
-    let mut report = cairn_core::verify::verify(repo, &req.ids, req.data, req.workers)?;
+    verify_watched(repo, req, &cairn_core::progress::WorkProgress::default())
+}
+
+/// As [`verify`], counting the packs the data check reads into `progress`.
+pub fn verify_watched(
+    repo: &Repository,
+    req: &VerifyRequest,
+    progress: &cairn_core::progress::WorkProgress,
+) -> Result<VerifyReport> {
+    let mut report =
+        cairn_core::verify::verify_watched(repo, &req.ids, req.data, req.workers, progress)?;
     for id in &req.smoke {
         report.damage.extend(smoke(repo, *id, req.workers)?);
     }

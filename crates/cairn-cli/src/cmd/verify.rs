@@ -36,7 +36,14 @@ pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
         smoke,
         workers,
     };
-    let report = cairn_app::usecase::verify::verify(&repo, &req)?;
+    let progress = cairn_core::progress::WorkProgress::default();
+    let report = crate::progress::watching(
+        g.quiet,
+        &progress,
+        "checking trees and index",
+        "packs",
+        || cairn_app::usecase::verify::verify_watched(&repo, &req, &progress),
+    )?;
     emit(
         g,
         &Verified {

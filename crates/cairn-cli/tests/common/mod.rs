@@ -234,3 +234,34 @@ impl Drop for Unfreeze<'_> {
             .status();
     }
 }
+
+/// Runs `cairn ARGS` on a terminal (`script` gives it one, with a TERM),
+/// as the tests' Env would; the terminal's output is the Run's stdout.
+pub fn on_terminal(env: &Env, args: &[&str]) -> Run {
+    let mut line = env!("CARGO_BIN_EXE_cairn").to_string();
+    for a in args {
+        line.push_str(" '");
+        line.push_str(&a.replace('\'', "'\\''"));
+        line.push('\'');
+    }
+    let probe = env.cmd();
+    let mut c = Command::new("script");
+    c.env_clear()
+        .envs(probe.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env("TERM", "xterm")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(std::process::Stdio::null());
+    run(&mut c)
+}
+
+/// Whether `text` holds a progress bar's count message (`12/40 UNIT`).
+pub fn shows_bar(text: &str, unit: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).any(|w| {
+        w[1].starts_with(unit)
+            && w[0]
+                .split_once('/')
+                .is_some_and(|(a, b)| digits(a) && digits(b))
+    })
+}

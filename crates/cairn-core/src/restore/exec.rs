@@ -68,7 +68,8 @@ pub fn execute_watched(
     workers: usize,
     progress: &super::RestoreProgress,
 ) -> Result<RestoreReport> {
-    progress.start(plan);
+    let (files, bytes) = super::write_totals(plan);
+    progress.begin(files, bytes);
     let root = Arc::new(SafeDir::open_target(&plan.target, true)?);
     let chown = is_root();
     let report = Mutex::new(RestoreReport::default());

@@ -73,32 +73,20 @@ pub struct RestoreOptions {
     pub special: bool,
 }
 
-/// Live counters of a running restore, for a progress bar: the totals the
-/// plan will write, and what has landed (renamed into place, verified).
-#[derive(Debug, Default)]
-pub struct RestoreProgress {
-    pub total_files: std::sync::atomic::AtomicU64,
-    pub total_bytes: std::sync::atomic::AtomicU64,
-    pub files: std::sync::atomic::AtomicU64,
-    pub bytes: std::sync::atomic::AtomicU64,
-    /// Set once the totals are known (planning is over).
-    pub started: std::sync::atomic::AtomicBool,
-}
+/// A restore's live counters: files and bytes the plan writes, and landed.
+pub type RestoreProgress = crate::progress::WorkProgress;
 
-impl RestoreProgress {
-    fn start(&self, plan: &RestorePlan) {
-        use std::sync::atomic::Ordering::Relaxed;
-        let writes = plan.entries.iter().filter(|e| {
+/// What a plan will write, for the progress totals: files and bytes.
+fn write_totals(plan: &RestorePlan) -> (u64, u64) {
+    plan.entries
+        .iter()
+        .filter(|e| {
             matches!(e.action, Action::Create | Action::Overwrite)
                 && e.node
                     .as_ref()
                     .is_some_and(|n| n.kind == crate::tree::NodeType::File)
-        });
-        let (files, bytes) = writes.fold((0, 0), |(f, b), e| (f + 1, b + e.bytes));
-        self.total_files.store(files, Relaxed);
-        self.total_bytes.store(bytes, Relaxed);
-        self.started.store(true, Relaxed);
-    }
+        })
+        .fold((0, 0), |(f, b), e| (f + 1, b + e.bytes))
 }
 
 /// The decision for one entry.

@@ -13,7 +13,7 @@ use crate::tree::Node;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// One file to write, borrowed from the plan (jobs for the whole tree exist
@@ -69,6 +69,8 @@ struct Shared<'r, 'a> {
     chown: bool,
     fail: &'r (dyn Fn(&str, &Error) + Sync),
     progress: &'r super::RestoreProgress,
+    files: AtomicU64,
+    bytes: AtomicU64,
 }
 
 fn lock(m: &Mutex<FileState>) -> MutexGuard<'_, FileState> {
@@ -111,6 +113,8 @@ pub(super) fn write_files(
         chown,
         fail,
         progress,
+        files: AtomicU64::new(0),
+        bytes: AtomicU64::new(0),
     };
     for (file, e) in &plan.unplaced {
         lock(&shared.states[*file as usize]).done = true;
@@ -139,8 +143,8 @@ pub(super) fn write_files(
         }
     }
     Written {
-        files: progress.files.load(Ordering::Relaxed),
-        bytes: progress.bytes.load(Ordering::Relaxed),
+        files: shared.files.into_inner(),
+        bytes: shared.bytes.into_inner(),
         idents: shared.states.iter().map(|st| lock(st).ident).collect(),
     }
 }
@@ -299,8 +303,9 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         st.ident = Some((st_f.st_dev, st_f.st_ino));
         st.tmp = None;
         st.done = true;
-        s.progress.files.fetch_add(1, Ordering::Relaxed);
-        s.progress.bytes.fetch_add(size, Ordering::Relaxed);
+        s.files.fetch_add(1, Ordering::Relaxed);
+        s.bytes.fetch_add(size, Ordering::Relaxed);
+        s.progress.done(size);
         Ok(())
     }
 
