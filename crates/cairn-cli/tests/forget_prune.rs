@@ -425,3 +425,34 @@ fn partial_objects_left_by_killed_runs_are_counted_and_old_ones_pruned() {
     assert!(repo.join("keys/.tmp-slot-0123456789abcdef").exists());
     assert!(!repo.join(".tmp-config-0123456789abcdef").exists());
 }
+
+#[test]
+fn prune_shows_repack_progress_on_a_terminal_and_nothing_otherwise() {
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    // Two files whose chunks share packs; dropping one leaves packs half
+    // used, which `--max-unused 0` repacks.
+    let half_used = |name: &str| {
+        std::fs::write(src.join("a.bin"), noise(12 << 20, 1)).unwrap();
+        std::fs::write(src.join("b.bin"), noise(12 << 20, 2)).unwrap();
+        let repo = env.path(name);
+        env.repo(&repo, &["init"]).ok();
+        env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+        std::fs::remove_file(src.join("a.bin")).unwrap();
+        env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+        env.repo(&repo, &["forget", "--keep-last", "1"]).ok();
+        repo
+    };
+    let piped = half_used("piped");
+    let r = env.repo(&piped, &["prune", "--max-unused", "0"]).ok();
+    assert!(!shows_bar(&r.stderr, "packs"), "{}", r.stderr);
+    let tty = half_used("tty");
+    let r = on_terminal(
+        &env,
+        &["-r", tty.to_str().unwrap(), "prune", "--max-unused", "0"],
+    )
+    .ok();
+    assert!(shows_bar(&r.stdout, "packs"), "{:?}", r.stdout);
+    env.repo(&tty, &["verify", "--read-data"]).ok();
+}

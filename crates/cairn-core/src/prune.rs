@@ -352,7 +352,22 @@ const PACKS_PER_INDEX: usize = 2048;
 
 /// Carries out a plan made under the same exclusive lock.
 pub fn execute(repo: &mut Repository, plan: &PrunePlan) -> Result<PruneOutcome> {
+    execute_watched(repo, plan, &crate::progress::WorkProgress::default())
+}
+
+/// As [`execute`], counting the packs repacked (and their bytes) into
+/// `progress`: the part of a prune that takes time.
+pub fn execute_watched(
+    repo: &mut Repository,
+    plan: &PrunePlan,
+    progress: &crate::progress::WorkProgress,
+) -> Result<PruneOutcome> {
     let mut out = PruneOutcome::default();
+    let repacks = plan.packs.iter().filter(|p| p.action == PackAction::Repack);
+    progress.begin(
+        repacks.clone().count() as u64,
+        repacks.map(|p| p.size).sum(),
+    );
     let backend = repo.backend().clone();
     let keys = repo.keys().clone();
     let target = repo.config().pack_size as usize;
@@ -389,6 +404,7 @@ pub fn execute(repo: &mut Repository, plan: &PrunePlan) -> Result<PruneOutcome> 
                 flush(full, &mut new_packs)?;
             }
         }
+        progress.done(p.size);
     }
     if !builder.is_empty() {
         flush(builder, &mut new_packs)?;

@@ -29,7 +29,14 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
     let outcome = if a.dry_run || plan.is_noop() {
         None
     } else {
-        Some(prune::execute(&mut repo, &plan)?)
+        let progress = cairn_core::progress::WorkProgress::default();
+        Some(crate::progress::watching(
+            g.quiet,
+            &progress,
+            "pruning",
+            "packs",
+            || prune::execute_watched(&mut repo, &plan, &progress),
+        )?)
     };
     let leftovers = if a.dry_run {
         leftovers::survey(repo.backend().as_ref())?
