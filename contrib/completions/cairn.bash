@@ -278,7 +278,7 @@ _cairn() {
 
     case "${cmd}" in
         cairn)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,6 +328,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -340,7 +344,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__audit)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version verify help"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,6 +392,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -444,7 +452,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__audit__subcmd__verify)
-            opts="-r -q -v -h -V --config --log --head --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --config --log --head --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +514,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -518,7 +530,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__backup)
-            opts="-e -x -r -q -v -h -V --tag --host --exclude --exclude-file --one-file-system --now --force --uploads --workers --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-e -x -r -q -v -h -V --tag --host --exclude --exclude-file --one-file-system --now --force --uploads --workers --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +612,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -612,7 +628,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__completions)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version bash elvish fish powershell zsh"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,6 +678,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -674,7 +694,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__export)
-            opts="-r -q -v -h -V --format --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --format --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -728,6 +748,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -740,7 +764,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__forget)
-            opts="-n -r -q -v -h -V --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within --keep-within-hourly --keep-within-daily --keep-within-weekly --keep-within-monthly --keep-within-yearly --keep-tag --group-by --tz --allow-empty --dry-run --prune --max-unused --now --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-n -r -q -v -h -V --keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within --keep-within-hourly --keep-within-daily --keep-within-weekly --keep-within-monthly --keep-within-yearly --keep-tag --group-by --tz --allow-empty --dry-run --prune --max-unused --now --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -858,6 +882,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -870,7 +898,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__gate)
-            opts="-r -q -v -h -V --config --spec --out --seed --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --config --spec --out --seed --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,6 +962,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1438,7 +1470,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__init)
-            opts="-r -q -v -h -V --compression --now --worm --worm-retention --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --compression --now --worm --worm-retention --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1504,6 +1536,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1516,7 +1552,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__keys)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version status add remove test rewrap rotate-master recover help"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version status add remove test rewrap rotate-master recover help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1566,6 +1602,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1578,7 +1618,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__keys__subcmd__add)
-            opts="-r -q -v -h -V --passphrase --new-password-file --age-recipient --vault-transit --pkcs11 --token --key --command --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --passphrase --new-password-file --age-recipient --vault-transit --pkcs11 --token --key --command --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1654,6 +1694,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1794,7 +1838,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__keys__subcmd__recover)
-            opts="-r -q -v -h -V --restore --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --restore --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1848,6 +1892,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1860,7 +1908,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__keys__subcmd__remove)
-            opts="-r -q -v -h -V --force --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --force --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1908,6 +1956,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1922,7 +1974,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__keys__subcmd__rewrap)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1970,6 +2022,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -1984,7 +2040,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__keys__subcmd__rotate__subcmd__master)
-            opts="-n -r -q -v -h -V --dry-run --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-n -r -q -v -h -V --dry-run --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2032,6 +2088,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -2046,7 +2106,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__keys__subcmd__status)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2094,6 +2154,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -2108,7 +2172,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__keys__subcmd__test)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2158,6 +2222,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2170,7 +2238,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__list)
-            opts="-r -q -v -h -V --tag --host --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --tag --host --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2228,6 +2296,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2240,7 +2312,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__maintenance)
-            opts="-n -r -q -v -h -V --dry-run --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-n -r -q -v -h -V --dry-run --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2288,6 +2360,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -2302,7 +2378,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__man)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2352,6 +2428,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2364,7 +2444,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__manifest)
-            opts="-r -q -v -h -V --format --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --format --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2418,6 +2498,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2430,7 +2514,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__plan)
-            opts="-r -q -v -h -V --config --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --config --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2484,6 +2568,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2496,7 +2584,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__protect)
-            opts="-r -q -v -h -V --note --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --note --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2550,6 +2638,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2562,7 +2654,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__prune)
-            opts="-n -r -q -v -h -V --dry-run --max-unused --rewrite-old-epochs --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-n -r -q -v -h -V --dry-run --max-unused --rewrite-old-epochs --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2616,6 +2708,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2628,7 +2724,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__restore)
-            opts="-t -i -e -n -r -q -v -h -V --target --include --exclude --dry-run --overwrite --delete --tag --host --numeric-owner --no-special --workers --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-t -i -e -n -r -q -v -h -V --target --include --exclude --dry-run --overwrite --delete --tag --host --numeric-owner --no-special --workers --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2718,6 +2814,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2730,7 +2830,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__serve)
-            opts="-r -q -v -h -V --config --grace --jitter --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --config --grace --jitter --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2792,6 +2892,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2804,7 +2908,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__token)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version create revoke list help"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version create revoke list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2854,6 +2958,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2866,7 +2974,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__token__subcmd__create)
-            opts="-r -q -v -h -V --config --role --name --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --config --role --name --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2926,6 +3034,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -3010,7 +3122,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__token__subcmd__list)
-            opts="-r -q -v -h -V --config --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --config --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3062,6 +3174,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -3076,7 +3192,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__token__subcmd__revoke)
-            opts="-r -q -v -h -V --config --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --config --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3130,6 +3246,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3142,7 +3262,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__trust)
-            opts="-r -q -v -h -V --reset --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --reset --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3190,6 +3310,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -3204,7 +3328,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__unlock)
-            opts="-r -q -v -h -V --force --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --force --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3252,6 +3376,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -3266,7 +3394,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__unprotect)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3316,6 +3444,10 @@ _cairn() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3328,7 +3460,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__verify)
-            opts="-r -q -v -h -V --read-data --read-data-subset --seed --smoke --workers --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --read-data --read-data-subset --seed --smoke --workers --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3388,6 +3520,10 @@ _cairn() {
                     ;;
                 --key-command)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
                     return 0
                     ;;
                 --wait)

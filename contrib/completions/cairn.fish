@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cairn_global_optspecs
-    string join \n r/repo= password-file= password-command= key-file= slot= age-identity= vault-token-file= pkcs11-module= pkcs11-pin-file= key-command= json q/quiet append-only wait= v/verbose h/help V/version
+    string join \n r/repo= password-file= password-command= key-file= slot= age-identity= vault-token-file= pkcs11-module= pkcs11-pin-file= key-command= json q/quiet progress= append-only wait= v/verbose h/help V/version
 end
 
 function __fish_cairn_needs_command
@@ -34,6 +34,9 @@ complete -c cairn -n "__fish_cairn_needs_command" -l vault-token-file -d 'Read t
 complete -c cairn -n "__fish_cairn_needs_command" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_needs_command" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_needs_command" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_needs_command" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_needs_command" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_needs_command" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_needs_command" -s q -l quiet -d 'No progress bars or notes'
@@ -80,6 +83,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand init" -l vault-token-file -d
 complete -c cairn -n "__fish_cairn_using_subcommand init" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand init" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand init" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand init" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand init" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand init" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand init" -s q -l quiet -d 'No progress bars or notes'
@@ -97,6 +103,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand keys; and not __fish_seen_su
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and not __fish_seen_subcommand_from status add remove test rewrap rotate-master recover help" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and not __fish_seen_subcommand_from status add remove test rewrap rotate-master recover help" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and not __fish_seen_subcommand_from status add remove test rewrap rotate-master recover help" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand keys; and not __fish_seen_subcommand_from status add remove test rewrap rotate-master recover help" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and not __fish_seen_subcommand_from status add remove test rewrap rotate-master recover help" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and not __fish_seen_subcommand_from status add remove test rewrap rotate-master recover help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and not __fish_seen_subcommand_from status add remove test rewrap rotate-master recover help" -s q -l quiet -d 'No progress bars or notes'
@@ -122,6 +131,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcom
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from status" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from status" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from status" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from status" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from status" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from status" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from status" -s q -l quiet -d 'No progress bars or notes'
@@ -146,6 +158,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcom
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from add" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from add" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from add" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from add" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from add" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from add" -l passphrase -d 'A new passphrase (from CAIRN_NEW_PASSWORD, --new-password-file, or a prompt)'
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON on stdout'
@@ -164,6 +179,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcom
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from remove" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from remove" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from remove" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from remove" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from remove" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even though no other remaining slot was proven to open the repository in this session'
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout'
@@ -182,6 +200,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcom
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from test" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from test" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from test" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from test" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from test" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from test" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from test" -s q -l quiet -d 'No progress bars or notes'
@@ -199,6 +220,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcom
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rewrap" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rewrap" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rewrap" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rewrap" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rewrap" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rewrap" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rewrap" -s q -l quiet -d 'No progress bars or notes'
@@ -216,6 +240,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcom
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rotate-master" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rotate-master" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rotate-master" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rotate-master" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rotate-master" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rotate-master" -s n -l dry-run -d 'Print what would happen to each slot and change nothing'
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from rotate-master" -l json -d 'Print machine-readable JSON on stdout'
@@ -235,6 +262,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcom
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from recover" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from recover" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from recover" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from recover" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from recover" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from recover" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand keys; and __fish_seen_subcommand_from recover" -s q -l quiet -d 'No progress bars or notes'
@@ -260,6 +290,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand trust" -l vault-token-file -
 complete -c cairn -n "__fish_cairn_using_subcommand trust" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand trust" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand trust" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand trust" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand trust" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand trust" -l reset -d 'Unlock the repository and pin it as it is now, replacing the earlier pin (kept in the pin\'s history)'
 complete -c cairn -n "__fish_cairn_using_subcommand trust" -l json -d 'Print machine-readable JSON on stdout'
@@ -285,6 +318,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand backup" -l vault-token-file 
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand backup" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -s x -l one-file-system -d 'Stay on the filesystem of each source path'
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l force -d 'Read every file even if unchanged since the parent snapshot'
@@ -306,6 +342,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand list" -l vault-token-file -d
 complete -c cairn -n "__fish_cairn_using_subcommand list" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand list" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand list" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand list" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand list" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand list" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand list" -s q -l quiet -d 'No progress bars or notes'
@@ -325,6 +364,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand manifest" -l vault-token-fil
 complete -c cairn -n "__fish_cairn_using_subcommand manifest" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand manifest" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand manifest" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand manifest" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand manifest" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand manifest" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand manifest" -s q -l quiet -d 'No progress bars or notes'
@@ -351,6 +393,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand restore" -l vault-token-file
 complete -c cairn -n "__fish_cairn_using_subcommand restore" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand restore" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand restore" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand restore" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand restore" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand restore" -s n -l dry-run -d 'Print the plan and change nothing'
 complete -c cairn -n "__fish_cairn_using_subcommand restore" -l delete -d 'Remove entries in the target that are not in the snapshot (never outside the target)'
@@ -375,6 +420,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand verify" -l vault-token-file 
 complete -c cairn -n "__fish_cairn_using_subcommand verify" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand verify" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand verify" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand verify" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand verify" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand verify" -l read-data -d 'Read every pack: SHA-256, authentication and id of every blob'
 complete -c cairn -n "__fish_cairn_using_subcommand verify" -l smoke -d 'Also restore the snapshots (default: latest) into a temporary directory and re-hash every file'
@@ -397,6 +445,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand export" -l vault-token-file 
 complete -c cairn -n "__fish_cairn_using_subcommand export" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand export" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand export" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand export" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand export" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand export" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand export" -s q -l quiet -d 'No progress bars or notes'
@@ -415,6 +466,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand prune" -l vault-token-file -
 complete -c cairn -n "__fish_cairn_using_subcommand prune" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand prune" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand prune" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand prune" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand prune" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand prune" -s n -l dry-run -d 'Print the plan and change nothing'
 complete -c cairn -n "__fish_cairn_using_subcommand prune" -l rewrite-old-epochs -d 'Re-encrypt every snapshot sealed under a retired key epoch (after `keys rotate-master`), remove the old data, and drop the retired secrets once nothing needs them'
@@ -451,6 +505,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand forget" -l vault-token-file 
 complete -c cairn -n "__fish_cairn_using_subcommand forget" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand forget" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand forget" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand forget" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand forget" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand forget" -l allow-empty -d 'Allow removing every snapshot of a group'
 complete -c cairn -n "__fish_cairn_using_subcommand forget" -s n -l dry-run -d 'Print the plan and change nothing'
@@ -472,6 +529,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand protect" -l vault-token-file
 complete -c cairn -n "__fish_cairn_using_subcommand protect" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand protect" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand protect" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand protect" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand protect" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand protect" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand protect" -s q -l quiet -d 'No progress bars or notes'
@@ -489,6 +549,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand unprotect" -l vault-token-fi
 complete -c cairn -n "__fish_cairn_using_subcommand unprotect" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand unprotect" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand unprotect" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand unprotect" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand unprotect" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand unprotect" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand unprotect" -s q -l quiet -d 'No progress bars or notes'
@@ -506,6 +569,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand maintenance" -l vault-token-
 complete -c cairn -n "__fish_cairn_using_subcommand maintenance" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand maintenance" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand maintenance" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand maintenance" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand maintenance" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand maintenance" -s n -l dry-run -d 'Show what would be extended and removed; change nothing'
 complete -c cairn -n "__fish_cairn_using_subcommand maintenance" -l json -d 'Print machine-readable JSON on stdout'
@@ -524,6 +590,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand unlock" -l vault-token-file 
 complete -c cairn -n "__fish_cairn_using_subcommand unlock" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand unlock" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand unlock" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand unlock" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand unlock" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand unlock" -l force -d 'Remove live locks too: only when their holders are known dead (their machine is gone), since a running prune or backup loses its lock'
 complete -c cairn -n "__fish_cairn_using_subcommand unlock" -l json -d 'Print machine-readable JSON on stdout'
@@ -543,6 +612,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand plan" -l vault-token-file -d
 complete -c cairn -n "__fish_cairn_using_subcommand plan" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand plan" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand plan" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand plan" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand plan" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand plan" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand plan" -s q -l quiet -d 'No progress bars or notes'
@@ -563,6 +635,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand serve" -l vault-token-file -
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand serve" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -s q -l quiet -d 'No progress bars or notes'
@@ -580,6 +655,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_s
 complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_subcommand_from create revoke list help" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_subcommand_from create revoke list help" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_subcommand_from create revoke list help" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_subcommand_from create revoke list help" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_subcommand_from create revoke list help" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_subcommand_from create revoke list help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_subcommand_from create revoke list help" -s q -l quiet -d 'No progress bars or notes'
@@ -604,6 +682,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subco
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from create" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from create" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from create" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from create" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from create" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from create" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress bars or notes'
@@ -622,6 +703,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subco
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from revoke" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from revoke" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from revoke" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from revoke" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from revoke" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'No progress bars or notes'
@@ -640,6 +724,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subco
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from list" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from list" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from list" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from list" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from list" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or notes'
@@ -661,6 +748,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand audit; and not __fish_seen_s
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and not __fish_seen_subcommand_from verify help" -s q -l quiet -d 'No progress bars or notes'
@@ -683,6 +773,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand audit; and __fish_seen_subco
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and __fish_seen_subcommand_from verify" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and __fish_seen_subcommand_from verify" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and __fish_seen_subcommand_from verify" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand audit; and __fish_seen_subcommand_from verify" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and __fish_seen_subcommand_from verify" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and __fish_seen_subcommand_from verify" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'No progress bars or notes'
@@ -706,6 +799,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand gate" -l vault-token-file -d
 complete -c cairn -n "__fish_cairn_using_subcommand gate" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand gate" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand gate" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand gate" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand gate" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand gate" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand gate" -s q -l quiet -d 'No progress bars or notes'
@@ -723,6 +819,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand completions" -l vault-token-
 complete -c cairn -n "__fish_cairn_using_subcommand completions" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand completions" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand completions" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand completions" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand completions" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand completions" -s q -l quiet -d 'No progress bars or notes'
@@ -740,6 +839,9 @@ complete -c cairn -n "__fish_cairn_using_subcommand man" -l vault-token-file -d 
 complete -c cairn -n "__fish_cairn_using_subcommand man" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
 complete -c cairn -n "__fish_cairn_using_subcommand man" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand man" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand man" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand man" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand man" -l json -d 'Print machine-readable JSON on stdout'
 complete -c cairn -n "__fish_cairn_using_subcommand man" -s q -l quiet -d 'No progress bars or notes'

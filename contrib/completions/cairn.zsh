@@ -26,6 +26,7 @@ _cairn() {
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -63,6 +64,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -89,6 +91,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -123,6 +126,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -156,6 +160,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--passphrase[A new passphrase (from CAIRN_NEW_PASSWORD, --new-password-file, or a prompt)]' \
 '--json[Print machine-readable JSON on stdout]' \
@@ -183,6 +188,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--force[Remove it even though no other remaining slot was proven to open the repository in this session]' \
 '--json[Print machine-readable JSON on stdout]' \
@@ -211,6 +217,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -238,6 +245,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -265,6 +273,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '-n[Print what would happen to each slot and change nothing]' \
 '--dry-run[Print what would happen to each slot and change nothing]' \
@@ -294,6 +303,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -372,6 +382,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--reset[Unlock the repository and pin it as it is now, replacing the earlier pin (kept in the pin'\''s history)]' \
 '--json[Print machine-readable JSON on stdout]' \
@@ -407,6 +418,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '-x[Stay on the filesystem of each source path]' \
 '--one-file-system[Stay on the filesystem of each source path]' \
@@ -439,6 +451,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -467,6 +480,7 @@ json\:"One JSON document"))' \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -506,6 +520,7 @@ always\:"Replace every existing file"))' \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '-n[Print the plan and change nothing]' \
 '--dry-run[Print the plan and change nothing]' \
@@ -541,6 +556,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '(--read-data-subset)--read-data[Read every pack\: SHA-256, authentication and id of every blob]' \
 '--smoke[Also restore the snapshots (default\: latest) into a temporary directory and re-hash every file]' \
@@ -573,6 +589,7 @@ tar.zst\:"tar compressed with zstd"))' \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -602,6 +619,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '-n[Print the plan and change nothing]' \
 '--dry-run[Print the plan and change nothing]' \
@@ -648,6 +666,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--allow-empty[Allow removing every snapshot of a group]' \
 '-n[Print the plan and change nothing]' \
@@ -680,6 +699,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -707,6 +727,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -734,6 +755,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '-n[Show what would be extended and removed; change nothing]' \
 '--dry-run[Show what would be extended and removed; change nothing]' \
@@ -762,6 +784,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--force[Remove live locks too\: only when their holders are known dead (their machine is gone), since a running prune or backup loses its lock]' \
 '--json[Print machine-readable JSON on stdout]' \
@@ -790,6 +813,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -820,6 +844,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -846,6 +871,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -883,6 +909,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -910,6 +937,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -938,6 +966,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -1000,6 +1029,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -1037,6 +1067,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -1095,6 +1126,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -1121,6 +1153,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \
@@ -1148,6 +1181,7 @@ _arguments "${_arguments_options[@]}" : \
 '--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
 '--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
 '--json[Print machine-readable JSON on stdout]' \
 '-q[No progress bars or notes]' \

@@ -113,6 +113,9 @@ pub struct Global {
     /// No progress bars or notes.
     #[arg(short, long, global = true, help_heading = "Global")]
     pub quiet: bool,
+    /// Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto, global = true, help_heading = "Global")]
+    pub progress: ProgressArg,
     /// Never delete or overwrite anything in the repository (commands that must delete refuse).
     #[arg(long, env = "CAIRN_APPEND_ONLY", global = true, value_parser = clap::builder::BoolishValueParser::new(), help_heading = "Global")]
     pub append_only: bool,
@@ -122,6 +125,14 @@ pub struct Global {
     /// More logging (CAIRN_LOG=debug works too).
     #[arg(short, long, action = clap::ArgAction::Count, global = true, help_heading = "Global")]
     pub verbose: u8,
+}
+
+/// How long work shows its progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProgressArg {
+    Auto,
+    Json,
+    None,
 }
 
 #[derive(Debug, Subcommand)]

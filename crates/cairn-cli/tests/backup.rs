@@ -323,3 +323,23 @@ fn a_killed_backup_leaves_a_repository_that_works() {
         );
     }
 }
+
+#[test]
+fn a_backup_shows_progress_on_a_terminal_and_nothing_otherwise() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    std::fs::write(src.join("big.bin"), noise(32 << 20, 5)).unwrap();
+    let piped = env.path("piped");
+    env.repo(&piped, &["init"]).ok();
+    let r = env.repo(&piped, &["backup", src.to_str().unwrap()]).ok();
+    assert!(!shows_bar(&r.stderr, "files"), "{}", r.stderr);
+    let tty = env.path("tty");
+    env.repo(&tty, &["init"]).ok();
+    let r = on_terminal(
+        &env,
+        &["-r", tty.to_str().unwrap(), "backup", src.to_str().unwrap()],
+    )
+    .ok();
+    assert!(shows_bar(&r.stdout, "files"), "{:?}", r.stdout);
+}

@@ -118,3 +118,42 @@ fn a_path_inside_the_snapshot_and_a_missing_one() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("not in the snapshot"), "{}", r.stderr);
 }
+
+#[test]
+fn an_export_shows_progress_on_a_terminal_and_nothing_otherwise() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    std::fs::write(src.join("big.bin"), noise(24 << 20, 3)).unwrap();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    // Piped stderr: nothing but what went wrong (here nothing).
+    let piped = env.path("piped.tar");
+    let f = std::fs::File::create(&piped).unwrap();
+    let o = env
+        .cmd()
+        .arg("-r")
+        .arg(&repo)
+        .args(["export", "latest"])
+        .stdout(f)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!shows_bar(&err, "files"), "{err}");
+    // Stderr on a terminal, the archive to a file: a bar with its counts,
+    // and the archive is whole.
+    let archive = env.path("tty.tar");
+    let r = on_terminal_stdout_to(
+        &env,
+        &["-r", repo.to_str().unwrap(), "export", "latest"],
+        &archive,
+    )
+    .ok();
+    assert!(shows_bar(&r.stdout, "files"), "{:?}", r.stdout);
+    assert_eq!(
+        std::fs::read(&archive).unwrap(),
+        std::fs::read(&piped).unwrap()
+    );
+}

@@ -505,3 +505,54 @@ fn a_restore_shows_progress_on_a_terminal_and_nothing_otherwise() {
     assert!(shows_bar(&r.stdout, "files"), "{:?}", r.stdout);
     assert_same_tree(&src, &tty);
 }
+
+/// `--progress json`: one JSON object per line on stderr for scripts, the
+/// last one saying the work is done with every planned file counted.
+#[test]
+fn progress_json_lines_end_with_the_totals_reached() {
+    let env = Env::new();
+    let (_, repo) = backed_up(&env);
+    let t = env.path("t");
+    let r = env
+        .repo(
+            &repo,
+            &[
+                "--progress",
+                "json",
+                "restore",
+                "latest",
+                "--target",
+                t.to_str().unwrap(),
+            ],
+        )
+        .ok();
+    let lines: Vec<serde_json::Value> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("{\"progress\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let last = lines.last().expect("a progress line");
+    assert_eq!(last["progress"], "restore");
+    assert_eq!(last["done"], true);
+    assert_eq!(last["unit"], "files");
+    assert!(last["items"].as_u64().unwrap() > 0, "{last}");
+    assert_eq!(last["items"], last["total_items"]);
+    assert_eq!(last["bytes"], last["total_bytes"]);
+    // --quiet wins: nothing.
+    let r = env
+        .repo(
+            &repo,
+            &[
+                "-q",
+                "--progress",
+                "json",
+                "restore",
+                "latest",
+                "--target",
+                env.path("q").to_str().unwrap(),
+            ],
+        )
+        .ok();
+    assert!(!r.stderr.contains("\"progress\""), "{}", r.stderr);
+}

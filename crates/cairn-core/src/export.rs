@@ -5,10 +5,11 @@
 use crate::error::{Error, Result};
 use crate::ids::BlobId;
 use crate::manifest::walk;
+use crate::progress::WorkProgress;
 use crate::repo::Repository;
 use crate::tree::{Node, NodeType};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -59,9 +60,58 @@ pub fn export_tar<W: Write>(
     sub: Option<&str>,
     out: W,
 ) -> Result<W> {
+    export(repo, root, sub, out, None)
+}
+
+/// [`export_tar`], counting into `progress` the files written and their
+/// bytes. The totals come from a first pass over the trees (no data is read
+/// for it), so a front end can show a bar with an ETA.
+pub fn export_tar_watched<W: Write>(
+    repo: &Repository,
+    root: &BlobId,
+    sub: Option<&str>,
+    out: W,
+    progress: &WorkProgress,
+) -> Result<W> {
+    export(repo, root, sub, out, Some(progress))
+}
+
+/// Whether `path` is `sub` or below it.
+fn inside(path: &[u8], sub: &[u8]) -> bool {
+    path == sub || (path.starts_with(sub) && path.get(sub.len()) == Some(&b'/'))
+}
+
+/// Files and bytes the export will write: a hard link's second name is a
+/// tar link entry, no data, so it is not counted.
+fn totals(repo: &Repository, root: &BlobId, sub: Option<&[u8]>) -> Result<(u64, u64)> {
+    let (mut files, mut bytes) = (0u64, 0u64);
+    let mut seen: HashSet<(u64, u64)> = HashSet::new();
+    walk(repo, root, &mut |path, n| {
+        let wanted = sub.is_none_or(|s| inside(path, s));
+        let first = n.nlink <= 1 || seen.insert((n.dev, n.inode));
+        if wanted && n.kind == NodeType::File && first {
+            files += 1;
+            bytes += n.size;
+        }
+        Ok(())
+    })?;
+    Ok((files, bytes))
+}
+
+fn export<W: Write>(
+    repo: &Repository,
+    root: &BlobId,
+    sub: Option<&str>,
+    out: W,
+    progress: Option<&WorkProgress>,
+) -> Result<W> {
     let sub = sub
         .map(|s| s.trim_matches('/').as_bytes().to_vec())
         .filter(|s| !s.is_empty());
+    if let Some(p) = progress {
+        let (files, bytes) = totals(repo, root, sub.as_deref())?;
+        p.begin(files, bytes);
+    }
     let mut b = tar::Builder::new(out);
     b.mode(tar::HeaderMode::Complete);
     let mut first: HashMap<(u64, u64), Vec<u8>> = HashMap::new();
@@ -71,9 +121,7 @@ pub fn export_tar<W: Write>(
     };
     walk(repo, root, &mut |path, n| {
         if let Some(s) = &sub {
-            let inside =
-                path == s.as_slice() || (path.starts_with(s) && path.get(s.len()) == Some(&b'/'));
-            if !inside {
+            if !inside(path, s) {
                 return Ok(());
             }
             matched = true;
@@ -111,6 +159,9 @@ pub fn export_tar<W: Write>(
                         "{}: content does not match its SHA-256",
                         String::from_utf8_lossy(path)
                     )));
+                }
+                if let Some(p) = progress {
+                    p.done(n.size);
                 }
                 Ok(())
             }

@@ -164,3 +164,34 @@ fn rotation_plans_to_carry_the_slot_its_credential_opens_and_blocks_the_rest() {
     assert_eq!(r.plan.blocked.len(), 1, "{:?}", r.plan);
     assert_eq!(stored(b.as_ref()), before, "planning wrote or deleted");
 }
+
+/// The progress totals are what is written: a hard link's second name is a
+/// link, so a bar counting files and bytes ends at its total, not short.
+#[test]
+fn restore_and_export_progress_totals_count_a_hard_linked_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("a"), noise(100_000, 1)).unwrap();
+    std::fs::hard_link(src.join("a"), src.join("b")).unwrap();
+    std::fs::write(src.join("c"), b"three").unwrap();
+    let mut repo = TestRepo::memory().init();
+    let out = back_up(&mut repo, &src);
+    let tree = repo.find_snapshot("latest").unwrap().1.tree;
+    let plan = restore::plan(&repo, out.id, &tree, &restore_opts(&dir.path().join("t"))).unwrap();
+    let p = restore::RestoreProgress::default();
+    restore::execute_watched(&repo, &plan, 2, &p).unwrap();
+    use std::sync::atomic::Ordering::Relaxed;
+    let seen = |p: &cairn_core::progress::WorkProgress| {
+        (
+            p.items.load(Relaxed),
+            p.total_items.load(Relaxed),
+            p.bytes.load(Relaxed),
+            p.total_bytes.load(Relaxed),
+        )
+    };
+    assert_eq!(seen(&p), (2, 2, 100_005, 100_005));
+    let p = cairn_core::progress::WorkProgress::default();
+    cairn_core::export::export_tar_watched(&repo, &tree, None, std::io::sink(), &p).unwrap();
+    assert_eq!(seen(&p), (2, 2, 100_005, 100_005));
+}

@@ -63,8 +63,8 @@ impl Ctx {
         if let Some(p) = self.progress.lock().ok().and_then(|p| p.get(id).cloned()) {
             use std::sync::atomic::Ordering::Relaxed;
             v.progress = Some(BackupProgress {
-                files_done: p.files.load(Relaxed),
-                bytes_done: p.bytes.load(Relaxed),
+                files_done: p.work.items.load(Relaxed),
+                bytes_done: p.work.bytes.load(Relaxed),
                 bytes_read: p.bytes_read.load(Relaxed),
             });
         }

@@ -9,6 +9,7 @@
 //! | plan a spec's backup | [`backup::plan_spec`] | `cairn plan` | — |
 //! | pick a snapshot | [`select::select`] | `restore` | restore and verify jobs |
 //! | restore | [`restore::restore`] | `cairn restore` | restore job |
+//! | export as tar | [`export::export`] | `cairn export` | — |
 //! | verify (+ smoke restore) | [`verify::verify`] | `cairn verify` | verify job |
 //! | forget by policy | [`forget::forget`], [`forget::apply_retention`] | `cairn forget` | forget job, after a scheduled backup |
 //! | the RG-7 gate | [`crate::gate::run`] | `cairn gate` | gate job, scheduler |
@@ -16,6 +17,7 @@
 //! | remove dead holders' locks | [`unlock::unlock`] | `cairn unlock` | `POST /api/v1/dr/unlock` |
 
 pub mod backup;
+pub mod export;
 pub mod forget;
 pub mod restore;
 pub mod select;

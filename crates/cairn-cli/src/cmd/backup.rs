@@ -1,7 +1,7 @@
 use crate::cli::{BackupArgs, Global};
 use crate::context::{self, Access, Location, Session};
 use crate::exit;
-use crate::progress::BackupBar;
+use crate::progress::{count_sources, watching};
 use crate::render::{emit, Render, Term};
 use anyhow::Result;
 use cairn_core::backup::{backup, BackupOptions, Excluder, Progress};
@@ -11,6 +11,7 @@ use cairn_core::snapshot::SourceError;
 use cairn_core::SnapshotId;
 use serde::Serialize;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
@@ -41,16 +42,15 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
         ),
     };
     let progress = Progress::default();
-    let bar = (!g.quiet).then(|| BackupBar::start(&progress, &opts));
+    let stop = AtomicBool::new(false);
     let result = std::thread::scope(|s| {
-        let ticker = bar.as_ref().map(|b| s.spawn(|| b.tick_until_done()));
-        let r = backup(&mut repo, &opts, &progress);
-        if let Some(b) = &bar {
-            b.finish();
+        if crate::progress::shown(g) != crate::progress::Shown::Nothing {
+            s.spawn(|| count_sources(&opts, &progress.work, &stop));
         }
-        if let Some(t) = ticker {
-            let _ = t.join();
-        }
+        let r = watching(g, &progress.work, ("backup", "counting", "files"), || {
+            backup(&mut repo, &opts, &progress)
+        });
+        stop.store(true, Ordering::Relaxed);
         r
     })?;
     let m = result.meta;

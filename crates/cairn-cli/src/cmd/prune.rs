@@ -31,10 +31,9 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
     } else {
         let progress = cairn_core::progress::WorkProgress::default();
         Some(crate::progress::watching(
-            g.quiet,
+            g,
             &progress,
-            "pruning",
-            "packs",
+            ("prune", "pruning", "packs"),
             || prune::execute_watched(&mut repo, &plan, &progress),
         )?)
     };

@@ -46,7 +46,7 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
     };
     let started = std::time::Instant::now();
     let progress = cairn_core::restore::RestoreProgress::default();
-    let r = crate::progress::watching(g.quiet, &progress, "planning", "files", || {
+    let r = crate::progress::watching(g, &progress, ("restore", "planning", "files"), || {
         cairn_app::usecase::restore::restore_watched(&repo, &sel, &opts, a.dry_run, &progress)
     })?;
     let Some(report) = r.report else {

@@ -38,10 +38,9 @@ pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
     };
     let progress = cairn_core::progress::WorkProgress::default();
     let report = crate::progress::watching(
-        g.quiet,
+        g,
         &progress,
-        "checking trees and index",
-        "packs",
+        ("verify", "checking trees and index", "packs"),
         || cairn_app::usecase::verify::verify_watched(&repo, &req, &progress),
     )?;
     emit(

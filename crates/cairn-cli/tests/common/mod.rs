@@ -238,11 +238,24 @@ impl Drop for Unfreeze<'_> {
 /// Runs `cairn ARGS` on a terminal (`script` gives it one, with a TERM),
 /// as the tests' Env would; the terminal's output is the Run's stdout.
 pub fn on_terminal(env: &Env, args: &[&str]) -> Run {
+    terminal_run(env, args, None)
+}
+
+/// [`on_terminal`] with stdout sent to the file `out` (commands that write
+/// data to stdout, such as export) while stderr stays on the terminal.
+pub fn on_terminal_stdout_to(env: &Env, args: &[&str], out: &Path) -> Run {
+    terminal_run(env, args, Some(out))
+}
+
+fn terminal_run(env: &Env, args: &[&str], out: Option<&Path>) -> Run {
+    let quote = |a: &str| format!(" '{}'", a.replace('\'', "'\\''"));
     let mut line = env!("CARGO_BIN_EXE_cairn").to_string();
     for a in args {
-        line.push_str(" '");
-        line.push_str(&a.replace('\'', "'\\''"));
-        line.push('\'');
+        line.push_str(&quote(a));
+    }
+    if let Some(out) = out {
+        line.push_str(" >");
+        line.push_str(&quote(out.to_str().expect("a UTF-8 test path")));
     }
     let probe = env.cmd();
     let mut c = Command::new("script");

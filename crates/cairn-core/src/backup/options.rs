@@ -1,6 +1,7 @@
 //! What a backup is asked to do, and the counters it reports progress on:
 //! the types every stage of the pipeline shares, below the stages themselves.
 
+use crate::progress::WorkProgress;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use time::OffsetDateTime;
@@ -33,17 +34,17 @@ pub struct BackupOptions {
 /// Live counters a front end can poll for a progress bar.
 #[derive(Debug, Default)]
 pub struct Progress {
-    /// Files finished (read or reused).
-    pub files: AtomicU64,
-    /// Bytes of files finished (read or reused).
-    pub bytes: AtomicU64,
+    /// Files finished (read or reused) and their bytes. The backup never
+    /// sets the totals: knowing them means walking the sources twice, which
+    /// a front end may choose to do beside the backup for its bar.
+    pub work: WorkProgress,
     /// Bytes read so far.
     pub bytes_read: AtomicU64,
 }
 
 impl Progress {
     pub(super) fn add(&self, files: u64, bytes: u64) {
-        self.files.fetch_add(files, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.work.items.fetch_add(files, Ordering::Relaxed);
+        self.work.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 }

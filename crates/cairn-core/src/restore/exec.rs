@@ -61,15 +61,14 @@ pub fn execute(repo: &Repository, plan: &RestorePlan, workers: usize) -> Result<
 }
 
 /// As [`execute`], counting files and bytes written into `progress` as they
-/// land (its totals are set from the plan first), for a progress bar.
+/// land (its totals are set once the files to write are known), for a
+/// progress bar.
 pub fn execute_watched(
     repo: &Repository,
     plan: &RestorePlan,
     workers: usize,
     progress: &super::RestoreProgress,
 ) -> Result<RestoreReport> {
-    let (files, bytes) = super::write_totals(plan);
-    progress.begin(files, bytes);
     let root = Arc::new(SafeDir::open_target(&plan.target, true)?);
     let chown = is_root();
     let report = Mutex::new(RestoreReport::default());
@@ -195,6 +194,10 @@ pub fn execute_watched(
             .and_then(|id| index.get(id))
             .map(|(pack, entry)| (pack.0, entry.offset))
     });
+    // The totals are the files whose data is written: a hard link's second
+    // name is a link, not a second copy of its bytes.
+    let bytes = jobs.iter().map(|j| j.node.size).sum();
+    progress.begin(jobs.len() as u64, bytes);
     let written = super::write::write_files(repo, &root, &jobs, workers, chown, &fail, progress);
     // Where each first name of a hard link ended up, to check every link made to it.
     let linked: HashMap<FileKey<'_>, (u64, u64)> = jobs

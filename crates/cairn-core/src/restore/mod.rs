@@ -76,19 +76,6 @@ pub struct RestoreOptions {
 /// A restore's live counters: files and bytes the plan writes, and landed.
 pub type RestoreProgress = crate::progress::WorkProgress;
 
-/// What a plan will write, for the progress totals: files and bytes.
-fn write_totals(plan: &RestorePlan) -> (u64, u64) {
-    plan.entries
-        .iter()
-        .filter(|e| {
-            matches!(e.action, Action::Create | Action::Overwrite)
-                && e.node
-                    .as_ref()
-                    .is_some_and(|n| n.kind == crate::tree::NodeType::File)
-        })
-        .fold((0, 0), |(f, b), e| (f + 1, b + e.bytes))
-}
-
 /// The decision for one entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "action", content = "reason")]
