@@ -15,73 +15,19 @@
 //! are often in the environment for other reasons.)
 
 use crate::cli::Global;
+use crate::location::Location;
+use crate::wallclock::WallClock;
 use anyhow::{anyhow, bail, Context, Result};
 pub use cairn_app::session::{Access, Session};
 use cairn_app::session::{LockSpec, OpenOptions, Pinning};
-use cairn_core::clock::Clock;
 use cairn_core::keyslot::unlock::Unlock;
 use cairn_core::keyslot::Credential;
 use cairn_core::lock::RepoLock;
 use cairn_core::Backend;
 use std::io::{IsTerminal, Write};
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-
-/// A resolved repository location.
-pub struct Location {
-    pub path: PathBuf,
-    /// True for the embedded default (key file next to it, created on first backup).
-    pub is_default: bool,
-}
-
-impl Location {
-    pub fn resolve(g: &Global) -> Result<Self> {
-        let default = || -> Result<PathBuf> {
-            let base = dirs::data_dir().ok_or_else(|| {
-                anyhow!(
-                    "cannot find the user's data directory; set HOME or XDG_DATA_HOME, or pass -r"
-                )
-            })?;
-            Ok(base.join("cairn").join("default"))
-        };
-        if let Some(p) = &g.repo {
-            // `-r` naming the default repository (by any path) is the
-            // default repository: the key file beside it unlocks it.
-            let canon = |p: &Path| std::fs::canonicalize(p).ok();
-            if let Some(d) = default()
-                .ok()
-                .filter(|d| canon(p).is_some() && canon(p) == canon(d))
-            {
-                return Ok(Location {
-                    path: d,
-                    is_default: true,
-                });
-            }
-            return Ok(Location {
-                path: p.clone(),
-                is_default: false,
-            });
-        }
-        Ok(Location {
-            path: default()?,
-            is_default: true,
-        })
-    }
-
-    /// The storage: `s3:...` locations go to S3, anything else is a folder.
-    pub fn backend(&self, g: &Global) -> Result<Arc<dyn Backend>> {
-        Ok(cairn_app::session::storage(
-            &self.path.to_string_lossy(),
-            g.append_only,
-        )?)
-    }
-
-    /// The key file of the default repository.
-    pub fn default_key_file(&self) -> PathBuf {
-        self.path.with_extension("key")
-    }
-}
 
 const KEYFILE_HEADER: &str =
     "# cairn key file: it unlocks the repository below. Keep a copy somewhere safe and offline.";
@@ -172,15 +118,6 @@ pub fn unlock(g: &Global, loc: &Location, backend: &dyn Backend) -> Result<Unloc
     })
 }
 
-/// The wall clock, for the CLI and for lock expiry.
-pub struct WallClock;
-
-impl Clock for WallClock {
-    fn now(&self) -> time::OffsetDateTime {
-        time::OffsetDateTime::now_utc()
-    }
-}
-
 /// Takes the lock `access` needs. A reader goes on without a lock when the
 /// storage cannot take the lock object: a backup disk that cannot be written
 /// must still be restorable.
@@ -259,14 +196,6 @@ fn open_at(
     };
     let session = cairn_app::session::open(backend, &u, &opts).map_err(crate::pinning::explain)?;
     Ok((session, u))
-}
-
-/// "Now" for the CLI: `--now` or the wall clock (the core never reads it).
-pub fn now(arg: Option<&str>) -> Result<time::OffsetDateTime> {
-    Ok(match arg {
-        Some(s) => cairn_core::clock::parse_rfc3339(s)?,
-        None => time::OffsetDateTime::now_utc(),
-    })
 }
 
 /// This machine's host name.

@@ -4,36 +4,18 @@
 mod cli;
 mod cmd;
 mod context;
+mod exit;
+mod hints;
 mod keys;
+mod location;
 mod logwriter;
 mod pinning;
 mod progress;
 mod render;
+mod wallclock;
 
 use clap::Parser;
 use std::process::ExitCode;
-
-/// Exit codes scripts can rely on (documented in the README).
-pub mod exit {
-    /// Something failed.
-    pub const ERROR: u8 = 1;
-    /// Bad usage or input (also clap's code).
-    pub const USAGE: u8 = 2;
-    /// A backup finished but some source files could not be read.
-    pub const INCOMPLETE: u8 = 3;
-    /// No key slot accepted the credential.
-    pub const WRONG_KEY: u8 = 4;
-    /// There is no repository at the location.
-    pub const NO_REPOSITORY: u8 = 5;
-    /// The repository is damaged.
-    pub const CORRUPT: u8 = 6;
-    /// Another process holds the repository lock.
-    pub const LOCKED: u8 = 7;
-    /// Interrupted by SIGINT, SIGTERM or SIGHUP (128 + SIGINT, as shells report it).
-    pub const INTERRUPTED: u8 = 130;
-    /// stdout was closed by its reader (128 + SIGPIPE).
-    pub const CLOSED_STDOUT: u8 = 141;
-}
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
@@ -138,7 +120,14 @@ fn quiet_on_closed_stdout() {
 fn one_line(e: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for c in e.chain() {
-        let s = c.to_string();
+        let core = c.downcast_ref::<cairn_core::Error>().or_else(|| {
+            c.downcast_ref::<cairn_app::Error>()
+                .and_then(cairn_app::Error::core)
+        });
+        let s = match core {
+            Some(core) => hints::describe(core),
+            None => c.to_string(),
+        };
         if !parts.iter().any(|p| p.contains(&s)) {
             parts.push(s);
         }

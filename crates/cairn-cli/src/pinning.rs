@@ -3,7 +3,7 @@
 //! `cairn_core::pin`.
 
 use crate::cli::Global;
-use crate::context::Location;
+use crate::location::Location;
 use anyhow::{anyhow, Result};
 use cairn_core::pin::{PinCheck, PinStore};
 use cairn_core::Repository;
@@ -52,13 +52,13 @@ pub fn location_key(loc: &Location) -> String {
 }
 
 fn now() -> Result<String> {
-    Ok(cairn_core::clock::rfc3339(crate::context::now(None)?))
+    Ok(cairn_core::clock::rfc3339(crate::wallclock::now(None)?))
 }
 
 /// Compares the repository just unlocked with its pin (recording it on
 /// first use). A changed identity is refused with the way to accept it.
 pub fn check(g: &Global, loc: &Location, repo: &Repository) -> Result<()> {
-    let c = cairn_app::session::check_pin(&pinning(loc)?, repo, &crate::context::WallClock)
+    let c = cairn_app::session::check_pin(&pinning(loc)?, repo, &crate::wallclock::WallClock)
         .map_err(explain)?;
     note(g, loc, Some(&c));
     Ok(())

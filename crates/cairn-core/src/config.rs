@@ -7,6 +7,7 @@ use crate::backend::{Backend, ObjectKind};
 use crate::crypto::{Epoch, Keys, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::RepoId;
+use crate::remedy::Remedy;
 use serde::{Deserialize, Serialize};
 
 /// Chunker parameters (bytes).
@@ -180,7 +181,8 @@ impl RepoConfig {
                 ErrorKind::InvalidInput,
                 "this is not a cairn repository (its config has no cairn format marker)",
             )
-            .hint("check the repository location, or run `cairn init` for a new one"));
+            .remedy(Remedy::CheckLocation)
+            .remedy(Remedy::Init));
         }
         let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0);
         if version == 0 {
@@ -238,7 +240,8 @@ pub fn read_config(backend: &dyn Backend) -> Result<RepoConfig> {
             ErrorKind::NotFound,
             format!("there is no cairn repository at {}", backend.location()),
         )
-        .hint("check the location (-r / CAIRN_REPO), or create one with `cairn init`")),
+        .remedy(Remedy::CheckLocation)
+        .remedy(Remedy::Init)),
         Err(e) => Err(e),
     }
 }

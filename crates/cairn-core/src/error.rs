@@ -1,6 +1,8 @@
 //! One error type for the whole core: a kind callers can match on, a message
-//! naming the object, and a hint saying what to do next.
+//! naming the object, and what to do next: [`Remedy`]s, which each front end
+//! words for itself, and a free-text hint that needs no front-end words.
 
+use crate::remedy::Remedy;
 use std::fmt;
 
 /// What went wrong, for callers that must branch (retry, exit code, HTTP status).
@@ -37,6 +39,7 @@ pub struct Error {
     kind: ErrorKind,
     message: String,
     hint: Option<String>,
+    remedies: Vec<Remedy>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -50,6 +53,7 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            remedies: Vec::new(),
             source: None,
         }
     }
@@ -57,6 +61,20 @@ impl Error {
     /// Adds what the operator should do next.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds something to do next, named for the front end to word.
+    /// A later verify remedy replaces an earlier one (a caller knows
+    /// better than [`Error::corrupt`]'s default); a repeat is dropped.
+    pub fn remedy(mut self, r: Remedy) -> Self {
+        if matches!(r, Remedy::Verify { .. }) {
+            self.remedies
+                .retain(|x| !matches!(x, Remedy::Verify { .. }));
+        }
+        if !self.remedies.contains(&r) {
+            self.remedies.push(r);
+        }
         self
     }
 
@@ -68,9 +86,9 @@ impl Error {
 
     /// Shorthand for [`ErrorKind::Corrupt`].
     pub fn corrupt(message: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Corrupt, message).hint(
-            "the repository may be damaged; run `cairn verify --read-data` and restore the repository from a copy if it fails",
-        )
+        Error::new(ErrorKind::Corrupt, message)
+            .remedy(Remedy::Verify { read_data: true })
+            .hint("if it finds damage, restore the repository from a copy")
     }
 
     /// Shorthand for [`ErrorKind::InvalidInput`].
@@ -112,9 +130,26 @@ impl Error {
         &self.message
     }
 
-    /// The hint, if any.
+    /// The free-text hint, if any (without the remedies).
     pub fn hint_text(&self) -> Option<&str> {
         self.hint.as_deref()
+    }
+
+    /// What to do next, for the front end to word.
+    pub fn remedies(&self) -> &[Remedy] {
+        &self.remedies
+    }
+
+    /// The message and `(hint: ...)` with the remedies in `words`, then the
+    /// free-text hint: how a front end shows this error in its vocabulary.
+    pub fn worded(&self, words: impl Fn(&Remedy) -> String) -> String {
+        let mut parts: Vec<String> = self.remedies.iter().map(words).collect();
+        parts.extend(self.hint.clone());
+        if parts.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{} (hint: {})", self.message, parts.join("; "))
+        }
     }
 
     /// The same kind, message and hint, without the source: for one
@@ -125,6 +160,7 @@ impl Error {
             kind: self.kind,
             message: self.message.clone(),
             hint: self.hint.clone(),
+            remedies: self.remedies.clone(),
             source: None,
         }
     }
@@ -138,11 +174,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(h) = &self.hint {
-            write!(f, " (hint: {h})")?;
-        }
-        Ok(())
+        f.write_str(&self.worded(Remedy::neutral))
     }
 }
 
@@ -152,6 +184,7 @@ impl fmt::Debug for Error {
             .field("kind", &self.kind)
             .field("message", &self.message)
             .field("hint", &self.hint)
+            .field("remedies", &self.remedies)
             .field("source", &self.source)
             .finish()
     }

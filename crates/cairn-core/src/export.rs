@@ -202,7 +202,7 @@ fn export<W: Write>(
                 String::from_utf8_lossy(sub.as_deref().unwrap_or_default())
             ),
         )
-        .hint("run `cairn manifest` to see its paths"));
+        .remedy(crate::Remedy::ShowPaths));
     }
     b.into_inner().map_err(|e| Error::io("export", e))
 }

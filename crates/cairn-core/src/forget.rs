@@ -6,6 +6,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::SnapshotId;
 use crate::policy::{self, GroupBy, GroupDecision, Policy};
+use crate::remedy::Remedy;
 use crate::repo::Repository;
 use crate::snapshot::SnapshotMeta;
 use serde::Serialize;
@@ -51,9 +52,8 @@ pub fn plan(
         Selection::Ids(ids) => {
             if let Some(p) = ids.iter().find(|i| protected.contains(i)) {
                 return Err(
-                    Error::invalid(format!("snapshot {} is protected", p.short())).hint(
-                        "run `cairn unprotect` first if it really must go (needs delete access)",
-                    ),
+                    Error::invalid(format!("snapshot {} is protected", p.short()))
+                        .remedy(Remedy::Unprotect),
                 );
             }
             let want: BTreeSet<_> = ids.iter().copied().collect();
@@ -75,7 +75,7 @@ pub fn plan(
         } => {
             if policy.is_empty() {
                 return Err(Error::invalid("no retention rule given: forget would keep everything, or with a careless default remove everything")
-                    .hint("give at least one rule, e.g. --keep-within 14d --keep-within-daily 90d (see docs/RETENTION.md)"));
+                    .remedy(Remedy::RetentionRules));
             }
             let groups = policy::evaluate(snapshots, protected, policy, *group_by, tz, now);
             let mut remove = BTreeSet::new();
@@ -86,7 +86,8 @@ pub fn plan(
                         g.decisions.len(),
                         describe_key(&g.key)
                     ))
-                    .hint("a group with no snapshot left usually means its backups stopped; check them, widen the policy, or pass --allow-empty"));
+                    .hint("a group with no snapshot left usually means its backups stopped; check them, or widen the policy")
+                    .remedy(Remedy::AllowEmpty));
                 }
                 remove.extend(g.decisions.iter().filter(|d| !d.keep).map(|d| d.id));
             }

@@ -4,6 +4,7 @@
 
 use crate::backend::{Backend, Leftover, ObjectInfo, ObjectKind, ObjectVersion};
 use crate::error::{Error, ErrorKind, Result};
+use crate::remedy::Remedy;
 use std::sync::Arc;
 
 /// Append-only access: objects may be added (never replaced: `write_new`
@@ -39,7 +40,7 @@ impl Backend for AppendOnly {
                 self.0.location()
             ),
         )
-        .hint("changing the repository's keys needs admin access: run it without --append-only"))
+        .remedy(Remedy::NotAppendOnly))
     }
     fn replace(&self, kind: ObjectKind, name: &str, _data: &[u8]) -> Result<()> {
         Err(Error::new(
@@ -92,7 +93,7 @@ impl Backend for AppendOnly {
                 self.0.location()
             ),
         )
-        .hint("deleting needs admin access: run it without --append-only (and with credentials that may delete)"))
+        .remedy(Remedy::NotAppendOnly))
     }
     fn exists(&self) -> Result<bool> {
         self.0.exists()

@@ -16,6 +16,7 @@
 
 use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
+use crate::remedy::Remedy;
 use crate::repo::Repository;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -64,7 +65,8 @@ pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<MaintenanceP
         return Err(Error::corrupt(format!(
             "snapshot {name} cannot be read ({e}); maintenance cannot tell which data it needs"
         ))
-        .hint("run `cairn verify` first; nothing was changed"));
+        .remedy(Remedy::Verify { read_data: false })
+        .hint("nothing was changed"));
     }
     let mut retained = Vec::new();
     for (id, m) in snaps {

@@ -17,6 +17,7 @@ use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId};
 use crate::pack::{self, BlobEntry, PackBuilder};
+use crate::remedy::Remedy;
 use crate::repo::{write_idempotent, Repository};
 use crate::tree::NodeType;
 use serde::Serialize;
@@ -151,7 +152,8 @@ pub fn used_blobs(repo: &Repository) -> Result<(usize, HashSet<BlobId>)> {
         return Err(Error::corrupt(format!(
             "snapshot {name} cannot be read ({e}); prune will not guess which data it needs"
         ))
-        .hint("run `cairn verify` and remove or repair the damaged snapshot object first"));
+        .remedy(Remedy::Verify { read_data: false })
+        .hint("remove or repair the damaged snapshot object first; nothing was deleted"));
     }
     Ok((snaps.len(), blobs_of(repo, &snaps)?))
 }
@@ -174,7 +176,8 @@ pub fn blobs_of(
                 e.kind(),
                 format!("prune stopped: tree {t} cannot be read: {e}"),
             )
-            .hint("run `cairn verify --read-data` to see the damage; nothing was deleted")
+            .remedy(Remedy::Verify { read_data: true })
+            .hint("nothing was deleted")
         })?;
         for n in &tree.nodes {
             match n.kind {
@@ -212,9 +215,8 @@ pub fn plan(repo: &Repository, opts: &PruneOptions) -> Result<PrunePlan> {
             return Err(Error::corrupt(format!(
                 "pack {p} holds used data but is missing from storage"
             ))
-            .hint(
-                "run `cairn verify` to see which snapshots are affected; prune deleted nothing",
-            ));
+            .remedy(Remedy::Verify { read_data: false })
+            .hint("prune deleted nothing"));
         } else {
             missing_unused.push(p);
         }
@@ -272,7 +274,8 @@ pub fn plan(repo: &Repository, opts: &PruneOptions) -> Result<PrunePlan> {
         return Err(Error::corrupt(format!(
             "blob {b} is used by a snapshot but stored in no readable pack"
         ))
-        .hint("run `cairn verify` to see which snapshots are affected; prune deleted nothing"));
+        .remedy(Remedy::Verify { read_data: false })
+        .hint("prune deleted nothing"));
     }
 
     choose_repacks(&mut packs, opts.max_unused_percent);

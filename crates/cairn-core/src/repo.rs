@@ -586,7 +586,7 @@ impl Repository {
 /// Logs the snapshot objects a listing skipped.
 fn warn_damaged(damaged: Vec<(String, Error)>) {
     for (name, e) in damaged {
-        tracing::warn!(snapshot = %name, error = %e, "snapshot damaged; skipped (run cairn verify)");
+        tracing::warn!(snapshot = %name, error = %e, "snapshot damaged; skipped (verify the repository to see the damage)");
     }
 }
 

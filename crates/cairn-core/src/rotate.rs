@@ -18,6 +18,7 @@ use crate::config::RetiredKey;
 use crate::crypto::{Epoch, Keys, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keyslot::{list_slots, Argon2Params, Credential, KeySlot};
+use crate::remedy::Remedy;
 use crate::repo::Repository;
 use serde::Serialize;
 
@@ -173,7 +174,9 @@ pub fn execute(repo: &mut Repository, rot: Rotation, now: &str) -> Result<Rotati
                 names.join(", ")
             ),
         )
-        .hint("give their credentials too (several of CAIRN_PASSWORD, --key-file, --age-identity, VAULT_TOKEN, ...), or remove them first with `cairn keys remove SLOT`; nothing was changed"));
+        .remedy(Remedy::MoreCredentials)
+        .remedy(Remedy::RemoveSlot("SLOT".into()))
+        .hint("nothing was changed"));
     }
     let backend = repo.backend().clone();
     let old = repo.config().clone();
@@ -232,9 +235,11 @@ pub fn execute(repo: &mut Repository, rot: Rotation, now: &str) -> Result<Rotati
                 tracing::warn!(slot = %old_id, error = %e, "old key slot is held by WORM and stays; it opens only the retired secret");
             }
             Err(e) if e.kind() != ErrorKind::NotFound => {
-                return Err(e.context(format!(
-                    "the master secret was rotated, but old key slot {old_id} could not be removed; remove it with `cairn keys remove {old_id}`"
-                )))
+                return Err(e
+                    .context(format!(
+                    "the master secret was rotated, but old key slot {old_id} could not be removed"
+                ))
+                    .remedy(Remedy::RemoveSlot(old_id.to_string())))
             }
             _ => {}
         }

@@ -18,6 +18,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::SnapshotId;
+use crate::remedy::Remedy;
 use crate::snapshot::SnapshotMeta;
 
 /// Which snapshot, before the filters.
@@ -159,7 +160,7 @@ impl Selector {
                     ErrorKind::NotFound,
                     "the repository has no snapshot matching the filter",
                 )
-                .hint("run `cairn list` to see what there is")
+                .remedy(Remedy::ListSnapshots)
             });
         }
         let mut hits: Vec<_> = passing
@@ -171,7 +172,7 @@ impl Selector {
                 ErrorKind::NotFound,
                 format!("no snapshot has an id starting with {what}"),
             )
-            .hint("run `cairn list` to see the ids")),
+            .remedy(Remedy::ListSnapshots)),
             1 => Ok(hits.remove(0)),
             n => Err(
                 Error::invalid(format!("{n} snapshots have ids starting with {what}"))

@@ -39,7 +39,7 @@ impl DataCheck {
     /// Parses `--read-data-subset` (`N%` or `K/N`); the seed is used for `N%`.
     pub fn parse_subset(s: &str, seed: u64) -> Result<Self> {
         let bad = || {
-            Error::invalid(format!("--read-data-subset {s:?} is not N% or K/N"))
+            Error::invalid(format!("read-data subset {s:?} is not N% or K/N"))
                 .hint("for example 10% or 2/5")
         };
         if let Some(p) = s.strip_suffix('%') {

@@ -20,7 +20,13 @@ use std::path::{Path, PathBuf};
 
 type ModPath = Vec<String>;
 
-const CRATES: &[&str] = &["cairn-core", "cairn-store", "cairn-app", "cairn-server"];
+const CRATES: &[&str] = &[
+    "cairn-core",
+    "cairn-store",
+    "cairn-app",
+    "cairn-server",
+    "cairn-cli",
+];
 
 #[test]
 fn no_import_circle_between_modules() {

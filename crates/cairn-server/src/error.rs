@@ -104,13 +104,38 @@ impl Error {
         }
     }
 
-    /// What a client may see: client errors in full, server errors generically.
+    /// What a client may see: client errors in full, with the core's
+    /// remedies in the API's words; server errors generically.
     pub fn public_message(&self) -> String {
         if self.status().is_server_error() {
             "the server could not complete the request; the details are in its log (see request_id)"
                 .into()
+        } else if let Error::Core(e) = self {
+            e.worded(words)
         } else {
             self.to_string()
         }
+    }
+}
+
+/// The API's words for a core remedy: the route or the spec setting that
+/// does it. Remedies with no API counterpart keep their neutral words.
+pub fn words(r: &cairn_core::Remedy) -> String {
+    use cairn_core::Remedy as R;
+    match r {
+        R::Verify { read_data: false } => {
+            "start a verify job (POST /api/v1/dr/verify/{id}) to see the damage and the snapshots it affects".into()
+        }
+        R::Verify { read_data: true } => {
+            "start a verify job reading data (POST /api/v1/dr/verify/{id} with read_data_subset \"100%\") to see the damage".into()
+        }
+        R::ListSnapshots => "GET /api/v1/dr/snapshots lists the snapshots and their ids".into(),
+        R::CheckLocation => "check the spec's repository location in the server config".into(),
+        R::RetentionRules => "give the spec a retention policy in the server config (docs/RETENTION.md)".into(),
+        R::NotAppendOnly => "this needs an admin token and a spec that is not append-only".into(),
+        R::CheckCredential(kind) | R::GiveCredential(kind) => {
+            format!("check the spec's credential for {kind} slots in the server config (docs/SERVER.md)")
+        }
+        other => other.neutral(),
     }
 }

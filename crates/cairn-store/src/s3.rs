@@ -703,7 +703,8 @@ impl Backend for S3Backend {
                 ErrorKind::Unsupported,
                 format!("bucket {bucket} does not have S3 Object Lock enabled: {mode} WORM cannot be enforced there"),
             )
-            .hint(crate::s3_lock::NO_LOCK_HINT));
+            .hint(crate::s3_lock::NO_LOCK_HINT)
+            .remedy(cairn_core::Remedy::WormSoftware));
         }
         if let Some(rule) = cfg.default_rule {
             return Err(Error::new(

@@ -30,7 +30,7 @@ const FIRST_DELAY: Duration = Duration::from_millis(100);
 const NOT_ANSWERING: &str =
     "the S3 server did not answer after retries; check that it is up and reachable";
 const CREDENTIALS: &str = "check the credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) and that the bucket policy allows s3:GetBucketObjectLockConfiguration, s3:PutObjectRetention and s3:GetObjectRetention";
-pub(crate) const NO_LOCK_HINT: &str = "create the bucket with Object Lock enabled (it cannot be turned on for buckets created without it on every provider; check your provider), or use --worm software";
+pub(crate) const NO_LOCK_HINT: &str = "create the bucket with Object Lock enabled (it cannot be turned on for buckets created without it on every provider; check your provider)";
 
 /// Where to reach the bucket and how to sign, as the OpenDAL backend is set up.
 pub(crate) struct LockConfig<'a> {
@@ -306,6 +306,7 @@ impl LockApi {
                 format!("{msg} (bucket {} has no S3 Object Lock)", self.bucket),
             )
             .hint(NO_LOCK_HINT)
+            .remedy(cairn_core::Remedy::WormSoftware)
         } else if s.is_redirection() {
             Error::new(ErrorKind::InvalidInput, msg)
                 .hint("the bucket is in another region: set AWS_REGION to it")

@@ -65,7 +65,14 @@ fn worm_support_is_ok_on_a_lock_bucket_and_unsupported_on_a_plain_one() {
         let e = plain.worm_support(mode).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Unsupported, "{e:?}");
         assert!(e.message().contains(plain_bucket), "{e}");
-        assert!(e.hint_text().unwrap().contains("--worm software"), "{e:?}");
+        assert!(
+            e.hint_text().unwrap().contains("Object Lock enabled"),
+            "{e:?}"
+        );
+        assert!(
+            e.remedies().contains(&cairn_core::Remedy::WormSoftware),
+            "{e:?}"
+        );
     }
     // A hold there is refused the same way, not taken as done.
     plain

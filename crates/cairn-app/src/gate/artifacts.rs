@@ -36,7 +36,7 @@ pub fn write_all(out: &Path, report: &Report) -> Result<Vec<PathBuf>> {
     };
     let sample = serde_json::json!({
         "version": 1,
-        "redaction": "path_hash = first 16 hex digits of sha256(salt || path); the salt is random per run and never written. Use `cairn manifest SNAPSHOT` for names.",
+        "redaction": "path_hash = first 16 hex digits of sha256(salt || path); the salt is random per run and never written. The snapshot's manifest has the names.",
         "files": report.sample,
     });
     Ok(vec![

@@ -135,7 +135,7 @@ pub(super) fn check(
                 }
                 if !lingering.is_empty() {
                     fails.push(format!(
-                        "retention was not applied: {} snapshot(s) the policy removes are still present past the {} grace: {} (run `cairn forget` with the spec's policy, then `cairn prune`)",
+                        "retention was not applied: {} snapshot(s) the policy removes are still present past the {} grace: {} (apply the spec's retention policy: forget, then prune)",
                         lingering.len(),
                         human(opts.grace.as_secs_f64()),
                         lingering.iter().take(5).cloned().collect::<Vec<_>>().join(", ")

@@ -1,6 +1,7 @@
 use crate::cli::{BackupArgs, Global};
-use crate::context::{self, Access, Location, Session};
+use crate::context::{self, Access, Session};
 use crate::exit;
+use crate::location::Location;
 use crate::progress::{count_sources, watching};
 use crate::render::{emit, Render, Term};
 use anyhow::Result;
@@ -16,7 +17,7 @@ use std::time::Instant;
 
 pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
     let started = Instant::now();
-    let now = context::now(a.now.as_deref())?;
+    let now = crate::wallclock::now(a.now.as_deref())?;
     let loc = Location::resolve(g)?;
     let mut repo = open_or_create(g, &loc, &now)?;
     let mut excludes = a.excludes.clone();
@@ -127,10 +128,10 @@ impl Render for Backed {
         writeln!(
             t.err,
             "read {} of {}, added {} ({} stored) in {:.1}s",
-            super::human_bytes(self.bytes_read),
-            super::human_bytes(self.total_bytes),
-            super::human_bytes(self.bytes_added),
-            super::human_bytes(self.bytes_stored),
+            crate::render::human_bytes(self.bytes_read),
+            crate::render::human_bytes(self.total_bytes),
+            crate::render::human_bytes(self.bytes_added),
+            crate::render::human_bytes(self.bytes_stored),
             self.duration_s
         )?;
         writeln!(

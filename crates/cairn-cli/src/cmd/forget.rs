@@ -45,7 +45,7 @@ pub fn run(g: &Global, a: &ForgetArgs) -> Result<u8> {
         );
     }
     let tz = time_zone(a.tz.as_deref())?;
-    let now = context::now(a.now.as_deref())?;
+    let now = crate::wallclock::now(a.now.as_deref())?;
     let access = if a.dry_run {
         Access::Read
     } else {
@@ -153,7 +153,7 @@ impl Render for Forgot {
                 t.out,
                 "pruned: {} pack(s) removed ({}), {} written",
                 p.packs_deleted,
-                super::human_bytes(p.bytes_deleted),
+                crate::render::human_bytes(p.bytes_deleted),
                 p.packs_written
             )?;
         } else if !g.quiet {
@@ -169,7 +169,7 @@ impl Render for Forgot {
 pub fn protect(g: &Global, a: &ProtectArgs) -> Result<u8> {
     let repo = context::open(g, Access::Append, "protect")?;
     let (id, _) = repo.find_snapshot(&a.snapshot)?;
-    let now = cairn_core::clock::rfc3339(context::now(None)?);
+    let now = cairn_core::clock::rfc3339(crate::wallclock::now(None)?);
     let new = protect::protect(&repo, id, &now, &a.note)?;
     emit(
         g,

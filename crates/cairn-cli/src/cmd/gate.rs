@@ -20,12 +20,12 @@ pub fn run(g: &Global, a: &GateArgs) -> Result<u8> {
             opts.workers = std::thread::available_parallelism()
                 .map(|n| n.get().min(4))
                 .unwrap_or(2);
-            gate::run(&cfg, &opts, Arc::new(crate::context::WallClock))?
+            gate::run(&cfg, &opts, Arc::new(crate::wallclock::WallClock))?
         }
     };
     let files = gate::artifacts::write_all(&a.out, &report)?;
     if g.json {
-        super::print_json(&report.to_value())?;
+        crate::render::print_json(&report.to_value())?;
     } else {
         for c in &report.checks {
             let word = match (c.pass, c.waived) {

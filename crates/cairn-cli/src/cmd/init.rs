@@ -1,5 +1,6 @@
 use crate::cli::{Global, InitArgs, WormArg};
-use crate::context::{self, Location};
+use crate::context;
+use crate::location::Location;
 use anyhow::Result;
 use cairn_core::backend::WormMode;
 use cairn_core::keyslot::Credential;
@@ -9,7 +10,7 @@ use cairn_core::Repository;
 
 pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
     let loc = Location::resolve(g)?;
-    let now = cairn_core::clock::rfc3339(context::now(a.now.as_deref())?);
+    let now = cairn_core::clock::rfc3339(crate::wallclock::now(a.now.as_deref())?);
     let worm = match (a.worm, a.worm_retention) {
         (Some(m), Some(secs)) => {
             if secs == 0 {

@@ -3,8 +3,9 @@
 //! write or delete; data is never touched.
 
 use crate::cli::{Global, KeysAddArgs};
-use crate::context::{self, Access, Location};
+use crate::context::{self, Access};
 use crate::keys;
+use crate::location::Location;
 use crate::render::{emit, Render, Term};
 use anyhow::{bail, Context, Result};
 use cairn_core::keyslot::unlock::Unlock;
@@ -183,7 +184,7 @@ struct Changed {
 
 fn report(g: &Global, c: &Changed) -> Result<()> {
     if g.json {
-        return super::print_json(c);
+        return crate::render::print_json(c);
     }
     if let Some(r) = &c.removed {
         eprintln!(
@@ -202,7 +203,7 @@ pub fn add(g: &Global, a: &KeysAddArgs) -> Result<u8> {
     // is reported before anything is unlocked.
     let cred = new_credential(g, a)?;
     let repo = context::open(g, Access::Append, "keys add")?;
-    let now = cairn_core::clock::rfc3339(context::now(None)?);
+    let now = cairn_core::clock::rfc3339(crate::wallclock::now(None)?);
     let slot = repo.add_slot(&cred, Argon2Params::DEFAULT, &now)?;
     report(
         g,
@@ -250,7 +251,7 @@ pub fn test(g: &Global, id: &str) -> Result<u8> {
         unlocks: bool,
     }
     if g.json {
-        super::print_json(&Tested {
+        crate::render::print_json(&Tested {
             slot: un.slot,
             unlocks: true,
         })?;
@@ -275,7 +276,7 @@ pub fn rewrap(g: &Global, id: &str) -> Result<u8> {
                 slot.kind, slot.kind
             )
         })?;
-    let now = cairn_core::clock::rfc3339(context::now(None)?);
+    let now = cairn_core::clock::rfc3339(crate::wallclock::now(None)?);
     let new = repo.rewrap_slot(id, &cred, &now)?;
     report(
         g,
@@ -331,19 +332,21 @@ pub fn rotate_master(g: &Global, dry_run: bool) -> Result<u8> {
     }
     if dry_run {
         if g.json {
-            super::print_json(&serde_json::json!({ "dry_run": true, "plan": p }))?;
+            crate::render::print_json(&serde_json::json!({ "dry_run": true, "plan": p }))?;
         } else {
             println!("dry run: nothing changed");
         }
         return Ok(0);
     }
-    let now = cairn_core::clock::rfc3339(context::now(None)?);
+    let now = cairn_core::clock::rfc3339(crate::wallclock::now(None)?);
     let out = rotate::execute(&mut repo, rot, &now)?;
     // The pin follows the rotation this session made (the config keeps the
     // old epoch's key, which proves the new epoch belongs to the same repository).
     crate::pinning::check(g, &Location::resolve(g)?, &repo)?;
     if g.json {
-        super::print_json(&serde_json::json!({ "dry_run": false, "plan": p, "outcome": out }))?;
+        crate::render::print_json(
+            &serde_json::json!({ "dry_run": false, "plan": p, "outcome": out }),
+        )?;
     } else {
         println!(
             "rotated: new data is sealed under key epoch {}; epochs {:?} stay readable until `cairn prune --rewrite-old-epochs`",

@@ -3,7 +3,8 @@
 //! day the slots were deleted. It never deletes anything.
 
 use crate::cli::Global;
-use crate::context::{self, Access, Location};
+use crate::context::{self, Access};
+use crate::location::Location;
 use anyhow::Result;
 use cairn_core::clock::rfc3339;
 use cairn_core::recover;
@@ -28,10 +29,10 @@ pub fn run(g: &Global, restore: Option<&str>) -> Result<u8> {
         Some(v) => {
             // Writes a slot or the config: the same lock as `keys add`.
             let _lock = context::lock(g, &backend, Access::Append, "keys recover")?;
-            let r = recover::restore(backend.as_ref(), v, context::now(None)?)?;
+            let r = recover::restore(backend.as_ref(), v, crate::wallclock::now(None)?)?;
             let held = r.held_until.map(rfc3339);
             if g.json {
-                super::print_json(&serde_json::json!({
+                crate::render::print_json(&serde_json::json!({
                     "restored": r.object, "version": v, "changed": r.changed, "held_until": held,
                 }))?;
             } else if r.changed {
@@ -58,7 +59,7 @@ fn list(g: &Global, backend: &dyn cairn_core::Backend) -> Result<u8> {
         })
         .collect();
     if g.json {
-        super::print_json(&views)?;
+        crate::render::print_json(&views)?;
         return Ok(0);
     }
     for v in &views {

@@ -79,7 +79,7 @@ impl Render for Listed {
                 time,
                 m.host,
                 m.stats.files,
-                super::human_bytes(m.stats.bytes),
+                crate::render::human_bytes(m.stats.bytes),
                 m.tags.join(","),
                 m.paths.join(" "),
                 flag

@@ -12,30 +12,31 @@ pub fn run(g: &Global, a: &MaintenanceArgs) -> Result<u8> {
     // Taking the exclusive lock also removes stale locks.
     let repo = context::open(g, access, "maintenance")?;
     if !a.dry_run {
-        let swept = cairn_core::leftovers::sweep(repo.backend().as_ref(), &context::WallClock)?;
+        let swept =
+            cairn_core::leftovers::sweep(repo.backend().as_ref(), &crate::wallclock::WallClock)?;
         if swept.count > 0 && !g.quiet {
             eprintln!(
                 "removed {} partial object(s) left by killed runs ({})",
                 swept.count,
-                super::human_bytes(swept.bytes)
+                crate::render::human_bytes(swept.bytes)
             );
         }
     }
     if repo.worm().is_none() {
         if g.json {
-            super::print_json(&serde_json::json!({"worm": null, "extended": 0}))?;
+            crate::render::print_json(&serde_json::json!({"worm": null, "extended": 0}))?;
         } else {
             println!("no WORM rules: nothing to extend");
         }
         return Ok(0);
     }
-    let now = context::now(None)?;
+    let now = crate::wallclock::now(None)?;
     let plan = maintenance::plan(&repo, now)?;
     if !a.dry_run {
         maintenance::execute(&repo, &plan)?;
     }
     if g.json {
-        super::print_json(&serde_json::json!({
+        crate::render::print_json(&serde_json::json!({
             "dry_run": a.dry_run,
             "until": plan.until,
             "extended": plan.extend.len(),

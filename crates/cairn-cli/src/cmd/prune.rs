@@ -22,7 +22,7 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
     }
     let opts = PruneOptions {
         max_unused_percent: a.max_unused,
-        now: context::now(None)?,
+        now: crate::wallclock::now(None)?,
     };
     let plan = prune::plan(&repo, &opts)?;
     let t = plan.totals();
@@ -40,7 +40,7 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
     let leftovers = if a.dry_run {
         leftovers::survey(repo.backend().as_ref())?
     } else {
-        leftovers::sweep(repo.backend().as_ref(), &context::WallClock)?
+        leftovers::sweep(repo.backend().as_ref(), &crate::wallclock::WallClock)?
     };
     let (removed, found) = if a.dry_run {
         (None, Some(leftovers))
@@ -98,7 +98,7 @@ impl Render for Pruned {
                     "{} {} partial object(s) left by killed runs ({})",
                     if self.dry_run { "found" } else { "removed" },
                     l.count,
-                    super::human_bytes(l.bytes)
+                    crate::render::human_bytes(l.bytes)
                 )?;
             }
             writeln!(
@@ -128,9 +128,9 @@ impl Render for Pruned {
                 t.err,
                 "{} {} ({} repacked); {} unused left in kept packs",
                 if self.dry_run { "would free" } else { "frees" },
-                super::human_bytes(n.bytes_freed),
-                super::human_bytes(n.bytes_repacked),
-                super::human_bytes(n.bytes_unused_left)
+                crate::render::human_bytes(n.bytes_freed),
+                crate::render::human_bytes(n.bytes_repacked),
+                crate::render::human_bytes(n.bytes_unused_left)
             )?;
         }
         match &self.outcome {
@@ -138,7 +138,7 @@ impl Render for Pruned {
                 t.out,
                 "pruned: {} pack(s) removed ({}), {} written",
                 o.packs_deleted,
-                super::human_bytes(o.bytes_deleted),
+                crate::render::human_bytes(o.bytes_deleted),
                 o.packs_written
             ),
             None if self.dry_run => writeln!(t.out, "dry run: nothing changed"),
@@ -150,7 +150,7 @@ impl Render for Pruned {
 /// `prune --rewrite-old-epochs`: copy old-epoch snapshots under the current
 /// key epoch, prune everything old, drop the retired secrets.
 fn rewrite_old_epochs(g: &Global, a: &PruneArgs, repo: &mut Repository) -> Result<u8> {
-    let now = context::now(None)?;
+    let now = crate::wallclock::now(None)?;
     let plan = epochs::plan(repo, now)?;
     if !g.quiet && !g.json {
         eprintln!(
@@ -164,7 +164,7 @@ fn rewrite_old_epochs(g: &Global, a: &PruneArgs, repo: &mut Repository) -> Resul
     }
     if a.dry_run {
         if g.json {
-            super::print_json(&json!({ "dry_run": true, "plan": plan }))?;
+            crate::render::print_json(&json!({ "dry_run": true, "plan": plan }))?;
         } else {
             println!("dry run: nothing changed");
         }
@@ -172,7 +172,7 @@ fn rewrite_old_epochs(g: &Global, a: &PruneArgs, repo: &mut Repository) -> Resul
     }
     let out = epochs::rewrite(repo, &plan, now, &cairn_core::clock::rfc3339(now))?;
     if g.json {
-        super::print_json(&json!({ "dry_run": false, "plan": plan, "outcome": out }))?;
+        crate::render::print_json(&json!({ "dry_run": false, "plan": plan, "outcome": out }))?;
         return Ok(0);
     }
     for (old, new) in &out.snapshots {

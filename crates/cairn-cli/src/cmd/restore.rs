@@ -107,7 +107,7 @@ impl Render for Planned {
             n.skip,
             n.refuse,
             n.delete,
-            super::human_bytes(n.bytes)
+            crate::render::human_bytes(n.bytes)
         )
     }
 
@@ -165,7 +165,7 @@ impl Render for Done {
                 self.snapshot_id.short(),
                 self.target,
                 report.files_written,
-                super::human_bytes(report.bytes_written),
+                crate::render::human_bytes(report.bytes_written),
                 report.dirs_created,
                 report.others_created + report.hardlinks,
                 report.metadata_fixed,

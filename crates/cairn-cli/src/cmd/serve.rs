@@ -41,7 +41,7 @@ pub fn serve(_g: &Global, a: &ServeArgs) -> Result<u8> {
         .build()
         .context("cannot start the async runtime")?;
     rt.block_on(async {
-        let st = cairn_server::server::state(cfg, Arc::new(crate::context::WallClock))?;
+        let st = cairn_server::server::state(cfg, Arc::new(crate::wallclock::WallClock))?;
         let shutdown = async {
             let term = async {
                 match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
@@ -90,7 +90,7 @@ pub fn token(g: &Global, c: &TokenCommand) -> Result<u8> {
             let cfg = load(config.as_deref())?;
             let list = TokenStore::new(&cfg.tokens).list()?;
             if g.json {
-                super::print_json(&list)?;
+                crate::render::print_json(&list)?;
             } else {
                 for t in list {
                     println!(
@@ -134,7 +134,7 @@ pub fn audit(g: &Global, c: &AuditCommand) -> Result<u8> {
             match cairn_server::audit::verify(&path, head.as_ref().map(|(s, h)| (*s, h.as_str()))) {
                 Ok(v) => {
                     if g.json {
-                        super::print_json(&v)?;
+                        crate::render::print_json(&v)?;
                     } else {
                         println!(
                             "audit log {} is intact: {} entries, head {}",
@@ -162,7 +162,7 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<u8> {
     let sp = cairn_app::usecase::backup::plan_spec(
         &cfg,
         spec,
-        Arc::new(crate::context::WallClock),
+        Arc::new(crate::wallclock::WallClock),
         &jiff::tz::TimeZone::system(),
     )
     // The server's words: this is the server's repository, pinned in its store.
@@ -174,15 +174,17 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<u8> {
         .map(cairn_core::clock::rfc3339)
         .collect();
     if g.json {
-        super::print_json(&serde_json::json!({"spec": spec.name, "plan": p, "next_runs": next}))?;
+        crate::render::print_json(
+            &serde_json::json!({"spec": spec.name, "plan": p, "next_runs": next}),
+        )?;
     } else {
         println!(
             "spec {}: {} files ({}); {} to read ({}, the most new data it can add), {} unchanged{}",
             spec.name,
             p.files,
-            super::human_bytes(p.bytes),
+            crate::render::human_bytes(p.bytes),
             p.files_to_read,
-            super::human_bytes(p.bytes_to_read),
+            crate::render::human_bytes(p.bytes_to_read),
             p.files_unchanged,
             if p.unreadable > 0 {
                 format!(", {} unreadable", p.unreadable)

@@ -3,9 +3,11 @@
 //! accept a repository whose identity changed legitimately.
 
 use crate::cli::Global;
-use crate::context::{self, Access, Location, WallClock};
+use crate::context::{self, Access};
+use crate::location::Location;
 use crate::pinning;
 use crate::render::{emit, Render, Term};
+use crate::wallclock::WallClock;
 use anyhow::Result;
 use cairn_app::usecase::trust::{self, Accepted, TrustStatus};
 use std::io;

@@ -3,8 +3,9 @@
 //! `--force`, every lock, for a holder known dead on another machine.
 
 use crate::cli::{Global, UnlockArgs};
-use crate::context::{Location, WallClock};
+use crate::location::Location;
 use crate::render::{emit, Render, Term};
+use crate::wallclock::WallClock;
 use anyhow::Result;
 use cairn_core::escape::one_line;
 use cairn_core::lock::UnlockReport;

@@ -97,7 +97,7 @@ impl Render for Verified {
                 t.err,
                 "note: {} partial object(s) left by killed runs ({}); prune removes them once older than 30 minutes",
                 p.count,
-                super::human_bytes(p.bytes)
+                crate::render::human_bytes(p.bytes)
             )?;
         }
         if let (Some(percent), Some(seed)) = (self.subset, self.seed) {
@@ -111,7 +111,7 @@ impl Render for Verified {
             report.blobs,
             report.packs,
             report.packs_read,
-            super::human_bytes(report.bytes_read),
+            crate::render::human_bytes(report.bytes_read),
             self.duration_s,
             if report.damage.is_empty() { "no damage".to_string() } else { format!("{} damaged object(s)", report.damage.len()) }
         )

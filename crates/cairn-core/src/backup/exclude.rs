@@ -32,7 +32,7 @@ impl Excluder {
             };
             let g = Glob::new(&pat).map_err(|e| {
                 Error::invalid(format!("exclude pattern {p:?} is malformed: {e}"))
-                    .hint("fix the pattern; see `cairn backup --help`")
+                    .remedy(crate::Remedy::PatternRules)
             })?;
             set.add(g);
         }

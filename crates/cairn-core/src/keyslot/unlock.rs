@@ -14,6 +14,7 @@ use crate::backend::{Backend, ObjectKind};
 use crate::config::{read_config, RepoConfig};
 use crate::crypto::{Keys, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
+use crate::remedy::Remedy;
 
 /// What the user presented to open a repository.
 #[derive(Debug, Clone, Default)]
@@ -46,19 +47,6 @@ pub struct Unlocked {
     pub slot: String,
 }
 
-/// Where to look when a kind of slot would not open (the CLI's settings).
-fn hint_for(kind: &str) -> &'static str {
-    match kind {
-        "passphrase" => "check CAIRN_PASSWORD / --password-file / --password-command",
-        "keyfile" => "check --key-file / CAIRN_KEY_FILE",
-        "age" => "check --age-identity / CAIRN_AGE_IDENTITY",
-        "vault-transit" => "check VAULT_ADDR and VAULT_TOKEN / --vault-token-file",
-        "pkcs11" => "check CAIRN_PKCS11_MODULE and CAIRN_PKCS11_PIN / --pkcs11-pin-file",
-        "command" => "check --key-command / CAIRN_KEY_COMMAND",
-        _ => "check the credentials",
-    }
-}
-
 /// Unlocks the repository: reads the config and the slots, and tries the
 /// credentials. Checks the config MAC with the keys it found.
 pub fn unlock(backend: &dyn Backend, u: &Unlock) -> Result<Unlocked> {
@@ -77,7 +65,7 @@ pub fn unlock(backend: &dyn Backend, u: &Unlock) -> Result<Unlocked> {
                 ErrorKind::NotFound,
                 format!("the repository has no key slot {pin}"),
             )
-            .hint("`cairn keys status` lists the slots"));
+            .remedy(Remedy::ListSlots));
         };
         if !u.credentials.iter().any(|c| c.fits(s)) {
             return Err(Error::new(
@@ -87,7 +75,7 @@ pub fn unlock(backend: &dyn Backend, u: &Unlock) -> Result<Unlocked> {
                     s.id, s.kind, s.kind
                 ),
             )
-            .hint(hint_for(&s.kind)));
+            .remedy(Remedy::CheckCredential(s.kind.clone())));
         }
     }
     let mut failures: Vec<(String, Error)> = Vec::new();
@@ -155,7 +143,7 @@ fn summarise(
 ) -> Error {
     let what: Vec<&str> = u.credentials.iter().map(|c| c.describe()).collect();
     if failures.is_empty() {
-        return Error::new(
+        let e = Error::new(
             ErrorKind::WrongKey,
             format!(
                 "the repository at {} has no key slot for the credential given ({}); its slots are of kind {}",
@@ -164,21 +152,18 @@ fn summarise(
                 slot_kinds.join(", ")
             ),
         )
-        .hint(format!(
-            "unlock it with a credential of that kind: {}",
-            slot_kinds
-                .iter()
-                .map(|k| hint_for(k).trim_start_matches("check "))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ));
+        .hint("give a credential of one of those kinds");
+        return slot_kinds
+            .iter()
+            .fold(e, |e, k| e.remedy(Remedy::GiveCredential(k.clone())));
     }
     if failures.len() == 1 {
         let (kind, e) = failures.remove(0);
         return if e.hint_text().is_some() {
             e
         } else {
-            e.hint(format!("{}; nothing was changed", hint_for(&kind)))
+            e.remedy(Remedy::CheckCredential(kind))
+                .hint("nothing was changed")
         };
     }
     let all_wrong = failures
@@ -209,14 +194,10 @@ fn summarise(
     } else {
         format!("no key slot of {} could be unlocked", backend.location())
     };
-    Error::new(kind, format!("{head} ({})", detail.join("; "))).hint(format!(
-        "{}; nothing was changed",
-        kinds
-            .iter()
-            .map(|k| hint_for(k))
-            .collect::<Vec<_>>()
-            .join("; ")
-    ))
+    let e = Error::new(kind, format!("{head} ({})", detail.join("; "))).hint("nothing was changed");
+    kinds
+        .iter()
+        .fold(e, |e, k| e.remedy(Remedy::CheckCredential(k.to_string())))
 }
 
 /// Adds a slot for `cred` and writes it. Touches nothing else.
@@ -244,7 +225,8 @@ pub fn add_slot(
                     params.describe()
                 ),
             )
-            .hint("`cairn keys status` lists the slots; nothing was added"));
+            .remedy(Remedy::ListSlots)
+            .hint("nothing was added"));
         }
     }
     // Likewise a second slot for a passphrase or key file that a slot
@@ -258,7 +240,8 @@ pub fn add_slot(
                     cred.describe()
                 ),
             )
-            .hint("`cairn keys status` lists the slots; nothing was added"));
+            .remedy(Remedy::ListSlots)
+            .hint("nothing was added"));
         }
     }
     backend.write_new(ObjectKind::Key, &slot.id, &slot.encode())?;
@@ -340,7 +323,7 @@ pub fn remove_slot(backend: &dyn Backend, id: &str, proven: &[String], force: bo
                 ErrorKind::NotFound,
                 format!("the repository has no key slot {id}"),
             )
-            .hint("`cairn keys status` lists the slots")
+            .remedy(Remedy::ListSlots)
         } else {
             e
         }
@@ -353,7 +336,8 @@ pub fn remove_slot(backend: &dyn Backend, id: &str, proven: &[String], force: bo
         return Err(Error::invalid(format!(
             "key slot {id} is the repository's last working key slot; removing it would make every backup unreadable"
         ))
-        .hint("add another slot first (`cairn keys add`), then remove this one"));
+        .remedy(Remedy::AddSlot)
+        .hint("then remove this one"));
     }
     if !proven.iter().any(|p| p != id) {
         if !force {
@@ -386,7 +370,7 @@ pub fn rewrap_slot(
                 ErrorKind::NotFound,
                 format!("the repository has no readable key slot {id}"),
             )
-            .hint("`cairn keys status` lists the slots")
+            .remedy(Remedy::ListSlots)
         })?;
     let (Credential::External(src), Some((params, wrapped))) = (cred, slot.external()) else {
         return Err(Error::invalid(format!(
@@ -400,7 +384,7 @@ pub fn rewrap_slot(
             "key slot {id} is a {} slot, and no {} credential was given",
             slot.kind, slot.kind
         ))
-        .hint(hint_for(&slot.kind)));
+        .remedy(Remedy::CheckCredential(slot.kind.clone())));
     };
     if m.expose() != master.expose() {
         return Err(Error::corrupt(format!(

@@ -358,7 +358,7 @@ impl Walk<'_> {
             }
             (_, Existing::Dir) => Action::Refuse("a directory is in the way".into()),
             (NodeType::File, Existing::File(size)) => match self.opts.overwrite {
-                Overwrite::Never => Action::Skip("exists (--overwrite never)".into()),
+                Overwrite::Never => Action::Skip("exists (overwrite: never)".into()),
                 Overwrite::Always => Action::Overwrite,
                 Overwrite::IfChanged => {
                     let same = size == node.size
@@ -382,7 +382,7 @@ impl Walk<'_> {
                 Action::Skip("exists".into())
             }
             (_, _) if self.opts.overwrite == Overwrite::Never => {
-                Action::Skip("exists (--overwrite never)".into())
+                Action::Skip("exists (overwrite: never)".into())
             }
             _ => Action::Overwrite,
         })
