@@ -174,8 +174,7 @@ pub fn open(backend: Arc<dyn Backend>, unlock: &Unlock, o: &OpenOptions) -> Resu
 /// Compares the repository just unlocked with its pin (recording it on
 /// first use). A changed identity is [`Error::PinMismatch`].
 pub fn check_pin(p: &Pinning, repo: &Repository, clock: &dyn Clock) -> Result<PinCheck> {
-    let now = cairn_core::clock::rfc3339(clock.now());
-    match p.store.check(&p.location, repo.keys(), &now) {
+    match p.store.check(&p.location, repo.keys(), clock.now()) {
         Ok(c) => Ok(c),
         Err(e) if e.message().starts_with(cairn_core::pin::MISMATCH) => Err(Error::PinMismatch {
             pin_file: p.store.file_for(&p.location),

@@ -51,10 +51,6 @@ pub fn location_key(loc: &Location) -> String {
         .into_owned()
 }
 
-fn now() -> Result<String> {
-    Ok(cairn_core::clock::rfc3339(crate::wallclock::now(None)?))
-}
-
 /// Compares the repository just unlocked with its pin (recording it on
 /// first use). A changed identity is refused with the way to accept it.
 pub fn check(g: &Global, loc: &Location, repo: &Repository) -> Result<()> {
@@ -89,7 +85,11 @@ pub fn accept(
     loc: &Location,
     repo: &Repository,
 ) -> Result<(Option<cairn_core::pin::Pin>, cairn_core::pin::Pin)> {
-    Ok(store()?.accept(&location_key(loc), repo.keys(), &now()?)?)
+    Ok(store()?.accept(
+        &location_key(loc),
+        repo.keys(),
+        crate::wallclock::now(None)?,
+    )?)
 }
 
 /// The record of the snapshots this client wrote at the location (see

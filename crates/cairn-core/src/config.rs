@@ -105,7 +105,7 @@ pub const DEFAULT_PACK_SIZE: u32 = 16 * 1024 * 1024;
 
 impl RepoConfig {
     /// A new config for a fresh repository (the MAC is filled in by `seal`).
-    pub fn new(id: RepoId, compression: i32, created: String) -> Self {
+    pub fn new(id: RepoId, compression: i32, created: time::OffsetDateTime) -> Self {
         RepoConfig {
             format: "cairn-repository".into(),
             // Version 2 only marks rotated keys, so a repository that never
@@ -115,7 +115,7 @@ impl RepoConfig {
             chunker: ChunkerParams::DEFAULT,
             compression,
             pack_size: DEFAULT_PACK_SIZE,
-            created,
+            created: crate::clock::rfc3339(created),
             worm: None,
             key_epoch: 1,
             retired_keys: Vec::new(),
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn mac_detects_edits_and_newer_versions_are_refused() {
         let keys = Keys::derive(&MasterSecret::from_bytes([3; 32]), RepoId([4; 32]));
-        let mut c = RepoConfig::new(RepoId([4; 32]), 3, "t".into());
+        let mut c = RepoConfig::new(RepoId([4; 32]), 3, time::OffsetDateTime::UNIX_EPOCH);
         c.seal(&keys);
         let d = RepoConfig::decode(&c.encode()).unwrap();
         d.verify_mac(&keys).unwrap();

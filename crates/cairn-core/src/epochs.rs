@@ -194,7 +194,6 @@ pub fn rewrite(
     repo: &mut Repository,
     plan: &EpochPlan,
     now: time::OffsetDateTime,
-    now_text: &str,
 ) -> Result<RewriteOutcome> {
     let mut out = RewriteOutcome::default();
     let protected = crate::protect::protected(repo)?;
@@ -229,7 +228,7 @@ pub fn rewrite(
         repo.commit_packs(&packs)?;
         let new = repo.save_snapshot(&meta)?;
         if let Some(p) = protected.get(old) {
-            crate::protect::protect(repo, new, now_text, &p.note)?;
+            crate::protect::protect(repo, new, now, &p.note)?;
         }
         repo.delete_snapshot(old)?;
         if protected.contains_key(old) {

@@ -27,6 +27,7 @@ use aes_gcm_siv::{Aes256GcmSiv, KeyInit, Nonce};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
+use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 pub mod external;
@@ -320,7 +321,7 @@ impl KeySlot {
         repo: RepoId,
         cred: &Credential,
         params: Argon2Params,
-        created: &str,
+        created: OffsetDateTime,
     ) -> Result<Self> {
         let id = hex::encode(random_array::<16>()?);
         let salt = hex::encode(random_array::<32>()?);
@@ -361,7 +362,7 @@ impl KeySlot {
             version,
             id,
             kind: kind.to_string(),
-            created: created.to_string(),
+            created: crate::clock::rfc3339(created),
             lock,
             nonce,
             wrapped,
@@ -377,7 +378,7 @@ impl KeySlot {
         repo: RepoId,
         kek: &[u8; 32],
         kek_wrapped: String,
-        created: &str,
+        created: OffsetDateTime,
     ) -> Result<Self> {
         let SlotLock::External { params, .. } = &self.lock else {
             return Err(Error::invalid(format!(
@@ -391,7 +392,7 @@ impl KeySlot {
             version: 2,
             id,
             kind: self.kind.clone(),
-            created: created.to_string(),
+            created: crate::clock::rfc3339(created),
             lock: SlotLock::External {
                 params: params.clone(),
                 kek: kek_wrapped,
@@ -409,7 +410,7 @@ impl KeySlot {
         master: &MasterSecret,
         repo: RepoId,
         kek: &[u8; 32],
-        created: &str,
+        created: OffsetDateTime,
     ) -> Result<Self> {
         let id = hex::encode(random_array::<16>()?);
         let (nonce, wrapped) = seal_master(master, repo, &id, kek)?;
@@ -417,7 +418,7 @@ impl KeySlot {
             version: self.version,
             id,
             kind: self.kind.clone(),
-            created: created.to_string(),
+            created: crate::clock::rfc3339(created),
             lock: self.lock.clone(),
             nonce,
             wrapped,
@@ -637,7 +638,7 @@ mod tests {
             repo,
             &good,
             Argon2Params::INSECURE_FOR_TESTS,
-            "2026-01-01T00:00:00Z",
+            OffsetDateTime::UNIX_EPOCH,
         )
         .unwrap();
         let slot = KeySlot::decode(&slot.encode()).unwrap();
@@ -662,7 +663,14 @@ mod tests {
         let m = MasterSecret::generate().unwrap();
         let repo = RepoId([1u8; 32]);
         let kf = Credential::KeyFile(random_array::<32>().unwrap().to_vec());
-        let slot = KeySlot::create(&m, repo, &kf, Argon2Params::DEFAULT, "t").unwrap();
+        let slot = KeySlot::create(
+            &m,
+            repo,
+            &kf,
+            Argon2Params::DEFAULT,
+            OffsetDateTime::UNIX_EPOCH,
+        )
+        .unwrap();
         assert_eq!(slot.kind, "keyfile");
         assert_eq!(
             slot.unlock(repo, &kf).unwrap().unwrap().expose(),
@@ -678,8 +686,14 @@ mod tests {
         let m = MasterSecret::generate().unwrap();
         let repo = RepoId([1u8; 32]);
         let c = Credential::Passphrase("p".into());
-        let mut slot =
-            KeySlot::create(&m, repo, &c, Argon2Params::INSECURE_FOR_TESTS, "t").unwrap();
+        let mut slot = KeySlot::create(
+            &m,
+            repo,
+            &c,
+            Argon2Params::INSECURE_FOR_TESTS,
+            OffsetDateTime::UNIX_EPOCH,
+        )
+        .unwrap();
         if let SlotLock::Kdf(Kdf::Argon2id { params, .. }) = &mut slot.lock {
             params.m_cost = u32::MAX;
         }
@@ -698,7 +712,7 @@ mod tests {
             RepoId([1; 32]),
             &c,
             Argon2Params::INSECURE_FOR_TESTS,
-            "t",
+            OffsetDateTime::UNIX_EPOCH,
         )
         .unwrap();
         let mut v: serde_json::Value = serde_json::from_slice(&slot.encode()).unwrap();

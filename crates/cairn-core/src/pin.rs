@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
 
 /// The largest pin file read (they are a few hundred bytes).
 const MAX_PIN_FILE: u64 = 256 * 1024;
@@ -95,7 +96,7 @@ pub fn normalise_location(location: &str) -> String {
 
 impl Pin {
     /// What the repository these keys opened shows now.
-    pub fn observe(location: &str, keys: &Keys, now: &str) -> Result<Pin> {
+    pub fn observe(location: &str, keys: &Keys, now: OffsetDateTime) -> Result<Pin> {
         let epoch = keys.current_epoch();
         Ok(Pin {
             version: 1,
@@ -103,8 +104,8 @@ impl Pin {
             repository_id: keys.repo_id(),
             key_epoch: epoch.0,
             mac_commitment: commitment(keys, epoch)?,
-            first_seen: now.into(),
-            updated: now.into(),
+            first_seen: crate::clock::rfc3339(now),
+            updated: crate::clock::rfc3339(now),
             history: Vec::new(),
         })
     }
@@ -242,7 +243,7 @@ impl PinStore {
     /// Compares the repository `keys` opened at `location` with its pin:
     /// records it on first use, follows a proven rotation, and refuses
     /// anything else with [`mismatch`]. Writes nothing when they match.
-    pub fn check(&self, location: &str, keys: &Keys, now: &str) -> Result<PinCheck> {
+    pub fn check(&self, location: &str, keys: &Keys, now: OffsetDateTime) -> Result<PinCheck> {
         let Some(mut pin) = self.load(location)? else {
             self.save(&Pin::observe(location, keys, now)?)?;
             return Ok(PinCheck::First);
@@ -251,7 +252,7 @@ impl PinStore {
         if let PinCheck::Advanced { to, .. } = verdict {
             pin.key_epoch = to;
             pin.mac_commitment = commitment(keys, Epoch(to))?;
-            pin.updated = now.into();
+            pin.updated = crate::clock::rfc3339(now);
             self.save(&pin)?;
         }
         Ok(verdict)
@@ -260,7 +261,12 @@ impl PinStore {
     /// Accepts the repository `keys` opened as the one at `location`,
     /// whatever was pinned; the replaced pin goes into the history.
     /// Returns the previous pin and the new one.
-    pub fn accept(&self, location: &str, keys: &Keys, now: &str) -> Result<(Option<Pin>, Pin)> {
+    pub fn accept(
+        &self,
+        location: &str,
+        keys: &Keys,
+        now: OffsetDateTime,
+    ) -> Result<(Option<Pin>, Pin)> {
         let old = self.load(location).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "replacing a damaged pin file");
             None
@@ -272,7 +278,7 @@ impl PinStore {
                 repository_id: o.repository_id,
                 key_epoch: o.key_epoch,
                 mac_commitment: o.mac_commitment.clone(),
-                replaced: now.into(),
+                replaced: crate::clock::rfc3339(now),
             });
             let excess = pin.history.len().saturating_sub(MAX_HISTORY);
             pin.history.drain(..excess);

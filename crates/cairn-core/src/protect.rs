@@ -51,11 +51,16 @@ pub fn protected(repo: &Repository) -> Result<BTreeMap<SnapshotId, Protection>> 
 }
 
 /// Protects a snapshot (idempotent: an existing marker stays as it is).
-pub fn protect(repo: &Repository, id: SnapshotId, now: &str, note: &str) -> Result<bool> {
+pub fn protect(
+    repo: &Repository,
+    id: SnapshotId,
+    now: time::OffsetDateTime,
+    note: &str,
+) -> Result<bool> {
     let p = Protection {
         version: 1,
         snapshot: id,
-        created: now.to_string(),
+        created: crate::clock::rfc3339(now),
         note: note.to_string(),
     };
     #[allow(clippy::expect_used)] // plain data always serialises

@@ -16,6 +16,7 @@ use crate::snapshot::{SnapshotEntry, SnapshotMeta};
 use crate::tree::Tree;
 use crate::worm::{Worm, WormConfig};
 use std::sync::Arc;
+use time::OffsetDateTime;
 
 /// Options for `init`.
 #[derive(Debug, Clone, Copy)]
@@ -71,7 +72,7 @@ impl Repository {
         backend: Arc<dyn Backend>,
         cred: &Credential,
         opts: InitOptions,
-        now: &str,
+        now: OffsetDateTime,
     ) -> Result<Self> {
         match backend.stat(ObjectKind::Config, "config") {
             Ok(_) => {
@@ -96,13 +97,13 @@ impl Repository {
         let keys = Keys::derive(&master, repo_id);
         let slot = KeySlot::create(&master, repo_id, cred, opts.argon2, now)?;
         backend.write_new(ObjectKind::Key, &slot.id, &slot.encode())?;
-        let mut config = RepoConfig::new(repo_id, opts.compression, now.to_string());
+        let mut config = RepoConfig::new(repo_id, opts.compression, now);
         config.worm = opts.worm;
         config.seal(&keys);
         backend.write_new(ObjectKind::Config, "config", &config.encode())?;
         let (backend, worm) = match opts.worm {
             Some(w) => {
-                let clock = Arc::new(FixedClock(crate::clock::parse_rfc3339(now)?));
+                let clock = Arc::new(FixedClock(now));
                 let g = Worm::open(backend, w, clock)?;
                 // The slot and config were written before the guard: hold them now.
                 g.retain_keys()?;
@@ -282,7 +283,12 @@ impl Repository {
     }
 
     /// Adds a key slot for `cred` (data is not touched).
-    pub fn add_slot(&self, cred: &Credential, argon2: Argon2Params, now: &str) -> Result<KeySlot> {
+    pub fn add_slot(
+        &self,
+        cred: &Credential,
+        argon2: Argon2Params,
+        now: OffsetDateTime,
+    ) -> Result<KeySlot> {
         unlock::add_slot(
             self.backend.as_ref(),
             &self.master,
@@ -307,7 +313,7 @@ impl Repository {
     }
 
     /// Re-wraps external slot `id` under the newest version of its outside key.
-    pub fn rewrap_slot(&self, id: &str, cred: &Credential, now: &str) -> Result<KeySlot> {
+    pub fn rewrap_slot(&self, id: &str, cred: &Credential, now: OffsetDateTime) -> Result<KeySlot> {
         unlock::rewrap_slot(
             self.backend.as_ref(),
             &self.master,

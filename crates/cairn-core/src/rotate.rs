@@ -159,7 +159,11 @@ pub struct RotationOutcome {
 
 /// Carries out a rotation planned under the same exclusive lock. On success
 /// `repo` holds the new keys.
-pub fn execute(repo: &mut Repository, rot: Rotation, now: &str) -> Result<RotationOutcome> {
+pub fn execute(
+    repo: &mut Repository,
+    rot: Rotation,
+    now: time::OffsetDateTime,
+) -> Result<RotationOutcome> {
     if !rot.plan.blocked.is_empty() {
         let names: Vec<String> = rot
             .plan

@@ -7,7 +7,11 @@ use cairn_store::MemoryBackend;
 use std::sync::Arc;
 
 /// When every test repository was created.
-const CREATED: &str = "2026-01-01T00:00:00Z";
+/// 2026-01-01T00:00:00Z, when every test repository was made.
+fn created() -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(1_767_225_600)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
 
 /// A repository for a test, on the given storage (memory by default):
 /// unlocked by [`TestRepo::credential`] (the passphrase `pw`), zstd level 3,
@@ -51,7 +55,7 @@ impl TestRepo {
             argon2: Argon2Params::INSECURE_FOR_TESTS,
             worm: None,
         };
-        Repository::init(self.backend, &Self::credential(), options, CREATED)
+        Repository::init(self.backend, &Self::credential(), options, created())
             .unwrap_or_else(|e| panic!("init of a test repository: {e}"))
     }
 }

@@ -28,7 +28,7 @@ pub fn scratch_repo() -> Result<Repository> {
         b,
         &Credential::KeyFile(key.to_vec()),
         opts,
-        "2026-01-01T00:00:00Z",
+        cairn_core::clock::parse_rfc3339("2026-01-01T00:00:00Z")?,
     )?)
 }
 

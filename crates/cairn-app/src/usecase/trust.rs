@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::session::Pinning;
-use cairn_core::clock::{rfc3339, Clock};
+use cairn_core::clock::Clock;
 use cairn_core::pin::Pin;
 use cairn_core::{Backend, Repository};
 use serde::Serialize;
@@ -97,9 +97,7 @@ impl Accepted {
 /// `p.location`, whatever was pinned before (the old pin goes into the
 /// history), and forgets snapshots of the written record it no longer holds.
 pub fn accept(p: &Pinning, repo: &Repository, clock: &dyn Clock) -> Result<Accepted> {
-    let (previous, pin) = p
-        .store
-        .accept(&p.location, repo.keys(), &rfc3339(clock.now()))?;
+    let (previous, pin) = p.store.accept(&p.location, repo.keys(), clock.now())?;
     let present: HashSet<_> = repo.snapshots()?.into_iter().map(|(id, _)| id).collect();
     let snapshots_gone = p.store.written(&p.location).accept(&present)?;
     Ok(Accepted {

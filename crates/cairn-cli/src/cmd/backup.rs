@@ -162,8 +162,7 @@ fn open_or_create(g: &Global, loc: &Location, now: &time::OffsetDateTime) -> Res
         && cairn_core::config::read_config(backend.as_ref()).is_err()
         && !loc.path.join("config").exists()
     {
-        let created = cairn_core::clock::rfc3339(*now);
-        let (mut repo, kf) = super::init::create(g, loc, InitOptions::default(), &created)?;
+        let (mut repo, kf) = super::init::create(g, loc, InitOptions::default(), *now)?;
         repo.keep_written_record(crate::pinning::written(loc)?);
         super::init::report(g, loc, &repo, kf.as_deref())?;
         let lock = context::lock(g, repo.backend(), Access::Append, "backup")?;

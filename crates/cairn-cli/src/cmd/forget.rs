@@ -169,8 +169,7 @@ impl Render for Forgot {
 pub fn protect(g: &Global, a: &ProtectArgs) -> Result<u8> {
     let repo = context::open(g, Access::Append, "protect")?;
     let (id, _) = repo.find_snapshot(&a.snapshot)?;
-    let now = cairn_core::clock::rfc3339(crate::wallclock::now(None)?);
-    let new = protect::protect(&repo, id, &now, &a.note)?;
+    let new = protect::protect(&repo, id, crate::wallclock::now(None)?, &a.note)?;
     emit(
         g,
         &Protection {

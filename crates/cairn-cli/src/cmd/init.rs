@@ -10,7 +10,7 @@ use cairn_core::Repository;
 
 pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
     let loc = Location::resolve(g)?;
-    let now = cairn_core::clock::rfc3339(crate::wallclock::now(a.now.as_deref())?);
+    let now = crate::wallclock::now(a.now.as_deref())?;
     let worm = match (a.worm, a.worm_retention) {
         (Some(m), Some(secs)) => {
             if secs == 0 {
@@ -35,7 +35,7 @@ pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
         worm,
         ..InitOptions::default()
     };
-    let (repo, key_file) = create(g, &loc, opts, &now)?;
+    let (repo, key_file) = create(g, &loc, opts, now)?;
     report(g, &loc, &repo, key_file.as_deref())?;
     Ok(0)
 }
@@ -45,7 +45,7 @@ pub fn create(
     g: &Global,
     loc: &Location,
     opts: InitOptions,
-    now: &str,
+    now: time::OffsetDateTime,
 ) -> Result<(Repository, Option<std::path::PathBuf>)> {
     let backend = loc.backend(g)?;
     // The store must answer first: an unreachable server, a missing bucket or

@@ -203,8 +203,7 @@ pub fn add(g: &Global, a: &KeysAddArgs) -> Result<u8> {
     // is reported before anything is unlocked.
     let cred = new_credential(g, a)?;
     let repo = context::open(g, Access::Append, "keys add")?;
-    let now = cairn_core::clock::rfc3339(crate::wallclock::now(None)?);
-    let slot = repo.add_slot(&cred, Argon2Params::DEFAULT, &now)?;
+    let slot = repo.add_slot(&cred, Argon2Params::DEFAULT, crate::wallclock::now(None)?)?;
     report(
         g,
         &Changed {
@@ -276,8 +275,7 @@ pub fn rewrap(g: &Global, id: &str) -> Result<u8> {
                 slot.kind, slot.kind
             )
         })?;
-    let now = cairn_core::clock::rfc3339(crate::wallclock::now(None)?);
-    let new = repo.rewrap_slot(id, &cred, &now)?;
+    let new = repo.rewrap_slot(id, &cred, crate::wallclock::now(None)?)?;
     report(
         g,
         &Changed {
@@ -338,8 +336,7 @@ pub fn rotate_master(g: &Global, dry_run: bool) -> Result<u8> {
         }
         return Ok(0);
     }
-    let now = cairn_core::clock::rfc3339(crate::wallclock::now(None)?);
-    let out = rotate::execute(&mut repo, rot, &now)?;
+    let out = rotate::execute(&mut repo, rot, crate::wallclock::now(None)?)?;
     // The pin follows the rotation this session made (the config keeps the
     // old epoch's key, which proves the new epoch belongs to the same repository).
     crate::pinning::check(g, &Location::resolve(g)?, &repo)?;

@@ -170,7 +170,7 @@ fn rewrite_old_epochs(g: &Global, a: &PruneArgs, repo: &mut Repository) -> Resul
         }
         return Ok(0);
     }
-    let out = epochs::rewrite(repo, &plan, now, &cairn_core::clock::rfc3339(now))?;
+    let out = epochs::rewrite(repo, &plan, now)?;
     if g.json {
         crate::render::print_json(&json!({ "dry_run": false, "plan": plan, "outcome": out }))?;
         return Ok(0);

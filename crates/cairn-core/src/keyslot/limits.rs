@@ -69,7 +69,8 @@ mod tests {
     use crate::ids::RepoId;
     use crate::keyslot::{Argon2Params, Credential, Kdf, SlotLock};
 
-    fn slot(m: u32, t: u32, created: &str) -> KeySlot {
+    fn slot(m: u32, t: u32, created: i64) -> KeySlot {
+        let created = time::OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(created);
         let master = MasterSecret::from_bytes([1; 32]);
         let c = Credential::Passphrase("p".into());
         let p = Argon2Params::INSECURE_FOR_TESTS;
@@ -83,9 +84,9 @@ mod tests {
 
     #[test]
     fn slots_over_the_caps_are_dropped_and_cheap_ones_go_first() {
-        let huge = slot(4 * 1024 * 1024, 64, "2000");
-        let dear = slot(512 * 1024, 3, "2001");
-        let cheap = slot(64, 1, "2002");
+        let huge = slot(4 * 1024 * 1024, 64, 2000);
+        let dear = slot(512 * 1024, 3, 2001);
+        let cheap = slot(64, 1, 2002);
         let mut failures = Vec::new();
         let got = order(
             vec![huge.clone(), dear.clone(), cheap.clone()],
@@ -101,19 +102,19 @@ mod tests {
         );
         // 16 passes of 1 GiB: each cap alone is met, their product is not.
         let mut f = Vec::new();
-        assert!(order(vec![slot(1024 * 1024, 16, "t")], &mut f).is_empty());
+        assert!(order(vec![slot(1024 * 1024, 16, 0)], &mut f).is_empty());
     }
 
     #[test]
     fn attempts_and_total_work_are_capped() {
-        let cheap = slot(64, 1, "t");
+        let cheap = slot(64, 1, 0);
         let mut b = Budget::default();
         for _ in 0..MAX_ATTEMPTS {
             b.admit(&cheap, 0).unwrap();
         }
         let e = b.admit(&cheap, 5).unwrap_err();
         assert!(e.message().contains("5 later slot(s)"), "{e}");
-        let dear = slot(1024 * 1024, 4, "t");
+        let dear = slot(1024 * 1024, 4, 0);
         let mut b = Budget::default();
         b.admit(&dear, 0).unwrap();
         b.admit(&dear, 0).unwrap();

@@ -15,6 +15,7 @@ use crate::config::{read_config, RepoConfig};
 use crate::crypto::{Keys, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::remedy::Remedy;
+use time::OffsetDateTime;
 
 /// What the user presented to open a repository.
 #[derive(Debug, Clone, Default)]
@@ -207,7 +208,7 @@ pub fn add_slot(
     config: &RepoConfig,
     cred: &Credential,
     argon2: Argon2Params,
-    now: &str,
+    now: OffsetDateTime,
 ) -> Result<KeySlot> {
     let slot = KeySlot::create(master, config.id, cred, argon2, now)?;
     // A second slot for the same outside key (age recipient, transit key,
@@ -360,7 +361,7 @@ pub fn rewrap_slot(
     config: &RepoConfig,
     id: &str,
     cred: &Credential,
-    now: &str,
+    now: OffsetDateTime,
 ) -> Result<KeySlot> {
     let slot = list_slots(backend)?
         .into_iter()
