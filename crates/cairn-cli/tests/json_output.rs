@@ -222,3 +222,37 @@ fn trust_json() {
 fn unlock_json() {
     snapshot_after_two_backups("unlock", &["unlock", "--json"], &[]);
 }
+
+#[test]
+fn init_json() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    let r = env.repo(&repo, &["init", "--json"]).ok();
+    assert_json("init", &env, &r, &[]);
+}
+
+#[test]
+fn keys_add_and_test_json() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let age = age_identity(&env, "escrow").1;
+    let added = env
+        .repo(&repo, &["keys", "add", "--age-recipient", &age, "--json"])
+        .ok();
+    assert_json("keys_add", &env, &added, &["added"]);
+    let id = slot_ids(&env, &repo)[0].0.clone();
+    let tested = env.repo(&repo, &["keys", "test", &id, "--json"]).ok();
+    assert_json("keys_test", &env, &tested, &["slot"]);
+}
+
+#[test]
+fn keys_rotate_master_dry_run_json() {
+    let args = ["keys", "rotate-master", "--dry-run", "--json"];
+    snapshot_after_two_backups("keys_rotate_master_dry_run", &args, &[]);
+}
+
+#[test]
+fn maintenance_json() {
+    snapshot_after_two_backups("maintenance", &["maintenance", "--json"], &[]);
+}

@@ -1,12 +1,15 @@
 use crate::cli::{Global, InitArgs, WormArg};
 use crate::context;
 use crate::location::Location;
+use crate::render::{emit, Render, Term};
 use anyhow::Result;
 use cairn_core::backend::WormMode;
 use cairn_core::keyslot::Credential;
 use cairn_core::repo::InitOptions;
 use cairn_core::worm::WormConfig;
 use cairn_core::Repository;
+use serde::Serialize;
+use std::io;
 
 pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
     let loc = Location::resolve(g)?;
@@ -36,8 +39,7 @@ pub fn run(g: &Global, a: &InitArgs) -> Result<u8> {
         ..InitOptions::default()
     };
     let (repo, key_file) = create(g, &loc, opts, now)?;
-    report(g, &loc, &repo, key_file.as_deref())?;
-    Ok(0)
+    emit(g, &Initialized::of(&loc, &repo, key_file.as_deref()))
 }
 
 /// Creates a repository; the default one gets a fresh key file unless the user gave a credential.
@@ -87,7 +89,60 @@ pub fn create(
     Ok((repo, key_file))
 }
 
-/// Tells the user where things are and what to keep safe.
+/// A new repository: where it is, its WORM rules, and where its key file is.
+#[derive(Serialize)]
+pub struct Initialized {
+    repository_id: String,
+    location: String,
+    /// The WORM grade and retention in words, if any.
+    worm: Option<String>,
+    /// How often `cairn maintenance` must run so retention never lapses.
+    maintenance_every: Option<String>,
+    key_file: Option<String>,
+}
+
+impl Initialized {
+    pub fn of(loc: &Location, repo: &Repository, key_file: Option<&std::path::Path>) -> Self {
+        let worm = repo.config().worm.as_ref();
+        Initialized {
+            repository_id: repo.config().id.to_string(),
+            location: loc.path.display().to_string(),
+            worm: worm.map(|w| cairn_core::worm::describe(Some(w), repo.backend().as_ref())),
+            maintenance_every: worm.map(|w| {
+                humantime::format_duration(std::time::Duration::from_secs(w.retention_secs / 3))
+                    .to_string()
+            }),
+            key_file: key_file.map(|k| k.display().to_string()),
+        }
+    }
+}
+
+impl Render for Initialized {
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        let short = self.repository_id.get(..8).unwrap_or(&self.repository_id);
+        writeln!(
+            t.err,
+            "created cairn repository {short} at {}",
+            self.location
+        )?;
+        if let (Some(w), Some(every)) = (&self.worm, &self.maintenance_every) {
+            writeln!(t.err, "WORM: {w}")?;
+            writeln!(
+                t.err,
+                "run `cairn maintenance` at least every {every} so retention of needed data never lapses"
+            )?;
+        }
+        if let Some(kf) = &self.key_file {
+            writeln!(t.err, "its key is in {kf} (readable only by you)")?;
+            writeln!(t.err, "IMPORTANT: copy that key file somewhere safe, off this machine: without it these backups can never be read")?;
+        }
+        Ok(())
+    }
+}
+
+/// Tells the user where things are and what to keep safe, as notes beside
+/// another command's result (a first backup creating the default
+/// repository); nothing with `--json`, whose stdout is that command's.
 pub fn report(
     g: &Global,
     loc: &Location,
@@ -97,24 +152,15 @@ pub fn report(
     if g.json {
         return Ok(());
     }
-    eprintln!(
-        "created cairn repository {} at {}",
-        repo.config().id.short(),
-        loc.path.display()
-    );
-    if let Some(w) = &repo.config().worm {
-        eprintln!(
-            "WORM: {}",
-            cairn_core::worm::describe(Some(w), repo.backend().as_ref())
-        );
-        eprintln!(
-            "run `cairn maintenance` at least every {} so retention of needed data never lapses",
-            humantime::format_duration(std::time::Duration::from_secs(w.retention_secs / 3))
-        );
-    }
-    if let Some(kf) = key_file {
-        eprintln!("its key is in {} (readable only by you)", kf.display());
-        eprintln!("IMPORTANT: copy that key file somewhere safe, off this machine: without it these backups can never be read");
-    }
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let mut sink = io::sink();
+    Initialized::of(loc, repo, key_file).text(
+        &mut Term {
+            out: &mut sink,
+            err: &mut err,
+        },
+        g,
+    )?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::render::{emit, Render, Term};
 use anyhow::{bail, Context, Result};
 use cairn_core::keyslot::unlock::Unlock;
 use cairn_core::keyslot::{Argon2Params, Credential, ExternalParams, Kdf, KeySlot, SlotLock};
-use cairn_core::rotate::{self, SlotRef};
+use cairn_core::rotate::{self, RotationOutcome, RotationPlan};
 use serde::Serialize;
 use std::io;
 use std::sync::Arc;
@@ -182,20 +182,32 @@ struct Changed {
     kind: String,
 }
 
-fn report(g: &Global, c: &Changed) -> Result<()> {
-    if g.json {
-        return crate::render::print_json(c);
+impl Render for Changed {
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        if let Some(r) = &self.removed {
+            writeln!(
+                t.err,
+                "removed key slot {r} ({}): it can no longer open the repository",
+                self.kind
+            )?;
+        }
+        if let Some(a) = &self.added {
+            writeln!(t.err, "added key slot {a} ({})", self.kind)?;
+        }
+        Ok(())
     }
-    if let Some(r) = &c.removed {
-        eprintln!(
-            "removed key slot {r} ({}): it can no longer open the repository",
-            c.kind
-        );
+}
+
+#[derive(Serialize)]
+struct Tested {
+    slot: String,
+    unlocks: bool,
+}
+
+impl Render for Tested {
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        writeln!(t.err, "key slot {} unlocks the repository", self.slot)
     }
-    if let Some(a) = &c.added {
-        eprintln!("added key slot {a} ({})", c.kind);
-    }
-    Ok(())
 }
 
 pub fn add(g: &Global, a: &KeysAddArgs) -> Result<u8> {
@@ -204,15 +216,14 @@ pub fn add(g: &Global, a: &KeysAddArgs) -> Result<u8> {
     let cred = new_credential(g, a)?;
     let repo = context::open(g, Access::Append, "keys add")?;
     let slot = repo.add_slot(&cred, Argon2Params::DEFAULT, crate::wallclock::now(None)?)?;
-    report(
+    emit(
         g,
         &Changed {
             added: Some(slot.id),
             removed: None,
             kind: slot.kind,
         },
-    )?;
-    Ok(0)
+    )
 }
 
 pub fn remove(g: &Global, id: &str, force: bool) -> Result<u8> {
@@ -223,15 +234,14 @@ pub fn remove(g: &Global, id: &str, force: bool) -> Result<u8> {
         .map(|s| s.kind)
         .unwrap_or_else(|| "unreadable".into());
     repo.remove_slot(id, &u.credentials, force)?;
-    report(
+    emit(
         g,
         &Changed {
             added: None,
             removed: Some(id.to_string()),
             kind,
         },
-    )?;
-    Ok(0)
+    )
 }
 
 /// Unlocks with one slot and checks the config MAC; loads no index, takes no lock.
@@ -244,20 +254,13 @@ pub fn test(g: &Global, id: &str) -> Result<u8> {
         ..u
     };
     let un = cairn_core::keyslot::unlock::unlock(backend.as_ref(), &u)?;
-    #[derive(Serialize)]
-    struct Tested {
-        slot: String,
-        unlocks: bool,
-    }
-    if g.json {
-        crate::render::print_json(&Tested {
+    emit(
+        g,
+        &Tested {
             slot: un.slot,
             unlocks: true,
-        })?;
-    } else {
-        eprintln!("key slot {} unlocks the repository", un.slot);
-    }
-    Ok(0)
+        },
+    )
 }
 
 pub fn rewrap(g: &Global, id: &str) -> Result<u8> {
@@ -276,15 +279,14 @@ pub fn rewrap(g: &Global, id: &str) -> Result<u8> {
             )
         })?;
     let new = repo.rewrap_slot(id, &cred, crate::wallclock::now(None)?)?;
-    report(
+    emit(
         g,
         &Changed {
             added: Some(new.id),
             removed: Some(id.to_string()),
             kind: new.kind,
         },
-    )?;
-    Ok(0)
+    )
 }
 
 /// An age slot can be made anew from its public recipient alone, so an
@@ -298,9 +300,51 @@ fn remake(s: &KeySlot) -> Option<Credential> {
     }
 }
 
-fn print_slots(what: &str, slots: &[SlotRef]) {
-    for s in slots {
-        eprintln!("  {what}: {} ({})", s.id, s.kind);
+/// What `keys rotate-master` planned, and did unless a dry run. The plan
+/// is told on stderr before the outcome, as it was before this seam.
+#[derive(Serialize)]
+struct Rotated {
+    dry_run: bool,
+    plan: RotationPlan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<RotationOutcome>,
+}
+
+impl Render for Rotated {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
+        let p = &self.plan;
+        if !g.quiet {
+            writeln!(
+                t.err,
+                "key epoch {} -> {}: {} slot(s) carried with their own credential, {} made anew, {} stale, {} blocked",
+                p.from_epoch,
+                p.to_epoch,
+                p.carried.len(),
+                p.remade.len(),
+                p.stale.len(),
+                p.blocked.len()
+            )?;
+            for (what, slots) in [
+                ("carried", &p.carried),
+                ("made anew (age recipient)", &p.remade),
+                ("stale, removed", &p.stale),
+                ("blocked (no credential given)", &p.blocked),
+            ] {
+                for s in slots {
+                    writeln!(t.err, "  {what}: {} ({})", s.id, s.kind)?;
+                }
+            }
+        }
+        match &self.outcome {
+            None => writeln!(t.out, "dry run: nothing changed"),
+            Some(out) => writeln!(
+                t.out,
+                "rotated: new data is sealed under key epoch {}; epochs {:?} stay readable until `cairn prune --rewrite-old-epochs`",
+                out.epoch, out.retired_epochs
+            ),
+        }
     }
 }
 
@@ -312,43 +356,27 @@ pub fn rotate_master(g: &Global, dry_run: bool) -> Result<u8> {
     };
     let (mut repo, u) = context::open_keeping_credentials(g, access, "keys rotate-master")?;
     let rot = rotate::plan(&repo, &u.credentials, &remake)?;
-    let p = rot.plan.clone();
-    if !g.quiet && !g.json {
-        eprintln!(
-            "key epoch {} -> {}: {} slot(s) carried with their own credential, {} made anew, {} stale, {} blocked",
-            p.from_epoch,
-            p.to_epoch,
-            p.carried.len(),
-            p.remade.len(),
-            p.stale.len(),
-            p.blocked.len()
-        );
-        print_slots("carried", &p.carried);
-        print_slots("made anew (age recipient)", &p.remade);
-        print_slots("stale, removed", &p.stale);
-        print_slots("blocked (no credential given)", &p.blocked);
-    }
+    let plan = rot.plan.clone();
     if dry_run {
-        if g.json {
-            crate::render::print_json(&serde_json::json!({ "dry_run": true, "plan": p }))?;
-        } else {
-            println!("dry run: nothing changed");
-        }
-        return Ok(0);
+        return emit(
+            g,
+            &Rotated {
+                dry_run,
+                plan,
+                outcome: None,
+            },
+        );
     }
     let out = rotate::execute(&mut repo, rot, crate::wallclock::now(None)?)?;
     // The pin follows the rotation this session made (the config keeps the
     // old epoch's key, which proves the new epoch belongs to the same repository).
     crate::pinning::check(g, &Location::resolve(g)?, &repo)?;
-    if g.json {
-        crate::render::print_json(
-            &serde_json::json!({ "dry_run": false, "plan": p, "outcome": out }),
-        )?;
-    } else {
-        println!(
-            "rotated: new data is sealed under key epoch {}; epochs {:?} stay readable until `cairn prune --rewrite-old-epochs`",
-            out.epoch, out.retired_epochs
-        );
-    }
-    Ok(0)
+    emit(
+        g,
+        &Rotated {
+            dry_run,
+            plan,
+            outcome: Some(out),
+        },
+    )
 }

@@ -5,10 +5,12 @@
 use crate::cli::Global;
 use crate::context::{self, Access};
 use crate::location::Location;
+use crate::render::{emit, Render, Term};
 use anyhow::Result;
 use cairn_core::clock::rfc3339;
 use cairn_core::recover;
 use serde::Serialize;
+use std::io;
 
 #[derive(Serialize)]
 struct VersionView {
@@ -30,18 +32,15 @@ pub fn run(g: &Global, restore: Option<&str>) -> Result<u8> {
             // Writes a slot or the config: the same lock as `keys add`.
             let _lock = context::lock(g, &backend, Access::Append, "keys recover")?;
             let r = recover::restore(backend.as_ref(), v, crate::wallclock::now(None)?)?;
-            let held = r.held_until.map(rfc3339);
-            if g.json {
-                crate::render::print_json(&serde_json::json!({
-                    "restored": r.object, "version": v, "changed": r.changed, "held_until": held,
-                }))?;
-            } else if r.changed {
-                let how = held.map_or("not held".to_string(), |u| format!("held until {u}"));
-                println!("restored {} from version {v} ({how})", r.object);
-            } else {
-                println!("version {v} of {} is already the current one", r.object);
-            }
-            Ok(0)
+            emit(
+                g,
+                &Restored {
+                    restored: r.object,
+                    version: v.to_string(),
+                    changed: r.changed,
+                    held_until: r.held_until.map(rfc3339),
+                },
+            )
         }
     }
 }
@@ -58,27 +57,58 @@ fn list(g: &Global, backend: &dyn cairn_core::Backend) -> Result<u8> {
             retained_until: k.version.retained_until.map(rfc3339),
         })
         .collect();
-    if g.json {
-        crate::render::print_json(&views)?;
-        return Ok(0);
-    }
-    for v in &views {
-        let state = match (v.delete_marker, v.current) {
-            (true, true) => "removed (delete marker)",
-            (true, false) => "delete marker",
-            (false, true) => "current",
-            (false, false) => "earlier version",
-        };
-        let held = v
-            .retained_until
-            .as_deref()
+    emit(g, &Versions(views))
+}
+
+#[derive(Serialize)]
+struct Restored {
+    restored: String,
+    version: String,
+    changed: bool,
+    held_until: Option<String>,
+}
+
+impl Render for Restored {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        let (o, v) = (&self.restored, &self.version);
+        if !self.changed {
+            return writeln!(t.out, "version {v} of {o} is already the current one");
+        }
+        let how = self
+            .held_until
+            .as_ref()
             .map_or("not held".to_string(), |u| format!("held until {u}"));
-        println!(
-            "{:<24} {}  {}  {state}, {held}",
-            v.object,
-            v.version,
-            v.modified.as_deref().unwrap_or("?")
-        );
+        writeln!(t.out, "restored {o} from version {v} ({how})")
     }
-    Ok(0)
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Versions(Vec<VersionView>);
+
+impl Render for Versions {
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        for v in &self.0 {
+            let state = match (v.delete_marker, v.current) {
+                (true, true) => "removed (delete marker)",
+                (true, false) => "delete marker",
+                (false, true) => "current",
+                (false, false) => "earlier version",
+            };
+            let held = v
+                .retained_until
+                .as_deref()
+                .map_or("not held".to_string(), |u| format!("held until {u}"));
+            writeln!(
+                t.out,
+                "{:<24} {}  {}  {state}, {held}",
+                v.object,
+                v.version,
+                v.modified.as_deref().unwrap_or("?")
+            )?;
+        }
+        Ok(())
+    }
 }
