@@ -8,52 +8,10 @@
 use cairn_core::backup::{backup, BackupOptions, Progress};
 use cairn_core::clock::{parse_rfc3339, FixedClock};
 use cairn_core::lock::{LockMode, LockOptions, RepoLock};
-use cairn_core::{Backend, ErrorKind, ObjectInfo, ObjectKind, Repository, Result};
-use cairn_test_support::{MemoryBackend, TestRepo};
+use cairn_core::{Backend, ErrorKind, ObjectKind, Repository};
+use cairn_test_support::{Hooked, MemoryBackend, TestRepo, When};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-/// Storage where, as the first pack lands, every lock object disappears.
-struct StealOnFirstPack {
-    inner: MemoryBackend,
-    armed: AtomicBool,
-}
-
-impl Backend for StealOnFirstPack {
-    fn location(&self) -> String {
-        self.inner.location()
-    }
-    fn read(&self, k: ObjectKind, n: &str) -> Result<Vec<u8>> {
-        self.inner.read(k, n)
-    }
-    fn read_range(&self, k: ObjectKind, n: &str, o: u64, l: u64) -> Result<Vec<u8>> {
-        self.inner.read_range(k, n, o, l)
-    }
-    fn write_new(&self, k: ObjectKind, n: &str, d: &[u8]) -> Result<()> {
-        self.inner.write_new(k, n, d)?;
-        if k == ObjectKind::Pack && self.armed.swap(false, Ordering::SeqCst) {
-            for l in self.inner.list(ObjectKind::Lock)? {
-                self.inner.delete(ObjectKind::Lock, &l.name)?;
-            }
-        }
-        Ok(())
-    }
-    fn replace_config(&self, d: &[u8]) -> Result<()> {
-        self.inner.replace_config(d)
-    }
-    fn list_all(&self, k: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.inner.list_all(k)
-    }
-    fn stat(&self, k: ObjectKind, n: &str) -> Result<ObjectInfo> {
-        self.inner.stat(k, n)
-    }
-    fn delete(&self, k: ObjectKind, n: &str) -> Result<()> {
-        self.inner.delete(k, n)
-    }
-    fn exists(&self) -> Result<bool> {
-        Ok(true)
-    }
-}
 
 #[test]
 fn a_backup_whose_lock_was_taken_away_does_not_write_its_snapshot() {
@@ -61,12 +19,22 @@ fn a_backup_whose_lock_was_taken_away_does_not_write_its_snapshot() {
     let src = dir.path().join("src");
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("f"), vec![7u8; 300_000]).unwrap();
+    // As the first pack lands (once armed), every lock object disappears.
     let mem = MemoryBackend::new();
-    let storage = Arc::new(StealOnFirstPack {
-        inner: mem.clone(),
-        armed: AtomicBool::new(false),
-    });
-    let b: Arc<dyn Backend> = storage.clone();
+    let armed = Arc::new(AtomicBool::new(false));
+    let trigger = armed.clone();
+    let b: Arc<dyn Backend> = Arc::new(Hooked::new(
+        Arc::new(mem.clone()),
+        move |when, k, _, inner| {
+            if when == When::After && k == ObjectKind::Pack && trigger.swap(false, Ordering::SeqCst)
+            {
+                for l in inner.list(ObjectKind::Lock)? {
+                    inner.delete(ObjectKind::Lock, &l.name)?;
+                }
+            }
+            Ok(())
+        },
+    ));
     let cred = TestRepo::credential();
     drop(TestRepo::on(b.clone()).init());
     let now = parse_rfc3339("2026-11-27T00:00:00Z").unwrap();
@@ -80,7 +48,7 @@ fn a_backup_whose_lock_was_taken_away_does_not_write_its_snapshot() {
     .unwrap();
     let mut repo = Repository::open(b.clone(), &cred).unwrap();
     repo.guard_writes(lock.lease());
-    storage.armed.store(true, Ordering::SeqCst);
+    armed.store(true, Ordering::SeqCst);
     let opts = BackupOptions {
         paths: vec![src.clone()],
         tags: vec![],

@@ -23,6 +23,8 @@
 //!   [`FsBackend`], re-exported from cairn-store);
 //! - [`make_tree`], [`noise`], [`all_files`], [`assert_same_tree`]: source
 //!   trees and their comparison;
+//! - [`Hooked`]: any backend with a hook around its writes, for staging
+//!   what happens between two steps (a stolen lock, a dying session);
 //! - [`free_port`];
 //! - [`ServerToml`]: a `cairn serve` config file.
 
@@ -30,6 +32,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod conformance;
+mod hooked;
 mod repo;
 mod server_config;
 mod tree;
@@ -37,6 +40,7 @@ mod tree;
 /// The backends core's integration tests run on. They live in cairn-store
 /// (the memory backend also serves the gate's scratch repositories).
 pub use cairn_store::{FsBackend, MemoryBackend};
+pub use hooked::{Hooked, When};
 
 pub use repo::TestRepo;
 pub use server_config::ServerToml;

@@ -1,0 +1,79 @@
+//! A backend that passes every call through to another and runs a hook
+//! around each write: how a test stages what happens between two steps of
+//! real work (a lock stolen as the first pack lands, a session dying before
+//! its second write) without a second copy of the `Backend` plumbing.
+
+use cairn_core::{Backend, ObjectInfo, ObjectKind, Result};
+use std::sync::Arc;
+
+/// Where a hook runs relative to the write it watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Before the write; an error from the hook is the write's error and
+    /// nothing is written.
+    Before,
+    /// After the write landed; an error from the hook is the write's error.
+    After,
+}
+
+type Hook = dyn Fn(When, ObjectKind, &str, &dyn Backend) -> Result<()> + Send + Sync;
+
+/// `inner` with `hook` called around `write_new` and `replace` (not
+/// `replace_config`: the config is written once, at init).
+pub struct Hooked {
+    inner: Arc<dyn Backend>,
+    hook: Box<Hook>,
+}
+
+impl Hooked {
+    /// The hook gets when, the object's kind and name, and `inner` (to act on
+    /// the storage itself, as another process would).
+    pub fn new(
+        inner: Arc<dyn Backend>,
+        hook: impl Fn(When, ObjectKind, &str, &dyn Backend) -> Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        Hooked {
+            inner,
+            hook: Box::new(hook),
+        }
+    }
+
+    fn around(&self, k: ObjectKind, n: &str, write: impl FnOnce() -> Result<()>) -> Result<()> {
+        (self.hook)(When::Before, k, n, self.inner.as_ref())?;
+        write()?;
+        (self.hook)(When::After, k, n, self.inner.as_ref())
+    }
+}
+
+impl Backend for Hooked {
+    fn location(&self) -> String {
+        self.inner.location()
+    }
+    fn read(&self, k: ObjectKind, n: &str) -> Result<Vec<u8>> {
+        self.inner.read(k, n)
+    }
+    fn read_range(&self, k: ObjectKind, n: &str, o: u64, l: u64) -> Result<Vec<u8>> {
+        self.inner.read_range(k, n, o, l)
+    }
+    fn write_new(&self, k: ObjectKind, n: &str, d: &[u8]) -> Result<()> {
+        self.around(k, n, || self.inner.write_new(k, n, d))
+    }
+    fn replace(&self, k: ObjectKind, n: &str, d: &[u8]) -> Result<()> {
+        self.around(k, n, || self.inner.replace(k, n, d))
+    }
+    fn replace_config(&self, d: &[u8]) -> Result<()> {
+        self.inner.replace_config(d)
+    }
+    fn list_all(&self, k: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        self.inner.list_all(k)
+    }
+    fn stat(&self, k: ObjectKind, n: &str) -> Result<ObjectInfo> {
+        self.inner.stat(k, n)
+    }
+    fn delete(&self, k: ObjectKind, n: &str) -> Result<()> {
+        self.inner.delete(k, n)
+    }
+    fn exists(&self) -> Result<bool> {
+        self.inner.exists()
+    }
+}
