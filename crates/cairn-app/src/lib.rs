@@ -28,6 +28,7 @@ pub mod error;
 #[cfg(feature = "fault-injection")]
 mod fault;
 pub mod gate;
+pub mod rehash;
 pub mod schedule;
 pub mod session;
 pub mod spec;

@@ -8,8 +8,8 @@ use super::common::{from_specs, short, spec_check, GateOptions, Opened, Rng};
 use super::report::{SampleFile, SnapshotCheck, SpecCheck, SpecReport};
 use crate::config::SpecConfig;
 use crate::error::{Error, Result};
+use crate::rehash::{restore_and_rehash, Part};
 use cairn_core::manifest::ManifestEntry;
-use cairn_core::restore::{self, Overwrite, RestoreOptions};
 use cairn_core::snapshot::SnapshotMeta;
 use cairn_core::tree::NodeType;
 use cairn_core::verify::DataCheck;
@@ -17,7 +17,6 @@ use cairn_core::{Repository, SnapshotId};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::Instant;
 
@@ -195,50 +194,44 @@ fn restore_into(
         .prefix("restore-")
         .tempdir_in(ctx.scratch)
         .map_err(|e| Error::Io(format!("cannot create a scratch restore folder: {e}")))?;
-    let opts = RestoreOptions {
-        target: dir.path().join("root"),
-        include,
-        exclude: vec![],
-        overwrite: Overwrite::Always,
-        delete: false,
-        workers: ctx.opts.workers,
-        special: false,
-    };
-    let t = Instant::now();
-    let outcome = restore::plan(ctx.repo, id, &meta.tree, &opts)
-        .and_then(|p| restore::execute(ctx.repo, &p, opts.workers));
-    let seconds = t.elapsed().as_secs_f64();
-    let rep = match outcome {
+    let outcome = restore_and_rehash(
+        ctx.repo,
+        (id, &meta.tree),
+        &manifest,
+        &dir.path().join("root"),
+        Part {
+            include,
+            chosen: &chosen,
+        },
+        ctx.opts.workers,
+    );
+    let r = match outcome {
         Ok(r) => r,
         Err(e) => {
             c.error = Some(format!("restore failed: {e}"));
             c.restored = Some(false);
-            return Ok((seconds, 0, total));
+            return Ok((0.0, 0, total));
         }
     };
+    let rep = &r.report;
     for e in rep.errors.iter().take(MAX_LISTED) {
         c.mismatches
             .push(format!("{}: not restored: {}", e.path, e.error));
     }
     let mut restored_bytes = 0;
     let mut window_files = Vec::new();
-    for e in manifest.iter().filter(|e| e.kind == NodeType::File) {
-        if !chosen(e.raw_path.as_slice()) {
-            continue;
-        }
-        let path = opts.target.join(std::ffi::OsStr::from_bytes(&e.raw_path));
-        let got = sha256_file(&path);
-        let ok = got.as_ref().ok() == e.sha256.as_ref();
+    for f in &r.files {
+        let (e, ok) = (f.entry, f.ok());
         c.files_checked += 1;
         restored_bytes += e.size;
         if !ok && c.mismatches.len() < MAX_LISTED {
-            c.mismatches.push(match &got {
+            c.mismatches.push(match &f.sha256 {
                 Ok(_) => format!("{}: does not match its SHA-256", e.path),
                 Err(err) => format!("{}: cannot be read back: {err}", e.path),
             });
         }
         if ok && e.size >= WINDOW_MIN_FILE {
-            window_files.push((path.clone(), e.size));
+            window_files.push((f.path.clone(), e.size));
         }
         if c.files_checked as usize > MAX_SAMPLE_FILES {
             continue;
@@ -262,7 +255,7 @@ fn restore_into(
             found.windows.push(w);
         }
     }
-    Ok((seconds, restored_bytes, total))
+    Ok((r.seconds, restored_bytes, total))
 }
 
 /// Whether a manifest path is among the restored ones.
@@ -310,20 +303,6 @@ fn glob_escape(s: &str) -> String {
         out.push(ch);
     }
     out
-}
-
-fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
 }
 
 fn read_window(path: &Path, off: u64) -> Option<Vec<u8>> {

@@ -4,11 +4,9 @@
 //! means "restores".
 
 use crate::error::{Error, Result};
-use cairn_core::restore::{self, Overwrite, RestoreOptions};
-use cairn_core::tree::NodeType;
+use crate::rehash::{restore_and_rehash, Part};
 use cairn_core::verify::{Damage, DataCheck, VerifyReport};
 use cairn_core::{Repository, SnapshotId};
-use sha2::{Digest, Sha256};
 
 /// What to verify.
 #[derive(Debug, Clone)]
@@ -51,41 +49,33 @@ pub fn smoke(repo: &Repository, id: SnapshotId, workers: usize) -> Result<Vec<Da
                 "cannot create a scratch folder for the smoke restore: {e}"
             ))
         })?;
-    let opts = RestoreOptions {
-        target: scratch.path().join("root"),
-        include: vec![],
-        exclude: vec![],
-        overwrite: Overwrite::Always,
-        delete: false,
+    let manifest = cairn_core::manifest::manifest(repo, &meta.tree)?;
+    let r = restore_and_rehash(
+        repo,
+        (id, &meta.tree),
+        &manifest,
+        &scratch.path().join("root"),
+        Part::all(),
         workers,
-        special: false,
+    )?;
+    let damage = |error: String, path: &str| Damage {
+        object: format!("snapshot {id}"),
+        error,
+        affects: vec![format!("{}:{path}", id.short())],
     };
-    let plan = restore::plan(repo, id, &meta.tree, &opts)?;
-    let rep = restore::execute(repo, &plan, workers)?;
-    let mut damage: Vec<Damage> = rep
-        .errors
+    let failed = &r.report.errors;
+    let mut found: Vec<Damage> = failed
         .iter()
-        .map(|e| Damage {
-            object: format!("snapshot {id}"),
-            error: format!("smoke restore of {}: {}", e.path, e.error),
-            affects: vec![format!("{}:{}", id.short(), e.path)],
-        })
+        .map(|e| damage(format!("smoke restore of {}: {}", e.path, e.error), &e.path))
         .collect();
-    for e in cairn_core::manifest::manifest(repo, &meta.tree)? {
-        if e.kind != NodeType::File {
-            continue;
-        }
-        let path = opts
-            .target
-            .join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&e.raw_path));
-        let got = std::fs::read(&path).map(|b| hex::encode(Sha256::digest(&b)));
-        if got.as_ref().ok() != e.sha256.as_ref() && !rep.errors.iter().any(|x| x.path == e.path) {
-            damage.push(Damage {
-                object: format!("snapshot {id}"),
-                error: format!("smoke restore: {} does not match its SHA-256", e.path),
-                affects: vec![format!("{}:{}", id.short(), e.path)],
-            });
+    for f in &r.files {
+        let path = &f.entry.path;
+        if !f.ok() && !failed.iter().any(|x| &x.path == path) {
+            found.push(damage(
+                format!("smoke restore: {path} does not match its SHA-256"),
+                path,
+            ));
         }
     }
-    Ok(damage)
+    Ok(found)
 }
