@@ -18,6 +18,13 @@ if ! need sha256sum || ! need setpriv || ! need tar || ! need zstd || ! need dif
   fi
 fi
 
+# promtool checks the alert rules in contrib/prometheus and runs their unit
+# tests; Debian ships it in the prometheus package (whose server the tests
+# do not use).
+if ! need promtool && need apt-get; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus > /dev/null
+fi
+
 # A real S3-compatible server on loopback for the S3 backend's tests: moto,
 # from PyPI, in a project-local virtualenv.
 if [ ! -x .venv/bin/moto_server ]; then

@@ -1,11 +1,12 @@
 //! Prometheus metrics (names from the seed). Labels stay low-cardinality:
 //! spec names come from the config, routes are templates, never raw paths.
 
-use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::{EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
@@ -72,12 +73,37 @@ pub struct Metrics {
     pub gate_pass: Family<CheckLabel, Gauge>,
     pub rpo_seconds: Family<SpecLabel, Gauge<f64, AtomicU64>>,
     pub rto_seconds: Family<SpecLabel, Gauge<f64, AtomicU64>>,
+    /// Each spec's objectives from the config, so an alert compares the
+    /// measured age and recovery time with the spec's own target.
+    pub rpo_target: Family<SpecLabel, Gauge<f64, AtomicU64>>,
+    pub rto_target: Family<SpecLabel, Gauge<f64, AtomicU64>>,
     pub gate_time: Gauge<f64, AtomicU64>,
+    /// The sample names the exposition can carry, whether or not a family
+    /// has samples yet (an empty family prints nothing).
+    names: Vec<String>,
+}
+
+/// Registers `metric` and records the sample names it can produce.
+fn register(
+    r: &mut Registry,
+    names: &mut Vec<String>,
+    name: &str,
+    help: &str,
+    metric: impl EncodeMetric + std::fmt::Debug + Send + Sync + 'static,
+) {
+    let suffixes: &[&str] = match metric.metric_type() {
+        MetricType::Counter => &["_total"],
+        MetricType::Histogram => &["_bucket", "_sum", "_count"],
+        _ => &[""],
+    };
+    names.extend(suffixes.iter().map(|s| format!("{name}{s}")));
+    r.register(name, help, metric);
 }
 
 impl Default for Metrics {
     fn default() -> Self {
         let mut r = Registry::default();
+        let mut names = Vec::new();
         let m = Metrics {
             backup_total: Family::default(),
             restore_total: Family::default(),
@@ -93,89 +119,152 @@ impl Default for Metrics {
             gate_pass: Family::default(),
             rpo_seconds: Family::default(),
             rto_seconds: Family::default(),
+            rpo_target: Family::default(),
+            rto_target: Family::default(),
             gate_time: Gauge::default(),
             registry: Registry::default(),
+            names: Vec::new(),
         };
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_backup",
             "Backups run, by spec and outcome",
             m.backup_total.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_restore",
             "Restores run, by outcome",
             m.restore_total.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_verify_failures",
             "Verifies that found damage or failed",
             m.verify_failures_total.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_snapshots_total",
             "Snapshots in each repository",
             m.snapshots_total.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_retained_total",
             "Snapshots still held by WORM retention",
             m.retained_total.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_backup_bytes",
             "Bytes in the newest snapshot of each spec",
             m.backup_bytes.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_backup_duration_seconds",
             "Backup wall time",
             m.backup_duration.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_restore_duration_seconds",
             "Restore wall time",
             m.restore_duration.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_last_success_timestamp_seconds",
             "Unix time of each spec's last successful backup",
             m.last_success.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "http_requests",
             "HTTP requests by route template, method and status",
             m.http_requests.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "http_request_duration_seconds",
             "HTTP request latency by route template",
             m.http_duration.clone(),
         );
-        r.register(
+        register(
+            &mut r,
+            &mut names,
             "dr_gate_pass",
             "1 when the last RG-7 gate run passed the check (or it was waived), else 0",
             m.gate_pass.clone(),
         );
-        r.register(
-            "dr_rpo_seconds",
-            "Recovery point measured by the last gate run: now minus the newest snapshot that verified and restored",
-            m.rpo_seconds.clone(),
-        );
-        r.register(
-            "dr_rto_seconds",
-            "Recovery time measured by the last gate run: unlock + verify + restore (extrapolated by bytes for a partial restore)",
-            m.rto_seconds.clone(),
-        );
-        r.register(
+        register(&mut r, &mut names, "dr_rpo_seconds", "Recovery point measured by the last gate run: now minus the newest snapshot that verified and restored", m.rpo_seconds.clone());
+        register(&mut r, &mut names, "dr_rto_seconds", "Recovery time measured by the last gate run: unlock + verify + restore (extrapolated by bytes for a partial restore)", m.rto_seconds.clone());
+        register(
+            &mut r,
+            &mut names,
             "dr_gate_last_run_timestamp_seconds",
             "Unix time of the last gate run",
             m.gate_time.clone(),
         );
-        Metrics { registry: r, ..m }
+        register(
+            &mut r,
+            &mut names,
+            "dr_rpo_target_seconds",
+            "Each spec's recovery point objective from the config (rpo)",
+            m.rpo_target.clone(),
+        );
+        register(
+            &mut r,
+            &mut names,
+            "dr_rto_target_seconds",
+            "Each spec's recovery time objective from the config (rto)",
+            m.rto_target.clone(),
+        );
+        Metrics {
+            registry: r,
+            names,
+            ..m
+        }
     }
 }
 
 impl Metrics {
+    /// Every sample name the exposition can carry (`dr_backup_total`,
+    /// `dr_backup_duration_seconds_bucket`, ...): what dashboards and alert
+    /// rules may query.
+    pub fn sample_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Publishes each spec's RPO and RTO targets (specs without one have none).
+    pub fn set_targets(&self, specs: &[cairn_app::config::SpecConfig]) {
+        for s in specs {
+            let label = SpecLabel {
+                spec: s.name.clone(),
+            };
+            for (family, v) in [(&self.rpo_target, &s.rpo), (&self.rto_target, &s.rto)] {
+                if let Some(d) = v
+                    .as_deref()
+                    .and_then(|v| cairn_app::config::parse_duration(v).ok())
+                {
+                    family.get_or_create(&label).set(d.as_secs_f64());
+                }
+            }
+        }
+    }
+
     /// The text exposition.
     pub fn encode(&self) -> String {
         let mut s = String::new();

@@ -30,6 +30,7 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
         gate_last: Mutex::new(None),
         lock_wait: Duration::from_secs(600),
     });
+    ctx.metrics.set_targets(&ctx.cfg.spec);
     crate::drills::reload(&ctx);
     Ok(Arc::new(AppState {
         ctx,
