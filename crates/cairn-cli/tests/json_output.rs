@@ -222,3 +222,24 @@ fn trust_json() {
 fn unlock_json() {
     snapshot_after_two_backups("unlock", &["unlock", "--json"], &[]);
 }
+
+#[test]
+fn ls_json() {
+    let args = ["ls", "latest", "docs", "--recursive", "--json"];
+    snapshot_after_two_backups("ls", &args, &[]);
+}
+
+#[test]
+fn find_json() {
+    snapshot_after_two_backups("find", &["find", "*.txt", "--json"], &[]);
+}
+
+#[test]
+fn diff_json() {
+    let env = Env::new();
+    let (_, repo, _) = two_backups(&env);
+    let list = env.repo(&repo, &["list", "--json"]).ok().json();
+    let first = list[0]["id"].as_str().unwrap();
+    let run = env.repo(&repo, &["diff", first, "latest", "--json"]).ok();
+    assert_json("diff", &env, &run, &[]);
+}

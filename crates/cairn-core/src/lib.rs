@@ -22,6 +22,7 @@
 
 pub mod backend;
 pub mod backup;
+pub mod browse;
 pub mod chunker;
 pub mod clock;
 pub mod codec;

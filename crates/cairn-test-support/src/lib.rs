@@ -23,6 +23,8 @@
 //!   [`FsBackend`], re-exported from cairn-store);
 //! - [`make_tree`], [`noise`], [`all_files`], [`assert_same_tree`]: source
 //!   trees and their comparison;
+//! - [`store_pack`], [`store_snapshot`]: objects written by hand through
+//!   the real encoders, for shapes no backup writes;
 //! - [`free_port`];
 //! - [`ServerToml`]: a `cairn serve` config file.
 
@@ -30,6 +32,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod conformance;
+mod hand;
 mod repo;
 mod server_config;
 mod tree;
@@ -38,6 +41,7 @@ mod tree;
 /// (the memory backend also serves the gate's scratch repositories).
 pub use cairn_store::{FsBackend, MemoryBackend};
 
+pub use hand::{store_pack, store_snapshot};
 pub use repo::TestRepo;
 pub use server_config::ServerToml;
 pub use tree::{all_files, assert_same_tree, make_tree, noise};
