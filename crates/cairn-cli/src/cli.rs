@@ -149,6 +149,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Find which snapshots hold paths matching a glob, with size and mtime.
     Find(FindArgs),
+    /// Copy snapshots into another repository, re-encrypted under its keys; what it holds is not sent again.
+    Copy(CopyArgs),
     /// Restore a snapshot into a directory (plan first; every file hash-checked).
     Restore(RestoreArgs),
     /// Check that the repository can be read back (structure; data with --read-data).
@@ -463,6 +465,18 @@ pub struct FindArgs {
     /// Only entries modified after this time (RFC 3339, e.g. 2026-11-27T00:00:00Z).
     #[arg(long)]
     pub newer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The destination repository: a folder or an `s3:` location (it must exist: `cairn init` it first).
+    #[arg(long)]
+    pub to: PathBuf,
+    /// Unlock the destination with the passphrase in this file (default: the same credentials as the source).
+    #[arg(long, env = "CAIRN_TO_PASSWORD_FILE")]
+    pub to_password_file: Option<PathBuf>,
+    /// Snapshots to copy (ids, prefixes or `latest`); default: every snapshot.
+    pub snapshots: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -243,3 +243,16 @@ fn diff_json() {
     let run = env.repo(&repo, &["diff", first, "latest", "--json"]).ok();
     assert_json("diff", &env, &run, &[]);
 }
+
+#[test]
+fn copy_json() {
+    let env = Env::new();
+    let (_, repo, _) = two_backups(&env);
+    let dst = env.path("second");
+    env.repo(&dst, &["init"]).ok();
+    let run = env
+        .repo(&repo, &["copy", "--to", dst.to_str().unwrap(), "--json"])
+        .ok();
+    // How many blobs the chunker cut depends on each repository's seed.
+    assert_json("copy", &env, &run, &["blobs_stored", "blobs_present"]);
+}

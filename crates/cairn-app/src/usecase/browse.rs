@@ -3,7 +3,7 @@
 //! its snapshots through the one selector ([`super::select`]) and hands the
 //! trees to [`cairn_core::browse`]; only [`cat`] reads data packs.
 
-use super::select::{select, Selector};
+use super::select::{select, select_many, Selector};
 use crate::error::Result;
 use cairn_core::browse::diff::{self, Diff, Side};
 use cairn_core::browse::find::{self, Pattern};
@@ -93,19 +93,7 @@ pub fn find(
     newer: Option<time::OffsetDateTime>,
 ) -> Result<Search> {
     let pat = Pattern::new(pattern, newer)?;
-    let mut picked: Vec<(SnapshotId, SnapshotMeta)> = if sels.is_empty() {
-        repo.snapshots()?
-    } else {
-        let mut v = Vec::new();
-        for s in sels {
-            let p = select(repo, s)?;
-            if !v.iter().any(|(id, _)| *id == p.0) {
-                v.push(p);
-            }
-        }
-        v.sort_by(|x, y| (&x.1.time, x.0).cmp(&(&y.1.time, y.0)));
-        v
-    };
+    let mut picked = select_many(repo, sels)?;
     let roots: Vec<_> = picked.iter().map(|(_, m)| m.tree).collect();
     let found = find::find(repo, &roots, &pat)?;
     let snapshots = picked

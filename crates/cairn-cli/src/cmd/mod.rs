@@ -2,6 +2,7 @@
 
 mod backup;
 mod browse;
+mod copy;
 mod diff;
 mod docs;
 mod export;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Cat(a) => browse::cat(g, a),
         Command::Diff(a) => diff::run(g, a),
         Command::Find(a) => find::run(g, a),
+        Command::Copy(a) => copy::run(g, a),
         Command::Restore(a) => restore::run(g, a),
         Command::Verify(a) => verify::run(g, a),
         Command::Export(a) => export::run(g, a),
