@@ -276,3 +276,22 @@ fn find_tells_which_snapshots_hold_a_path() {
     env.repo(&repo, &["find", "*", "--newer", "yesterday"])
         .code(2);
 }
+
+#[test]
+fn names_with_terminal_escapes_are_shown_inert_by_ls_find_and_diff() {
+    let env = Env::new();
+    let (src, repo) = backed_up(&env);
+    std::fs::write(src.join("evil\u{1b}]0;owned\u{7}\u{1b}[2J"), "x").unwrap();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let ids = snapshot_ids(&env, &repo);
+    let shown = "evil\\u{1b}]0;owned\\u{7}\\u{1b}[2J";
+    for args in [
+        vec!["ls", "latest"],
+        vec!["find", "evil*"],
+        vec!["diff", &ids[0], &ids[1]],
+    ] {
+        let r = env.repo(&repo, &args).ok();
+        assert!(!r.stdout.contains('\u{1b}'), "{args:?} printed an escape");
+        assert!(r.stdout.contains(shown), "{args:?}: {}", r.stdout);
+    }
+}
