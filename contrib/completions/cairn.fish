@@ -50,6 +50,11 @@ complete -c cairn -n "__fish_cairn_needs_command" -f -a "trust" -d 'Show which r
 complete -c cairn -n "__fish_cairn_needs_command" -f -a "backup" -d 'Back up files and directories into a new snapshot'
 complete -c cairn -n "__fish_cairn_needs_command" -f -a "list" -d 'List snapshots'
 complete -c cairn -n "__fish_cairn_needs_command" -f -a "manifest" -d 'Print a snapshot\'s manifest (every entry, with SHA-256 for files)'
+complete -c cairn -n "__fish_cairn_needs_command" -f -a "ls" -d 'List a directory of a snapshot from its trees (no data is read)'
+complete -c cairn -n "__fish_cairn_needs_command" -f -a "cat" -d 'Print one file of a snapshot to stdout, checked against its SHA-256'
+complete -c cairn -n "__fish_cairn_needs_command" -f -a "diff" -d 'Show what changed between two snapshots: added, removed, modified, with byte totals'
+complete -c cairn -n "__fish_cairn_needs_command" -f -a "find" -d 'Find which snapshots hold paths matching a glob, with size and mtime'
+complete -c cairn -n "__fish_cairn_needs_command" -f -a "copy" -d 'Copy snapshots into another repository, re-encrypted under its keys; what it holds is not sent again'
 complete -c cairn -n "__fish_cairn_needs_command" -f -a "restore" -d 'Restore a snapshot into a directory (plan first; every file hash-checked)'
 complete -c cairn -n "__fish_cairn_needs_command" -f -a "verify" -d 'Check that the repository can be read back (structure; data with --read-data)'
 complete -c cairn -n "__fish_cairn_needs_command" -f -a "export" -d 'Write a snapshot as a tar archive to stdout'
@@ -374,6 +379,112 @@ complete -c cairn -n "__fish_cairn_using_subcommand manifest" -l append-only -d 
 complete -c cairn -n "__fish_cairn_using_subcommand manifest" -s v -l verbose -d 'More logging (CAIRN_LOG=debug works too)'
 complete -c cairn -n "__fish_cairn_using_subcommand manifest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cairn -n "__fish_cairn_using_subcommand manifest" -s V -l version -d 'Print version'
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -s r -l repo -d 'Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user\'s data directory' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l password-file -d 'Read the passphrase from this file (first line)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l password-command -d 'Run this shell command and use its first output line as the passphrase' -r
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l key-file -d 'Unlock with this key file instead of a passphrase' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l slot -d 'Unlock with this key slot only (an id from `keys status`); without it every slot of a fitting kind is tried' -r
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l age-identity -d 'age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l vault-token-file -d 'Read the Vault/OpenBao token from this file (default: VAULT_TOKEN); the server is VAULT_ADDR' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -s l -l long -d 'Also show mode, owner, mtime and SHA-256'
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -s R -l recursive -d 'Everything below the directory, not only its entries'
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l json -d 'Print machine-readable JSON on stdout'
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -s q -l quiet -d 'No progress bars or notes'
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -l append-only -d 'Never delete or overwrite anything in the repository (commands that must delete refuse)'
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -s v -l verbose -d 'More logging (CAIRN_LOG=debug works too)'
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c cairn -n "__fish_cairn_using_subcommand ls" -s V -l version -d 'Print version'
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -s r -l repo -d 'Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user\'s data directory' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l password-file -d 'Read the passphrase from this file (first line)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l password-command -d 'Run this shell command and use its first output line as the passphrase' -r
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l key-file -d 'Unlock with this key file instead of a passphrase' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l slot -d 'Unlock with this key slot only (an id from `keys status`); without it every slot of a fitting kind is tried' -r
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l age-identity -d 'age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l vault-token-file -d 'Read the Vault/OpenBao token from this file (default: VAULT_TOKEN); the server is VAULT_ADDR' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l json -d 'Print machine-readable JSON on stdout'
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -s q -l quiet -d 'No progress bars or notes'
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -l append-only -d 'Never delete or overwrite anything in the repository (commands that must delete refuse)'
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -s v -l verbose -d 'More logging (CAIRN_LOG=debug works too)'
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -s h -l help -d 'Print help'
+complete -c cairn -n "__fish_cairn_using_subcommand cat" -s V -l version -d 'Print version'
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -s r -l repo -d 'Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user\'s data directory' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l password-file -d 'Read the passphrase from this file (first line)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l password-command -d 'Run this shell command and use its first output line as the passphrase' -r
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l key-file -d 'Unlock with this key file instead of a passphrase' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l slot -d 'Unlock with this key slot only (an id from `keys status`); without it every slot of a fitting kind is tried' -r
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l age-identity -d 'age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l vault-token-file -d 'Read the Vault/OpenBao token from this file (default: VAULT_TOKEN); the server is VAULT_ADDR' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l json -d 'Print machine-readable JSON on stdout'
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -s q -l quiet -d 'No progress bars or notes'
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -l append-only -d 'Never delete or overwrite anything in the repository (commands that must delete refuse)'
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -s v -l verbose -d 'More logging (CAIRN_LOG=debug works too)'
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -s h -l help -d 'Print help'
+complete -c cairn -n "__fish_cairn_using_subcommand diff" -s V -l version -d 'Print version'
+complete -c cairn -n "__fish_cairn_using_subcommand find" -s s -l snapshot -d 'Search only this snapshot (an id, a prefix or `latest`; repeatable). Default: every snapshot' -r
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l newer -d 'Only entries modified after this time (RFC 3339, e.g. 2026-11-27T00:00:00Z)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand find" -s r -l repo -d 'Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user\'s data directory' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l password-file -d 'Read the passphrase from this file (first line)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l password-command -d 'Run this shell command and use its first output line as the passphrase' -r
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l key-file -d 'Unlock with this key file instead of a passphrase' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l slot -d 'Unlock with this key slot only (an id from `keys status`); without it every slot of a fitting kind is tried' -r
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l age-identity -d 'age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l vault-token-file -d 'Read the Vault/OpenBao token from this file (default: VAULT_TOKEN); the server is VAULT_ADDR' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l json -d 'Print machine-readable JSON on stdout'
+complete -c cairn -n "__fish_cairn_using_subcommand find" -s q -l quiet -d 'No progress bars or notes'
+complete -c cairn -n "__fish_cairn_using_subcommand find" -l append-only -d 'Never delete or overwrite anything in the repository (commands that must delete refuse)'
+complete -c cairn -n "__fish_cairn_using_subcommand find" -s v -l verbose -d 'More logging (CAIRN_LOG=debug works too)'
+complete -c cairn -n "__fish_cairn_using_subcommand find" -s h -l help -d 'Print help'
+complete -c cairn -n "__fish_cairn_using_subcommand find" -s V -l version -d 'Print version'
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l to -d 'The destination repository: a folder or an `s3:` location (it must exist: `cairn init` it first)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l to-password-file -d 'Unlock the destination with the passphrase in this file (default: the same credentials as the source)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -s r -l repo -d 'Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user\'s data directory' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l password-file -d 'Read the passphrase from this file (first line)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l password-command -d 'Run this shell command and use its first output line as the passphrase' -r
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l key-file -d 'Unlock with this key file instead of a passphrase' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l slot -d 'Unlock with this key slot only (an id from `keys status`); without it every slot of a fitting kind is tried' -r
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l age-identity -d 'age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l vault-token-file -d 'Read the Vault/OpenBao token from this file (default: VAULT_TOKEN); the server is VAULT_ADDR' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l pkcs11-module -d 'PKCS#11 module (shared library) for pkcs11 slots' -r
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l pkcs11-pin-file -d 'Read the token PIN from this file (default: CAIRN_PKCS11_PIN)' -r -F
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l key-command -d 'Command that unwraps command slots (`CMD unwrap SLOT_ID`; docs/KEYS.md)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l progress -d 'Progress of long work on stderr: a bar when stderr is a terminal (auto), one JSON object per second (json), or none' -r -f -a "auto\t''
+json\t''
+none\t''"
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l json -d 'Print machine-readable JSON on stdout'
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -s q -l quiet -d 'No progress bars or notes'
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l append-only -d 'Never delete or overwrite anything in the repository (commands that must delete refuse)'
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -s v -l verbose -d 'More logging (CAIRN_LOG=debug works too)'
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -s h -l help -d 'Print help'
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -s V -l version -d 'Print version'
 complete -c cairn -n "__fish_cairn_using_subcommand restore" -s t -l target -d 'Directory to restore into (created if missing)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand restore" -s i -l include -d 'Only restore paths matching this glob, relative to the snapshot root (repeatable)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand restore" -s e -l exclude -d 'Do not restore paths matching this glob (repeatable)' -r
@@ -849,29 +960,34 @@ complete -c cairn -n "__fish_cairn_using_subcommand man" -l append-only -d 'Neve
 complete -c cairn -n "__fish_cairn_using_subcommand man" -s v -l verbose -d 'More logging (CAIRN_LOG=debug works too)'
 complete -c cairn -n "__fish_cairn_using_subcommand man" -s h -l help -d 'Print help'
 complete -c cairn -n "__fish_cairn_using_subcommand man" -s V -l version -d 'Print version'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "init" -d 'Create a repository'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "keys" -d 'Key slots'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "trust" -d 'Show which repository this client trusts at the location (its pin), or accept a changed one with --reset'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "backup" -d 'Back up files and directories into a new snapshot'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "list" -d 'List snapshots'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "manifest" -d 'Print a snapshot\'s manifest (every entry, with SHA-256 for files)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "restore" -d 'Restore a snapshot into a directory (plan first; every file hash-checked)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "verify" -d 'Check that the repository can be read back (structure; data with --read-data)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "export" -d 'Write a snapshot as a tar archive to stdout'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "prune" -d 'Remove data no snapshot needs (plan first; --dry-run shows it)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "forget" -d 'Remove snapshots by retention policy or by id (plan first; --dry-run shows it)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "protect" -d 'Protect a snapshot: forget never removes it'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "unprotect" -d 'Remove a snapshot\'s protection (needs delete access)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "maintenance" -d 'Extend WORM retention of everything still needed; drop lapsed records and stale locks'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "unlock" -d 'Remove locks left by processes that died (with --force, every lock)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "plan" -d 'What a backup of a spec would do now (files and bytes to read, parent, next runs)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "serve" -d 'Run the HTTP API and the scheduler (see docs/SERVER.md)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "token" -d 'API tokens for `cairn serve`'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "audit" -d 'The server\'s audit log'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "gate" -d 'RG-7 recovery gate: prove each spec restores, is kept, encrypted and within RPO/RTO (docs/GATE.md)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "man" -d 'Write man pages (cairn.1 and one per command) into a folder'
-complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "init" -d 'Create a repository'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "keys" -d 'Key slots'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "trust" -d 'Show which repository this client trusts at the location (its pin), or accept a changed one with --reset'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "backup" -d 'Back up files and directories into a new snapshot'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "list" -d 'List snapshots'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "manifest" -d 'Print a snapshot\'s manifest (every entry, with SHA-256 for files)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "ls" -d 'List a directory of a snapshot from its trees (no data is read)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "cat" -d 'Print one file of a snapshot to stdout, checked against its SHA-256'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "diff" -d 'Show what changed between two snapshots: added, removed, modified, with byte totals'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "find" -d 'Find which snapshots hold paths matching a glob, with size and mtime'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "copy" -d 'Copy snapshots into another repository, re-encrypted under its keys; what it holds is not sent again'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "restore" -d 'Restore a snapshot into a directory (plan first; every file hash-checked)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "verify" -d 'Check that the repository can be read back (structure; data with --read-data)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "export" -d 'Write a snapshot as a tar archive to stdout'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "prune" -d 'Remove data no snapshot needs (plan first; --dry-run shows it)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "forget" -d 'Remove snapshots by retention policy or by id (plan first; --dry-run shows it)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "protect" -d 'Protect a snapshot: forget never removes it'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "unprotect" -d 'Remove a snapshot\'s protection (needs delete access)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "maintenance" -d 'Extend WORM retention of everything still needed; drop lapsed records and stale locks'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "unlock" -d 'Remove locks left by processes that died (with --force, every lock)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "plan" -d 'What a backup of a spec would do now (files and bytes to read, parent, next runs)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "serve" -d 'Run the HTTP API and the scheduler (see docs/SERVER.md)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "token" -d 'API tokens for `cairn serve`'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "audit" -d 'The server\'s audit log'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "gate" -d 'RG-7 recovery gate: prove each spec restores, is kept, encrypted and within RPO/RTO (docs/GATE.md)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "man" -d 'Write man pages (cairn.1 and one per command) into a folder'
+complete -c cairn -n "__fish_cairn_using_subcommand help; and not __fish_seen_subcommand_from init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cairn -n "__fish_cairn_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "status" -d 'Show the key slots (never any secret)'
 complete -c cairn -n "__fish_cairn_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "add" -d 'Add a key slot (unlocking with an existing one)'
 complete -c cairn -n "__fish_cairn_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "remove" -d 'Remove a key slot (refuses the last one, and one whose removal leaves no slot proven to open the repository in this session); it can no longer open the repository'

@@ -495,6 +495,159 @@ json\:"One JSON document"))' \
 ':snapshot -- A snapshot id, a unique prefix, or `latest`:_default' \
 && ret=0
 ;;
+(ls)
+_arguments "${_arguments_options[@]}" : \
+'-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--password-file=[Read the passphrase from this file (first line)]:PASSWORD_FILE:_files' \
+'--password-command=[Run this shell command and use its first output line as the passphrase]:PASSWORD_COMMAND:_default' \
+'--key-file=[Unlock with this key file instead of a passphrase]:KEY_FILE:_files' \
+'--slot=[Unlock with this key slot only (an id from \`keys status\`); without it every slot of a fitting kind is tried]:SLOT:_default' \
+'--age-identity=[age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots]:AGE_IDENTITY:_files' \
+'--vault-token-file=[Read the Vault/OpenBao token from this file (default\: VAULT_TOKEN); the server is VAULT_ADDR]:VAULT_TOKEN_FILE:_files' \
+'--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
+'--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
+'--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
+'--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
+'-l[Also show mode, owner, mtime and SHA-256]' \
+'--long[Also show mode, owner, mtime and SHA-256]' \
+'-R[Everything below the directory, not only its entries]' \
+'--recursive[Everything below the directory, not only its entries]' \
+'--json[Print machine-readable JSON on stdout]' \
+'-q[No progress bars or notes]' \
+'--quiet[No progress bars or notes]' \
+'--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'*-v[More logging (CAIRN_LOG=debug works too)]' \
+'*--verbose[More logging (CAIRN_LOG=debug works too)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':snapshot -- A snapshot id, a unique prefix, or `latest`:_default' \
+'::path -- A directory (or file) in the snapshot, from its root; default\: the root:_default' \
+&& ret=0
+;;
+(cat)
+_arguments "${_arguments_options[@]}" : \
+'-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--password-file=[Read the passphrase from this file (first line)]:PASSWORD_FILE:_files' \
+'--password-command=[Run this shell command and use its first output line as the passphrase]:PASSWORD_COMMAND:_default' \
+'--key-file=[Unlock with this key file instead of a passphrase]:KEY_FILE:_files' \
+'--slot=[Unlock with this key slot only (an id from \`keys status\`); without it every slot of a fitting kind is tried]:SLOT:_default' \
+'--age-identity=[age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots]:AGE_IDENTITY:_files' \
+'--vault-token-file=[Read the Vault/OpenBao token from this file (default\: VAULT_TOKEN); the server is VAULT_ADDR]:VAULT_TOKEN_FILE:_files' \
+'--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
+'--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
+'--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
+'--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
+'--json[Print machine-readable JSON on stdout]' \
+'-q[No progress bars or notes]' \
+'--quiet[No progress bars or notes]' \
+'--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'*-v[More logging (CAIRN_LOG=debug works too)]' \
+'*--verbose[More logging (CAIRN_LOG=debug works too)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':snapshot -- A snapshot id, a unique prefix, or `latest`:_default' \
+':path -- The file in the snapshot, from its root:_default' \
+&& ret=0
+;;
+(diff)
+_arguments "${_arguments_options[@]}" : \
+'-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--password-file=[Read the passphrase from this file (first line)]:PASSWORD_FILE:_files' \
+'--password-command=[Run this shell command and use its first output line as the passphrase]:PASSWORD_COMMAND:_default' \
+'--key-file=[Unlock with this key file instead of a passphrase]:KEY_FILE:_files' \
+'--slot=[Unlock with this key slot only (an id from \`keys status\`); without it every slot of a fitting kind is tried]:SLOT:_default' \
+'--age-identity=[age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots]:AGE_IDENTITY:_files' \
+'--vault-token-file=[Read the Vault/OpenBao token from this file (default\: VAULT_TOKEN); the server is VAULT_ADDR]:VAULT_TOKEN_FILE:_files' \
+'--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
+'--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
+'--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
+'--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
+'--json[Print machine-readable JSON on stdout]' \
+'-q[No progress bars or notes]' \
+'--quiet[No progress bars or notes]' \
+'--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'*-v[More logging (CAIRN_LOG=debug works too)]' \
+'*--verbose[More logging (CAIRN_LOG=debug works too)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':a -- The earlier snapshot\: an id, a unique prefix, or `latest`:_default' \
+':b -- The later snapshot:_default' \
+'::path -- Only this path in the snapshots (and what is below it):_default' \
+&& ret=0
+;;
+(find)
+_arguments "${_arguments_options[@]}" : \
+'*-s+[Search only this snapshot (an id, a prefix or \`latest\`; repeatable). Default\: every snapshot]:SNAPSHOTS:_default' \
+'*--snapshot=[Search only this snapshot (an id, a prefix or \`latest\`; repeatable). Default\: every snapshot]:SNAPSHOTS:_default' \
+'--newer=[Only entries modified after this time (RFC 3339, e.g. 2026-11-27T00\:00\:00Z)]:NEWER:_default' \
+'-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--password-file=[Read the passphrase from this file (first line)]:PASSWORD_FILE:_files' \
+'--password-command=[Run this shell command and use its first output line as the passphrase]:PASSWORD_COMMAND:_default' \
+'--key-file=[Unlock with this key file instead of a passphrase]:KEY_FILE:_files' \
+'--slot=[Unlock with this key slot only (an id from \`keys status\`); without it every slot of a fitting kind is tried]:SLOT:_default' \
+'--age-identity=[age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots]:AGE_IDENTITY:_files' \
+'--vault-token-file=[Read the Vault/OpenBao token from this file (default\: VAULT_TOKEN); the server is VAULT_ADDR]:VAULT_TOKEN_FILE:_files' \
+'--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
+'--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
+'--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
+'--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
+'--json[Print machine-readable JSON on stdout]' \
+'-q[No progress bars or notes]' \
+'--quiet[No progress bars or notes]' \
+'--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'*-v[More logging (CAIRN_LOG=debug works too)]' \
+'*--verbose[More logging (CAIRN_LOG=debug works too)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':pattern -- A glob\: without `/` it matches names at any depth (`*.conf`); with `/`, paths from the snapshot root (`etc/**/*.conf`):_default' \
+&& ret=0
+;;
+(copy)
+_arguments "${_arguments_options[@]}" : \
+'--to=[The destination repository\: a folder or an \`s3\:\` location (it must exist\: \`cairn init\` it first)]:TO:_files' \
+'--to-password-file=[Unlock the destination with the passphrase in this file (default\: the same credentials as the source)]:TO_PASSWORD_FILE:_files' \
+'-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--password-file=[Read the passphrase from this file (first line)]:PASSWORD_FILE:_files' \
+'--password-command=[Run this shell command and use its first output line as the passphrase]:PASSWORD_COMMAND:_default' \
+'--key-file=[Unlock with this key file instead of a passphrase]:KEY_FILE:_files' \
+'--slot=[Unlock with this key slot only (an id from \`keys status\`); without it every slot of a fitting kind is tried]:SLOT:_default' \
+'--age-identity=[age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots]:AGE_IDENTITY:_files' \
+'--vault-token-file=[Read the Vault/OpenBao token from this file (default\: VAULT_TOKEN); the server is VAULT_ADDR]:VAULT_TOKEN_FILE:_files' \
+'--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
+'--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
+'--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
+'--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
+'--json[Print machine-readable JSON on stdout]' \
+'-q[No progress bars or notes]' \
+'--quiet[No progress bars or notes]' \
+'--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'*-v[More logging (CAIRN_LOG=debug works too)]' \
+'*--verbose[More logging (CAIRN_LOG=debug works too)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::snapshots -- Snapshots to copy (ids, prefixes or `latest`); default\: every snapshot:_default' \
+&& ret=0
+;;
 (restore)
 _arguments "${_arguments_options[@]}" : \
 '-t+[Directory to restore into (created if missing)]:TARGET:_files' \
@@ -1272,6 +1425,26 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(ls)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(cat)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(diff)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(find)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(copy)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (restore)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1398,6 +1571,11 @@ _cairn_commands() {
 'backup:Back up files and directories into a new snapshot' \
 'list:List snapshots' \
 'manifest:Print a snapshot'\''s manifest (every entry, with SHA-256 for files)' \
+'ls:List a directory of a snapshot from its trees (no data is read)' \
+'cat:Print one file of a snapshot to stdout, checked against its SHA-256' \
+'diff:Show what changed between two snapshots\: added, removed, modified, with byte totals' \
+'find:Find which snapshots hold paths matching a glob, with size and mtime' \
+'copy:Copy snapshots into another repository, re-encrypted under its keys; what it holds is not sent again' \
 'restore:Restore a snapshot into a directory (plan first; every file hash-checked)' \
 'verify:Check that the repository can be read back (structure; data with --read-data)' \
 'export:Write a snapshot as a tar archive to stdout' \
@@ -1454,15 +1632,35 @@ _cairn__subcmd__backup_commands() {
     local commands; commands=()
     _describe -t commands 'cairn backup commands' commands "$@"
 }
+(( $+functions[_cairn__subcmd__cat_commands] )) ||
+_cairn__subcmd__cat_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn cat commands' commands "$@"
+}
 (( $+functions[_cairn__subcmd__completions_commands] )) ||
 _cairn__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'cairn completions commands' commands "$@"
 }
+(( $+functions[_cairn__subcmd__copy_commands] )) ||
+_cairn__subcmd__copy_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn copy commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__diff_commands] )) ||
+_cairn__subcmd__diff_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn diff commands' commands "$@"
+}
 (( $+functions[_cairn__subcmd__export_commands] )) ||
 _cairn__subcmd__export_commands() {
     local commands; commands=()
     _describe -t commands 'cairn export commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__find_commands] )) ||
+_cairn__subcmd__find_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn find commands' commands "$@"
 }
 (( $+functions[_cairn__subcmd__forget_commands] )) ||
 _cairn__subcmd__forget_commands() {
@@ -1483,6 +1681,11 @@ _cairn__subcmd__help_commands() {
 'backup:Back up files and directories into a new snapshot' \
 'list:List snapshots' \
 'manifest:Print a snapshot'\''s manifest (every entry, with SHA-256 for files)' \
+'ls:List a directory of a snapshot from its trees (no data is read)' \
+'cat:Print one file of a snapshot to stdout, checked against its SHA-256' \
+'diff:Show what changed between two snapshots\: added, removed, modified, with byte totals' \
+'find:Find which snapshots hold paths matching a glob, with size and mtime' \
+'copy:Copy snapshots into another repository, re-encrypted under its keys; what it holds is not sent again' \
 'restore:Restore a snapshot into a directory (plan first; every file hash-checked)' \
 'verify:Check that the repository can be read back (structure; data with --read-data)' \
 'export:Write a snapshot as a tar archive to stdout' \
@@ -1520,15 +1723,35 @@ _cairn__subcmd__help__subcmd__backup_commands() {
     local commands; commands=()
     _describe -t commands 'cairn help backup commands' commands "$@"
 }
+(( $+functions[_cairn__subcmd__help__subcmd__cat_commands] )) ||
+_cairn__subcmd__help__subcmd__cat_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn help cat commands' commands "$@"
+}
 (( $+functions[_cairn__subcmd__help__subcmd__completions_commands] )) ||
 _cairn__subcmd__help__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'cairn help completions commands' commands "$@"
 }
+(( $+functions[_cairn__subcmd__help__subcmd__copy_commands] )) ||
+_cairn__subcmd__help__subcmd__copy_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn help copy commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__help__subcmd__diff_commands] )) ||
+_cairn__subcmd__help__subcmd__diff_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn help diff commands' commands "$@"
+}
 (( $+functions[_cairn__subcmd__help__subcmd__export_commands] )) ||
 _cairn__subcmd__help__subcmd__export_commands() {
     local commands; commands=()
     _describe -t commands 'cairn help export commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__help__subcmd__find_commands] )) ||
+_cairn__subcmd__help__subcmd__find_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn help find commands' commands "$@"
 }
 (( $+functions[_cairn__subcmd__help__subcmd__forget_commands] )) ||
 _cairn__subcmd__help__subcmd__forget_commands() {
@@ -1602,6 +1825,11 @@ _cairn__subcmd__help__subcmd__keys__subcmd__test_commands() {
 _cairn__subcmd__help__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'cairn help list commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__help__subcmd__ls_commands] )) ||
+_cairn__subcmd__help__subcmd__ls_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn help ls commands' commands "$@"
 }
 (( $+functions[_cairn__subcmd__help__subcmd__maintenance_commands] )) ||
 _cairn__subcmd__help__subcmd__maintenance_commands() {
@@ -1799,6 +2027,11 @@ _cairn__subcmd__keys__subcmd__test_commands() {
 _cairn__subcmd__list_commands() {
     local commands; commands=()
     _describe -t commands 'cairn list commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__ls_commands] )) ||
+_cairn__subcmd__ls_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn ls commands' commands "$@"
 }
 (( $+functions[_cairn__subcmd__maintenance_commands] )) ||
 _cairn__subcmd__maintenance_commands() {

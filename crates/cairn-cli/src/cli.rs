@@ -151,6 +151,17 @@ pub enum Command {
     List(ListArgs),
     /// Print a snapshot's manifest (every entry, with SHA-256 for files).
     Manifest(ManifestArgs),
+    /// List a directory of a snapshot from its trees (no data is read).
+    Ls(LsArgs),
+    /// Print one file of a snapshot to stdout, checked against its SHA-256.
+    #[command(alias = "dump")]
+    Cat(CatArgs),
+    /// Show what changed between two snapshots: added, removed, modified, with byte totals.
+    Diff(DiffArgs),
+    /// Find which snapshots hold paths matching a glob, with size and mtime.
+    Find(FindArgs),
+    /// Copy snapshots into another repository, re-encrypted under its keys; what it holds is not sent again.
+    Copy(CopyArgs),
     /// Restore a snapshot into a directory (plan first; every file hash-checked).
     Restore(RestoreArgs),
     /// Check that the repository can be read back (structure; data with --read-data).
@@ -419,6 +430,64 @@ pub enum ExportFormat {
     /// tar compressed with zstd.
     #[value(name = "tar.zst")]
     TarZst,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// A snapshot id, a unique prefix, or `latest`.
+    pub snapshot: String,
+    /// A directory (or file) in the snapshot, from its root; default: the root.
+    #[arg(default_value = "")]
+    pub path: String,
+    /// Also show mode, owner, mtime and SHA-256.
+    #[arg(long, short = 'l')]
+    pub long: bool,
+    /// Everything below the directory, not only its entries.
+    #[arg(long, short = 'R')]
+    pub recursive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CatArgs {
+    /// A snapshot id, a unique prefix, or `latest`.
+    pub snapshot: String,
+    /// The file in the snapshot, from its root.
+    pub path: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot: an id, a unique prefix, or `latest`.
+    pub a: String,
+    /// The later snapshot.
+    pub b: String,
+    /// Only this path in the snapshots (and what is below it).
+    #[arg(default_value = "")]
+    pub path: String,
+}
+
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// A glob: without `/` it matches names at any depth (`*.conf`); with `/`, paths from the snapshot root (`etc/**/*.conf`).
+    pub pattern: String,
+    /// Search only this snapshot (an id, a prefix or `latest`; repeatable). Default: every snapshot.
+    #[arg(long = "snapshot", short = 's')]
+    pub snapshots: Vec<String>,
+    /// Only entries modified after this time (RFC 3339, e.g. 2026-11-27T00:00:00Z).
+    #[arg(long)]
+    pub newer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The destination repository: a folder or an `s3:` location (it must exist: `cairn init` it first).
+    #[arg(long)]
+    pub to: PathBuf,
+    /// Unlock the destination with the passphrase in this file (default: the same credentials as the source).
+    #[arg(long, env = "CAIRN_TO_PASSWORD_FILE")]
+    pub to_password_file: Option<PathBuf>,
+    /// Snapshots to copy (ids, prefixes or `latest`); default: every snapshot.
+    pub snapshots: Vec<String>,
 }
 
 #[derive(Debug, Args)]

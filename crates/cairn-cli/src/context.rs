@@ -164,6 +164,47 @@ pub fn open_keeping_credentials(
     Ok((session, u))
 }
 
+/// The destination of a copy at `to`, for adding data: pinned like any
+/// repository, unlocked by the passphrase in `password_file` when given
+/// (and by nothing else, so the source's CAIRN_PASSWORD cannot stand in
+/// for it), else by the same credentials as the source.
+pub fn open_destination(
+    g: &Global,
+    to: &Path,
+    password_file: Option<&Path>,
+    purpose: &str,
+) -> Result<Session> {
+    let loc = Location {
+        path: to.to_path_buf(),
+        is_default: false,
+    };
+    let pin = crate::pinning::pinning(&loc)?;
+    let backend = loc.backend(g)?;
+    cairn_core::config::read_config(backend.as_ref())?;
+    let u = match password_file {
+        Some(f) => {
+            let mut s = crate::keys::sources(g);
+            (s.key_file, s.passphrase, s.password_command) = (None, None, None);
+            s.password_file = Some(f.to_path_buf());
+            Unlock {
+                credentials: s.primary()?.into_iter().collect(),
+                slot: None,
+            }
+        }
+        None => unlock(g, &loc, backend.as_ref())?,
+    };
+    let opts = OpenOptions {
+        access: Access::Append,
+        lock: Some(lock_spec(g)),
+        purpose: purpose.to_string(),
+        pin: Some(pin),
+        clock: Arc::new(WallClock),
+    };
+    let session = cairn_app::session::open(backend, &u, &opts).map_err(crate::pinning::explain)?;
+    crate::pinning::note(g, &loc, session.pin.as_ref());
+    Ok(session)
+}
+
 /// As [`open_keeping_credentials`], without comparing the repository with
 /// its pin: only for `cairn trust`, which shows or replaces the pin.
 pub fn open_unpinned(g: &Global, access: Access, purpose: &str) -> Result<(Session, Unlock)> {

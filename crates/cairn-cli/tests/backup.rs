@@ -263,12 +263,7 @@ fn excludes_from_flags_and_files() {
         .repo(&repo, &["manifest", "latest", "--format", "json"])
         .ok()
         .json();
-    let paths: Vec<&str> = m["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].as_str().unwrap())
-        .collect();
+    let paths = json_paths(&m["entries"]);
     assert!(
         !paths
             .iter()

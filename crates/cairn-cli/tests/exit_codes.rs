@@ -132,6 +132,24 @@ fn every_exit_code_in_the_readme_is_what_its_error_class_gets() {
             "no snapshot has an id starting with deadbeef",
         ),
         case(
+            "an unknown snapshot id to browse",
+            &["-r", r, "ls", "deadbeef"],
+            1,
+            "no snapshot has an id starting with deadbeef",
+        ),
+        case(
+            "a path that is not in the snapshot",
+            &["-r", r, "cat", "latest", "no/such/file"],
+            1,
+            "no is not in the snapshot",
+        ),
+        case(
+            "a malformed find pattern",
+            &["-r", r, "find", "a[b"],
+            2,
+            "is malformed",
+        ),
+        case(
             "a missing source path",
             &["-r", r, "backup", "/no/such/source"],
             1,

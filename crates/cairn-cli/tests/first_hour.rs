@@ -235,17 +235,7 @@ fn the_committed_completions_and_man_pages_are_what_the_binary_generates() {
 fn a_closed_stdout_ends_a_command_quietly() {
     let env = Env::new();
     let (_src, repo) = backed_up(&env);
-    let mut child = env
-        .cmd()
-        .arg("-r")
-        .arg(&repo)
-        .args(["list", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
+    let o = with_stdout_closed(&env, &repo, &["list", "--json"], 0);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(o.status.code(), Some(141), "{stderr}");

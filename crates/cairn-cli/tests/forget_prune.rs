@@ -41,18 +41,9 @@ fn history(env: &Env, n: usize) -> (PathBuf, Vec<(String, String)>) {
     (repo, out)
 }
 
-fn ids(env: &Env, repo: &Path) -> Vec<String> {
-    let l = env.repo(repo, &["list", "--json"]).ok().json();
-    l.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// Every snapshot still listed restores and matches the manifest taken at backup time.
 fn assert_all_restore(env: &Env, repo: &Path, manifests: &[(String, String)], tag: &str) {
-    for id in ids(env, repo) {
+    for id in snapshot_ids(env, repo) {
         let m = &manifests.iter().find(|(i, _)| *i == id).unwrap().1;
         let t = env.path(&format!("restore-{tag}-{}", &id[..8]));
         env.repo(repo, &["restore", &id, "-t", t.to_str().unwrap()])
@@ -101,14 +92,18 @@ fn forget_by_policy_then_prune_keeps_every_remaining_snapshot_bit_exact() {
         .ok()
         .json();
     assert_eq!(plan["remove"].as_array().unwrap().len(), 4);
-    assert_eq!(ids(&env, &repo).len(), 6, "a dry run changes nothing");
+    assert_eq!(
+        snapshot_ids(&env, &repo).len(),
+        6,
+        "a dry run changes nothing"
+    );
     let before = repo_bytes(&repo);
     env.repo(
         &repo,
         &["forget", "--keep-last", "2", "--tz", "UTC", "--now", now],
     )
     .ok();
-    let left = ids(&env, &repo);
+    let left = snapshot_ids(&env, &repo);
     assert_eq!(left, vec![snaps[4].0.clone(), snaps[5].0.clone()]);
     let dry = env
         .repo(&repo, &["prune", "--dry-run", "--json"])
@@ -152,7 +147,7 @@ fn protected_snapshots_survive_forget_and_empty_groups_are_refused() {
     )
     .ok();
     assert_eq!(
-        ids(&env, &repo),
+        snapshot_ids(&env, &repo),
         vec![snaps[0].0.clone(), snaps[3].0.clone()]
     );
     let listed = env.repo(&repo, &["list", "--json"]).ok().json();
@@ -173,7 +168,7 @@ fn protected_snapshots_survive_forget_and_empty_groups_are_refused() {
         )
         .code(2);
     assert!(r.stderr.contains("would remove all"), "{}", r.stderr);
-    assert_eq!(ids(&env, &repo).len(), 2);
+    assert_eq!(snapshot_ids(&env, &repo).len(), 2);
     env.repo(
         &repo,
         &[
@@ -187,7 +182,7 @@ fn protected_snapshots_survive_forget_and_empty_groups_are_refused() {
         ],
     )
     .ok();
-    assert!(ids(&env, &repo).is_empty());
+    assert!(snapshot_ids(&env, &repo).is_empty());
     env.repo(&repo, &["verify", "--read-data"]).ok();
     let packs = walk(&repo.join("data")).len();
     assert_eq!(packs, 0, "no snapshot left, no data left");
@@ -214,7 +209,7 @@ fn bad_forget_and_prune_input_is_refused_clearly() {
         assert_ne!(r.code, 0, "{args:?} succeeded");
         assert!(r.stderr.contains(needle), "{args:?}: {}", r.stderr);
     }
-    assert_eq!(ids(&env, &repo).len(), 1);
+    assert_eq!(snapshot_ids(&env, &repo).len(), 1);
 }
 
 #[test]

@@ -256,3 +256,37 @@ fn keys_rotate_master_dry_run_json() {
 fn maintenance_json() {
     snapshot_after_two_backups("maintenance", &["maintenance", "--json"], &[]);
 }
+
+#[test]
+fn ls_json() {
+    let args = ["ls", "latest", "docs", "--recursive", "--json"];
+    snapshot_after_two_backups("ls", &args, &[]);
+}
+
+#[test]
+fn find_json() {
+    snapshot_after_two_backups("find", &["find", "*.txt", "--json"], &[]);
+}
+
+#[test]
+fn diff_json() {
+    let env = Env::new();
+    let (_, repo, _) = two_backups(&env);
+    let list = env.repo(&repo, &["list", "--json"]).ok().json();
+    let first = list[0]["id"].as_str().unwrap();
+    let run = env.repo(&repo, &["diff", first, "latest", "--json"]).ok();
+    assert_json("diff", &env, &run, &[]);
+}
+
+#[test]
+fn copy_json() {
+    let env = Env::new();
+    let (_, repo, _) = two_backups(&env);
+    let dst = env.path("second");
+    env.repo(&dst, &["init"]).ok();
+    let run = env
+        .repo(&repo, &["copy", "--to", dst.to_str().unwrap(), "--json"])
+        .ok();
+    // How many blobs the chunker cut depends on each repository's seed.
+    assert_json("copy", &env, &run, &["blobs_stored", "blobs_present"]);
+}

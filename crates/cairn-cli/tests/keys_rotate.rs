@@ -38,19 +38,6 @@ fn with_old_keys(env: &Env, before: &Path, repo: &Path, name: &str) -> PathBuf {
     franken
 }
 
-fn snapshot_ids(env: &Env, repo: &Path) -> Vec<String> {
-    env.repo(repo, &["list", "--json"])
-        .ok()
-        .json()
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|s| s["id"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn restore_equals(env: &Env, repo: &Path, snap: &str, want: &[(PathBuf, Vec<u8>)], name: &str) {
     let out = env.path(name);
     env.repo(repo, &["restore", snap, "--target", out.to_str().unwrap()])

@@ -177,3 +177,28 @@ fn compliance_worm_on_an_object_lock_bucket_and_refused_without_one() {
     assert!(p["totals"]["delete_packs"].as_u64().unwrap() >= 1, "{p}");
     r(&["verify"]).ok();
 }
+
+#[test]
+fn copy_from_a_folder_to_s3_is_restorable_and_a_rerun_copies_nothing() {
+    let env = Env::new();
+    let (src, repo) = backed_up(&env);
+    let loc = cairn_test_support::conformance::s3_test_bucket();
+    run(env.cmd().args(["-r", &loc, "init"])).ok();
+    let copy = || {
+        env.repo(&repo, &["copy", "--to", &loc, "--json"])
+            .ok()
+            .json()
+    };
+    assert_eq!(copy()["copied"].as_array().unwrap().len(), 1);
+    assert_eq!(copy()["blobs_stored"], 0, "a rerun stores nothing");
+    let manifest = env.repo(&repo, &["manifest", "latest"]).ok().stdout;
+    let on_s3 = run(env.cmd().args(["-r", &loc, "manifest", "latest"])).ok();
+    assert_eq!(on_s3.stdout, manifest);
+    let out = env.path("out");
+    run(env
+        .cmd()
+        .args(["-r", &loc, "restore", "latest", "--target"])
+        .arg(&out))
+    .ok();
+    assert_same_tree(&src, &out);
+}

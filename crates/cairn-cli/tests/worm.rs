@@ -8,17 +8,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-fn snapshot_ids(env: &Env, repo: &Path) -> Vec<String> {
-    env.repo(repo, &["list", "--json"])
-        .ok()
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn two_snapshots(env: &Env, repo: &Path) -> Vec<String> {
     let src = env.path("src");
     std::fs::create_dir_all(&src).unwrap();

@@ -22,10 +22,12 @@
 
 pub mod backend;
 pub mod backup;
+pub mod browse;
 pub mod chunker;
 pub mod clock;
 pub mod codec;
 pub mod config;
+pub mod copy;
 pub mod crypto;
 pub mod epochs;
 pub mod error;

@@ -5,7 +5,7 @@
 use crate::error::Result;
 use crate::ids::BlobId;
 use crate::repo::Repository;
-use crate::tree::{Node, NodeType};
+use crate::tree::{Node, NodeType, TreeSource};
 use serde::Serialize;
 
 /// One manifest line.
@@ -89,7 +89,7 @@ impl Repeats {
 /// entered (no writer makes one; restore refuses it on its own), so one
 /// such subtree never makes the rest of a snapshot unreadable.
 pub fn walk(
-    repo: &Repository,
+    repo: &dyn TreeSource,
     root: &BlobId,
     f: &mut dyn FnMut(&[u8], &Node) -> Result<()>,
 ) -> Result<()> {
@@ -97,7 +97,7 @@ pub fn walk(
     // not recursion: the depth is the repository's to choose.
     let mut repeats = Repeats::default();
     let mut prefix: Vec<u8> = Vec::new();
-    let mut stack = vec![(repo.load_tree(root)?, 0usize, 0usize, false)];
+    let mut stack = vec![(repo.tree(root)?, 0usize, 0usize, false)];
     while let Some((tree, next, _, _)) = stack.last_mut() {
         let Some(n) = tree.nodes.get(*next) else {
             if let Some((_, _, len, repeat)) = stack.pop() {
@@ -118,7 +118,7 @@ pub fn walk(
         match (kind, subtree) {
             (NodeType::Dir, Some(sub)) if stack.len() <= MAX_DEPTH => {
                 let repeat = repeats.enter(&sub);
-                stack.push((repo.load_tree(&sub)?, 0, len, repeat));
+                stack.push((repo.tree(&sub)?, 0, len, repeat));
                 continue;
             }
             (NodeType::Dir, Some(_)) => tracing::warn!(

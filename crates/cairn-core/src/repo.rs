@@ -589,6 +589,12 @@ impl Repository {
     }
 }
 
+impl crate::tree::TreeSource for Repository {
+    fn tree(&self, id: &BlobId) -> Result<Tree> {
+        self.load_tree(id)
+    }
+}
+
 /// Logs the snapshot objects a listing skipped.
 fn warn_damaged(damaged: Vec<(String, Error)>) {
     for (name, e) in damaged {

@@ -151,6 +151,23 @@ pub struct Tree {
     pub nodes: Vec<Node>,
 }
 
+/// Where trees come from, for code that reads only trees (listing,
+/// comparing, searching): the repository, or a map of trees in a unit test.
+/// A narrow seam on purpose: what takes one cannot read file content, so it
+/// provably never touches data packs.
+pub trait TreeSource {
+    /// The tree stored as `id`, decoded and validated.
+    fn tree(&self, id: &BlobId) -> Result<Tree>;
+}
+
+impl TreeSource for std::collections::HashMap<BlobId, Tree> {
+    fn tree(&self, id: &BlobId) -> Result<Tree> {
+        self.get(id)
+            .cloned()
+            .ok_or_else(|| Error::corrupt(format!("tree {} is missing", id.short())))
+    }
+}
+
 /// Whether `name` is safe as one path component.
 pub fn safe_component(name: &[u8]) -> bool {
     !name.is_empty() && name != b"." && name != b".." && !name.contains(&b'/') && !name.contains(&0)

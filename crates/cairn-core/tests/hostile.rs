@@ -6,10 +6,9 @@
 use cairn_core::crypto::SealKind;
 use cairn_core::pack::{seal_blob, PackBuilder};
 use cairn_core::restore::{execute, plan, Overwrite, RestoreOptions};
-use cairn_core::snapshot::{SnapshotMeta, SnapshotStats};
 use cairn_core::tree::{Name, Node, NodeType};
 use cairn_core::{Backend, BlobId, ErrorKind, ObjectKind, Repository};
-use cairn_test_support::{FsBackend, TestRepo};
+use cairn_test_support::{store_pack, store_snapshot, FsBackend, TestRepo};
 use std::sync::Arc;
 
 fn node(name: &[u8], kind: NodeType) -> Node {
@@ -23,38 +22,17 @@ fn hostile_snapshot(
     root: usize,
     data: &[&[u8]],
 ) -> (cairn_core::SnapshotId, BlobId) {
-    let mut enc = repo.encoder().unwrap();
-    let mut p = PackBuilder::with_capacity(1 << 20);
-    let mut ids = Vec::new();
-    for t in trees {
-        let (id, sealed) = seal_blob(repo.keys(), &mut enc, SealKind::Tree, t).unwrap();
-        p.add(SealKind::Tree, id, &sealed, t.len() as u32);
-        ids.push(id);
-    }
-    for d in data {
-        let (id, sealed) = seal_blob(repo.keys(), &mut enc, SealKind::Data, d).unwrap();
-        p.add(SealKind::Data, id, &sealed, d.len() as u32);
-    }
-    let fin = p.finish(repo.keys(), &mut enc).unwrap();
-    repo.backend()
-        .write_new(ObjectKind::Pack, &fin.id.to_hex(), &fin.bytes)
-        .unwrap();
-    repo.commit_packs(&[(fin.id, fin.entries)]).unwrap();
-    let meta = SnapshotMeta {
-        version: 1,
-        time: "2026-11-27T00:00:00Z".into(),
-        spec: None,
-        host: "evil".into(),
-        paths: vec!["/".into()],
-        tags: vec![],
-        parent: None,
-        tree: ids[root],
-        incomplete: false,
-        errors: vec![],
-        stats: SnapshotStats::default(),
-        program: "evil".into(),
-    };
-    (repo.save_snapshot(&meta).unwrap(), ids[root])
+    let blobs: Vec<(SealKind, &[u8])> = trees
+        .iter()
+        .map(|t| (SealKind::Tree, t.as_slice()))
+        .chain(data.iter().map(|d| (SealKind::Data, *d)))
+        .collect();
+    let (_, ids) = store_pack(repo, &blobs);
+    let root = ids[root];
+    (
+        store_snapshot(repo, root, "2026-11-27T00:00:00Z", "evil"),
+        root,
+    )
 }
 
 fn raw_tree(nodes: &[Node]) -> Vec<u8> {

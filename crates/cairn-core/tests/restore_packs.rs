@@ -9,10 +9,9 @@
 use cairn_core::crypto::SealKind;
 use cairn_core::pack::{seal_blob, PackBuilder};
 use cairn_core::restore::{execute, plan, Overwrite, RestoreOptions};
-use cairn_core::snapshot::{SnapshotMeta, SnapshotStats};
 use cairn_core::tree::{Node, NodeType, Tree};
 use cairn_core::{Backend, BlobId, ObjectKind, Repository};
-use cairn_test_support::{MemoryBackend, TestRepo};
+use cairn_test_support::{store_pack, store_snapshot, MemoryBackend, TestRepo};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
@@ -79,34 +78,11 @@ impl Fixture {
     fn tree(&mut self, mut nodes: Vec<Node>) -> BlobId {
         nodes.sort_by(|a, b| a.name.0.cmp(&b.name.0));
         let bytes = Tree { nodes }.encode();
-        let mut enc = self.repo.encoder().unwrap();
-        let (id, sealed) = seal_blob(self.repo.keys(), &mut enc, SealKind::Tree, &bytes).unwrap();
-        let mut p = PackBuilder::with_capacity(1 << 20);
-        p.add(SealKind::Tree, id, &sealed, bytes.len() as u32);
-        let fin = p.finish(self.repo.keys(), &mut enc).unwrap();
-        self.backend
-            .write_new(ObjectKind::Pack, &fin.id.to_hex(), &fin.bytes)
-            .unwrap();
-        self.repo.commit_packs(&[(fin.id, fin.entries)]).unwrap();
-        id
+        store_pack(&mut self.repo, &[(SealKind::Tree, &bytes)]).1[0]
     }
 
     fn snapshot(&mut self, root: BlobId) -> cairn_core::SnapshotId {
-        let meta = SnapshotMeta {
-            version: 1,
-            time: "2026-11-27T00:00:00Z".into(),
-            spec: None,
-            host: "h".into(),
-            paths: vec!["/".into()],
-            tags: vec![],
-            parent: None,
-            tree: root,
-            incomplete: false,
-            errors: vec![],
-            stats: SnapshotStats::default(),
-            program: "t".into(),
-        };
-        self.repo.save_snapshot(&meta).unwrap()
+        store_snapshot(&self.repo, root, "2026-11-27T00:00:00Z", "h")
     }
 }
 

@@ -25,6 +25,8 @@
 //!   trees and their comparison;
 //! - [`Hooked`]: any backend with a hook around its writes, for staging
 //!   what happens between two steps (a stolen lock, a dying session);
+//! - [`store_pack`], [`store_snapshot`]: objects written by hand through
+//!   the real encoders, for shapes no backup writes;
 //! - [`free_port`];
 //! - [`ServerToml`]: a `cairn serve` config file.
 
@@ -32,6 +34,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod conformance;
+mod hand;
 mod hooked;
 mod repo;
 mod server_config;
@@ -42,6 +45,7 @@ mod tree;
 pub use cairn_store::{FsBackend, MemoryBackend};
 pub use hooked::{Hooked, When};
 
+pub use hand::{store_pack, store_snapshot};
 pub use repo::TestRepo;
 pub use server_config::ServerToml;
 pub use tree::{all_files, assert_same_tree, make_tree, noise};

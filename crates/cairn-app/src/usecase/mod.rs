@@ -15,8 +15,12 @@
 //! | the RG-7 gate | [`crate::gate::run`] | `cairn gate` | gate job, scheduler |
 //! | show or accept a pinned identity | [`trust::status`], [`trust::accept`] | `cairn trust [--reset]` | `GET`/`POST /api/v1/dr/trust` |
 //! | remove dead holders' locks | [`unlock::unlock`] | `cairn unlock` | `POST /api/v1/dr/unlock` |
+//! | copy snapshots to another repository | [`copy::copy`] | `cairn copy` | — |
+//! | browse without a restore | [`browse::list`], [`browse::cat`], [`browse::diff`], [`browse::find`] | `cairn ls`, `cat`, `diff`, `find` | — |
 
 pub mod backup;
+pub mod browse;
+pub mod copy;
 pub mod export;
 pub mod forget;
 pub mod restore;

@@ -63,3 +63,23 @@ impl<'a> Selector<'a> {
 pub fn select(repo: &Repository, sel: &Selector<'_>) -> Result<(SnapshotId, SnapshotMeta)> {
     Ok(repo.select(&sel.to_core()?)?)
 }
+
+/// The snapshots `sels` name (none: every snapshot), each once, oldest
+/// first: for the commands that take several.
+pub fn select_many(
+    repo: &Repository,
+    sels: &[Selector<'_>],
+) -> Result<Vec<(SnapshotId, SnapshotMeta)>> {
+    if sels.is_empty() {
+        return Ok(repo.snapshots()?);
+    }
+    let mut v: Vec<(SnapshotId, SnapshotMeta)> = Vec::new();
+    for s in sels {
+        let p = select(repo, s)?;
+        if !v.iter().any(|(id, _)| *id == p.0) {
+            v.push(p);
+        }
+    }
+    v.sort_by(|x, y| (&x.1.time, x.0).cmp(&(&y.1.time, y.0)));
+    Ok(v)
+}

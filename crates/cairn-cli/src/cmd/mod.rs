@@ -1,8 +1,12 @@
 //! One module per command; each returns the process exit code.
 
 mod backup;
+mod browse;
+mod copy;
+mod diff;
 mod docs;
 mod export;
+mod find;
 mod forget;
 mod gate;
 mod init;
@@ -36,6 +40,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Backup(a) => backup::run(g, a),
         Command::List(a) => list::run(g, a),
         Command::Manifest(a) => manifest::run(g, a),
+        Command::Ls(a) => browse::ls(g, a),
+        Command::Cat(a) => browse::cat(g, a),
+        Command::Diff(a) => diff::run(g, a),
+        Command::Find(a) => find::run(g, a),
+        Command::Copy(a) => copy::run(g, a),
         Command::Restore(a) => restore::run(g, a),
         Command::Verify(a) => verify::run(g, a),
         Command::Export(a) => export::run(g, a),

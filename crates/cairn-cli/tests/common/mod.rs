@@ -278,3 +278,43 @@ pub fn shows_bar(text: &str, unit: &str) -> bool {
                 .is_some_and(|(a, b)| digits(a) && digits(b))
     })
 }
+
+/// The `path` of every element of a JSON array (a manifest's or a
+/// listing's entries).
+pub fn json_paths(entries: &serde_json::Value) -> Vec<&str> {
+    entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect()
+}
+
+/// Runs `cairn -r REPO ARGS`, reads the first `n` bytes of its stdout,
+/// then closes it, as `| head -c N` does; the finished process's output.
+pub fn with_stdout_closed(env: &Env, repo: &Path, args: &[&str], n: usize) -> Output {
+    use std::io::Read;
+    let mut child = env
+        .cmd()
+        .arg("-r")
+        .arg(repo)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    stdout.read_exact(&mut vec![0u8; n]).unwrap();
+    drop(stdout);
+    child.wait_with_output().unwrap()
+}
+
+/// The repository's snapshot ids, oldest first (`list --json`).
+pub fn snapshot_ids(env: &Env, repo: &Path) -> Vec<String> {
+    let list = env.repo(repo, &["list", "--json"]).ok().json();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
+}
