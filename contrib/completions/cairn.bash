@@ -560,12 +560,20 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__backup)
-            opts="-e -x -r -q -v -h -V --tag --host --exclude --exclude-file --one-file-system --now --force --uploads --workers --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
+            opts="-e -x -r -q -v -h -V --stdin --stdin-from-command --stdin-filename --tag --host --exclude --exclude-file --one-file-system --now --force --uploads --workers --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --stdin-from-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stdin-filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tag)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -306,6 +306,8 @@ complete -c cairn -n "__fish_cairn_using_subcommand trust" -l append-only -d 'Ne
 complete -c cairn -n "__fish_cairn_using_subcommand trust" -s v -l verbose -d 'More logging (CAIRN_LOG=debug works too)'
 complete -c cairn -n "__fish_cairn_using_subcommand trust" -s h -l help -d 'Print help'
 complete -c cairn -n "__fish_cairn_using_subcommand trust" -s V -l version -d 'Print version'
+complete -c cairn -n "__fish_cairn_using_subcommand backup" -l stdin-from-command -d 'Run COMMAND with `sh -c` and back up its output as one file, e.g. \'pg_dump -Fc mydb\'; a non-zero exit fails the backup and stores no snapshot' -r
+complete -c cairn -n "__fish_cairn_using_subcommand backup" -l stdin-filename -d 'The file name a stream is stored under' -r
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l tag -d 'Tag the snapshot (repeatable)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l host -d 'Host name to record (default: this machine\'s)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -s e -l exclude -d 'Exclude paths matching this glob (repeatable). Without `/` it matches a name at any depth' -r
@@ -327,6 +329,7 @@ complete -c cairn -n "__fish_cairn_using_subcommand backup" -l progress -d 'Prog
 json\t''
 none\t''"
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l wait -d 'When another process holds the repository lock, retry for this long (e.g. 30s, 10m)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand backup" -l stdin -d 'Back up what arrives on stdin as one file (named by --stdin-filename)'
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -s x -l one-file-system -d 'Stay on the filesystem of each source path'
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l force -d 'Read every file even if unchanged since the parent snapshot'
 complete -c cairn -n "__fish_cairn_using_subcommand backup" -l json -d 'Print machine-readable JSON on stdout'

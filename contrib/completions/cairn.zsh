@@ -399,6 +399,8 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (backup)
 _arguments "${_arguments_options[@]}" : \
+'--stdin-from-command=[Run COMMAND with \`sh -c\` and back up its output as one file, e.g. '\''pg_dump -Fc mydb'\''; a non-zero exit fails the backup and stores no snapshot]:COMMAND:_default' \
+'--stdin-filename=[The file name a stream is stored under]:NAME:_default' \
 '*--tag=[Tag the snapshot (repeatable)]:TAGS:_default' \
 '--host=[Host name to record (default\: this machine'\''s)]:HOST:_default' \
 '*-e+[Exclude paths matching this glob (repeatable). Without \`/\` it matches a name at any depth]:EXCLUDES:_default' \
@@ -420,6 +422,7 @@ _arguments "${_arguments_options[@]}" : \
 '--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
 '--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
 '--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
+'(--stdin-from-command)--stdin[Back up what arrives on stdin as one file (named by --stdin-filename)]' \
 '-x[Stay on the filesystem of each source path]' \
 '--one-file-system[Stay on the filesystem of each source path]' \
 '--force[Read every file even if unchanged since the parent snapshot]' \

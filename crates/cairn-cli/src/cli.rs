@@ -684,8 +684,20 @@ pub struct KeysAddArgs {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// Files and directories to back up.
-    #[arg(required = true)]
+    #[arg(
+        required_unless_present_any = ["stdin", "stdin_from_command"],
+        conflicts_with_all = ["stdin", "stdin_from_command"]
+    )]
     pub paths: Vec<PathBuf>,
+    /// Back up what arrives on stdin as one file (named by --stdin-filename).
+    #[arg(long, conflicts_with = "stdin_from_command")]
+    pub stdin: bool,
+    /// Run COMMAND with `sh -c` and back up its output as one file, e.g. 'pg_dump -Fc mydb'; a non-zero exit fails the backup and stores no snapshot.
+    #[arg(long, value_name = "COMMAND")]
+    pub stdin_from_command: Option<String>,
+    /// The file name a stream is stored under.
+    #[arg(long, value_name = "NAME", default_value = "stdin")]
+    pub stdin_filename: String,
     /// Tag the snapshot (repeatable).
     #[arg(long = "tag")]
     pub tags: Vec<String>,

@@ -12,6 +12,7 @@ mod logwriter;
 mod pinning;
 mod progress;
 mod render;
+mod stream;
 mod wallclock;
 
 use clap::Parser;

@@ -6,15 +6,6 @@
 mod common;
 use common::*;
 
-fn one_line(stderr: &str) -> &str {
-    let lines: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("cairn: error:"))
-        .collect();
-    assert_eq!(lines.len(), 1, "expected one error line:\n{stderr}");
-    lines[0]
-}
-
 #[test]
 fn wrong_passphrase() {
     let env = Env::new();
@@ -28,7 +19,7 @@ fn wrong_passphrase() {
         .arg("list"))
     .code(4);
     assert!(
-        one_line(&r.stderr).contains("wrong passphrase"),
+        error_line(&r.stderr).contains("wrong passphrase"),
         "{}",
         r.stderr
     );
@@ -39,7 +30,7 @@ fn wrong_passphrase() {
 fn missing_repository_and_folder_that_is_not_one() {
     let env = Env::new();
     let r = env.repo(&env.path("nothing"), &["list"]).code(5);
-    assert!(one_line(&r.stderr).contains("cairn init"), "{}", r.stderr);
+    assert!(error_line(&r.stderr).contains("cairn init"), "{}", r.stderr);
     let plain = env.path("plain");
     std::fs::create_dir_all(&plain).unwrap();
     std::fs::write(plain.join("file"), "x").unwrap();
@@ -49,7 +40,7 @@ fn missing_repository_and_folder_that_is_not_one() {
     let r = env.repo(&plain, &["list"]);
     assert_ne!(r.code, 0);
     assert!(
-        one_line(&r.stderr).contains("not valid JSON")
+        error_line(&r.stderr).contains("not valid JSON")
             || r.stderr.contains("not a cairn repository"),
         "{}",
         r.stderr
@@ -65,11 +56,11 @@ fn corrupted_and_tampered_config() {
     // Tampered (valid JSON, changed field): detected by the MAC after unlock.
     edit_config(&repo, "\"compression\": 3", "\"compression\": 5");
     let r = env.repo(&repo, &["list"]).code(6);
-    assert!(one_line(&r.stderr).contains("MAC"), "{}", r.stderr);
+    assert!(error_line(&r.stderr).contains("MAC"), "{}", r.stderr);
     // Truncated garbage.
     std::fs::write(repo.join("config"), &cfg[..20]).unwrap();
     let r = env.repo(&repo, &["list"]).code(6);
-    assert!(one_line(&r.stderr).contains("config"), "{}", r.stderr);
+    assert!(error_line(&r.stderr).contains("config"), "{}", r.stderr);
     // Restoring the original makes it work again: nothing else was damaged.
     std::fs::write(repo.join("config"), &cfg).unwrap();
     env.repo(&repo, &["list"]).ok();
@@ -84,7 +75,7 @@ fn newer_format_version_is_refused_with_upgrade_hint() {
     let r = env.repo(&repo, &["list"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        one_line(&r.stderr).contains("newer than this cairn supports")
+        error_line(&r.stderr).contains("newer than this cairn supports")
             && r.stderr.contains("upgrade"),
         "{}",
         r.stderr
@@ -100,7 +91,7 @@ fn init_refuses_an_existing_repository() {
     let r = env.repo(&repo, &["init"]);
     assert_ne!(r.code, 0);
     assert!(
-        one_line(&r.stderr).contains("already exists"),
+        error_line(&r.stderr).contains("already exists"),
         "{}",
         r.stderr
     );
@@ -118,7 +109,7 @@ fn missing_source_path() {
     );
     assert_ne!(r.code, 0);
     assert!(
-        one_line(&r.stderr).contains("does-not-exist"),
+        error_line(&r.stderr).contains("does-not-exist"),
         "{}",
         r.stderr
     );
@@ -146,14 +137,14 @@ fn malformed_exclude_and_now() {
             &["backup", src.to_str().unwrap(), "--exclude", "a[b"],
         )
         .code(2);
-    assert!(one_line(&r.stderr).contains("exclude pattern"));
+    assert!(error_line(&r.stderr).contains("exclude pattern"));
     let r = env
         .repo(
             &repo,
             &["backup", src.to_str().unwrap(), "--now", "yesterday"],
         )
         .code(2);
-    assert!(one_line(&r.stderr).contains("RFC 3339"));
+    assert!(error_line(&r.stderr).contains("RFC 3339"));
 }
 
 #[test]
@@ -229,7 +220,7 @@ fn full_disk_fails_cleanly_and_loses_nothing() {
     std::fs::write(src.join("noise.bin"), &noise).unwrap();
     let r = env.repo(&repo, &["backup", src.to_str().unwrap()]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(one_line(&r.stderr).contains("free space"), "{}", r.stderr);
+    assert!(error_line(&r.stderr).contains("free space"), "{}", r.stderr);
     // The repository still opens, holds no snapshot, and works once there is room.
     assert_eq!(
         env.repo(&repo, &["list", "--json"])

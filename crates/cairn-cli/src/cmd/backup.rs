@@ -5,7 +5,7 @@ use crate::location::Location;
 use crate::progress::{count_sources, watching};
 use crate::render::{emit, Render, Term};
 use anyhow::Result;
-use cairn_core::backup::{backup, BackupOptions, Excluder, Progress};
+use cairn_core::backup::{backup, backup_stream, BackupOptions, Excluder, Progress};
 use cairn_core::escape::one_line;
 use cairn_core::repo::InitOptions;
 use cairn_core::snapshot::SourceError;
@@ -43,14 +43,23 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
         ),
     };
     let progress = Progress::default();
+    let mut stream = crate::stream::source(a)?;
     let stop = AtomicBool::new(false);
     let result = std::thread::scope(|s| {
-        if crate::progress::shown(g) != crate::progress::Shown::Nothing {
+        if stream.is_none() && crate::progress::shown(g) != crate::progress::Shown::Nothing {
             s.spawn(|| count_sources(&opts, &progress.work, &stop));
         }
-        let r = watching(g, &progress.work, ("backup", "counting", "files"), || {
-            backup(&mut repo, &opts, &progress)
-        });
+        let r = watching(
+            g,
+            &progress.work,
+            ("backup", "counting", "files"),
+            || match stream.as_mut() {
+                Some(r) => {
+                    backup_stream(&mut repo, &opts, &a.stdin_filename, r.as_mut(), &progress)
+                }
+                None => backup(&mut repo, &opts, &progress),
+            },
+        );
         stop.store(true, Ordering::Relaxed);
         r
     })?;

@@ -318,3 +318,13 @@ pub fn snapshot_ids(env: &Env, repo: &Path) -> Vec<String> {
         .map(|s| s["id"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// The one `cairn: error:` line of `stderr` (failing unless there is exactly one).
+pub fn error_line(stderr: &str) -> &str {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("cairn: error:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "expected one error line:\n{stderr}");
+    lines[0]
+}

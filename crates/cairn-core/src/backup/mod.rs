@@ -21,6 +21,7 @@ mod options;
 mod pipeline;
 pub mod plan;
 mod scan;
+mod stream;
 
 pub use exclude::Excluder;
 pub use options::{BackupOptions, Progress};
@@ -84,7 +85,75 @@ pub fn backup(
         None => None,
     };
     let excluder = Excluder::new(&opts.excludes)?;
-    let run = pipeline::run(repo, &paths, parent_tree, &excluder, opts, progress)?;
+    let source = pipeline::Source::Paths {
+        paths: &paths,
+        parent: parent_tree,
+        excluder: &excluder,
+    };
+    let run = pipeline::run(repo, source, opts, progress)?;
+    let parent = parent.map(|(id, _)| id);
+    save(repo, opts, path_strings, parent, run, adopted)
+}
+
+/// Backs up one file, `name`, whose bytes are read from `reader` to its
+/// end (a pipe, a dump command's output): no parent, since a stream has no
+/// size or time to compare; deduplicated against everything stored. The
+/// snapshot's path is `name`. Any read error, including one a reader
+/// returns at its end to say its producer failed, fails the backup before a
+/// snapshot is stored.
+pub fn backup_stream(
+    repo: &mut Repository,
+    opts: &BackupOptions,
+    name: &str,
+    reader: &mut dyn std::io::Read,
+    progress: &Progress,
+) -> Result<BackupOutcome> {
+    if name.is_empty() || name.contains('/') || name == "." || name == ".." {
+        return Err(crate::Error::invalid(format!(
+            "{name:?} cannot name the file read from a stream: give a plain file name (no /)"
+        )));
+    }
+    let adopted = repo.adopt_unindexed_packs()?;
+    let node = stream_node(name, opts.now);
+    let source = pipeline::Source::Stream { node, reader };
+    let run = pipeline::run(repo, source, opts, progress)?;
+    save(repo, opts, vec![name.to_string()], None, run, adopted)
+}
+
+/// The file a stream becomes: owned by whoever runs the backup, readable
+/// by them only (a dump is usually sensitive), modified now.
+fn stream_node(name: &str, now: time::OffsetDateTime) -> crate::tree::Node {
+    let ns = i64::try_from(now.unix_timestamp_nanos()).unwrap_or(0);
+    crate::tree::Node {
+        name: crate::tree::Name(name.as_bytes().to_vec()),
+        kind: crate::tree::NodeType::File,
+        mode: 0o600,
+        uid: rustix::process::getuid().as_raw(),
+        gid: rustix::process::getgid().as_raw(),
+        mtime_ns: ns,
+        ctime_ns: ns,
+        inode: 0,
+        dev: 0,
+        nlink: 1,
+        size: 0,
+        sha256: None,
+        content: Vec::new(),
+        subtree: None,
+        target: None,
+        rdev: None,
+    }
+}
+
+/// Commits a run's packs, then stores its snapshot: the data is durable and
+/// indexed before anything names it.
+fn save(
+    repo: &mut Repository,
+    opts: &BackupOptions,
+    path_strings: Vec<String>,
+    parent: Option<SnapshotId>,
+    run: pipeline::RunResult,
+    adopted: usize,
+) -> Result<BackupOutcome> {
     repo.commit_packs(&run.packs)?;
     let mut tags = opts.tags.clone();
     tags.sort();
@@ -96,7 +165,7 @@ pub fn backup(
         host: opts.host.clone(),
         paths: path_strings,
         tags,
-        parent: parent.map(|(id, _)| id),
+        parent,
         tree: run.root,
         incomplete: !run.errors.is_empty(),
         errors: run.errors,

@@ -43,11 +43,24 @@ pub(crate) struct RunResult {
 // pipeline to a few tens of MiB whatever the input.
 const QUEUE: usize = 2;
 
+/// Where a backup's content comes from.
+pub(crate) enum Source<'a> {
+    /// Files and folders, with the parent snapshot's tree for reuse.
+    Paths {
+        paths: &'a [PathBuf],
+        parent: Option<Tree>,
+        excluder: &'a Excluder,
+    },
+    /// One file's bytes from a stream (a pipe, a dump command's output).
+    Stream {
+        node: Node,
+        reader: &'a mut dyn std::io::Read,
+    },
+}
+
 pub(crate) fn run(
     repo: &Repository,
-    paths: &[PathBuf],
-    parent: Option<Tree>,
-    excluder: &Excluder,
+    source: Source<'_>,
     opts: &BackupOptions,
     progress: &Progress,
 ) -> Result<RunResult> {
@@ -95,20 +108,31 @@ pub(crate) fn run(
         });
 
         let mut sink = Sink::new(ev_tx);
-        let mut scanner = Scanner {
-            repo,
-            index,
-            chunker: Chunker::new(repo.config().chunker, keys.chunker_seed()),
-            excluder,
-            opts,
-            progress,
-            buf: Vec::new(),
-            root_dev: 0,
-            depth: 0,
-        };
-        let scanned = scanner
-            .scan_roots(paths, parent.as_ref(), &mut sink)
-            .and_then(|()| sink.flush());
+        let chunker = Chunker::new(repo.config().chunker, keys.chunker_seed());
+        let scanned = match source {
+            Source::Paths {
+                paths,
+                parent,
+                excluder,
+            } => {
+                let mut scanner = Scanner {
+                    repo,
+                    index,
+                    chunker,
+                    excluder,
+                    opts,
+                    progress,
+                    buf: Vec::new(),
+                    root_dev: 0,
+                    depth: 0,
+                };
+                scanner.scan_roots(paths, parent.as_ref(), &mut sink)
+            }
+            Source::Stream { node, reader } => {
+                super::stream::emit(&chunker, node, reader, progress, &mut sink)
+            }
+        }
+        .and_then(|()| sink.flush());
         drop(sink);
         // Report the first real failure: the writer's (e.g. a full disk) explains
         // why the collector and the scanner stopped.
