@@ -155,8 +155,18 @@ pub struct SpecConfig {
     pub name: String,
     /// Name of a `[repository.X]`.
     pub repository: String,
-    /// Absolute source paths.
+    /// Absolute source paths (or a `command`).
+    #[serde(default)]
     pub paths: Vec<PathBuf>,
+    /// Instead of paths: a command (argv, no shell) whose output is stored
+    /// as one file, e.g. `["pg_dump", "-Fc", "mydb"]`; a non-zero exit fails
+    /// the backup and stores no snapshot.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// The file name a command's output is stored under (default: the
+    /// spec's name).
+    #[serde(default)]
+    pub command_filename: Option<String>,
     /// Exclude patterns.
     #[serde(default)]
     pub exclude: Vec<String>,
@@ -175,6 +185,13 @@ pub struct SpecConfig {
     /// Retention applied after each successful scheduled backup.
     #[serde(default)]
     pub retention: Option<Policy>,
+}
+
+impl SpecConfig {
+    /// The file a command spec's output is stored as.
+    pub fn command_file(&self) -> &str {
+        self.command_filename.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// Restore rules.
@@ -257,11 +274,23 @@ impl ServerConfig {
                     s.name, s.repository, s.repository
                 ));
             }
-            if s.paths.is_empty() || s.paths.iter().any(|p| !p.is_absolute()) {
-                return bad(format!(
-                    "spec {:?}: paths must be absolute and not empty",
-                    s.name
-                ));
+            match (s.paths.is_empty(), s.command.is_empty()) {
+                (false, false) => {
+                    return bad(format!(
+                        "spec {:?}: give paths or a command, not both",
+                        s.name
+                    ))
+                }
+                (true, true) => {
+                    return bad(format!(
+                        "spec {:?}: give paths (absolute) or a command (an argv list)",
+                        s.name
+                    ))
+                }
+                _ if s.paths.iter().any(|p| !p.is_absolute()) => {
+                    return bad(format!("spec {:?}: paths must be absolute", s.name))
+                }
+                _ => {}
             }
             if let Some(cron) = &s.schedule {
                 crate::cron::parse(cron)

@@ -29,6 +29,11 @@ pub enum Error {
     /// roots, a delete by an append-only caller).
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// A backup's source failed: a spec's command could not run or exited
+    /// non-zero. No snapshot was stored; the message is the operator's to
+    /// read (it names the command and its exit status, nothing internal).
+    #[error("{0}")]
+    Source(String),
     /// A local file or folder the work needs (the gate's scratch folder,
     /// its artifacts) cannot be written.
     #[error("{0}")]

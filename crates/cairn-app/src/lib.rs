@@ -21,6 +21,7 @@
 //! flags, or reads the wall clock: time comes in as a `Clock` or a `now`.
 //! Errors are one type, [`Error`], whose messages name no front end's flags.
 
+pub mod command;
 pub mod config;
 pub mod credentials;
 pub mod cron;

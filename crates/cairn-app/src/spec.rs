@@ -17,6 +17,10 @@ use cairn_core::SnapshotId;
 /// The spec's paths as snapshots record them (what the core's selector
 /// takes for its spec filter).
 pub fn path_strings(spec: &SpecConfig) -> Vec<String> {
+    if !spec.command.is_empty() {
+        // A command's output is stored under its file name.
+        return vec![spec.command_file().to_string()];
+    }
     spec.paths.iter().map(|p| p.display().to_string()).collect()
 }
 

@@ -848,3 +848,61 @@ fn the_example_config_of_server_md_runs_as_written_and_serve_says_where_it_liste
     assert!(text.contains("audit head at shutdown"), "{text}");
     assert!(!text.contains('\u{1b}'), "{text}");
 }
+
+/// A spec whose source is a command (a database dump): its output is one
+/// file in the snapshot; a failing command fails the job and stores nothing.
+#[test]
+fn a_command_spec_stores_its_output_and_a_failing_one_stores_nothing() {
+    let env = Env::new();
+    let port = free_port();
+    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
+    env.repo(&env.path("repo"), &["init"]).ok();
+    let no_paths: &[&Path] = &[];
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(port)
+        .repository(
+            "main",
+            env.path("repo"),
+            &ServerToml::password_file(&env.path("pass")),
+        )
+        .spec(
+            "db",
+            "main",
+            no_paths,
+            r#"command = ["sh", "-c", "printf 'CREATE TABLE t (x int);\n'"]
+command-filename = "db.sql""#,
+        )
+        .spec(
+            "broken",
+            "main",
+            no_paths,
+            r#"command = ["sh", "-c", "printf partial; exit 4"]"#,
+        )
+        .write(&env.path("cairn.toml"));
+    let cfg = cfg.to_str().unwrap();
+    let tok = token(&env, cfg, "service");
+    let (_server, base) = start(&env, cfg, port);
+    let backup = |spec: &str| {
+        let (s, v) = curl(
+            "POST",
+            &format!("{base}/api/v1/dr/backup"),
+            Some(&tok),
+            Some(&format!(r#"{{"spec":"{spec}"}}"#)),
+        );
+        assert_eq!(s, 202, "{v}");
+        wait_job(&base, &tok, v["data"]["id"].as_str().unwrap())
+    };
+    let job = backup("db");
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let cat = env
+        .repo(&env.path("repo"), &["cat", "latest", "db.sql"])
+        .ok();
+    assert_eq!(cat.stdout, "CREATE TABLE t (x int);\n");
+    let job = backup("broken");
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(
+        job["error"].as_str().unwrap().contains("exit status: 4"),
+        "{job}"
+    );
+    assert_eq!(snapshot_ids(&env, &env.path("repo")).len(), 1);
+}

@@ -32,6 +32,10 @@ pub enum Error {
     /// it; nothing was written (docs/KEYS.md).
     #[error("{0}")]
     IdentityChanged(String),
+    /// A backup's source failed (a spec's command): the job's error says
+    /// which command and how, for the operator to fix.
+    #[error("{0}")]
+    SourceFailed(String),
     /// The token store or audit log cannot be used.
     #[error("{0}")]
     Store(String),
@@ -49,6 +53,7 @@ impl From<cairn_app::Error> for Error {
             A::BadRequest(m) => Error::BadRequest(m),
             A::Forbidden(m) => Error::Forbidden(m),
             A::Io(m) => Error::Store(m),
+            A::Source(m) => Error::SourceFailed(m),
             // The server's words for a changed identity: an admin checks
             // it and accepts it through the API, which audits the change.
             A::PinMismatch { source, .. } => Error::IdentityChanged(
@@ -71,6 +76,7 @@ impl Error {
             Error::BadRequest(_) | Error::Config(_) => StatusCode::BAD_REQUEST,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) | Error::IdentityChanged(_) => StatusCode::CONFLICT,
+            Error::SourceFailed(_) => StatusCode::FAILED_DEPENDENCY,
             Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Core(e) => match e.kind() {
                 K::InvalidInput => StatusCode::BAD_REQUEST,
@@ -92,6 +98,7 @@ impl Error {
             Error::BadRequest(_) => "bad_request",
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
+            Error::SourceFailed(_) => "source_failed",
             Error::IdentityChanged(_) => "identity_changed",
             Error::Store(_) => "internal",
             Error::Core(e) => match e.kind() {

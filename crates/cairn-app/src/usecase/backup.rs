@@ -1,8 +1,9 @@
 //! Back up a spec, and plan one: the spec's options ([`crate::spec::backup_options`]),
 //! its repository opened append-only for the caller, and its schedule's next runs.
 
+use crate::command::CommandOutput;
 use crate::config::{ServerConfig, SpecConfig};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::session::{self, Access, Job};
 use cairn_core::backup::plan::BackupPlan;
 use cairn_core::backup::{BackupOutcome, Progress};
@@ -33,7 +34,21 @@ pub fn backup_spec(
         },
     )?;
     let opts = crate::spec::backup_options(spec, now);
-    Ok(cairn_core::backup::backup(&mut s.repo, &opts, progress)?)
+    if spec.command.is_empty() {
+        return Ok(cairn_core::backup::backup(&mut s.repo, &opts, progress)?);
+    }
+    let shown = spec.command.join(" ");
+    let mut out = CommandOutput::argv(&spec.command, &shown)
+        .map_err(|e| Error::Source(format!("spec {:?}: {e}", spec.name)))?;
+    let file = spec.command_file();
+    match cairn_core::backup::backup_stream(&mut s.repo, &opts, file, &mut out, progress) {
+        Err(_) if out.failure().is_some() => Err(Error::Source(format!(
+            "spec {:?}: {}",
+            spec.name,
+            out.failure().unwrap_or_default()
+        ))),
+        r => Ok(r?),
+    }
 }
 
 /// What a backup of the spec would do now, and when its schedule runs next.
@@ -50,6 +65,12 @@ pub fn plan_spec(
     clock: Arc<dyn Clock>,
     tz: &jiff::tz::TimeZone,
 ) -> Result<SpecPlan> {
+    if !spec.command.is_empty() {
+        return Err(Error::BadRequest(format!(
+            "spec {:?} backs up the output of a command: there is nothing to plan before it runs",
+            spec.name
+        )));
+    }
     let now = clock.now();
     let repo = session::open_configured_unlocked(cfg, &spec.repository, clock)?;
     let plan = cairn_core::backup::plan::plan(&repo, &crate::spec::backup_options(spec, now))?;
