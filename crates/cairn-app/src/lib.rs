@@ -31,6 +31,7 @@ pub mod gate;
 pub mod schedule;
 pub mod session;
 pub mod spec;
+pub mod transport;
 pub mod usecase;
 
 pub use error::{Error, Result};

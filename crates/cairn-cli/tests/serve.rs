@@ -20,29 +20,6 @@ impl Drop for Server {
     }
 }
 
-fn curl(
-    method: &str,
-    url: &str,
-    token: Option<&str>,
-    body: Option<&str>,
-) -> (u16, serde_json::Value) {
-    let mut c = Command::new("curl");
-    c.args(["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url]);
-    if let Some(t) = token {
-        c.args(["-H", &format!("Authorization: Bearer {t}")]);
-    }
-    if let Some(b) = body {
-        c.args(["-H", "Content-Type: application/json", "--data", b]);
-    }
-    let out = c.output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (
-        code.trim().parse().unwrap_or(0),
-        serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
-    )
-}
-
 fn wait_job(base: &str, token: &str, id: &str) -> serde_json::Value {
     let t = Instant::now();
     loop {
@@ -847,4 +824,108 @@ fn the_example_config_of_server_md_runs_as_written_and_serve_says_where_it_liste
     );
     assert!(text.contains("audit head at shutdown"), "{text}");
     assert!(!text.contains('\u{1b}'), "{text}");
+}
+
+/// `cairn serve --config CFG` with stderr to `log`.
+fn spawn_logged(env: &Env, cfg: &Path, log: &Path) -> Server {
+    Server(
+        env.cmd()
+            .args(["serve", "--config", cfg.to_str().unwrap(), "--jitter", "0s"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).unwrap())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+fn signal(server: &Server, sig: &str) {
+    let ok = Command::new("kill")
+        .args([sig, &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+#[test]
+fn a_renewed_certificate_is_served_after_sighup_and_a_broken_one_is_not() {
+    let env = Env::new();
+    let old_ca = TestCa::new("old CA");
+    let old_pem = old_ca.write(&env.path("old-ca.pem"));
+    let files = old_ca.server(&env.path("tls"));
+    let port = free_port();
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(port)
+        .tls(&files, None)
+        .write(&env.path("cairn.toml"));
+    let log = env.path("serve.log");
+    let server = spawn_logged(&env, &cfg, &log);
+    let url = format!("https://127.0.0.1:{port}/healthz");
+    let trusting =
+        |ca: &Path| curl_with("GET", &url, None, None, &["--cacert", ca.to_str().unwrap()]).0;
+    eventually(
+        Duration::from_secs(30),
+        "the server to answer over TLS",
+        || (trusting(&old_pem) == 200).then_some(()),
+    );
+    // The certificate is renewed in place (by a new CA, so the two are told
+    // apart); the server keeps the old one until SIGHUP.
+    let new_ca = TestCa::new("new CA");
+    let new_pem = new_ca.write(&env.path("new-ca.pem"));
+    new_ca.server(&env.path("tls"));
+    assert_eq!(trusting(&old_pem), 200);
+    signal(&server, "-HUP");
+    eventually(Duration::from_secs(10), "the renewed certificate", || {
+        (trusting(&new_pem) == 200).then_some(())
+    });
+    assert_eq!(trusting(&old_pem), 0, "the old certificate is gone");
+    // A half-written key: the reload fails, the server keeps serving.
+    std::fs::write(&files.key, "-----BEGIN PRIVATE KEY-----\nAAAA\n").unwrap();
+    signal(&server, "-HUP");
+    eventually(
+        Duration::from_secs(10),
+        "the failed reload in the log",
+        || {
+            std::fs::read_to_string(&log)
+                .unwrap()
+                .contains("TLS reload failed")
+                .then_some(())
+        },
+    );
+    assert_eq!(trusting(&new_pem), 200);
+}
+
+#[test]
+fn plaintext_beyond_loopback_needs_insecure_plaintext_and_is_warned_at_every_start() {
+    let env = Env::new();
+    let port = free_port();
+    let toml = ServerToml::new(&env.path("state")).listen_addr(&format!("0.0.0.0:{port}"));
+    let cfg = toml.write(&env.path("cairn.toml"));
+    let refused = env.run(&["serve", "--config", cfg.to_str().unwrap()]);
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused.stderr.contains("refusing to serve plaintext")
+            && refused.stderr.contains("insecure-plaintext = true"),
+        "{}",
+        refused.stderr
+    );
+    let cfg = toml
+        .setting("insecure-plaintext = true")
+        .write(&env.path("cairn.toml"));
+    for start in 0..2 {
+        let log = env.path(&format!("serve-{start}.log"));
+        let server = spawn_logged(&env, &cfg, &log);
+        eventually(Duration::from_secs(30), "the server to answer", || {
+            (curl(
+                "GET",
+                &format!("http://127.0.0.1:{port}/healthz"),
+                None,
+                None,
+            )
+            .0 == 200)
+                .then_some(())
+        });
+        drop(server);
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(text.contains("insecure-plaintext"), "start {start}: {text}");
+    }
 }

@@ -5,7 +5,7 @@
 
 use crate::ctx::JobView;
 use crate::error::Error;
-use crate::http::{audit, envelope, observe, AppState, Body, Caller, St};
+use crate::http::{audit, envelope, observe, AppState, Body, Caller, ReqInfo, St};
 use crate::jobs::{self, Work};
 use crate::routes::ROUTES;
 use axum::extract::{Path, Query, State};
@@ -281,6 +281,27 @@ async fn openapi(_c: Caller) -> Response {
     Json(crate::openapi::document()).into_response()
 }
 
+/// 404 for a path no route has, in the envelope like every other answer.
+async fn no_such_route(req: axum::extract::Request) -> Response {
+    let info = ReqInfo::of(&req);
+    let e = Error::NotFound(format!(
+        "no route {} (GET /api/v1/openapi.json lists them)",
+        req.uri().path()
+    ));
+    envelope(&info, e.status(), None, Err(&e))
+}
+
+/// 405 for a path that has routes, but not for this method.
+async fn no_such_method(req: axum::extract::Request) -> Response {
+    let info = ReqInfo::of(&req);
+    let e = Error::BadRequest(format!(
+        "{} is not a method of {} (GET /api/v1/openapi.json lists them)",
+        req.method(),
+        req.uri().path()
+    ));
+    envelope(&info, StatusCode::METHOD_NOT_ALLOWED, None, Err(&e))
+}
+
 /// The router.
 pub fn router(st: Arc<AppState>) -> Router {
     let limit = st.ctx.cfg.body_limit;
@@ -306,7 +327,9 @@ pub fn router(st: Arc<AppState>) -> Router {
             _ => r,
         };
     }
-    r.route_layer(axum::middleware::from_fn_with_state(st.clone(), observe))
+    r.method_not_allowed_fallback(no_such_method)
+        .route_layer(axum::middleware::from_fn_with_state(st.clone(), observe))
+        .fallback(no_such_route)
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .with_state(st)
 }

@@ -38,6 +38,26 @@ pub struct ReqInfo {
     pub started: Instant,
 }
 
+impl ReqInfo {
+    fn fresh() -> Self {
+        ReqInfo {
+            id: cairn_core::crypto::random_array::<8>()
+                .map(hex::encode)
+                .unwrap_or_default(),
+            started: Instant::now(),
+        }
+    }
+
+    /// The request's info set by [`observe`], or a new one where it did not
+    /// run (the router's fallback).
+    pub(crate) fn of<B>(req: &axum::http::Request<B>) -> Self {
+        req.extensions()
+            .get::<ReqInfo>()
+            .cloned()
+            .unwrap_or_else(Self::fresh)
+    }
+}
+
 pub(crate) fn envelope(
     info: &ReqInfo,
     status: StatusCode,
@@ -149,12 +169,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 
 /// Request id, tracing and HTTP metrics for every matched route.
 pub async fn observe(State(st): St, mut req: Request, next: Next) -> Response {
-    let info = ReqInfo {
-        id: cairn_core::crypto::random_array::<8>()
-            .map(hex::encode)
-            .unwrap_or_default(),
-        started: Instant::now(),
-    };
+    let info = ReqInfo::fresh();
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -189,15 +204,23 @@ pub struct Body<T>(pub T);
 impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> for Body<T> {
     type Rejection = Response;
     async fn from_request(req: Request, st: &Arc<AppState>) -> Result<Self, Response> {
-        let info = req
-            .extensions()
-            .get::<ReqInfo>()
-            .cloned()
-            .unwrap_or_else(|| ReqInfo {
-                id: "-".into(),
-                started: Instant::now(),
-            });
-        match Json::<T>::from_request(req, st).await {
+        let info = ReqInfo::of(&req);
+        // The whole body within the body timeout: hyper bounds only the head,
+        // and a client dripping a byte a second must not hold a connection.
+        let limit = st.ctx.cfg.limits.body_timeout();
+        let Ok(read) = tokio::time::timeout(limit, Json::<T>::from_request(req, st)).await else {
+            let err = Error::BadRequest(format!(
+                "the request body did not arrive within {}s",
+                limit.as_secs_f64()
+            ));
+            return Err(envelope(
+                &info,
+                StatusCode::REQUEST_TIMEOUT,
+                None,
+                Err(&err),
+            ));
+        };
+        match read {
             Ok(Json(v)) => Ok(Body(v)),
             Err(e) => {
                 let status = e.status();

@@ -21,6 +21,7 @@ pub use cairn_app::gate;
 pub mod http;
 pub mod job_result;
 pub mod jobs;
+pub mod listener;
 pub mod metrics;
 pub mod openapi;
 pub mod rbac;
@@ -29,6 +30,7 @@ pub mod routes;
 pub use cairn_app::schedule;
 pub mod server;
 pub mod snapshots;
+pub mod tls;
 pub mod tokens;
 
 pub use error::{Error, Result};

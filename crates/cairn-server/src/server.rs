@@ -134,6 +134,27 @@ pub async fn scheduler(st: Arc<AppState>, jitter: Duration) {
     }
 }
 
+/// Re-reads the TLS files on every SIGHUP (certificate renewal); a failed
+/// reload is logged and the certificate in use stays.
+fn reload_on_sighup(tls: Arc<crate::tls::TlsReloader>) -> Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    // Registered before the listener binds, so a SIGHUP sent once the server
+    // answers can never take the default action (terminate).
+    let mut hup = signal(SignalKind::hangup())
+        .map_err(|e| Error::Config(format!("cannot handle SIGHUP: {e}")))?;
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            match tls.reload() {
+                Ok(()) => tracing::info!("SIGHUP: TLS certificate and key reloaded"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "SIGHUP: TLS reload failed; the certificate in use stays")
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
 /// Serves until `shutdown` resolves, then waits up to `grace` for jobs.
 pub async fn serve(
     st: Arc<AppState>,
@@ -141,26 +162,53 @@ pub async fn serve(
     grace: Duration,
     jitter: Duration,
 ) -> Result<()> {
-    let listen = st.ctx.cfg.listen.clone();
+    let cfg = st.ctx.cfg.clone();
+    let listen = cfg.listen.clone();
+    let exposed = crate::listener::plaintext_exposed(&cfg).await?;
+    let tls = match &cfg.tls {
+        Some(files) => Some(Arc::new(crate::tls::TlsReloader::load(files)?)),
+        None => None,
+    };
+    if let Some(tls) = &tls {
+        reload_on_sighup(tls.clone())?;
+    }
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|e| Error::Config(format!("cannot listen on {listen}: {e}")))?;
-    tracing::info!(%listen, "cairn serve listening");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%listen, %scheme, "cairn serve listening");
+    if exposed {
+        tracing::warn!(%listen, "insecure-plaintext: serving plain HTTP on a non-loopback address; tokens and data cross the network unencrypted");
+    }
     let _ = st.ctx.audit.append(
         Record {
             actor: "server".into(),
             action: "server.started".into(),
             target: listen.clone(),
             outcome: "succeeded".into(),
+            detail: if exposed {
+                "insecure plaintext on a non-loopback address".into()
+            } else {
+                scheme.into()
+            },
             ..Default::default()
         },
         &st.ctx.now(),
     );
     let sched = tokio::spawn(scheduler(st.clone(), jitter));
-    axum::serve(listener, api::router(st.clone()))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| Error::Store(format!("server error: {e}")))?;
+    let transport = crate::listener::Transport {
+        tls,
+        header_timeout: cfg.limits.header_timeout(),
+        max_connections: cfg.limits.max_connections,
+    };
+    crate::listener::run(
+        listener,
+        api::router(st.clone()),
+        transport,
+        shutdown,
+        Duration::from_secs(10),
+    )
+    .await;
     sched.abort();
     let deadline = tokio::time::Instant::now() + grace;
     while st.ctx.active() > 0 && tokio::time::Instant::now() < deadline {

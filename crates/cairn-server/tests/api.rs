@@ -144,6 +144,18 @@ async fn every_route_against_every_role() {
             );
         }
     }
+    // HEAD is GET without the body: the same status for every caller.
+    for (_, path, _, _) in ROUTES.iter().filter(|r| r.0 == "GET") {
+        let uri = concrete(path);
+        let callers = [None]
+            .into_iter()
+            .chain(f.tokens.iter().map(|(_, t)| Some(t.as_str())));
+        for tok in callers {
+            let (g, _) = call(&f.app, "GET", &uri, tok, "").await;
+            let (h, _) = call(&f.app, "HEAD", &uri, tok, "").await;
+            assert_eq!(g, h, "HEAD {path} answers unlike GET");
+        }
+    }
     // The table is the whole API: an undeclared route does not exist.
     let (s, _) = call(
         &f.app,
