@@ -929,3 +929,37 @@ fn plaintext_beyond_loopback_needs_insecure_plaintext_and_is_warned_at_every_sta
         assert!(text.contains("insecure-plaintext"), "start {start}: {text}");
     }
 }
+
+#[test]
+fn token_changes_are_audited_and_audit_verify_json_reports_a_failure_too() {
+    let env = Env::new();
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(free_port())
+        .write(&env.path("cairn.toml"));
+    let cfg_s = cfg.to_str().unwrap();
+    token_named(&env, cfg_s, "service", "ci");
+    env.run(&["token", "revoke", "--config", cfg_s, "ci"]).ok();
+    let created = audit_records(&env, "token.create");
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert!(created[0]["actor"].as_str().unwrap().starts_with("cli:"));
+    assert!(created[0]["target"].as_str().unwrap().ends_with(":ci"));
+    assert_eq!(created[0]["detail"], "role service");
+    let revoked = audit_records(&env, "token.revoke");
+    assert_eq!(revoked[0]["target"], "ci", "{revoked:?}");
+
+    let ok = env
+        .run(&["audit", "verify", "--config", cfg_s, "--json"])
+        .ok()
+        .json();
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert!(ok["macs_checked"].as_u64().unwrap() >= 3, "{ok}");
+    let log = env.path("state/audit.jsonl");
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, text.replacen("token.revoke", "token.nothing", 1)).unwrap();
+    let bad = env
+        .run(&["audit", "verify", "--config", cfg_s, "--json"])
+        .code(6);
+    let v: serde_json::Value = serde_json::from_str(&bad.stdout).unwrap();
+    assert_eq!(v["ok"], false, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("edited"), "{v}");
+}

@@ -18,7 +18,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-fn audited(
+async fn audited(
     st: &AppState,
     c: &Caller,
     action: &str,
@@ -29,17 +29,17 @@ fn audited(
         Ok(j) => ("accepted", format!("job {}", j.id)),
         Err(e) => ("refused", e.to_string()),
     };
-    audit(&st.ctx, c, action, target, outcome, detail)
+    audit(&st.ctx, c, action, target, outcome, detail).await
 }
 
-fn job_reply(
+async fn job_reply(
     st: &AppState,
     c: &Caller,
     action: &str,
     target: &str,
     r: Result<JobView, Error>,
 ) -> Response {
-    let audit = audited(st, c, action, target, &r);
+    let audit = audited(st, c, action, target, &r).await;
     match r {
         Ok(j) => envelope(&c.info, StatusCode::ACCEPTED, audit, Ok(json!(j))),
         Err(e) => envelope(&c.info, e.status(), audit, Err(&e)),
@@ -72,7 +72,7 @@ async fn backup(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response 
         &c.actor,
         &c.info.id,
     );
-    job_reply(&st, &c, "backup", &b.spec, r)
+    job_reply(&st, &c, "backup", &b.spec, r).await
 }
 
 #[derive(Deserialize)]
@@ -104,7 +104,7 @@ async fn restore(State(st): St, c: Caller, Body(b): Body<RestoreReq>) -> Respons
             &c.info.id,
         )
     });
-    job_reply(&st, &c, "restore", &target, r)
+    job_reply(&st, &c, "restore", &target, r).await
 }
 
 #[derive(Deserialize, Default)]
@@ -134,7 +134,7 @@ async fn verify(
             &c.info.id,
         )
     });
-    job_reply(&st, &c, "verify", &id, r)
+    job_reply(&st, &c, "verify", &id, r).await
 }
 
 async fn forget(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response {
@@ -146,7 +146,7 @@ async fn forget(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response 
         &c.actor,
         &c.info.id,
     );
-    job_reply(&st, &c, "forget", &b.spec, r)
+    job_reply(&st, &c, "forget", &b.spec, r).await
 }
 
 #[derive(Deserialize, Default)]
@@ -163,7 +163,7 @@ async fn gate_run(State(st): St, c: Caller, Body(b): Body<GateReq>) -> Response 
         b.specs.join(",")
     };
     let r = jobs::submit(&st.ctx, Work::Gate { specs: b.specs }, &c.actor, &c.info.id);
-    job_reply(&st, &c, "gate", &target, r)
+    job_reply(&st, &c, "gate", &target, r).await
 }
 
 async fn gate_last(State(st): St, c: Caller) -> Response {
@@ -266,7 +266,19 @@ async fn healthz(State(st): St, c: Caller) -> Response {
     )
 }
 
+async fn audit_head(State(st): St, c: Caller) -> Response {
+    let (seq, hash) = st.ctx.audit.head();
+    envelope(
+        &c.info,
+        StatusCode::OK,
+        None,
+        Ok(json!({"seq": seq, "hash": hash})),
+    )
+}
+
 async fn metrics(State(st): St, _c: Caller) -> Response {
+    let (seq, hash) = st.ctx.audit.head();
+    st.ctx.metrics.set_audit_head(seq, &hash);
     (
         [(
             "content-type",
@@ -323,6 +335,7 @@ pub fn router(st: Arc<AppState>) -> Router {
             ("GET", "/api/v1/dr/specs") => r.route(path, get(specs)),
             ("GET", "/api/v1/dr/trust") => r.route(path, get(crate::repo_admin::trust_show)),
             ("POST", "/api/v1/dr/trust") => r.route(path, post(crate::repo_admin::trust_accept)),
+            ("GET", "/api/v1/dr/audit/head") => r.route(path, get(audit_head)),
             ("POST", "/api/v1/dr/unlock") => r.route(path, post(crate::repo_admin::unlock)),
             _ => r,
         };

@@ -56,6 +56,14 @@ impl ReqInfo {
             .cloned()
             .unwrap_or_else(Self::fresh)
     }
+
+    fn of_parts(parts: &Parts) -> Self {
+        parts
+            .extensions
+            .get::<ReqInfo>()
+            .cloned()
+            .unwrap_or_else(Self::fresh)
+    }
 }
 
 pub(crate) fn envelope(
@@ -86,45 +94,64 @@ pub struct Caller {
     pub info: ReqInfo,
 }
 
+/// Who made a request, as the audit log names them; set by [`Caller`] for
+/// [`Body`], so a refused body is recorded against its sender.
+#[derive(Clone)]
+struct AuditActor(String);
+
+/// A refusal before the handler ran: audited on mutating routes (GETs are
+/// not, so reading cannot flood the log), answered in the envelope.
+async fn refuse(
+    st: &Arc<AppState>,
+    info: &ReqInfo,
+    method: &Method,
+    template: &str,
+    actor: String,
+    e: Error,
+) -> Response {
+    let id = if *method != Method::GET && *method != Method::HEAD {
+        audit_refusal(st, info, method, template, actor, &e).await
+    } else {
+        None
+    };
+    envelope(info, e.status(), id, Err(&e))
+}
+
+/// Records a request refused before its handler ran; the entry's id.
+async fn audit_refusal(
+    st: &Arc<AppState>,
+    info: &ReqInfo,
+    method: &Method,
+    template: &str,
+    actor: String,
+    e: &Error,
+) -> Option<u64> {
+    let r = Record {
+        request_id: info.id.clone(),
+        actor,
+        action: format!("{method} {template}"),
+        target: String::new(),
+        outcome: "refused".into(),
+        detail: e.to_string(),
+    };
+    st.ctx.audit.append_async(r, st.ctx.now()).await.ok()
+}
+
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Self, Response> {
-        let info = parts
-            .extensions
-            .get::<ReqInfo>()
-            .cloned()
-            .unwrap_or_else(|| ReqInfo {
-                id: "-".into(),
-                started: Instant::now(),
-            });
+        let info = ReqInfo::of_parts(parts);
         let template = parts
             .extensions
             .get::<MatchedPath>()
             .map(|m| m.as_str().to_string())
             .unwrap_or_default();
-        let fail = |e: Error, audit: bool| {
-            let id = (audit && parts.method != Method::GET).then(|| {
-                st.ctx.audit.append(
-                    Record {
-                        request_id: info.id.clone(),
-                        actor: "unauthenticated".into(),
-                        action: format!("{} {template}", parts.method),
-                        target: String::new(),
-                        outcome: "refused".into(),
-                        detail: e.to_string(),
-                    },
-                    &st.ctx.now(),
-                )
-            });
-            envelope(&info, e.status(), id.and_then(|r| r.ok()), Err(&e))
-        };
-        let Some(perm) = permission(&parts.method, &template) else {
+        let method = parts.method.clone();
+        let Some(perm) = permission(&method, &template) else {
             // A route without a declared permission is a bug: refuse, never allow.
-            return Err(fail(
-                Error::Forbidden(format!("route {template} has no declared permission")),
-                false,
-            ));
+            let e = Error::Forbidden(format!("route {template} has no declared permission"));
+            return Err(envelope(&info, e.status(), None, Err(&e)));
         };
         if perm == Permission::Public {
             return Ok(Caller {
@@ -140,26 +167,36 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .get("authorization")
             .and_then(|h| h.to_str().ok())
             .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim);
+            .map(|t| t.trim().to_string());
         let Some(token) = token else {
-            return Err(fail(
-                Error::Unauthenticated("send Authorization: Bearer <token>".into()),
-                true,
-            ));
+            let e = Error::Unauthenticated("send Authorization: Bearer <token>".into());
+            return Err(refuse(st, &info, &method, &template, "unauthenticated".into(), e).await);
         };
-        let entry = match st.tokens.authenticate(token) {
+        // The store is a file: read it off the async runtime.
+        let (store, t) = (st.tokens.clone(), token.clone());
+        let found = tokio::task::spawn_blocking(move || store.authenticate(&t))
+            .await
+            .unwrap_or_else(|_| Err(Error::Store("token lookup panicked".into())));
+        let entry = match found {
             Ok(e) => e,
-            Err(e) => return Err(fail(e, true)),
+            Err(e) => {
+                // The id of what was presented (a hash prefix, not the
+                // secret), so repeated attempts with one token can be traced.
+                let who = format!("token {}", crate::tokens::token_id(&token));
+                return Err(refuse(st, &info, &method, &template, who, e).await);
+            }
         };
+        let role = format!("{:?}", entry.role).to_lowercase();
         if !entry.role.may(perm) {
-            return Err(fail(
-                Error::Forbidden(format!("role {:?} may not {perm:?}", entry.role).to_lowercase()),
-                true,
-            ));
+            let e = Error::Forbidden(format!("role {role} may not {perm:?}").to_lowercase());
+            let who = format!("{}:{} (role {role})", entry.id, entry.name);
+            return Err(refuse(st, &info, &method, &template, who, e).await);
         }
+        let name = format!("{}:{}", entry.id, entry.name);
+        parts.extensions.insert(AuditActor(name.clone()));
         Ok(Caller {
             actor: Actor {
-                name: format!("{}:{}", entry.id, entry.name),
+                name,
                 role: entry.role,
             },
             info,
@@ -205,43 +242,48 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> f
     type Rejection = Response;
     async fn from_request(req: Request, st: &Arc<AppState>) -> Result<Self, Response> {
         let info = ReqInfo::of(&req);
+        let method = req.method().clone();
+        let template = req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default();
+        let actor = req
+            .extensions()
+            .get::<AuditActor>()
+            .map(|a| a.0.clone())
+            .unwrap_or_else(|| "anonymous".into());
         // The whole body within the body timeout: hyper bounds only the head,
         // and a client dripping a byte a second must not hold a connection.
         let limit = st.ctx.cfg.limits.body_timeout();
-        let Ok(read) = tokio::time::timeout(limit, Json::<T>::from_request(req, st)).await else {
-            let err = Error::BadRequest(format!(
-                "the request body did not arrive within {}s",
-                limit.as_secs_f64()
-            ));
-            return Err(envelope(
-                &info,
-                StatusCode::REQUEST_TIMEOUT,
-                None,
-                Err(&err),
-            ));
-        };
-        match read {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(e) => {
-                let status = e.status();
-                let err = Error::BadRequest(e.body_text());
-                Err(envelope(
-                    &info,
-                    if status == StatusCode::PAYLOAD_TOO_LARGE {
-                        status
-                    } else {
-                        StatusCode::BAD_REQUEST
-                    },
-                    None,
-                    Err(&err),
-                ))
-            }
-        }
+        let (status, err) =
+            match tokio::time::timeout(limit, Json::<T>::from_request(req, st)).await {
+                Ok(Ok(Json(v))) => return Ok(Body(v)),
+                Ok(Err(e)) => {
+                    let status = match e.status() {
+                        StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        _ => StatusCode::BAD_REQUEST,
+                    };
+                    (status, Error::BadRequest(e.body_text()))
+                }
+                Err(_) => (
+                    StatusCode::REQUEST_TIMEOUT,
+                    Error::BadRequest(format!(
+                        "the request body did not arrive within {}s",
+                        limit.as_secs_f64()
+                    )),
+                ),
+            };
+        // Every body refused on a mutating route is on the record, with who sent it.
+        let id = audit_refusal(st, &info, &method, &template, actor, &err).await;
+        Err(envelope(&info, status, id, Err(&err)))
     }
 }
 
 /// Appends an audit record of what `c` asked for; its id, if written.
-pub(crate) fn audit(
+/// (On a blocking thread: the append waits for a file lock and an fsync.)
+pub(crate) async fn audit(
     ctx: &Ctx,
     c: &Caller,
     action: &str,
@@ -249,17 +291,13 @@ pub(crate) fn audit(
     outcome: &str,
     detail: String,
 ) -> Option<u64> {
-    ctx.audit
-        .append(
-            Record {
-                request_id: c.info.id.clone(),
-                actor: c.actor.name.clone(),
-                action: action.into(),
-                target: target.into(),
-                outcome: outcome.into(),
-                detail,
-            },
-            &ctx.now(),
-        )
-        .ok()
+    let r = Record {
+        request_id: c.info.id.clone(),
+        actor: c.actor.name.clone(),
+        action: action.into(),
+        target: target.into(),
+        outcome: outcome.into(),
+        detail,
+    };
+    ctx.audit.append_async(r, ctx.now()).await.ok()
 }

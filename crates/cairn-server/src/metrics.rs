@@ -43,6 +43,11 @@ pub struct CheckLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HashLabel {
+    pub hash: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabel {
     pub route: String,
 }
@@ -73,6 +78,9 @@ pub struct Metrics {
     pub rpo_seconds: Family<SpecLabel, Gauge<f64, AtomicU64>>,
     pub rto_seconds: Family<SpecLabel, Gauge<f64, AtomicU64>>,
     pub gate_time: Gauge<f64, AtomicU64>,
+    pub audit_head_seq: Gauge,
+    /// One series at a time: the head's hash as a label, value 1.
+    pub audit_head_info: Family<HashLabel, Gauge>,
 }
 
 impl Default for Metrics {
@@ -94,6 +102,8 @@ impl Default for Metrics {
             rpo_seconds: Family::default(),
             rto_seconds: Family::default(),
             gate_time: Gauge::default(),
+            audit_head_seq: Gauge::default(),
+            audit_head_info: Family::default(),
             registry: Registry::default(),
         };
         r.register(
@@ -171,11 +181,31 @@ impl Default for Metrics {
             "Unix time of the last gate run",
             m.gate_time.clone(),
         );
+        r.register(
+            "dr_audit_head_seq",
+            "Sequence number of the audit log's last entry",
+            m.audit_head_seq.clone(),
+        );
+        r.register(
+            "dr_audit_head_info",
+            "The audit log's head: its hash as a label (one series, replaced at each scrape)",
+            m.audit_head_info.clone(),
+        );
         Metrics { registry: r, ..m }
     }
 }
 
 impl Metrics {
+    /// Publishes the audit head (set at each scrape).
+    pub fn set_audit_head(&self, seq: u64, hash: &str) {
+        self.audit_head_seq
+            .set(i64::try_from(seq).unwrap_or(i64::MAX));
+        self.audit_head_info.clear();
+        self.audit_head_info
+            .get_or_create(&HashLabel { hash: hash.into() })
+            .set(1);
+    }
+
     /// The text exposition.
     pub fn encode(&self) -> String {
         let mut s = String::new();

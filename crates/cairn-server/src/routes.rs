@@ -94,6 +94,12 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
         "accept a repository's changed identity after checking it: {repository} (audited)",
     ),
     (
+        "GET",
+        "/api/v1/dr/audit/head",
+        Permission::Read,
+        "the audit log's head {seq, hash}, to record outside the server",
+    ),
+    (
         "POST",
         "/api/v1/dr/unlock",
         Permission::Delete,
