@@ -963,3 +963,105 @@ fn token_changes_are_audited_and_audit_verify_json_reports_a_failure_too() {
     assert_eq!(v["ok"], false, "{v}");
     assert!(v["error"].as_str().unwrap().contains("edited"), "{v}");
 }
+
+#[test]
+fn bad_restore_and_verify_input_is_refused_at_submission_and_is_no_verify_failure() {
+    let env = Env::new();
+    let (docs, other) = (env.path("src"), env.path("other"));
+    make_tree(&docs);
+    make_tree(&other);
+    env.repo(&env.path("repo"), &["init"]).ok();
+    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
+    std::fs::create_dir_all(env.path("restore")).unwrap();
+    let port = free_port();
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(port)
+        .repository(
+            "main",
+            env.path("repo"),
+            &ServerToml::password_file(&env.path("pass")),
+        )
+        .spec("docs", "main", &[&docs], "")
+        .spec("other", "main", &[&other], "")
+        .allow_roots(&[env.path("restore")])
+        .write(&env.path("cairn.toml"));
+    let cfg_s = cfg.to_str().unwrap();
+    let tok = token(&env, cfg_s, "service");
+    let (_server, base) = start(&env, cfg_s, port);
+    let id = backup_job(&base, &tok)["result"]["snapshot_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let target = env.path("restore/x");
+    let target = target.to_str().unwrap();
+    let restore = |spec: &str, snapshot: &str| {
+        let body = serde_json::json!({"spec": spec, "snapshot": snapshot, "target": target});
+        curl(
+            "POST",
+            &format!("{base}/api/v1/dr/restore"),
+            Some(&tok),
+            Some(&body.to_string()),
+        )
+    };
+    let verify = |snapshot: &str, body: &str| {
+        curl(
+            "POST",
+            &format!("{base}/api/v1/dr/verify/{snapshot}"),
+            Some(&tok),
+            Some(body),
+        )
+    };
+    for (what, (status, v), says) in [
+        ("not hex", restore("docs", "zzzzzzzz"), "hex digits"),
+        ("too short", restore("docs", "abc"), "hex digits"),
+        (
+            "unknown id",
+            restore("docs", "deadbeefdeadbeef"),
+            "no snapshot",
+        ),
+        (
+            "another spec's",
+            restore("other", &id),
+            "not one of spec \"other\"",
+        ),
+        (
+            "nothing yet",
+            restore("other", "latest"),
+            "no snapshots yet",
+        ),
+        (
+            "bad subset",
+            verify(&id, r#"{"spec": "docs", "read_data_subset": "150%"}"#),
+            "read_data_subset",
+        ),
+        (
+            "verify elsewhere",
+            verify(&id, r#"{"spec": "other"}"#),
+            "not one of spec",
+        ),
+        ("array body", verify(&id, r#"["docs"]"#), "JSON object"),
+    ] {
+        assert!([400, 403, 404].contains(&status), "{what}: {status} {v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(says),
+            "{what}: {v}"
+        );
+        assert!(v["data"].is_null(), "{what}: no job was queued: {v}");
+    }
+    // The right spec and id are accepted; none of the above counts as damage.
+    let (s, v) = verify(&id, r#"{"spec": "docs"}"#);
+    assert_eq!(s, 202, "{v}");
+    assert_eq!(
+        wait_job(&base, &tok, v["data"]["id"].as_str().unwrap())["state"],
+        "succeeded"
+    );
+    let metrics = Command::new("curl")
+        .args(["-s", &format!("{base}/metrics")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&metrics.stdout);
+    assert!(text.contains("dr_verify_failures_total 0"), "{text}");
+}

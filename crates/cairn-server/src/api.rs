@@ -90,21 +90,34 @@ struct RestoreReq {
 
 async fn restore(State(st): St, c: Caller, Body(b): Body<RestoreReq>) -> Response {
     let target = b.target.display().to_string();
-    let r = only_spec(&st, b.spec).and_then(|spec| {
-        jobs::submit(
-            &st.ctx,
-            Work::Restore {
-                spec,
-                snapshot: b.snapshot,
+    let r = match only_spec(&st, b.spec) {
+        Ok(spec) => {
+            let work = Work::Restore {
+                spec: spec.clone(),
+                snapshot: b.snapshot.clone(),
                 target: b.target,
                 include: b.include,
                 dry_run: b.dry_run,
-            },
-            &c.actor,
-            &c.info.id,
-        )
-    });
+            };
+            checked_submit(&st, &c, work, &spec, &b.snapshot).await
+        }
+        Err(e) => Err(e),
+    };
     job_reply(&st, &c, "restore", &target, r).await
+}
+
+/// Validates restore or verify work (cheap checks first, then the snapshot
+/// against the repository) and queues it.
+async fn checked_submit(
+    st: &Arc<AppState>,
+    c: &Caller,
+    work: Work,
+    spec: &str,
+    snapshot: &str,
+) -> Result<JobView, Error> {
+    jobs::validate(&st.ctx, &work)?;
+    crate::precheck::snapshot_of_spec(st, spec, snapshot).await?;
+    jobs::submit(&st.ctx, work, &c.actor, &c.info.id)
 }
 
 #[derive(Deserialize, Default)]
@@ -122,18 +135,17 @@ async fn verify(
     Path(id): Path<String>,
     Body(b): Body<VerifyReq>,
 ) -> Response {
-    let r = only_spec(&st, b.spec).and_then(|spec| {
-        jobs::submit(
-            &st.ctx,
-            Work::Verify {
-                spec,
+    let r = match only_spec(&st, b.spec) {
+        Ok(spec) => {
+            let work = Work::Verify {
+                spec: spec.clone(),
                 snapshot: id.clone(),
                 read_data_subset: b.read_data_subset,
-            },
-            &c.actor,
-            &c.info.id,
-        )
-    });
+            };
+            checked_submit(&st, &c, work, &spec, &id).await
+        }
+        Err(e) => Err(e),
+    };
     job_reply(&st, &c, "verify", &id, r).await
 }
 

@@ -256,25 +256,34 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> f
         // The whole body within the body timeout: hyper bounds only the head,
         // and a client dripping a byte a second must not hold a connection.
         let limit = st.ctx.cfg.limits.body_timeout();
-        let (status, err) =
-            match tokio::time::timeout(limit, Json::<T>::from_request(req, st)).await {
-                Ok(Ok(Json(v))) => return Ok(Body(v)),
-                Ok(Err(e)) => {
-                    let status = match e.status() {
-                        StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
-                        StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        _ => StatusCode::BAD_REQUEST,
-                    };
-                    (status, Error::BadRequest(e.body_text()))
-                }
-                Err(_) => (
-                    StatusCode::REQUEST_TIMEOUT,
-                    Error::BadRequest(format!(
-                        "the request body did not arrive within {}s",
-                        limit.as_secs_f64()
-                    )),
-                ),
-            };
+        let read = tokio::time::timeout(limit, Json::<Value>::from_request(req, st)).await;
+        let (status, err) = match read {
+            // An object, then the request's shape: serde would also take a
+            // JSON array for a struct, field by position.
+            Ok(Ok(Json(v))) if v.is_object() => match serde_json::from_value::<T>(v) {
+                Ok(v) => return Ok(Body(v)),
+                Err(e) => (StatusCode::BAD_REQUEST, Error::BadRequest(e.to_string())),
+            },
+            Ok(Ok(Json(_))) => (
+                StatusCode::BAD_REQUEST,
+                Error::BadRequest("the body must be a JSON object: {\"name\": value, ...}".into()),
+            ),
+            Ok(Err(e)) => {
+                let status = match e.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                (status, Error::BadRequest(e.body_text()))
+            }
+            Err(_) => (
+                StatusCode::REQUEST_TIMEOUT,
+                Error::BadRequest(format!(
+                    "the request body did not arrive within {}s",
+                    limit.as_secs_f64()
+                )),
+            ),
+        };
         // Every body refused on a mutating route is on the record, with who sent it.
         let id = audit_refusal(st, &info, &method, &template, actor, &err).await;
         Err(envelope(&info, status, id, Err(&err)))

@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod listener;
 pub mod metrics;
 pub mod openapi;
+pub mod precheck;
 pub mod rbac;
 pub mod repo_admin;
 pub mod routes;
