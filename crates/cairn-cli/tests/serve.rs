@@ -1065,3 +1065,30 @@ fn bad_restore_and_verify_input_is_refused_at_submission_and_is_no_verify_failur
     let text = String::from_utf8_lossy(&metrics.stdout);
     assert!(text.contains("dr_verify_failures_total 0"), "{text}");
 }
+
+#[test]
+fn a_restart_seeds_the_per_spec_gauges_from_the_newest_snapshot() {
+    let (env, _src, _repo, port) = served();
+    let cfg = env.path("cairn.toml");
+    let cfg_s = cfg.to_str().unwrap();
+    let tok = token(&env, cfg_s, "service");
+    let (server, base) = start(&env, cfg_s, port);
+    assert_eq!(backup_job(&base, &tok)["state"], "succeeded");
+    drop(server);
+    // After a restart, before any backup: the gauges an RPO alert reads.
+    let (_server, base) = start(&env, cfg_s, port);
+    let text = eventually(Duration::from_secs(20), "seeded gauges", || {
+        let out = Command::new("curl")
+            .args(["-s", &format!("{base}/metrics")])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        text.contains("dr_last_success_timestamp_seconds{spec=\"docs\"}")
+            .then_some(text)
+    });
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("dr_backup_bytes{spec=\"docs\"}") && !l.ends_with(" 0")),
+        "{text}"
+    );
+}

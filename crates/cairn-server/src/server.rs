@@ -68,7 +68,9 @@ fn submit_later(st: &Arc<AppState>, work: Work, actor: &Actor, delay: Duration) 
 /// The newest snapshot time of each scheduled spec: where the schedule resumes,
 /// so downtime leads to exactly one catch-up run. Snapshots count as the
 /// gate counts them (`cairn_app::spec`), so hand-made backups of a spec's paths
-/// are not backed up again at startup.
+/// are not backed up again at startup. The same newest snapshots seed the
+/// per-spec gauges (last success, size), so an RPO alert keeps working
+/// across a restart even while backups fail.
 fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
     let mut last = HashMap::new();
     let rows = match st.snapshots.list(&st.ctx, None, None) {
@@ -78,8 +80,8 @@ fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
             return last;
         }
     };
-    for s in st.ctx.cfg.spec.iter().filter(|s| s.schedule.is_some()) {
-        let newest = rows
+    for s in &st.ctx.cfg.spec {
+        let mine: Vec<&serde_json::Value> = rows
             .iter()
             .filter(|r| r["repository"] == s.repository.as_str())
             .filter(|r| {
@@ -91,13 +93,48 @@ fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
                     .collect();
                 cairn_app::spec::belongs_fields(s, r["spec"].as_str(), &paths)
             })
-            .filter_map(|r| cairn_core::clock::parse_rfc3339(r["time"].as_str()?).ok())
-            .max();
-        if let Some(t) = newest {
+            .collect();
+        let time =
+            |r: &&serde_json::Value| cairn_core::clock::parse_rfc3339(r["time"].as_str()?).ok();
+        let newest = mine
+            .iter()
+            .filter_map(|r| time(r).map(|t| (t, *r)))
+            .max_by_key(|(t, _)| *t);
+        let Some((t, row)) = newest else { continue };
+        if s.schedule.is_some() {
             last.insert(s.name.clone(), t);
         }
+        seed_gauges(st, &s.name, row, &mine, time);
     }
     last
+}
+
+/// Sets a spec's size and last-success gauges from its snapshots, unless a
+/// job already set them.
+fn seed_gauges(
+    st: &AppState,
+    spec: &str,
+    newest: &serde_json::Value,
+    mine: &[&serde_json::Value],
+    time: impl Fn(&&serde_json::Value) -> Option<OffsetDateTime>,
+) {
+    let m = &st.ctx.metrics;
+    let label = crate::metrics::SpecLabel { spec: spec.into() };
+    let bytes = m.backup_bytes.get_or_create(&label);
+    if bytes.get() == 0 {
+        bytes.set(newest["bytes"].as_i64().unwrap_or(0));
+    }
+    let complete = mine
+        .iter()
+        .filter(|r| r["incomplete"] != true)
+        .filter_map(&time)
+        .max();
+    if let Some(t) = complete {
+        let g = m.last_success.get_or_create(&label);
+        if g.get() == 0.0 {
+            g.set(t.unix_timestamp() as f64);
+        }
+    }
 }
 
 /// Runs the scheduler until the process stops. A failing job never stops it.
