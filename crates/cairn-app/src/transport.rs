@@ -35,6 +35,10 @@ pub struct Limits {
     /// Connections served at once; more wait in the kernel's backlog.
     #[serde(default = "default_max_connections")]
     pub max_connections: usize,
+    /// Requests that fail to authenticate, per client address per minute
+    /// (each is an audit entry); beyond it, 429 and no entry. 0: no limit.
+    #[serde(default = "default_unauthenticated_per_minute")]
+    pub unauthenticated_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -43,6 +47,7 @@ impl Default for Limits {
             header_timeout: default_header_timeout(),
             body_timeout: default_body_timeout(),
             max_connections: default_max_connections(),
+            unauthenticated_per_minute: default_unauthenticated_per_minute(),
         }
     }
 }
@@ -57,6 +62,10 @@ fn default_body_timeout() -> String {
 
 fn default_max_connections() -> usize {
     256
+}
+
+fn default_unauthenticated_per_minute() -> u32 {
+    30
 }
 
 impl Limits {

@@ -27,6 +27,8 @@ pub struct AppState {
     pub ctx: Arc<Ctx>,
     pub tokens: TokenStore,
     pub snapshots: SnapshotCache,
+    /// Bounds the 401s (and so the audit entries) per client address.
+    pub unauthenticated: crate::ratelimit::RateLimiter,
 }
 
 pub(crate) type St = State<Arc<AppState>>;
@@ -99,6 +101,30 @@ pub struct Caller {
 #[derive(Clone)]
 struct AuditActor(String);
 
+/// A 401, unless this address has had too many: then 429, unaudited.
+async fn unauthenticated(
+    st: &Arc<AppState>,
+    parts: &Parts,
+    info: &ReqInfo,
+    template: &str,
+    actor: String,
+    e: Error,
+) -> Response {
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(ip) = peer {
+        if !st.unauthenticated.allow(ip, Instant::now()) {
+            let e = Error::TooMany(format!(
+                "too many requests without a valid token from {ip}; wait a minute"
+            ));
+            return envelope(info, e.status(), None, Err(&e));
+        }
+    }
+    refuse(st, info, &parts.method, template, actor, e).await
+}
+
 /// A refusal before the handler ran: audited on mutating routes (GETs are
 /// not, so reading cannot flood the log), answered in the envelope.
 async fn refuse(
@@ -170,7 +196,8 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .map(|t| t.trim().to_string());
         let Some(token) = token else {
             let e = Error::Unauthenticated("send Authorization: Bearer <token>".into());
-            return Err(refuse(st, &info, &method, &template, "unauthenticated".into(), e).await);
+            let who = "unauthenticated".to_string();
+            return Err(unauthenticated(st, parts, &info, &template, who, e).await);
         };
         // The store is a file: read it off the async runtime.
         let (store, t) = (st.tokens.clone(), token.clone());
@@ -183,7 +210,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
                 // The id of what was presented (a hash prefix, not the
                 // secret), so repeated attempts with one token can be traced.
                 let who = format!("token {}", crate::tokens::token_id(&token));
-                return Err(refuse(st, &info, &method, &template, who, e).await);
+                return Err(unauthenticated(st, parts, &info, &template, who, e).await);
             }
         };
         let role = format!("{:?}", entry.role).to_lowercase();

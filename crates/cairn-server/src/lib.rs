@@ -25,6 +25,7 @@ pub mod listener;
 pub mod metrics;
 pub mod openapi;
 pub mod precheck;
+pub mod ratelimit;
 pub mod rbac;
 pub mod repo_admin;
 pub mod routes;

@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> {
     let audit = AuditLog::open(&cfg.audit_log)?;
     let tokens = crate::tokens::TokenStore::new(&cfg.tokens);
+    let unauthenticated = crate::ratelimit::RateLimiter::new(cfg.limits.unauthenticated_per_minute);
     let ctx = Arc::new(Ctx {
         cfg: Arc::new(cfg),
         audit: Arc::new(audit),
@@ -35,6 +36,7 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
         ctx,
         tokens,
         snapshots: Default::default(),
+        unauthenticated,
     }))
 }
 

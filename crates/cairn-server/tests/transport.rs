@@ -317,3 +317,21 @@ fn head_on_public_routes_and_the_envelope_on_404_and_405() {
         "{v}"
     );
 }
+
+#[test]
+fn requests_without_a_valid_token_are_rate_limited_per_address_before_the_audit_log() {
+    let (d, cfg, port) = on_loopback("unauthenticated-per-minute = 5");
+    let _s = start(cfg, port);
+    let url = format!("http://127.0.0.1:{port}/api/v1/dr/backup");
+    let bogus = "cairn_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_00000000";
+    let codes: Vec<u16> = (0..8)
+        .map(|i| {
+            let token = (i % 2 == 0).then_some(bogus);
+            curl("POST", &url, token, Some(r#"{"spec": "home"}"#)).0
+        })
+        .collect();
+    assert_eq!(codes, [401, 401, 401, 401, 401, 429, 429, 429]);
+    let log = std::fs::read_to_string(d.path().join("audit.jsonl")).unwrap();
+    let refused = log.lines().filter(|l| l.contains("\"refused\"")).count();
+    assert_eq!(refused, 5, "the flood stops at the limit: {log}");
+}
