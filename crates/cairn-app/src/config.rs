@@ -54,6 +54,10 @@ pub struct ServerConfig {
     /// Serve plaintext HTTP on a non-loopback address (warned at every start).
     #[serde(default)]
     pub insecure_plaintext: bool,
+    /// `GET /metrics` needs a token with the read permission (it names specs
+    /// and repositories); off: public, for a scraper on a trusted network.
+    #[serde(default)]
+    pub metrics_auth: bool,
     /// Timeouts and the connection cap.
     #[serde(default)]
     pub limits: crate::transport::Limits,

@@ -174,7 +174,16 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .map(|m| m.as_str().to_string())
             .unwrap_or_default();
         let method = parts.method.clone();
-        let Some(perm) = permission(&method, &template) else {
+        let perm = permission(&method, &template).map(|p| {
+            // The metrics name specs and repositories: behind a read token
+            // when the config asks (the route table's Public is the default).
+            if template == "/metrics" && st.ctx.cfg.metrics_auth {
+                Permission::Read
+            } else {
+                p
+            }
+        });
+        let Some(perm) = perm else {
             // A route without a declared permission is a bug: refuse, never allow.
             let e = Error::Forbidden(format!("route {template} has no declared permission"));
             return Err(envelope(&info, e.status(), None, Err(&e)));

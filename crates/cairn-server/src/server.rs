@@ -194,6 +194,22 @@ fn reload_on_sighup(tls: Arc<crate::tls::TlsReloader>) -> Result<()> {
     Ok(())
 }
 
+/// Records the server's own start or stop (a failed append is logged by
+/// nobody else, so here).
+async fn server_event(st: &AppState, action: &str, target: &str, outcome: &str, detail: String) {
+    let r = Record {
+        actor: "server".into(),
+        action: action.into(),
+        target: target.into(),
+        outcome: outcome.into(),
+        detail,
+        ..Default::default()
+    };
+    if let Err(e) = st.ctx.audit.append_async(r, st.ctx.now()).await {
+        tracing::error!(error = %e, action, "cannot append to the audit log");
+    }
+}
+
 /// Serves until `shutdown` resolves, then waits up to `grace` for jobs.
 pub async fn serve(
     st: Arc<AppState>,
@@ -219,21 +235,12 @@ pub async fn serve(
     if exposed {
         tracing::warn!(%listen, "insecure-plaintext: serving plain HTTP on a non-loopback address; tokens and data cross the network unencrypted");
     }
-    let _ = st.ctx.audit.append(
-        Record {
-            actor: "server".into(),
-            action: "server.started".into(),
-            target: listen.clone(),
-            outcome: "succeeded".into(),
-            detail: if exposed {
-                "insecure plaintext on a non-loopback address".into()
-            } else {
-                scheme.into()
-            },
-            ..Default::default()
-        },
-        &st.ctx.now(),
-    );
+    let detail = if exposed {
+        "insecure plaintext on a non-loopback address"
+    } else {
+        scheme
+    };
+    server_event(&st, "server.started", &listen, "succeeded", detail.into()).await;
     let sched = tokio::spawn(scheduler(st.clone(), jitter));
     let transport = crate::listener::Transport {
         tls,
@@ -254,17 +261,9 @@ pub async fn serve(
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let left = st.ctx.active();
-    let _ = st.ctx.audit.append(
-        Record {
-            actor: "server".into(),
-            action: "server.stopped".into(),
-            target: listen,
-            outcome: if left == 0 { "succeeded" } else { "aborted" }.into(),
-            detail: format!("{left} job(s) still running were cut short"),
-            ..Default::default()
-        },
-        &st.ctx.now(),
-    );
+    let outcome = if left == 0 { "succeeded" } else { "aborted" };
+    let detail = format!("{left} job(s) still running were cut short");
+    server_event(&st, "server.stopped", &listen, outcome, detail).await;
     let (seq, hash) = st.ctx.audit.head();
     tracing::info!(seq, %hash, "audit head at shutdown (record it to detect truncation)");
     Ok(())

@@ -335,3 +335,18 @@ fn requests_without_a_valid_token_are_rate_limited_per_address_before_the_audit_
     let refused = log.lines().filter(|l| l.contains("\"refused\"")).count();
     assert_eq!(refused, 5, "the flood stops at the limit: {log}");
 }
+
+#[test]
+fn metrics_can_require_a_read_token() {
+    let d = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let toml = ServerToml::new(d.path())
+        .listen(port)
+        .setting("metrics-auth = true");
+    let cfg = config(d.path(), toml);
+    let analyst = token(&cfg, Role::Analyst);
+    let _s = start(cfg, port);
+    let url = format!("http://127.0.0.1:{port}/metrics");
+    assert_eq!(curl("GET", &url, None, None).0, 401);
+    assert_eq!(curl("GET", &url, Some(&analyst), None).0, 200);
+}
