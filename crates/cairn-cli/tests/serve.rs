@@ -827,15 +827,24 @@ fn the_example_config_of_server_md_runs_as_written_and_serve_says_where_it_liste
 }
 
 /// `cairn serve --config CFG` with stderr to `log`.
-fn spawn_logged(env: &Env, cfg: &Path, log: &Path) -> Server {
+fn spawn_logged(env: &Env, cfg: &Path, log: &Path, extra: &[&str]) -> Server {
     Server(
         env.cmd()
             .args(["serve", "--config", cfg.to_str().unwrap(), "--jitter", "0s"])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(log).unwrap())
             .spawn()
             .unwrap(),
     )
+}
+
+/// Waits until plain HTTP on the loopback `port` answers /healthz.
+fn answering(port: u16) {
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    eventually(Duration::from_secs(30), "the server to answer", || {
+        (curl("GET", &url, None, None).0 == 200).then_some(())
+    });
 }
 
 fn signal(server: &Server, sig: &str) {
@@ -858,7 +867,7 @@ fn a_renewed_certificate_is_served_after_sighup_and_a_broken_one_is_not() {
         .tls(&files, None)
         .write(&env.path("cairn.toml"));
     let log = env.path("serve.log");
-    let server = spawn_logged(&env, &cfg, &log);
+    let server = spawn_logged(&env, &cfg, &log, &[]);
     let url = format!("https://127.0.0.1:{port}/healthz");
     let trusting =
         |ca: &Path| curl_with("GET", &url, None, None, &["--cacert", ca.to_str().unwrap()]).0;
@@ -913,17 +922,8 @@ fn plaintext_beyond_loopback_needs_insecure_plaintext_and_is_warned_at_every_sta
         .write(&env.path("cairn.toml"));
     for start in 0..2 {
         let log = env.path(&format!("serve-{start}.log"));
-        let server = spawn_logged(&env, &cfg, &log);
-        eventually(Duration::from_secs(30), "the server to answer", || {
-            (curl(
-                "GET",
-                &format!("http://127.0.0.1:{port}/healthz"),
-                None,
-                None,
-            )
-            .0 == 200)
-                .then_some(())
-        });
+        let server = spawn_logged(&env, &cfg, &log, &[]);
+        answering(port);
         drop(server);
         let text = std::fs::read_to_string(&log).unwrap();
         assert!(text.contains("insecure-plaintext"), "start {start}: {text}");
@@ -1089,6 +1089,33 @@ fn a_restart_seeds_the_per_spec_gauges_from_the_newest_snapshot() {
     assert!(
         text.lines()
             .any(|l| l.starts_with("dr_backup_bytes{spec=\"docs\"}") && !l.ends_with(" 0")),
+        "{text}"
+    );
+}
+
+#[test]
+fn log_format_json_writes_one_object_per_line() {
+    let env = Env::new();
+    let port = free_port();
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(port)
+        .write(&env.path("cairn.toml"));
+    let log = env.path("serve.log");
+    let server = spawn_logged(&env, &cfg, &log, &["--log-format", "json"]);
+    answering(port);
+    signal(&server, "-TERM");
+    let text = eventually(Duration::from_secs(20), "the shutdown line", || {
+        let t = std::fs::read_to_string(&log).unwrap();
+        t.contains("audit head at shutdown").then_some(t)
+    });
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"] == "cairn serve listening" && l["level"] == "INFO"),
         "{text}"
     );
 }
