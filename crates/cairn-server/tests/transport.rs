@@ -350,3 +350,34 @@ fn metrics_can_require_a_read_token() {
     assert_eq!(curl("GET", &url, None, None).0, 401);
     assert_eq!(curl("GET", &url, Some(&analyst), None).0, 200);
 }
+
+#[test]
+fn a_torn_last_audit_line_does_not_stop_the_server_from_starting() {
+    let (d, cfg, port) = on_loopback("");
+    let log = cfg.audit_log.clone();
+    // A server ran, then crashed in the middle of an append.
+    drop(start(cfg.clone(), port));
+    let whole = std::fs::read(&log).unwrap();
+    let mut torn = whole.clone();
+    torn.extend_from_slice(b"{\"seq\":99,\"time\":\"2026-11-");
+    std::fs::write(&log, &torn).unwrap();
+    let _s = start(cfg, port);
+    let (s, v) = curl(
+        "GET",
+        &format!("http://127.0.0.1:{port}/healthz"),
+        None,
+        None,
+    );
+    assert_eq!(s, 200, "{v}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let recovered = text
+        .lines()
+        .find(|l| l.contains("\"audit.recovered\""))
+        .unwrap_or_else(|| panic!("no recovery entry: {text}"));
+    let aside = d.path().join(format!("audit.jsonl.torn-{}", whole.len()));
+    assert!(recovered.contains(aside.to_str().unwrap()), "{recovered}");
+    assert_eq!(
+        std::fs::read(&aside).unwrap(),
+        b"{\"seq\":99,\"time\":\"2026-11-"
+    );
+}
