@@ -374,7 +374,7 @@ fn a_gate_report_sets_the_metrics_and_survives_a_restart() {
     let text = ServerToml::new(dir.path()).to_toml();
     let clock = || Arc::new(FixedClock(parse_rfc3339("2026-11-27T10:00:00Z").unwrap()));
     let report = serde_json::json!({
-        "version": 1, "time": "2026-11-27T09:00:00Z", "seed": 7, "pass": false,
+        "version": 2, "time": "2026-11-27T09:00:00Z", "seed": "7", "pass": false,
         "checks": [
             {"id": "dr_integrity", "pass": true, "waived": false},
             {"id": "dr_perf", "pass": false, "waived": false, "reason": "RPO 30h over 26h"},
