@@ -415,7 +415,11 @@ fn the_scheduler_backs_up_and_runs_the_gate_and_a_restart_keeps_the_gate_report(
                 .any(|c| c["id"] == "dr_integrity" && c["pass"] == true);
         ok.then_some(r)
     });
-    assert_eq!(report["version"], 1, "{report}");
+    assert_eq!(report["version"], 2, "{report}");
+    assert!(
+        report["seed"].is_string(),
+        "the seed survives JavaScript: {report}"
+    );
     let spec = &report["specs"][0];
     assert!(spec["rpo_seconds"].as_i64().unwrap() >= 0, "{report}");
     assert!(spec["rto_seconds"].as_f64().unwrap() > 0.0, "{report}");
