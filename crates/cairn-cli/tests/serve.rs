@@ -662,7 +662,8 @@ fn a_substituted_repository_stops_jobs_until_an_admin_accepts_it_and_unlock_is_a
     let admin = token(&env, cfg_s, "admin");
     let service = token_named(&env, cfg_s, "service", "s");
     let (_server, base) = start(&env, cfg_s, port);
-    assert_eq!(backup_job(&base, &service)["state"], "succeeded");
+    let first = backup_job(&base, &service);
+    assert_eq!(first["state"], "succeeded", "{first}");
 
     // The attacker (or a careless colleague) puts another repository, with
     // the same passphrase, where the server's one was.
