@@ -8,6 +8,10 @@
 //! session opener and the use cases are `cairn-app`'s: handlers and jobs are
 //! thin adapters over it ([`config`] and [`schedule`] are its modules,
 //! re-exported).
+//! The network side is ours rather than `axum::serve`'s: [`listener`] (TLS
+//! from [`tls`], a header timeout, a connection cap), [`ratelimit`] for
+//! requests without a valid token, and [`precheck`] refusing bad restore and
+//! verify input before a job exists.
 //! Repository work runs on blocking threads, never on the async runtime.
 
 pub mod api;
