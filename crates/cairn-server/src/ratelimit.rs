@@ -4,7 +4,7 @@
 //! Over the bound the answer is 429, and nothing is written.
 //!
 //! In memory, by IP address (a client's port changes per connection). The
-//! table is bounded: when it grows past [`MAX_ADDRESSES`], buckets that have
+//! table is bounded: when it grows past `MAX_ADDRESSES`, buckets that have
 //! refilled are dropped first (they carry no state worth keeping), then the
 //! whole table if that is not enough (a flood from that many addresses is
 //! not one this bound can stop anyway).
