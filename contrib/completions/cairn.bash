@@ -3288,7 +3288,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__serve)
-            opts="-r -q -v -h -V --config --grace --jitter --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --config --grace --jitter --log-format --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3304,6 +3304,10 @@ _cairn() {
                     ;;
                 --jitter)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --repo)

@@ -739,6 +739,8 @@ complete -c cairn -n "__fish_cairn_using_subcommand plan" -s V -l version -d 'Pr
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l config -d 'Server config (TOML). Default: /etc/cairn/cairn.toml, else ~/.config/cairn/cairn.toml' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l grace -d 'Seconds to let running jobs finish on shutdown' -r
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l jitter -d 'Random delay before each scheduled run, up to this long (e.g. 30s; 0s for none)' -r
+complete -c cairn -n "__fish_cairn_using_subcommand serve" -l log-format -d 'Log lines as text, or as one JSON object per line for log shippers' -r -f -a "text\t'`TIME LEVEL message key=value ...`'
+json\t'`{"timestamp", "level", "fields": {"message", ...}}`'"
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -s r -l repo -d 'Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user\'s data directory' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l password-file -d 'Read the passphrase from this file (first line)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l password-command -d 'Run this shell command and use its first output line as the passphrase' -r
@@ -757,7 +759,7 @@ complete -c cairn -n "__fish_cairn_using_subcommand serve" -l json -d 'Print mac
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -s q -l quiet -d 'No progress bars or notes'
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -l append-only -d 'Never delete or overwrite anything in the repository (commands that must delete refuse)'
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -s v -l verbose -d 'More logging (CAIRN_LOG=debug works too)'
-complete -c cairn -n "__fish_cairn_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c cairn -n "__fish_cairn_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cairn -n "__fish_cairn_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_subcommand_from create revoke list help" -s r -l repo -d 'Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user\'s data directory' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand token; and not __fish_seen_subcommand_from create revoke list help" -l password-file -d 'Read the passphrase from this file (first line)' -r -F

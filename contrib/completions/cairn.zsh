@@ -989,6 +989,8 @@ _arguments "${_arguments_options[@]}" : \
 '--config=[Server config (TOML). Default\: /etc/cairn/cairn.toml, else ~/.config/cairn/cairn.toml]:CONFIG:_files' \
 '--grace=[Seconds to let running jobs finish on shutdown]:GRACE:_default' \
 '--jitter=[Random delay before each scheduled run, up to this long (e.g. 30s; 0s for none)]:JITTER:_default' \
+'--log-format=[Log lines as text, or as one JSON object per line for log shippers]:LOG_FORMAT:((text\:"\`TIME LEVEL message key=value ...\`"
+json\:"\`{"timestamp", "level", "fields"\: {"message", ...}}\`"))' \
 '-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
 '--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
 '--password-file=[Read the passphrase from this file (first line)]:PASSWORD_FILE:_files' \
@@ -1008,8 +1010,8 @@ _arguments "${_arguments_options[@]}" : \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
 && ret=0

@@ -47,6 +47,20 @@ pub struct ServerConfig {
     /// Recovery gate (`cairn gate`) settings.
     #[serde(default)]
     pub gate: GateConfig,
+    /// TLS for the listener; none: plaintext, which only a loopback address
+    /// gets without `insecure-plaintext`.
+    #[serde(default)]
+    pub tls: Option<crate::transport::TlsConfig>,
+    /// Serve plaintext HTTP on a non-loopback address (warned at every start).
+    #[serde(default)]
+    pub insecure_plaintext: bool,
+    /// `GET /metrics` needs a token with the read permission (it names specs
+    /// and repositories); off: public, for a scraper on a trusted network.
+    #[serde(default)]
+    pub metrics_auth: bool,
+    /// Timeouts and the connection cap.
+    #[serde(default)]
+    pub limits: crate::transport::Limits,
 }
 
 fn default_listen() -> String {
@@ -304,6 +318,9 @@ impl ServerConfig {
                 }
             }
         }
+        self.limits
+            .check()
+            .map_err(|m| Error::Config(format!("{origin}: {m}")))?;
         if let Some(cron) = &self.gate.schedule {
             crate::cron::parse(cron)
                 .map_err(|e| Error::Config(format!("{origin}: gate.schedule: {e}")))?;

@@ -33,6 +33,7 @@ pub mod rehash;
 pub mod schedule;
 pub mod session;
 pub mod spec;
+pub mod transport;
 pub mod usecase;
 
 pub use error::{Error, Result};

@@ -245,6 +245,18 @@ pub struct ServeArgs {
     /// Random delay before each scheduled run, up to this long (e.g. 30s; 0s for none).
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
     pub jitter: std::time::Duration,
+    /// Log lines as text, or as one JSON object per line for log shippers.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How `cairn serve` writes its log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// `TIME LEVEL message key=value ...`
+    Text,
+    /// `{"timestamp", "level", "fields": {"message", ...}}`
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -40,12 +40,15 @@ fn main() -> ExitCode {
             filter = filter.add_directive(d);
         }
     }
-    tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(logwriter::OneLineStderr)
         .with_ansi(false)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    match &args.command {
+        cli::Command::Serve(a) if a.log_format == cli::LogFormat::Json => log.json().init(),
+        _ => log.init(),
+    }
     if !matches!(args.command, cli::Command::Serve(_)) {
         release_locks_on_interrupt();
     }

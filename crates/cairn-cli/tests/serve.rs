@@ -20,29 +20,6 @@ impl Drop for Server {
     }
 }
 
-fn curl(
-    method: &str,
-    url: &str,
-    token: Option<&str>,
-    body: Option<&str>,
-) -> (u16, serde_json::Value) {
-    let mut c = Command::new("curl");
-    c.args(["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url]);
-    if let Some(t) = token {
-        c.args(["-H", &format!("Authorization: Bearer {t}")]);
-    }
-    if let Some(b) = body {
-        c.args(["-H", "Content-Type: application/json", "--data", b]);
-    }
-    let out = c.output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let (body, code) = text.rsplit_once('\n').unwrap();
-    (
-        code.trim().parse().unwrap_or(0),
-        serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
-    )
-}
-
 fn wait_job(base: &str, token: &str, id: &str) -> serde_json::Value {
     let t = Instant::now();
     loop {
@@ -438,7 +415,11 @@ fn the_scheduler_backs_up_and_runs_the_gate_and_a_restart_keeps_the_gate_report(
                 .any(|c| c["id"] == "dr_integrity" && c["pass"] == true);
         ok.then_some(r)
     });
-    assert_eq!(report["version"], 1, "{report}");
+    assert_eq!(report["version"], 2, "{report}");
+    assert!(
+        report["seed"].is_string(),
+        "the seed survives JavaScript: {report}"
+    );
     let spec = &report["specs"][0];
     assert!(spec["rpo_seconds"].as_i64().unwrap() >= 0, "{report}");
     assert!(spec["rto_seconds"].as_f64().unwrap() > 0.0, "{report}");
@@ -681,7 +662,8 @@ fn a_substituted_repository_stops_jobs_until_an_admin_accepts_it_and_unlock_is_a
     let admin = token(&env, cfg_s, "admin");
     let service = token_named(&env, cfg_s, "service", "s");
     let (_server, base) = start(&env, cfg_s, port);
-    assert_eq!(backup_job(&base, &service)["state"], "succeeded");
+    let first = backup_job(&base, &service);
+    assert_eq!(first["state"], "succeeded", "{first}");
 
     // The attacker (or a careless colleague) puts another repository, with
     // the same passphrase, where the server's one was.
@@ -847,6 +829,300 @@ fn the_example_config_of_server_md_runs_as_written_and_serve_says_where_it_liste
     );
     assert!(text.contains("audit head at shutdown"), "{text}");
     assert!(!text.contains('\u{1b}'), "{text}");
+}
+
+/// `cairn serve --config CFG` with stderr to `log`.
+fn spawn_logged(env: &Env, cfg: &Path, log: &Path, extra: &[&str]) -> Server {
+    Server(
+        env.cmd()
+            .args(["serve", "--config", cfg.to_str().unwrap(), "--jitter", "0s"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).unwrap())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// Waits until plain HTTP on the loopback `port` answers /healthz.
+fn answering(port: u16) {
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    eventually(Duration::from_secs(30), "the server to answer", || {
+        (curl("GET", &url, None, None).0 == 200).then_some(())
+    });
+}
+
+fn signal(server: &Server, sig: &str) {
+    let ok = Command::new("kill")
+        .args([sig, &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+#[test]
+fn a_renewed_certificate_is_served_after_sighup_and_a_broken_one_is_not() {
+    let env = Env::new();
+    let old_ca = TestCa::new("old CA");
+    let old_pem = old_ca.write(&env.path("old-ca.pem"));
+    let files = old_ca.server(&env.path("tls"));
+    let port = free_port();
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(port)
+        .tls(&files, None)
+        .write(&env.path("cairn.toml"));
+    let log = env.path("serve.log");
+    let server = spawn_logged(&env, &cfg, &log, &[]);
+    let url = format!("https://127.0.0.1:{port}/healthz");
+    let trusting =
+        |ca: &Path| curl_with("GET", &url, None, None, &["--cacert", ca.to_str().unwrap()]).0;
+    eventually(
+        Duration::from_secs(30),
+        "the server to answer over TLS",
+        || (trusting(&old_pem) == 200).then_some(()),
+    );
+    // The certificate is renewed in place (by a new CA, so the two are told
+    // apart); the server keeps the old one until SIGHUP.
+    let new_ca = TestCa::new("new CA");
+    let new_pem = new_ca.write(&env.path("new-ca.pem"));
+    new_ca.server(&env.path("tls"));
+    assert_eq!(trusting(&old_pem), 200);
+    signal(&server, "-HUP");
+    eventually(Duration::from_secs(10), "the renewed certificate", || {
+        (trusting(&new_pem) == 200).then_some(())
+    });
+    assert_eq!(trusting(&old_pem), 0, "the old certificate is gone");
+    // A half-written key: the reload fails, the server keeps serving.
+    std::fs::write(&files.key, "-----BEGIN PRIVATE KEY-----\nAAAA\n").unwrap();
+    signal(&server, "-HUP");
+    eventually(
+        Duration::from_secs(10),
+        "the failed reload in the log",
+        || {
+            std::fs::read_to_string(&log)
+                .unwrap()
+                .contains("TLS reload failed")
+                .then_some(())
+        },
+    );
+    assert_eq!(trusting(&new_pem), 200);
+}
+
+#[test]
+fn plaintext_beyond_loopback_needs_insecure_plaintext_and_is_warned_at_every_start() {
+    let env = Env::new();
+    let port = free_port();
+    let toml = ServerToml::new(&env.path("state")).listen_addr(&format!("0.0.0.0:{port}"));
+    let cfg = toml.write(&env.path("cairn.toml"));
+    let refused = env.run(&["serve", "--config", cfg.to_str().unwrap()]);
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused.stderr.contains("refusing to serve plaintext")
+            && refused.stderr.contains("insecure-plaintext = true"),
+        "{}",
+        refused.stderr
+    );
+    let cfg = toml
+        .setting("insecure-plaintext = true")
+        .write(&env.path("cairn.toml"));
+    for start in 0..2 {
+        let log = env.path(&format!("serve-{start}.log"));
+        let server = spawn_logged(&env, &cfg, &log, &[]);
+        answering(port);
+        drop(server);
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(text.contains("insecure-plaintext"), "start {start}: {text}");
+    }
+}
+
+#[test]
+fn token_changes_are_audited_and_audit_verify_json_reports_a_failure_too() {
+    let env = Env::new();
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(free_port())
+        .write(&env.path("cairn.toml"));
+    let cfg_s = cfg.to_str().unwrap();
+    token_named(&env, cfg_s, "service", "ci");
+    env.run(&["token", "revoke", "--config", cfg_s, "ci"]).ok();
+    let created = audit_records(&env, "token.create");
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert!(created[0]["actor"].as_str().unwrap().starts_with("cli:"));
+    assert!(created[0]["target"].as_str().unwrap().ends_with(":ci"));
+    assert_eq!(created[0]["detail"], "role service");
+    let revoked = audit_records(&env, "token.revoke");
+    assert_eq!(revoked[0]["target"], "ci", "{revoked:?}");
+
+    let ok = env
+        .run(&["audit", "verify", "--config", cfg_s, "--json"])
+        .ok()
+        .json();
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert!(ok["macs_checked"].as_u64().unwrap() >= 3, "{ok}");
+    let log = env.path("state/audit.jsonl");
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, text.replacen("token.revoke", "token.nothing", 1)).unwrap();
+    let bad = env
+        .run(&["audit", "verify", "--config", cfg_s, "--json"])
+        .code(6);
+    let v: serde_json::Value = serde_json::from_str(&bad.stdout).unwrap();
+    assert_eq!(v["ok"], false, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("edited"), "{v}");
+}
+
+#[test]
+fn bad_restore_and_verify_input_is_refused_at_submission_and_is_no_verify_failure() {
+    let env = Env::new();
+    let (docs, other) = (env.path("src"), env.path("other"));
+    make_tree(&docs);
+    make_tree(&other);
+    env.repo(&env.path("repo"), &["init"]).ok();
+    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
+    std::fs::create_dir_all(env.path("restore")).unwrap();
+    let port = free_port();
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(port)
+        .repository(
+            "main",
+            env.path("repo"),
+            &ServerToml::password_file(&env.path("pass")),
+        )
+        .spec("docs", "main", &[&docs], "")
+        .spec("other", "main", &[&other], "")
+        .allow_roots(&[env.path("restore")])
+        .write(&env.path("cairn.toml"));
+    let cfg_s = cfg.to_str().unwrap();
+    let tok = token(&env, cfg_s, "service");
+    let (_server, base) = start(&env, cfg_s, port);
+    let id = backup_job(&base, &tok)["result"]["snapshot_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let target = env.path("restore/x");
+    let target = target.to_str().unwrap();
+    let restore = |spec: &str, snapshot: &str| {
+        let body = serde_json::json!({"spec": spec, "snapshot": snapshot, "target": target});
+        curl(
+            "POST",
+            &format!("{base}/api/v1/dr/restore"),
+            Some(&tok),
+            Some(&body.to_string()),
+        )
+    };
+    let verify = |snapshot: &str, body: &str| {
+        curl(
+            "POST",
+            &format!("{base}/api/v1/dr/verify/{snapshot}"),
+            Some(&tok),
+            Some(body),
+        )
+    };
+    for (what, (status, v), says) in [
+        ("not hex", restore("docs", "zzzzzzzz"), "hex digits"),
+        ("too short", restore("docs", "abc"), "hex digits"),
+        (
+            "unknown id",
+            restore("docs", "deadbeefdeadbeef"),
+            "no snapshot",
+        ),
+        (
+            "another spec's",
+            restore("other", &id),
+            "not one of spec \"other\"",
+        ),
+        (
+            "nothing yet",
+            restore("other", "latest"),
+            "no snapshots yet",
+        ),
+        (
+            "bad subset",
+            verify(&id, r#"{"spec": "docs", "read_data_subset": "150%"}"#),
+            "read_data_subset",
+        ),
+        (
+            "verify elsewhere",
+            verify(&id, r#"{"spec": "other"}"#),
+            "not one of spec",
+        ),
+        ("array body", verify(&id, r#"["docs"]"#), "JSON object"),
+    ] {
+        assert!([400, 403, 404].contains(&status), "{what}: {status} {v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(says),
+            "{what}: {v}"
+        );
+        assert!(v["data"].is_null(), "{what}: no job was queued: {v}");
+    }
+    // The right spec and id are accepted; none of the above counts as damage.
+    let (s, v) = verify(&id, r#"{"spec": "docs"}"#);
+    assert_eq!(s, 202, "{v}");
+    assert_eq!(
+        wait_job(&base, &tok, v["data"]["id"].as_str().unwrap())["state"],
+        "succeeded"
+    );
+    let metrics = Command::new("curl")
+        .args(["-s", &format!("{base}/metrics")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&metrics.stdout);
+    assert!(text.contains("dr_verify_failures_total 0"), "{text}");
+}
+
+#[test]
+fn a_restart_seeds_the_per_spec_gauges_from_the_newest_snapshot() {
+    let (env, _src, _repo, port) = served();
+    let cfg = env.path("cairn.toml");
+    let cfg_s = cfg.to_str().unwrap();
+    let tok = token(&env, cfg_s, "service");
+    let (server, base) = start(&env, cfg_s, port);
+    assert_eq!(backup_job(&base, &tok)["state"], "succeeded");
+    drop(server);
+    // After a restart, before any backup: the gauges an RPO alert reads.
+    let (_server, base) = start(&env, cfg_s, port);
+    let text = eventually(Duration::from_secs(20), "seeded gauges", || {
+        let out = Command::new("curl")
+            .args(["-s", &format!("{base}/metrics")])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        text.contains("dr_last_success_timestamp_seconds{spec=\"docs\"}")
+            .then_some(text)
+    });
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("dr_backup_bytes{spec=\"docs\"}") && !l.ends_with(" 0")),
+        "{text}"
+    );
+}
+
+#[test]
+fn log_format_json_writes_one_object_per_line() {
+    let env = Env::new();
+    let port = free_port();
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(port)
+        .write(&env.path("cairn.toml"));
+    let log = env.path("serve.log");
+    let server = spawn_logged(&env, &cfg, &log, &["--log-format", "json"]);
+    answering(port);
+    signal(&server, "-TERM");
+    let text = eventually(Duration::from_secs(20), "the shutdown line", || {
+        let t = std::fs::read_to_string(&log).unwrap();
+        t.contains("audit head at shutdown").then_some(t)
+    });
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"] == "cairn serve listening" && l["level"] == "INFO"),
+        "{text}"
+    );
 }
 
 /// A spec whose source is a command (a database dump): its output is one

@@ -219,7 +219,11 @@ impl PinStore {
             .create(&self.dir)
             .map_err(|e| Error::io(self.dir.display(), e))?;
         let path = self.file_for(&pin.location);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        // Unique per call, not per process: the server opens a repository
+        // from several threads at once (a job and the snapshot listing), and
+        // two saves sharing one temporary file lose one rename (ENOENT).
+        let nonce = hex::encode(crate::crypto::random_array::<8>()?);
+        let tmp = path.with_extension(format!("tmp{}-{nonce}", std::process::id()));
         let bytes = serde_json::to_vec_pretty(pin)
             .map_err(|e| Error::invalid(format!("pin does not serialise: {e}")))?;
         let write = || -> std::io::Result<()> {

@@ -118,3 +118,22 @@ fn accept_replaces_the_pin_and_keeps_history() {
         ErrorKind::Corrupt
     );
 }
+
+#[test]
+fn first_uses_racing_in_one_process_all_succeed() {
+    // The server's job and its snapshot listing open a new repository at
+    // once: each records the pin, and neither may fail for the other.
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PinStore::new(dir.path().join("pins"));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                std::thread::spawn(move || store.check(LOC, &keys(1, 2), at(0)).map(|_| ()))
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap().unwrap();
+        }
+    }
+}

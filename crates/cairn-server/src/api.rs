@@ -5,7 +5,7 @@
 
 use crate::ctx::JobView;
 use crate::error::Error;
-use crate::http::{audit, envelope, observe, AppState, Body, Caller, St};
+use crate::http::{audit, envelope, observe, AppState, Body, Caller, ReqInfo, St};
 use crate::jobs::{self, Work};
 use crate::routes::ROUTES;
 use axum::extract::{Path, Query, State};
@@ -18,7 +18,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-fn audited(
+async fn audited(
     st: &AppState,
     c: &Caller,
     action: &str,
@@ -29,17 +29,17 @@ fn audited(
         Ok(j) => ("accepted", format!("job {}", j.id)),
         Err(e) => ("refused", e.to_string()),
     };
-    audit(&st.ctx, c, action, target, outcome, detail)
+    audit(&st.ctx, c, action, target, outcome, detail).await
 }
 
-fn job_reply(
+async fn job_reply(
     st: &AppState,
     c: &Caller,
     action: &str,
     target: &str,
     r: Result<JobView, Error>,
 ) -> Response {
-    let audit = audited(st, c, action, target, &r);
+    let audit = audited(st, c, action, target, &r).await;
     match r {
         Ok(j) => envelope(&c.info, StatusCode::ACCEPTED, audit, Ok(json!(j))),
         Err(e) => envelope(&c.info, e.status(), audit, Err(&e)),
@@ -72,7 +72,7 @@ async fn backup(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response 
         &c.actor,
         &c.info.id,
     );
-    job_reply(&st, &c, "backup", &b.spec, r)
+    job_reply(&st, &c, "backup", &b.spec, r).await
 }
 
 #[derive(Deserialize)]
@@ -90,21 +90,34 @@ struct RestoreReq {
 
 async fn restore(State(st): St, c: Caller, Body(b): Body<RestoreReq>) -> Response {
     let target = b.target.display().to_string();
-    let r = only_spec(&st, b.spec).and_then(|spec| {
-        jobs::submit(
-            &st.ctx,
-            Work::Restore {
-                spec,
-                snapshot: b.snapshot,
+    let r = match only_spec(&st, b.spec) {
+        Ok(spec) => {
+            let work = Work::Restore {
+                spec: spec.clone(),
+                snapshot: b.snapshot.clone(),
                 target: b.target,
                 include: b.include,
                 dry_run: b.dry_run,
-            },
-            &c.actor,
-            &c.info.id,
-        )
-    });
-    job_reply(&st, &c, "restore", &target, r)
+            };
+            checked_submit(&st, &c, work, &spec, &b.snapshot).await
+        }
+        Err(e) => Err(e),
+    };
+    job_reply(&st, &c, "restore", &target, r).await
+}
+
+/// Validates restore or verify work (cheap checks first, then the snapshot
+/// against the repository) and queues it.
+async fn checked_submit(
+    st: &Arc<AppState>,
+    c: &Caller,
+    work: Work,
+    spec: &str,
+    snapshot: &str,
+) -> Result<JobView, Error> {
+    jobs::validate(&st.ctx, &work)?;
+    crate::precheck::snapshot_of_spec(st, spec, snapshot).await?;
+    jobs::submit(&st.ctx, work, &c.actor, &c.info.id)
 }
 
 #[derive(Deserialize, Default)]
@@ -122,19 +135,18 @@ async fn verify(
     Path(id): Path<String>,
     Body(b): Body<VerifyReq>,
 ) -> Response {
-    let r = only_spec(&st, b.spec).and_then(|spec| {
-        jobs::submit(
-            &st.ctx,
-            Work::Verify {
-                spec,
+    let r = match only_spec(&st, b.spec) {
+        Ok(spec) => {
+            let work = Work::Verify {
+                spec: spec.clone(),
                 snapshot: id.clone(),
                 read_data_subset: b.read_data_subset,
-            },
-            &c.actor,
-            &c.info.id,
-        )
-    });
-    job_reply(&st, &c, "verify", &id, r)
+            };
+            checked_submit(&st, &c, work, &spec, &id).await
+        }
+        Err(e) => Err(e),
+    };
+    job_reply(&st, &c, "verify", &id, r).await
 }
 
 async fn forget(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response {
@@ -146,7 +158,7 @@ async fn forget(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response 
         &c.actor,
         &c.info.id,
     );
-    job_reply(&st, &c, "forget", &b.spec, r)
+    job_reply(&st, &c, "forget", &b.spec, r).await
 }
 
 #[derive(Deserialize, Default)]
@@ -163,7 +175,7 @@ async fn gate_run(State(st): St, c: Caller, Body(b): Body<GateReq>) -> Response 
         b.specs.join(",")
     };
     let r = jobs::submit(&st.ctx, Work::Gate { specs: b.specs }, &c.actor, &c.info.id);
-    job_reply(&st, &c, "gate", &target, r)
+    job_reply(&st, &c, "gate", &target, r).await
 }
 
 async fn gate_last(State(st): St, c: Caller) -> Response {
@@ -266,7 +278,19 @@ async fn healthz(State(st): St, c: Caller) -> Response {
     )
 }
 
+async fn audit_head(State(st): St, c: Caller) -> Response {
+    let (seq, hash) = st.ctx.audit.head();
+    envelope(
+        &c.info,
+        StatusCode::OK,
+        None,
+        Ok(json!({"seq": seq, "hash": hash})),
+    )
+}
+
 async fn metrics(State(st): St, _c: Caller) -> Response {
+    let (seq, hash) = st.ctx.audit.head();
+    st.ctx.metrics.set_audit_head(seq, &hash);
     (
         [(
             "content-type",
@@ -279,6 +303,27 @@ async fn metrics(State(st): St, _c: Caller) -> Response {
 
 async fn openapi(_c: Caller) -> Response {
     Json(crate::openapi::document()).into_response()
+}
+
+/// 404 for a path no route has, in the envelope like every other answer.
+async fn no_such_route(req: axum::extract::Request) -> Response {
+    let info = ReqInfo::of(&req);
+    let e = Error::NotFound(format!(
+        "no route {} (GET /api/v1/openapi.json lists them)",
+        req.uri().path()
+    ));
+    envelope(&info, e.status(), None, Err(&e))
+}
+
+/// 405 for a path that has routes, but not for this method.
+async fn no_such_method(req: axum::extract::Request) -> Response {
+    let info = ReqInfo::of(&req);
+    let e = Error::BadRequest(format!(
+        "{} is not a method of {} (GET /api/v1/openapi.json lists them)",
+        req.method(),
+        req.uri().path()
+    ));
+    envelope(&info, StatusCode::METHOD_NOT_ALLOWED, None, Err(&e))
 }
 
 /// The router.
@@ -302,11 +347,14 @@ pub fn router(st: Arc<AppState>) -> Router {
             ("GET", "/api/v1/dr/specs") => r.route(path, get(specs)),
             ("GET", "/api/v1/dr/trust") => r.route(path, get(crate::repo_admin::trust_show)),
             ("POST", "/api/v1/dr/trust") => r.route(path, post(crate::repo_admin::trust_accept)),
+            ("GET", "/api/v1/dr/audit/head") => r.route(path, get(audit_head)),
             ("POST", "/api/v1/dr/unlock") => r.route(path, post(crate::repo_admin::unlock)),
             _ => r,
         };
     }
-    r.route_layer(axum::middleware::from_fn_with_state(st.clone(), observe))
+    r.method_not_allowed_fallback(no_such_method)
+        .route_layer(axum::middleware::from_fn_with_state(st.clone(), observe))
+        .fallback(no_such_route)
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .with_state(st)
 }

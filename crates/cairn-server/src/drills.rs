@@ -84,7 +84,10 @@ pub fn reload(ctx: &Ctx) {
         }
     };
     match serde_json::from_str::<Value>(&text) {
-        Ok(v) if v["version"] == gate::report::REPORT_VERSION => record(ctx, &v),
+        // Version 1 differs only in the seed's JSON type, which is not read here.
+        Ok(v) if v["version"] == gate::report::REPORT_VERSION || v["version"] == 1 => {
+            record(ctx, &v)
+        }
         Ok(_) => {
             tracing::warn!(path = %path.display(), "the last gate report has another version; ignored")
         }

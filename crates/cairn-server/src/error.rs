@@ -25,6 +25,9 @@ pub enum Error {
     /// An unknown spec, snapshot or job.
     #[error("not found: {0}")]
     NotFound(String),
+    /// Too many requests from one client (rate limited).
+    #[error("too many requests: {0}")]
+    TooMany(String),
     /// Conflicts with work in progress.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -75,6 +78,7 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::BadRequest(_) | Error::Config(_) => StatusCode::BAD_REQUEST,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::Conflict(_) | Error::IdentityChanged(_) => StatusCode::CONFLICT,
             Error::SourceFailed(_) => StatusCode::FAILED_DEPENDENCY,
             Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -97,6 +101,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::BadRequest(_) => "bad_request",
             Error::NotFound(_) => "not_found",
+            Error::TooMany(_) => "too_many_requests",
             Error::Conflict(_) => "conflict",
             Error::SourceFailed(_) => "source_failed",
             Error::IdentityChanged(_) => "identity_changed",

@@ -27,6 +27,8 @@ pub struct AppState {
     pub ctx: Arc<Ctx>,
     pub tokens: TokenStore,
     pub snapshots: SnapshotCache,
+    /// Bounds the 401s (and so the audit entries) per client address.
+    pub unauthenticated: crate::ratelimit::RateLimiter,
 }
 
 pub(crate) type St = State<Arc<AppState>>;
@@ -36,6 +38,34 @@ pub(crate) type St = State<Arc<AppState>>;
 pub struct ReqInfo {
     pub id: String,
     pub started: Instant,
+}
+
+impl ReqInfo {
+    fn fresh() -> Self {
+        ReqInfo {
+            id: cairn_core::crypto::random_array::<8>()
+                .map(hex::encode)
+                .unwrap_or_default(),
+            started: Instant::now(),
+        }
+    }
+
+    /// The request's info set by [`observe`], or a new one where it did not
+    /// run (the router's fallback).
+    pub(crate) fn of<B>(req: &axum::http::Request<B>) -> Self {
+        req.extensions()
+            .get::<ReqInfo>()
+            .cloned()
+            .unwrap_or_else(Self::fresh)
+    }
+
+    fn of_parts(parts: &Parts) -> Self {
+        parts
+            .extensions
+            .get::<ReqInfo>()
+            .cloned()
+            .unwrap_or_else(Self::fresh)
+    }
 }
 
 pub(crate) fn envelope(
@@ -66,45 +96,97 @@ pub struct Caller {
     pub info: ReqInfo,
 }
 
+/// Who made a request, as the audit log names them; set by [`Caller`] for
+/// [`Body`], so a refused body is recorded against its sender.
+#[derive(Clone)]
+struct AuditActor(String);
+
+/// A 401, unless this address has had too many: then 429, unaudited.
+async fn unauthenticated(
+    st: &Arc<AppState>,
+    parts: &Parts,
+    info: &ReqInfo,
+    template: &str,
+    actor: String,
+    e: Error,
+) -> Response {
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(ip) = peer {
+        if !st.unauthenticated.allow(ip, Instant::now()) {
+            let e = Error::TooMany(format!(
+                "too many requests without a valid token from {ip}; wait a minute"
+            ));
+            return envelope(info, e.status(), None, Err(&e));
+        }
+    }
+    refuse(st, info, &parts.method, template, actor, e).await
+}
+
+/// A refusal before the handler ran: audited on mutating routes (GETs are
+/// not, so reading cannot flood the log), answered in the envelope.
+async fn refuse(
+    st: &Arc<AppState>,
+    info: &ReqInfo,
+    method: &Method,
+    template: &str,
+    actor: String,
+    e: Error,
+) -> Response {
+    let id = if *method != Method::GET && *method != Method::HEAD {
+        audit_refusal(st, info, method, template, actor, &e).await
+    } else {
+        None
+    };
+    envelope(info, e.status(), id, Err(&e))
+}
+
+/// Records a request refused before its handler ran; the entry's id.
+async fn audit_refusal(
+    st: &Arc<AppState>,
+    info: &ReqInfo,
+    method: &Method,
+    template: &str,
+    actor: String,
+    e: &Error,
+) -> Option<u64> {
+    let r = Record {
+        request_id: info.id.clone(),
+        actor,
+        action: format!("{method} {template}"),
+        target: String::new(),
+        outcome: "refused".into(),
+        detail: e.to_string(),
+    };
+    st.ctx.audit.append_async(r, st.ctx.now()).await.ok()
+}
+
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Self, Response> {
-        let info = parts
-            .extensions
-            .get::<ReqInfo>()
-            .cloned()
-            .unwrap_or_else(|| ReqInfo {
-                id: "-".into(),
-                started: Instant::now(),
-            });
+        let info = ReqInfo::of_parts(parts);
         let template = parts
             .extensions
             .get::<MatchedPath>()
             .map(|m| m.as_str().to_string())
             .unwrap_or_default();
-        let fail = |e: Error, audit: bool| {
-            let id = (audit && parts.method != Method::GET).then(|| {
-                st.ctx.audit.append(
-                    Record {
-                        request_id: info.id.clone(),
-                        actor: "unauthenticated".into(),
-                        action: format!("{} {template}", parts.method),
-                        target: String::new(),
-                        outcome: "refused".into(),
-                        detail: e.to_string(),
-                    },
-                    &st.ctx.now(),
-                )
-            });
-            envelope(&info, e.status(), id.and_then(|r| r.ok()), Err(&e))
-        };
-        let Some(perm) = permission(&parts.method, &template) else {
+        let method = parts.method.clone();
+        let perm = permission(&method, &template).map(|p| {
+            // The metrics name specs and repositories: behind a read token
+            // when the config asks (the route table's Public is the default).
+            if template == "/metrics" && st.ctx.cfg.metrics_auth {
+                Permission::Read
+            } else {
+                p
+            }
+        });
+        let Some(perm) = perm else {
             // A route without a declared permission is a bug: refuse, never allow.
-            return Err(fail(
-                Error::Forbidden(format!("route {template} has no declared permission")),
-                false,
-            ));
+            let e = Error::Forbidden(format!("route {template} has no declared permission"));
+            return Err(envelope(&info, e.status(), None, Err(&e)));
         };
         if perm == Permission::Public {
             return Ok(Caller {
@@ -120,26 +202,37 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .get("authorization")
             .and_then(|h| h.to_str().ok())
             .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim);
+            .map(|t| t.trim().to_string());
         let Some(token) = token else {
-            return Err(fail(
-                Error::Unauthenticated("send Authorization: Bearer <token>".into()),
-                true,
-            ));
+            let e = Error::Unauthenticated("send Authorization: Bearer <token>".into());
+            let who = "unauthenticated".to_string();
+            return Err(unauthenticated(st, parts, &info, &template, who, e).await);
         };
-        let entry = match st.tokens.authenticate(token) {
+        // The store is a file: read it off the async runtime.
+        let (store, t) = (st.tokens.clone(), token.clone());
+        let found = tokio::task::spawn_blocking(move || store.authenticate(&t))
+            .await
+            .unwrap_or_else(|_| Err(Error::Store("token lookup panicked".into())));
+        let entry = match found {
             Ok(e) => e,
-            Err(e) => return Err(fail(e, true)),
+            Err(e) => {
+                // The id of what was presented (a hash prefix, not the
+                // secret), so repeated attempts with one token can be traced.
+                let who = format!("token {}", crate::tokens::token_id(&token));
+                return Err(unauthenticated(st, parts, &info, &template, who, e).await);
+            }
         };
+        let role = format!("{:?}", entry.role).to_lowercase();
         if !entry.role.may(perm) {
-            return Err(fail(
-                Error::Forbidden(format!("role {:?} may not {perm:?}", entry.role).to_lowercase()),
-                true,
-            ));
+            let e = Error::Forbidden(format!("role {role} may not {perm:?}").to_lowercase());
+            let who = format!("{}:{} (role {role})", entry.id, entry.name);
+            return Err(refuse(st, &info, &method, &template, who, e).await);
         }
+        let name = format!("{}:{}", entry.id, entry.name);
+        parts.extensions.insert(AuditActor(name.clone()));
         Ok(Caller {
             actor: Actor {
-                name: format!("{}:{}", entry.id, entry.name),
+                name,
                 role: entry.role,
             },
             info,
@@ -149,12 +242,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 
 /// Request id, tracing and HTTP metrics for every matched route.
 pub async fn observe(State(st): St, mut req: Request, next: Next) -> Response {
-    let info = ReqInfo {
-        id: cairn_core::crypto::random_array::<8>()
-            .map(hex::encode)
-            .unwrap_or_default(),
-        started: Instant::now(),
-    };
+    let info = ReqInfo::fresh();
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -189,36 +277,58 @@ pub struct Body<T>(pub T);
 impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> for Body<T> {
     type Rejection = Response;
     async fn from_request(req: Request, st: &Arc<AppState>) -> Result<Self, Response> {
-        let info = req
+        let info = ReqInfo::of(&req);
+        let method = req.method().clone();
+        let template = req
             .extensions()
-            .get::<ReqInfo>()
-            .cloned()
-            .unwrap_or_else(|| ReqInfo {
-                id: "-".into(),
-                started: Instant::now(),
-            });
-        match Json::<T>::from_request(req, st).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(e) => {
-                let status = e.status();
-                let err = Error::BadRequest(e.body_text());
-                Err(envelope(
-                    &info,
-                    if status == StatusCode::PAYLOAD_TOO_LARGE {
-                        status
-                    } else {
-                        StatusCode::BAD_REQUEST
-                    },
-                    None,
-                    Err(&err),
-                ))
+            .get::<MatchedPath>()
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default();
+        let actor = req
+            .extensions()
+            .get::<AuditActor>()
+            .map(|a| a.0.clone())
+            .unwrap_or_else(|| "anonymous".into());
+        // The whole body within the body timeout: hyper bounds only the head,
+        // and a client dripping a byte a second must not hold a connection.
+        let limit = st.ctx.cfg.limits.body_timeout();
+        let read = tokio::time::timeout(limit, Json::<Value>::from_request(req, st)).await;
+        let (status, err) = match read {
+            // An object, then the request's shape: serde would also take a
+            // JSON array for a struct, field by position.
+            Ok(Ok(Json(v))) if v.is_object() => match serde_json::from_value::<T>(v) {
+                Ok(v) => return Ok(Body(v)),
+                Err(e) => (StatusCode::BAD_REQUEST, Error::BadRequest(e.to_string())),
+            },
+            Ok(Ok(Json(_))) => (
+                StatusCode::BAD_REQUEST,
+                Error::BadRequest("the body must be a JSON object: {\"name\": value, ...}".into()),
+            ),
+            Ok(Err(e)) => {
+                let status = match e.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                (status, Error::BadRequest(e.body_text()))
             }
-        }
+            Err(_) => (
+                StatusCode::REQUEST_TIMEOUT,
+                Error::BadRequest(format!(
+                    "the request body did not arrive within {}s",
+                    limit.as_secs_f64()
+                )),
+            ),
+        };
+        // Every body refused on a mutating route is on the record, with who sent it.
+        let id = audit_refusal(st, &info, &method, &template, actor, &err).await;
+        Err(envelope(&info, status, id, Err(&err)))
     }
 }
 
 /// Appends an audit record of what `c` asked for; its id, if written.
-pub(crate) fn audit(
+/// (On a blocking thread: the append waits for a file lock and an fsync.)
+pub(crate) async fn audit(
     ctx: &Ctx,
     c: &Caller,
     action: &str,
@@ -226,17 +336,13 @@ pub(crate) fn audit(
     outcome: &str,
     detail: String,
 ) -> Option<u64> {
-    ctx.audit
-        .append(
-            Record {
-                request_id: c.info.id.clone(),
-                actor: c.actor.name.clone(),
-                action: action.into(),
-                target: target.into(),
-                outcome: outcome.into(),
-                detail,
-            },
-            &ctx.now(),
-        )
-        .ok()
+    let r = Record {
+        request_id: c.info.id.clone(),
+        actor: c.actor.name.clone(),
+        action: action.into(),
+        target: target.into(),
+        outcome: outcome.into(),
+        detail,
+    };
+    ctx.audit.append_async(r, ctx.now()).await.ok()
 }

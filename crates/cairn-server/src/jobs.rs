@@ -93,6 +93,14 @@ fn new_id() -> String {
 
 /// Validates and queues a job; it runs on a blocking thread.
 pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Result<JobView> {
+    validate(ctx, &work)?;
+    queue(ctx, work, actor, request_id)
+}
+
+/// The checks that need no repository: the spec exists, the snapshot is
+/// spelled like one, option values parse, the restore target is absolute
+/// and inside an allowed root ([`crate::precheck`] adds the repository's).
+pub fn validate(ctx: &Ctx, work: &Work) -> Result<()> {
     let names: Vec<&str> = match &work {
         Work::Gate { specs } => specs.iter().map(String::as_str).collect(),
         w => vec![w.spec()],
@@ -129,6 +137,25 @@ pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Re
         cairn_core::restore::check_allowed(target, &ctx.cfg.restore.allow_roots)
             .map_err(|e| Error::Forbidden(e.to_string()))?;
     }
+    match work {
+        Work::Restore { snapshot, .. } => crate::precheck::snapshot_syntax(snapshot)?,
+        Work::Verify {
+            snapshot,
+            read_data_subset,
+            ..
+        } => {
+            crate::precheck::snapshot_syntax(snapshot)?;
+            if let Some(sub) = read_data_subset {
+                cairn_core::verify::DataCheck::parse_subset(sub, 0)
+                    .map_err(|e| Error::BadRequest(format!("read_data_subset: {e}")))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn queue(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Result<JobView> {
     if let Some(key) = work.exclusive() {
         let mut busy = ctx
             .busy
@@ -209,7 +236,13 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
         }
         Work::Forget { .. } | Work::Gate { .. } => {}
         Work::Verify { .. } => {
-            let damaged = !matches!(&outcome, Ok(JobResult::Verify(v)) if v.ok);
+            // Damage found, not a client's mistake or an unreachable store:
+            // the counter is what an alert on integrity watches.
+            let damaged = match &outcome {
+                Ok(JobResult::Verify(v)) => !v.ok,
+                Err(Error::Core(e)) => e.kind() == cairn_core::ErrorKind::Corrupt,
+                _ => false,
+            };
             if damaged {
                 ctx.metrics.verify_failures_total.inc();
             }

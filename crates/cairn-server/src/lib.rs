@@ -8,6 +8,10 @@
 //! session opener and the use cases are `cairn-app`'s: handlers and jobs are
 //! thin adapters over it ([`config`] and [`schedule`] are its modules,
 //! re-exported).
+//! The network side is ours rather than `axum::serve`'s: [`listener`] (TLS
+//! from [`tls`], a header timeout, a connection cap), [`ratelimit`] for
+//! requests without a valid token, and [`precheck`] refusing bad restore and
+//! verify input before a job exists.
 //! Repository work runs on blocking threads, never on the async runtime.
 
 pub mod api;
@@ -21,14 +25,18 @@ pub use cairn_app::gate;
 pub mod http;
 pub mod job_result;
 pub mod jobs;
+pub mod listener;
 pub mod metrics;
 pub mod openapi;
+pub mod precheck;
+pub mod ratelimit;
 pub mod rbac;
 pub mod repo_admin;
 pub mod routes;
 pub use cairn_app::schedule;
 pub mod server;
 pub mod snapshots;
+pub mod tls;
 pub mod tokens;
 
 pub use error::{Error, Result};

@@ -44,6 +44,11 @@ pub struct CheckLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HashLabel {
+    pub hash: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabel {
     pub route: String,
 }
@@ -78,6 +83,9 @@ pub struct Metrics {
     pub rpo_target: Family<SpecLabel, Gauge<f64, AtomicU64>>,
     pub rto_target: Family<SpecLabel, Gauge<f64, AtomicU64>>,
     pub gate_time: Gauge<f64, AtomicU64>,
+    pub audit_head_seq: Gauge,
+    /// One series at a time: the head's hash as a label, value 1.
+    pub audit_head_info: Family<HashLabel, Gauge>,
     /// The sample names the exposition can carry, whether or not a family
     /// has samples yet (an empty family prints nothing).
     names: Vec<String>,
@@ -122,6 +130,8 @@ impl Default for Metrics {
             rpo_target: Family::default(),
             rto_target: Family::default(),
             gate_time: Gauge::default(),
+            audit_head_seq: Gauge::default(),
+            audit_head_info: Family::default(),
             registry: Registry::default(),
             names: Vec::new(),
         };
@@ -232,6 +242,20 @@ impl Default for Metrics {
             "Each spec's recovery time objective from the config (rto)",
             m.rto_target.clone(),
         );
+        register(
+            &mut r,
+            &mut names,
+            "dr_audit_head_seq",
+            "Sequence number of the audit log's last entry",
+            m.audit_head_seq.clone(),
+        );
+        register(
+            &mut r,
+            &mut names,
+            "dr_audit_head_info",
+            "The audit log's head: its hash as a label (one series, replaced at each scrape)",
+            m.audit_head_info.clone(),
+        );
         Metrics {
             registry: r,
             names,
@@ -263,6 +287,16 @@ impl Metrics {
                 }
             }
         }
+    }
+
+    /// Publishes the audit head (set at each scrape).
+    pub fn set_audit_head(&self, seq: u64, hash: &str) {
+        self.audit_head_seq
+            .set(i64::try_from(seq).unwrap_or(i64::MAX));
+        self.audit_head_info.clear();
+        self.audit_head_info
+            .get_or_create(&HashLabel { hash: hash.into() })
+            .set(1);
     }
 
     /// The text exposition.

@@ -55,7 +55,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Appends the audit record of a change and answers with its id.
-fn audited_reply(
+async fn audited_reply(
     ctx: &Ctx,
     c: &Caller,
     action: &str,
@@ -66,7 +66,7 @@ fn audited_reply(
         Ok((_, line)) => ("done", line.clone()),
         Err(e) => ("failed", e.to_string()),
     };
-    let audit = audit(ctx, c, action, target, outcome, detail);
+    let audit = audit(ctx, c, action, target, outcome, detail).await;
     match r {
         Ok((v, _)) => envelope(&c.info, StatusCode::OK, audit, Ok(v)),
         Err(e) => envelope(&c.info, e.status(), audit, Err(&e)),
@@ -118,7 +118,7 @@ pub async fn trust_accept(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> R
     })
     .await;
     let target = b.repository.unwrap_or_default();
-    audited_reply(&st.ctx, &c, "trust", &target, r)
+    audited_reply(&st.ctx, &c, "trust", &target, r).await
 }
 
 /// `POST /api/v1/dr/unlock {repository, force}`: removes locks whose holder
@@ -137,5 +137,5 @@ pub async fn unlock(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> Respons
     })
     .await;
     let target = b.repository.unwrap_or_default();
-    audited_reply(&st.ctx, &c, "unlock", &target, r)
+    audited_reply(&st.ctx, &c, "unlock", &target, r).await
 }

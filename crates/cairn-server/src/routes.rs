@@ -94,6 +94,12 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
         "accept a repository's changed identity after checking it: {repository} (audited)",
     ),
     (
+        "GET",
+        "/api/v1/dr/audit/head",
+        Permission::Read,
+        "the audit log's head {seq, hash}, to record outside the server",
+    ),
+    (
         "POST",
         "/api/v1/dr/unlock",
         Permission::Delete,
@@ -103,8 +109,15 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
 
 /// The permission a route template needs; None for a route not in the table.
 pub fn permission(method: &Method, template: &str) -> Option<Permission> {
+    // HEAD is GET without the body (axum answers it with the GET handler),
+    // so it needs exactly what GET needs: uptime probes use it on public routes.
+    let method = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
     ROUTES
         .iter()
-        .find(|(m, p, _, _)| *m == method.as_str() && *p == template)
+        .find(|(m, p, _, _)| *m == method && *p == template)
         .map(|r| r.2)
 }

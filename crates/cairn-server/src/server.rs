@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> {
     let audit = AuditLog::open(&cfg.audit_log)?;
     let tokens = crate::tokens::TokenStore::new(&cfg.tokens);
+    let unauthenticated = crate::ratelimit::RateLimiter::new(cfg.limits.unauthenticated_per_minute);
     let ctx = Arc::new(Ctx {
         cfg: Arc::new(cfg),
         audit: Arc::new(audit),
@@ -36,6 +37,7 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
         ctx,
         tokens,
         snapshots: Default::default(),
+        unauthenticated,
     }))
 }
 
@@ -69,7 +71,9 @@ fn submit_later(st: &Arc<AppState>, work: Work, actor: &Actor, delay: Duration) 
 /// The newest snapshot time of each scheduled spec: where the schedule resumes,
 /// so downtime leads to exactly one catch-up run. Snapshots count as the
 /// gate counts them (`cairn_app::spec`), so hand-made backups of a spec's paths
-/// are not backed up again at startup.
+/// are not backed up again at startup. The same newest snapshots seed the
+/// per-spec gauges (last success, size), so an RPO alert keeps working
+/// across a restart even while backups fail.
 fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
     let mut last = HashMap::new();
     let rows = match st.snapshots.list(&st.ctx, None, None) {
@@ -79,8 +83,8 @@ fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
             return last;
         }
     };
-    for s in st.ctx.cfg.spec.iter().filter(|s| s.schedule.is_some()) {
-        let newest = rows
+    for s in &st.ctx.cfg.spec {
+        let mine: Vec<&serde_json::Value> = rows
             .iter()
             .filter(|r| r["repository"] == s.repository.as_str())
             .filter(|r| {
@@ -92,13 +96,48 @@ fn resume_points(st: &AppState) -> HashMap<String, OffsetDateTime> {
                     .collect();
                 cairn_app::spec::belongs_fields(s, r["spec"].as_str(), &paths)
             })
-            .filter_map(|r| cairn_core::clock::parse_rfc3339(r["time"].as_str()?).ok())
-            .max();
-        if let Some(t) = newest {
+            .collect();
+        let time =
+            |r: &&serde_json::Value| cairn_core::clock::parse_rfc3339(r["time"].as_str()?).ok();
+        let newest = mine
+            .iter()
+            .filter_map(|r| time(r).map(|t| (t, *r)))
+            .max_by_key(|(t, _)| *t);
+        let Some((t, row)) = newest else { continue };
+        if s.schedule.is_some() {
             last.insert(s.name.clone(), t);
         }
+        seed_gauges(st, &s.name, row, &mine, time);
     }
     last
+}
+
+/// Sets a spec's size and last-success gauges from its snapshots, unless a
+/// job already set them.
+fn seed_gauges(
+    st: &AppState,
+    spec: &str,
+    newest: &serde_json::Value,
+    mine: &[&serde_json::Value],
+    time: impl Fn(&&serde_json::Value) -> Option<OffsetDateTime>,
+) {
+    let m = &st.ctx.metrics;
+    let label = crate::metrics::SpecLabel { spec: spec.into() };
+    let bytes = m.backup_bytes.get_or_create(&label);
+    if bytes.get() == 0 {
+        bytes.set(newest["bytes"].as_i64().unwrap_or(0));
+    }
+    let complete = mine
+        .iter()
+        .filter(|r| r["incomplete"] != true)
+        .filter_map(&time)
+        .max();
+    if let Some(t) = complete {
+        let g = m.last_success.get_or_create(&label);
+        if g.get() == 0.0 {
+            g.set(t.unix_timestamp() as f64);
+        }
+    }
 }
 
 /// Runs the scheduler until the process stops. A failing job never stops it.
@@ -135,6 +174,43 @@ pub async fn scheduler(st: Arc<AppState>, jitter: Duration) {
     }
 }
 
+/// Re-reads the TLS files on every SIGHUP (certificate renewal); a failed
+/// reload is logged and the certificate in use stays.
+fn reload_on_sighup(tls: Arc<crate::tls::TlsReloader>) -> Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    // Registered before the listener binds, so a SIGHUP sent once the server
+    // answers can never take the default action (terminate).
+    let mut hup = signal(SignalKind::hangup())
+        .map_err(|e| Error::Config(format!("cannot handle SIGHUP: {e}")))?;
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            match tls.reload() {
+                Ok(()) => tracing::info!("SIGHUP: TLS certificate and key reloaded"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "SIGHUP: TLS reload failed; the certificate in use stays")
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Records the server's own start or stop (a failed append is logged by
+/// nobody else, so here).
+async fn server_event(st: &AppState, action: &str, target: &str, outcome: &str, detail: String) {
+    let r = Record {
+        actor: "server".into(),
+        action: action.into(),
+        target: target.into(),
+        outcome: outcome.into(),
+        detail,
+        ..Default::default()
+    };
+    if let Err(e) = st.ctx.audit.append_async(r, st.ctx.now()).await {
+        tracing::error!(error = %e, action, "cannot append to the audit log");
+    }
+}
+
 /// Serves until `shutdown` resolves, then waits up to `grace` for jobs.
 pub async fn serve(
     st: Arc<AppState>,
@@ -142,43 +218,53 @@ pub async fn serve(
     grace: Duration,
     jitter: Duration,
 ) -> Result<()> {
-    let listen = st.ctx.cfg.listen.clone();
+    let cfg = st.ctx.cfg.clone();
+    let listen = cfg.listen.clone();
+    let exposed = crate::listener::plaintext_exposed(&cfg).await?;
+    let tls = match &cfg.tls {
+        Some(files) => Some(Arc::new(crate::tls::TlsReloader::load(files)?)),
+        None => None,
+    };
+    if let Some(tls) = &tls {
+        reload_on_sighup(tls.clone())?;
+    }
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|e| Error::Config(format!("cannot listen on {listen}: {e}")))?;
-    tracing::info!(%listen, "cairn serve listening");
-    let _ = st.ctx.audit.append(
-        Record {
-            actor: "server".into(),
-            action: "server.started".into(),
-            target: listen.clone(),
-            outcome: "succeeded".into(),
-            ..Default::default()
-        },
-        &st.ctx.now(),
-    );
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%listen, %scheme, "cairn serve listening");
+    if exposed {
+        tracing::warn!(%listen, "insecure-plaintext: serving plain HTTP on a non-loopback address; tokens and data cross the network unencrypted");
+    }
+    let detail = if exposed {
+        "insecure plaintext on a non-loopback address"
+    } else {
+        scheme
+    };
+    server_event(&st, "server.started", &listen, "succeeded", detail.into()).await;
     let sched = tokio::spawn(scheduler(st.clone(), jitter));
-    axum::serve(listener, api::router(st.clone()))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| Error::Store(format!("server error: {e}")))?;
+    let transport = crate::listener::Transport {
+        tls,
+        header_timeout: cfg.limits.header_timeout(),
+        max_connections: cfg.limits.max_connections,
+    };
+    crate::listener::run(
+        listener,
+        api::router(st.clone()),
+        transport,
+        shutdown,
+        Duration::from_secs(10),
+    )
+    .await;
     sched.abort();
     let deadline = tokio::time::Instant::now() + grace;
     while st.ctx.active() > 0 && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let left = st.ctx.active();
-    let _ = st.ctx.audit.append(
-        Record {
-            actor: "server".into(),
-            action: "server.stopped".into(),
-            target: listen,
-            outcome: if left == 0 { "succeeded" } else { "aborted" }.into(),
-            detail: format!("{left} job(s) still running were cut short"),
-            ..Default::default()
-        },
-        &st.ctx.now(),
-    );
+    let outcome = if left == 0 { "succeeded" } else { "aborted" };
+    let detail = format!("{left} job(s) still running were cut short");
+    server_event(&st, "server.stopped", &listen, outcome, detail).await;
     let (seq, hash) = st.ctx.audit.head();
     tracing::info!(seq, %hash, "audit head at shutdown (record it to detect truncation)");
     Ok(())

@@ -53,6 +53,12 @@ fn hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
+/// The public id of a token (first 12 hex digits of its hash): what the
+/// audit log names when a token is presented, known or not.
+pub fn token_id(token: &str) -> String {
+    hex::encode(hash(token))[..12].to_string()
+}
+
 /// Checks a token's shape and checksum (no lookup).
 pub fn well_formed(token: &str) -> bool {
     let Some(rest) = token.strip_prefix(PREFIX) else {
@@ -117,12 +123,56 @@ impl TokenStore {
         out.write_all(&serde_json::to_vec_pretty(f).expect("store serialises"))
             .map_err(err)?;
         out.sync_all().map_err(err)?;
-        std::fs::rename(&tmp, &self.path).map_err(err)
+        std::fs::rename(&tmp, &self.path).map_err(err)?;
+        // The rename is durable only once the folder is synced.
+        if let Some(d) = self.path.parent() {
+            std::fs::File::open(d)
+                .and_then(|d| d.sync_all())
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// Runs a read-modify-write of the store under an exclusive lock on
+    /// `TOKENS.lock`, so a create racing a revoke (two processes, or two
+    /// requests) cannot write back a store that undoes the other.
+    fn locked<T>(&self, f: impl FnOnce(&mut StoreFile) -> Result<T>) -> Result<T> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let lock_path = {
+            let mut s = self.path.as_os_str().to_os_string();
+            s.push(".lock");
+            PathBuf::from(s)
+        };
+        let err = |e: std::io::Error| {
+            Error::Store(format!(
+                "cannot lock token store {}: {e}",
+                lock_path.display()
+            ))
+        };
+        if let Some(d) = self.path.parent() {
+            std::fs::create_dir_all(d).map_err(err)?;
+        }
+        let lock = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&lock_path)
+            .map_err(err)?;
+        rustix::fs::flock(&lock, rustix::fs::FlockOperation::LockExclusive)
+            .map_err(|e| err(e.into()))?;
+        let mut store = self.read()?;
+        let out = f(&mut store)?;
+        self.write(&store)?;
+        Ok(out)
     }
 
     /// Creates a token; returns (the token, shown once; its entry).
     pub fn create(&self, name: &str, role: Role, now: &str) -> Result<(String, TokenEntry)> {
-        let mut f = self.read()?;
+        self.locked(|f| Self::add(f, name, role, now))
+    }
+
+    fn add(f: &mut StoreFile, name: &str, role: Role, now: &str) -> Result<(String, TokenEntry)> {
         if f.tokens
             .iter()
             .any(|t| t.name == name && t.revoked.is_none())
@@ -147,13 +197,15 @@ impl TokenStore {
         };
         f.version = 1;
         f.tokens.push(entry.clone());
-        self.write(&f)?;
         Ok((token, entry))
     }
 
     /// Revokes every live token with this name or id; returns how many.
     pub fn revoke(&self, name_or_id: &str, now: &str) -> Result<usize> {
-        let mut f = self.read()?;
+        self.locked(|f| Self::mark_revoked(f, name_or_id, now))
+    }
+
+    fn mark_revoked(f: &mut StoreFile, name_or_id: &str, now: &str) -> Result<usize> {
         let mut n = 0;
         for t in f.tokens.iter_mut().filter(|t| t.revoked.is_none()) {
             if t.name == name_or_id || t.id == name_or_id {
@@ -166,7 +218,6 @@ impl TokenStore {
                 "no live token named or with id {name_or_id:?}"
             )));
         }
-        self.write(&f)?;
         Ok(n)
     }
 
@@ -235,5 +286,38 @@ mod tests {
             matches!(s.authenticate(&tok), Err(Error::Unauthenticated(m)) if m.contains("revoked"))
         );
         assert!(s.revoke("ci", "t").is_err());
+    }
+
+    #[test]
+    fn a_create_racing_a_revoke_cannot_undo_it() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("tokens.json");
+        TokenStore::new(&path)
+            .create("victim", Role::Admin, "t")
+            .unwrap();
+        // Four writers (each its own store, as the CLI and the server are)
+        // create while a fifth revokes.
+        let mut threads: Vec<_> = (0..4)
+            .map(|i| {
+                let s = TokenStore::new(&path);
+                std::thread::spawn(move || {
+                    for j in 0..10 {
+                        s.create(&format!("t{i}-{j}"), Role::Service, "t").unwrap();
+                    }
+                })
+            })
+            .collect();
+        let s = TokenStore::new(&path);
+        threads.push(std::thread::spawn(move || {
+            s.revoke("victim", "t").unwrap();
+        }));
+        for t in threads {
+            t.join().unwrap();
+        }
+        let list = TokenStore::new(&path).list().unwrap();
+        assert_eq!(list.len(), 41, "no create was lost");
+        assert!(list
+            .iter()
+            .any(|t| t.name == "victim" && t.revoked.is_some()));
     }
 }

@@ -67,10 +67,21 @@ async fn call(
     token: Option<&str>,
     body: &str,
 ) -> (StatusCode, serde_json::Value) {
+    call_typed(app, method, uri, token, "application/json", body).await
+}
+
+async fn call_typed(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    content_type: &str,
+    body: &str,
+) -> (StatusCode, serde_json::Value) {
     let mut b = Request::builder()
         .method(method)
         .uri(uri)
-        .header("content-type", "application/json");
+        .header("content-type", content_type);
     if let Some(t) = token {
         b = b.header("authorization", format!("Bearer {t}"));
     }
@@ -142,6 +153,18 @@ async fn every_route_against_every_role() {
                 v["request_id"].is_string(),
                 "{method} {path} is not routed: {s}"
             );
+        }
+    }
+    // HEAD is GET without the body: the same status for every caller.
+    for (_, path, _, _) in ROUTES.iter().filter(|r| r.0 == "GET") {
+        let uri = concrete(path);
+        let callers = [None]
+            .into_iter()
+            .chain(f.tokens.iter().map(|(_, t)| Some(t.as_str())));
+        for tok in callers {
+            let (g, _) = call(&f.app, "GET", &uri, tok, "").await;
+            let (h, _) = call(&f.app, "HEAD", &uri, tok, "").await;
+            assert_eq!(g, h, "HEAD {path} answers unlike GET");
         }
     }
     // The table is the whole API: an undeclared route does not exist.
@@ -351,7 +374,7 @@ fn a_gate_report_sets_the_metrics_and_survives_a_restart() {
     let text = ServerToml::new(dir.path()).to_toml();
     let clock = || Arc::new(FixedClock(parse_rfc3339("2026-11-27T10:00:00Z").unwrap()));
     let report = serde_json::json!({
-        "version": 1, "time": "2026-11-27T09:00:00Z", "seed": 7, "pass": false,
+        "version": 2, "time": "2026-11-27T09:00:00Z", "seed": "7", "pass": false,
         "checks": [
             {"id": "dr_integrity", "pass": true, "waived": false},
             {"id": "dr_perf", "pass": false, "waived": false, "reason": "RPO 30h over 26h"},
@@ -398,4 +421,137 @@ fn a_gate_report_sets_the_metrics_and_survives_a_restart() {
     let st3 =
         cairn_server::server::state(ServerConfig::parse(&text, "t").unwrap(), clock()).unwrap();
     assert!(st3.ctx.gate_last.lock().unwrap().is_none());
+}
+
+/// The audit log's entries, parsed.
+fn audit_entries(f: &Fixture) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(f._dir.path().join("audit.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The entry an answer names by its audit_id.
+fn entry_of(f: &Fixture, v: &serde_json::Value) -> serde_json::Value {
+    let id = v["audit_id"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("not audited: {v}"));
+    audit_entries(f)
+        .into_iter()
+        .find(|e| e["seq"] == id)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refusals_name_who_was_refused_and_refused_bodies_are_audited() {
+    let f = fixture();
+    let (service, analyst) = (&f.tokens[1].1, &f.tokens[2].1);
+    let id_of = |t: &str| cairn_server::tokens::token_id(t);
+    // 403: the token's id, name and role.
+    let (s, v) = call(
+        &f.app,
+        "POST",
+        "/api/v1/dr/backup",
+        Some(analyst),
+        r#"{"spec": "home"}"#,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let e = entry_of(&f, &v);
+    let actor = e["actor"].as_str().unwrap();
+    assert!(
+        actor.contains(&id_of(analyst)) && actor.contains("role analyst"),
+        "{e}"
+    );
+    assert_eq!(e["outcome"], "refused");
+    // 401: the id of the token presented, known or not.
+    let bogus = "cairn_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_00000000";
+    let (s, v) = call(
+        &f.app,
+        "POST",
+        "/api/v1/dr/forget",
+        Some(bogus),
+        r#"{"spec": "home"}"#,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(entry_of(&f, &v)["actor"], format!("token {}", id_of(bogus)));
+    // Bodies refused on a mutating route, each with its sender.
+    let big = format!(r#"{{"spec": "{}"}}"#, "x".repeat(4096));
+    for (ctype, body, status) in [
+        ("application/json", "{not json", StatusCode::BAD_REQUEST),
+        (
+            "application/json",
+            r#"{"spec": "home", "force": true}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "text/plain",
+            r#"{"spec": "home"}"#,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "application/json",
+            big.as_str(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ] {
+        let (s, v) = call_typed(
+            &f.app,
+            "POST",
+            "/api/v1/dr/backup",
+            Some(service),
+            ctype,
+            body,
+        )
+        .await;
+        assert_eq!(s, status, "{body:.40}: {v}");
+        let e = entry_of(&f, &v);
+        assert!(
+            e["actor"].as_str().unwrap().starts_with(&id_of(service)),
+            "{e}"
+        );
+        assert_eq!(e["action"], "POST /api/v1/dr/backup");
+        assert_eq!(e["outcome"], "refused");
+    }
+    // The head, published for an outside system to anchor.
+    let last = audit_entries(&f).pop().unwrap();
+    let (s, v) = call(&f.app, "GET", "/api/v1/dr/audit/head", Some(analyst), "").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        (&v["data"]["seq"], &v["data"]["hash"]),
+        (&last["seq"], &last["hash"])
+    );
+    let resp = f
+        .app
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/metrics")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let text = String::from_utf8(
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        text.contains(&format!("dr_audit_head_seq {}", last["seq"])),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "dr_audit_head_info{{hash=\"{}\"}} 1",
+            last["hash"].as_str().unwrap()
+        )),
+        "{text}"
+    );
 }

@@ -28,16 +28,20 @@
 //! - [`store_pack`], [`store_snapshot`]: objects written by hand through
 //!   the real encoders, for shapes no backup writes;
 //! - [`free_port`];
-//! - [`ServerToml`]: a `cairn serve` config file.
+//! - [`ServerToml`]: a `cairn serve` config file;
+//! - [`TestCa`]: a certificate authority for `cairn serve` over TLS;
+//! - [`curl`], [`curl_with`]: HTTP calls as scripts make them.
 
 // Test helpers: a broken expectation must panic loudly, with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod conformance;
+mod curl;
 mod hand;
 mod hooked;
 mod repo;
 mod server_config;
+mod tls;
 mod tree;
 
 /// The backends core's integration tests run on. They live in cairn-store
@@ -45,9 +49,11 @@ mod tree;
 pub use cairn_store::{FsBackend, MemoryBackend};
 pub use hooked::{Hooked, When};
 
+pub use curl::{curl, curl_with};
 pub use hand::{store_pack, store_snapshot};
 pub use repo::TestRepo;
 pub use server_config::ServerToml;
+pub use tls::{CertFiles, TestCa};
 pub use tree::{all_files, assert_same_tree, make_tree, noise};
 
 /// A free loopback port (bound, then released for a server to take).

@@ -64,6 +64,24 @@ impl ServerToml {
         self
     }
 
+    /// Listens on `addr` as written (`0.0.0.0:PORT`, `localhost:PORT`).
+    pub fn listen_addr(mut self, addr: &str) -> Self {
+        self.top = format!("listen = {}\n{}", quoted(addr), self.top);
+        self
+    }
+
+    /// A `[tls]` table serving `server`, and asking for client certificates
+    /// signed by `client_ca` when given.
+    pub fn tls(mut self, server: &crate::CertFiles, client_ca: Option<&Path>) -> Self {
+        writeln!(self.tables, "[tls]").unwrap();
+        writeln!(self.tables, "cert = {}", path(&server.cert)).unwrap();
+        writeln!(self.tables, "key = {}", path(&server.key)).unwrap();
+        if let Some(ca) = client_ca {
+            writeln!(self.tables, "client-ca = {}", path(ca)).unwrap();
+        }
+        self
+    }
+
     /// A top-level setting (`body-limit = 1024`).
     pub fn setting(mut self, line: &str) -> Self {
         writeln!(self.top, "{line}").unwrap();

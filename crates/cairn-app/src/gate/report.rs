@@ -7,7 +7,15 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Bumped when a field changes meaning or disappears (adding fields does not).
-pub const REPORT_VERSION: u32 = 1;
+/// 2: `seed` is a decimal string (in 1 a number, which JavaScript rounds
+/// above 2^53, so a browser could not repeat a run).
+pub const REPORT_VERSION: u32 = 2;
+
+/// A u64 as a decimal string: JSON numbers above 2^53 lose digits in
+/// JavaScript, and a seed must survive a round trip exactly.
+fn decimal<S: serde::Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
 
 /// One gate run.
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +26,7 @@ pub struct Report {
     pub time: String,
     /// The seed that chose the sample snapshot, the verify subset and the
     /// plaintext windows; `--seed` with it repeats the same choices.
+    #[serde(serialize_with = "decimal")]
     pub seed: u64,
     /// True when every check passed or was waived.
     pub pass: bool,

@@ -63,6 +63,37 @@ pub fn serve(_g: &Global, a: &ServeArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Who ran a CLI command that changes the server's state, for its audit log.
+fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| format!("uid {}", rustix::process::getuid().as_raw()));
+    format!("cli:{user}")
+}
+
+/// Appends a token change to the server's audit log (opened before the
+/// change, so a log that cannot be written stops the change).
+fn audit_token(
+    log: &cairn_server::audit::AuditLog,
+    action: &str,
+    target: String,
+    detail: String,
+    now: &str,
+) -> Result<()> {
+    log.append(
+        cairn_server::audit::Record {
+            request_id: String::new(),
+            actor: cli_actor(),
+            action: action.into(),
+            target,
+            outcome: "succeeded".into(),
+            detail,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
 pub fn token(g: &Global, c: &TokenCommand) -> Result<u8> {
     let now = cairn_core::clock::rfc3339(time::OffsetDateTime::now_utc());
     match c {
@@ -71,7 +102,16 @@ pub fn token(g: &Global, c: &TokenCommand) -> Result<u8> {
             let role: Role = role
                 .parse()
                 .map_err(|e: String| cairn_core::Error::invalid(e))?;
+            let log = cairn_server::audit::AuditLog::open(&cfg.audit_log)?;
             let (token, entry) = TokenStore::new(&cfg.tokens).create(name, role, &now)?;
+            let role_name = format!("{:?}", entry.role).to_lowercase();
+            audit_token(
+                &log,
+                "token.create",
+                format!("{}:{}", entry.id, entry.name),
+                format!("role {role_name}"),
+                &now,
+            )?;
             // The token alone on stdout: it is shown once and never stored.
             println!("{token}");
             if !g.quiet {
@@ -83,7 +123,15 @@ pub fn token(g: &Global, c: &TokenCommand) -> Result<u8> {
         }
         TokenCommand::Revoke { config, name } => {
             let cfg = load(config.as_deref())?;
+            let log = cairn_server::audit::AuditLog::open(&cfg.audit_log)?;
             let n = TokenStore::new(&cfg.tokens).revoke(name, &now)?;
+            audit_token(
+                &log,
+                "token.revoke",
+                name.clone(),
+                format!("{n} token(s) revoked"),
+                &now,
+            )?;
             println!("revoked {n} token(s)");
         }
         TokenCommand::List { config } => {
@@ -131,21 +179,52 @@ pub fn audit(g: &Global, c: &AuditCommand) -> Result<u8> {
                 }
                 None => None,
             };
-            match cairn_server::audit::verify(&path, head.as_ref().map(|(s, h)| (*s, h.as_str()))) {
+            // The key beside the log, when there is one: without it only the
+            // hashes can be checked, and a log with MACs is then refused.
+            let key_path = cairn_server::audit::secret::key_path(&path);
+            let checked = (|| {
+                let key = if key_path.exists() {
+                    Some(cairn_server::audit::AuditKey::load(&key_path)?)
+                } else {
+                    None
+                };
+                let v = cairn_server::audit::verify(
+                    &path,
+                    head.as_ref().map(|(s, h)| (*s, h.as_str())),
+                    key.as_ref(),
+                )?;
+                if key.is_none() && v.macs > 0 {
+                    return Err(cairn_server::Error::Store(format!(
+                        "audit log {}: its entries carry MACs but the audit key {} is missing, so a rewrite could not be found",
+                        path.display(),
+                        key_path.display()
+                    )));
+                }
+                Ok(v)
+            })();
+            match checked {
                 Ok(v) => {
                     if g.json {
-                        crate::render::print_json(&v)?;
+                        let mut j = serde_json::to_value(&v)?;
+                        j["ok"] = true.into();
+                        crate::render::print_json(&j)?;
                     } else {
                         println!(
-                            "audit log {} is intact: {} entries, head {}",
+                            "audit log {} is intact: {} entries ({} with a checked MAC), head {}",
                             path.display(),
                             v.entries,
+                            v.macs_checked,
                             v.head
                         );
                     }
                     Ok(0)
                 }
                 Err(e) => {
+                    if g.json {
+                        crate::render::print_json(
+                            &serde_json::json!({"ok": false, "error": e.to_string()}),
+                        )?;
+                    }
                     eprintln!("cairn: {e}");
                     Ok(crate::exit::CORRUPT)
                 }

@@ -6,7 +6,7 @@
 // the ones below drive the binary.
 #[allow(unused_imports)]
 pub use cairn_test_support::{
-    all_files, assert_same_tree, free_port, make_tree, noise, ServerToml,
+    all_files, assert_same_tree, curl, curl_with, free_port, make_tree, noise, ServerToml, TestCa,
 };
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
