@@ -25,6 +25,7 @@ pub mod command;
 pub mod config;
 pub mod credentials;
 pub mod cron;
+pub mod duration;
 pub mod error;
 #[cfg(feature = "fault-injection")]
 mod fault;

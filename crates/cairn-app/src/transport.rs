@@ -71,12 +71,12 @@ fn default_unauthenticated_per_minute() -> u32 {
 impl Limits {
     /// The header timeout (checked at load time).
     pub fn header_timeout(&self) -> Duration {
-        crate::config::parse_duration(&self.header_timeout).unwrap_or(Duration::from_secs(10))
+        crate::duration::parse_duration(&self.header_timeout).unwrap_or(Duration::from_secs(10))
     }
 
     /// The body timeout (checked at load time).
     pub fn body_timeout(&self) -> Duration {
-        crate::config::parse_duration(&self.body_timeout).unwrap_or(Duration::from_secs(30))
+        crate::duration::parse_duration(&self.body_timeout).unwrap_or(Duration::from_secs(30))
     }
 
     pub(crate) fn check(&self) -> Result<(), String> {
@@ -84,7 +84,7 @@ impl Limits {
             ("header-timeout", &self.header_timeout),
             ("body-timeout", &self.body_timeout),
         ] {
-            match crate::config::parse_duration(v) {
+            match crate::duration::parse_duration(v) {
                 Ok(d) if !d.is_zero() => {}
                 Ok(_) => return Err(format!("limits.{what}: must be more than 0s")),
                 Err(e) => return Err(format!("limits.{what}: {e}")),

@@ -138,13 +138,13 @@ pub fn validate(ctx: &Ctx, work: &Work) -> Result<()> {
             .map_err(|e| Error::Forbidden(e.to_string()))?;
     }
     match work {
-        Work::Restore { snapshot, .. } => crate::precheck::snapshot_syntax(snapshot)?,
+        Work::Restore { snapshot, .. } => crate::syntax::snapshot_syntax(snapshot)?,
         Work::Verify {
             snapshot,
             read_data_subset,
             ..
         } => {
-            crate::precheck::snapshot_syntax(snapshot)?;
+            crate::syntax::snapshot_syntax(snapshot)?;
             if let Some(sub) = read_data_subset {
                 cairn_core::verify::DataCheck::parse_subset(sub, 0)
                     .map_err(|e| Error::BadRequest(format!("read_data_subset: {e}")))?;

@@ -36,6 +36,7 @@ pub mod routes;
 pub use cairn_app::schedule;
 pub mod server;
 pub mod snapshots;
+pub mod syntax;
 pub mod tls;
 pub mod tokens;
 

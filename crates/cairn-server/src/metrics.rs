@@ -281,7 +281,7 @@ impl Metrics {
             for (family, v) in [(&self.rpo_target, &s.rpo), (&self.rto_target, &s.rto)] {
                 if let Some(d) = v
                     .as_deref()
-                    .and_then(|v| cairn_app::config::parse_duration(v).ok())
+                    .and_then(|v| cairn_app::duration::parse_duration(v).ok())
                 {
                     family.get_or_create(&label).set(d.as_secs_f64());
                 }

@@ -4,7 +4,7 @@
 //! metrics, which count damage found, not typos).
 //!
 //! The cheap checks (syntax, option values, the target) are
-//! [`crate::jobs::validate`]'s; this module adds the one that reads the
+//! [`crate::jobs::validate`]'s (with [`crate::syntax`]); this module adds the one that reads the
 //! repository: the snapshot exists, and it is one of the named spec's (a
 //! snapshot of spec A restored "as spec B" would restore A's files under
 //! B's allowances). It reads through the snapshot cache that the listing
@@ -13,18 +13,6 @@
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use std::sync::Arc;
-
-/// `latest`, or 8 to 64 hex digits of an id (a shorter prefix names too
-/// many snapshots to be safe in an automated call).
-pub fn snapshot_syntax(what: &str) -> Result<()> {
-    let hex = what.bytes().all(|c| c.is_ascii_hexdigit());
-    if what == "latest" || ((8..=64).contains(&what.len()) && hex) {
-        return Ok(());
-    }
-    Err(Error::BadRequest(format!(
-        "snapshot {what:?}: give `latest` or an id (8 to 64 hex digits)"
-    )))
-}
 
 fn id_of(row: &serde_json::Value) -> &str {
     row["id"].as_str().unwrap_or_default()

@@ -215,7 +215,7 @@ fn perf_check(
         let mut fails = Vec::new();
         let parse = |v: &Option<String>| {
             v.as_deref()
-                .and_then(|v| crate::config::parse_duration(v).ok())
+                .and_then(|v| crate::duration::parse_duration(v).ok())
         };
         let (rpo_t, rto_t) = (parse(&s.rpo), parse(&s.rto));
         if rpo_t.is_none() {

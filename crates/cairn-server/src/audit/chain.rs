@@ -1,6 +1,7 @@
 //! Checking a log, and repairing the one thing a crash can do to it.
 
-use super::{AuditKey, Entry, GENESIS, KEYED};
+use super::entry::{Entry, GENESIS, KEYED};
+use super::secret::AuditKey;
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::io::{Read, Seek, SeekFrom, Write};
