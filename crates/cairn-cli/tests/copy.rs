@@ -89,3 +89,39 @@ fn the_destination_needs_its_own_credentials() {
         .code(5);
     assert!(snapshot_ids(&env, &repo).len() == 1);
 }
+
+/// Copy reports its progress like the other long commands: here as JSON
+/// lines (`--progress json`), the last one with every snapshot counted.
+#[test]
+fn copy_reports_progress_per_snapshot() {
+    let env = Env::new();
+    let (_, repo) = backed_up(&env);
+    let (dst, pw) = destination(&env);
+    let r = env
+        .repo(
+            &repo,
+            &[
+                "--progress",
+                "json",
+                "copy",
+                "--to",
+                dst.to_str().unwrap(),
+                "--to-password-file",
+                pw.to_str().unwrap(),
+            ],
+        )
+        .ok();
+    let last: serde_json::Value = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("{\"progress\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .last()
+        .expect("a progress line");
+    assert_eq!(last["progress"], "copy", "{last}");
+    assert_eq!(last["unit"], "snapshots", "{last}");
+    assert_eq!(last["done"], true, "{last}");
+    assert_eq!(last["items"], 1, "{last}");
+    assert_eq!(last["items"], last["total_items"], "{last}");
+    assert_eq!(last["bytes"], last["total_bytes"], "{last}");
+}

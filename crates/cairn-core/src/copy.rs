@@ -20,11 +20,13 @@ use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
 use crate::manifest::MAX_DEPTH;
 use crate::pack::{BlobEntry, PackBuilder};
+use crate::progress::WorkProgress;
 use crate::repo::Repository;
 use crate::snapshot::SnapshotMeta;
 use crate::tree::{Node, NodeType, Tree};
 use crate::ObjectKind;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::Ordering::Relaxed;
 
 /// What a copy did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -58,9 +60,25 @@ pub fn copy(
     dst: &mut Repository,
     snaps: &[(SnapshotId, SnapshotMeta)],
 ) -> Result<CopyReport> {
+    copy_watched(src, dst, snaps, &WorkProgress::default())
+}
+
+/// [`copy`], counting into `progress` the snapshots done and the bytes of
+/// the files gone through (the totals are the snapshots' own file bytes; a
+/// file already copied in this run is not gone through again, so the count
+/// can end below its total).
+pub fn copy_watched(
+    src: &Repository,
+    dst: &mut Repository,
+    snaps: &[(SnapshotId, SnapshotMeta)],
+    progress: &WorkProgress,
+) -> Result<CopyReport> {
+    let bytes: u64 = snaps.iter().map(|(_, m)| m.stats.bytes).sum();
+    progress.begin(snaps.len() as u64, bytes);
     let held = dst.snapshots()?;
     let mut c = Copier {
         src,
+        progress,
         report: CopyReport::default(),
         ids: HashMap::new(),
         stored: HashSet::new(),
@@ -73,6 +91,7 @@ pub fn copy(
         if let Some((dst_id, _)) = held.iter().find(|(_, m)| same_snapshot(m, meta)) {
             copied.insert(*id, *dst_id);
             c.report.present.push(*id);
+            progress.done(meta.stats.bytes);
             continue;
         }
         let tree = c.tree(dst, &meta.tree)?;
@@ -86,12 +105,14 @@ pub fn copy(
         let new_id = dst.save_snapshot(&new)?;
         copied.insert(*id, new_id);
         c.report.copied.push((*id, new_id));
+        progress.items.fetch_add(1, Relaxed);
     }
     Ok(c.report)
 }
 
 struct Copier<'a> {
     src: &'a Repository,
+    progress: &'a WorkProgress,
     report: CopyReport,
     /// Source blob id -> destination blob id, for this run.
     ids: HashMap<BlobId, BlobId>,
@@ -181,6 +202,7 @@ impl Copier<'_> {
                 }
                 if let Some(n) = stack.last_mut().and_then(|f| f.nodes.get_mut(f.next)) {
                     n.content = content;
+                    self.progress.bytes.fetch_add(n.size, Relaxed);
                 }
             } else if let (NodeType::Dir, Some(sub)) = (n.kind, n.subtree) {
                 if let Some(new) = self.ids.get(&sub) {

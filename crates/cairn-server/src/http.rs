@@ -160,7 +160,7 @@ async fn audit_refusal(
         outcome: "refused".into(),
         detail: e.to_string(),
     };
-    st.ctx.audit.append_async(r, st.ctx.now()).await.ok()
+    st.ctx.audit.append_async(r, st.ctx.clock.now()).await.ok()
 }
 
 impl FromRequestParts<Arc<AppState>> for Caller {
@@ -344,5 +344,5 @@ pub(crate) async fn audit(
         outcome: outcome.into(),
         detail,
     };
-    ctx.audit.append_async(r, ctx.now()).await.ok()
+    ctx.audit.append_async(r, ctx.clock.now()).await.ok()
 }

@@ -272,7 +272,7 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
             outcome: state.as_str().into(),
             detail,
         },
-        &ctx.now(),
+        ctx.clock.now(),
     );
     ctx.update(id, |v| {
         v.state = state;

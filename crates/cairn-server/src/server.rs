@@ -206,7 +206,7 @@ async fn server_event(st: &AppState, action: &str, target: &str, outcome: &str, 
         detail,
         ..Default::default()
     };
-    if let Err(e) = st.ctx.audit.append_async(r, st.ctx.now()).await {
+    if let Err(e) = st.ctx.audit.append_async(r, st.ctx.clock.now()).await {
         tracing::error!(error = %e, action, "cannot append to the audit log");
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use subtle::ConstantTimeEq;
+use time::OffsetDateTime;
 
 const PREFIX: &str = "cairn_";
 
@@ -168,11 +169,21 @@ impl TokenStore {
     }
 
     /// Creates a token; returns (the token, shown once; its entry).
-    pub fn create(&self, name: &str, role: Role, now: &str) -> Result<(String, TokenEntry)> {
+    pub fn create(
+        &self,
+        name: &str,
+        role: Role,
+        now: OffsetDateTime,
+    ) -> Result<(String, TokenEntry)> {
         self.locked(|f| Self::add(f, name, role, now))
     }
 
-    fn add(f: &mut StoreFile, name: &str, role: Role, now: &str) -> Result<(String, TokenEntry)> {
+    fn add(
+        f: &mut StoreFile,
+        name: &str,
+        role: Role,
+        now: OffsetDateTime,
+    ) -> Result<(String, TokenEntry)> {
         if f.tokens
             .iter()
             .any(|t| t.name == name && t.revoked.is_none())
@@ -192,7 +203,7 @@ impl TokenStore {
             name: name.to_string(),
             role,
             sha256: h,
-            created: now.to_string(),
+            created: cairn_core::clock::rfc3339(now),
             revoked: None,
         };
         f.version = 1;
@@ -201,15 +212,15 @@ impl TokenStore {
     }
 
     /// Revokes every live token with this name or id; returns how many.
-    pub fn revoke(&self, name_or_id: &str, now: &str) -> Result<usize> {
+    pub fn revoke(&self, name_or_id: &str, now: OffsetDateTime) -> Result<usize> {
         self.locked(|f| Self::mark_revoked(f, name_or_id, now))
     }
 
-    fn mark_revoked(f: &mut StoreFile, name_or_id: &str, now: &str) -> Result<usize> {
+    fn mark_revoked(f: &mut StoreFile, name_or_id: &str, now: OffsetDateTime) -> Result<usize> {
         let mut n = 0;
         for t in f.tokens.iter_mut().filter(|t| t.revoked.is_none()) {
             if t.name == name_or_id || t.id == name_or_id {
-                t.revoked = Some(now.to_string());
+                t.revoked = Some(cairn_core::clock::rfc3339(now));
                 n += 1;
             }
         }
@@ -264,7 +275,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let s = TokenStore::new(d.path().join("tokens.json"));
         let (tok, e) = s
-            .create("ci", Role::Service, "2026-11-27T00:00:00Z")
+            .create("ci", Role::Service, OffsetDateTime::UNIX_EPOCH)
             .unwrap();
         assert!(well_formed(&tok) && tok.starts_with("cairn_"), "{tok}");
         assert_eq!(s.authenticate(&tok).unwrap().role, Role::Service);
@@ -278,14 +289,15 @@ mod tests {
         typo[10] = if typo[10] == b'a' { b'b' } else { b'a' };
         assert!(!well_formed(&String::from_utf8(typo).unwrap()));
         assert!(
-            s.create("ci", Role::Admin, "t").is_err(),
+            s.create("ci", Role::Admin, OffsetDateTime::UNIX_EPOCH)
+                .is_err(),
             "live names are unique"
         );
-        assert_eq!(s.revoke(&e.id, "2026-11-28T00:00:00Z").unwrap(), 1);
+        assert_eq!(s.revoke(&e.id, OffsetDateTime::UNIX_EPOCH).unwrap(), 1);
         assert!(
             matches!(s.authenticate(&tok), Err(Error::Unauthenticated(m)) if m.contains("revoked"))
         );
-        assert!(s.revoke("ci", "t").is_err());
+        assert!(s.revoke("ci", OffsetDateTime::UNIX_EPOCH).is_err());
     }
 
     #[test]
@@ -293,7 +305,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let path = d.path().join("tokens.json");
         TokenStore::new(&path)
-            .create("victim", Role::Admin, "t")
+            .create("victim", Role::Admin, OffsetDateTime::UNIX_EPOCH)
             .unwrap();
         // Four writers (each its own store, as the CLI and the server are)
         // create while a fifth revokes.
@@ -302,14 +314,19 @@ mod tests {
                 let s = TokenStore::new(&path);
                 std::thread::spawn(move || {
                     for j in 0..10 {
-                        s.create(&format!("t{i}-{j}"), Role::Service, "t").unwrap();
+                        s.create(
+                            &format!("t{i}-{j}"),
+                            Role::Service,
+                            OffsetDateTime::UNIX_EPOCH,
+                        )
+                        .unwrap();
                     }
                 })
             })
             .collect();
         let s = TokenStore::new(&path);
         threads.push(std::thread::spawn(move || {
-            s.revoke("victim", "t").unwrap();
+            s.revoke("victim", OffsetDateTime::UNIX_EPOCH).unwrap();
         }));
         for t in threads {
             t.join().unwrap();

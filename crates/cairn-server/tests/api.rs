@@ -47,7 +47,7 @@ fn fixture() -> Fixture {
     let mut tokens = Vec::new();
     for role in [Role::Admin, Role::Service, Role::Analyst] {
         let (t, _) = store
-            .create(&format!("{role:?}"), role, "2026-11-27T00:00:00Z")
+            .create(&format!("{role:?}"), role, time::OffsetDateTime::UNIX_EPOCH)
             .unwrap();
         tokens.push((role, t));
     }

@@ -29,7 +29,10 @@ pub fn run(g: &Global, a: &CopyArgs) -> Result<u8> {
     let src = context::open(g, Access::Read, "copy")?;
     let mut dst = context::open_destination(g, &a.to, a.to_password_file.as_deref(), "copy")?;
     let sels: Vec<Selector> = a.snapshots.iter().map(|s| Selector::any(s)).collect();
-    let r = cairn_app::usecase::copy::copy(&src, &mut dst, &sels)?;
+    let progress = cairn_core::progress::WorkProgress::default();
+    let r = crate::progress::watching(g, &progress, ("copy", "listing", "snapshots"), || {
+        cairn_app::usecase::copy::copy_watched(&src, &mut dst, &sels, &progress)
+    })?;
     emit(
         g,
         &Copied {

@@ -1,8 +1,11 @@
 use crate::cli::{AuditCommand, Global, PlanArgs, ServeArgs, TokenCommand};
+use crate::render::{emit, Render, Term};
 use anyhow::{Context, Result};
 use cairn_app::config::ServerConfig;
 use cairn_server::rbac::Role;
 use cairn_server::tokens::TokenStore;
+use serde::Serialize;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -78,7 +81,7 @@ fn audit_token(
     action: &str,
     target: String,
     detail: String,
-    now: &str,
+    now: time::OffsetDateTime,
 ) -> Result<()> {
     log.append(
         cairn_server::audit::Record {
@@ -95,7 +98,7 @@ fn audit_token(
 }
 
 pub fn token(g: &Global, c: &TokenCommand) -> Result<u8> {
-    let now = cairn_core::clock::rfc3339(time::OffsetDateTime::now_utc());
+    let now = crate::wallclock::now(None)?;
     match c {
         TokenCommand::Create { config, role, name } => {
             let cfg = load(config.as_deref())?;
@@ -103,59 +106,101 @@ pub fn token(g: &Global, c: &TokenCommand) -> Result<u8> {
                 .parse()
                 .map_err(|e: String| cairn_core::Error::invalid(e))?;
             let log = cairn_server::audit::AuditLog::open(&cfg.audit_log)?;
-            let (token, entry) = TokenStore::new(&cfg.tokens).create(name, role, &now)?;
+            let (token, entry) = TokenStore::new(&cfg.tokens).create(name, role, now)?;
             let role_name = format!("{:?}", entry.role).to_lowercase();
             audit_token(
                 &log,
                 "token.create",
                 format!("{}:{}", entry.id, entry.name),
                 format!("role {role_name}"),
-                &now,
+                now,
             )?;
-            // The token alone on stdout: it is shown once and never stored.
-            println!("{token}");
-            if !g.quiet {
-                eprintln!(
-                    "token {} ({:?}) for {:?} created; it is shown only now",
-                    entry.id, entry.role, entry.name
-                );
-            }
+            emit(
+                g,
+                &TokenCreated {
+                    token,
+                    id: entry.id,
+                    name: entry.name,
+                    role: role_name,
+                },
+            )
         }
         TokenCommand::Revoke { config, name } => {
             let cfg = load(config.as_deref())?;
             let log = cairn_server::audit::AuditLog::open(&cfg.audit_log)?;
-            let n = TokenStore::new(&cfg.tokens).revoke(name, &now)?;
+            let n = TokenStore::new(&cfg.tokens).revoke(name, now)?;
             audit_token(
                 &log,
                 "token.revoke",
                 name.clone(),
                 format!("{n} token(s) revoked"),
-                &now,
+                now,
             )?;
-            println!("revoked {n} token(s)");
+            emit(g, &TokensRevoked { revoked: n })
         }
         TokenCommand::List { config } => {
             let cfg = load(config.as_deref())?;
-            let list = TokenStore::new(&cfg.tokens).list()?;
-            if g.json {
-                crate::render::print_json(&list)?;
-            } else {
-                for t in list {
-                    println!(
-                        "{}  {:<8}  {:<20}  {}{}",
-                        t.id,
-                        format!("{:?}", t.role).to_lowercase(),
-                        t.name,
-                        t.created,
-                        t.revoked
-                            .map(|r| format!("  revoked {r}"))
-                            .unwrap_or_default()
-                    );
-                }
-            }
+            emit(g, &Tokens(TokenStore::new(&cfg.tokens).list()?))
         }
     }
-    Ok(0)
+}
+
+/// A new token: shown once, alone on stdout (never stored).
+#[derive(Serialize)]
+struct TokenCreated {
+    token: String,
+    id: String,
+    name: String,
+    role: String,
+}
+
+impl Render for TokenCreated {
+    fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
+        writeln!(t.out, "{}", self.token)?;
+        if !g.quiet {
+            writeln!(
+                t.err,
+                "token {} ({}) for {:?} created; it is shown only now",
+                self.id, self.role, self.name
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct TokensRevoked {
+    revoked: usize,
+}
+
+impl Render for TokensRevoked {
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        writeln!(t.out, "revoked {} token(s)", self.revoked)
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Tokens(Vec<cairn_server::tokens::TokenEntry>);
+
+impl Render for Tokens {
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        for e in &self.0 {
+            writeln!(
+                t.out,
+                "{}  {:<8}  {:<20}  {}{}",
+                e.id,
+                format!("{:?}", e.role).to_lowercase(),
+                e.name,
+                e.created,
+                e.revoked
+                    .as_ref()
+                    .map(|r| format!("  revoked {r}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        Ok(())
+    }
 }
 
 pub fn audit(g: &Global, c: &AuditCommand) -> Result<u8> {
@@ -202,33 +247,59 @@ pub fn audit(g: &Global, c: &AuditCommand) -> Result<u8> {
                 }
                 Ok(v)
             })();
-            match checked {
-                Ok(v) => {
-                    if g.json {
-                        let mut j = serde_json::to_value(&v)?;
-                        j["ok"] = true.into();
-                        crate::render::print_json(&j)?;
-                    } else {
-                        println!(
-                            "audit log {} is intact: {} entries ({} with a checked MAC), head {}",
-                            path.display(),
-                            v.entries,
-                            v.macs_checked,
-                            v.head
-                        );
-                    }
-                    Ok(0)
-                }
-                Err(e) => {
-                    if g.json {
-                        crate::render::print_json(
-                            &serde_json::json!({"ok": false, "error": e.to_string()}),
-                        )?;
-                    }
-                    eprintln!("cairn: {e}");
-                    Ok(crate::exit::CORRUPT)
-                }
+            let log = path.display().to_string();
+            let (found, error) = match checked {
+                Ok(v) => (Some(v), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            if let (Some(e), true) = (&error, g.json) {
+                // Scripts read the JSON; people reading the log see why too.
+                eprintln!("cairn: {e}");
             }
+            emit(
+                g,
+                &AuditChecked {
+                    ok: found.is_some(),
+                    found,
+                    error,
+                    log,
+                },
+            )
+        }
+    }
+}
+
+/// What `audit verify` found: `{"ok": true, ...the check}` or `{"ok": false, "error"}`.
+#[derive(Serialize)]
+struct AuditChecked {
+    ok: bool,
+    #[serde(flatten)]
+    found: Option<cairn_server::audit::Verified>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip)]
+    log: String,
+}
+
+impl Render for AuditChecked {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        match (&self.found, &self.error) {
+            (Some(v), _) => writeln!(
+                t.out,
+                "audit log {} is intact: {} entries ({} with a checked MAC), head {}",
+                self.log, v.entries, v.macs_checked, v.head
+            ),
+            (None, e) => writeln!(t.err, "cairn: {}", e.as_deref().unwrap_or("?")),
+        }
+    }
+
+    fn exit_code(&self) -> u8 {
+        if self.ok {
+            0
+        } else {
+            crate::exit::CORRUPT
         }
     }
 }
@@ -246,20 +317,38 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<u8> {
     )
     // The server's words: this is the server's repository, pinned in its store.
     .map_err(cairn_server::Error::from)?;
-    let p = sp.plan;
-    let next: Vec<String> = sp
+    let next_runs = sp
         .next_runs
         .into_iter()
         .map(cairn_core::clock::rfc3339)
         .collect();
-    if g.json {
-        crate::render::print_json(
-            &serde_json::json!({"spec": spec.name, "plan": p, "next_runs": next}),
-        )?;
-    } else {
-        println!(
+    emit(
+        g,
+        &Planned {
+            spec: spec.name.clone(),
+            plan: sp.plan,
+            next_runs,
+        },
+    )
+}
+
+/// `cairn plan`: what a backup of the spec would read now, and when it runs.
+#[derive(Serialize)]
+struct Planned {
+    spec: String,
+    plan: cairn_core::backup::plan::BackupPlan,
+    next_runs: Vec<String>,
+}
+
+impl Render for Planned {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        let p = &self.plan;
+        writeln!(
+            t.out,
             "spec {}: {} files ({}); {} to read ({}, the most new data it can add), {} unchanged{}",
-            spec.name,
+            self.spec,
             p.files,
             crate::render::human_bytes(p.bytes),
             p.files_to_read,
@@ -270,16 +359,19 @@ pub fn plan(g: &Global, a: &PlanArgs) -> Result<u8> {
             } else {
                 String::new()
             }
-        );
+        )?;
         match (&p.parent, &p.parent_time) {
-            (Some(id), Some(t)) => println!("parent snapshot {} from {t}", &id[..8]),
-            _ => println!("no parent snapshot: every file will be read"),
+            (Some(id), Some(when)) => writeln!(
+                t.out,
+                "parent snapshot {} from {when}",
+                &id[..8.min(id.len())]
+            )?,
+            _ => writeln!(t.out, "no parent snapshot: every file will be read")?,
         }
-        if next.is_empty() {
-            println!("no schedule: runs on demand only");
+        if self.next_runs.is_empty() {
+            writeln!(t.out, "no schedule: runs on demand only")
         } else {
-            println!("next runs: {}", next.join(", "));
+            writeln!(t.out, "next runs: {}", self.next_runs.join(", "))
         }
     }
-    Ok(0)
 }

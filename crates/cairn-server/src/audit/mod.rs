@@ -110,7 +110,7 @@ impl AuditLog {
             key,
             head: Mutex::new((v.entries, v.head)),
         };
-        let now = cairn_core::clock::rfc3339(time::OffsetDateTime::now_utc());
+        let now = time::OffsetDateTime::now_utc();
         if created {
             log.append(
                 Record {
@@ -124,7 +124,7 @@ impl AuditLog {
                     ),
                     ..Default::default()
                 },
-                &now,
+                now,
             )?;
         }
         if let Some((aside, bytes)) = torn {
@@ -140,7 +140,7 @@ impl AuditLog {
                     ),
                     ..Default::default()
                 },
-                &now,
+                now,
             )?;
         }
         Ok(log)
@@ -157,7 +157,7 @@ impl AuditLog {
     }
 
     /// Appends one entry (fsynced); returns its seq as the audit id.
-    pub fn append(&self, r: Record, now: &str) -> Result<u64> {
+    pub fn append(&self, r: Record, now: time::OffsetDateTime) -> Result<u64> {
         let mut head = self
             .head
             .lock()
@@ -173,7 +173,7 @@ impl AuditLog {
         };
         let mut e = Entry {
             seq: seq + 1,
-            time: now.to_string(),
+            time: cairn_core::clock::rfc3339(now),
             prev,
             request_id: r.request_id,
             actor: r.actor,
@@ -197,9 +197,13 @@ impl AuditLog {
     }
 
     /// [`Self::append`] on a blocking thread: it waits for a lock and an fsync.
-    pub async fn append_async(self: &std::sync::Arc<Self>, r: Record, now: String) -> Result<u64> {
+    pub async fn append_async(
+        self: &std::sync::Arc<Self>,
+        r: Record,
+        now: time::OffsetDateTime,
+    ) -> Result<u64> {
         let log = self.clone();
-        tokio::task::spawn_blocking(move || log.append(r, &now))
+        tokio::task::spawn_blocking(move || log.append(r, now))
             .await
             .unwrap_or_else(|_| Err(Error::Store("audit append panicked".into())))
     }

@@ -17,7 +17,8 @@ fn tampering_is_found_at_the_first_bad_entry() {
     let p = d.path().join("audit.jsonl");
     let log = AuditLog::open(&p).unwrap();
     for a in ["backup", "restore", "verify", "backup"] {
-        log.append(rec(a), "2026-11-27T00:00:00Z").unwrap();
+        log.append(rec(a), time::OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
     }
     let (hs, hh) = log.head();
     assert_eq!(hs, 5, "audit.keyed, then 4");
@@ -65,7 +66,8 @@ fn a_rewritten_entry_with_a_recomputed_tail_is_found_by_its_mac() {
     let p = d.path().join("audit.jsonl");
     let log = AuditLog::open(&p).unwrap();
     for a in ["backup", "restore", "verify"] {
-        log.append(rec(a), "2026-11-27T00:00:00Z").unwrap();
+        log.append(rec(a), time::OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
     }
     let key = key_of(&p);
     let v = verify(&p, None, Some(&key)).unwrap();
@@ -125,7 +127,8 @@ fn a_torn_last_line_is_set_aside_and_recorded_and_files_are_0600() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("audit.jsonl");
     let log = AuditLog::open(&p).unwrap();
-    log.append(rec("backup"), "2026-11-27T00:00:00Z").unwrap();
+    log.append(rec("backup"), time::OffsetDateTime::UNIX_EPOCH)
+        .unwrap();
     drop(log);
     for f in [p.clone(), secret::key_path(&p)] {
         let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
@@ -163,7 +166,8 @@ fn two_writers_of_one_log_never_fork_the_chain() {
         .map(|log| {
             std::thread::spawn(move || {
                 for _ in 0..20 {
-                    log.append(rec("backup"), "2026-11-27T00:00:00Z").unwrap();
+                    log.append(rec("backup"), time::OffsetDateTime::UNIX_EPOCH)
+                        .unwrap();
                 }
             })
         })
