@@ -111,13 +111,8 @@ fn copy_reports_progress_per_snapshot() {
             ],
         )
         .ok();
-    let last: serde_json::Value = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("{\"progress\""))
-        .map(|l| serde_json::from_str(l).unwrap())
-        .last()
-        .expect("a progress line");
+    let lines = progress_lines(&r.stderr);
+    let last = lines.last().expect("a progress line");
     assert_eq!(last["progress"], "copy", "{last}");
     assert_eq!(last["unit"], "snapshots", "{last}");
     assert_eq!(last["done"], true, "{last}");

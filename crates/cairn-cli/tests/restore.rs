@@ -526,12 +526,7 @@ fn progress_json_lines_end_with_the_totals_reached() {
             ],
         )
         .ok();
-    let lines: Vec<serde_json::Value> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("{\"progress\""))
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = progress_lines(&r.stderr);
     let last = lines.last().expect("a progress line");
     assert_eq!(last["progress"], "restore");
     assert_eq!(last["done"], true);

@@ -328,3 +328,12 @@ pub fn error_line(stderr: &str) -> &str {
     assert_eq!(lines.len(), 1, "expected one error line:\n{stderr}");
     lines[0]
 }
+
+/// The `--progress json` lines of `stderr`, parsed, in order.
+pub fn progress_lines(stderr: &str) -> Vec<serde_json::Value> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("{\"progress\""))
+        .map(|l| serde_json::from_str(l).expect("a progress line is JSON"))
+        .collect()
+}
