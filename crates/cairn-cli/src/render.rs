@@ -1,5 +1,5 @@
-//! Where the CLI renders: every command that has converted computes one
-//! typed result and hands it to [`emit`], which prints it as pretty JSON
+//! Where the CLI renders: every command computes one typed result and
+//! hands it to [`emit`], which prints it as pretty JSON
 //! (`--json`) or as text, and returns the exit code the result implies.
 //! A command's run function decides nothing about output itself, so the
 //! JSON a script reads and the text a person reads come from the same value,
@@ -71,12 +71,6 @@ pub fn json<R: Render>(r: &R) -> io::Result<String> {
         serde_json::to_string_pretty(r)
     }
     .map_err(io::Error::other)
-}
-
-/// Prints a value as pretty JSON on stdout.
-pub fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
-    Ok(())
 }
 
 /// Human-readable byte count.

@@ -290,3 +290,9 @@ fn copy_json() {
     // How many blobs the chunker cut depends on each repository's seed.
     assert_json("copy", &env, &run, &["blobs_stored", "blobs_present"]);
 }
+
+#[test]
+fn prune_rewrite_old_epochs_dry_run_json() {
+    let args = ["prune", "--rewrite-old-epochs", "--dry-run", "--json"];
+    snapshot_after_two_backups("prune_rewrite_dry_run", &args, &[]);
+}

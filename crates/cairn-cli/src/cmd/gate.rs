@@ -3,8 +3,12 @@
 
 use crate::cli::{GateArgs, Global};
 use crate::exit;
+use crate::render::{emit, Render, Term};
 use anyhow::Result;
+use cairn_app::gate::report::Report;
 use cairn_app::gate::{self, GateOptions};
+use serde::Serialize;
+use std::io;
 use std::sync::Arc;
 
 pub fn run(g: &Global, a: &GateArgs) -> Result<u8> {
@@ -24,36 +28,54 @@ pub fn run(g: &Global, a: &GateArgs) -> Result<u8> {
         }
     };
     let files = gate::artifacts::write_all(&a.out, &report)?;
-    if g.json {
-        crate::render::print_json(&report.to_value())?;
-    } else {
-        for c in &report.checks {
-            let word = match (c.pass, c.waived) {
-                (true, true) => "WAIVED",
-                (true, false) => "pass",
-                _ => "FAIL",
-            };
-            println!(
-                "{word:<6} {}{}",
-                c.id,
-                c.reason
-                    .as_ref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            );
-            for w in &c.warnings {
-                println!("       warning: {w}");
-            }
-        }
-        println!(
-            "RG-7 {} (seed {seed})",
-            if report.pass { "pass" } else { "FAIL" }
-        );
-    }
+    let code = emit(g, &Gated { report, seed })?;
     if !g.quiet {
         for f in files {
             eprintln!("wrote {}", f.display());
         }
     }
-    Ok(if report.pass { 0 } else { exit::ERROR })
+    Ok(code)
+}
+
+/// The gate's report (the app's document, as `rg7_report.json` holds it)
+/// and, for people, one line per check.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Gated {
+    report: Report,
+    #[serde(skip)]
+    seed: u64,
+}
+
+impl Render for Gated {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, _: &Global) -> io::Result<()> {
+        for c in &self.report.checks {
+            let word = match (c.pass, c.waived) {
+                (true, true) => "WAIVED",
+                (true, false) => "pass",
+                _ => "FAIL",
+            };
+            let reason = c
+                .reason
+                .as_ref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            writeln!(t.out, "{word:<6} {}{reason}", c.id)?;
+            for w in &c.warnings {
+                writeln!(t.out, "       warning: {w}")?;
+            }
+        }
+        let verdict = if self.report.pass { "pass" } else { "FAIL" };
+        writeln!(t.out, "RG-7 {verdict} (seed {})", self.seed)
+    }
+
+    fn exit_code(&self) -> u8 {
+        if self.report.pass {
+            0
+        } else {
+            exit::ERROR
+        }
+    }
 }

@@ -7,7 +7,6 @@ use cairn_core::prune::{self, PackAction, PackPlan, PlanTotals, PruneOptions, Pr
 use cairn_core::Repository;
 use cairn_core::{epochs, leftovers};
 use serde::Serialize;
-use serde_json::json;
 use std::io;
 
 pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
@@ -152,42 +151,68 @@ impl Render for Pruned {
 fn rewrite_old_epochs(g: &Global, a: &PruneArgs, repo: &mut Repository) -> Result<u8> {
     let now = crate::wallclock::now(None)?;
     let plan = epochs::plan(repo, now)?;
-    if !g.quiet && !g.json {
-        eprintln!(
-            "key epoch {}; retired epochs {:?}: {} snapshot(s) to re-encrypt, {} retained by WORM, {} index file(s) to re-seal",
-            plan.current,
-            plan.retired,
-            plan.old_snapshots.len(),
-            plan.retained.len(),
-            plan.old_index_files.len()
-        );
-    }
-    if a.dry_run {
-        if g.json {
-            crate::render::print_json(&json!({ "dry_run": true, "plan": plan }))?;
-        } else {
-            println!("dry run: nothing changed");
+    let outcome = if a.dry_run {
+        None
+    } else {
+        Some(epochs::rewrite(repo, &plan, now)?)
+    };
+    emit(
+        g,
+        &Rewritten {
+            dry_run: a.dry_run,
+            plan,
+            outcome,
+        },
+    )
+}
+
+/// What `prune --rewrite-old-epochs` planned and, unless a dry run, did.
+#[derive(Serialize)]
+struct Rewritten {
+    dry_run: bool,
+    plan: epochs::EpochPlan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<epochs::RewriteOutcome>,
+}
+
+impl Render for Rewritten {
+    const SORTED_KEYS: bool = true;
+
+    fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
+        let plan = &self.plan;
+        if !g.quiet {
+            writeln!(
+                t.err,
+                "key epoch {}; retired epochs {:?}: {} snapshot(s) to re-encrypt, {} retained by WORM, {} index file(s) to re-seal",
+                plan.current,
+                plan.retired,
+                plan.old_snapshots.len(),
+                plan.retained.len(),
+                plan.old_index_files.len()
+            )?;
         }
-        return Ok(0);
+        let Some(out) = &self.outcome else {
+            return writeln!(t.out, "dry run: nothing changed");
+        };
+        for (old, new) in &out.snapshots {
+            writeln!(
+                t.err,
+                "re-encrypted snapshot {} as {}",
+                old.short(),
+                new.short()
+            )?;
+        }
+        for why in &out.kept_because {
+            writeln!(t.err, "retired secrets kept: {why}")?;
+        }
+        writeln!(
+            t.out,
+            "rewrote {} snapshot(s) ({} blob(s)); pruned {} pack(s); re-sealed {} index file(s); dropped retired epochs {:?}",
+            out.snapshots.len(),
+            out.blobs_written,
+            out.prune.as_ref().map(|p| p.packs_deleted).unwrap_or(0),
+            out.index_files_resealed,
+            out.dropped_epochs
+        )
     }
-    let out = epochs::rewrite(repo, &plan, now)?;
-    if g.json {
-        crate::render::print_json(&json!({ "dry_run": false, "plan": plan, "outcome": out }))?;
-        return Ok(0);
-    }
-    for (old, new) in &out.snapshots {
-        eprintln!("re-encrypted snapshot {} as {}", old.short(), new.short());
-    }
-    for why in &out.kept_because {
-        eprintln!("retired secrets kept: {why}");
-    }
-    println!(
-        "rewrote {} snapshot(s) ({} blob(s)); pruned {} pack(s); re-sealed {} index file(s); dropped retired epochs {:?}",
-        out.snapshots.len(),
-        out.blobs_written,
-        out.prune.as_ref().map(|p| p.packs_deleted).unwrap_or(0),
-        out.index_files_resealed,
-        out.dropped_epochs
-    );
-    Ok(0)
 }
