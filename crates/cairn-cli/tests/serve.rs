@@ -1182,3 +1182,57 @@ command-filename = "db.sql""#,
     );
     assert_eq!(snapshot_ids(&env, &env.path("repo")).len(), 1);
 }
+
+/// "What ran last night" after a reboot: finished jobs are listed by
+/// `GET /api/v1/dr/jobs` (filterable) and found by id after the server was
+/// killed and started again.
+#[test]
+fn job_history_survives_a_killed_server() {
+    let (env, _src, _repo, port) = served();
+    let cfg = env.path("cairn.toml");
+    let cfg_s = cfg.to_str().unwrap();
+    let tok = token(&env, cfg_s, "service");
+    let (server, base) = start(&env, cfg_s, port);
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/backup"),
+        Some(&tok),
+        Some(r#"{"spec":"docs"}"#),
+    );
+    assert_eq!(s, 202, "{v}");
+    let id = v["data"]["id"].as_str().unwrap().to_string();
+    assert_eq!(wait_job(&base, &tok, &id)["state"], "succeeded");
+    drop(server); // SIGKILL: no orderly shutdown
+    let (_server, base) = start(&env, cfg_s, port);
+    let (s, v) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/jobs/{id}"),
+        Some(&tok),
+        None,
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["state"], "succeeded", "{v}");
+    assert!(v["data"]["result"]["snapshot_id"].is_string(), "{v}");
+    let list = |q: &str| {
+        let (s, v) = curl(
+            "GET",
+            &format!("{base}/api/v1/dr/jobs{q}"),
+            Some(&tok),
+            None,
+        );
+        assert_eq!(s, 200, "{v}");
+        v["data"].as_array().unwrap().clone()
+    };
+    let all = list("");
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["id"], id.as_str());
+    assert_eq!(list("?spec=docs&state=succeeded&kind=backup").len(), 1);
+    assert!(list("?state=failed").is_empty());
+    let (s, _) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/jobs?bogus=1"),
+        Some(&tok),
+        None,
+    );
+    assert_eq!(s, 400);
+}

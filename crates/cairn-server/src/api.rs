@@ -217,8 +217,13 @@ async fn console(_c: Caller) -> Response {
 }
 
 async fn job(State(st): St, c: Caller, Path(id): Path<String>) -> Response {
-    match st.ctx.job(&id) {
-        Some(j) => envelope(&c.info, StatusCode::OK, None, Ok(json!(j))),
+    let found = st
+        .ctx
+        .job(&id)
+        .map(|j| json!(j))
+        .or_else(|| st.ctx.history.get(&id));
+    match found {
+        Some(j) => envelope(&c.info, StatusCode::OK, None, Ok(j)),
         None => envelope(
             &c.info,
             StatusCode::NOT_FOUND,
@@ -226,6 +231,43 @@ async fn job(State(st): St, c: Caller, Path(id): Path<String>) -> Response {
             Err(&Error::NotFound(format!("no job {id}"))),
         ),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JobsQuery {
+    #[serde(default)]
+    spec: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+/// Recent jobs, newest first, this run's and earlier runs' (`?spec=`,
+/// `?kind=`, `?state=`, `?limit=`, default 100).
+async fn jobs_list(
+    State(st): St,
+    c: Caller,
+    q: Result<Query<JobsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => {
+            let e = Error::BadRequest(format!("query: {e}"));
+            return envelope(&c.info, StatusCode::BAD_REQUEST, None, Err(&e));
+        }
+    };
+    let is = |v: &serde_json::Value, key: &str, want: &Option<String>| {
+        want.as_deref().is_none_or(|w| v[key] == w)
+    };
+    let mut list = st.ctx.jobs_newest_first(|v| {
+        is(v, "spec", &q.spec) && is(v, "kind", &q.kind) && is(v, "state", &q.state)
+    });
+    list.truncate(q.limit.unwrap_or(100).min(crate::job_history::KEEP));
+    envelope(&c.info, StatusCode::OK, None, Ok(json!(list)))
 }
 
 #[derive(Deserialize)]
@@ -340,6 +382,7 @@ pub fn router(st: Arc<AppState>) -> Router {
             ("GET", "/api/v1/dr/snapshots") => r.route(path, get(snapshots)),
             ("POST", "/api/v1/dr/verify/{id}") => r.route(path, post(verify)),
             ("GET", "/api/v1/dr/jobs/{id}") => r.route(path, get(job)),
+            ("GET", "/api/v1/dr/jobs") => r.route(path, get(jobs_list)),
             ("POST", "/api/v1/dr/forget") => r.route(path, post(forget)),
             ("POST", "/api/v1/dr/gate") => r.route(path, post(gate_run)),
             ("GET", "/api/v1/dr/gate") => r.route(path, get(gate_last)),

@@ -41,6 +41,8 @@ pub struct Ctx {
     pub metrics: Arc<crate::metrics::Metrics>,
     pub clock: Arc<dyn Clock>,
     pub jobs: Mutex<HashMap<String, JobView>>,
+    /// Finished jobs, this run's and earlier runs' (jobs.jsonl).
+    pub history: crate::job_history::JobHistory,
     /// Specs with a backup queued or running (and the gate): never two at once.
     pub busy: Mutex<HashSet<String>>,
     /// Progress of running backups, by job id.
@@ -69,6 +71,28 @@ impl Ctx {
             });
         }
         Some(v)
+    }
+
+    /// Jobs, newest submitted first: this run's (live), then finished ones
+    /// from earlier runs; `keep` says which (a JSON view of each).
+    pub fn jobs_newest_first(&self, keep: impl Fn(&Value) -> bool) -> Vec<Value> {
+        let mut live: Vec<JobView> = self
+            .jobs
+            .lock()
+            .map(|j| j.values().cloned().collect())
+            .unwrap_or_default();
+        live.sort_by(|a, b| b.submitted.cmp(&a.submitted).then(b.id.cmp(&a.id)));
+        let ids: HashSet<String> = live.iter().map(|v| v.id.clone()).collect();
+        let live = live
+            .into_iter()
+            .filter_map(|v| self.job(&v.id))
+            .filter_map(|v| serde_json::to_value(v).ok());
+        let earlier = self
+            .history
+            .newest_first()
+            .into_iter()
+            .filter(|v| !v["id"].as_str().is_some_and(|id| ids.contains(id)));
+        live.chain(earlier).filter(|v| keep(v)).collect()
     }
 
     /// Jobs queued or running.

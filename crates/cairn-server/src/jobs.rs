@@ -282,6 +282,11 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
             Err(e) => v.error = Some(e.public_message()),
         }
     });
+    if let Some(v) = ctx.job(id).and_then(|v| serde_json::to_value(v).ok()) {
+        if let Err(e) = ctx.history.record(v) {
+            tracing::warn!(job = %id, error = %e, "job not recorded in the history");
+        }
+    }
 }
 
 /// Runs one job: an adapter that opens the spec's repository as the actor

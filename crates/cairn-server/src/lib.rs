@@ -23,6 +23,7 @@ pub mod drills;
 pub mod error;
 pub use cairn_app::gate;
 pub mod http;
+pub mod job_history;
 pub mod job_result;
 pub mod jobs;
 pub mod listener;

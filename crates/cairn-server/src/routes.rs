@@ -59,6 +59,12 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
     ),
     (
         "GET",
+        "/api/v1/dr/jobs",
+        Permission::Read,
+        "recent jobs, newest first, surviving restarts (?spec=, ?kind=, ?state=, ?limit=)",
+    ),
+    (
+        "GET",
         "/api/v1/dr/jobs/{id}",
         Permission::Read,
         "a job's status, progress and result",

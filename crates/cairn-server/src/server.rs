@@ -20,12 +20,14 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
     let audit = AuditLog::open(&cfg.audit_log)?;
     let tokens = crate::tokens::TokenStore::new(&cfg.tokens);
     let unauthenticated = crate::ratelimit::RateLimiter::new(cfg.limits.unauthenticated_per_minute);
+    let history = crate::job_history::JobHistory::open(&cfg.audit_log)?;
     let ctx = Arc::new(Ctx {
         cfg: Arc::new(cfg),
         audit: Arc::new(audit),
         metrics: Arc::new(crate::metrics::Metrics::default()),
         clock,
         jobs: Mutex::new(HashMap::new()),
+        history,
         busy: Mutex::new(Default::default()),
         progress: Mutex::new(HashMap::new()),
         gate_last: Mutex::new(None),
