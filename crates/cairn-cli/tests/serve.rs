@@ -59,9 +59,13 @@ fn token_named(env: &Env, cfg: &str, role: &str, name: &str) -> String {
 
 /// Starts `cairn serve` and waits until it answers.
 fn start(env: &Env, cfg: &str, port: u16) -> (Server, String) {
+    start_with_grace(env, cfg, port, "5")
+}
+
+fn start_with_grace(env: &Env, cfg: &str, port: u16, grace: &str) -> (Server, String) {
     let server = Server(
         env.cmd()
-            .args(["serve", "--config", cfg, "--jitter", "0s", "--grace", "5"])
+            .args(["serve", "--config", cfg, "--jitter", "0s", "--grace", grace])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -1235,4 +1239,77 @@ fn job_history_survives_a_killed_server() {
         None,
     );
     assert_eq!(s, 400);
+}
+
+/// `--grace` is a deadline: a job still running when it passes is recorded
+/// as cancelled, the server exits without waiting for it, and the audit
+/// log's `server.stopped` entry is the last one.
+#[test]
+fn a_job_running_past_the_grace_period_is_cancelled_and_the_server_exits() {
+    let env = Env::new();
+    let port = free_port();
+    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
+    env.repo(&env.path("repo"), &["init"]).ok();
+    let no_paths: &[&Path] = &[];
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(port)
+        .repository(
+            "main",
+            env.path("repo"),
+            &ServerToml::password_file(&env.path("pass")),
+        )
+        .spec("slow", "main", no_paths, r#"command = ["sleep", "60"]"#)
+        .write(&env.path("cairn.toml"));
+    let cfg = cfg.to_str().unwrap();
+    let tok = token(&env, cfg, "service");
+    let (mut server, base) = start_with_grace(&env, cfg, port, "1");
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/backup"),
+        Some(&tok),
+        Some(r#"{"spec":"slow"}"#),
+    );
+    assert_eq!(s, 202, "{v}");
+    let id = v["data"]["id"].as_str().unwrap().to_string();
+    eventually(Duration::from_secs(20), "the job to run", || {
+        let (_, v) = curl(
+            "GET",
+            &format!("{base}/api/v1/dr/jobs/{id}"),
+            Some(&tok),
+            None,
+        );
+        (v["data"]["state"] == "running").then_some(())
+    });
+    let t = Instant::now();
+    let pid = server.0.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let status = eventually(Duration::from_secs(20), "the server to exit", || {
+        server.0.try_wait().unwrap()
+    });
+    assert!(status.success(), "{status:?}");
+    assert!(
+        t.elapsed() < Duration::from_secs(15),
+        "waited {:?} for a 60 s job",
+        t.elapsed()
+    );
+    let log = std::fs::read_to_string(env.path("state/audit.jsonl")).unwrap();
+    let last: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let n = last.len();
+    assert_eq!(last[n - 1]["action"], "server.stopped", "{log}");
+    assert_eq!(last[n - 1]["outcome"], "aborted", "{log}");
+    assert_eq!(last[n - 2]["action"], "job.cancelled", "{log}");
+    // The history says so after a restart.
+    let (_server, base) = start(&env, cfg, port);
+    let (s, v) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/jobs/{id}"),
+        Some(&tok),
+        None,
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["state"], "cancelled", "{v}");
+    assert!(snapshot_ids(&env, &env.path("repo")).is_empty());
 }

@@ -49,6 +49,10 @@ pub struct Ctx {
     pub progress: Mutex<HashMap<String, Arc<cairn_core::backup::Progress>>>,
     /// The last gate report (JSON), for `GET /api/v1/dr/gate`.
     pub gate_last: Mutex<Option<Value>>,
+    /// Set when the server gave up waiting for jobs at its grace deadline:
+    /// a job that ends after that records nothing, so the audit log's
+    /// `server.stopped` entry is its last.
+    pub stopping: std::sync::atomic::AtomicBool,
     /// How long a job waits for a repository lock.
     pub lock_wait: Duration,
 }

@@ -19,6 +19,8 @@ pub enum JobState {
     Running,
     Succeeded,
     Failed,
+    /// Still running when the server stopped at the end of its grace period.
+    Cancelled,
 }
 
 impl JobState {
@@ -34,6 +36,7 @@ impl JobState {
             JobState::Running => "running",
             JobState::Succeeded => "succeeded",
             JobState::Failed => "failed",
+            JobState::Cancelled => "cancelled",
         }
     }
 }

@@ -198,6 +198,9 @@ fn queue(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Result<
 }
 
 fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
+    if ctx.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+        return; // queued behind the deadline: recorded as cancelled already
+    }
     ctx.update(id, |v| {
         v.state = JobState::Running;
         v.started = Some(ctx.now());
@@ -255,6 +258,11 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
     }
     if let Ok(mut p) = ctx.progress.lock() {
         p.remove(id);
+    }
+    if ctx.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+        // Recorded as cancelled at the grace deadline; the audit log's
+        // server.stopped entry stays its last.
+        return;
     }
     let (detail, state) = match &outcome {
         Ok(_) => (format!("{secs:.1}s"), JobState::Succeeded),

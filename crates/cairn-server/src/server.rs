@@ -31,6 +31,7 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
         busy: Mutex::new(Default::default()),
         progress: Mutex::new(HashMap::new()),
         gate_last: Mutex::new(None),
+        stopping: Default::default(),
         lock_wait: Duration::from_secs(600),
     });
     ctx.metrics.set_targets(&ctx.cfg.spec);
@@ -213,6 +214,48 @@ async fn server_event(st: &AppState, action: &str, target: &str, outcome: &str, 
     }
 }
 
+/// At the grace deadline: the jobs still queued or running are recorded as
+/// cancelled (job history, audit), and any that ends later records nothing.
+/// Their work is cut short when the process exits; what they had not
+/// committed is not in the repository (packs already written are garbage
+/// for prune, never a snapshot without its data). Returns how many.
+async fn cancel_active(st: &AppState) -> usize {
+    let ctx = &st.ctx;
+    ctx.stopping
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let active: Vec<String> = ctx
+        .jobs
+        .lock()
+        .map(|j| {
+            j.values()
+                .filter(|v| v.state.is_active())
+                .map(|v| v.id.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    for id in &active {
+        ctx.update(id, |v| {
+            v.state = crate::job_result::JobState::Cancelled;
+            v.finished = Some(ctx.now());
+            v.error = Some("cancelled: still running when the server stopped at the end of its grace period (--grace); nothing it had not committed is in the repository".into());
+        });
+        if let Some(v) = ctx.job(id).and_then(|v| serde_json::to_value(v).ok()) {
+            if let Err(e) = ctx.history.record(v) {
+                tracing::warn!(job = %id, error = %e, "job not recorded in the history");
+            }
+        }
+        server_event(
+            st,
+            "job.cancelled",
+            id,
+            "cancelled",
+            "grace period over".into(),
+        )
+        .await;
+    }
+    active.len()
+}
+
 /// Serves until `shutdown` resolves, then waits up to `grace` for jobs.
 pub async fn serve(
     st: Arc<AppState>,
@@ -263,7 +306,7 @@ pub async fn serve(
     while st.ctx.active() > 0 && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let left = st.ctx.active();
+    let left = cancel_active(&st).await;
     let outcome = if left == 0 { "succeeded" } else { "aborted" };
     let detail = format!("{left} job(s) still running were cut short");
     server_event(&st, "server.stopped", &listen, outcome, detail).await;

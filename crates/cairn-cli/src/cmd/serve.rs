@@ -63,6 +63,10 @@ pub fn serve(_g: &Global, a: &ServeArgs) -> Result<u8> {
         cairn_server::server::serve(st, shutdown, Duration::from_secs(a.grace), a.jitter).await?;
         Ok::<_, anyhow::Error>(())
     })?;
+    // Jobs past the grace deadline run on blocking threads, which dropping
+    // the runtime would wait for: --grace would mean nothing. They were
+    // recorded as cancelled; the process exits without them.
+    rt.shutdown_timeout(Duration::from_millis(200));
     Ok(0)
 }
 
