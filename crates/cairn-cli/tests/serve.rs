@@ -1129,36 +1129,41 @@ fn log_format_json_writes_one_object_per_line() {
     );
 }
 
-/// A spec whose source is a command (a database dump): its output is one
-/// file in the snapshot; a failing command fails the job and stores nothing.
-#[test]
-fn a_command_spec_stores_its_output_and_a_failing_one_stores_nothing() {
+/// A server config whose specs (name, TOML lines) back up commands into one
+/// initialised repository, written to `cairn.toml`.
+fn command_specs(specs: &[(&str, &str)]) -> (Env, u16, std::path::PathBuf) {
     let env = Env::new();
     let port = free_port();
     std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
     env.repo(&env.path("repo"), &["init"]).ok();
     let no_paths: &[&Path] = &[];
-    let cfg = ServerToml::new(&env.path("state"))
-        .listen(port)
-        .repository(
-            "main",
-            env.path("repo"),
-            &ServerToml::password_file(&env.path("pass")),
-        )
-        .spec(
+    let mut cfg = ServerToml::new(&env.path("state")).listen(port).repository(
+        "main",
+        env.path("repo"),
+        &ServerToml::password_file(&env.path("pass")),
+    );
+    for (name, toml) in specs {
+        cfg = cfg.spec(name, "main", no_paths, toml);
+    }
+    let file = cfg.write(&env.path("cairn.toml"));
+    (env, port, file)
+}
+
+/// A spec whose source is a command (a database dump): its output is one
+/// file in the snapshot; a failing command fails the job and stores nothing.
+#[test]
+fn a_command_spec_stores_its_output_and_a_failing_one_stores_nothing() {
+    let (env, port, cfg) = command_specs(&[
+        (
             "db",
-            "main",
-            no_paths,
             r#"command = ["sh", "-c", "printf 'CREATE TABLE t (x int);\n'"]
 command-filename = "db.sql""#,
-        )
-        .spec(
+        ),
+        (
             "broken",
-            "main",
-            no_paths,
             r#"command = ["sh", "-c", "printf partial; exit 4"]"#,
-        )
-        .write(&env.path("cairn.toml"));
+        ),
+    ]);
     let cfg = cfg.to_str().unwrap();
     let tok = token(&env, cfg, "service");
     let (_server, base) = start(&env, cfg, port);
@@ -1246,20 +1251,7 @@ fn job_history_survives_a_killed_server() {
 /// log's `server.stopped` entry is the last one.
 #[test]
 fn a_job_running_past_the_grace_period_is_cancelled_and_the_server_exits() {
-    let env = Env::new();
-    let port = free_port();
-    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
-    env.repo(&env.path("repo"), &["init"]).ok();
-    let no_paths: &[&Path] = &[];
-    let cfg = ServerToml::new(&env.path("state"))
-        .listen(port)
-        .repository(
-            "main",
-            env.path("repo"),
-            &ServerToml::password_file(&env.path("pass")),
-        )
-        .spec("slow", "main", no_paths, r#"command = ["sleep", "60"]"#)
-        .write(&env.path("cairn.toml"));
+    let (env, port, cfg) = command_specs(&[("slow", r#"command = ["sleep", "60"]"#)]);
     let cfg = cfg.to_str().unwrap();
     let tok = token(&env, cfg, "service");
     let (mut server, base) = start_with_grace(&env, cfg, port, "1");
