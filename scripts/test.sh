@@ -18,6 +18,11 @@ if ! need sha256sum || ! need setpriv || ! need tar || ! need zstd || ! need dif
   fi
 fi
 
+# systemd-analyze verifies the units in contrib/systemd.
+if ! need systemd-analyze && need apt-get; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends systemd > /dev/null
+fi
+
 # promtool checks the alert rules in contrib/prometheus and runs their unit
 # tests; Debian ships it in the prometheus package (whose server the tests
 # do not use).
