@@ -181,6 +181,17 @@ pub struct SpecConfig {
     /// spec's name).
     #[serde(default)]
     pub command_filename: Option<String>,
+    /// Run before the backup (argv, no shell); failing skips the backup.
+    #[serde(default)]
+    pub before: Vec<String>,
+    /// Run after the backup, whether it worked or not (argv, no shell), with
+    /// CAIRN_SPEC, CAIRN_BACKUP_OUTCOME (success or failure) and, on
+    /// success, CAIRN_SNAPSHOT_ID in its environment.
+    #[serde(default)]
+    pub after: Vec<String>,
+    /// How long each hook may run (default 10m).
+    #[serde(default)]
+    pub hook_timeout: Option<String>,
     /// Exclude patterns.
     #[serde(default)]
     pub exclude: Vec<String>,
@@ -310,7 +321,11 @@ impl ServerConfig {
                 crate::cron::parse(cron)
                     .map_err(|e| Error::Config(format!("{origin}: spec {:?}: {e}", s.name)))?;
             }
-            for (what, v) in [("rpo", &s.rpo), ("rto", &s.rto)] {
+            for (what, v) in [
+                ("rpo", &s.rpo),
+                ("rto", &s.rto),
+                ("hook-timeout", &s.hook_timeout),
+            ] {
                 if let Some(v) = v {
                     parse_duration(v).map_err(|e| {
                         Error::Config(format!("{origin}: spec {:?}: {what}: {e}", s.name))

@@ -30,6 +30,7 @@ pub mod error;
 #[cfg(feature = "fault-injection")]
 mod fault;
 pub mod gate;
+pub mod hooks;
 pub mod rehash;
 pub mod schedule;
 pub mod session;

@@ -1305,3 +1305,51 @@ fn a_job_running_past_the_grace_period_is_cancelled_and_the_server_exits() {
     assert_eq!(v["data"]["state"], "cancelled", "{v}");
     assert!(snapshot_ids(&env, &env.path("repo")).is_empty());
 }
+
+/// A spec's `before` and `after` hooks: `after` learns the outcome and the
+/// snapshot; a failing `before` skips the backup and the job says why.
+#[test]
+fn before_and_after_hooks_run_around_a_spec_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let (b, a) = (dir.path().join("before"), dir.path().join("after"));
+    let hooked = format!(
+        r#"command = ["sh", "-c", "printf data"]
+before = ["sh", "-c", "echo quiesced > '{}'"]
+after = ["sh", "-c", "echo $CAIRN_BACKUP_OUTCOME $CAIRN_SNAPSHOT_ID > '{}'"]"#,
+        b.display(),
+        a.display()
+    );
+    let blocked = r#"command = ["sh", "-c", "printf data"]
+before = ["sh", "-c", "echo the database is busy >&2; exit 2"]"#;
+    let (env, port, cfg) = command_specs(&[("hooked", &hooked), ("blocked", blocked)]);
+    let cfg = cfg.to_str().unwrap();
+    let tok = token(&env, cfg, "service");
+    let (_server, base) = start(&env, cfg, port);
+    let backup = |spec: &str| {
+        let body = format!(r#"{{"spec":"{spec}"}}"#);
+        let (s, v) = curl(
+            "POST",
+            &format!("{base}/api/v1/dr/backup"),
+            Some(&tok),
+            Some(&body),
+        );
+        assert_eq!(s, 202, "{v}");
+        wait_job(&base, &tok, v["data"]["id"].as_str().unwrap())
+    };
+    let job = backup("hooked");
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(std::fs::read_to_string(&b).unwrap(), "quiesced\n");
+    let snap = job["result"]["snapshot_id"].as_str().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&a).unwrap(),
+        format!("success {snap}\n")
+    );
+    let job = backup("blocked");
+    assert_eq!(job["state"], "failed", "{job}");
+    let err = job["error"].as_str().unwrap();
+    assert!(
+        err.contains("before hook") && err.contains("the database is busy"),
+        "{err}"
+    );
+    assert_eq!(snapshot_ids(&env, &env.path("repo")).len(), 1);
+}

@@ -34,14 +34,55 @@ pub fn backup_spec(
         },
     )?;
     let opts = crate::spec::backup_options(spec, now);
+    let timeout = spec
+        .hook_timeout
+        .as_deref()
+        .and_then(|t| crate::duration::parse_duration(t).ok())
+        .unwrap_or(Duration::from_secs(600));
+    let named = [("CAIRN_SPEC", spec.name.clone())];
+    crate::hooks::run(&spec.before, &named, timeout).map_err(|e| {
+        Error::Source(format!(
+            "spec {:?}: before hook {e}; no backup was made",
+            spec.name
+        ))
+    })?;
+    let result = back_up(spec, &mut s.repo, &opts, progress);
+    let (outcome, id) = match &result {
+        Ok(o) => ("success", o.id.to_hex()),
+        Err(_) => ("failure", String::new()),
+    };
+    let env = [
+        ("CAIRN_SPEC", spec.name.clone()),
+        ("CAIRN_BACKUP_OUTCOME", outcome.to_string()),
+        ("CAIRN_SNAPSHOT_ID", id.clone()),
+    ];
+    let after = crate::hooks::run(&spec.after, &env, timeout);
+    match (result, after) {
+        (Ok(o), Ok(())) => Ok(o),
+        (Ok(_), Err(e)) => Err(Error::Source(format!(
+            "spec {:?}: snapshot {} was stored, but the after hook {e}",
+            spec.name,
+            &id[..8.min(id.len())]
+        ))),
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// The backup itself: the spec's paths, or its command's output.
+fn back_up(
+    spec: &SpecConfig,
+    repo: &mut cairn_core::Repository,
+    opts: &cairn_core::backup::BackupOptions,
+    progress: &Progress,
+) -> Result<BackupOutcome> {
     if spec.command.is_empty() {
-        return Ok(cairn_core::backup::backup(&mut s.repo, &opts, progress)?);
+        return Ok(cairn_core::backup::backup(repo, opts, progress)?);
     }
     let shown = spec.command.join(" ");
     let mut out = CommandOutput::argv(&spec.command, &shown)
         .map_err(|e| Error::Source(format!("spec {:?}: {e}", spec.name)))?;
     let file = spec.command_file();
-    match cairn_core::backup::backup_stream(&mut s.repo, &opts, file, &mut out, progress) {
+    match cairn_core::backup::backup_stream(repo, opts, file, &mut out, progress) {
         Err(_) if out.failure().is_some() => Err(Error::Source(format!(
             "spec {:?}: {}",
             spec.name,
