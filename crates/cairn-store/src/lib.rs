@@ -17,11 +17,14 @@
 
 mod fs;
 mod memory;
+#[cfg(feature = "s3")]
 mod s3;
+#[cfg(feature = "s3")]
 mod s3_lock;
 
 pub use fs::FsBackend;
 pub use memory::MemoryBackend;
+#[cfg(feature = "s3")]
 pub use s3::{S3Backend, S3Location};
 
 use cairn_core::{Error, Result};
@@ -46,9 +49,15 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
 /// is a local folder.
 pub fn backend_for(location: &str) -> Result<std::sync::Arc<dyn cairn_core::Backend>> {
     if location.starts_with("s3:") {
+        #[cfg(feature = "s3")]
         return Ok(std::sync::Arc::new(S3Backend::new(S3Location::parse(
             location,
         )?)?));
+        #[cfg(not(feature = "s3"))]
+        return Err(Error::new(
+            cairn_core::ErrorKind::Unsupported,
+            format!("{location}: this build of Cairn has no S3 support (cairn-store's s3 feature is off)"),
+        ));
     }
     Ok(std::sync::Arc::new(FsBackend::new(location)))
 }
