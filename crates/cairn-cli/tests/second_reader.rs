@@ -1,0 +1,252 @@
+//! contrib/cairn-extract.py, a reader written from docs/FORMAT.md alone,
+//! reads what the binary writes: every snapshot it extracts equals the
+//! source (`diff -r`), under a passphrase and a key file, across a
+//! master-secret rotation, compressed and not. Where the two disagree, the
+//! spec or the binary is wrong; and it refuses what the spec says to refuse.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Python that has the reader's packages (scripts/test.sh installs them
+/// into the project's virtualenv and names it here).
+fn python() -> PathBuf {
+    let p = std::env::var_os("CAIRN_TEST_PYTHON")
+        .map(PathBuf::from)
+        .expect(
+            "CAIRN_TEST_PYTHON is not set: run the tests through scripts/test.sh, which installs \
+         cryptography, blake3, zstandard and argon2-cffi into .venv and sets it",
+        );
+    assert!(
+        p.exists(),
+        "CAIRN_TEST_PYTHON={} does not exist",
+        p.display()
+    );
+    p
+}
+
+fn extract(creds: &[(&str, &str)], args: &[&Path]) -> Run {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../contrib/cairn-extract.py");
+    let mut c = Command::new(python());
+    c.env_remove("CAIRN_PASSWORD")
+        .env_remove("CAIRN_KEY_FILE")
+        .envs(creds.iter().copied())
+        .arg(script)
+        .args(args);
+    run(&mut c)
+}
+
+/// `diff -r` as an operator would run it, symlinks compared as links.
+fn assert_diff_clean(a: &Path, b: &Path) {
+    let o = Command::new("diff")
+        .args(["-r", "--no-dereference"])
+        .arg(a)
+        .arg(b)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "diff -r {} {}:\n{}{}",
+        a.display(),
+        b.display(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Listed ids in the reader's order (oldest first) must be the binary's.
+fn listed_prefixes(creds: &[(&str, &str)], repo: &Path) -> Vec<String> {
+    extract(creds, &[repo])
+        .ok()
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect()
+}
+
+fn binary_ids(env: &Env, repo: &Path, key_file: Option<&Path>) -> Vec<String> {
+    let mut c = env.cmd();
+    if let Some(k) = key_file {
+        c.env_remove("CAIRN_PASSWORD").arg("--key-file").arg(k);
+    }
+    let v = run(c.arg("-r").arg(repo).args(["list", "--json"]))
+        .ok()
+        .json();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A source with what trips readers: several chunks, a compressible run,
+/// empty files, a hard link, a symlink, a name that is not UTF-8, a mode
+/// other than the default, nesting.
+fn awkward_tree(root: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::PermissionsExt;
+    make_tree(root);
+    std::fs::write(root.join("noise.bin"), noise(5_000_000, 7)).unwrap();
+    std::fs::write(root.join("runs.txt"), b"cairn ".repeat(400_000)).unwrap();
+    let odd = root.join(std::ffi::OsStr::from_bytes(b"latin1-\xe9t\xe9"));
+    std::fs::write(odd, b"not utf-8 name").unwrap();
+    std::fs::set_permissions(root.join("docs"), std::fs::Permissions::from_mode(0o750)).unwrap();
+}
+
+#[test]
+fn the_second_reader_extracts_every_snapshot_bit_exact() {
+    let env = Env::new();
+    let src = env.path("src");
+    awkward_tree(&src);
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let first = env.path("first");
+    Command::new("cp")
+        .arg("-a")
+        .arg(&src)
+        .arg(&first)
+        .status()
+        .unwrap();
+    std::fs::write(src.join("hello.txt"), b"changed\n").unwrap();
+    std::fs::remove_file(src.join("empty.txt")).unwrap();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+
+    let pw = [("CAIRN_PASSWORD", "test passphrase")];
+    let ids = binary_ids(&env, &repo, None);
+    let listed = listed_prefixes(&pw, &repo);
+    assert_eq!(listed.len(), 2);
+    for (id, prefix) in ids.iter().zip(&listed) {
+        assert!(id.starts_with(prefix.as_str()), "{ids:?} vs {listed:?}");
+    }
+    let out = env.path("out-latest");
+    extract(&pw, &[&repo, Path::new("latest"), &out]).ok();
+    assert_diff_clean(&src, &out);
+    let out = env.path("out-first");
+    extract(&pw, &[&repo, Path::new(&ids[0][..12]), &out]).ok();
+    assert_diff_clean(&first, &out);
+    // Hard links come back as links, as the binary restores them.
+    use std::os::unix::fs::MetadataExt;
+    let (a, b) = (
+        std::fs::metadata(out.join("hello.txt")).unwrap(),
+        std::fs::metadata(out.join("hard.txt")).unwrap(),
+    );
+    assert_eq!(a.ino(), b.ino());
+    assert_eq!(
+        std::fs::metadata(out.join("docs")).unwrap().mode() & 0o7777,
+        0o750
+    );
+
+    // A wrong passphrase opens nothing, and says so.
+    let r = extract(&[("CAIRN_PASSWORD", "wrong")], &[&repo]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no key slot opens"), "{}", r.stderr);
+}
+
+#[test]
+fn the_second_reader_follows_a_key_file_across_a_master_secret_rotation() {
+    let env = Env::new();
+    let src = env.path("src");
+    awkward_tree(&src);
+    // The embedded default repository, unlocked by the key file beside it.
+    let mut c = env.cmd();
+    run(c
+        .env_remove("CAIRN_PASSWORD")
+        .args(["backup", src.to_str().unwrap()]))
+    .ok();
+    let repo = env.path("home/data/cairn/default");
+    let key = env.path("home/data/cairn/default.key");
+    let before = env.path("before");
+    Command::new("cp")
+        .arg("-a")
+        .arg(&src)
+        .arg(&before)
+        .status()
+        .unwrap();
+
+    let keyed = |args: &[&str]| {
+        let mut c = env.cmd();
+        c.env_remove("CAIRN_PASSWORD").arg("--key-file").arg(&key);
+        run(c.arg("-r").arg(&repo).args(args)).ok()
+    };
+    keyed(&["keys", "rotate-master"]);
+    std::fs::write(src.join("after-rotation.txt"), b"sealed under epoch 2").unwrap();
+    keyed(&["backup", src.to_str().unwrap()]);
+
+    let kf = [("CAIRN_KEY_FILE", key.to_str().unwrap())];
+    let ids = binary_ids(&env, &repo, Some(&key));
+    // The first snapshot was sealed under the retired epoch.
+    let old = env.path("old");
+    extract(&kf, &[&repo, Path::new(&ids[0]), &old]).ok();
+    assert_diff_clean(&before, &old);
+    let new = env.path("new");
+    extract(&kf, &[&repo, Path::new("latest"), &new]).ok();
+    assert_diff_clean(&src, &new);
+
+    // After the old epoch is rewritten away (which renames every object it
+    // sealed, snapshots included), the reader still reads it all.
+    keyed(&["prune", "--rewrite-old-epochs"]);
+    let rewritten = binary_ids(&env, &repo, Some(&key));
+    assert_ne!(rewritten[0], ids[0]);
+    let again = env.path("again");
+    extract(&kf, &[&repo, Path::new(&rewritten[0]), &again]).ok();
+    assert_diff_clean(&before, &again);
+}
+
+#[test]
+fn the_second_reader_refuses_an_edited_config_and_a_damaged_pack() {
+    let env = Env::new();
+    let (_src, repo) = backed_up(&env);
+    let pw = [("CAIRN_PASSWORD", "test passphrase")];
+
+    // Lowering the compression without the key: the MAC no longer matches.
+    let saved = std::fs::read(repo.join("config")).unwrap();
+    edit_config(&repo, "\"compression\": 3", "\"compression\": 0");
+    let r = extract(&pw, &[&repo]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("config MAC does not match"),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(repo.join("config"), saved).unwrap();
+
+    // One flipped byte inside a pack: extraction stops, naming the object,
+    // as the binary's restore does.
+    let pack = all_files(&repo.join("data"))
+        .into_iter()
+        .max_by_key(|(_, b)| b.len())
+        .unwrap()
+        .0;
+    let path = repo.join("data").join(pack);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[100] ^= 1;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    let out = env.path("out");
+    let r = extract(&pw, &[&repo, Path::new("latest"), &out]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("corrupt repository") && r.stderr.contains("no key epoch authenticates"),
+        "{}",
+        r.stderr
+    );
+    let bin = env.repo(
+        &repo,
+        &[
+            "restore",
+            "latest",
+            "--target",
+            env.path("bin-out").to_str().unwrap(),
+        ],
+    );
+    assert_ne!(
+        bin.code, 0,
+        "the binary restored a damaged pack: {}",
+        bin.stdout
+    );
+}
