@@ -88,4 +88,11 @@ cargo test --workspace --locked --no-fail-fast "$@" 2>&1 | tee "$log" || status=
 # and the last is often an empty doc-test run).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "workspace: %d passed, %d failed\n", p, f }' "$log"
+
+# Every decoder of repository bytes and of the server's inputs, fuzzed for a
+# short fixed time from the committed seeds (scripts/fuzz.sh; a longer run is
+# in docs/TESTING.md). Skipped only when arguments narrow the test run.
+if [ $# -eq 0 ]; then
+  scripts/fuzz.sh "${CAIRN_FUZZ_SECONDS:-10}" || status=1
+fi
 exit $status

@@ -200,7 +200,9 @@ impl RepoConfig {
             )
             .hint("upgrade cairn to a release that reads this version"));
         }
-        let c: RepoConfig = serde_json::from_value(v)
+        // The strict parse reads the bytes again, not the generic value: a
+        // value keeps the last of two equal keys, and FORMAT.md refuses both.
+        let c: RepoConfig = serde_json::from_slice(bytes)
             .map_err(|e| Error::corrupt(format!("the repository config is malformed: {e}")))?;
         c.chunker.check()?;
         let epochs_ok = if c.version == 1 {

@@ -236,7 +236,7 @@ impl Copier<'_> {
         if let Some(new) = self.ids.get(id) {
             return Ok(*new);
         }
-        let plain = self.src.load_blob(id)?;
+        let plain = self.src.load_data(id)?;
         let new = self.store(dst, SealKind::Data, &plain)?;
         self.ids.insert(*id, new);
         Ok(new)

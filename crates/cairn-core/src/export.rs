@@ -30,7 +30,7 @@ impl Read for BlobReader<'_> {
             let Some(id) = self.ids.next() else {
                 return Ok(0);
             };
-            self.buf = self.repo.load_blob(id).map_err(std::io::Error::other)?;
+            self.buf = self.repo.load_data(id).map_err(std::io::Error::other)?;
             self.sha.update(&self.buf);
             self.pos = 0;
         }

@@ -228,7 +228,7 @@ pub fn open_index_file_epoch(
     Ok((packs, epoch))
 }
 
-fn decode_index_plain(plain: &[u8]) -> Result<Vec<(PackId, Vec<BlobEntry>)>> {
+pub(crate) fn decode_index_plain(plain: &[u8]) -> Result<Vec<(PackId, Vec<BlobEntry>)>> {
     if plain.len() < 12 || &plain[..8] != INDEX_MAGIC {
         return Err(Error::corrupt("index has the wrong magic"));
     }

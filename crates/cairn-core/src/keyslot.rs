@@ -514,13 +514,15 @@ impl KeySlot {
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let v: serde_json::Value = serde_json::from_slice(bytes)
             .map_err(|e| Error::corrupt(format!("key slot is not valid JSON: {e}")))?;
-        // The version first, so a newer slot says "upgrade" rather than "malformed".
+        // The version first, so a newer slot says "upgrade" rather than
+        // "malformed"; then the strict parse from the bytes, which (unlike the
+        // generic value) sees duplicate fields and refuses them.
         let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0);
         let malformed =
             |e: serde_json::Error| Error::corrupt(format!("key slot is malformed: {e}"));
         match version {
             1 => {
-                let s: SlotV1 = serde_json::from_value(v).map_err(malformed)?;
+                let s: SlotV1 = serde_json::from_slice(bytes).map_err(malformed)?;
                 let kind_fits = matches!(
                     (s.kind.as_str(), &s.kdf),
                     ("passphrase", Kdf::Argon2id { .. }) | ("keyfile", Kdf::HkdfSha256 { .. })
@@ -542,7 +544,7 @@ impl KeySlot {
                 })
             }
             2 => {
-                let s: SlotV2In = serde_json::from_value(v).map_err(malformed)?;
+                let s: SlotV2In = serde_json::from_slice(bytes).map_err(malformed)?;
                 let params = ExternalParams::parse(&s.kind, s.params)
                     .map_err(|e| e.context(format!("key slot {}", s.id)))?;
                 Ok(KeySlot {

@@ -34,6 +34,8 @@ pub mod error;
 pub mod escape;
 pub mod export;
 pub mod forget;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod guard;
 pub mod ids;
 pub mod index;

@@ -438,6 +438,18 @@ impl Repository {
         Err(failed.context(lied()))
     }
 
+    /// Reads and checks one blob of file content: FORMAT.md §10 says a
+    /// node's `content` names data blobs, so a tree blob there is refused
+    /// (a second reader would refuse it too; both must agree).
+    pub fn load_data(&self, id: &BlobId) -> Result<Vec<u8>> {
+        if let Some((_, e)) = self.index.get(id) {
+            if e.kind != SealKind::Data {
+                return Err(data_kind_error(id));
+            }
+        }
+        self.load_blob(id)
+    }
+
     /// Reads and validates a tree.
     pub fn load_tree(&self, id: &BlobId) -> Result<Tree> {
         if let Some((_, e)) = self.index.get(id) {
@@ -644,6 +656,13 @@ pub fn write_idempotent(b: &dyn Backend, kind: ObjectKind, name: &str, bytes: &[
         )
         .hint("run the same command with delete rights (not append-only, not a service token); under WORM, wait until the damaged object's retention lapses")
     })
+}
+
+/// A file's content names a blob stored as a tree.
+pub(crate) fn data_kind_error(id: &BlobId) -> Error {
+    Error::corrupt(format!(
+        "blob {id} is used as file content but stored as a tree"
+    ))
 }
 
 #[cfg(test)]

@@ -174,7 +174,8 @@ impl SnapshotMeta {
             )
             .hint("upgrade cairn"));
         }
-        let meta: SnapshotMeta = serde_json::from_value(v)
+        // From the bytes, not the value, so duplicate fields are refused.
+        let meta: SnapshotMeta = serde_json::from_slice(&plain)
             .map_err(|e| Error::corrupt(format!("snapshot {id} is malformed: {e}")))?;
         meta.parsed_time()?;
         Ok((meta, epoch))

@@ -9,6 +9,7 @@
 //! damaged object is named with the snapshots and files it affects.
 
 use crate::backend::ObjectKind;
+use crate::crypto::SealKind;
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
 use crate::manifest::walk;
@@ -183,6 +184,7 @@ pub fn verify_watched(
         .iter()
         .filter(|(id, _)| only.is_empty() || only.contains(id))
         .collect();
+    let mut wrong_kind: Vec<BlobId> = Vec::new();
     for (id, meta) in checked.iter().copied() {
         report.snapshots += 1;
         users.insert(meta.tree);
@@ -195,11 +197,25 @@ pub fn verify_watched(
                     users.insert(sub);
                     seen_trees.insert(sub);
                 }
-                (NodeType::File, _) => users.extend(n.content.iter().copied()),
+                (NodeType::File, _) => {
+                    users.extend(n.content.iter().copied());
+                    wrong_kind.extend(n.content.iter().filter(|c| {
+                        repo.index()
+                            .get(c)
+                            .is_some_and(|(_, e)| e.kind != SealKind::Data)
+                    }));
+                }
                 _ => {}
             }
             Ok(())
         });
+        for blob in std::mem::take(&mut wrong_kind) {
+            report.damage.push(Damage {
+                object: format!("snapshot {id}"),
+                error: crate::repo::data_kind_error(&blob).to_string(),
+                affects: vec![format!("{}: the files that name it", id.short())],
+            });
+        }
         if let Err(e) = r {
             report.damage.push(Damage {
                 object: format!("snapshot {id}"),

@@ -522,3 +522,40 @@ fn removing_leftovers_never_reaches_outside_the_repository_layout() {
     assert!(dir.path().join("outside/.tmp-keep").exists());
     assert!(b.leftovers().unwrap().is_empty());
 }
+
+#[test]
+fn a_file_whose_content_names_a_tree_blob_is_refused_by_every_reader() {
+    // FORMAT.md §10: `content` names data blobs. A tree blob's bytes with
+    // a matching SHA-256 would otherwise restore "verified"; a reader
+    // written from the spec refuses it, so Cairn must as well.
+    let (dir, mut repo) = setup();
+    let inner = raw_tree(&[]);
+    let mut f = node(b"f", NodeType::File);
+    f.size = inner.len() as u64;
+    f.sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&inner)));
+    f.content = vec![BlobId(repo.keys().id(SealKind::Tree, &inner))];
+    let (id, root) = hostile_snapshot(&mut repo, &[raw_tree(&[f]), inner], 0, &[]);
+
+    let target = dir.path().join("target");
+    let rep = execute(&repo, &plan(&repo, id, &root, &opts(&target)).unwrap(), 2).unwrap();
+    assert!(
+        rep.errors
+            .iter()
+            .any(|e| e.error.contains("stored as a tree")),
+        "{:?}",
+        rep.errors
+    );
+    assert!(!target.join("f").exists());
+    let e = cairn_core::browse::cat::cat(&repo, &root, "f", &mut Vec::new()).unwrap_err();
+    assert!(e.to_string().contains("stored as a tree"), "{e}");
+    let report =
+        cairn_core::verify::verify(&repo, &[], cairn_core::verify::DataCheck::None, 1).unwrap();
+    assert!(
+        report
+            .damage
+            .iter()
+            .any(|d| d.error.contains("stored as a tree")),
+        "{:?}",
+        report.damage
+    );
+}

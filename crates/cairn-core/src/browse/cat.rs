@@ -31,7 +31,7 @@ pub fn cat(repo: &Repository, root: &BlobId, path: &str, out: &mut dyn Write) ->
         ))
         .hint("only files have content to print; list directories instead"));
     };
-    write_checked(node, &mut |id| repo.load_blob(id), out).map_err(|e| e.context(shown()))
+    write_checked(node, &mut |id| repo.load_data(id), out).map_err(|e| e.context(shown()))
 }
 
 /// Writes `node`'s blobs, read through `load`, to `out`, holding back the

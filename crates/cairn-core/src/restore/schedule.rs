@@ -64,8 +64,13 @@ pub fn build<'a>(index: &Index, files: impl Iterator<Item = (&'a [BlobId], u64)>
         located.clear();
         let mut at = 0u64;
         let mut missing = None;
+        let mut kind_wrong = None;
         for id in content {
             match index.get(id) {
+                Some(loc) if loc.1.kind != crate::crypto::SealKind::Data => {
+                    kind_wrong = Some(*id);
+                    break;
+                }
                 Some(loc) => {
                     located.push((loc, at));
                     at += u64::from(loc.1.raw_len);
@@ -79,6 +84,10 @@ pub fn build<'a>(index: &Index, files: impl Iterator<Item = (&'a [BlobId], u64)>
         if let Some(id) = missing {
             let e = Error::corrupt(format!("blob {id} is referenced but not in the index"));
             s.unplaced.push((file, e));
+            continue;
+        }
+        if let Some(id) = kind_wrong {
+            s.unplaced.push((file, crate::repo::data_kind_error(&id)));
             continue;
         }
         if at != size {
