@@ -9,16 +9,6 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 
-fn copy_dir(from: &Path, to: &Path) {
-    let st = std::process::Command::new("cp")
-        .arg("-a")
-        .arg(from)
-        .arg(to)
-        .status()
-        .unwrap();
-    assert!(st.success());
-}
-
 /// The repository as someone holding the pre-rotation config and slots sees
 /// it: today's data, yesterday's keys (an old backup of the storage, or a
 /// leaked passphrase plus an old copy of the slot).

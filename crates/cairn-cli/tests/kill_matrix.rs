@@ -14,7 +14,6 @@
 mod common;
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn full() -> bool {
     std::env::var("CAIRN_KILL_MATRIX").is_ok_and(|v| v == "full")
@@ -28,25 +27,6 @@ fn points() -> Vec<u64> {
     } else {
         vec![0, 1, 2, 3, 5, 8, 13, 21, 34, 55]
     }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    if to.exists() {
-        Command::new("chmod")
-            .arg("-R")
-            .arg("u+w")
-            .arg(to)
-            .status()
-            .unwrap();
-    }
-    let _ = std::fs::remove_dir_all(to);
-    let st = Command::new("cp")
-        .arg("-a")
-        .arg(from)
-        .arg(to)
-        .status()
-        .unwrap();
-    assert!(st.success());
 }
 
 /// Two versions of a source tree, each backed up with its tag (`v1`, `v2`),

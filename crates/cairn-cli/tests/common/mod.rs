@@ -337,3 +337,24 @@ pub fn progress_lines(stderr: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("a progress line is JSON"))
         .collect()
 }
+
+/// `cp -a from to`, replacing `to` (made writable first: repositories hold
+/// read-only objects).
+pub fn copy_dir(from: &Path, to: &Path) {
+    if to.exists() {
+        Command::new("chmod")
+            .arg("-R")
+            .arg("u+w")
+            .arg(to)
+            .status()
+            .unwrap();
+    }
+    let _ = std::fs::remove_dir_all(to);
+    let st = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
