@@ -49,7 +49,11 @@ fn main() -> ExitCode {
         cli::Command::Serve(a) if a.log_format == cli::LogFormat::Json => log.json().init(),
         _ => log.init(),
     }
-    if !matches!(args.command, cli::Command::Serve(_)) {
+    // `cairn serve` stops on its own terms; `cairn mount` unmounts first.
+    if !matches!(
+        args.command,
+        cli::Command::Serve(_) | cli::Command::Mount(_)
+    ) {
         release_locks_on_interrupt();
     }
     quiet_on_closed_stdout();
