@@ -26,6 +26,11 @@ struct Mount {
 
 impl Mount {
     fn start(env: &Env, repo: &Path, args: &[&str]) -> Mount {
+        Mount::start_as(env, repo, args, "test passphrase")
+    }
+
+    /// As [`Mount::start`], unlocking with `password`.
+    fn start_as(env: &Env, repo: &Path, args: &[&str], password: &str) -> Mount {
         assert!(
             Path::new("/dev/fuse").exists(),
             "/dev/fuse is missing: these tests mount a FUSE file system. Install the \
@@ -37,6 +42,7 @@ impl Mount {
         let stderr = env.path("mount.stderr");
         let child = env
             .cmd()
+            .env("CAIRN_PASSWORD", password)
             .arg("-r")
             .arg(repo)
             .arg("mount")
@@ -253,4 +259,58 @@ fn a_mount_point_that_is_not_a_directory_is_refused() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("is not a directory"), "{}", r.stderr);
     assert!(!mounted(&file));
+}
+
+/// A snapshot written by someone with the key: a file whose blob list is
+/// another file's (every blob authentic, the whole-file SHA-256 wrong), and
+/// a name no Linux file system can hold. The forged file reads as EIO,
+/// never as content; the long name is cut to 255 bytes and still reads.
+#[test]
+fn a_forged_file_reads_as_eio_and_an_overlong_name_is_cut() {
+    use cairn_core::crypto::SealKind;
+    use cairn_core::tree::{Node, NodeType};
+    use cairn_test_support::{store_pack, store_snapshot, FsBackend, TestRepo};
+    use sha2::Digest;
+    let env = Env::new();
+    let dir = env.path("repo");
+    let mut repo = TestRepo::on(std::sync::Arc::new(FsBackend::new(dir.clone()))).init();
+    let (_, data) = store_pack(
+        &mut repo,
+        &[(SealKind::Data, b"hello"), (SealKind::Data, b"WORLD")],
+    );
+    let file = |name: &[u8], blob| {
+        let mut n = Node::bare(name, NodeType::File, 0o644);
+        n.size = 5;
+        n.sha256 = Some(hex::encode(sha2::Sha256::digest(b"hello")));
+        n.content = vec![blob];
+        n
+    };
+    let long = vec![b'L'; 300];
+    let mut nodes = vec![
+        file(&long, data[0]),
+        file(b"forged", data[1]),
+        file(b"good", data[0]),
+    ];
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    let tree = serde_json::to_vec(&serde_json::json!({ "nodes": nodes })).unwrap();
+    let (_, root) = store_pack(&mut repo, &[(SealKind::Tree, &tree)]);
+    let id = store_snapshot(&repo, root[0], "2026-11-27T00:00:00Z", "evil");
+    drop(repo);
+
+    let m = Mount::start_as(&env, &dir, &[], "pw");
+    let snap = m.at.join("ids").join(id.to_hex());
+    assert_eq!(std::fs::read(snap.join("good")).unwrap(), b"hello");
+    let e = std::fs::read(snap.join("forged")).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(5), "EIO: {e}");
+    assert!(
+        m.log().contains("does not match the SHA-256"),
+        "{}",
+        m.log()
+    );
+    let listed = names(&snap);
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    let cut = listed.iter().find(|n| n.starts_with('L')).unwrap();
+    assert_eq!(cut.len(), 255);
+    assert!(cut.contains('~'), "{cut}");
+    assert_eq!(std::fs::read(snap.join(cut)).unwrap(), b"hello");
 }
