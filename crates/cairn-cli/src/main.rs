@@ -27,6 +27,10 @@ fn main() -> ExitCode {
         "debug"
     } else if matches!(args.command, cli::Command::Serve(_)) {
         "warn,cairn_server::server=info"
+    } else if matches!(args.command, cli::Command::Mount(_)) {
+        // fuser warns of every request left to the kernel's default answer
+        // (locks, ioctl, ...): noise, not news.
+        "warn,fuser=error"
     } else {
         "warn"
     };

@@ -245,6 +245,20 @@ fn filters_choose_the_snapshots_and_sigint_unmounts() {
     let mut m = Mount::start(&env, &repo, &["--host", "b", "--tag", "keep"]);
     assert_eq!(names(&m.at.join("ids")), [kept]);
     assert_eq!(names(&m.at.join("hosts")), ["b"]);
+    // `ls -l` asks for extended attributes, `cat` flushes on close: each
+    // has its answer, and nothing lands on stderr as a warning.
+    let ls = Command::new("ls").arg("-laR").arg(&m.at).output().unwrap();
+    assert!(
+        ls.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ls.stderr)
+    );
+    let cat = Command::new("cat")
+        .arg(m.at.join("snapshots/latest/hello.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(cat.stdout, b"hello world\n");
+    assert!(!m.log().contains("WARN"), "{}", m.log());
     assert_eq!(m.stop("-INT"), 0, "{}", m.log());
     assert!(!mounted(&m.at));
 }
