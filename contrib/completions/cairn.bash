@@ -70,6 +70,9 @@ _cairn() {
             cairn,manifest)
                 cmd="cairn__subcmd__manifest"
                 ;;
+            cairn,mount)
+                cmd="cairn__subcmd__mount"
+                ;;
             cairn,plan)
                 cmd="cairn__subcmd__plan"
                 ;;
@@ -165,6 +168,9 @@ _cairn() {
                 ;;
             cairn__subcmd__help,manifest)
                 cmd="cairn__subcmd__help__subcmd__manifest"
+                ;;
+            cairn__subcmd__help,mount)
+                cmd="cairn__subcmd__help__subcmd__mount"
                 ;;
             cairn__subcmd__help,plan)
                 cmd="cairn__subcmd__help__subcmd__plan"
@@ -308,7 +314,7 @@ _cairn() {
 
     case "${cmd}" in
         cairn)
-            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help"
+            opts="-r -q -v -h -V --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version init keys trust backup list manifest ls cat diff find mount copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1302,7 +1308,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__help)
-            opts="init keys trust backup list manifest ls cat diff find copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help"
+            opts="init keys trust backup list manifest ls cat diff find mount copy restore verify export prune forget protect unprotect maintenance unlock plan serve token audit gate completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1666,6 +1672,20 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__help__subcmd__manifest)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cairn__subcmd__help__subcmd__mount)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2910,6 +2930,84 @@ _cairn() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "sha256sum json" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --slot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --age-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pkcs11-module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pkcs11-pin-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto json none" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cairn__subcmd__mount)
+            opts="-r -q -v -h -V --tag --host --cache-mib --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repo)

@@ -621,6 +621,37 @@ _arguments "${_arguments_options[@]}" : \
 ':pattern -- A glob\: without `/` it matches names at any depth (`*.conf`); with `/`, paths from the snapshot root (`etc/**/*.conf`):_default' \
 && ret=0
 ;;
+(mount)
+_arguments "${_arguments_options[@]}" : \
+'*--tag=[Only snapshots with this tag (repeatable\: all must match)]:TAGS:_default' \
+'--host=[Only snapshots from this host]:HOST:_default' \
+'--cache-mib=[File content kept in memory for rereads, in MiB]:CACHE_MIB:_default' \
+'-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--password-file=[Read the passphrase from this file (first line)]:PASSWORD_FILE:_files' \
+'--password-command=[Run this shell command and use its first output line as the passphrase]:PASSWORD_COMMAND:_default' \
+'--key-file=[Unlock with this key file instead of a passphrase]:KEY_FILE:_files' \
+'--slot=[Unlock with this key slot only (an id from \`keys status\`); without it every slot of a fitting kind is tried]:SLOT:_default' \
+'--age-identity=[age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots]:AGE_IDENTITY:_files' \
+'--vault-token-file=[Read the Vault/OpenBao token from this file (default\: VAULT_TOKEN); the server is VAULT_ADDR]:VAULT_TOKEN_FILE:_files' \
+'--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
+'--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
+'--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
+'--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
+'--json[Print machine-readable JSON on stdout]' \
+'-q[No progress bars or notes]' \
+'--quiet[No progress bars or notes]' \
+'--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'*-v[More logging (CAIRN_LOG=debug works too)]' \
+'*--verbose[More logging (CAIRN_LOG=debug works too)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':mountpoint -- An existing directory to mount on (usually empty; what it holds is hidden while mounted):_files' \
+&& ret=0
+;;
 (copy)
 _arguments "${_arguments_options[@]}" : \
 '--to=[The destination repository\: a folder or an \`s3\:\` location (it must exist\: \`cairn init\` it first)]:TO:_files' \
@@ -1446,6 +1477,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(mount)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (copy)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1580,6 +1615,7 @@ _cairn_commands() {
 'cat:Print one file of a snapshot to stdout, checked against its SHA-256' \
 'diff:Show what changed between two snapshots\: added, removed, modified, with byte totals' \
 'find:Find which snapshots hold paths matching a glob, with size and mtime' \
+'mount:Mount the repository read-only (FUSE)\: snapshots by id, time, host and tag; Ctrl-C or SIGTERM unmounts' \
 'copy:Copy snapshots into another repository, re-encrypted under its keys; what it holds is not sent again' \
 'restore:Restore a snapshot into a directory (plan first; every file hash-checked)' \
 'verify:Check that the repository can be read back (structure; data with --read-data)' \
@@ -1690,6 +1726,7 @@ _cairn__subcmd__help_commands() {
 'cat:Print one file of a snapshot to stdout, checked against its SHA-256' \
 'diff:Show what changed between two snapshots\: added, removed, modified, with byte totals' \
 'find:Find which snapshots hold paths matching a glob, with size and mtime' \
+'mount:Mount the repository read-only (FUSE)\: snapshots by id, time, host and tag; Ctrl-C or SIGTERM unmounts' \
 'copy:Copy snapshots into another repository, re-encrypted under its keys; what it holds is not sent again' \
 'restore:Restore a snapshot into a directory (plan first; every file hash-checked)' \
 'verify:Check that the repository can be read back (structure; data with --read-data)' \
@@ -1850,6 +1887,11 @@ _cairn__subcmd__help__subcmd__man_commands() {
 _cairn__subcmd__help__subcmd__manifest_commands() {
     local commands; commands=()
     _describe -t commands 'cairn help manifest commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__help__subcmd__mount_commands] )) ||
+_cairn__subcmd__help__subcmd__mount_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn help mount commands' commands "$@"
 }
 (( $+functions[_cairn__subcmd__help__subcmd__plan_commands] )) ||
 _cairn__subcmd__help__subcmd__plan_commands() {
@@ -2052,6 +2094,11 @@ _cairn__subcmd__man_commands() {
 _cairn__subcmd__manifest_commands() {
     local commands; commands=()
     _describe -t commands 'cairn manifest commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__mount_commands] )) ||
+_cairn__subcmd__mount_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn mount commands' commands "$@"
 }
 (( $+functions[_cairn__subcmd__plan_commands] )) ||
 _cairn__subcmd__plan_commands() {

@@ -160,6 +160,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Find which snapshots hold paths matching a glob, with size and mtime.
     Find(FindArgs),
+    /// Mount the repository read-only (FUSE): snapshots by id, time, host and tag; Ctrl-C or SIGTERM unmounts.
+    Mount(MountArgs),
     /// Copy snapshots into another repository, re-encrypted under its keys; what it holds is not sent again.
     Copy(CopyArgs),
     /// Restore a snapshot into a directory (plan first; every file hash-checked).
@@ -488,6 +490,21 @@ pub struct FindArgs {
     /// Only entries modified after this time (RFC 3339, e.g. 2026-11-27T00:00:00Z).
     #[arg(long)]
     pub newer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MountArgs {
+    /// An existing directory to mount on (usually empty; what it holds is hidden while mounted).
+    pub mountpoint: PathBuf,
+    /// Only snapshots with this tag (repeatable: all must match).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Only snapshots from this host.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// File content kept in memory for rereads, in MiB.
+    #[arg(long, default_value_t = 64)]
+    pub cache_mib: u64,
 }
 
 #[derive(Debug, Args)]

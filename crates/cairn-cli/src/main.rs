@@ -27,6 +27,10 @@ fn main() -> ExitCode {
         "debug"
     } else if matches!(args.command, cli::Command::Serve(_)) {
         "warn,cairn_server::server=info"
+    } else if matches!(args.command, cli::Command::Mount(_)) {
+        // fuser warns of every request left to the kernel's default answer
+        // (locks, ioctl, ...): noise, not news.
+        "warn,fuser=error"
     } else {
         "warn"
     };
@@ -49,7 +53,11 @@ fn main() -> ExitCode {
         cli::Command::Serve(a) if a.log_format == cli::LogFormat::Json => log.json().init(),
         _ => log.init(),
     }
-    if !matches!(args.command, cli::Command::Serve(_)) {
+    // `cairn serve` stops on its own terms; `cairn mount` unmounts first.
+    if !matches!(
+        args.command,
+        cli::Command::Serve(_) | cli::Command::Mount(_)
+    ) {
         release_locks_on_interrupt();
     }
     quiet_on_closed_stdout();

@@ -1,14 +1,19 @@
 //! Getting at a snapshot's data without a restore: list a directory, print
 //! a file, compare two snapshots, find a path across snapshots. Each picks
 //! its snapshots through the one selector ([`super::select`]) and hands the
-//! trees to [`cairn_core::browse`]; only [`cat`] reads data packs.
+//! trees to [`cairn_core::browse`]; only [`cat`] and a mount's reads
+//! ([`mount_view`]) read data packs.
 
 use super::select::{select, select_many, Selector};
 use crate::error::Result;
 use cairn_core::browse::diff::{self, Diff, Side};
 use cairn_core::browse::find::{self, Pattern};
+use cairn_core::browse::layout::Layout;
+use cairn_core::browse::read::BlobSource;
+use cairn_core::browse::view::View;
 use cairn_core::browse::{cat as core_cat, ls, Entry};
 use cairn_core::snapshot::SnapshotMeta;
+use cairn_core::tree::TreeSource;
 use cairn_core::{Repository, SnapshotId};
 use std::io::Write;
 
@@ -105,4 +110,47 @@ pub fn find(
         })
         .collect();
     Ok(Search { snapshots })
+}
+
+/// A repository opened for a mount: its trees and blobs, under the read
+/// lock its session holds for as long as the view lives.
+pub struct Mounted(pub crate::session::Session);
+
+impl TreeSource for Mounted {
+    fn tree(&self, id: &cairn_core::BlobId) -> cairn_core::Result<cairn_core::tree::Tree> {
+        self.0.repo.tree(id)
+    }
+}
+
+impl BlobSource for Mounted {
+    fn blob(&self, id: &cairn_core::BlobId) -> cairn_core::Result<Vec<u8>> {
+        self.0.repo.blob(id)
+    }
+    fn blob_len(&self, id: &cairn_core::BlobId) -> Option<u64> {
+        self.0.repo.blob_len(id)
+    }
+}
+
+/// The file system a mount shows: every snapshot taken on `host` (if
+/// given) carrying every one of `tags`, by id, time, host and tag
+/// ([`Layout`]), with up to `cache_bytes` of file content kept for
+/// rereads. Also returns how many snapshots it shows.
+pub fn mount_view(
+    session: crate::session::Session,
+    host: Option<&str>,
+    tags: &[String],
+    cache_bytes: u64,
+) -> Result<(View<Mounted>, usize)> {
+    let filter = cairn_core::Selector::latest().host(host).tags(tags);
+    let snaps: Vec<_> = session
+        .repo
+        .snapshots()?
+        .into_iter()
+        .filter(|(_, m)| filter.matches(m))
+        .collect();
+    let layout = Layout::new(&snaps);
+    Ok((
+        View::new(Mounted(session), layout, cache_bytes),
+        snaps.len(),
+    ))
 }

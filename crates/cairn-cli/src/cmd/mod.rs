@@ -15,6 +15,7 @@ mod keys_recover;
 mod list;
 mod maintenance;
 mod manifest;
+mod mount;
 mod prune;
 mod restore;
 mod serve;
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Cat(a) => browse::cat(g, a),
         Command::Diff(a) => diff::run(g, a),
         Command::Find(a) => find::run(g, a),
+        Command::Mount(a) => mount::run(g, a),
         Command::Copy(a) => copy::run(g, a),
         Command::Restore(a) => restore::run(g, a),
         Command::Verify(a) => verify::run(g, a),

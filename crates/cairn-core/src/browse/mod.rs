@@ -1,6 +1,8 @@
 //! Getting at a snapshot's data without restoring it: list a directory
 //! ([`ls`]), stream one file ([`cat`]), compare two snapshots ([`diff`]),
-//! find which snapshots hold a path ([`find`]).
+//! find which snapshots hold a path ([`find`]), and the whole repository
+//! as a read-only file system ([`view`], over the [`layout`] of snapshots
+//! by id, time, host and tag; file content through [`read`]).
 //!
 //! The design decision is that everything but `cat` reads **trees only**.
 //! Trees carry each file's size, mode, owner, mtime and whole-content
@@ -21,7 +23,10 @@
 pub mod cat;
 pub mod diff;
 pub mod find;
+pub mod layout;
 pub mod ls;
+pub mod read;
+pub mod view;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::BlobId;
@@ -196,6 +201,29 @@ pub(crate) mod testing {
             let id = BlobId(*blake3::hash(&t.encode()).as_bytes());
             self.0.insert(id, t);
             id
+        }
+    }
+
+    /// A snapshot of the tree `root` taken at `time` on `host` with `tags`.
+    pub fn meta(
+        time: &str,
+        host: &str,
+        tags: &[&str],
+        root: BlobId,
+    ) -> crate::snapshot::SnapshotMeta {
+        crate::snapshot::SnapshotMeta {
+            version: 1,
+            time: time.into(),
+            spec: None,
+            host: host.into(),
+            paths: vec!["/src".into()],
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            parent: None,
+            tree: root,
+            incomplete: false,
+            errors: vec![],
+            stats: crate::snapshot::SnapshotStats::default(),
+            program: "test".into(),
         }
     }
 
