@@ -97,7 +97,11 @@ fn the_destination_needs_its_own_credentials() {
 #[test]
 fn copy_reports_progress_per_snapshot() {
     let env = Env::new();
-    let (_, repo) = backed_up(&env);
+    let (src, repo) = backed_up(&env);
+    // A second snapshot sharing every subtree but one with the first: the
+    // shared ones are not walked again, and the bytes still end at the total.
+    std::fs::write(src.join("docs/new.txt"), b"one more file").unwrap();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
     let (dst, pw) = destination(&env);
     let r = env
         .repo(
@@ -118,7 +122,7 @@ fn copy_reports_progress_per_snapshot() {
     assert_eq!(last["progress"], "copy", "{last}");
     assert_eq!(last["unit"], "snapshots", "{last}");
     assert_eq!(last["done"], true, "{last}");
-    assert_eq!(last["items"], 1, "{last}");
+    assert_eq!(last["items"], 2, "{last}");
     assert_eq!(last["items"], last["total_items"], "{last}");
     assert_eq!(last["bytes"], last["total_bytes"], "{last}");
 }

@@ -64,9 +64,10 @@ pub fn copy(
 }
 
 /// [`copy`], counting into `progress` the snapshots done and the bytes of
-/// the files gone through (the totals are the snapshots' own file bytes; a
-/// file already copied in this run is not gone through again, so the count
-/// can end below its total).
+/// the files gone through. The totals are the snapshots' own file bytes; a
+/// subtree already copied in this run is not gone through again, so at the
+/// end of each snapshot the byte count is set to the bytes of the snapshots
+/// finished, and the last one ends exactly at the total.
 pub fn copy_watched(
     src: &Repository,
     dst: &mut Repository,
@@ -87,11 +88,14 @@ pub fn copy_watched(
     };
     // Source id -> destination id, for parents.
     let mut copied: HashMap<SnapshotId, SnapshotId> = HashMap::new();
+    let mut finished = 0u64;
     for (id, meta) in snaps {
+        finished += meta.stats.bytes;
         if let Some((dst_id, _)) = held.iter().find(|(_, m)| same_snapshot(m, meta)) {
             copied.insert(*id, *dst_id);
             c.report.present.push(*id);
-            progress.done(meta.stats.bytes);
+            progress.items.fetch_add(1, Relaxed);
+            progress.bytes.store(finished, Relaxed);
             continue;
         }
         let tree = c.tree(dst, &meta.tree)?;
@@ -106,6 +110,7 @@ pub fn copy_watched(
         copied.insert(*id, new_id);
         c.report.copied.push((*id, new_id));
         progress.items.fetch_add(1, Relaxed);
+        progress.bytes.store(finished, Relaxed);
     }
     Ok(c.report)
 }
