@@ -1381,15 +1381,15 @@ before = ["sh", "-c", "echo the database is busy >&2; exit 2"]"#;
     assert_eq!(snapshot_ids(&env, &env.path("repo")).len(), 1);
 }
 
-/// Validates `answer`, which `method path` answered with `status`, against
-/// the schema the server's OpenAPI document `doc` publishes for it.
-fn check_answer(
+/// What is wrong with `answer`, which `method path` answered with `status`,
+/// by the schema the server's OpenAPI document `doc` publishes for it.
+fn schema_errors(
     doc: &serde_json::Value,
     method: &str,
     path: &str,
     status: u16,
     answer: &serde_json::Value,
-) {
+) -> Vec<String> {
     let route = path.replace('~', "~0").replace('/', "~1");
     let method_lc = method.to_lowercase();
     let at =
@@ -1404,10 +1404,21 @@ fn check_answer(
     let fragment = at.replace('{', "%7B").replace('}', "%7D");
     root["$ref"] = format!("#{fragment}").into();
     let validator = jsonschema::validator_for(&root).unwrap();
-    let errors: Vec<String> = validator
+    validator
         .iter_errors(answer)
         .map(|e| format!("{e} (at {})", e.instance_path()))
-        .collect();
+        .collect()
+}
+
+/// Asserts that `answer` is valid by its published schema.
+fn check_answer(
+    doc: &serde_json::Value,
+    method: &str,
+    path: &str,
+    status: u16,
+    answer: &serde_json::Value,
+) {
+    let errors = schema_errors(doc, method, path, status, answer);
     assert!(
         errors.is_empty(),
         "{method} {path} {status}: {errors:#?}\n{answer}"
@@ -1481,6 +1492,14 @@ fn real_answers_match_the_schemas_the_server_publishes() {
         seen += 1;
     }
     assert!(seen >= 9, "{seen} GET routes");
+    // The check can fail: a wrong answer, or an envelope with a stray field.
+    let (_, mut health) = call(&base, &admin, "GET", "/healthz", None);
+    health["data"]["jobs_active"] = "many".into();
+    assert!(!schema_errors(&doc, "GET", "/healthz", 200, &health).is_empty());
+    let (_, mut head) = call(&base, &admin, "GET", "/api/v1/dr/audit/head", None);
+    head["extra"] = true.into();
+    let errors = schema_errors(&doc, "GET", "/api/v1/dr/audit/head", 200, &head);
+    assert!(!errors.is_empty(), "{head}");
     // Errors are in the error envelope.
     let (s, _) = checked(
         "GET",
