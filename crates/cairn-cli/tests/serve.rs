@@ -20,15 +20,46 @@ impl Drop for Server {
     }
 }
 
+/// `METHOD {base}{path}` with a token and an optional JSON body.
+fn call(
+    base: &str,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, serde_json::Value) {
+    curl(method, &format!("{base}{path}"), Some(token), body)
+}
+
+/// `GET {base}{path}` with a token.
+fn get(base: &str, token: &str, path: &str) -> (u16, serde_json::Value) {
+    call(base, token, "GET", path, None)
+}
+
+/// Submits a job (`body` to `path`, answered 202) and waits for its end.
+fn job_done(base: &str, token: &str, path: &str, body: &str) -> serde_json::Value {
+    let (s, v) = call(base, token, "POST", path, Some(body));
+    assert_eq!(s, 202, "{v}");
+    wait_job(base, token, v["data"]["id"].as_str().unwrap())
+}
+
+/// Backs up `spec` and waits for the job's end.
+fn backup_of(base: &str, token: &str, spec: &str) -> serde_json::Value {
+    let body = serde_json::json!({ "spec": spec }).to_string();
+    job_done(base, token, "/api/v1/dr/backup", &body)
+}
+
+/// `GET /api/v1/dr/jobs{query}`: the list.
+fn job_list(base: &str, token: &str, query: &str) -> Vec<serde_json::Value> {
+    let (s, v) = get(base, token, &format!("/api/v1/dr/jobs{query}"));
+    assert_eq!(s, 200, "{v}");
+    v["data"].as_array().unwrap().clone()
+}
+
 fn wait_job(base: &str, token: &str, id: &str) -> serde_json::Value {
     let t = Instant::now();
     loop {
-        let (s, v) = curl(
-            "GET",
-            &format!("{base}/api/v1/dr/jobs/{id}"),
-            Some(token),
-            None,
-        );
+        let (s, v) = get(base, token, &format!("/api/v1/dr/jobs/{id}"));
         assert_eq!(s, 200, "{v}");
         let state = v["data"]["state"].as_str().unwrap().to_string();
         if state == "succeeded" || state == "failed" {
@@ -636,18 +667,6 @@ fn a_hand_made_backup_of_a_specs_paths_counts_as_the_specs_and_another_does_not(
     assert_eq!(job["result"]["snapshot_id"], mine.as_str(), "{job}");
 }
 
-/// Starts a backup of spec docs and waits for its end.
-fn backup_job(base: &str, token: &str) -> serde_json::Value {
-    let (s, v) = curl(
-        "POST",
-        &format!("{base}/api/v1/dr/backup"),
-        Some(token),
-        Some(r#"{"spec":"docs"}"#),
-    );
-    assert_eq!(s, 202, "{v}");
-    wait_job(base, token, v["data"]["id"].as_str().unwrap())
-}
-
 /// The audit log's records whose action is `action`.
 fn audit_records(env: &Env, action: &str) -> Vec<serde_json::Value> {
     std::fs::read_to_string(env.path("state/audit.jsonl"))
@@ -666,14 +685,14 @@ fn a_substituted_repository_stops_jobs_until_an_admin_accepts_it_and_unlock_is_a
     let admin = token(&env, cfg_s, "admin");
     let service = token_named(&env, cfg_s, "service", "s");
     let (_server, base) = start(&env, cfg_s, port);
-    let first = backup_job(&base, &service);
+    let first = backup_of(&base, &service, "docs");
     assert_eq!(first["state"], "succeeded", "{first}");
 
     // The attacker (or a careless colleague) puts another repository, with
     // the same passphrase, where the server's one was.
     std::fs::rename(&repo, env.path("repo.orig")).unwrap();
     env.repo(&repo, &["init"]).ok();
-    let job = backup_job(&base, &service);
+    let job = backup_of(&base, &service, "docs");
     assert_eq!(job["state"], "failed", "{job}");
     let err = job["error"].to_string();
     assert!(
@@ -694,10 +713,11 @@ fn a_substituted_repository_stops_jobs_until_an_admin_accepts_it_and_unlock_is_a
     let pinned = v["data"]["trust"]["pin"]["repository_id"].clone();
     // Only an admin may accept it, and the refusal is audited too.
     let accept = |t: &str| {
-        curl(
+        call(
+            &base,
+            t,
             "POST",
-            &format!("{base}/api/v1/dr/trust"),
-            Some(t),
+            "/api/v1/dr/trust",
             Some(r#"{"repository":"main"}"#),
         )
     };
@@ -707,7 +727,7 @@ fn a_substituted_repository_stops_jobs_until_an_admin_accepts_it_and_unlock_is_a
     assert!(v["audit_id"].is_number(), "{v}");
     assert_eq!(v["data"]["accepted"]["previous"]["repository_id"], pinned);
     assert_ne!(v["data"]["accepted"]["pin"]["repository_id"], pinned);
-    assert_eq!(backup_job(&base, &service)["state"], "succeeded");
+    assert_eq!(backup_of(&base, &service, "docs")["state"], "succeeded");
     let trust = audit_records(&env, "POST /api/v1/dr/trust");
     assert_eq!(trust.len(), 1, "the refused attempt: {trust:?}");
     assert_eq!(trust[0]["outcome"], "refused");
@@ -738,14 +758,7 @@ fn a_substituted_repository_stops_jobs_until_an_admin_accepts_it_and_unlock_is_a
         .unwrap()
         .set_modified(std::time::SystemTime::now() - Duration::from_secs(3600))
         .unwrap();
-    let unlock = |t: &str| {
-        curl(
-            "POST",
-            &format!("{base}/api/v1/dr/unlock"),
-            Some(t),
-            Some("{}"),
-        )
-    };
+    let unlock = |t: &str| call(&base, t, "POST", "/api/v1/dr/unlock", Some("{}"));
     assert_eq!(unlock(&service).0, 403);
     assert!(lock.exists());
     let (s, v) = unlock(&admin);
@@ -896,6 +909,11 @@ fn a_renewed_certificate_is_served_after_sighup_and_a_broken_one_is_not() {
         (trusting(&new_pem) == 200).then_some(())
     });
     assert_eq!(trusting(&old_pem), 0, "the old certificate is gone");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("INFO SIGHUP: TLS certificate and key reloaded"),
+        "{text}"
+    );
     // A half-written key: the reload fails, the server keeps serving.
     std::fs::write(&files.key, "-----BEGIN PRIVATE KEY-----\nAAAA\n").unwrap();
     signal(&server, "-HUP");
@@ -997,7 +1015,7 @@ fn bad_restore_and_verify_input_is_refused_at_submission_and_is_no_verify_failur
     let cfg_s = cfg.to_str().unwrap();
     let tok = token(&env, cfg_s, "service");
     let (_server, base) = start(&env, cfg_s, port);
-    let id = backup_job(&base, &tok)["result"]["snapshot_id"]
+    let id = backup_of(&base, &tok, "docs")["result"]["snapshot_id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -1005,18 +1023,20 @@ fn bad_restore_and_verify_input_is_refused_at_submission_and_is_no_verify_failur
     let target = target.to_str().unwrap();
     let restore = |spec: &str, snapshot: &str| {
         let body = serde_json::json!({"spec": spec, "snapshot": snapshot, "target": target});
-        curl(
+        call(
+            &base,
+            &tok,
             "POST",
-            &format!("{base}/api/v1/dr/restore"),
-            Some(&tok),
+            "/api/v1/dr/restore",
             Some(&body.to_string()),
         )
     };
     let verify = |snapshot: &str, body: &str| {
-        curl(
+        call(
+            &base,
+            &tok,
             "POST",
-            &format!("{base}/api/v1/dr/verify/{snapshot}"),
-            Some(&tok),
+            &format!("/api/v1/dr/verify/{snapshot}"),
             Some(body),
         )
     };
@@ -1082,7 +1102,7 @@ fn a_restart_seeds_the_per_spec_gauges_from_the_newest_snapshot() {
     let cfg_s = cfg.to_str().unwrap();
     let tok = token(&env, cfg_s, "service");
     let (server, base) = start(&env, cfg_s, port);
-    assert_eq!(backup_job(&base, &tok)["state"], "succeeded");
+    assert_eq!(backup_of(&base, &tok, "docs")["state"], "succeeded");
     drop(server);
     // After a restart, before any backup: the gauges an RPO alert reads.
     let (_server, base) = start(&env, cfg_s, port);
@@ -1102,21 +1122,27 @@ fn a_restart_seeds_the_per_spec_gauges_from_the_newest_snapshot() {
     );
 }
 
-#[test]
-fn log_format_json_writes_one_object_per_line() {
+/// What `cairn serve EXTRA` (no specs) logs from its start to its stop on
+/// SIGTERM, stderr being a file.
+fn log_of_a_start_and_stop(extra: &[&str]) -> String {
     let env = Env::new();
     let port = free_port();
     let cfg = ServerToml::new(&env.path("state"))
         .listen(port)
         .write(&env.path("cairn.toml"));
     let log = env.path("serve.log");
-    let server = spawn_logged(&env, &cfg, &log, &["--log-format", "json"]);
+    let server = spawn_logged(&env, &cfg, &log, extra);
     answering(port);
     signal(&server, "-TERM");
-    let text = eventually(Duration::from_secs(20), "the shutdown line", || {
+    eventually(Duration::from_secs(20), "the shutdown line", || {
         let t = std::fs::read_to_string(&log).unwrap();
         t.contains("audit head at shutdown").then_some(t)
-    });
+    })
+}
+
+#[test]
+fn log_format_json_writes_one_object_per_line() {
+    let text = log_of_a_start_and_stop(&["--log-format", "json"]);
     let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
@@ -1167,23 +1193,13 @@ command-filename = "db.sql""#,
     let cfg = cfg.to_str().unwrap();
     let tok = token(&env, cfg, "service");
     let (_server, base) = start(&env, cfg, port);
-    let backup = |spec: &str| {
-        let (s, v) = curl(
-            "POST",
-            &format!("{base}/api/v1/dr/backup"),
-            Some(&tok),
-            Some(&format!(r#"{{"spec":"{spec}"}}"#)),
-        );
-        assert_eq!(s, 202, "{v}");
-        wait_job(&base, &tok, v["data"]["id"].as_str().unwrap())
-    };
-    let job = backup("db");
+    let job = backup_of(&base, &tok, "db");
     assert_eq!(job["state"], "succeeded", "{job}");
     let cat = env
         .repo(&env.path("repo"), &["cat", "latest", "db.sql"])
         .ok();
     assert_eq!(cat.stdout, "CREATE TABLE t (x int);\n");
-    let job = backup("broken");
+    let job = backup_of(&base, &tok, "broken");
     assert_eq!(job["state"], "failed", "{job}");
     assert!(
         job["error"].as_str().unwrap().contains("exit status: 4"),
@@ -1202,76 +1218,62 @@ fn job_history_survives_a_killed_server() {
     let cfg_s = cfg.to_str().unwrap();
     let tok = token(&env, cfg_s, "service");
     let (server, base) = start(&env, cfg_s, port);
-    let (s, v) = curl(
-        "POST",
-        &format!("{base}/api/v1/dr/backup"),
-        Some(&tok),
-        Some(r#"{"spec":"docs"}"#),
-    );
-    assert_eq!(s, 202, "{v}");
-    let id = v["data"]["id"].as_str().unwrap().to_string();
-    assert_eq!(wait_job(&base, &tok, &id)["state"], "succeeded");
+    let job = backup_of(&base, &tok, "docs");
+    assert_eq!(job["state"], "succeeded");
+    let id = job["id"].as_str().unwrap().to_string();
     drop(server); // SIGKILL: no orderly shutdown
     let (_server, base) = start(&env, cfg_s, port);
-    let (s, v) = curl(
-        "GET",
-        &format!("{base}/api/v1/dr/jobs/{id}"),
-        Some(&tok),
-        None,
-    );
+    let (s, v) = get(&base, &tok, &format!("/api/v1/dr/jobs/{id}"));
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["data"]["state"], "succeeded", "{v}");
     assert!(v["data"]["result"]["snapshot_id"].is_string(), "{v}");
-    let list = |q: &str| {
-        let (s, v) = curl(
-            "GET",
-            &format!("{base}/api/v1/dr/jobs{q}"),
-            Some(&tok),
-            None,
-        );
-        assert_eq!(s, 200, "{v}");
-        v["data"].as_array().unwrap().clone()
-    };
-    let all = list("");
+    let all = job_list(&base, &tok, "");
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(all[0]["id"], id.as_str());
-    assert_eq!(list("?spec=docs&state=succeeded&kind=backup").len(), 1);
-    assert!(list("?state=failed").is_empty());
-    let (s, _) = curl(
-        "GET",
-        &format!("{base}/api/v1/dr/jobs?bogus=1"),
-        Some(&tok),
-        None,
-    );
-    assert_eq!(s, 400);
+    let filtered = job_list(&base, &tok, "?spec=docs&state=succeeded&kind=backup");
+    assert_eq!(filtered.len(), 1);
+    assert!(job_list(&base, &tok, "?state=failed").is_empty());
+    assert_eq!(get(&base, &tok, "/api/v1/dr/jobs?bogus=1").0, 400);
 }
 
-/// `--grace` is a deadline: a job still running when it passes is recorded
-/// as cancelled, the server exits without waiting for it, and the audit
-/// log's `server.stopped` entry is the last one.
+/// `--grace` is a deadline: the jobs still running when it passes are told
+/// to stop through the core's cancellation point (their repository locks
+/// released and marked lost), given a moment, and recorded as cancelled;
+/// one that reaches its lock check stops there, one that does not (blocked
+/// on its command) is cut short by the exit. The server exits without
+/// waiting for it, leaves no lock behind, and the audit log's
+/// `server.stopped` entry is the last one.
 #[test]
-fn a_job_running_past_the_grace_period_is_cancelled_and_the_server_exits() {
-    let (env, port, cfg) = command_specs(&[("slow", r#"command = ["sleep", "60"]"#)]);
+fn jobs_running_past_the_grace_period_are_stopped_and_cancelled_and_the_server_exits() {
+    let (env, port, cfg) = command_specs(&[
+        ("slow", r#"command = ["sleep", "60"]"#),
+        (
+            "settling",
+            r#"command = ["sh", "-c", "printf data; sleep 3"]"#,
+        ),
+    ]);
     let cfg = cfg.to_str().unwrap();
     let tok = token(&env, cfg, "service");
     let (mut server, base) = start_with_grace(&env, cfg, port, "1");
-    let (s, v) = curl(
-        "POST",
-        &format!("{base}/api/v1/dr/backup"),
-        Some(&tok),
-        Some(r#"{"spec":"slow"}"#),
+    let mut ids = Vec::new();
+    for spec in ["slow", "settling"] {
+        let body = format!(r#"{{"spec":"{spec}"}}"#);
+        let (s, v) = call(&base, &tok, "POST", "/api/v1/dr/backup", Some(&body));
+        assert_eq!(s, 202, "{v}");
+        ids.push(v["data"]["id"].as_str().unwrap().to_string());
+    }
+    let locks = env.path("repo/locks");
+    let held = || std::fs::read_dir(&locks).map_or(0, |d| d.count());
+    eventually(
+        Duration::from_secs(20),
+        "the jobs to run, each under a lock",
+        || {
+            let running = |id: &String| {
+                get(&base, &tok, &format!("/api/v1/dr/jobs/{id}")).1["data"]["state"] == "running"
+            };
+            (ids.iter().all(running) && held() == 2).then_some(())
+        },
     );
-    assert_eq!(s, 202, "{v}");
-    let id = v["data"]["id"].as_str().unwrap().to_string();
-    eventually(Duration::from_secs(20), "the job to run", || {
-        let (_, v) = curl(
-            "GET",
-            &format!("{base}/api/v1/dr/jobs/{id}"),
-            Some(&tok),
-            None,
-        );
-        (v["data"]["state"] == "running").then_some(())
-    });
     let t = Instant::now();
     let pid = server.0.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
@@ -1284,6 +1286,7 @@ fn a_job_running_past_the_grace_period_is_cancelled_and_the_server_exits() {
         "waited {:?} for a 60 s job",
         t.elapsed()
     );
+    assert_eq!(held(), 0, "no lock is left behind");
     let log = std::fs::read_to_string(env.path("state/audit.jsonl")).unwrap();
     let last: Vec<serde_json::Value> = log
         .lines()
@@ -1292,18 +1295,53 @@ fn a_job_running_past_the_grace_period_is_cancelled_and_the_server_exits() {
     let n = last.len();
     assert_eq!(last[n - 1]["action"], "server.stopped", "{log}");
     assert_eq!(last[n - 1]["outcome"], "aborted", "{log}");
-    assert_eq!(last[n - 2]["action"], "job.cancelled", "{log}");
+    assert!(
+        last[n - 1]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("2 job(s)"),
+        "{log}"
+    );
+    let detail = |id: &str| {
+        let e = last
+            .iter()
+            .find(|e| e["action"] == "job.cancelled" && e["target"] == id);
+        e.unwrap_or_else(|| panic!("no job.cancelled for {id}: {log}"))["detail"].clone()
+    };
+    assert_eq!(
+        detail(&ids[0]),
+        "grace period over; still running when the server exited"
+    );
+    assert_eq!(
+        detail(&ids[1]),
+        "grace period over; stopped before writing an index or snapshot"
+    );
     // The history says so after a restart.
     let (_server, base) = start(&env, cfg, port);
-    let (s, v) = curl(
-        "GET",
-        &format!("{base}/api/v1/dr/jobs/{id}"),
-        Some(&tok),
-        None,
-    );
-    assert_eq!(s, 200, "{v}");
-    assert_eq!(v["data"]["state"], "cancelled", "{v}");
+    for id in &ids {
+        let (s, v) = get(&base, &tok, &format!("/api/v1/dr/jobs/{id}"));
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["data"]["state"], "cancelled", "{v}");
+    }
     assert!(snapshot_ids(&env, &env.path("repo")).is_empty());
+}
+
+/// What docs/SERVER.md says serve logs at the default level is on stderr,
+/// without colours (stderr is a file here, not a terminal).
+#[test]
+fn the_log_lines_documented_at_the_default_level_are_shown_without_colours() {
+    let text = log_of_a_start_and_stop(&[]);
+    for line in [
+        "INFO cairn serve listening",
+        "scheme=http",
+        "INFO shutting down: no new requests; waiting for running jobs",
+        "INFO audit head at shutdown (record it to detect truncation)",
+    ] {
+        assert!(text.contains(line), "{line:?} is not in the log:\n{text}");
+    }
+    assert!(!text.contains('\x1b'), "colours in the log: {text:?}");
+    // Each request is not among them: the default level is for the operator.
+    assert!(!text.contains("route=/healthz"), "{text}");
 }
 
 /// A spec's `before` and `after` hooks: `after` learns the outcome and the
@@ -1325,18 +1363,7 @@ before = ["sh", "-c", "echo the database is busy >&2; exit 2"]"#;
     let cfg = cfg.to_str().unwrap();
     let tok = token(&env, cfg, "service");
     let (_server, base) = start(&env, cfg, port);
-    let backup = |spec: &str| {
-        let body = format!(r#"{{"spec":"{spec}"}}"#);
-        let (s, v) = curl(
-            "POST",
-            &format!("{base}/api/v1/dr/backup"),
-            Some(&tok),
-            Some(&body),
-        );
-        assert_eq!(s, 202, "{v}");
-        wait_job(&base, &tok, v["data"]["id"].as_str().unwrap())
-    };
-    let job = backup("hooked");
+    let job = backup_of(&base, &tok, "hooked");
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(std::fs::read_to_string(&b).unwrap(), "quiesced\n");
     let snap = job["result"]["snapshot_id"].as_str().unwrap();
@@ -1344,7 +1371,7 @@ before = ["sh", "-c", "echo the database is busy >&2; exit 2"]"#;
         std::fs::read_to_string(&a).unwrap(),
         format!("success {snap}\n")
     );
-    let job = backup("blocked");
+    let job = backup_of(&base, &tok, "blocked");
     assert_eq!(job["state"], "failed", "{job}");
     let err = job["error"].as_str().unwrap();
     assert!(
@@ -1352,4 +1379,141 @@ before = ["sh", "-c", "echo the database is busy >&2; exit 2"]"#;
         "{err}"
     );
     assert_eq!(snapshot_ids(&env, &env.path("repo")).len(), 1);
+}
+
+/// What is wrong with `answer`, which `method path` answered with `status`,
+/// by the schema the server's OpenAPI document `doc` publishes for it.
+fn schema_errors(
+    doc: &serde_json::Value,
+    method: &str,
+    path: &str,
+    status: u16,
+    answer: &serde_json::Value,
+) -> Vec<String> {
+    let route = path.replace('~', "~0").replace('/', "~1");
+    let method_lc = method.to_lowercase();
+    let at =
+        format!("/paths/{route}/{method_lc}/responses/{status}/content/application~1json/schema");
+    assert!(
+        doc.pointer(&at).is_some(),
+        "{method} {path} publishes no schema for {status}: {answer}"
+    );
+    // The whole document as the root, so `$ref`s into its components resolve.
+    let mut root = doc.clone();
+    // (A URI fragment: the template's braces percent-encoded.)
+    let fragment = at.replace('{', "%7B").replace('}', "%7D");
+    root["$ref"] = format!("#{fragment}").into();
+    let validator = jsonschema::validator_for(&root).unwrap();
+    validator
+        .iter_errors(answer)
+        .map(|e| format!("{e} (at {})", e.instance_path()))
+        .collect()
+}
+
+/// Asserts that `answer` is valid by its published schema.
+fn check_answer(
+    doc: &serde_json::Value,
+    method: &str,
+    path: &str,
+    status: u16,
+    answer: &serde_json::Value,
+) {
+    let errors = schema_errors(doc, method, path, status, answer);
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {status}: {errors:#?}\n{answer}"
+    );
+}
+
+/// The OpenAPI document's schemas are what the server really answers: the
+/// GET routes, a job of each kind a client starts most, an unlock, and
+/// errors, from a running server, each validated against its published
+/// schema.
+#[test]
+fn real_answers_match_the_schemas_the_server_publishes() {
+    let (env, _src, _repo, port) = served();
+    let cfg = env.path("cairn.toml");
+    let cfg_s = cfg.to_str().unwrap();
+    let admin = token(&env, cfg_s, "admin");
+    let (_server, base) = start(&env, cfg_s, port);
+    let (s, doc) = curl("GET", &format!("{base}/api/v1/openapi.json"), None, None);
+    assert_eq!(s, 200, "{doc}");
+    let checked = |method: &str, path: &str, concrete: &str, body: Option<&str>| {
+        let (s, v) = call(&base, &admin, method, concrete, body);
+        check_answer(&doc, method, path, s, &v);
+        (s, v)
+    };
+    let job = |path: &str, concrete: &str, body: &str| {
+        let (s, v) = checked("POST", path, concrete, Some(body));
+        assert_eq!(s, 202, "{v}");
+        let id = v["data"]["id"].as_str().unwrap().to_string();
+        let done = wait_job(&base, &admin, &id);
+        assert_eq!(done["state"], "succeeded", "{done}");
+        checked(
+            "GET",
+            "/api/v1/dr/jobs/{id}",
+            &format!("/api/v1/dr/jobs/{id}"),
+            None,
+        );
+        done
+    };
+    let backup = job(
+        "/api/v1/dr/backup",
+        "/api/v1/dr/backup",
+        r#"{"spec":"docs"}"#,
+    );
+    let snap = backup["result"]["snapshot_id"].as_str().unwrap();
+    let verify = format!("/api/v1/dr/verify/{snap}");
+    job(
+        "/api/v1/dr/verify/{id}",
+        &verify,
+        r#"{"read_data_subset":"100%"}"#,
+    );
+    let target = env.path("restore/plan");
+    let plan = serde_json::json!({"snapshot": snap, "target": target, "dry_run": true});
+    job(
+        "/api/v1/dr/restore",
+        "/api/v1/dr/restore",
+        &plan.to_string(),
+    );
+    job("/api/v1/dr/gate", "/api/v1/dr/gate", "{}");
+    let (s, _) = checked("POST", "/api/v1/dr/unlock", "/api/v1/dr/unlock", Some("{}"));
+    assert_eq!(s, 200);
+    // Every GET route that answers JSON, with the backup job for `{id}`.
+    let mut seen = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        let json = &ops["get"]["responses"]["200"]["content"]["application/json"];
+        if json.is_null() {
+            continue; // not a GET, or not JSON (the console page, the metrics)
+        }
+        let concrete = path.replace("{id}", backup["id"].as_str().unwrap());
+        let (s, v) = checked("GET", path, &concrete, None);
+        assert_eq!(s, 200, "{path}: {v}");
+        seen += 1;
+    }
+    assert!(seen >= 9, "{seen} GET routes");
+    // The check can fail: a wrong answer, or an envelope with a stray field.
+    let (_, mut health) = call(&base, &admin, "GET", "/healthz", None);
+    health["data"]["jobs_active"] = "many".into();
+    assert!(!schema_errors(&doc, "GET", "/healthz", 200, &health).is_empty());
+    let (_, mut head) = call(&base, &admin, "GET", "/api/v1/dr/audit/head", None);
+    head["extra"] = true.into();
+    let errors = schema_errors(&doc, "GET", "/api/v1/dr/audit/head", 200, &head);
+    assert!(!errors.is_empty(), "{head}");
+    // Errors are in the error envelope.
+    let (s, _) = checked(
+        "GET",
+        "/api/v1/dr/jobs/{id}",
+        "/api/v1/dr/jobs/0123456789abcdef",
+        None,
+    );
+    assert_eq!(s, 404);
+    let bogus = r#"{"spec":"docs","bogus":1}"#;
+    let (s, _) = checked(
+        "POST",
+        "/api/v1/dr/backup",
+        "/api/v1/dr/backup",
+        Some(bogus),
+    );
+    assert_eq!(s, 400);
 }

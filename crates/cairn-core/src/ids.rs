@@ -57,6 +57,18 @@ macro_rules! id_type {
                 $name::from_hex(&s).map_err(serde::de::Error::custom)
             }
         }
+
+        // In JSON an id is its lowercase hex (see `Serialize` above).
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({"type": "string", "pattern": "^[0-9a-f]{64}$"})
+            }
+        }
     };
 }
 

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 /// How many leftovers, and how large.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Leftovers {
     /// Partial objects.
     pub count: usize,

@@ -32,6 +32,7 @@ const MAX_HISTORY: usize = 32;
 
 /// What a client knows about the repository at one location.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Pin {
     /// Pin file format version (1).
@@ -55,6 +56,7 @@ pub struct Pin {
 
 /// An identity replaced by an explicit acceptance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Replaced {
     /// Its repository id.

@@ -13,6 +13,7 @@ pub const MAX_SNAPSHOT_LEN: usize = 16 * 1024 * 1024;
 /// Counts recorded with a snapshot. Only repository-derived numbers: no
 /// durations, so the object stays reproducible.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotStats {
     /// Regular files in the snapshot.
@@ -39,6 +40,7 @@ pub struct SnapshotStats {
 
 /// One problem met during a backup (the snapshot is then incomplete).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SourceError {
     /// The source path.

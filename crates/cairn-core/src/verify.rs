@@ -86,6 +86,7 @@ impl DataCheck {
 
 /// One damaged object and what it affects.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Damage {
     /// The object (`pack <id>`, `tree <id>`, `snapshot <id>`, `blob <id>`).
     pub object: String,
@@ -97,6 +98,7 @@ pub struct Damage {
 
 /// The outcome of a verify.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VerifyReport {
     /// Snapshots checked.
     pub snapshots: usize,

@@ -8,14 +8,15 @@ use crate::error::Error;
 use crate::http::{audit, envelope, observe, AppState, Body, Caller, ReqInfo, St};
 use crate::jobs::{self, Work};
 use crate::routes::ROUTES;
+use crate::wire::{
+    AuditHead, BackupReq, GateReq, Health, JobsQuery, RestoreReq, SnapQuery, VerifyReq,
+};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
 use serde_json::json;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 async fn audited(
@@ -56,12 +57,6 @@ fn only_spec(st: &AppState, spec: Option<String>) -> Result<String, Error> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BackupReq {
-    spec: String,
-}
-
 async fn backup(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response {
     let r = jobs::submit(
         &st.ctx,
@@ -73,19 +68,6 @@ async fn backup(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response 
         &c.info.id,
     );
     job_reply(&st, &c, "backup", &b.spec, r).await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RestoreReq {
-    #[serde(default)]
-    spec: Option<String>,
-    snapshot: String,
-    target: PathBuf,
-    #[serde(default)]
-    include: Vec<String>,
-    #[serde(default)]
-    dry_run: bool,
 }
 
 async fn restore(State(st): St, c: Caller, Body(b): Body<RestoreReq>) -> Response {
@@ -120,15 +102,6 @@ async fn checked_submit(
     jobs::submit(&st.ctx, work, &c.actor, &c.info.id)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct VerifyReq {
-    #[serde(default)]
-    spec: Option<String>,
-    #[serde(default)]
-    read_data_subset: Option<String>,
-}
-
 async fn verify(
     State(st): St,
     c: Caller,
@@ -159,13 +132,6 @@ async fn forget(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response 
         &c.info.id,
     );
     job_reply(&st, &c, "forget", &b.spec, r).await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct GateReq {
-    #[serde(default)]
-    specs: Vec<String>,
 }
 
 async fn gate_run(State(st): St, c: Caller, Body(b): Body<GateReq>) -> Response {
@@ -233,19 +199,6 @@ async fn job(State(st): St, c: Caller, Path(id): Path<String>) -> Response {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JobsQuery {
-    #[serde(default)]
-    spec: Option<String>,
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    state: Option<String>,
-    #[serde(default)]
-    limit: Option<usize>,
-}
-
 /// Recent jobs, newest first, this run's and earlier runs' (`?spec=`,
 /// `?kind=`, `?state=`, `?limit=`, default 100).
 async fn jobs_list(
@@ -268,15 +221,6 @@ async fn jobs_list(
     });
     list.truncate(q.limit.unwrap_or(100).min(crate::job_history::KEEP));
     envelope(&c.info, StatusCode::OK, None, Ok(json!(list)))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SnapQuery {
-    #[serde(default)]
-    spec: Option<String>,
-    #[serde(default)]
-    tag: Option<String>,
 }
 
 async fn snapshots(
@@ -308,26 +252,22 @@ async fn snapshots(
     }
 }
 
-async fn healthz(State(st): St, c: Caller) -> Response {
+fn head(st: &AppState) -> AuditHead {
     let (seq, hash) = st.ctx.audit.head();
-    envelope(
-        &c.info,
-        StatusCode::OK,
-        None,
-        Ok(
-            json!({"status": "ok", "audit_head": {"seq": seq, "hash": hash}, "jobs_active": st.ctx.active()}),
-        ),
-    )
+    AuditHead { seq, hash }
+}
+
+async fn healthz(State(st): St, c: Caller) -> Response {
+    let h = Health {
+        status: "ok",
+        audit_head: head(&st),
+        jobs_active: st.ctx.active(),
+    };
+    envelope(&c.info, StatusCode::OK, None, Ok(json!(h)))
 }
 
 async fn audit_head(State(st): St, c: Caller) -> Response {
-    let (seq, hash) = st.ctx.audit.head();
-    envelope(
-        &c.info,
-        StatusCode::OK,
-        None,
-        Ok(json!({"seq": seq, "hash": hash})),
-    )
+    envelope(&c.info, StatusCode::OK, None, Ok(json!(head(&st))))
 }
 
 async fn metrics(State(st): St, _c: Caller) -> Response {

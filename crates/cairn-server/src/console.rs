@@ -10,6 +10,24 @@ use serde_json::{json, Value};
 /// The page, served at `/`.
 pub const PAGE: &str = include_str!("console.html");
 
+/// One spec as `GET /api/v1/dr/specs` shows it.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(crate) struct SpecRow {
+    name: String,
+    /// The repository's name in the config.
+    repository: String,
+    paths: Vec<std::path::PathBuf>,
+    tags: Vec<String>,
+    /// Its cron line, if it is scheduled.
+    schedule: Option<String>,
+    /// The next scheduled run (RFC 3339), if it is scheduled.
+    next_run: Option<String>,
+    rpo: Option<String>,
+    rto: Option<String>,
+    /// Whether a retention policy is applied after scheduled backups.
+    retention: bool,
+}
+
 /// The specs as the console (and `GET /api/v1/dr/specs`) shows them, with
 /// each scheduled spec's next run after `now`.
 pub fn specs(cfg: &ServerConfig, now: time::OffsetDateTime, tz: &jiff::tz::TimeZone) -> Value {
@@ -22,16 +40,16 @@ pub fn specs(cfg: &ServerConfig, now: time::OffsetDateTime, tz: &jiff::tz::TimeZ
                 .as_deref()
                 .and_then(|l| cairn_app::cron::next_run(l, now, tz))
                 .map(cairn_core::clock::rfc3339);
-            json!({
-                "name": s.name,
-                "repository": s.repository,
-                "paths": s.paths,
-                "tags": s.tags,
-                "schedule": s.schedule,
-                "next_run": next,
-                "rpo": s.rpo,
-                "rto": s.rto,
-                "retention": s.retention.is_some(),
+            json!(SpecRow {
+                name: s.name.clone(),
+                repository: s.repository.clone(),
+                paths: s.paths.clone(),
+                tags: s.tags.clone(),
+                schedule: s.schedule.clone(),
+                next_run: next,
+                rpo: s.rpo.clone(),
+                rto: s.rto.clone(),
+                retention: s.retention.is_some(),
             })
         })
         .collect();

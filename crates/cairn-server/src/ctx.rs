@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A job as clients see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JobView {
     pub id: String,
     pub kind: JobKind,
@@ -53,6 +53,9 @@ pub struct Ctx {
     /// a job that ends after that records nothing, so the audit log's
     /// `server.stopped` entry is its last.
     pub stopping: std::sync::atomic::AtomicBool,
+    /// Jobs whose thread is in the runner: at the grace deadline, the
+    /// server waits a moment for those it told to stop.
+    pub working: Mutex<HashSet<String>>,
     /// How long a job waits for a repository lock.
     pub lock_wait: Duration,
 }

@@ -18,6 +18,8 @@ use axum::http::{request::Parts, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Instant;
@@ -68,23 +70,60 @@ impl ReqInfo {
     }
 }
 
+/// The envelope's `timings_ms`.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Timings {
+    /// Milliseconds from the request's arrival to this answer.
+    total: f64,
+}
+
+/// The envelope's `error`: a stable code for programs, a message for people.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct ApiError {
+    /// E.g. `bad_request`, `forbidden`, `not_found`, `conflict`, `internal`.
+    code: &'static str,
+    /// What went wrong and what to do; never a server internal.
+    message: String,
+}
+
+/// The envelope of an error answer (`data`'s is described per route, in
+/// [`crate::openapi`]).
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ErrorEnvelope {
+    request_id: String,
+    /// The audit entry that records this refusal, if one does.
+    audit_id: Option<u64>,
+    timings_ms: Timings,
+    error: ApiError,
+}
+
 pub(crate) fn envelope(
     info: &ReqInfo,
     status: StatusCode,
     audit_id: Option<u64>,
     body: Result<Value, &Error>,
 ) -> Response {
-    let timings = json!({"total": info.started.elapsed().as_secs_f64() * 1000.0});
+    let timings_ms = Timings {
+        total: info.started.elapsed().as_secs_f64() * 1000.0,
+    };
     let v = match body {
         Ok(data) => {
-            json!({"request_id": info.id, "audit_id": audit_id, "timings_ms": timings, "data": data})
+            json!({"request_id": info.id, "audit_id": audit_id, "timings_ms": timings_ms, "data": data})
         }
         Err(e) => {
             if e.status().is_server_error() {
                 tracing::error!(request_id = %info.id, error = %e, "request failed");
             }
-            json!({"request_id": info.id, "audit_id": audit_id, "timings_ms": timings,
-                   "error": {"code": e.code(), "message": e.public_message()}})
+            json!(ErrorEnvelope {
+                request_id: info.id.clone(),
+                audit_id,
+                timings_ms,
+                error: ApiError {
+                    code: e.code(),
+                    message: e.public_message(),
+                },
+            })
         }
     };
     (status, Json(v)).into_response()

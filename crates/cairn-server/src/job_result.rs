@@ -9,10 +9,11 @@ use cairn_core::ids::SnapshotId;
 use cairn_core::restore::{PlanTotals, RestoreReport};
 use cairn_core::snapshot::{SnapshotStats, SourceError};
 use cairn_core::verify::VerifyReport;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Where a job is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum JobState {
     Queued,
@@ -42,7 +43,7 @@ impl JobState {
 }
 
 /// What kind of work a job does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum JobKind {
     Backup,
@@ -66,7 +67,7 @@ impl JobKind {
 }
 
 /// Live counters of a running backup (it does not know its total in advance).
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, JsonSchema)]
 pub struct BackupProgress {
     pub files_done: u64,
     pub bytes_done: u64,
@@ -75,7 +76,7 @@ pub struct BackupProgress {
 
 /// A finished job's result, one variant per kind (serialised as the
 /// variant's fields alone).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum JobResult {
     Backup(BackupResult),
@@ -87,7 +88,7 @@ pub enum JobResult {
 
 /// A backup: the snapshot written and, after a scheduled backup of a spec
 /// with a policy, what retention removed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct BackupResult {
     pub snapshot_id: String,
     /// Some source entries could not be read (listed in `errors`).
@@ -99,7 +100,7 @@ pub struct BackupResult {
 }
 
 /// A restore, or its plan alone for a dry run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct RestoreResult {
     pub snapshot_id: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -112,7 +113,7 @@ pub struct RestoreResult {
 }
 
 /// A verify of one snapshot.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct VerifyResult {
     pub snapshot_id: String,
     /// Nothing was found damaged.
@@ -121,7 +122,7 @@ pub struct VerifyResult {
 }
 
 /// A spec's retention policy applied.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct RetentionResult {
     /// Snapshots removed.
     pub removed: Vec<SnapshotId>,
@@ -144,18 +145,26 @@ impl RetentionResult {
 
 /// A gate run, short: pass, each check's verdict and where the report is
 /// (the whole report is `GET /api/v1/dr/gate` and the artifacts).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct GateVerdict {
     pub pass: bool,
     pub time: String,
+    /// In decimal, as in the report: JavaScript rounds numbers above 2^53.
+    #[serde(serialize_with = "decimal")]
+    #[schemars(with = "String")]
     pub seed: u64,
     pub checks: Vec<CheckVerdict>,
     /// The folder the artifacts were written to.
     pub out: String,
 }
 
+/// A u64 as a decimal string (the gate report's form of the seed).
+fn decimal<S: serde::Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
 /// One check's verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CheckVerdict {
     pub id: String,
     pub pass: bool,

@@ -201,6 +201,7 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
     if ctx.stopping.load(std::sync::atomic::Ordering::SeqCst) {
         return; // queued behind the deadline: recorded as cancelled already
     }
+    let _working = Working::new(ctx, id);
     ctx.update(id, |v| {
         v.state = JobState::Running;
         v.started = Some(ctx.now());
@@ -293,6 +294,26 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
     if let Some(v) = ctx.job(id).and_then(|v| serde_json::to_value(v).ok()) {
         if let Err(e) = ctx.history.record(v) {
             tracing::warn!(job = %id, error = %e, "job not recorded in the history");
+        }
+    }
+}
+
+/// Marks a job's thread as in the runner until it leaves, however it leaves.
+struct Working<'a>(&'a Ctx, String);
+
+impl<'a> Working<'a> {
+    fn new(ctx: &'a Ctx, id: &str) -> Self {
+        if let Ok(mut w) = ctx.working.lock() {
+            w.insert(id.to_string());
+        }
+        Working(ctx, id.to_string())
+    }
+}
+
+impl Drop for Working<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut w) = self.0.working.lock() {
+            w.remove(&self.1);
         }
     }
 }

@@ -40,5 +40,6 @@ pub mod snapshots;
 pub mod syntax;
 pub mod tls;
 pub mod tokens;
+pub mod wire;
 
 pub use error::{Error, Result};

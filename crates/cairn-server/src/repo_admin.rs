@@ -11,10 +11,33 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use cairn_app::session::{self, Access};
 use cairn_app::usecase::{trust, unlock};
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-#[derive(Deserialize, Default)]
+/// `GET /api/v1/dr/trust`: a repository's pin beside what its storage claims.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct TrustShown {
+    repository: String,
+    trust: trust::TrustStatus,
+}
+
+/// `POST /api/v1/dr/trust`: the identity accepted.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct TrustAccepted {
+    repository: String,
+    accepted: trust::Accepted,
+}
+
+/// `POST /api/v1/dr/unlock`: the locks removed and kept.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Unlocked {
+    repository: String,
+    unlock: cairn_core::lock::UnlockReport,
+}
+
+/// Which repository (trust, unlock), and for unlock whether to force.
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepoReq {
     /// The repository's name in the config; may be left out when there is one.
@@ -85,7 +108,10 @@ pub async fn trust_show(State(st): St, c: Caller, Query(q): Query<RepoReq>) -> R
         };
         let backend = session::storage(&r.location, true)?;
         let shown = trust::status(&pin, backend.as_ref())?;
-        Ok(json!({"repository": name, "trust": shown}))
+        Ok(json!(TrustShown {
+            repository: name,
+            trust: shown
+        }))
     })
     .await;
     match r {
@@ -114,7 +140,11 @@ pub async fn trust_accept(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> R
         )?;
         let accepted = trust::accept(&pin, &s.repo, ctx.clock.as_ref())?;
         let line = accepted.describe();
-        Ok((json!({"repository": name, "accepted": accepted}), line))
+        let v = json!(TrustAccepted {
+            repository: name,
+            accepted
+        });
+        Ok((v, line))
     })
     .await;
     let target = b.repository.unwrap_or_default();
@@ -133,7 +163,13 @@ pub async fn unlock(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> Respons
         let backend = session::storage(&location, false)?;
         let report = unlock::unlock(backend.as_ref(), ctx.clock.as_ref(), force)?;
         let line = unlock::describe(&report) + if force { " (forced)" } else { "" };
-        Ok((json!({"repository": name, "unlock": report}), line))
+        Ok((
+            json!(Unlocked {
+                repository: name,
+                unlock: report
+            }),
+            line,
+        ))
     })
     .await;
     let target = b.repository.unwrap_or_default();

@@ -10,7 +10,7 @@ use crate::http::AppState;
 use crate::jobs::{self, Actor, Work};
 use crate::rbac::Role;
 use cairn_core::clock::Clock;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -32,6 +32,7 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
         progress: Mutex::new(HashMap::new()),
         gate_last: Mutex::new(None),
         stopping: Default::default(),
+        working: Mutex::new(HashSet::new()),
         lock_wait: Duration::from_secs(600),
     });
     ctx.metrics.set_targets(&ctx.cfg.spec);
@@ -214,11 +215,26 @@ async fn server_event(st: &AppState, action: &str, target: &str, outcome: &str, 
     }
 }
 
-/// At the grace deadline: the jobs still queued or running are recorded as
-/// cancelled (job history, audit), and any that ends later records nothing.
-/// Their work is cut short when the process exits; what they had not
-/// committed is not in the repository (packs already written are garbage
-/// for prune, never a snapshot without its data). Returns how many.
+/// How long jobs told to stop at the grace deadline get to reach a safe point.
+const STOP_MOMENT: Duration = Duration::from_secs(5);
+
+/// The jobs whose thread is still in the runner, of `ids`.
+fn still_working(ctx: &Ctx, ids: &[String]) -> HashSet<String> {
+    let w = ctx.working.lock().map(|w| w.clone()).unwrap_or_default();
+    ids.iter().filter(|id| w.contains(*id)).cloned().collect()
+}
+
+/// At the grace deadline: the jobs still queued or running are told to
+/// stop through the core's cancellation point (as an interrupted CLI run
+/// is: every repository lock this process holds is released and marked
+/// lost, and a writer stops at its next lock check, before it writes an
+/// index or a snapshot), given [`STOP_MOMENT`] to get there, and recorded
+/// as cancelled (job history, audit); any that ends later records nothing.
+/// One that does not stop in time (blocked on a command's output, or a
+/// restore, which writes no repository object) is cut short when the
+/// process exits. Either way, what it had not committed is not in the
+/// repository (packs already written are garbage for prune, never a
+/// snapshot without its data). Returns how many.
 async fn cancel_active(st: &AppState) -> usize {
     let ctx = &st.ctx;
     ctx.stopping
@@ -233,11 +249,32 @@ async fn cancel_active(st: &AppState) -> usize {
                 .collect()
         })
         .unwrap_or_default();
+    if active.is_empty() {
+        return 0;
+    }
+    let released = tokio::task::spawn_blocking(cairn_core::lock::release_all_held)
+        .await
+        .unwrap_or(0);
+    tracing::info!(
+        jobs = active.len(),
+        locks = released,
+        "grace period over: jobs told to stop"
+    );
+    let until = tokio::time::Instant::now() + STOP_MOMENT;
+    while !still_working(ctx, &active).is_empty() && tokio::time::Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let running = still_working(ctx, &active);
     for id in &active {
+        let how = if running.contains(id) {
+            "still running when the server exited"
+        } else {
+            "stopped before writing an index or snapshot"
+        };
         ctx.update(id, |v| {
             v.state = crate::job_result::JobState::Cancelled;
             v.finished = Some(ctx.now());
-            v.error = Some("cancelled: still running when the server stopped at the end of its grace period (--grace); nothing it had not committed is in the repository".into());
+            v.error = Some(format!("cancelled at the end of the server's grace period (--grace): {how}; nothing it had not committed is in the repository"));
         });
         if let Some(v) = ctx.job(id).and_then(|v| serde_json::to_value(v).ok()) {
             if let Err(e) = ctx.history.record(v) {
@@ -249,7 +286,7 @@ async fn cancel_active(st: &AppState) -> usize {
             "job.cancelled",
             id,
             "cancelled",
-            "grace period over".into(),
+            format!("grace period over; {how}"),
         )
         .await;
     }
@@ -292,6 +329,11 @@ pub async fn serve(
         tls,
         header_timeout: cfg.limits.header_timeout(),
         max_connections: cfg.limits.max_connections,
+    };
+    // Logged here, in the module whose info lines the default filter shows.
+    let shutdown = async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new requests; waiting for running jobs");
     };
     crate::listener::run(
         listener,

@@ -38,6 +38,28 @@ struct Row {
     json: Value,
 }
 
+/// One snapshot as `GET /api/v1/dr/snapshots` lists it.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(crate) struct SnapshotRow {
+    id: String,
+    /// The first 8 hex digits, for people.
+    short_id: String,
+    /// The repository's name in the config.
+    repository: String,
+    /// When it was taken (RFC 3339, UTC).
+    time: String,
+    spec: Option<String>,
+    host: String,
+    paths: Vec<String>,
+    tags: Vec<String>,
+    /// Some source entries could not be read.
+    incomplete: bool,
+    files: u64,
+    bytes: u64,
+    /// Until when storage WORM retention holds it (RFC 3339), if it does.
+    retained_until: Option<String>,
+}
+
 /// How often a lapsed retain-until is read again.
 const RECHECK: Duration = Duration::from_secs(600);
 
@@ -152,18 +174,25 @@ fn render(rd: &Reader, name: &str) -> Vec<Row> {
     rows.into_iter()
         .map(|(_, id, m)| {
             let until = rd.held.get(&id.to_hex()).and_then(|h| h.0);
-            let row = json!({
-                "id": id.to_hex(), "short_id": id.short(), "repository": name,
-                "time": m.time, "spec": m.spec, "host": m.host, "paths": m.paths,
-                "tags": m.tags, "incomplete": m.incomplete, "files": m.stats.files,
-                "bytes": m.stats.bytes,
-                "retained_until": until.map(cairn_core::clock::rfc3339),
-            });
+            let row = SnapshotRow {
+                id: id.to_hex(),
+                short_id: id.short(),
+                repository: name.to_string(),
+                time: m.time.clone(),
+                spec: m.spec.clone(),
+                host: m.host.clone(),
+                paths: m.paths.clone(),
+                tags: m.tags.clone(),
+                incomplete: m.incomplete,
+                files: m.stats.files,
+                bytes: m.stats.bytes,
+                retained_until: until.map(cairn_core::clock::rfc3339),
+            };
             Row {
                 spec: m.spec.clone(),
                 paths: m.paths.clone(),
                 tags: m.tags.clone(),
-                json: row,
+                json: json!(row),
             }
         })
         .collect()

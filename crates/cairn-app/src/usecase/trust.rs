@@ -12,6 +12,7 @@ use std::collections::HashSet;
 
 /// The pin for a location beside what its storage claims now.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TrustStatus {
     pub location: String,
     pub pin_file: String,
@@ -45,6 +46,7 @@ pub fn status(p: &Pinning, backend: &dyn Backend) -> Result<TrustStatus> {
 
 /// What accepting an identity did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Accepted {
     /// The pin replaced (kept in the new pin's history), if there was one.
     pub previous: Option<Pin>,

@@ -58,7 +58,6 @@ pub fn serve(_g: &Global, a: &ServeArgs) -> Result<u8> {
                 _ = tokio::signal::ctrl_c() => {}
                 _ = term => {}
             }
-            tracing::info!("shutting down: no new requests; waiting for running jobs");
         };
         cairn_server::server::serve(st, shutdown, Duration::from_secs(a.grace), a.jitter).await?;
         Ok::<_, anyhow::Error>(())

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 /// One lock object, and why it was removed or kept.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Removal {
     /// Its object name.
     pub name: String,
@@ -22,6 +23,7 @@ pub struct Removal {
 
 /// What an unlock did.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnlockReport {
     /// Lock objects removed.
     pub removed: Vec<Removal>,

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 /// What a restore did.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RestoreReport {
     /// Files written and verified.
     pub files_written: u64,

@@ -133,6 +133,7 @@ pub struct RestorePlan {
 
 /// Counts of a plan.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanTotals {
     /// Entries to create.
     pub create: u64,

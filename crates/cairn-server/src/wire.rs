@@ -1,0 +1,97 @@
+//! The JSON shapes of the API's own requests and small answers: what the
+//! handlers ([`crate::api`]) deserialise and serialise, and what the OpenAPI
+//! document ([`crate::openapi`]) describes, from the same types. (Larger
+//! answers live beside what builds them: jobs, snapshots, specs, trust.)
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// A backup's or a forget's body.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BackupReq {
+    /// The spec's name in the config.
+    pub(crate) spec: String,
+}
+
+/// A restore's body.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RestoreReq {
+    /// The spec; may be left out when there is one.
+    #[serde(default)]
+    pub(crate) spec: Option<String>,
+    /// A snapshot id, a unique prefix of one, or `latest`.
+    pub(crate) snapshot: String,
+    /// An absolute path inside one of `restore.allow-roots`.
+    pub(crate) target: PathBuf,
+    /// Paths in the snapshot to restore (none: everything).
+    #[serde(default)]
+    pub(crate) include: Vec<String>,
+    /// Plan only: the job's result is the plan's totals.
+    #[serde(default)]
+    pub(crate) dry_run: bool,
+}
+
+/// A verify's body (the snapshot is in the path).
+#[derive(Deserialize, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VerifyReq {
+    /// The spec; may be left out when there is one.
+    #[serde(default)]
+    pub(crate) spec: Option<String>,
+    /// Also read this share of the data, e.g. `10%` or `1/5`.
+    #[serde(default)]
+    pub(crate) read_data_subset: Option<String>,
+}
+
+/// A gate run's body.
+#[derive(Deserialize, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GateReq {
+    /// The specs to look at (none: every spec).
+    #[serde(default)]
+    pub(crate) specs: Vec<String>,
+}
+
+/// The filters of the job list.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct JobsQuery {
+    #[serde(default)]
+    pub(crate) spec: Option<String>,
+    #[serde(default)]
+    pub(crate) kind: Option<String>,
+    #[serde(default)]
+    pub(crate) state: Option<String>,
+    #[serde(default)]
+    pub(crate) limit: Option<usize>,
+}
+
+/// The filters of the snapshot list.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SnapQuery {
+    #[serde(default)]
+    pub(crate) spec: Option<String>,
+    #[serde(default)]
+    pub(crate) tag: Option<String>,
+}
+
+/// `GET /healthz`.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Health {
+    /// Always `ok`: an answer at all is the liveness.
+    pub(crate) status: &'static str,
+    pub(crate) audit_head: AuditHead,
+    /// Jobs queued or running.
+    pub(crate) jobs_active: usize,
+}
+
+/// The audit log's newest entry: its sequence number and chained hash.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct AuditHead {
+    pub(crate) seq: u64,
+    pub(crate) hash: String,
+}
