@@ -77,8 +77,7 @@ pub fn restore_and_rehash<'m>(
         special: false,
     };
     let t = Instant::now();
-    let plan = restore::plan(repo, id, tree, &opts)?;
-    let report = restore::execute(repo, &plan, workers)?;
+    let report = restore::restore(repo, id, tree, &opts, &Default::default())?.report;
     let seconds = t.elapsed().as_secs_f64();
     let files = manifest
         .iter()

@@ -24,6 +24,14 @@ impl WorkProgress {
         self.started.store(true, Relaxed);
     }
 
+    /// Adds to the totals, for work planned as it goes (a restore plans and
+    /// writes a batch at a time): the bar's end moves out with each batch.
+    pub fn grow(&self, items: u64, bytes: u64) {
+        self.total_items.fetch_add(items, Relaxed);
+        self.total_bytes.fetch_add(bytes, Relaxed);
+        self.started.store(true, Relaxed);
+    }
+
     /// One item of `bytes` done.
     pub fn done(&self, bytes: u64) {
         self.items.fetch_add(1, Relaxed);

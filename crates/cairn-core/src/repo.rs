@@ -247,6 +247,7 @@ impl Repository {
                 Err(e) => return Err(e),
             }
         }
+        idx.compact();
         self.index = idx;
         self.damaged_indexes = damaged;
         Ok(())

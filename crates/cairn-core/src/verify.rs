@@ -120,6 +120,38 @@ pub struct VerifyReport {
 
 const MAX_AFFECTS: usize = 20;
 
+/// The blobs the checked snapshots use, as a sorted array of ids (32 bytes
+/// a blob; a hash set costs over twice that at a million blobs). Ids are
+/// appended as the walk finds them and sorted and deduplicated whenever
+/// the unsorted tail outgrows half the sorted part.
+#[derive(Default)]
+struct Used {
+    ids: Vec<BlobId>,
+    /// `ids[..settled]` is sorted and free of repeats.
+    settled: usize,
+}
+
+impl Used {
+    fn insert(&mut self, id: BlobId) {
+        self.ids.push(id);
+        if self.ids.len() - self.settled > (1 << 16).max(self.settled / 2) {
+            self.settle();
+        }
+    }
+
+    fn settle(&mut self) {
+        self.ids.sort_unstable();
+        self.ids.dedup();
+        self.ids.shrink_to_fit();
+        self.settled = self.ids.len();
+    }
+
+    /// Whether `id` is used (after [`Used::settle`]).
+    fn contains(&self, id: &BlobId) -> bool {
+        self.ids.binary_search(id).is_ok()
+    }
+}
+
 /// Verifies the repository (all snapshots, or `only`).
 pub fn verify(
     repo: &Repository,
@@ -146,7 +178,7 @@ pub fn verify_watched(
     // Pass 1 keeps only which blobs are used; the paths that use a blob are
     // found afterwards, for damaged blobs only (`affected`), so a clean
     // verify holds no path strings at all.
-    let mut users: HashSet<BlobId> = HashSet::new();
+    let mut users = Used::default();
     let mut seen_trees: HashSet<BlobId> = HashSet::new();
     for (name, e) in crate::keyslot::damaged_slots(repo.backend().as_ref())? {
         report.damage.push(Damage {
@@ -200,7 +232,7 @@ pub fn verify_watched(
                     seen_trees.insert(sub);
                 }
                 (NodeType::File, _) => {
-                    users.extend(n.content.iter().copied());
+                    n.content.iter().for_each(|b| users.insert(*b));
                     wrong_kind.extend(n.content.iter().filter(|c| {
                         repo.index()
                             .get(c)
@@ -230,12 +262,13 @@ pub fn verify_watched(
         }
     }
     report.trees = seen_trees.len();
-    report.blobs = users.len();
+    users.settle();
+    report.blobs = users.ids.len();
     let index = repo.index();
     // Damage whose `affects` is filled in at the end, from these blobs.
     let mut pending: Vec<(Damage, Vec<BlobId>)> = Vec::new();
-    let mut unindexed: Vec<&BlobId> = users.iter().filter(|b| !index.contains(b)).collect();
-    unindexed.sort();
+    // In id order already.
+    let unindexed: Vec<&BlobId> = users.ids.iter().filter(|b| !index.contains(b)).collect();
     for blob in unindexed {
         pending.push((
             Damage {

@@ -9,7 +9,7 @@ use cairn_core::backup::{backup, BackupOptions, Progress};
 use cairn_core::clock::{parse_rfc3339, FixedClock};
 use cairn_core::lock::{LockMode, LockOptions, RepoLock};
 use cairn_core::{Backend, ErrorKind, ObjectKind, Repository};
-use cairn_test_support::{Hooked, MemoryBackend, TestRepo, When};
+use cairn_test_support::{backup_options, Hooked, MemoryBackend, TestRepo, When};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -50,16 +50,9 @@ fn a_backup_whose_lock_was_taken_away_does_not_write_its_snapshot() {
     repo.guard_writes(lock.lease());
     armed.store(true, Ordering::SeqCst);
     let opts = BackupOptions {
-        paths: vec![src.clone()],
-        tags: vec![],
-        host: "h".into(),
-        excludes: vec![],
-        one_file_system: false,
-        spec: None,
-        now,
         workers: 1,
-        force: false,
         uploads: 1,
+        ..backup_options(std::slice::from_ref(&src), now)
     };
     let e = backup(&mut repo, &opts, &Progress::default())
         .expect_err("a backup that lost its lock went on to write its snapshot");

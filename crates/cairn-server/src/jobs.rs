@@ -404,11 +404,16 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<JobResult>
             };
             let sel = Selector::of_spec(snapshot, spec);
             let r = usecase::restore::restore(&s.repo, &sel, &opts, *dry_run)?;
+            let totals = r.totals().clone();
+            let report = match r.outcome {
+                usecase::restore::Outcome::Planned(_) => None,
+                usecase::restore::Outcome::Done(d) => Some(d.report),
+            };
             Ok(JobResult::Restore(RestoreResult {
                 snapshot_id: r.id.to_hex(),
-                dry_run: r.report.is_none(),
-                report: r.report,
-                totals: r.plan.totals,
+                dry_run: report.is_none(),
+                report,
+                totals,
             }))
         }
         Work::Verify {

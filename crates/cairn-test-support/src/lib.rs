@@ -51,7 +51,7 @@ pub use hooked::{Hooked, When};
 
 pub use curl::{curl, curl_with};
 pub use hand::{store_pack, store_snapshot};
-pub use repo::TestRepo;
+pub use repo::{backup_options, TestRepo};
 pub use server_config::ServerToml;
 pub use tls::{CertFiles, TestCa};
 pub use tree::{all_files, assert_same_tree, make_tree, noise};

@@ -59,3 +59,23 @@ impl TestRepo {
             .unwrap_or_else(|e| panic!("init of a test repository: {e}"))
     }
 }
+
+/// Backup options for a test: `paths`, host `h`, no tags or excludes, two
+/// workers and two uploads, at `now`.
+pub fn backup_options(
+    paths: &[std::path::PathBuf],
+    now: time::OffsetDateTime,
+) -> cairn_core::backup::BackupOptions {
+    cairn_core::backup::BackupOptions {
+        paths: paths.to_vec(),
+        tags: vec![],
+        host: "h".into(),
+        excludes: vec![],
+        one_file_system: false,
+        spec: None,
+        now,
+        workers: 2,
+        force: false,
+        uploads: 2,
+    }
+}

@@ -5,7 +5,9 @@
 
 use super::select::{select, Selector};
 use crate::error::Result;
-use cairn_core::restore::{self, RestoreOptions, RestorePlan, RestoreProgress, RestoreReport};
+use cairn_core::restore::{
+    self, PlanTotals, Restoration, RestoreOptions, RestorePlan, RestoreProgress,
+};
 use cairn_core::snapshot::SnapshotMeta;
 use cairn_core::{Repository, SnapshotId};
 
@@ -13,9 +15,24 @@ use cairn_core::{Repository, SnapshotId};
 pub struct Restored {
     pub id: SnapshotId,
     pub meta: SnapshotMeta,
-    pub plan: RestorePlan,
-    /// None for a dry run.
-    pub report: Option<RestoreReport>,
+    pub outcome: Outcome,
+}
+
+/// A dry run's whole plan, or what a restore that ran planned and did (it
+/// planned and acted a batch at a time, so no whole plan exists).
+pub enum Outcome {
+    Planned(RestorePlan),
+    Done(Restoration),
+}
+
+impl Restored {
+    /// The plan's counts.
+    pub fn totals(&self) -> &PlanTotals {
+        match &self.outcome {
+            Outcome::Planned(p) => &p.totals,
+            Outcome::Done(d) => &d.totals,
+        }
+    }
 }
 
 /// Restores the snapshot `sel` names as `opts` says.
@@ -37,21 +54,10 @@ pub fn restore_watched(
     progress: &RestoreProgress,
 ) -> Result<Restored> {
     let (id, meta) = select(repo, sel)?;
-    let plan = restore::plan(repo, id, &meta.tree, opts)?;
-    let report = if dry_run {
-        None
+    let outcome = if dry_run {
+        Outcome::Planned(restore::plan(repo, id, &meta.tree, opts)?)
     } else {
-        Some(restore::execute_watched(
-            repo,
-            &plan,
-            opts.workers,
-            progress,
-        )?)
+        Outcome::Done(restore::restore(repo, id, &meta.tree, opts, progress)?)
     };
-    Ok(Restored {
-        id,
-        meta,
-        plan,
-        report,
-    })
+    Ok(Restored { id, meta, outcome })
 }

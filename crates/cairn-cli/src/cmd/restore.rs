@@ -3,6 +3,7 @@ use crate::context::{self, Access};
 use crate::exit;
 use crate::render::{emit, Render, Term};
 use anyhow::Result;
+use cairn_app::usecase::restore::Outcome;
 use cairn_app::usecase::select::Selector;
 use cairn_core::escape::one_line;
 use cairn_core::restore::{self, Action, Overwrite, RestoreOptions, RestorePlan, RestoreReport};
@@ -49,27 +50,24 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
     let r = crate::progress::watching(g, &progress, ("restore", "planning", "files"), || {
         cairn_app::usecase::restore::restore_watched(&repo, &sel, &opts, a.dry_run, &progress)
     })?;
-    let Some(report) = r.report else {
-        return emit(g, &Planned(r.plan));
+    let done = match r.outcome {
+        Outcome::Planned(plan) => return emit(g, &Planned(plan)),
+        Outcome::Done(d) => d,
     };
-    let refused = r
-        .plan
-        .entries
-        .iter()
-        .filter_map(|e| match &e.action {
-            Action::Refuse(why) => Some(Refused {
-                path: e.path.clone(),
-                error: why.clone(),
-            }),
-            _ => None,
+    let refused = done
+        .refused
+        .into_iter()
+        .map(|e| Refused {
+            path: e.path,
+            error: e.reason,
         })
         .collect();
     emit(
         g,
         &Done {
             snapshot_id: r.id,
-            target: r.plan.target.display().to_string(),
-            report,
+            target: opts.target.display().to_string(),
+            report: done.report,
             refused,
             duration_s: started.elapsed().as_secs_f64(),
         },

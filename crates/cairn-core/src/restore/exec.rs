@@ -2,7 +2,7 @@
 
 use super::safe_fs::{open_path, Expect, Meta, SafeDir};
 use super::write::Job;
-use super::{Action, RestorePlan};
+use super::{Action, PlanEntry, RestorePlan};
 use crate::error::{Error, Result};
 use crate::repo::Repository;
 use crate::snapshot::SourceError;
@@ -36,11 +36,10 @@ pub struct RestoreReport {
     pub errors: Vec<SourceError>,
 }
 
-/// A hard link to make after pass 1: (first file's components, this entry's components, display path).
-type PendingLink = (Vec<Vec<u8>>, Vec<Vec<u8>>, String);
-
-/// A restored file: its folder's components and its name.
-type FileKey<'a> = (&'a [Vec<u8>], &'a [u8]);
+/// A hard link to make once its batch's files are written: the inode it
+/// shares (its key in [`Executor::first_link`]), this name's components and
+/// its display path.
+type PendingLink = ((u64, u64), Vec<Vec<u8>>, String);
 
 /// The first restored name of a hard-linked file: its components and the
 /// content it was restored with. A later name is linked to it only when the
@@ -50,6 +49,18 @@ struct FirstLink {
     comps: Vec<Vec<u8>>,
     sha256: Option<String>,
     size: u64,
+    /// Device and inode of the file restore put in place (None until its
+    /// batch is written, or when it could not be).
+    ident: Option<(u64, u64)>,
+}
+
+/// A directory restore opened or made: its metadata is set at the very end,
+/// deepest first, on that very directory (device, inode).
+struct DirDone {
+    comps: Vec<Vec<u8>>,
+    path: String,
+    meta: Meta,
+    ident: (u64, u64),
 }
 
 pub(super) fn is_root() -> bool {
@@ -70,90 +81,83 @@ pub fn execute_watched(
     workers: usize,
     progress: &super::RestoreProgress,
 ) -> Result<RestoreReport> {
-    let root = Arc::new(SafeDir::open_target(&plan.target, true)?);
-    let chown = is_root();
-    let report = Mutex::new(RestoreReport::default());
-    let fail = |path: &str, e: &Error| {
-        if let Ok(mut r) = report.lock() {
-            r.errors.push(SourceError {
-                path: path.to_string(),
-                error: e.to_string(),
-            });
-        }
-    };
-    // (dev, inode) of hardlinked files -> the first restored name; later ones are linked after pass 1.
-    let mut first_link: HashMap<(u64, u64), FirstLink> = HashMap::new();
-    // Entry index -> (device, inode) of each directory opened or made, so
-    // its metadata is set on that very directory at the end.
-    let mut dir_ids: HashMap<usize, (u64, u64)> = HashMap::new();
-    let mut links: Vec<PendingLink> = Vec::new();
+    let mut x = Executor::new(repo, &plan.target, workers, progress)?;
+    x.batch(&plan.entries);
+    x.finish()
+}
 
-    let mut jobs: Vec<Job<'_>> = Vec::new();
-    // Pass 1, in tree order: directories, then files (to the workers), links, others.
-    let mut stack: Vec<Option<Arc<SafeDir>>> = vec![Some(root.clone())];
-    for (i, e) in plan.entries.iter().enumerate() {
-        stack.truncate(e.components.len());
-        let parent = stack.last().cloned().flatten();
-        let name = e.components.last().cloned().unwrap_or_default();
-        let node = e.node.as_ref();
-        if e.kind == NodeType::Dir && e.action != Action::Delete {
-            let dir = match (&e.action, &parent) {
-                (Action::Create | Action::Skip(_), Some(p)) => {
-                    match p.subdir(&name, e.action == Action::Create) {
-                        Ok(d) => {
-                            if e.action == Action::Create {
-                                report.lock().map(|mut r| r.dirs_created += 1).ok();
-                            }
-                            if let Some(id) = d.as_ref().and_then(|d| d.ident().ok()) {
-                                dir_ids.insert(i, id);
-                            }
-                            d.map(Arc::new)
-                        }
-                        Err(err) => {
-                            fail(&e.path, &err);
-                            None
-                        }
-                    }
-                }
-                _ => None,
-            };
-            stack.push(dir);
-            continue;
+/// Carries out a plan handed over in batches, in tree order: the state kept
+/// between batches is per open or restored directory and per hard-linked
+/// file, never per file of the snapshot.
+pub(super) struct Executor<'r> {
+    repo: &'r Repository,
+    root: Arc<SafeDir>,
+    chown: bool,
+    workers: usize,
+    progress: &'r super::RestoreProgress,
+    report: Mutex<RestoreReport>,
+    /// (dev, inode) of hard-linked files -> the first restored name.
+    first_link: HashMap<(u64, u64), FirstLink>,
+    dirs: Vec<DirDone>,
+    /// The open directories down to the current entry (None: not entered).
+    stack: Vec<Option<Arc<SafeDir>>>,
+}
+
+impl<'r> Executor<'r> {
+    /// Opens (creates) the target.
+    pub(super) fn new(
+        repo: &'r Repository,
+        target: &std::path::Path,
+        workers: usize,
+        progress: &'r super::RestoreProgress,
+    ) -> Result<Self> {
+        let root = Arc::new(SafeDir::open_target(target, true)?);
+        Ok(Executor {
+            repo,
+            stack: vec![Some(root.clone())],
+            root,
+            chown: is_root(),
+            workers,
+            progress,
+            report: Mutex::new(RestoreReport::default()),
+            first_link: HashMap::new(),
+            dirs: Vec::new(),
+        })
+    }
+
+    fn fail(&self, path: &str, e: &Error) {
+        fail_into(&self.report, path, e);
+    }
+
+    fn count(&self, f: impl FnOnce(&mut RestoreReport)) {
+        if let Ok(mut r) = self.report.lock() {
+            f(&mut r);
         }
-        let Some(p) = parent else { continue };
-        match (&e.action, node) {
-            (Action::Skip(_) | Action::Refuse(_), _) => {
-                report.lock().map(|mut r| r.skipped += 1).ok();
+    }
+
+    /// Carries out the next entries of the plan (tree order continues from
+    /// the previous batch): directories, then files (to the workers), links,
+    /// others; then this batch's hard links.
+    pub(super) fn batch(&mut self, entries: &[PlanEntry]) {
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        let mut links: Vec<PendingLink> = Vec::new();
+        for e in entries {
+            self.stack.truncate(e.components.len());
+            let parent = self.stack.last().cloned().flatten();
+            let name = e.components.last().cloned().unwrap_or_default();
+            if e.kind == NodeType::Dir && e.action != Action::Delete {
+                let dir = self.dir(e, &name, parent.as_deref());
+                self.stack.push(dir);
+                continue;
             }
-            (Action::FixMetadata(_), Some(n)) => {
-                let meta = Meta::of(n, chown);
-                match p.set_meta(&name, Expect::Fresh(FileType::RegularFile), &meta) {
-                    Ok(()) => report
-                        .lock()
-                        .map(|mut r| r.metadata_fixed += 1)
-                        .unwrap_or(()),
-                    Err(err) => fail(&e.path, &err),
-                }
-            }
-            (Action::Delete, _) => {
-                let r = if e.kind == NodeType::Dir {
-                    p.remove_tree(&name)
-                } else {
-                    p.unlink(&name)
-                };
-                match r {
-                    Ok(()) => {
-                        report.lock().map(|mut r| r.deleted += 1).ok();
-                    }
-                    Err(err) => fail(&e.path, &err),
-                }
-            }
-            (Action::Create | Action::Overwrite, Some(n)) => match n.kind {
-                NodeType::File => {
+            let Some(p) = parent else { continue };
+            match (&e.action, e.node.as_ref()) {
+                (Action::Create | Action::Overwrite, Some(n)) if n.kind == NodeType::File => {
                     if n.nlink > 1 {
-                        match first_link.get(&(n.dev, n.inode)) {
+                        let key = (n.dev, n.inode);
+                        match self.first_link.get(&key) {
                             Some(f) if f.sha256 == n.sha256 && f.size == n.size => {
-                                links.push((f.comps.clone(), e.components.clone(), e.path.clone()));
+                                links.push((key, e.components.clone(), e.path.clone()));
                                 continue;
                             }
                             // Same inode, other content: restored as its own file.
@@ -163,8 +167,9 @@ pub fn execute_watched(
                                     comps: e.components.clone(),
                                     sha256: n.sha256.clone(),
                                     size: n.size,
+                                    ident: None,
                                 };
-                                first_link.insert((n.dev, n.inode), first);
+                                self.first_link.insert(key, first);
                             }
                         }
                     }
@@ -174,85 +179,178 @@ pub fn execute_watched(
                         path: &e.path,
                     });
                 }
-                _ => match create_other(&p, n, chown) {
-                    Ok(()) => {
-                        report.lock().map(|mut r| r.others_created += 1).ok();
-                    }
-                    Err(err) => fail(&e.path, &err),
-                },
+                _ => self.other(e, &p, &name),
+            }
+        }
+        let idents = self.write(&mut jobs);
+        // Where each first name of a hard link ended up, to check every
+        // link made to it (in this batch or a later one).
+        for (j, ident) in jobs.iter().zip(idents) {
+            let key = (j.node.dev, j.node.inode);
+            match self.first_link.get_mut(&key) {
+                Some(f)
+                    if j.node.nlink > 1
+                        && f.comps.split_last() == Some((&j.node.name.0, j.dir)) =>
+                {
+                    f.ident = ident;
+                }
+                _ => {}
+            }
+        }
+        for (key, to, path) in &links {
+            match self.link(key, to) {
+                Ok(()) => self.count(|r| r.hardlinks += 1),
+                Err(e) => self.fail(path, &e),
+            }
+        }
+    }
+
+    /// Opens, or makes, a directory of the plan; remembers it for its metadata.
+    fn dir(
+        &mut self,
+        e: &PlanEntry,
+        name: &[u8],
+        parent: Option<&SafeDir>,
+    ) -> Option<Arc<SafeDir>> {
+        let (Action::Create | Action::Skip(_), Some(p)) = (&e.action, parent) else {
+            return None;
+        };
+        match p.subdir(name, e.action == Action::Create) {
+            Ok(d) => {
+                if e.action == Action::Create {
+                    self.count(|r| r.dirs_created += 1);
+                }
+                let ident = d.as_ref().and_then(|d| d.ident().ok());
+                if let (Some(ident), Some(n)) = (ident, &e.node) {
+                    self.dirs.push(DirDone {
+                        comps: e.components.clone(),
+                        path: e.path.clone(),
+                        meta: Meta::of(n, self.chown),
+                        ident,
+                    });
+                }
+                d.map(Arc::new)
+            }
+            Err(err) => {
+                self.fail(&e.path, &err);
+                None
+            }
+        }
+    }
+
+    /// Everything but a file's data and a directory: skips, metadata fixes,
+    /// deletions, symlinks, fifos and devices.
+    fn other(&self, e: &PlanEntry, p: &SafeDir, name: &[u8]) {
+        match (&e.action, e.node.as_ref()) {
+            (Action::Skip(_) | Action::Refuse(_), _) => self.count(|r| r.skipped += 1),
+            (Action::FixMetadata(_), Some(n)) => {
+                let meta = Meta::of(n, self.chown);
+                match p.set_meta(name, Expect::Fresh(FileType::RegularFile), &meta) {
+                    Ok(()) => self.count(|r| r.metadata_fixed += 1),
+                    Err(err) => self.fail(&e.path, &err),
+                }
+            }
+            (Action::Delete, _) => {
+                let r = if e.kind == NodeType::Dir {
+                    p.remove_tree(name)
+                } else {
+                    p.unlink(name)
+                };
+                match r {
+                    Ok(()) => self.count(|r| r.deleted += 1),
+                    Err(err) => self.fail(&e.path, &err),
+                }
+            }
+            (Action::Create | Action::Overwrite, Some(n)) => match create_other(p, n, self.chown) {
+                Ok(()) => self.count(|r| r.others_created += 1),
+                Err(err) => self.fail(&e.path, &err),
             },
             _ => {}
         }
     }
-    // Files in the order their data lies in the packs: the packs are
-    // then read in that order, and a file's temporary exists from its
-    // first pack to its last, which for most files is one pack.
-    let index = repo.index();
-    jobs.sort_by_cached_key(|j| {
-        j.node
-            .content
-            .first()
-            .and_then(|id| index.get(id))
-            .map(|(pack, entry)| (pack.0, entry.offset))
-    });
-    // The totals are the files whose data is written: a hard link's second
-    // name is a link, not a second copy of its bytes.
-    let bytes = jobs.iter().map(|j| j.node.size).sum();
-    progress.begin(jobs.len() as u64, bytes);
-    let written = super::write::write_files(repo, &root, &jobs, workers, chown, &fail, progress);
-    // Where each first name of a hard link ended up, to check every link made to it.
-    let linked: HashMap<FileKey<'_>, (u64, u64)> = jobs
-        .iter()
-        .zip(&written.idents)
-        .filter_map(|(j, id)| Some(((j.dir, j.node.name.0.as_slice()), (*id)?)))
-        .filter(|_| !links.is_empty())
-        .collect();
 
-    // Pass 2: hard links (their first file is now in place), then directory
-    // metadata deepest first, so a read-only directory is sealed last.
-    for (from, to, path) in &links {
-        let r = (|| {
-            let (from_dir, from_name) = from.split_at(from.len() - 1);
-            let ident = linked
-                .get(&(from_dir, from_name[0].as_slice()))
-                .ok_or_else(|| {
-                    Error::new(
-                        crate::ErrorKind::NotFound,
-                        "not linked: the first name of this hard link could not be restored",
-                    )
-                })?;
-            let fd = open_path(&root, from_dir)?;
-            let td = open_path(&root, &to[..to.len() - 1])?;
-            td.hardlink(&fd, &from_name[0], &to[to.len() - 1], *ident)
-        })();
-        match r {
-            Ok(()) => report.lock().map(|mut r| r.hardlinks += 1).unwrap_or(()),
-            Err(e) => fail(path, &e),
-        }
+    /// Writes a batch's files in the order their data lies in the packs:
+    /// the packs are then read in that order, and a file's temporary exists
+    /// from its first pack to its last, which for most files is one pack.
+    /// Returns, per job (in `jobs`' new order), the written file's identity.
+    fn write(&self, jobs: &mut [Job<'_>]) -> Vec<Option<(u64, u64)>> {
+        let index = self.repo.index();
+        jobs.sort_by_cached_key(|j| {
+            j.node
+                .content
+                .first()
+                .and_then(|id| index.get(id))
+                .map(|(pack, entry)| (pack.0, entry.offset))
+        });
+        // The totals are the files whose data is written: a hard link's
+        // second name is a link, not a second copy of its bytes. Each batch
+        // adds its own as it is planned.
+        let bytes = jobs.iter().map(|j| j.node.size).sum();
+        self.progress.grow(jobs.len() as u64, bytes);
+        let report = &self.report;
+        let fail = |path: &str, e: &Error| fail_into(report, path, e);
+        let written = super::write::write_files(
+            self.repo,
+            &self.root,
+            jobs,
+            self.workers,
+            self.chown,
+            &fail,
+            self.progress,
+        );
+        self.count(|r| {
+            r.files_written += written.files;
+            r.bytes_written += written.bytes;
+        });
+        written.idents
     }
-    for (i, e) in plan.entries.iter().enumerate().rev() {
-        let (Some(n), Some(&(dev, ino))) = (&e.node, dir_ids.get(&i)) else {
-            continue;
+
+    /// Links `to` to the first name of the inode `key`, checking that the
+    /// name still is the file restore put there.
+    fn link(&self, key: &(u64, u64), to: &[Vec<u8>]) -> Result<()> {
+        let first = self.first_link.get(key);
+        let (Some(f), Some(ident)) = (first, first.and_then(|f| f.ident)) else {
+            return Err(Error::new(
+                crate::ErrorKind::NotFound,
+                "not linked: the first name of this hard link could not be restored",
+            ));
         };
-        let r = (|| {
-            let parent = open_path(&root, &e.components[..e.components.len() - 1])?;
-            let name = &e.components[e.components.len() - 1];
-            let meta = Meta::of(n, chown);
-            parent.set_meta(name, Expect::Same(FileType::Directory, dev, ino), &meta)
-        })();
-        if let Err(err) = r {
-            fail(&e.path, &err);
+        let (from_dir, from_name) = f.comps.split_at(f.comps.len() - 1);
+        let fd = open_path(&self.root, from_dir)?;
+        let td = open_path(&self.root, &to[..to.len() - 1])?;
+        td.hardlink(&fd, &from_name[0], &to[to.len() - 1], ident)
+    }
+
+    /// Directory metadata deepest first (a read-only directory is sealed
+    /// last), then the filesystem synced.
+    pub(super) fn finish(self) -> Result<RestoreReport> {
+        for d in self.dirs.iter().rev() {
+            let r = (|| {
+                let parent = open_path(&self.root, &d.comps[..d.comps.len() - 1])?;
+                let name = &d.comps[d.comps.len() - 1];
+                let (dev, ino) = d.ident;
+                parent.set_meta(name, Expect::Same(FileType::Directory, dev, ino), &d.meta)
+            })();
+            if let Err(err) = r {
+                self.fail(&d.path, &err);
+            }
         }
+        if let Err(e) = self.root.sync_filesystem() {
+            self.fail(".", &e);
+        }
+        self.report
+            .into_inner()
+            .map_err(|_| Error::new(crate::ErrorKind::Io, "restore report poisoned"))
     }
-    if let Err(e) = root.sync_filesystem() {
-        fail(".", &e);
+}
+
+fn fail_into(report: &Mutex<RestoreReport>, path: &str, e: &Error) {
+    if let Ok(mut r) = report.lock() {
+        r.errors.push(SourceError {
+            path: path.to_string(),
+            error: e.to_string(),
+        });
     }
-    let mut r = report
-        .into_inner()
-        .map_err(|_| Error::new(crate::ErrorKind::Io, "restore report poisoned"))?;
-    r.files_written = written.files;
-    r.bytes_written = written.bytes;
-    Ok(r)
 }
 
 fn create_other(dir: &SafeDir, n: &Node, chown: bool) -> Result<()> {

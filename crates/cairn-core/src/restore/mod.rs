@@ -20,15 +20,20 @@
 //!   symlinks, after `fstat` shows the object restore made (see [`safe_fs`]);
 //! - a directory nested deeper than [`crate::manifest::MAX_DEPTH`] is refused
 //!   on its own; the rest of the snapshot is still restored.
+//!
+//! [`restore`] does both a batch at a time ([`streamed`]), so that a restore
+//! holds per-directory state, not per-file state for the whole snapshot.
 
 mod exec;
 mod plan;
 pub mod safe_fs;
 mod schedule;
+mod streamed;
 mod write;
 
 pub use exec::{execute, execute_watched, RestoreReport};
 pub use plan::plan;
+pub use streamed::{restore, restore_in_batches_of, Refusal, Restoration, BATCH};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::SnapshotId;

@@ -36,22 +36,60 @@ impl Filter {
     }
 }
 
+/// Where planned entries go, a batch at a time, in tree order.
+pub(super) type Sink<'s> = dyn FnMut(Vec<PlanEntry>) -> Result<()> + 's;
+
 /// Walk state shared by the recursion.
-struct Walk<'a> {
+struct Walk<'a, 's> {
     repo: &'a Repository,
     opts: &'a RestoreOptions,
     filter: Filter,
+    /// Entries planned but not yet handed to the sink.
     entries: Vec<PlanEntry>,
+    /// Entries handed to the sink before `entries[0]` (plan positions are
+    /// counted from the start of the walk).
+    base: usize,
+    /// Hand entries on once this many are held.
+    batch: usize,
+    sink: &'s mut Sink<'s>,
+    totals: PlanTotals,
     repeats: Repeats,
 }
 
-/// Plans restoring snapshot `id` (root tree `root`) into `opts.target`.
+/// Plans restoring snapshot `id` (root tree `root`) into `opts.target`: the
+/// whole plan at once, for a dry run or a caller that inspects it first.
 pub fn plan(
     repo: &Repository,
     id: SnapshotId,
     root: &BlobId,
     opts: &RestoreOptions,
 ) -> Result<RestorePlan> {
+    let mut entries = Vec::new();
+    let totals = plan_streamed(repo, id, root, opts, usize::MAX, &mut |mut batch| {
+        entries.append(&mut batch);
+        Ok(())
+    })?;
+    Ok(RestorePlan {
+        snapshot: id,
+        target: opts.target.clone(),
+        entries,
+        totals,
+    })
+}
+
+/// Plans as [`plan`] does, handing the entries to `sink` in tree order, in
+/// batches of about `batch` entries, so that only a batch and the open
+/// directories are held, not the whole snapshot. An entry handed on is final.
+/// The include check (nothing matched) comes at the end, when the sink has
+/// seen nothing, so a caller acting on the batches has done nothing either.
+pub(super) fn plan_streamed<'s>(
+    repo: &Repository,
+    id: SnapshotId,
+    root: &BlobId,
+    opts: &RestoreOptions,
+    batch: usize,
+    sink: &'s mut Sink<'s>,
+) -> Result<PlanTotals> {
     let target_dir = match std::fs::symlink_metadata(&opts.target) {
         Ok(_) => Some(SafeDir::open_target(&opts.target, false)?),
         Err(_) => None,
@@ -61,12 +99,17 @@ pub fn plan(
         opts,
         filter: Filter::new(&opts.include, &opts.exclude)?,
         entries: Vec::new(),
+        base: 0,
+        batch: batch.max(1),
+        sink,
+        totals: PlanTotals::default(),
         repeats: Repeats::default(),
     };
     w.walk(root, target_dir)?;
+    w.hand_on(w.entries.len())?;
     // A mistyped include restoring nothing "successfully" would tell the
     // operator the data is back when none of it is.
-    if !opts.include.is_empty() && w.entries.is_empty() {
+    if !opts.include.is_empty() && w.base == 0 {
         return Err(Error::invalid(format!(
             "no entry of snapshot {} matches the include pattern(s) {}",
             id.short(),
@@ -78,25 +121,21 @@ pub fn plan(
         ))
         .hint("patterns match paths relative to the snapshot's root, as its manifest lists them; nothing was written"));
     }
-    let mut totals = PlanTotals::default();
-    for e in &w.entries {
-        match &e.action {
-            Action::Create => totals.create += 1,
-            Action::Overwrite => totals.overwrite += 1,
-            Action::Skip(_) => totals.skip += 1,
-            Action::FixMetadata(_) => totals.fix_metadata += 1,
-            Action::Refuse(_) => totals.refuse += 1,
-            Action::Delete => totals.delete += 1,
-        }
-        totals.bytes += e.bytes;
-    }
-    totals.special = w.entries.iter().filter(|e| e.special).count() as u64;
-    Ok(RestorePlan {
-        snapshot: id,
-        target: opts.target.clone(),
-        entries: w.entries,
-        totals,
-    })
+    Ok(w.totals)
+}
+
+/// The plan position up to which entries are final: a directory that is
+/// neither selected nor has anything selected below it yet may still be
+/// dropped with everything after it (an include matching nothing there).
+fn settled(stack: &[Frame]) -> usize {
+    stack
+        .iter()
+        .filter_map(|f| match f.entry {
+            Some((start, false, _)) if !f.any => Some(start),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(usize::MAX)
 }
 
 fn display(comps: &[Vec<u8>]) -> String {
@@ -145,12 +184,17 @@ impl Frame {
     }
 }
 
-impl Walk<'_> {
+impl Walk<'_, '_> {
     /// Plans the whole snapshot, depth first in name order.
     fn walk(&mut self, root: &BlobId, target: Option<SafeDir>) -> Result<()> {
         let mut comps: Vec<Vec<u8>> = Vec::new();
         let mut stack = vec![Frame::new(self.repo.load_tree(root)?, target, false, None)];
-        while let Some(top) = stack.last_mut() {
+        while !stack.is_empty() {
+            if self.entries.len() >= self.batch {
+                let upto = settled(&stack).min(self.base + self.entries.len());
+                self.hand_on(upto.saturating_sub(self.base))?;
+            }
+            let Some(top) = stack.last_mut() else { break };
             if let Some(node) = top.tree.nodes.get(top.next).cloned() {
                 top.next += 1;
                 if let Some(child) = self.node(top, node, &mut comps)? {
@@ -172,7 +216,7 @@ impl Walk<'_> {
                 if done.any || selected {
                     parent.any = true;
                 } else {
-                    self.entries.truncate(start);
+                    self.entries.truncate(start - self.base);
                 }
                 comps.pop();
             }
@@ -220,7 +264,9 @@ impl Walk<'_> {
                 .decide(&node, existing, target)
                 .unwrap_or_else(|e| Action::Refuse(e.to_string())),
         };
-        let start = self.entries.len();
+        // This entry's place in the buffer, and in the whole plan.
+        let at_buf = self.entries.len();
+        let start = self.base + at_buf;
         let (kind, subtree) = (node.kind, node.subtree);
         self.push(comps, node, action.clone(), special);
         // Deeper than any writer makes: refused on its own, without
@@ -228,13 +274,13 @@ impl Walk<'_> {
         let too_deep = kind == NodeType::Dir && comps.len() > MAX_DEPTH;
         if too_deep {
             let why = format!("nested deeper than {MAX_DEPTH} directories; not restored");
-            self.entries[start].action = Action::Refuse(why);
+            self.entries[at_buf].action = Action::Refuse(why);
         }
         if kind != NodeType::Dir || too_deep {
             if selected {
                 at.any = true;
             } else {
-                self.entries.truncate(start);
+                self.entries.truncate(at_buf);
             }
             comps.pop();
             return Ok(None);
@@ -244,7 +290,7 @@ impl Walk<'_> {
             (Action::Skip(_), Some(t)) => match t.subdir(&comps[comps.len() - 1], false) {
                 Ok(d) => d,
                 Err(e) => {
-                    self.entries[start].action = Action::Refuse(e.to_string());
+                    self.entries[at_buf].action = Action::Refuse(e.to_string());
                     blocked = Some(format!("{rel} cannot be entered safely"));
                     None
                 }
@@ -272,6 +318,29 @@ impl Walk<'_> {
         );
         f.entry = Some((start, selected, repeat));
         Ok(Some(f))
+    }
+
+    /// Hands the first `n` buffered entries to the sink, counting them.
+    fn hand_on(&mut self, n: usize) -> Result<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        let out: Vec<PlanEntry> = self.entries.drain(..n).collect();
+        for e in &out {
+            let t = &mut self.totals;
+            match &e.action {
+                Action::Create => t.create += 1,
+                Action::Overwrite => t.overwrite += 1,
+                Action::Skip(_) => t.skip += 1,
+                Action::FixMetadata(_) => t.fix_metadata += 1,
+                Action::Refuse(_) => t.refuse += 1,
+                Action::Delete => t.delete += 1,
+            }
+            t.bytes += e.bytes;
+            t.special += u64::from(e.special);
+        }
+        self.base += n;
+        (self.sink)(out)
     }
 
     fn delete_missing(
