@@ -16,6 +16,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod browse;
 pub use cairn_app::config;
 pub mod console;
 pub mod ctx;

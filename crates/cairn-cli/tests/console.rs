@@ -1,0 +1,194 @@
+//! The web console in a real browser: headless chromium driven through
+//! chromedriver (`cairn_test_support::Browser`) against a real `cairn
+//! serve` with a real repository. Each step saves a screenshot under the
+//! test's temporary folder (kept, and named in the output, when the test
+//! fails), and the page must log no errors but those the test provokes.
+//!
+//! Needs `chromium` and `chromium-driver` (Debian's packages; scripts/test.sh
+//! installs them).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+use cairn_test_support::Browser;
+use common::*;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// A name a hostile host could give a file: markup, if anyone rendered it so.
+const HOSTILE: &str = "<img src=x onerror=document.title='pwned'>.txt";
+
+/// The source tree: three directories deep, a file large enough to take
+/// more than one chunk of the download stream, and a hostile name.
+fn source(src: &Path) {
+    std::fs::create_dir_all(src.join("a/b/c")).unwrap();
+    std::fs::write(src.join("a/b/c/deep.txt"), b"three levels down\n").unwrap();
+    std::fs::write(src.join("a/b/note.txt"), b"a note\n").unwrap();
+    std::fs::write(src.join("a/data.bin"), noise(700 * 1024, 7)).unwrap();
+    std::fs::write(src.join(HOSTILE), b"not markup\n").unwrap();
+}
+
+fn sha256(p: &Path) -> String {
+    hex::encode(Sha256::digest(std::fs::read(p).unwrap()))
+}
+
+/// The repository, the config and a token per role; the server started.
+fn served(
+    env: &Env,
+) -> (
+    Server,
+    String,
+    std::collections::HashMap<&'static str, String>,
+) {
+    let src = env.path("src");
+    source(&src);
+    env.repo(&env.path("repo"), &["init"]).ok();
+    let port = free_port();
+    let cfg = serve_config(env, port, &[("docs", &src, "tags = [\"web\"]")]);
+    let cfg = cfg.to_str().unwrap();
+    let mut tokens = std::collections::HashMap::new();
+    for role in ["admin", "service", "analyst"] {
+        let args = [
+            "token", "create", "--config", cfg, "--role", role, "--name", role,
+        ];
+        tokens.insert(role, env.run(&args).ok().stdout.trim().to_string());
+    }
+    let (server, base) = start_server(env, cfg, port, "5");
+    (server, base, tokens)
+}
+
+fn sign_in(b: &mut Browser, token: &str, role: &str) {
+    // Enter submits.
+    b.type_into("#token", &format!("{token}\u{E007}"));
+    b.wait_text("#who", &format!("role {role}"));
+}
+
+/// Opens the newest snapshot's files.
+fn open_browse(b: &mut Browser) {
+    b.click("#snaps button.browse");
+    b.find("#browse-tree li[data-path='a']");
+}
+
+/// Expands the directory at `path` in the tree and waits for `child`.
+fn expand(b: &mut Browser, path: &str, child: &str) {
+    b.click(&format!(
+        "#browse-tree li[data-path='{path}'] > .entry button.toggle"
+    ));
+    b.find(&format!("#browse-tree li[data-path='{child}']"));
+}
+
+/// The downloaded file once chromium has finished writing it.
+fn downloaded(b: &mut Browser, name: &str) -> PathBuf {
+    let p = b.downloads().join(name);
+    b.wait(&format!("the download of {name}"), |_| {
+        let partial = std::fs::read_dir(p.parent().unwrap()).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".crdownload")
+        });
+        (p.exists() && !partial).then(|| p.clone())
+    })
+}
+
+#[test]
+fn an_operator_backs_up_browses_downloads_and_restores_in_the_console() {
+    let env = Env::new();
+    let (_server, base, tok) = served(&env);
+    let mut b = Browser::start(&env.path("browser"));
+    eprintln!("screenshots: {}", env.path("browser/shots").display());
+
+    b.goto(&base);
+    b.find("#signin");
+    b.shot("signed-out");
+
+    // A wrong token: the error shows next to the sign-in, and goes with the next success.
+    b.type_into("#token", "cairn_wrong\u{E007}");
+    b.wait_text("#signin-err", "401");
+    b.shot("wrong-token");
+    sign_in(&mut b, &tok["admin"], "admin");
+    assert_eq!(b.text("#signin-err"), "");
+    b.shot("admin-signed-in");
+
+    // A backup from the specs table; the jobs list shows it succeed.
+    b.click("#specs button");
+    b.wait_text("#jobs", "succeeded");
+    b.wait_text("#snaps", "docs");
+    b.shot("backed-up");
+
+    // Three levels deep; the file's size and SHA-256 as the tree records them.
+    open_browse(&mut b);
+    expand(&mut b, "a", "a/b");
+    expand(&mut b, "a/b", "a/b/c");
+    expand(&mut b, "a/b/c", "a/b/c/deep.txt");
+    let row = b.text("#browse-tree li[data-path='a/b/c/deep.txt'] .entry");
+    let want = sha256(&env.path("src/a/b/c/deep.txt"));
+    assert!(row.contains("deep.txt") && row.contains("18 B"), "{row}");
+    let sha = b.find("#browse-tree li[data-path='a/b/c/deep.txt'] .sha");
+    assert_eq!(b.property(&sha, "title"), want.as_str());
+    b.shot("three-levels-deep");
+
+    // The hostile name is text: shown as it is, no element made of it.
+    let shown = b.wait("the hostile name", |b| {
+        b.all("#browse-tree > ul > li > .entry .name")
+            .iter()
+            .map(|e| b.text_of(e))
+            .find(|t| t.starts_with("<img"))
+    });
+    assert_eq!(shown, HOSTILE);
+    assert!(
+        b.all("#browse-tree img, img").is_empty(),
+        "markup was rendered"
+    );
+    assert_ne!(
+        b.script("return document.title", serde_json::json!([])),
+        "pwned"
+    );
+    b.shot("hostile-name-as-text");
+
+    // A download, checked in the page and here against the source.
+    b.click("#browse-tree li[data-path='a/data.bin'] button.download");
+    b.wait_text(
+        "#browse-tree li[data-path='a/data.bin'] .actions",
+        "SHA-256 matches",
+    );
+    let got = downloaded(&mut b, "data.bin");
+    assert_eq!(sha256(&got), sha256(&env.path("src/a/data.bin")));
+    b.shot("downloaded");
+
+    // A subtree restored into an allowed root: the plan first, then the restore.
+    b.click("#browse-tree li[data-path='a/b'] > .entry button.restore");
+    let target = env.path("restore/r1");
+    b.type_into("#restore-target", target.to_str().unwrap());
+    let start = b.find("#restore-start");
+    assert_eq!(b.property(&start, "disabled"), true, "the plan comes first");
+    b.click("#restore-plan");
+    b.wait_text("#restore-status", "Plan:");
+    b.shot("restore-plan");
+    assert!(!target.exists(), "a plan writes nothing");
+    b.click("#restore-start");
+    b.wait_text("#restore-status", "Restored:");
+    b.shot("restored");
+    assert_diff_r(&env.path("src/a/b"), &target.join("a/b"), &[]);
+    b.assert_no_console_errors(&["401", "/api/v1/dr/gate"]);
+
+    // Sign out; an analyst reads but sees no restore or download, and the
+    // backup button says why it is disabled.
+    b.click("#signout");
+    b.find("#signin:not([hidden])");
+    sign_in(&mut b, &tok["analyst"], "analyst");
+    b.wait_text("#snaps", "docs");
+    let backup = b.find("#specs button");
+    assert_eq!(b.property(&backup, "disabled"), true);
+    let why = b.property(&backup, "title");
+    assert!(why.as_str().unwrap().contains("may not"), "{why}");
+    assert!(
+        b.all("button.restore").is_empty(),
+        "an analyst sees a restore button"
+    );
+    open_browse(&mut b);
+    expand(&mut b, "a", "a/data.bin");
+    assert!(b.all("button.download, button.restore").is_empty());
+    b.shot("analyst");
+    b.assert_no_console_errors(&["/api/v1/dr/gate"]);
+}
