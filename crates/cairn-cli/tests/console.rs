@@ -158,19 +158,25 @@ fn an_operator_backs_up_browses_downloads_and_restores_in_the_console() {
 
     // A subtree restored into an allowed root: the plan first, then the restore.
     b.click("#browse-tree li[data-path='a/b'] > .entry button.restore");
+    // Outside the allowed roots: refused, the reason next to the button.
+    b.type_into("#restore-target", env.path("elsewhere").to_str().unwrap());
+    b.click("#restore-plan");
+    b.wait_text("#restore-err", "403");
+    b.shot("restore-refused");
     let target = env.path("restore/r1");
     b.type_into("#restore-target", target.to_str().unwrap());
     let start = b.find("#restore-start");
     assert_eq!(b.property(&start, "disabled"), true, "the plan comes first");
     b.click("#restore-plan");
     b.wait_text("#restore-status", "Plan:");
+    assert_eq!(b.text("#restore-err"), "", "a success clears the error");
     b.shot("restore-plan");
     assert!(!target.exists(), "a plan writes nothing");
     b.click("#restore-start");
     b.wait_text("#restore-status", "Restored:");
     b.shot("restored");
     assert_diff_r(&env.path("src/a/b"), &target.join("a/b"), &[]);
-    b.assert_no_console_errors(&["401", "/api/v1/dr/gate"]);
+    b.assert_no_console_errors(&["401", "403", "/api/v1/dr/gate"]);
 
     // Sign out; an analyst reads but sees no restore or download, and the
     // backup button says why it is disabled.
@@ -189,6 +195,35 @@ fn an_operator_backs_up_browses_downloads_and_restores_in_the_console() {
     open_browse(&mut b);
     expand(&mut b, "a", "a/data.bin");
     assert!(b.all("button.download, button.restore").is_empty());
+    assert!(b.all("button.protect, button.forget").is_empty());
     b.shot("analyst");
     b.assert_no_console_errors(&["/api/v1/dr/gate"]);
+
+    // An admin protects the snapshot; forgetting it is then refused, the
+    // reason next to the button; unprotected, it can be forgotten. The
+    // confirmation names the snapshot.
+    b.click("#signout");
+    sign_in(&mut b, &tok["admin"], "admin");
+    let short = b.text("#snaps .id");
+    b.click("#snaps button.protect");
+    b.wait_text("#snaps", "protected");
+    b.shot("protected");
+    b.click("#snaps button.forget");
+    let asked = b.accept_dialog();
+    assert!(asked.contains(&short), "{asked}");
+    b.wait_text("#snaps .err", "protected");
+    b.shot("forget-refused");
+    b.click("#snaps button.unprotect");
+    b.find("#snaps button.protect");
+    b.click("#snaps button.forget");
+    b.accept_dialog();
+    b.wait_text("#page-info", "(0 of 0 snapshots)");
+    b.shot("forgotten");
+    b.assert_no_console_errors(&["/api/v1/dr/gate", "400"]);
+
+    // Content that left the repository, and every change, is on the record.
+    let log = std::fs::read_to_string(env.path("state/audit.jsonl")).unwrap();
+    for action in ["\"download\"", "\"protect\"", "\"unprotect\"", "\"forget\""] {
+        assert!(log.contains(action), "no {action} in the audit log:\n{log}");
+    }
 }

@@ -387,6 +387,15 @@ pub fn router(st: Arc<AppState>) -> Router {
             ("GET", "/api/v1/dr/whoami") => r.route(path, get(crate::console::whoami)),
             ("GET", "/api/v1/dr/snapshots/{id}/ls") => r.route(path, get(crate::browse::ls)),
             ("GET", "/api/v1/dr/snapshots/{id}/file") => r.route(path, get(crate::browse::file)),
+            ("POST", "/api/v1/dr/snapshots/{id}/protect") => {
+                r.route(path, post(crate::snapshot_admin::protect))
+            }
+            ("POST", "/api/v1/dr/snapshots/{id}/unprotect") => {
+                r.route(path, post(crate::snapshot_admin::unprotect))
+            }
+            ("POST", "/api/v1/dr/snapshots/{id}/forget") => {
+                r.route(path, post(crate::snapshot_admin::forget))
+            }
             ("GET", "/api/v1/dr/specs") => r.route(path, get(specs)),
             ("GET", "/api/v1/dr/trust") => r.route(path, get(crate::repo_admin::trust_show)),
             ("POST", "/api/v1/dr/trust") => r.route(path, post(crate::repo_admin::trust_accept)),

@@ -96,7 +96,7 @@ fn index_names(repo: &Repository) -> Result<BTreeSet<String>> {
 
 /// The repository holding snapshot `what` (a full id or a unique prefix)
 /// and its full id, from the snapshot listing's cache.
-fn locate(st: &AppState, what: &str) -> Result<(String, String)> {
+pub(crate) fn locate(st: &AppState, what: &str) -> Result<(String, String)> {
     let what = what.to_ascii_lowercase();
     if what.is_empty() || !what.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::BadRequest(format!(

@@ -37,6 +37,7 @@ pub mod repo_admin;
 pub mod routes;
 pub use cairn_app::schedule;
 pub mod server;
+pub mod snapshot_admin;
 pub mod snapshots;
 pub mod syntax;
 pub mod tls;

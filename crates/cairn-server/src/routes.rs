@@ -135,6 +135,24 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
         Permission::Restore,
         "one file of a snapshot (?path=), streamed and checked against its SHA-256 (audited)",
     ),
+    (
+        "POST",
+        "/api/v1/dr/snapshots/{id}/protect",
+        Permission::Delete,
+        "protect a snapshot from forget: {note} (audited)",
+    ),
+    (
+        "POST",
+        "/api/v1/dr/snapshots/{id}/unprotect",
+        Permission::Delete,
+        "remove a snapshot's protection (audited)",
+    ),
+    (
+        "POST",
+        "/api/v1/dr/snapshots/{id}/forget",
+        Permission::Delete,
+        "forget one snapshot; prune frees its data (audited)",
+    ),
 ];
 
 /// The permission a route template needs; None for a route not in the table.

@@ -239,6 +239,19 @@ impl Browser {
         )
     }
 
+    /// Accepts the open `confirm()` (or alert), waiting for it; its text.
+    pub fn accept_dialog(&mut self) -> String {
+        let text = self.wait("a dialog", |b| {
+            let url = format!("{}/session/{}/alert/text", b.base, b.session);
+            let mut r = b.agent.get(&url).call().ok()?;
+            let ok = r.status().is_success();
+            let v: Value = r.body_mut().read_json().ok()?;
+            ok.then(|| v["value"].as_str().unwrap_or_default().to_string())
+        });
+        self.call("POST", "/alert/accept", None);
+        text
+    }
+
     /// Waits until the text of the first element matching `css` contains `want`.
     pub fn wait_text(&mut self, css: &str, want: &str) -> String {
         self.wait(&format!("{css} to say {want:?}"), |b| {

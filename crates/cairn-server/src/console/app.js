@@ -11,7 +11,7 @@ import { openBrowse, closeBrowse } from "./browse.js";
 const PAGE = 25;
 const BOXES = ["specs-box", "jobs-box", "snaps-box", "gate-box"];
 const VERB = { backup: "start backups", restore: "restore", verify: "verify", delete: "delete or forget" };
-const state = { me: null, specs: [], snaps: [], shown: [], page: 0, timer: null, restore: null };
+const state = { me: null, specs: [], snaps: [], page: 0, timer: null, restore: null, rowErrs: {} };
 
 // ---- signing in and out --------------------------------------------------
 
@@ -156,7 +156,8 @@ function renderSnaps() {
   table($("snaps"), ["time", "spec", "host", "paths", "tags", "files", "size", "id", ""],
     rows.map((s) => [when(s.time), s.spec || "", s.host, s.paths.join(" "), s.tags.join(", "), s.files, bytes(s.bytes),
       el("span", {}, shortId(s.id, s.short_id), s.incomplete ? el("span", { class: "fail", text: " incomplete" }) : null,
-        s.retained_until ? el("span", { class: "muted", text: " held" }) : null),
+        s.protected ? el("span", { class: "pass protected", text: " protected" }) : null,
+        s.retained_until ? el("span", { class: "muted", text: " held until " + new Date(s.retained_until).toLocaleDateString() }) : null),
       snapActions(s)]));
 }
 
@@ -165,6 +166,36 @@ function snapActions(s) {
   box.appendChild(el("button", { type: "button", class: "browse", text: "Browse", on: { click: () => openBrowse(s, state.me, openRestore) } }));
   if (state.me.may.restore) {
     box.appendChild(el("button", { type: "button", class: "restore", text: "Restore…", on: { click: () => openRestore(s, "") } }));
+  }
+  if (state.me.may.delete) {
+    const err = el("span", { class: "err", role: "alert", text: state.rowErrs[s.id] || "" });
+    const run = (f) => async () => {
+      try {
+        await f();
+        delete state.rowErrs[s.id];
+        note(err, null);
+      } catch (e) {
+        state.rowErrs[s.id] = e.message;
+        note(err, e);
+      }
+    };
+    const path = "/api/v1/dr/snapshots/" + encodeURIComponent(s.id) + "/";
+    const toggle = s.protected
+      ? { cls: "unprotect", text: "Unprotect", go: () => api("POST", path + "unprotect", {}) }
+      : { cls: "protect", text: "Protect", go: () => api("POST", path + "protect", { note: "protected in the console by " + state.me.name }) };
+    box.appendChild(el("button", { type: "button", class: toggle.cls, text: toggle.text, on: { click: run(async () => { await toggle.go(); await specsAndSnaps(); }) } }));
+    box.appendChild(el("button", {
+      type: "button", class: "forget", text: "Forget…",
+      on: {
+        click: run(async () => {
+          const what = "snapshot " + s.short_id + " of " + (s.spec || "no spec") + " taken " + new Date(s.time).toLocaleString();
+          if (!window.confirm("Forget " + what + "? Its files can no longer be restored from it; prune frees its data.")) return;
+          await api("POST", path + "forget", {});
+          await specsAndSnaps();
+        }),
+      },
+    }));
+    box.appendChild(err);
   }
   return box;
 }
