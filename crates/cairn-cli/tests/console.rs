@@ -32,19 +32,18 @@ fn sha256(p: &Path) -> String {
     hex::encode(Sha256::digest(std::fs::read(p).unwrap()))
 }
 
-/// The repository, the config and a token per role; the server started.
-fn served(
+/// The repository, a config with `specs` and a token per role; the server started.
+fn serve(
     env: &Env,
+    specs: &[(&str, &Path, &str)],
 ) -> (
     Server,
     String,
     std::collections::HashMap<&'static str, String>,
 ) {
-    let src = env.path("src");
-    source(&src);
     env.repo(&env.path("repo"), &["init"]).ok();
     let port = free_port();
-    let cfg = serve_config(env, port, &[("docs", &src, "tags = [\"web\"]")]);
+    let cfg = serve_config(env, port, specs);
     let cfg = cfg.to_str().unwrap();
     let mut tokens = std::collections::HashMap::new();
     for role in ["admin", "service", "analyst"] {
@@ -94,7 +93,9 @@ fn downloaded(b: &mut Browser, name: &str) -> PathBuf {
 #[test]
 fn an_operator_backs_up_browses_downloads_and_restores_in_the_console() {
     let env = Env::new();
-    let (_server, base, tok) = served(&env);
+    let src = env.path("src");
+    source(&src);
+    let (_server, base, tok) = serve(&env, &[("docs", &src, "tags = [\"web\"]")]);
     let mut b = Browser::start(&env.path("browser"));
     eprintln!("screenshots: {}", env.path("browser/shots").display());
 
@@ -226,4 +227,43 @@ fn an_operator_backs_up_browses_downloads_and_restores_in_the_console() {
     for action in ["\"download\"", "\"protect\"", "\"unprotect\"", "\"forget\""] {
         assert!(log.contains(action), "no {action} in the audit log:\n{log}");
     }
+}
+
+#[test]
+fn a_running_backup_shows_its_progress_moving_and_the_page_fits_a_phone() {
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    // Enough incompressible data that the backup runs for a while.
+    for i in 0..32 {
+        let mut f = std::fs::File::create(src.join(format!("f{i:02}"))).unwrap();
+        let mut r = std::io::Read::take(std::fs::File::open("/dev/urandom").unwrap(), 4 << 20);
+        std::io::copy(&mut r, &mut f).unwrap();
+    }
+    let (_server, base, tok) = serve(&env, &[("big", &src, "")]);
+    let mut b = Browser::start(&env.path("browser"));
+    b.goto(&base);
+    sign_in(&mut b, &tok["service"], "service");
+    b.click("#specs button");
+    // While it runs, its progress (bytes, rate) moves.
+    let mut seen = std::collections::BTreeSet::new();
+    b.wait("the progress to move", |b| {
+        if let Some(e) = b.all("#jobs .progress").into_iter().next() {
+            seen.insert(b.text_of(&e));
+        }
+        (seen.len() >= 3).then_some(())
+    });
+    b.shot("progress");
+    b.wait_text("#jobs", "succeeded");
+    b.shot("done");
+    // At a phone's width, nothing is wider than the screen.
+    b.set_window(390, 844);
+    let wide = b.script(
+        "return [window.innerWidth, document.documentElement.scrollWidth]",
+        serde_json::json!([]),
+    );
+    let (inner, scroll) = (wide[0].as_u64().unwrap(), wide[1].as_u64().unwrap());
+    assert!(inner <= 400 && scroll <= inner, "{wide}");
+    b.shot("phone");
+    b.assert_no_console_errors(&["/api/v1/dr/gate"]);
 }

@@ -160,6 +160,15 @@ impl Browser {
         &self.downloads
     }
 
+    /// Resizes the window (CSS pixels), as a phone's screen would be.
+    pub fn set_window(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
     /// Opens `url`.
     pub fn goto(&self, url: &str) {
         self.call("POST", "/url", Some(json!({"url": url})));
