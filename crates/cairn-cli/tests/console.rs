@@ -177,6 +177,13 @@ fn an_operator_backs_up_browses_downloads_and_restores_in_the_console() {
     b.wait_text("#restore-status", "Restored:");
     b.shot("restored");
     assert_diff_r(&env.path("src/a/b"), &target.join("a/b"), &[]);
+    // The jobs list, filtered by kind: the plan and the restore, not the backup.
+    b.click("#j-kind option:nth-child(3)");
+    b.wait("only restores in the jobs list", |b| {
+        let t = b.text_now("#jobs")?;
+        (t.matches("restore").count() >= 2 && !t.contains("backup")).then_some(())
+    });
+    b.shot("jobs-filtered");
     b.assert_no_console_errors(&["401", "403", "/api/v1/dr/gate"]);
 
     // Sign out; an analyst reads but sees no restore or download, and the
@@ -185,10 +192,13 @@ fn an_operator_backs_up_browses_downloads_and_restores_in_the_console() {
     b.find("#signin:not([hidden])");
     sign_in(&mut b, &tok["analyst"], "analyst");
     b.wait_text("#snaps", "docs");
-    let backup = b.find("#specs button");
-    assert_eq!(b.property(&backup, "disabled"), true);
-    let why = b.property(&backup, "title");
-    assert!(why.as_str().unwrap().contains("may not"), "{why}");
+    // (Read in one step: the table is re-rendered as data arrives.)
+    let backup = b.script(
+        "const b = document.querySelector('#specs button'); return [b.disabled, b.title];",
+        serde_json::json!([]),
+    );
+    assert_eq!(backup[0], true, "{backup}");
+    assert!(backup[1].as_str().unwrap().contains("may not"), "{backup}");
     assert!(
         b.all("button.restore").is_empty(),
         "an analyst sees a restore button"
@@ -248,8 +258,8 @@ fn a_running_backup_shows_its_progress_moving_and_the_page_fits_a_phone() {
     // While it runs, its progress (bytes, rate) moves.
     let mut seen = std::collections::BTreeSet::new();
     b.wait("the progress to move", |b| {
-        if let Some(e) = b.all("#jobs .progress").into_iter().next() {
-            seen.insert(b.text_of(&e));
+        if let Some(t) = b.text_now("#jobs .progress") {
+            seen.insert(t);
         }
         (seen.len() >= 3).then_some(())
     });

@@ -136,8 +136,8 @@ impl Browser {
             .to_string()
     }
 
-    /// One WebDriver call; the answer's `value`. A WebDriver error panics.
-    fn raw(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    /// One WebDriver call: the answer's `value`, or the WebDriver error.
+    fn try_raw(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Value> {
         let url = format!("{}{path}", self.base);
         let resp = match (method, body) {
             ("GET", _) => self.agent.get(&url).call(),
@@ -147,12 +147,26 @@ impl Browser {
         let mut resp = resp.unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"));
         let ok = resp.status().is_success();
         let v: Value = resp.body_mut().read_json().unwrap_or(Value::Null);
-        assert!(ok, "WebDriver {method} {path}: {v}");
-        v["value"].clone()
+        if ok {
+            Ok(v["value"].clone())
+        } else {
+            Err(v)
+        }
+    }
+
+    /// One WebDriver call; the answer's `value`. A WebDriver error panics.
+    fn raw(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_raw(method, path, body)
+            .unwrap_or_else(|v| panic!("WebDriver {method} {path}: {v}"))
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         self.raw(method, &format!("/session/{}{path}", self.session), body)
+    }
+
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> Option<Value> {
+        let path = format!("/session/{}{path}", self.session);
+        self.try_raw(method, &path, body).ok()
     }
 
     /// Where downloads land.
@@ -195,10 +209,14 @@ impl Browser {
         })
     }
 
-    /// Clicks the first element matching `css` once it is there.
+    /// Clicks the first element matching `css` once it is there. The page
+    /// re-renders its tables as data arrives, so an element found may be
+    /// gone by the click: then it is found again.
     pub fn click(&mut self, css: &str) {
-        let e = self.find(css);
-        self.click_el(&e);
+        self.wait(&format!("a click on {css}"), |b| {
+            let e = b.all(css).into_iter().next()?;
+            b.try_call("POST", &format!("/element/{}/click", e.0), None)
+        });
     }
 
     /// Clicks `e`.
@@ -223,10 +241,17 @@ impl Browser {
         v.as_str().unwrap_or_default().to_string()
     }
 
-    /// The rendered text of the first element matching `css`.
+    /// The rendered text of the first element matching `css`, waiting for it.
     pub fn text(&mut self, css: &str) -> String {
-        let e = self.find(css);
-        self.text_of(&e)
+        self.wait(&format!("an element {css}"), |b| b.text_now(css))
+    }
+
+    /// The rendered text of the first element matching `css` now, if there
+    /// is one (read in one step, so a re-render cannot come in between).
+    pub fn text_now(&self, css: &str) -> Option<String> {
+        let js = "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;";
+        let v = self.script(js, json!([css]));
+        v.as_str().map(String::from)
     }
 
     /// Whether `e` is shown.
@@ -264,9 +289,7 @@ impl Browser {
     /// Waits until the text of the first element matching `css` contains `want`.
     pub fn wait_text(&mut self, css: &str, want: &str) -> String {
         self.wait(&format!("{css} to say {want:?}"), |b| {
-            let e = b.all(css).into_iter().next()?;
-            let t = b.text_of(&e);
-            t.contains(want).then_some(t)
+            b.text_now(css).filter(|t| t.contains(want))
         })
     }
 

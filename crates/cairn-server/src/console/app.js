@@ -312,7 +312,9 @@ function progressCell(j) {
 async function jobs() {
   clearTimeout(state.timer);
   let list = [];
-  await attempt($("jobs-err"), async () => { list = await api("GET", "/api/v1/dr/jobs?limit=20"); });
+  const q = new URLSearchParams({ limit: "20" });
+  for (const [k, id] of [["kind", "j-kind"], ["state", "j-state"]]) if ($(id).value) q.set(k, $(id).value);
+  await attempt($("jobs-err"), async () => { list = await api("GET", "/api/v1/dr/jobs?" + q); });
   table($("jobs"), ["kind", "spec", "actor", "state", "started", "duration", "progress", "result"],
     list.map((j) => [j.kind, j.spec, j.actor, { text: j.state, cls: j.state === "failed" ? "fail" : j.state === "succeeded" ? "pass" : "" },
       when(j.started || j.submitted), j.started ? duration(secs(j.started, j.finished)) : "", progressCell(j), summary(j)]));
@@ -321,6 +323,8 @@ async function jobs() {
   if (!active && state.wasActive) specsAndSnaps();
   state.wasActive = active;
 }
+
+for (const id of ["j-kind", "j-state"]) $(id).addEventListener("change", () => jobs());
 
 // ---- the gate ------------------------------------------------------------
 
@@ -331,8 +335,12 @@ async function gateReport() {
     const g = await api("GET", "/api/v1/dr/gate");
     $("gate").replaceChildren((g.pass ? "PASS" : "FAIL") + " at ", when(g.time), " (seed " + g.seed + ")");
     $("gate").className = g.pass ? "pass" : "fail";
-    table($("gatechecks"), ["check", "result", "reason"],
-      g.checks.map((c) => [c.id, { text: c.waived ? "waived" : (c.pass ? "pass" : "FAIL"), cls: c.pass ? "pass" : "fail" }, c.reason || ""]));
+    const missing = state.specs.map((s) => s.name).filter((n) => !g.specs.some((x) => x.name === n));
+    $("gate").append(missing.length ? el("span", { class: "fail", text: "; not in this report: " + missing.join(", ") }) : "");
+    table($("gatechecks"), ["check", "result", "reason", "warnings"],
+      g.checks.map((c) => [c.id, { text: c.waived ? "waived" : (c.pass ? "pass" : "FAIL"), cls: c.pass ? "pass" : "fail" },
+        [c.reason || ""].concat((c.specs || []).filter((x) => !x.pass).map((x) => x.name + ": " + (x.reason || "failed"))).filter(Boolean).join("; "),
+        (c.warnings || []).join("; ")]));
     table($("gatespecs"), ["spec", "RPO", "RPO target", "RTO", "RTO target", "recovery point"],
       g.specs.map((s) => [s.name, duration(s.rpo_seconds), s.rpo_target || "",
         s.rto_seconds === null || s.rto_seconds === undefined ? "" : duration(s.rto_seconds) + (s.rto_extrapolated ? " (extrapolated)" : ""),
