@@ -156,6 +156,27 @@ fn an_operator_backs_up_browses_downloads_and_restores_in_the_console() {
     let got = downloaded(&mut b, "data.bin");
     assert_eq!(sha256(&got), sha256(&env.path("src/a/data.bin")));
     b.shot("downloaded");
+    // The same route as a script sees it: the hash in a header, the name
+    // encoded; an analyst may list files but not read them.
+    let snap = b.text("#snaps .id");
+    let url = format!("{base}/api/v1/dr/snapshots/{snap}/file?path=a/data.bin");
+    let out = std::process::Command::new("curl")
+        .args(["-s", "-D", "-", "-o"])
+        .arg(env.path("curl.bin"))
+        .args([
+            "-H",
+            &format!("Authorization: Bearer {}", tok["service"]),
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let head = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    let want = sha256(&env.path("src/a/data.bin"));
+    assert!(head.contains(&format!("x-cairn-sha256: {want}")), "{head}");
+    assert!(head.contains("filename*=utf-8''data.bin"), "{head}");
+    assert_eq!(sha256(&env.path("curl.bin")), want);
+    let (s, v) = curl("GET", &url, Some(&tok["analyst"]), None);
+    assert_eq!(s, 403, "{v}");
 
     // A subtree restored into an allowed root: the plan first, then the restore.
     b.click("#browse-tree li[data-path='a/b'] > .entry button.restore");
