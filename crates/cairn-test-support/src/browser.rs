@@ -354,8 +354,9 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         // A failing test's temporary folder goes with it: keep the
-        // screenshots, which show what the page looked like.
-        if std::thread::panicking() {
+        // screenshots, which show what the page looked like (and a passing
+        // test's too with CAIRN_TEST_KEEP_SHOTS set, to look at the pages).
+        if std::thread::panicking() || std::env::var_os("CAIRN_TEST_KEEP_SHOTS").is_some() {
             let keep = std::env::temp_dir().join(format!(
                 "cairn-browser-shots-{}-{}",
                 std::process::id(),
