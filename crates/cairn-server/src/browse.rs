@@ -12,10 +12,8 @@
 //! forged file for a whole one. The expected hash is also sent as
 //! `X-Cairn-SHA256` for the client's own check.
 //!
-//! Each repository is opened once (unlocking is deliberately slow) and
-//! shared by every request; its index is re-read when the repository's
-//! index objects change, so a snapshot written after the open is
-//! browsable too.
+//! Each repository is opened once and shared by every request
+//! ([`crate::browse_repos`]).
 
 use crate::error::{Error, Result};
 use crate::http::{audit, envelope, AppState, Caller, St};
@@ -25,74 +23,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cairn_app::usecase::browse;
 use cairn_app::usecase::select::Selector;
-use cairn_core::backend::ObjectKind;
 use cairn_core::browse::Entry;
 use cairn_core::tree::NodeType;
 use cairn_core::Repository;
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
-
-/// One opened repository and the index objects it has read.
-struct Opened {
-    repo: Arc<Repository>,
-    indexes: BTreeSet<String>,
-}
-
-/// Repositories opened for browsing, by configured name.
-#[derive(Default)]
-pub struct Repos {
-    open: Mutex<BTreeMap<String, Opened>>,
-}
-
-impl Repos {
-    /// Repository `name` with an index covering every index object present now.
-    fn get(&self, st: &AppState, name: &str) -> Result<Arc<Repository>> {
-        let mut open = self
-            .open
-            .lock()
-            .map_err(|_| Error::Store("browse cache poisoned".into()))?;
-        if let Some(o) = open.get_mut(name) {
-            let now = index_names(&o.repo)?;
-            if now == o.indexes {
-                return Ok(o.repo.clone());
-            }
-            // Reloaded in place when no download holds it; otherwise a fresh
-            // open below, and the running download keeps its own.
-            if let Some(r) = Arc::get_mut(&mut o.repo) {
-                r.reload_index()?;
-                o.indexes = now;
-                return Ok(o.repo.clone());
-            }
-        }
-        let ctx = &st.ctx;
-        let mut repo =
-            cairn_app::session::open_configured_unlocked(&ctx.cfg, name, ctx.clock.clone())?;
-        // Names first, then the index they name: an index written between
-        // the two is read now and noticed as new next time.
-        let indexes = index_names(&repo)?;
-        repo.reload_index()?;
-        let repo = Arc::new(repo);
-        open.insert(
-            name.to_string(),
-            Opened {
-                repo: repo.clone(),
-                indexes,
-            },
-        );
-        Ok(repo)
-    }
-}
-
-fn index_names(repo: &Repository) -> Result<BTreeSet<String>> {
-    Ok(repo
-        .backend()
-        .list(ObjectKind::Index)?
-        .into_iter()
-        .map(|o| o.name)
-        .collect())
-}
+use std::sync::Arc;
 
 /// The repository holding snapshot `what` (a full id or a unique prefix)
 /// and its full id, from the snapshot listing's cache.
@@ -154,7 +90,7 @@ pub(crate) async fn ls(st: St, c: Caller, Path(id): Path<String>, q: Q) -> Respo
         Ok(q) => {
             blocking(move || {
                 let (name, full) = locate(&st, &id)?;
-                let repo = st.browse.get(&st, &name)?;
+                let repo = st.browse.get(&st.ctx, &name)?;
                 let l = browse::list(&repo, &Selector::any(&full), &q.path, false)?;
                 Ok(json!({
                     "snapshot": full,
@@ -196,7 +132,7 @@ pub(crate) async fn file(st: St, c: Caller, Path(id): Path<String>, q: Q) -> Res
         Ok(q) => {
             blocking(move || {
                 let (name, full) = locate(&st2, &id2)?;
-                let repo = st2.browse.get(&st2, &name)?;
+                let repo = st2.browse.get(&st2.ctx, &name)?;
                 let e = file_entry(&repo, &full, &q.path)?;
                 Ok((repo, full, q.path, e))
             })

@@ -17,6 +17,7 @@
 pub mod api;
 pub mod audit;
 pub mod browse;
+pub mod browse_repos;
 pub use cairn_app::config;
 pub mod console;
 pub mod ctx;
