@@ -30,6 +30,12 @@ if ! need promtool && need apt-get; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus > /dev/null
 fi
 
+# A real browser for the console's tests (crates/cairn-cli/tests/console.rs):
+# Debian's chromium, headless, driven through chromedriver (WebDriver).
+if { ! need chromium || ! need chromedriver; } && need apt-get; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver > /dev/null
+fi
+
 # A real S3-compatible server on loopback for the S3 backend's tests: moto,
 # from PyPI, in a project-local virtualenv.
 if [ ! -x .venv/bin/moto_server ]; then

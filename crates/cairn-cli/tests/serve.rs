@@ -9,16 +9,8 @@ use common::*;
 #[path = "common/bao.rs"]
 mod bao;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// `METHOD {base}{path}` with a token and an optional JSON body.
 fn call(
@@ -90,28 +82,7 @@ fn token_named(env: &Env, cfg: &str, role: &str, name: &str) -> String {
 
 /// Starts `cairn serve` and waits until it answers.
 fn start(env: &Env, cfg: &str, port: u16) -> (Server, String) {
-    start_with_grace(env, cfg, port, "5")
-}
-
-fn start_with_grace(env: &Env, cfg: &str, port: u16, grace: &str) -> (Server, String) {
-    let server = Server(
-        env.cmd()
-            .args(["serve", "--config", cfg, "--jitter", "0s", "--grace", grace])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let t = Instant::now();
-    while curl("GET", &format!("{base}/healthz"), None, None).0 != 200 {
-        assert!(
-            t.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (server, base)
+    start_server(env, cfg, port, "5")
 }
 
 /// Polls `f` every 200 ms until it returns Some, for at most `limit`.
@@ -127,23 +98,8 @@ fn eventually<T>(limit: Duration, what: &str, mut f: impl FnMut() -> Option<T>) 
 }
 
 fn write_config(env: &Env, port: u16, src: &Path) -> std::path::PathBuf {
-    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
-    std::fs::create_dir_all(env.path("restore")).unwrap();
-    ServerToml::new(&env.path("state"))
-        .listen(port)
-        .repository(
-            "main",
-            env.path("repo"),
-            &ServerToml::password_file(&env.path("pass")),
-        )
-        .spec(
-            "docs",
-            "main",
-            &[src],
-            "tags = [\"api\"]\nrpo = \"26h\"\nrto = \"1h\"\nretention = { keep-last = 5 }",
-        )
-        .allow_roots(&[env.path("restore")])
-        .write(&env.path("cairn.toml"))
+    let docs = "tags = [\"api\"]\nrpo = \"26h\"\nrto = \"1h\"\nretention = { keep-last = 5 }";
+    serve_config(env, port, &[("docs", src, docs)])
 }
 
 /// A source tree, a repository of it and a server config for both (the
@@ -998,20 +954,8 @@ fn bad_restore_and_verify_input_is_refused_at_submission_and_is_no_verify_failur
     make_tree(&docs);
     make_tree(&other);
     env.repo(&env.path("repo"), &["init"]).ok();
-    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
-    std::fs::create_dir_all(env.path("restore")).unwrap();
     let port = free_port();
-    let cfg = ServerToml::new(&env.path("state"))
-        .listen(port)
-        .repository(
-            "main",
-            env.path("repo"),
-            &ServerToml::password_file(&env.path("pass")),
-        )
-        .spec("docs", "main", &[&docs], "")
-        .spec("other", "main", &[&other], "")
-        .allow_roots(&[env.path("restore")])
-        .write(&env.path("cairn.toml"));
+    let cfg = serve_config(&env, port, &[("docs", &docs, ""), ("other", &other, "")]);
     let cfg_s = cfg.to_str().unwrap();
     let tok = token(&env, cfg_s, "service");
     let (_server, base) = start(&env, cfg_s, port);
@@ -1254,7 +1198,7 @@ fn jobs_running_past_the_grace_period_are_stopped_and_cancelled_and_the_server_e
     ]);
     let cfg = cfg.to_str().unwrap();
     let tok = token(&env, cfg, "service");
-    let (mut server, base) = start_with_grace(&env, cfg, port, "1");
+    let (mut server, base) = start_server(&env, cfg, port, "1");
     let mut ids = Vec::new();
     for spec in ["slow", "settling"] {
         let body = format!(r#"{{"spec":"{spec}"}}"#);

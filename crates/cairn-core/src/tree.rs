@@ -14,10 +14,22 @@ use serde::{Deserialize, Serialize};
 pub struct Name(pub Vec<u8>);
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 enum NameRepr {
     Text(String),
     Hex { hex: String },
+}
+
+/// As written: a string, or `{"hex": ...}` for bytes that are not UTF-8.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Name {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Name".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        NameRepr::json_schema(g)
+    }
 }
 
 impl Serialize for Name {
@@ -50,6 +62,7 @@ impl Name {
 
 /// What a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum NodeType {
     /// Regular file.

@@ -168,20 +168,6 @@ async fn specs(State(st): St, c: Caller) -> Response {
     envelope(&c.info, StatusCode::OK, None, Ok(v))
 }
 
-async fn console(_c: Caller) -> Response {
-    (
-        [
-            ("content-type", "text/html; charset=utf-8"),
-            (
-                "content-security-policy",
-                "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
-            ),
-        ],
-        crate::console::PAGE,
-    )
-        .into_response()
-}
-
 async fn job(State(st): St, c: Caller, Path(id): Path<String>) -> Response {
     let found = st
         .ctx
@@ -308,6 +294,16 @@ async fn no_such_method(req: axum::extract::Request) -> Response {
     envelope(&info, StatusCode::METHOD_NOT_ALLOWED, None, Err(&e))
 }
 
+/// Every answer's type is the one it declares: a browser never guesses a
+/// script or a page out of a JSON body or a downloaded file.
+async fn nosniff(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        "x-content-type-options",
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    resp
+}
+
 /// The router.
 pub fn router(st: Arc<AppState>) -> Router {
     let limit = st.ctx.cfg.body_limit;
@@ -326,7 +322,20 @@ pub fn router(st: Arc<AppState>) -> Router {
             ("POST", "/api/v1/dr/forget") => r.route(path, post(forget)),
             ("POST", "/api/v1/dr/gate") => r.route(path, post(gate_run)),
             ("GET", "/api/v1/dr/gate") => r.route(path, get(gate_last)),
-            ("GET", "/") => r.route(path, get(console)),
+            ("GET", "/") => r.route(path, get(crate::console::page)),
+            ("GET", "/console/{file}") => r.route(path, get(crate::console::file)),
+            ("GET", "/api/v1/dr/whoami") => r.route(path, get(crate::console::whoami)),
+            ("GET", "/api/v1/dr/snapshots/{id}/ls") => r.route(path, get(crate::browse::ls)),
+            ("GET", "/api/v1/dr/snapshots/{id}/file") => r.route(path, get(crate::browse::file)),
+            ("POST", "/api/v1/dr/snapshots/{id}/protect") => {
+                r.route(path, post(crate::snapshot_admin::protect))
+            }
+            ("POST", "/api/v1/dr/snapshots/{id}/unprotect") => {
+                r.route(path, post(crate::snapshot_admin::unprotect))
+            }
+            ("POST", "/api/v1/dr/snapshots/{id}/forget") => {
+                r.route(path, post(crate::snapshot_admin::forget))
+            }
             ("GET", "/api/v1/dr/specs") => r.route(path, get(specs)),
             ("GET", "/api/v1/dr/trust") => r.route(path, get(crate::repo_admin::trust_show)),
             ("POST", "/api/v1/dr/trust") => r.route(path, post(crate::repo_admin::trust_accept)),
@@ -339,5 +348,6 @@ pub fn router(st: Arc<AppState>) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(st.clone(), observe))
         .fallback(no_such_route)
         .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::map_response(nosniff))
         .with_state(st)
 }

@@ -29,6 +29,8 @@ pub struct AppState {
     pub ctx: Arc<Ctx>,
     pub tokens: TokenStore,
     pub snapshots: SnapshotCache,
+    /// Repositories opened for browsing a snapshot's files.
+    pub browse: crate::browse_repos::Repos,
     /// Bounds the 401s (and so the audit entries) per client address.
     pub unauthenticated: crate::ratelimit::RateLimiter,
 }

@@ -16,6 +16,8 @@
 
 pub mod api;
 pub mod audit;
+pub mod browse;
+pub mod browse_repos;
 pub use cairn_app::config;
 pub mod console;
 pub mod ctx;
@@ -36,6 +38,7 @@ pub mod repo_admin;
 pub mod routes;
 pub use cairn_app::schedule;
 pub mod server;
+pub mod snapshot_admin;
 pub mod snapshots;
 pub mod syntax;
 pub mod tls;

@@ -17,7 +17,8 @@ use crate::repo_admin::{RepoReq, TrustAccepted, TrustShown, Unlocked};
 use crate::routes::ROUTES;
 use crate::snapshots::SnapshotRow;
 use crate::wire::{
-    AuditHead, BackupReq, GateReq, Health, JobsQuery, RestoreReq, SnapQuery, VerifyReq,
+    AuditHead, BackupReq, GateReq, Health, JobsQuery, Listing, NoFields, PathQuery, ProtectReq,
+    RestoreReq, SnapQuery, SnapshotChange, VerifyReq, Whoami,
 };
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
@@ -72,6 +73,14 @@ impl Io {
             answer: Answer::Data(status, data),
         }
     }
+    /// A document of its own that takes a query (a file download).
+    const fn raw_query(content_type: &'static str, query: SchemaFn, schema: SchemaFn) -> Io {
+        Io {
+            body: None,
+            query: Some(query),
+            answer: Answer::Raw(content_type, schema),
+        }
+    }
     const fn raw(content_type: &'static str, schema: SchemaFn) -> Io {
         Io {
             body: None,
@@ -102,6 +111,13 @@ pub const IO: &[(&str, &str, Io)] = &[
     ("POST", "/api/v1/dr/trust", Io::post(200, of::<RepoReq>, of::<TrustAccepted>)),
     ("GET", "/api/v1/dr/audit/head", Io::get(of::<AuditHead>)),
     ("POST", "/api/v1/dr/unlock", Io::post(200, of::<RepoReq>, of::<Unlocked>)),
+    ("GET", "/console/{file}", Io::raw("text/plain", of::<String>)),
+    ("GET", "/api/v1/dr/whoami", Io::get(of::<Whoami>)),
+    ("GET", "/api/v1/dr/snapshots/{id}/ls", Io::query(Some(of::<PathQuery>), of::<Listing>)),
+    ("GET", "/api/v1/dr/snapshots/{id}/file", Io::raw_query("application/octet-stream", of::<PathQuery>, of::<String>)),
+    ("POST", "/api/v1/dr/snapshots/{id}/protect", Io::post(200, of::<ProtectReq>, of::<SnapshotChange>)),
+    ("POST", "/api/v1/dr/snapshots/{id}/unprotect", Io::post(200, of::<NoFields>, of::<SnapshotChange>)),
+    ("POST", "/api/v1/dr/snapshots/{id}/forget", Io::post(200, of::<NoFields>, of::<SnapshotChange>)),
 ];
 
 fn any_object(_: &mut SchemaGenerator) -> Schema {

@@ -111,6 +111,48 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
         Permission::Delete,
         "remove locks whose holder died: {repository, force} (audited)",
     ),
+    (
+        "GET",
+        "/console/{file}",
+        Permission::Public,
+        "the web console's scripts and styles (static files)",
+    ),
+    (
+        "GET",
+        "/api/v1/dr/whoami",
+        Permission::Read,
+        "who the token is: its name and role, and what the role may do",
+    ),
+    (
+        "GET",
+        "/api/v1/dr/snapshots/{id}/ls",
+        Permission::Read,
+        "one directory of a snapshot (?path=): each entry's type, size, mode, mtime and SHA-256",
+    ),
+    (
+        "GET",
+        "/api/v1/dr/snapshots/{id}/file",
+        Permission::Restore,
+        "one file of a snapshot (?path=), streamed and checked against its SHA-256 (audited)",
+    ),
+    (
+        "POST",
+        "/api/v1/dr/snapshots/{id}/protect",
+        Permission::Delete,
+        "protect a snapshot from forget: {note} (audited)",
+    ),
+    (
+        "POST",
+        "/api/v1/dr/snapshots/{id}/unprotect",
+        Permission::Delete,
+        "remove a snapshot's protection (audited)",
+    ),
+    (
+        "POST",
+        "/api/v1/dr/snapshots/{id}/forget",
+        Permission::Delete,
+        "forget one snapshot; prune frees its data (audited)",
+    ),
 ];
 
 /// The permission a route template needs; None for a route not in the table.

@@ -41,6 +41,7 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
         ctx,
         tokens,
         snapshots: Default::default(),
+        browse: Default::default(),
         unauthenticated,
     }))
 }

@@ -150,12 +150,24 @@ impl SnapshotCache {
                 let rows = render(&rd, &name);
                 rd.rows = Some(rows);
             }
+            // Protection markers come and go without the snapshot changing:
+            // one listing per request, never cached.
+            let protected: std::collections::HashSet<String> = rd
+                .repo
+                .backend()
+                .list(ObjectKind::Protect)?
+                .into_iter()
+                .map(|o| o.name)
+                .collect();
             for r in rd.rows.iter().flatten() {
                 let mine = spec.is_none_or(|s| {
                     cairn_app::spec::belongs_fields(s, r.spec.as_deref(), &r.paths)
                 });
                 if mine && tag.is_none_or(|t| r.tags.iter().any(|x| x == t)) {
-                    out.push(r.json.clone());
+                    let mut v = r.json.clone();
+                    let id = v["id"].as_str().unwrap_or_default();
+                    v["protected"] = protected.contains(id).into();
+                    out.push(v);
                 }
             }
         }

@@ -98,6 +98,7 @@ async fn call_typed(
 
 fn concrete(path: &str) -> String {
     path.replace("{id}", "0123456789abcdef")
+        .replace("{file}", "app.js")
 }
 
 fn body_for(path: &str) -> &'static str {
@@ -336,9 +337,63 @@ async fn the_console_and_the_specs_route() {
     assert_eq!(resp.status(), StatusCode::OK);
     let ct = resp.headers()["content-type"].to_str().unwrap().to_string();
     assert!(ct.starts_with("text/html"), "{ct}");
-    assert!(resp.headers().contains_key("content-security-policy"));
+    let h = |k: &str| resp.headers()[k].to_str().unwrap().to_string();
+    // No inline code, no framing, no sniffing.
+    let csp = h("content-security-policy");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert_eq!(h("x-content-type-options"), "nosniff");
     let page = resp.into_body().collect().await.unwrap().to_bytes();
-    assert!(String::from_utf8_lossy(&page).contains("/api/v1/dr/snapshots"));
+    assert!(String::from_utf8_lossy(&page).contains("/console/app.js"));
+    // The scripts and styles are files of their own type; an unknown one is a 404.
+    for (file, ty) in [("app.js", "text/javascript"), ("style.css", "text/css")] {
+        let req = Request::builder().uri(format!("/console/{file}"));
+        let resp = f
+            .app
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{file}");
+        assert!(resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(ty));
+        assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+    }
+    let (s, _) = call(&f.app, "GET", "/console/../cairn.toml", None, "").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = call(&f.app, "GET", "/console/nope.js", None, "").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // JSON answers are not sniffed either.
+    let resp = f
+        .app
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/healthz")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+    // Who a token is, for the console to hide what its role may not do.
+    let (s, v) = call(&f.app, "GET", "/api/v1/dr/whoami", Some(&f.tokens[2].1), "").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["data"]["role"], "analyst");
+    assert_eq!(v["data"]["may"]["restore"], false);
+    let (_, v) = call(&f.app, "GET", "/api/v1/dr/whoami", Some(&f.tokens[1].1), "").await;
+    assert_eq!(
+        (
+            v["data"]["may"]["restore"].clone(),
+            v["data"]["may"]["delete"].clone()
+        ),
+        (true.into(), false.into())
+    );
 
     let analyst = &f.tokens[2].1;
     let (s, v) = call(&f.app, "GET", "/api/v1/dr/specs", Some(analyst), "").await;

@@ -30,11 +30,13 @@
 //! - [`free_port`];
 //! - [`ServerToml`]: a `cairn serve` config file;
 //! - [`TestCa`]: a certificate authority for `cairn serve` over TLS;
-//! - [`curl`], [`curl_with`]: HTTP calls as scripts make them.
+//! - [`curl`], [`curl_with`]: HTTP calls as scripts make them;
+//! - [`Browser`]: headless chromium through chromedriver, for the console.
 
 // Test helpers: a broken expectation must panic loudly, with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser;
 pub mod conformance;
 mod curl;
 mod hand;
@@ -49,6 +51,7 @@ mod tree;
 pub use cairn_store::{FsBackend, MemoryBackend};
 pub use hooked::{Hooked, When};
 
+pub use browser::{Browser, El};
 pub use curl::{curl, curl_with};
 pub use hand::{store_pack, store_snapshot};
 pub use repo::{backup_options, TestRepo};

@@ -93,6 +93,75 @@ pub fn run(c: &mut Command) -> Run {
     }
 }
 
+/// A running `cairn serve`, killed when dropped.
+pub struct Server(pub std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `cairn serve --config CFG` (no jitter, `grace` seconds to stop)
+/// and waits until it answers on `port`: the server and its base URL.
+pub fn start_server(env: &Env, cfg: &str, port: u16, grace: &str) -> (Server, String) {
+    let server = Server(
+        env.cmd()
+            .args(["serve", "--config", cfg, "--jitter", "0s", "--grace", grace])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let t = std::time::Instant::now();
+    while curl("GET", &format!("{base}/healthz"), None, None).0 != 200 {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    (server, base)
+}
+
+/// A `cairn serve` config written to `cairn.toml` in `env`: listening on
+/// `port`, repository "main" at `repo/` unlocked by a password file,
+/// restores allowed below `restore/` (created), and `specs` (name, source,
+/// extra TOML lines).
+pub fn serve_config(env: &Env, port: u16, specs: &[(&str, &Path, &str)]) -> PathBuf {
+    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
+    std::fs::create_dir_all(env.path("restore")).unwrap();
+    let mut t = ServerToml::new(&env.path("state")).listen(port).repository(
+        "main",
+        env.path("repo"),
+        &ServerToml::password_file(&env.path("pass")),
+    );
+    for (name, src, extra) in specs {
+        t = t.spec(name, "main", &[src], extra);
+    }
+    t.allow_roots(&[env.path("restore")])
+        .write(&env.path("cairn.toml"))
+}
+
+/// `diff -r a b` succeeds: the trees are the same, as coreutils see it
+/// (`extra` adds options, such as `--no-dereference`).
+pub fn assert_diff_r(a: &Path, b: &Path, extra: &[&str]) {
+    let out = Command::new("diff")
+        .arg("-r")
+        .args(extra)
+        .arg(a)
+        .arg(b)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 /// Checks a `sha256sum` manifest inside `dir` with coreutils, as an operator would.
 pub fn assert_sha256sum_ok(env: &Env, manifest: &str, dir: &Path) {
     let file = env.path("manifest.sha256");

@@ -36,6 +36,7 @@ use serde::Serialize;
 
 /// One entry as listings show it: what the tree says, without content ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Entry {
     /// Path from the snapshot's root, `/`-separated (JSON: a string, or
     /// `{"hex": ...}` when the bytes are not UTF-8).
