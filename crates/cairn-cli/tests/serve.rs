@@ -1423,14 +1423,20 @@ fn real_answers_match_the_schemas_the_server_publishes() {
     job("/api/v1/dr/gate", "/api/v1/dr/gate", "{}");
     let (s, _) = checked("POST", "/api/v1/dr/unlock", "/api/v1/dr/unlock", Some("{}"));
     assert_eq!(s, 200);
-    // Every GET route that answers JSON, with the backup job for `{id}`.
+    // Every GET route that answers JSON, with the backup job for a job's
+    // `{id}` and its snapshot for a snapshot's.
     let mut seen = 0;
     for (path, ops) in doc["paths"].as_object().unwrap() {
         let json = &ops["get"]["responses"]["200"]["content"]["application/json"];
         if json.is_null() {
             continue; // not a GET, or not JSON (the console page, the metrics)
         }
-        let concrete = path.replace("{id}", backup["id"].as_str().unwrap());
+        let id = if path.starts_with("/api/v1/dr/snapshots/") {
+            snap
+        } else {
+            backup["id"].as_str().unwrap()
+        };
+        let concrete = path.replace("{id}", id);
         let (s, v) = checked("GET", path, &concrete, None);
         assert_eq!(s, 200, "{path}: {v}");
         seen += 1;
