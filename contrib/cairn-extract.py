@@ -414,13 +414,17 @@ def raw_name(name):
 # -- extraction -----------------------------------------------------------------
 
 class Extractor:
-    def __init__(self, repo):
+    def __init__(self, repo, root):
         self.repo = repo
-        self.links = {}  # (dev, inode) -> (sha256, size, dir fd path, name)
+        self.root = root  # the target folder's descriptor
+        self.links = {}  # (dev, inode) -> (sha256, size, path components from the target)
         self.files = 0
         self.bytes = 0
 
-    def directory(self, tree_id, dfd, depth):
+    def directory(self, tree_id, dfd, path, depth):
+        """Extracts tree `tree_id` into the open folder `dfd`, which is
+        `path` below the target. One descriptor per level is open at a
+        time, so a wide folder cannot exhaust them."""
         dirs = []
         for name, node in self.repo.tree(tree_id):
             kind = node["type"]
@@ -429,32 +433,37 @@ class Extractor:
                     print(f"cairn-extract: skipping {name!r}: deeper than {MAX_DEPTH}", file=sys.stderr)
                     continue
                 os.mkdir(name, 0o700, dir_fd=dfd)
-                sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dfd)
+                sub = open_dir(name, dfd)
                 try:
-                    self.directory(node["subtree"], sub, depth + 1)
-                    dirs.append((sub, node))
-                except BaseException:
+                    self.directory(node["subtree"], sub, path + [name], depth + 1)
+                finally:
                     os.close(sub)
-                    raise
+                dirs.append((name, node))
             elif kind == "file":
-                self.file(name, node, dfd)
+                self.file(name, node, dfd, path)
             elif kind == "symlink":
                 os.symlink(raw_name(node["target"]), name, dir_fd=dfd)
             elif kind == "fifo":
                 os.mkfifo(name, node["mode"] & 0o777, dir_fd=dfd)
             else:
                 print(f"cairn-extract: skipping {name!r}: {kind} nodes are not extracted", file=sys.stderr)
-        for sub, node in dirs:  # after the children, so their writes do not move the mtime
-            os.fchmod(sub, node["mode"] & 0o7777)
-            os.utime(sub, ns=(node["mtime_ns"], node["mtime_ns"]))
-            os.close(sub)
+        for name, node in dirs:  # after the children, so their writes do not move the mtime
+            sub = open_dir(name, dfd)
+            try:
+                os.fchmod(sub, node["mode"] & 0o7777)
+                os.utime(sub, ns=(node["mtime_ns"], node["mtime_ns"]))
+            finally:
+                os.close(sub)
 
-    def file(self, name, node, dfd):
+    def file(self, name, node, dfd, path):
         key = (node["dev"], node["inode"])
         digest, size = node["sha256"].lower(), node.get("size", 0)
         first = self.links.get(key) if node["nlink"] > 1 else None
         if first and first[:2] == (digest, size):
-            os.link(first[3], name, src_dir_fd=first[2], dst_dir_fd=dfd)
+            # Every folder on the way is one this run created (a tree holds
+            # one entry per name), so the relative path cannot meet a link.
+            os.link(b"/".join(first[2]), name, src_dir_fd=self.root, dst_dir_fd=dfd,
+                    follow_symlinks=False)
             return
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dfd)
         h, written = hashlib.sha256(), 0
@@ -465,15 +474,20 @@ class Extractor:
                 os.write(fd, data)
                 written += len(data)
             if h.hexdigest() != digest or written != size:
+                os.unlink(name, dir_fd=dfd)  # never leave wrong bytes under the file's name
                 raise Corrupt(f"{name!r}: content does not match its SHA-256 or size")
             os.fchmod(fd, node["mode"] & 0o7777)
             os.utime(fd, ns=(node["mtime_ns"], node["mtime_ns"]))
         finally:
             os.close(fd)
         if node["nlink"] > 1 and key not in self.links:
-            self.links[key] = (digest, size, os.dup(dfd), name)
+            self.links[key] = (digest, size, path + [name])
         self.files += 1
         self.bytes += written
+
+
+def open_dir(name, dfd):
+    return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dfd)
 
 
 def select(snaps, wanted):
@@ -502,12 +516,14 @@ def main(argv):
     root = os.open(argv[3], os.O_RDONLY | os.O_DIRECTORY)
     if os.listdir(root):
         sys.exit(f"cairn-extract: {argv[3]} is not empty; extract into an empty folder")
-    ex = Extractor(repo)
-    ex.directory(meta["tree"], root, 0)
+    ex = Extractor(repo, root)
+    ex.directory(meta["tree"], root, [], 0)
     print(f"extracted snapshot {name[:16]}: {ex.files} files, {ex.bytes} bytes, every SHA-256 checked")
 
 
 if __name__ == "__main__":
+    # One Python frame per folder level: room for FORMAT.md's depth limit.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 4 * MAX_DEPTH))
     try:
         main(sys.argv)
     except Corrupt as e:

@@ -75,18 +75,12 @@ fn stdin_is_stored_under_its_name_and_a_path_name_is_refused() {
     env.repo(&repo, &["init"]).ok();
     let data = env.path("in.txt");
     std::fs::write(&data, "piped in\n").unwrap();
-    let out = env
-        .cmd()
-        .arg("-r")
-        .arg(&repo)
-        .args(["backup", "--stdin", "--stdin-filename", "notes.txt"])
-        .stdin(Stdio::from(std::fs::File::open(&data).unwrap()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    output_ok(
+        env.cmd()
+            .arg("-r")
+            .arg(&repo)
+            .args(["backup", "--stdin", "--stdin-filename", "notes.txt"])
+            .stdin(Stdio::from(std::fs::File::open(&data).unwrap())),
     );
     let cat = env.repo(&repo, &["cat", "latest", "notes.txt"]).ok();
     assert_eq!(cat.stdout, "piped in\n");

@@ -101,17 +101,11 @@ fn ls_of_a_tree_deeper_than_the_limit_lists_down_to_it() {
 fn cat_prints_a_file_byte_for_byte_and_refuses_what_is_not_one() {
     let env = Env::new();
     let (src, repo) = backed_up(&env);
-    let mut c = env.cmd();
-    let out = c
-        .arg("-r")
-        .arg(&repo)
-        .args(["cat", "latest", "big.bin"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = output_ok(
+        env.cmd()
+            .arg("-r")
+            .arg(&repo)
+            .args(["cat", "latest", "big.bin"]),
     );
     assert_eq!(out.stdout, std::fs::read(src.join("big.bin")).unwrap());
     let r = env

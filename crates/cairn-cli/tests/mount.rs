@@ -163,18 +163,7 @@ fn a_mounted_snapshot_is_its_source_and_sigterm_unmounts() {
 
     // The latest snapshot is the source now: `diff -r` (links compared as
     // links) finds nothing, hostile and 255-byte names included.
-    let out = Command::new("diff")
-        .args(["-r", "--no-dereference"])
-        .arg(at.join("snapshots/latest/"))
-        .arg(&src)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "diff -r:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_diff_r(&at.join("snapshots/latest/"), &src, &["--no-dereference"]);
     assert!(!at.join("ids").join(&first).join("added.txt").exists());
 
     // Reads: whole, and from an offset inside a later blob.

@@ -157,9 +157,24 @@ pub fn assert_diff_r(a: &Path, b: &Path, extra: &[&str]) {
         .unwrap();
     assert!(
         out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+        "diff -r {} {}:\n{}{}",
+        a.display(),
+        b.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Runs `c` (the binary, with bytes on stdout) and asserts it succeeded,
+/// showing its stderr otherwise.
+pub fn output_ok(c: &mut Command) -> Output {
+    let out = c.output().expect("run cairn");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 /// Checks a `sha256sum` manifest inside `dir` with coreutils, as an operator would.
