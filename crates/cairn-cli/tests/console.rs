@@ -177,6 +177,11 @@ fn an_operator_backs_up_browses_downloads_and_restores_in_the_console() {
     assert_eq!(sha256(&env.path("curl.bin")), want);
     let (s, v) = curl("GET", &url, Some(&tok["analyst"]), None);
     assert_eq!(s, 403, "{v}");
+    assert!(v["audit_id"].is_u64(), "a refused download is audited: {v}");
+    // A one-digit prefix names no snapshot safely enough to forget it.
+    let short = format!("{base}/api/v1/dr/snapshots/{}/forget", &snap[..1]);
+    let (s, v) = curl("POST", &short, Some(&tok["admin"]), Some("{}"));
+    assert_eq!(s, 400, "{v}");
 
     // A subtree restored into an allowed root: the plan first, then the restore.
     b.click("#browse-tree li[data-path='a/b'] > .entry button.restore");

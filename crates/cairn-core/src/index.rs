@@ -205,6 +205,13 @@ impl Index {
         self.files.get(f as usize).map(String::as_str)
     }
 
+    /// Whether `id` is indexed as something other than a data blob: a
+    /// file's `content` naming it is damage (FORMAT.md §10).
+    pub fn is_not_data(&self, id: &BlobId) -> bool {
+        self.get(id)
+            .is_some_and(|(_, e)| e.kind != crate::crypto::SealKind::Data)
+    }
+
     /// Whether the blob is stored.
     pub fn contains(&self, id: &BlobId) -> bool {
         self.find(id).is_some()

@@ -443,10 +443,8 @@ impl Repository {
     /// node's `content` names data blobs, so a tree blob there is refused
     /// (a second reader would refuse it too; both must agree).
     pub fn load_data(&self, id: &BlobId) -> Result<Vec<u8>> {
-        if let Some((_, e)) = self.index.get(id) {
-            if e.kind != SealKind::Data {
-                return Err(data_kind_error(id));
-            }
+        if self.index.is_not_data(id) {
+            return Err(data_kind_error(id));
         }
         self.load_blob(id)
     }

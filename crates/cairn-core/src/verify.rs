@@ -9,7 +9,6 @@
 //! damaged object is named with the snapshots and files it affects.
 
 use crate::backend::ObjectKind;
-use crate::crypto::SealKind;
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
 use crate::manifest::walk;
@@ -218,7 +217,9 @@ pub fn verify_watched(
         .iter()
         .filter(|(id, _)| only.is_empty() || only.contains(id))
         .collect();
-    let mut wrong_kind: Vec<BlobId> = Vec::new();
+    // Blobs a file names as content but the index holds as trees: once
+    // each, whatever number of files name them.
+    let mut wrong_kind: std::collections::BTreeSet<BlobId> = Default::default();
     for (id, meta) in checked.iter().copied() {
         report.snapshots += 1;
         users.insert(meta.tree);
@@ -233,23 +234,13 @@ pub fn verify_watched(
                 }
                 (NodeType::File, _) => {
                     n.content.iter().for_each(|b| users.insert(*b));
-                    wrong_kind.extend(n.content.iter().filter(|c| {
-                        repo.index()
-                            .get(c)
-                            .is_some_and(|(_, e)| e.kind != SealKind::Data)
-                    }));
+                    let index = repo.index();
+                    wrong_kind.extend(n.content.iter().filter(|c| index.is_not_data(c)));
                 }
                 _ => {}
             }
             Ok(())
         });
-        for blob in std::mem::take(&mut wrong_kind) {
-            report.damage.push(Damage {
-                object: format!("snapshot {id}"),
-                error: crate::repo::data_kind_error(&blob).to_string(),
-                affects: vec![format!("{}: the files that name it", id.short())],
-            });
-        }
         if let Err(e) = r {
             report.damage.push(Damage {
                 object: format!("snapshot {id}"),
@@ -268,6 +259,16 @@ pub fn verify_watched(
     // Damage whose `affects` is filled in at the end, from these blobs.
     let mut pending: Vec<(Damage, Vec<BlobId>)> = Vec::new();
     // In id order already.
+    for blob in &wrong_kind {
+        pending.push((
+            Damage {
+                object: format!("blob {blob}"),
+                error: "used as file content but stored as a tree".into(),
+                affects: vec![],
+            },
+            vec![*blob],
+        ));
+    }
     let unindexed: Vec<&BlobId> = users.ids.iter().filter(|b| !index.contains(b)).collect();
     for blob in unindexed {
         pending.push((

@@ -559,3 +559,25 @@ fn a_file_whose_content_names_a_tree_blob_is_refused_by_every_reader() {
         report.damage
     );
 }
+
+#[test]
+fn a_damaged_subtree_found_after_earlier_batches_were_written_says_how_far_it_got() {
+    // Batches of one entry: `a` and `a/f` are written before `z`, whose
+    // subtree is in no index, is planned. The error must not read like a
+    // restore that wrote nothing.
+    let (dir, mut repo) = setup();
+    let f = file_node(&repo, b"f", b"kept");
+    let inner = raw_tree(&[f]);
+    let mut a = node(b"a", NodeType::Dir);
+    a.subtree = Some(BlobId(repo.keys().id(SealKind::Tree, &inner)));
+    let mut z = node(b"z", NodeType::Dir);
+    z.subtree = Some(BlobId([9; 32]));
+    let (id, root) = hostile_snapshot(&mut repo, &[raw_tree(&[a, z]), inner], 0, &[b"kept"]);
+    let target = dir.path().join("target");
+    let progress = cairn_core::restore::RestoreProgress::default();
+    let e =
+        cairn_core::restore::restore_in_batches_of(&repo, id, &root, &opts(&target), &progress, 1)
+            .unwrap_err();
+    assert!(e.to_string().contains("restore stopped partway"), "{e}");
+    assert_eq!(std::fs::read(target.join("a/f")).unwrap(), b"kept");
+}

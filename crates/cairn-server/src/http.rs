@@ -176,7 +176,12 @@ async fn refuse(
     actor: String,
     e: Error,
 ) -> Response {
-    let id = if *method != Method::GET && *method != Method::HEAD {
+    // Mutations are audited when refused, and so are reads that hand out
+    // data (a download needs the restore permission): who tried matters.
+    let reads_data = permission(method, template)
+        .is_some_and(|p| p != Permission::Read && p != Permission::Public);
+    let mutates = *method != Method::GET && *method != Method::HEAD;
+    let id = if mutates || reads_data {
         audit_refusal(st, info, method, template, actor, &e).await
     } else {
         None

@@ -13,7 +13,7 @@
 use crate::error::{Error, Result};
 use serde_json::Value;
 use std::collections::VecDeque;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -47,23 +47,21 @@ impl JobHistory {
     /// The history at `path`, keeping the newest `keep` entries.
     fn open_keeping(path: &Path, keep: usize) -> Result<Self> {
         let mut recent = VecDeque::new();
-        let mut lines = 0;
-        let torn = std::fs::read(path)
-            .map(|b| b.last().is_some_and(|c| *c != b'\n'))
-            .unwrap_or(false);
-        match std::fs::File::open(path) {
-            Ok(f) => {
-                for line in std::io::BufReader::new(f).lines() {
-                    let line = line.map_err(|e| store_err(path, e))?;
-                    lines += 1;
-                    // A torn or foreign line is skipped: history is a view.
-                    if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                        push(&mut recent, v, keep);
-                    }
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(store_err(path, e)),
+        };
+        let torn = bytes.last().is_some_and(|c| *c != b'\n');
+        // Bytes, not text: a crash in the middle of a multi-byte character
+        // leaves a line that is not UTF-8, and it is skipped like any torn
+        // or foreign line (history is a view), never a reason not to start.
+        let mut lines = 0;
+        for line in bytes.split(|c| *c == b'\n').filter(|l| !l.is_empty()) {
+            lines += 1;
+            if let Ok(v) = serde_json::from_slice::<Value>(line) {
+                push(&mut recent, v, keep);
+            }
         }
         Ok(JobHistory {
             path: path.to_path_buf(),
@@ -91,6 +89,9 @@ impl JobHistory {
             .mode(0o600)
             .open(&self.path)
             .map_err(|e| store_err(&self.path, e))?;
+        // Until the line is whole and synced, the file may end mid-line
+        // (a full disk): the next record then starts on a line of its own.
+        st.torn = true;
         f.write_all(&line).map_err(|e| store_err(&self.path, e))?;
         f.sync_data().map_err(|e| store_err(&self.path, e))?;
         st.lines += 1;
@@ -206,5 +207,21 @@ mod tests {
         // The torn line counts towards the rewrite, which drops it.
         h.record(json!({"id": "c"})).unwrap();
         assert_eq!(ids(&lines(&path)), [json!("b"), json!("c")]);
+    }
+
+    #[test]
+    fn a_line_torn_inside_a_character_is_skipped_and_the_server_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jobs.jsonl");
+        // A crash after the first byte of "ü" (0xc3 0xbc): not UTF-8.
+        let mut bytes = b"{\"id\":\"a\"}\n{\"target\":\"/srv/\xc3".to_vec();
+        bytes.push(b'\n');
+        bytes.extend_from_slice(b"{\"id\":\"z\xc3");
+        std::fs::write(&path, &bytes).unwrap();
+        let h = JobHistory::open_keeping(&path, 10).unwrap();
+        assert_eq!(ids(&h.newest_first()), [json!("a")]);
+        h.record(json!({"id": "b"})).unwrap();
+        let again = JobHistory::open_keeping(&path, 10).unwrap();
+        assert_eq!(ids(&again.newest_first()), [json!("b"), json!("a")]);
     }
 }

@@ -58,6 +58,9 @@ pub(crate) struct SnapshotRow {
     bytes: u64,
     /// Until when storage WORM retention holds it (RFC 3339), if it does.
     retained_until: Option<String>,
+    /// Protected from forget: read from the markers at each listing (the
+    /// cached row holds false).
+    protected: bool,
 }
 
 /// How often a lapsed retain-until is read again.
@@ -199,6 +202,7 @@ fn render(rd: &Reader, name: &str) -> Vec<Row> {
                 files: m.stats.files,
                 bytes: m.stats.bytes,
                 retained_until: until.map(cairn_core::clock::rfc3339),
+                protected: false,
             };
             Row {
                 spec: m.spec.clone(),

@@ -144,7 +144,7 @@ pub(crate) struct Listing {
 #[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProtectReq {
-    /// Why it is kept (shown in listings).
+    /// Why it is kept (stored in the protection marker).
     #[serde(default)]
     pub(crate) note: String,
 }

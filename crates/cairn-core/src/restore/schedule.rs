@@ -67,7 +67,7 @@ pub fn build<'a>(index: &Index, files: impl Iterator<Item = (&'a [BlobId], u64)>
         let mut kind_wrong = None;
         for id in content {
             match index.get(id) {
-                Some(loc) if loc.1.kind != crate::crypto::SealKind::Data => {
+                Some(_) if index.is_not_data(id) => {
                     kind_wrong = Some(*id);
                     break;
                 }

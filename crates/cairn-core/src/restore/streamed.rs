@@ -74,7 +74,7 @@ pub fn restore_in_batches_of(
             _ => None,
         }));
         // The target is made on the first batch: a plan that fails before
-        // has written nothing.
+        // it has written nothing (after it, the error says how far it got).
         let x = match &mut exec {
             Some(x) => x,
             None => exec.insert(Executor::new(repo, &opts.target, opts.workers, progress)?),
@@ -86,8 +86,18 @@ pub fn restore_in_batches_of(
         Some(x) => x.finish()?,
         None => RestoreReport::default(),
     };
+    // A later batch's planning failed (a damaged subtree, say) after earlier
+    // batches were written: say how far it got, so nobody takes the target
+    // for a whole restore; a rerun after the repair finishes it.
+    let totals = planned.map_err(|e| match report.files_written + report.dirs_created {
+        0 => e,
+        n => e.context(format!(
+            "restore stopped partway ({n} files and folders were restored into {}; the rest were not)",
+            opts.target.display()
+        )),
+    })?;
     Ok(Restoration {
-        totals: planned?,
+        totals,
         refused,
         report,
     })
