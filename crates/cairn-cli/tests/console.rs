@@ -294,12 +294,191 @@ fn a_running_backup_shows_its_progress_moving_and_the_page_fits_a_phone() {
     b.shot("done");
     // At a phone's width, nothing is wider than the screen.
     b.set_window(390, 844);
+    assert_fits_a_phone(&b);
+    b.shot("phone");
+    b.assert_no_console_errors(&["/api/v1/dr/gate"]);
+}
+
+/// The number of points drawn in each history chart, in the page's order.
+fn chart_points(b: &Browser) -> serde_json::Value {
+    b.script(
+        "return ['size', 'added', 'duration', 'dedup', 'repo'].map((s) => \
+         document.querySelectorAll('#charts figure[data-series=' + s + '] circle.pt').length)",
+        serde_json::json!([]),
+    )
+}
+
+/// At a phone's width (the window set to 390 px), nothing in the page is
+/// wider than the screen.
+fn assert_fits_a_phone(b: &Browser) {
     let wide = b.script(
         "return [window.innerWidth, document.documentElement.scrollWidth]",
         serde_json::json!([]),
     );
     let (inner, scroll) = (wide[0].as_u64().unwrap(), wide[1].as_u64().unwrap());
     assert!(inner <= 400 && scroll <= inner, "{wide}");
+}
+
+/// Scrolls the box `id` into view, for the next screenshot.
+fn scroll_to(b: &Browser, id: &str) {
+    b.script(
+        "document.getElementById(arguments[0]).scrollIntoView()",
+        serde_json::json!([id]),
+    );
+}
+
+#[test]
+fn the_gate_history_and_audit_views_show_what_happened() {
+    let env = Env::new();
+    let (src, other) = (env.path("src"), env.path("other"));
+    source(&src);
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("x"), b"x\n").unwrap();
+    let (_server, base, tok) = serve(
+        &env,
+        &[
+            ("docs", &src, "rpo = \"1d\"\nrto = \"1h\""),
+            ("other", &other, ""),
+        ],
+    );
+    let mut b = Browser::start(&env.path("browser"));
+    b.goto(&base);
+    sign_in(&mut b, &tok["admin"], "admin");
+
+    // Three backups of docs, each with a new file: the snapshots grow (the
+    // first two new files are alike, so the second backup adds next to nothing).
+    for i in 0..3u64 {
+        std::fs::write(src.join(format!("new{i}.bin")), noise(300 * 1024, i + 10)).unwrap();
+        b.click("#specs button");
+        b.wait("the backup to succeed", |b| {
+            let t = b.text_now("#jobs")?;
+            (t.matches("succeeded").count() as u64 == i + 1 && !t.contains("running")).then_some(())
+        });
+    }
+    // History: every chart has a point per backup, and the sizes rise.
+    b.wait("three points in every chart", |b| {
+        (chart_points(b) == serde_json::json!([3, 3, 3, 3, 3])).then_some(())
+    });
+    let ys = b.script(
+        "return [...document.querySelectorAll('#charts figure[data-series=size] circle.pt')]\
+         .map((c) => Number(c.getAttribute('cy')))",
+        serde_json::json!([]),
+    );
+    let ys: Vec<f64> = ys
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(
+        ys[0] > ys[1] && ys[1] > ys[2],
+        "larger snapshots are drawn higher: {ys:?}"
+    );
+    let tip = b.text_now("#charts figure[data-series=duration]").unwrap();
+    assert!(tip.contains("Backup duration"), "{tip}");
+    scroll_to(&b, "history-box");
+    b.shot("history");
+
+    // The gate from the console: verdict, seed as the API's text, warnings,
+    // RPO and RTO in words against their targets.
+    b.click("#rungate");
+    let seed = b.wait("the gate's seed", |b| {
+        b.text_now("#gate-seed").filter(|t| !t.is_empty())
+    });
+    let (s, g) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/gate"),
+        Some(&tok["analyst"]),
+        None,
+    );
+    assert_eq!(s, 200, "{g}");
+    assert_eq!(
+        seed,
+        g["data"]["seed"].as_str().unwrap(),
+        "the seed is shown as sent"
+    );
+    b.wait_text("#gate-warnings", "no WORM retention");
+    let specs = b.wait_text("#gatespecs", "of 1 d");
+    assert!(specs.contains("of 1 h"), "{specs}");
+    // The recovery point: the newest snapshot, by short id and time.
+    let newest = b.text("#snaps .id");
+    assert!(specs.contains(&format!("{newest} taken ")), "{specs}");
+    assert_eq!(
+        b.text("#gate-missing"),
+        "",
+        "the console's run covers every spec"
+    );
+    scroll_to(&b, "gate-box");
+    b.shot("gate");
+    // A gate over docs alone: the page names the spec it left out.
+    let (s, v) = curl(
+        "POST",
+        &format!("{base}/api/v1/dr/gate"),
+        Some(&tok["service"]),
+        Some(r#"{"specs": ["docs"]}"#),
+    );
+    assert_eq!(s, 202, "{v}");
+    let done = wait_job(&base, &tok["service"], v["data"]["id"].as_str().unwrap());
+    assert_eq!(done["state"], "succeeded", "{done}");
+    b.click("#refresh");
+    b.wait_text("#gate-missing", "Not in this report: other");
+    scroll_to(&b, "gate-box");
+    b.shot("gate-missing-spec");
+
+    // The audit view: the admin's three backup requests, and the chain head.
+    b.type_into("#a-actor", "admin");
+    b.type_into("#a-action", "backup");
+    let rows = b.wait("the filtered audit entries", |b| {
+        let rows = b.all("#audit tr");
+        (rows.len() == 4).then(|| {
+            rows.iter()
+                .skip(1)
+                .map(|r| b.text_of(r))
+                .collect::<Vec<_>>()
+        })
+    });
+    for r in &rows {
+        assert!(
+            r.contains(":admin") && r.contains("backup") && r.contains("accepted"),
+            "{r}"
+        );
+    }
+    let (_, h) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/audit/head"),
+        Some(&tok["analyst"]),
+        None,
+    );
+    b.wait_text("#audit-head", &format!("entry #{},", h["data"]["seq"]));
+    let head = b.find("#audit-head .id");
+    assert_eq!(
+        b.property(&head, "title"),
+        format!("{} (click to copy)", h["data"]["hash"].as_str().unwrap()).as_str()
+    );
+    scroll_to(&b, "audit-box");
+    b.shot("audit");
+
+    // At a phone's width, with charts, gate and audit shown, nothing is
+    // wider than the screen.
+    b.set_window(390, 844);
+    assert_fits_a_phone(&b);
     b.shot("phone");
+    b.assert_no_console_errors(&["/api/v1/dr/gate"]);
+
+    // A service token sees no audit view, and the API refuses it the log.
+    b.set_window(1280, 1000);
+    b.click("#signout");
+    sign_in(&mut b, &tok["service"], "service");
+    b.wait_text("#snaps", "docs");
+    let audit = b.find("#audit-box");
+    assert!(!b.displayed(&audit), "a service token sees the audit view");
+    let (s, v) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/audit"),
+        Some(&tok["service"]),
+        None,
+    );
+    assert_eq!(s, 403, "{v}");
+    b.shot("service-no-audit");
     b.assert_no_console_errors(&["/api/v1/dr/gate"]);
 }

@@ -48,23 +48,6 @@ fn job_list(base: &str, token: &str, query: &str) -> Vec<serde_json::Value> {
     v["data"].as_array().unwrap().clone()
 }
 
-fn wait_job(base: &str, token: &str, id: &str) -> serde_json::Value {
-    let t = Instant::now();
-    loop {
-        let (s, v) = get(base, token, &format!("/api/v1/dr/jobs/{id}"));
-        assert_eq!(s, 200, "{v}");
-        let state = v["data"]["state"].as_str().unwrap().to_string();
-        if state == "succeeded" || state == "failed" {
-            return v["data"].clone();
-        }
-        assert!(
-            t.elapsed() < Duration::from_secs(120),
-            "job {id} stuck: {v}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
 /// A new token of `role` (named "a") from `cairn token create`.
 fn token(env: &Env, cfg: &str, role: &str) -> String {
     token_named(env, cfg, role, "a")

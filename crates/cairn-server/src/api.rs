@@ -192,12 +192,9 @@ async fn jobs_list(
     c: Caller,
     q: Result<Query<JobsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => {
-            let e = Error::BadRequest(format!("query: {e}"));
-            return envelope(&c.info, StatusCode::BAD_REQUEST, None, Err(&e));
-        }
+    let q = match crate::http::query(&c, q) {
+        Ok(q) => q,
+        Err(answer) => return *answer,
     };
     let is = |v: &serde_json::Value, key: &str, want: &Option<String>| {
         want.as_deref().is_none_or(|w| v[key] == w)
@@ -340,6 +337,7 @@ pub fn router(st: Arc<AppState>) -> Router {
             ("GET", "/api/v1/dr/trust") => r.route(path, get(crate::repo_admin::trust_show)),
             ("POST", "/api/v1/dr/trust") => r.route(path, post(crate::repo_admin::trust_accept)),
             ("GET", "/api/v1/dr/audit/head") => r.route(path, get(audit_head)),
+            ("GET", "/api/v1/dr/audit") => r.route(path, get(crate::audit_view::list)),
             ("POST", "/api/v1/dr/unlock") => r.route(path, post(crate::repo_admin::unlock)),
             _ => r,
         };

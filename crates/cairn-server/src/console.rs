@@ -35,6 +35,26 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("console/browse.js"),
     ),
     (
+        "gate.js",
+        "text/javascript; charset=utf-8",
+        include_str!("console/gate.js"),
+    ),
+    (
+        "history.js",
+        "text/javascript; charset=utf-8",
+        include_str!("console/history.js"),
+    ),
+    (
+        "chart.js",
+        "text/javascript; charset=utf-8",
+        include_str!("console/chart.js"),
+    ),
+    (
+        "audit.js",
+        "text/javascript; charset=utf-8",
+        include_str!("console/audit.js"),
+    ),
+    (
         "icon.svg",
         "image/svg+xml",
         include_str!("console/icon.svg"),
@@ -94,6 +114,7 @@ pub(crate) async fn whoami(st: St, c: Caller) -> Response {
             restore: may(Permission::Restore),
             verify: may(Permission::Verify),
             delete: may(Permission::Delete),
+            audit: may(Permission::Audit),
         },
         allow_roots: st.0.ctx.cfg.restore.allow_roots.clone(),
     };

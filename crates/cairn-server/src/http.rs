@@ -392,3 +392,14 @@ pub(crate) async fn audit(
     };
     ctx.audit.append_async(r, ctx.clock.now()).await.ok()
 }
+
+/// A query string's fields, or the 400 answer saying what is wrong with it.
+pub(crate) fn query<T>(
+    c: &Caller,
+    q: Result<axum::extract::Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, Box<Response>> {
+    q.map(|axum::extract::Query(q)| q).map_err(|e| {
+        let e = Error::BadRequest(format!("query: {e}"));
+        Box::new(envelope(&c.info, StatusCode::BAD_REQUEST, None, Err(&e)))
+    })
+}

@@ -16,6 +16,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod audit_view;
 pub mod browse;
 pub mod browse_repos;
 pub use cairn_app::config;

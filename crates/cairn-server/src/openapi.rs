@@ -10,6 +10,7 @@
 //! optional, unknown fields are refused). docs/SERVER.md, "The OpenAPI
 //! document", says why.
 
+use crate::audit_view::{AuditPage, AuditQuery};
 use crate::console::SpecRow;
 use crate::ctx::JobView;
 use crate::http::{ErrorEnvelope, Timings};
@@ -110,6 +111,7 @@ pub const IO: &[(&str, &str, Io)] = &[
     ("GET", "/api/v1/dr/trust", Io::query(Some(of::<RepoReq>), of::<TrustShown>)),
     ("POST", "/api/v1/dr/trust", Io::post(200, of::<RepoReq>, of::<TrustAccepted>)),
     ("GET", "/api/v1/dr/audit/head", Io::get(of::<AuditHead>)),
+    ("GET", "/api/v1/dr/audit", Io::query(Some(of::<AuditQuery>), of::<AuditPage>)),
     ("POST", "/api/v1/dr/unlock", Io::post(200, of::<RepoReq>, of::<Unlocked>)),
     ("GET", "/console/{file}", Io::raw("text/plain", of::<String>)),
     ("GET", "/api/v1/dr/whoami", Io::get(of::<Whoami>)),

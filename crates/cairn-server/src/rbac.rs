@@ -45,6 +45,8 @@ pub enum Permission {
     Verify,
     /// Forget, prune, key changes.
     Delete,
+    /// Read the audit log's entries (it names every token and target).
+    Audit,
 }
 
 impl Role {

@@ -106,6 +106,12 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
         "the audit log's head {seq, hash}, to record outside the server",
     ),
     (
+        "GET",
+        "/api/v1/dr/audit",
+        Permission::Audit,
+        "the audit log's newest entries, newest first, and its head (?actor=, ?action=, ?limit=)",
+    ),
+    (
         "POST",
         "/api/v1/dr/unlock",
         Permission::Delete,

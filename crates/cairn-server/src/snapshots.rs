@@ -56,6 +56,11 @@ pub(crate) struct SnapshotRow {
     incomplete: bool,
     files: u64,
     bytes: u64,
+    /// Plaintext bytes of data new to the repository (the rest was
+    /// deduplicated): the console's history charts.
+    bytes_added: u64,
+    /// What those new bytes took in storage (compressed and encrypted).
+    bytes_stored: u64,
     /// Until when storage WORM retention holds it (RFC 3339), if it does.
     retained_until: Option<String>,
     /// Protected from forget: read from the markers at each listing (the
@@ -201,6 +206,8 @@ fn render(rd: &Reader, name: &str) -> Vec<Row> {
                 incomplete: m.incomplete,
                 files: m.stats.files,
                 bytes: m.stats.bytes,
+                bytes_added: m.stats.bytes_added,
+                bytes_stored: m.stats.bytes_stored,
                 retained_until: until.map(cairn_core::clock::rfc3339),
                 protected: false,
             };

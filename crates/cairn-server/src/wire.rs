@@ -115,6 +115,8 @@ pub(crate) struct May {
     pub(crate) restore: bool,
     pub(crate) verify: bool,
     pub(crate) delete: bool,
+    /// Read the audit log (admin).
+    pub(crate) audit: bool,
 }
 
 /// The `path` query of a snapshot's listing or download.

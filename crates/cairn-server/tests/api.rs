@@ -609,4 +609,40 @@ async fn refusals_name_who_was_refused_and_refused_bodies_are_audited() {
         )),
         "{text}"
     );
+    // The newest entries, filtered, for an admin only (the refusal is on record).
+    let admin = &f.tokens[0].1;
+    let url = format!(
+        "/api/v1/dr/audit?actor={}&action=POST%20/api/v1/dr/backup&limit=2",
+        id_of(service)
+    );
+    let (s, v) = call(&f.app, "GET", &url, Some(admin), "").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let want: Vec<_> = audit_entries(&f)
+        .into_iter()
+        .filter(|e| {
+            e["action"] == "POST /api/v1/dr/backup"
+                && e["actor"].as_str().unwrap().contains(&id_of(service))
+        })
+        .rev()
+        .take(2)
+        .map(|e| e["seq"].clone())
+        .collect();
+    let got: Vec<_> = v["data"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].clone())
+        .collect();
+    assert_eq!((got.len(), &got), (2, &want), "{v}");
+    assert_eq!(v["data"]["head"]["seq"], last["seq"]);
+    assert_eq!(v["data"]["truncated"], false);
+    let (s, v) = call(&f.app, "GET", "/api/v1/dr/audit", Some(analyst), "").await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let e = audit_entries(&f).pop().unwrap();
+    assert_eq!(
+        (&e["action"], &e["outcome"]),
+        (&"GET /api/v1/dr/audit".into(), &"refused".into())
+    );
+    let (s, _) = call(&f.app, "GET", "/api/v1/dr/audit?since=1", Some(admin), "").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
 }

@@ -442,3 +442,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
         .unwrap();
     assert!(st.success());
 }
+
+/// Polls `cairn serve` at `base` until job `id` has succeeded or failed; its view.
+pub fn wait_job(base: &str, token: &str, id: &str) -> serde_json::Value {
+    let t = std::time::Instant::now();
+    loop {
+        let (s, v) = curl(
+            "GET",
+            &format!("{base}/api/v1/dr/jobs/{id}"),
+            Some(token),
+            None,
+        );
+        assert_eq!(s, 200, "{v}");
+        let state = v["data"]["state"].as_str().unwrap().to_string();
+        if state == "succeeded" || state == "failed" {
+            return v["data"].clone();
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(120),
+            "job {id} stuck: {v}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}

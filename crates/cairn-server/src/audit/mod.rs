@@ -21,6 +21,7 @@
 mod chain;
 mod entry;
 pub mod secret;
+pub mod tail;
 
 pub use chain::{verify, Verified};
 use entry::GENESIS;

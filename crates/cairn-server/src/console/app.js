@@ -5,11 +5,14 @@
 // next to it and clears when that action next succeeds.
 "use strict";
 
-import { $, api, el, table, bytes, duration, when, shortId, note, token } from "./dom.js";
+import { $, api, el, table, bytes, duration, when, shortId, note, token, configSeconds } from "./dom.js";
 import { openBrowse, closeBrowse } from "./browse.js";
+import { showGate, clearGate } from "./gate.js";
+import { showHistory } from "./history.js";
+import { showAudit, clearAudit } from "./audit.js";
 
 const PAGE = 25;
-const BOXES = ["specs-box", "jobs-box", "snaps-box", "gate-box"];
+const BOXES = ["specs-box", "jobs-box", "snaps-box", "gate-box", "history-box"];
 const VERB = { backup: "start backups", restore: "restore", verify: "verify", delete: "delete or forget" };
 const state = { me: null, specs: [], snaps: [], page: 0, timer: null, restore: null, rowErrs: {} };
 
@@ -40,6 +43,7 @@ async function signIn() {
   $("signin").hidden = true;
   $("session").hidden = false;
   for (const b of BOXES) $(b).hidden = false;
+  $("audit-box").hidden = !state.me.may.audit;
   for (const b of document.querySelectorAll("[data-needs]")) gate(b, b.getAttribute("data-needs"));
   $("restore-roots").replaceChildren(...state.me.allow_roots.map((r) => el("option", { value: r })));
   await refresh();
@@ -51,8 +55,10 @@ function signOut() {
   clearTimeout(state.timer);
   $("signin").hidden = false;
   $("session").hidden = true;
-  for (const b of BOXES.concat(["browse-box", "restore-box"])) $(b).hidden = true;
-  for (const t of ["specs", "jobs", "snaps", "gatechecks", "gatespecs"]) $(t).replaceChildren();
+  for (const b of BOXES.concat(["browse-box", "restore-box", "audit-box"])) $(b).hidden = true;
+  for (const t of ["specs", "jobs", "snaps", "charts"]) $(t).replaceChildren();
+  clearGate();
+  clearAudit();
   closeBrowse();
   $("token").focus();
 }
@@ -89,7 +95,13 @@ async function attempt(slot, run) {
 async function refresh() {
   health();
   if (!state.me) return;
-  await Promise.all([specsAndSnaps(), jobs(), gateReport()]);
+  await Promise.all([reports(), jobs(), state.me.may.audit ? showAudit() : null]);
+}
+
+/// What a finished job may have changed: snapshots, history, the gate report.
+async function reports() {
+  await specsAndSnaps();
+  await showGate(state.specs.map((s) => s.name));
 }
 
 async function health() {
@@ -107,12 +119,23 @@ async function specsAndSnaps() {
   const keep = sel.value;
   sel.replaceChildren(el("option", { value: "", text: "any" }), ...names.map((n) => el("option", { value: n, text: n })));
   sel.value = names.includes(keep) ? keep : "";
+  const h = $("h-spec");
+  const was = h.value;
+  h.replaceChildren(...names.map((n) => el("option", { value: n, text: n })));
+  h.value = names.includes(was) ? was : (names[0] || "");
   renderSpecs();
   renderSnaps();
+  showHistory(state.snaps);
 }
 
 function newest(spec) {
   return state.snaps.find((s) => s.spec === spec);
+}
+
+/// An objective from the config ("26h") in words, the original on hover.
+function target(t) {
+  const s = configSeconds(t);
+  return t ? { text: s === null ? t : duration(s), title: t } : "";
 }
 
 function renderSpecs() {
@@ -120,7 +143,7 @@ function renderSpecs() {
     state.specs.map((s) => {
       const n = newest(s.name);
       return [s.name, s.repository, s.paths.join(" "), s.schedule || "on demand", s.next_run ? when(s.next_run) : "",
-        s.rpo || "", s.rto || "", n ? when(n.time) : "none",
+        target(s.rpo), target(s.rto), n ? when(n.time) : "none",
         action("Back up now", "backup", () => startJob("POST", "/api/v1/dr/backup", { spec: s.name }))];
     }));
 }
@@ -157,7 +180,7 @@ function renderSnaps() {
     rows.map((s) => [when(s.time), s.spec || "", s.host, s.paths.join(" "), s.tags.join(", "), s.files, bytes(s.bytes),
       el("span", {}, shortId(s.id, s.short_id), s.incomplete ? el("span", { class: "fail", text: " incomplete" }) : null,
         s.protected ? el("span", { class: "pass protected", text: " protected" }) : null,
-        s.retained_until ? el("span", { class: "muted", text: " held until " + new Date(s.retained_until).toLocaleDateString() }) : null),
+        s.retained_until ? el("span", { class: "muted" }, " held until ", when(s.retained_until)) : null),
       snapActions(s)]));
 }
 
@@ -319,37 +342,18 @@ async function jobs() {
     list.map((j) => [j.kind, j.spec, j.actor, { text: j.state, cls: j.state === "failed" ? "fail" : j.state === "succeeded" ? "pass" : "" },
       when(j.started || j.submitted), j.started ? duration(secs(j.started, j.finished)) : "", progressCell(j), summary(j)]));
   const active = list.some((j) => j.state === "queued" || j.state === "running");
-  if (state.me) state.timer = setTimeout(() => { jobs(); if (!active) specsAndSnaps(); }, active ? 1000 : 15000);
-  if (!active && state.wasActive) specsAndSnaps();
+  if (state.me) state.timer = setTimeout(() => { jobs(); if (!active) reports(); }, active ? 1000 : 15000);
+  if (!active && state.wasActive) reports();
   state.wasActive = active;
 }
 
 for (const id of ["j-kind", "j-state"]) $(id).addEventListener("change", () => jobs());
 
-// ---- the gate ------------------------------------------------------------
+// ---- the gate, history, audit -------------------------------------------
 
 $("rungate").addEventListener("click", () => attempt($("gate-err"), () => startJob("POST", "/api/v1/dr/gate", {})));
-
-async function gateReport() {
-  try {
-    const g = await api("GET", "/api/v1/dr/gate");
-    $("gate").replaceChildren((g.pass ? "PASS" : "FAIL") + " at ", when(g.time), " (seed " + g.seed + ")");
-    $("gate").className = g.pass ? "pass" : "fail";
-    const missing = state.specs.map((s) => s.name).filter((n) => !g.specs.some((x) => x.name === n));
-    $("gate").append(missing.length ? el("span", { class: "fail", text: "; not in this report: " + missing.join(", ") }) : "");
-    table($("gatechecks"), ["check", "result", "reason", "warnings"],
-      g.checks.map((c) => [c.id, { text: c.waived ? "waived" : (c.pass ? "pass" : "FAIL"), cls: c.pass ? "pass" : "fail" },
-        [c.reason || ""].concat((c.specs || []).filter((x) => !x.pass).map((x) => x.name + ": " + (x.reason || "failed"))).filter(Boolean).join("; "),
-        (c.warnings || []).join("; ")]));
-    table($("gatespecs"), ["spec", "RPO", "RPO target", "RTO", "RTO target", "recovery point"],
-      g.specs.map((s) => [s.name, duration(s.rpo_seconds), s.rpo_target || "",
-        s.rto_seconds === null || s.rto_seconds === undefined ? "" : duration(s.rto_seconds) + (s.rto_extrapolated ? " (extrapolated)" : ""),
-        s.rto_target || "", s.recovery_point ? when(s.recovery_point) : ""]));
-  } catch (e) {
-    $("gate").textContent = e.status === 404 ? "no report yet" : e.message;
-    $("gate").className = "muted";
-  }
-}
+$("h-spec").addEventListener("change", () => showHistory(state.snaps));
+$("history-filter").addEventListener("submit", (ev) => ev.preventDefault());
 
 // ---- start ---------------------------------------------------------------
 

@@ -130,3 +130,13 @@ export function nameText(n) {
 export function note(slot, e) {
   slot.textContent = e ? String(e.message || e) : "";
 }
+
+/// A config duration ("26h", "90m", "1h30m", "1d") in seconds, or null:
+/// the config's syntax (cairn_app::duration), for comparing with targets.
+export function configSeconds(s) {
+  if (typeof s !== "string" || !/^(\d+[smhdw])+$/.test(s)) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+  let total = 0;
+  for (const [, n, u] of s.matchAll(/(\d+)([smhdw])/g)) total += Number(n) * unit[u];
+  return total;
+}
