@@ -458,6 +458,26 @@ fn the_gate_history_and_audit_views_show_what_happened() {
     scroll_to(&b, "audit-box");
     b.shot("audit");
 
+    // Every time shown is local with its UTC original on hover, and every
+    // short id shows (and copies) its full id.
+    let hover = b.script(
+        "const t = [...document.querySelectorAll('time')]; \
+         const ids = [...document.querySelectorAll('.id')].filter((e) => e.id !== 'gate-seed'); \
+         return [t.length, t.filter((e) => !/^\\d{4}-\\d\\d-\\d\\dT.*(Z|[+-]\\d\\d:\\d\\d)$/.test(e.title)).map((e) => e.title), \
+           ids.length, ids.filter((e) => !/^[0-9a-f]{16,64} \\(click to copy\\)$/.test(e.title) \
+             || !e.title.startsWith(e.textContent)).map((e) => e.title)]",
+        serde_json::json!([]),
+    );
+    assert!(
+        hover[0].as_u64().unwrap() >= 10 && hover[2].as_u64().unwrap() >= 5,
+        "{hover}"
+    );
+    assert_eq!(
+        (&hover[1], &hover[3]),
+        (&serde_json::json!([]), &serde_json::json!([])),
+        "{hover}"
+    );
+
     // At a phone's width, with charts, gate and audit shown, nothing is
     // wider than the screen.
     b.set_window(390, 844);
