@@ -299,7 +299,7 @@ function summary(j) {
   if (!r) return "";
   switch (j.kind) {
     case "backup":
-      return "snapshot " + r.snapshot_id.slice(0, 8) + ": " + r.stats.files + " files, " + bytes(r.stats.bytes)
+      return r.stats.files + " files, " + bytes(r.stats.bytes)
         + ", " + bytes(r.stats.bytes_added) + " new" + (r.incomplete ? ", INCOMPLETE (" + r.errors.length + " unreadable)" : "");
     case "restore": {
       if (r.dry_run || !r.report) return "plan: " + r.totals.create + " to create, " + r.totals.skip + " to skip, " + bytes(r.totals.bytes);
@@ -316,6 +316,13 @@ function summary(j) {
     default:
       return "";
   }
+}
+
+/// A job's result in words, after the snapshot it wrote or read (its short
+/// id, which copies the full one).
+function resultCell(j) {
+  const id = !j.error && j.result && j.result.snapshot_id;
+  return id ? el("span", {}, "snapshot ", shortId(id), ": " + summary(j)) : summary(j);
 }
 
 /// A running backup's bar: its bytes against the spec's newest snapshot
@@ -340,7 +347,7 @@ async function jobs() {
   await attempt($("jobs-err"), async () => { list = await api("GET", "/api/v1/dr/jobs?" + q); });
   table($("jobs"), ["kind", "spec", "actor", "state", "started", "duration", "progress", "result"],
     list.map((j) => [j.kind, j.spec, j.actor, { text: j.state, cls: j.state === "failed" ? "fail" : j.state === "succeeded" ? "pass" : "" },
-      when(j.started || j.submitted), j.started ? duration(secs(j.started, j.finished)) : "", progressCell(j), summary(j)]));
+      when(j.started || j.submitted), j.started ? duration(secs(j.started, j.finished)) : "", progressCell(j), resultCell(j)]));
   const active = list.some((j) => j.state === "queued" || j.state === "running");
   if (state.me) state.timer = setTimeout(() => { jobs(); if (!active) reports(); }, active ? 1000 : 15000);
   if (!active && state.wasActive) reports();
