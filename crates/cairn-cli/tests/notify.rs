@@ -208,7 +208,8 @@ fn an_rpo_breach_is_retried_until_delivered_and_failures_are_counted() {
 rpo = "2s""#;
     let (env, port, cfg) = notify_config(&[("db", spec)], &notify);
     let tok = token(&env, &cfg, "admin");
-    let (_server, base) = start_server(&env, &cfg, port, "5");
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let (_server, base) = start_server_to(&env, &cfg, port, "5", log.reopen().unwrap());
 
     let got = flaky.wait_for(2);
     assert_eq!(got[0].body, got[1].body, "the retry sends the same message");
@@ -255,6 +256,15 @@ rpo = "2s""#;
         !m.contains(r#"dr_notification_retries_total{notify="refusing"}"#),
         "{m}"
     );
+    // Each failure is a warning naming the notifier and the answer.
+    let log = std::fs::read_to_string(log.path()).unwrap();
+    let warned = |who: &str, what: &str| {
+        log.lines()
+            .any(|l| l.contains("WARN") && l.contains(who) && l.contains(what))
+    };
+    assert!(warned("notify=flaky", "answered 500"), "{log}");
+    assert!(warned("notify=dead", "giving up"), "{log}");
+    assert!(warned("notify=refusing", "not retried"), "{log}");
 
     // A backup brings the spec within its RPO again.
     assert_eq!(backup_of(&base, &tok, "db")["state"], "succeeded");
