@@ -273,3 +273,16 @@ rpo = "2s""#;
     assert_eq!(v["spec"], "db", "{v}");
     assert_eq!(v["detail"], "was: RPO breached", "{v}");
 }
+
+#[test]
+fn a_notifier_whose_secret_cannot_be_read_stops_the_start_naming_it() {
+    let notify = "[[notify]]\nname = \"pager\"\nkind = \"webhook\"\nurl = \"http://127.0.0.1:9/\"\ntoken-file = \"/nonexistent/pager.token\"";
+    let (env, _port, cfg) = notify_config(&[("db", r#"command = ["echo", "rows"]"#)], notify);
+    let r = env.run(&["serve", "--config", &cfg]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("notify pager") && r.stderr.contains("/nonexistent/pager.token"),
+        "{}",
+        r.stderr
+    );
+}
