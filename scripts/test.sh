@@ -74,6 +74,15 @@ if [ ! -x .tools/bin/s3s-fs ]; then
     echo "warning: could not install s3s-fs: the tests that need it (s3_faults) will fail" >&2
 fi
 export CAIRN_TEST_S3S_FS="$PWD/.tools/bin/s3s-fs"
+# cargo-deb for the Debian package test (tests/packaging.rs, which packages
+# the test build's binary with --no-build): built once into .tools/ like
+# s3s-fs. dpkg-deb unpacks the package; Debian has it.
+if [ ! -x .tools/bin/cargo-deb ]; then
+  echo "installing cargo-deb into .tools/ (once, about a minute)" >&2
+  cargo install --locked --quiet cargo-deb@3.8.0 --root .tools ||
+    echo "warning: could not install cargo-deb: the packaging test will fail" >&2
+fi
+export CAIRN_TEST_CARGO_DEB="$PWD/.tools/bin/cargo-deb"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p target

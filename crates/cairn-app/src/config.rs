@@ -61,6 +61,9 @@ pub struct ServerConfig {
     /// Timeouts and the connection cap.
     #[serde(default)]
     pub limits: crate::transport::Limits,
+    /// Where failures, RPO breaches and recoveries are sent (webhooks, mail).
+    #[serde(default)]
+    pub notify: Vec<crate::notify::NotifyConfig>,
 }
 
 fn default_listen() -> String {
@@ -335,6 +338,8 @@ impl ServerConfig {
         }
         self.limits
             .check()
+            .map_err(|m| Error::Config(format!("{origin}: {m}")))?;
+        crate::notify::check_all(&self.notify)
             .map_err(|m| Error::Config(format!("{origin}: {m}")))?;
         if let Some(cron) = &self.gate.schedule {
             crate::cron::parse(cron)

@@ -9,7 +9,8 @@
 //! second time lives here, once:
 //!
 //! - the spec vocabulary and its strict TOML config ([`config`]), its cron
-//!   lines ([`cron`]) and which specs are due ([`schedule`]);
+//!   lines ([`cron`]) and which specs are due ([`schedule`]), and where
+//!   the server sends its notifications ([`notify`]);
 //! - every way to unlock a repository ([`credentials`]) and one opener
 //!   ([`session`]): location + credentials + access mode + clock → an
 //!   unlocked repository under the right lock, checked against its pin;
@@ -31,6 +32,7 @@ pub mod error;
 mod fault;
 pub mod gate;
 pub mod hooks;
+pub mod notify;
 pub mod rehash;
 pub mod schedule;
 pub mod session;

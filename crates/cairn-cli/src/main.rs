@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     let filter = if args.global.verbose > 0 {
         "debug"
     } else if matches!(args.command, cli::Command::Serve(_)) {
-        "warn,cairn_server::server=info"
+        "warn,cairn_server::server=info,cairn_server::notify=info"
     } else if matches!(args.command, cli::Command::Mount(_)) {
         // fuser warns of every request left to the kernel's default answer
         // (locks, ioctl, ...): noise, not news.
@@ -38,8 +38,14 @@ fn main() -> ExitCode {
         tracing_subscriber::EnvFilter::try_from_env("CAIRN_LOG").unwrap_or_else(|_| filter.into());
     // The HTTP client logs whole requests and answers at debug and trace level:
     // the Vault token and an unwrapped key would be among them. Never shown,
-    // whatever CAIRN_LOG asks for.
-    for quiet in ["ureq=warn", "ureq_proto=warn"] {
+    // whatever CAIRN_LOG asks for. The same for the clients that carry a
+    // webhook's token and an SMTP password (`[[notify]]`).
+    for quiet in [
+        "ureq=warn",
+        "ureq_proto=warn",
+        "reqwest=warn",
+        "lettre=warn",
+    ] {
         if let Ok(d) = quiet.parse() {
             filter = filter.add_directive(d);
         }

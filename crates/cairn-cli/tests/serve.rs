@@ -8,76 +8,16 @@ mod common;
 use common::*;
 #[path = "common/bao.rs"]
 mod bao;
+#[path = "common/jobs.rs"]
+mod jobs;
+use jobs::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// `METHOD {base}{path}` with a token and an optional JSON body.
-fn call(
-    base: &str,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-) -> (u16, serde_json::Value) {
-    curl(method, &format!("{base}{path}"), Some(token), body)
-}
-
-/// `GET {base}{path}` with a token.
-fn get(base: &str, token: &str, path: &str) -> (u16, serde_json::Value) {
-    call(base, token, "GET", path, None)
-}
-
-/// Submits a job (`body` to `path`, answered 202) and waits for its end.
-fn job_done(base: &str, token: &str, path: &str, body: &str) -> serde_json::Value {
-    let (s, v) = call(base, token, "POST", path, Some(body));
-    assert_eq!(s, 202, "{v}");
-    wait_job(base, token, v["data"]["id"].as_str().unwrap())
-}
-
-/// Backs up `spec` and waits for the job's end.
-fn backup_of(base: &str, token: &str, spec: &str) -> serde_json::Value {
-    let body = serde_json::json!({ "spec": spec }).to_string();
-    job_done(base, token, "/api/v1/dr/backup", &body)
-}
-
-/// `GET /api/v1/dr/jobs{query}`: the list.
-fn job_list(base: &str, token: &str, query: &str) -> Vec<serde_json::Value> {
-    let (s, v) = get(base, token, &format!("/api/v1/dr/jobs{query}"));
-    assert_eq!(s, 200, "{v}");
-    v["data"].as_array().unwrap().clone()
-}
-
-/// A new token of `role` (named "a") from `cairn token create`.
-fn token(env: &Env, cfg: &str, role: &str) -> String {
-    token_named(env, cfg, role, "a")
-}
-
-fn token_named(env: &Env, cfg: &str, role: &str, name: &str) -> String {
-    env.run(&[
-        "token", "create", "--config", cfg, "--role", role, "--name", name,
-    ])
-    .ok()
-    .stdout
-    .trim()
-    .to_string()
-}
-
 /// Starts `cairn serve` and waits until it answers.
 fn start(env: &Env, cfg: &str, port: u16) -> (Server, String) {
     start_server(env, cfg, port, "5")
-}
-
-/// Polls `f` every 200 ms until it returns Some, for at most `limit`.
-fn eventually<T>(limit: Duration, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let t = Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(t.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }
 
 fn write_config(env: &Env, port: u16, src: &Path) -> std::path::PathBuf {
@@ -1080,26 +1020,6 @@ fn log_format_json_writes_one_object_per_line() {
             .any(|l| l["fields"]["message"] == "cairn serve listening" && l["level"] == "INFO"),
         "{text}"
     );
-}
-
-/// A server config whose specs (name, TOML lines) back up commands into one
-/// initialised repository, written to `cairn.toml`.
-fn command_specs(specs: &[(&str, &str)]) -> (Env, u16, std::path::PathBuf) {
-    let env = Env::new();
-    let port = free_port();
-    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
-    env.repo(&env.path("repo"), &["init"]).ok();
-    let no_paths: &[&Path] = &[];
-    let mut cfg = ServerToml::new(&env.path("state")).listen(port).repository(
-        "main",
-        env.path("repo"),
-        &ServerToml::password_file(&env.path("pass")),
-    );
-    for (name, toml) in specs {
-        cfg = cfg.spec(name, "main", no_paths, toml);
-    }
-    let file = cfg.write(&env.path("cairn.toml"));
-    (env, port, file)
 }
 
 /// A spec whose source is a command (a database dump): its output is one

@@ -58,6 +58,8 @@ pub struct Ctx {
     pub working: Mutex<HashSet<String>>,
     /// How long a job waits for a repository lock.
     pub lock_wait: Duration,
+    /// Where failures, breaches and recoveries are sent (`[[notify]]`).
+    pub notify: crate::notify::Notifier,
 }
 
 impl Ctx {

@@ -23,6 +23,7 @@ pub fn run(ctx: &Ctx, specs: &[String]) -> Result<GateVerdict> {
     let report = gate::run(&ctx.cfg, &opts, ctx.clock.clone())?;
     gate::artifacts::write_all(&out, &report)?;
     record(ctx, &report.to_value());
+    ctx.notify.gate_ran(&report);
     Ok(GateVerdict::of(&report, &out))
 }
 

@@ -296,6 +296,9 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
             tracing::warn!(job = %id, error = %e, "job not recorded in the history");
         }
     }
+    let error = ctx.job(id).and_then(|v| v.error);
+    ctx.notify
+        .job_ended(id, work.kind(), &spec, error.as_deref());
 }
 
 /// Marks a job's thread as in the runner until it leaves, however it leaves.

@@ -11,7 +11,8 @@
 //! The network side is ours rather than `axum::serve`'s: [`listener`] (TLS
 //! from [`tls`], a header timeout, a connection cap), [`ratelimit`] for
 //! requests without a valid token, and [`precheck`] refusing bad restore and
-//! verify input before a job exists.
+//! verify input before a job exists. [`notify`] sends failures, RPO
+//! breaches and recoveries to webhooks and by mail.
 //! Repository work runs on blocking threads, never on the async runtime.
 
 pub mod api;
@@ -31,6 +32,7 @@ pub mod job_result;
 pub mod jobs;
 pub mod listener;
 pub mod metrics;
+pub mod notify;
 pub mod openapi;
 pub mod precheck;
 pub mod ratelimit;

@@ -48,6 +48,19 @@ pub struct HashLabel {
     pub hash: String,
 }
 
+/// A notifier and what became of a message: `sent`, `failed` (refused, or
+/// every attempt failed) or `dropped` (its queue was full).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct NotifyLabel {
+    pub notify: String,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct NotifyName {
+    pub notify: String,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabel {
     pub route: String,
@@ -86,6 +99,10 @@ pub struct Metrics {
     pub audit_head_seq: Gauge,
     /// One series at a time: the head's hash as a label, value 1.
     pub audit_head_info: Family<HashLabel, Gauge>,
+    /// Notification messages by notifier and outcome ([`crate::notify`]).
+    pub notifications: Family<NotifyLabel, Counter>,
+    /// Attempts that failed and were tried again, by notifier.
+    pub notification_retries: Family<NotifyName, Counter>,
     /// The sample names the exposition can carry, whether or not a family
     /// has samples yet (an empty family prints nothing).
     names: Vec<String>,
@@ -132,6 +149,8 @@ impl Default for Metrics {
             gate_time: Gauge::default(),
             audit_head_seq: Gauge::default(),
             audit_head_info: Family::default(),
+            notifications: Family::default(),
+            notification_retries: Family::default(),
             registry: Registry::default(),
             names: Vec::new(),
         };
@@ -255,6 +274,20 @@ impl Default for Metrics {
             "dr_audit_head_info",
             "The audit log's head: its hash as a label (one series, replaced at each scrape)",
             m.audit_head_info.clone(),
+        );
+        register(
+            &mut r,
+            &mut names,
+            "dr_notifications",
+            "Notification messages by notifier and outcome (sent, failed, dropped)",
+            m.notifications.clone(),
+        );
+        register(
+            &mut r,
+            &mut names,
+            "dr_notification_retries",
+            "Notification attempts that failed and were tried again",
+            m.notification_retries.clone(),
         );
         Metrics {
             registry: r,

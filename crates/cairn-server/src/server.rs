@@ -21,10 +21,12 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
     let tokens = crate::tokens::TokenStore::new(&cfg.tokens);
     let unauthenticated = crate::ratelimit::RateLimiter::new(cfg.limits.unauthenticated_per_minute);
     let history = crate::job_history::JobHistory::open(&cfg.audit_log)?;
+    let metrics = Arc::new(crate::metrics::Metrics::default());
+    let notify = crate::notify::Notifier::new(&cfg, metrics.clone(), clock.clone())?;
     let ctx = Arc::new(Ctx {
         cfg: Arc::new(cfg),
         audit: Arc::new(audit),
-        metrics: Arc::new(crate::metrics::Metrics::default()),
+        metrics,
         clock,
         jobs: Mutex::new(HashMap::new()),
         history,
@@ -34,6 +36,7 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
         stopping: Default::default(),
         working: Mutex::new(HashSet::new()),
         lock_wait: Duration::from_secs(600),
+        notify,
     });
     ctx.metrics.set_targets(&ctx.cfg.spec);
     crate::drills::reload(&ctx);
@@ -175,6 +178,7 @@ pub async fn scheduler(st: Arc<AppState>, jitter: Duration) {
             let work = Work::Gate { specs: Vec::new() };
             submit_later(&st, work, &actor, jittered(jitter));
         }
+        st.ctx.notify.check_rpo(&st.ctx.cfg);
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
@@ -325,6 +329,7 @@ pub async fn serve(
         scheme
     };
     server_event(&st, "server.started", &listen, "succeeded", detail.into()).await;
+    st.ctx.notify.start();
     let sched = tokio::spawn(scheduler(st.clone(), jitter));
     let transport = crate::listener::Transport {
         tls,

@@ -31,6 +31,8 @@
 //! - [`ServerToml`]: a `cairn serve` config file;
 //! - [`TestCa`]: a certificate authority for `cairn serve` over TLS;
 //! - [`curl`], [`curl_with`]: HTTP calls as scripts make them;
+//! - [`HttpSink`], [`SmtpSink`]: a webhook receiver and a mail server that
+//!   record what the server sends; [`eventually`] to wait for a condition;
 //! - [`Browser`]: headless chromium through chromedriver, for the console.
 
 // Test helpers: a broken expectation must panic loudly, with its reason.
@@ -43,6 +45,7 @@ mod hand;
 mod hooked;
 mod repo;
 mod server_config;
+mod sinks;
 mod tls;
 mod tree;
 
@@ -56,6 +59,7 @@ pub use curl::{curl, curl_with};
 pub use hand::{store_pack, store_snapshot};
 pub use repo::{backup_options, TestRepo};
 pub use server_config::ServerToml;
+pub use sinks::{eventually, HttpRequest, HttpSink, Mail, SmtpSink};
 pub use tls::{CertFiles, TestCa};
 pub use tree::{all_files, assert_same_tree, make_tree, noise};
 

@@ -6,7 +6,8 @@
 // the ones below drive the binary.
 #[allow(unused_imports)]
 pub use cairn_test_support::{
-    all_files, assert_same_tree, curl, curl_with, free_port, make_tree, noise, ServerToml, TestCa,
+    all_files, assert_same_tree, curl, curl_with, eventually, free_port, make_tree, noise,
+    HttpSink, ServerToml, SmtpSink, TestCa,
 };
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -106,11 +107,22 @@ impl Drop for Server {
 /// Starts `cairn serve --config CFG` (no jitter, `grace` seconds to stop)
 /// and waits until it answers on `port`: the server and its base URL.
 pub fn start_server(env: &Env, cfg: &str, port: u16, grace: &str) -> (Server, String) {
+    start_server_to(env, cfg, port, grace, std::process::Stdio::null())
+}
+
+/// [`start_server`] with the server's log (stderr) going to `log`.
+pub fn start_server_to(
+    env: &Env,
+    cfg: &str,
+    port: u16,
+    grace: &str,
+    log: impl Into<std::process::Stdio>,
+) -> (Server, String) {
     let server = Server(
         env.cmd()
             .args(["serve", "--config", cfg, "--jitter", "0s", "--grace", grace])
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(log)
             .spawn()
             .unwrap(),
     );
