@@ -481,14 +481,22 @@ impl Repository {
 
     /// Removes a snapshot object (forget, re-encryption), and this client's
     /// record of having written it. `NotFound` when it is already gone.
+    ///
+    /// The record goes first, durably: a crash between the two steps then
+    /// leaves a snapshot without a record (the rerun deletes it) rather than
+    /// a record of a snapshot this client deleted itself, which verify would
+    /// report as deleted by the storage.
     pub fn delete_snapshot(&self, id: &SnapshotId) -> Result<()> {
-        let r = self.backend.delete(ObjectKind::Snapshot, &id.to_hex());
-        if matches!(&r, Err(e) if e.kind() != ErrorKind::NotFound) {
-            return r;
-        }
         if let Some(w) = &self.written {
             if let Err(e) = w.forget(&[*id]) {
                 tracing::warn!(snapshot = %id, error = %e, "could not note the removal in this client's state; verify may report the snapshot as gone");
+            }
+        }
+        let r = self.backend.delete(ObjectKind::Snapshot, &id.to_hex());
+        if let (Err(e), Some(w)) = (&r, &self.written) {
+            // Still there: keep watching it.
+            if e.kind() != ErrorKind::NotFound {
+                let _ = w.record(id);
             }
         }
         r

@@ -31,13 +31,15 @@
 //! - [`ServerToml`]: a `cairn serve` config file;
 //! - [`TestCa`]: a certificate authority for `cairn serve` over TLS;
 //! - [`curl`], [`curl_with`]: HTTP calls as scripts make them;
-//! - [`Browser`]: headless chromium through chromedriver, for the console.
+//! - [`Browser`]: headless chromium through chromedriver, for the console;
+//! - [`crash`]: the states a power cut could leave after a traced command.
 
 // Test helpers: a broken expectation must panic loudly, with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browser;
 pub mod conformance;
+pub mod crash;
 mod curl;
 mod hand;
 mod hooked;
