@@ -597,8 +597,19 @@ impl Repository {
     /// prefix only the snapshot objects whose names start with it are read.
     pub fn select(&self, sel: &Selector) -> Result<(SnapshotId, SnapshotMeta)> {
         let (ok, damaged) = self.read_snapshots(|name| sel.may_name(name))?;
-        warn_damaged(damaged);
-        sel.pick(ok.into_iter().map(|e| (e.id, e.meta)).collect())
+        let picked = sel.pick(ok.into_iter().map(|e| (e.id, e.meta)).collect());
+        // An id whose only object is damaged is not "no such snapshot":
+        // name the damage, or the operator goes looking for a typo.
+        if let Err(e) = &picked {
+            if e.kind() == ErrorKind::NotFound && sel.names_an_id() {
+                if let Some((name, why)) = damaged.into_iter().next() {
+                    return Err(why.context(format!("snapshot {name}")));
+                }
+            }
+        } else {
+            warn_damaged(damaged);
+        }
+        picked
     }
 
     /// Resolves `latest`, a full id, or a unique prefix among every

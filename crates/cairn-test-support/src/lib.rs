@@ -32,6 +32,7 @@
 //! - [`TestCa`]: a certificate authority for `cairn serve` over TLS;
 //! - [`curl`], [`curl_with`]: HTTP calls as scripts make them;
 //! - [`Browser`]: headless chromium through chromedriver, for the console;
+//! - [`hostile`]: hostile trees and impostor objects, for every reader;
 //! - [`crash`]: the states a power cut could leave after a traced command.
 
 // Test helpers: a broken expectation must panic loudly, with its reason.
@@ -43,6 +44,7 @@ pub mod crash;
 mod curl;
 mod hand;
 mod hooked;
+pub mod hostile;
 mod repo;
 mod server_config;
 mod tls;
