@@ -18,6 +18,12 @@ if ! need sha256sum || ! need setpriv || ! need tar || ! need zstd || ! need dif
   fi
 fi
 
+# strace records every write, fsync, link and rename of a command for the
+# power-loss matrix (tests/power_loss.rs).
+if ! need strace && need apt-get; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends strace > /dev/null
+fi
+
 # systemd-analyze verifies the units in contrib/systemd.
 if ! need systemd-analyze && need apt-get; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends systemd > /dev/null

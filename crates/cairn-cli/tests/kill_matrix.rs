@@ -13,7 +13,6 @@
 
 mod common;
 use common::*;
-use std::path::{Path, PathBuf};
 
 fn full() -> bool {
     std::env::var("CAIRN_KILL_MATRIX").is_ok_and(|v| v == "full")
@@ -29,70 +28,7 @@ fn points() -> Vec<u64> {
     }
 }
 
-/// Two versions of a source tree, each backed up with its tag (`v1`, `v2`),
-/// so every snapshot says which tree it must restore to.
-struct World {
-    env: Env,
-    versions: Vec<(String, PathBuf)>,
-    repo: PathBuf,
-}
-
 impl World {
-    fn new() -> Self {
-        let env = Env::new();
-        let v1 = env.path("v1");
-        make_tree(&v1);
-        std::fs::write(v1.join("noise.bin"), noise(3_000_000, 1)).unwrap();
-        let v2 = env.path("v2");
-        copy_dir(&v1, &v2);
-        std::fs::write(v2.join("hello.txt"), b"changed\n").unwrap();
-        std::fs::write(v2.join("more.bin"), noise(2_000_000, 2)).unwrap();
-        std::fs::remove_file(v2.join("docs/readme.md")).unwrap();
-        let repo = env.path("repo");
-        env.repo(&repo, &["init"]).ok();
-        let w = World {
-            env,
-            versions: vec![("v1".into(), v1), ("v2".into(), v2)],
-            repo,
-        };
-        w.backup("v1");
-        w
-    }
-
-    fn backup(&self, tag: &str) {
-        let src = self.source(tag);
-        self.env
-            .repo(&self.repo, &["backup", "--tag", tag, src.to_str().unwrap()])
-            .ok();
-    }
-
-    fn source(&self, tag: &str) -> &Path {
-        &self.versions.iter().find(|(t, _)| t == tag).unwrap().1
-    }
-
-    /// Every listed snapshot restores to its version, and the data verifies.
-    fn check(&self, at: &str) {
-        let list = self.env.repo(&self.repo, &["list", "--json"]).ok().json();
-        for (i, s) in list.as_array().unwrap().iter().enumerate() {
-            let tag = s["tags"][0].as_str().unwrap();
-            let out = self.env.path(&format!("out-{at}-{i}"));
-            self.env
-                .repo(
-                    &self.repo,
-                    &[
-                        "restore",
-                        s["id"].as_str().unwrap(),
-                        "--target",
-                        out.to_str().unwrap(),
-                    ],
-                )
-                .ok();
-            assert_same_tree(self.source(tag), &out);
-            std::fs::remove_dir_all(&out).unwrap();
-        }
-        self.env.repo(&self.repo, &["verify", "--read-data"]).ok();
-    }
-
     /// Runs `args` from a copy of the repository as it is now, killed
     /// before each kill point in turn; checks after each kill, then that a
     /// rerun completes. Returns how many kills were made.

@@ -22,6 +22,20 @@ struct BlobReader<'a> {
     buf: Vec<u8>,
     pos: usize,
     sha: Sha256,
+    /// Bytes handed out so far.
+    total: u64,
+}
+
+/// An export failure for the entry at `path`: a repository error that came
+/// through the tar writer keeps its kind (damage stays damage).
+fn export_error(path: &[u8], e: std::io::Error) -> Error {
+    let what = format!("export of {}", String::from_utf8_lossy(path));
+    let kind = e.kind();
+    match e.into_inner().map(|inner| inner.downcast::<Error>()) {
+        Some(Ok(inner)) => inner.context(what),
+        Some(Err(other)) => Error::io(what, std::io::Error::new(kind, other)),
+        None => Error::io(what, std::io::Error::from(kind)),
+    }
 }
 
 impl Read for BlobReader<'_> {
@@ -37,6 +51,7 @@ impl Read for BlobReader<'_> {
         let n = out.len().min(self.buf.len() - self.pos);
         out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
         self.pos += n;
+        self.total += n as u64;
         Ok(n)
     }
 }
@@ -116,9 +131,8 @@ fn export<W: Write>(
     b.mode(tar::HeaderMode::Complete);
     let mut first: HashMap<(u64, u64), Vec<u8>> = HashMap::new();
     let mut matched = sub.is_none();
-    let io = |p: &[u8], e: std::io::Error| {
-        Error::io(format!("export of {}", String::from_utf8_lossy(p)), e)
-    };
+    let io = export_error;
+    let mut left_out = 0usize;
     walk(repo, root, &mut |path, n| {
         if let Some(s) = &sub {
             if !inside(path, s) {
@@ -127,6 +141,9 @@ fn export<W: Write>(
             matched = true;
         }
         let p = Path::new(OsStr::from_bytes(path));
+        if crate::manifest::not_entered(path, n) {
+            left_out += 1;
+        }
         match n.kind {
             NodeType::Dir => b
                 .append_data(
@@ -151,9 +168,26 @@ fn export<W: Write>(
                     buf: Vec::new(),
                     pos: 0,
                     sha: Sha256::new(),
+                    total: 0,
                 };
-                b.append_data(&mut header(n, tar::EntryType::Regular, n.size), p, &mut r)
-                    .map_err(|e| io(path, e))?;
+                // The header promises `size` bytes: never write more, and
+                // a shorter stream is damage, not a short entry.
+                b.append_data(
+                    &mut header(n, tar::EntryType::Regular, n.size),
+                    p,
+                    (&mut r).take(n.size),
+                )
+                .map_err(|e| io(path, e))?;
+                let extra = r.read(&mut [0u8; 1]).map_err(|e| io(path, e))?;
+                if r.total != n.size || extra != 0 {
+                    return Err(Error::corrupt(format!(
+                        "{}: the snapshot records {} bytes but its content holds {}{}",
+                        String::from_utf8_lossy(path),
+                        n.size,
+                        r.total,
+                        if extra != 0 { " or more" } else { "" }
+                    )));
+                }
                 if Some(hex::encode(r.sha.finalize())) != n.sha256 {
                     return Err(Error::corrupt(format!(
                         "{}: content does not match its SHA-256",
@@ -194,6 +228,16 @@ fn export<W: Write>(
             NodeType::Socket => Ok(()),
         }
     })?;
+    if left_out > 0 {
+        // The rest is in the archive (finished, so it reads); the run still
+        // fails, since the archive is not the whole snapshot.
+        b.into_inner().map_err(|e| Error::io("export", e))?;
+        return Err(Error::corrupt(format!(
+            "{left_out} folder(s) nested deeper than {} levels were left out of the archive; everything else is in it",
+            crate::manifest::MAX_DEPTH
+        ))
+        .remedy(crate::Remedy::Verify { read_data: false }));
+    }
     if !matched {
         return Err(Error::new(
             crate::ErrorKind::NotFound,

@@ -69,3 +69,65 @@ pub fn history(now: time::OffsetDateTime, n: u32) -> Vec<(SnapshotId, SnapshotMe
         })
         .collect()
 }
+
+/// Trees as a hostile repository could link them (cycles, a subtree
+/// shared a thousand times, depth past the limit, dangling ids), read from
+/// `data` four bytes per node: the tree it belongs to, its kind, the tree
+/// its subtree names, a name byte. Walks them as manifest, ls, export and
+/// verify do, and checks the work stays within the repeat budget.
+pub fn walk_forest(data: &[u8]) {
+    use crate::manifest::{walk, MAX_REPEATED_ENTRIES, REPEATS_PER_ENTRY};
+    use crate::tree::{Node, NodeType, Tree, TreeSource};
+    use std::collections::BTreeMap;
+
+    struct Forest(Vec<Tree>);
+    impl TreeSource for Forest {
+        fn tree(&self, id: &BlobId) -> crate::Result<Tree> {
+            self.0
+                .get(usize::from(id.0[0]))
+                .map(|t| Tree {
+                    nodes: t.nodes.clone(),
+                })
+                .ok_or_else(|| crate::Error::corrupt("no such tree"))
+        }
+    }
+    let Some((&count, rest)) = data.split_first() else {
+        return;
+    };
+    let count = usize::from(count % 16) + 1;
+    let mut trees: Vec<BTreeMap<Vec<u8>, Node>> = vec![BTreeMap::new(); count];
+    for n in rest.chunks_exact(4) {
+        let kind = match n[1] % 4 {
+            0 => NodeType::File,
+            1 => NodeType::Symlink,
+            _ => NodeType::Dir,
+        };
+        let name = vec![b'a' + n[3] % 26, n[3] / 26 + b'0'];
+        let mut node = Node::bare(&name, kind, 0o755);
+        if kind == NodeType::Dir {
+            // An id past the last tree dangles: a missing subtree.
+            node.subtree = Some(BlobId([n[2] % 20; 32]));
+        }
+        trees[usize::from(n[0]) % count].insert(name, node);
+    }
+    let total: u64 = trees.iter().map(|t| t.len() as u64).sum();
+    let forest = Forest(
+        trees
+            .into_iter()
+            .map(|t| Tree {
+                nodes: t.into_values().collect(),
+            })
+            .collect(),
+    );
+    let mut seen = 0u64;
+    let _ = walk(&forest, &BlobId([0; 32]), &mut |_, _| {
+        seen += 1;
+        Ok(())
+    });
+    // Each distinct tree's entries once (the root's twice: it is not
+    // marked seen until a folder names it), plus what the repeat budget
+    // allows (every first entry earns a few repeats).
+    let first = 2 * total;
+    let bound = first + MAX_REPEATED_ENTRIES + REPEATS_PER_ENTRY * first + 1;
+    assert!(seen <= bound, "walked {seen} entries of {total}");
+}

@@ -132,6 +132,14 @@ pub fn walk(
     Ok(())
 }
 
+/// Whether [`walk`] passes `n`, found at `path`, without entering it: a
+/// directory nested deeper than [`MAX_DEPTH`]. Readers that must hand over
+/// the whole snapshot (export) count these and fail after the rest.
+pub fn not_entered(path: &[u8], n: &Node) -> bool {
+    let depth = path.iter().filter(|&&b| b == b'/').count() + 1;
+    n.kind == NodeType::Dir && n.subtree.is_some() && depth > MAX_DEPTH
+}
+
 /// Directories nested deeper than this are neither written by backup (it
 /// records an error for them) nor entered by readers: a hostile repository
 /// could otherwise build a cycle-free but absurdly deep tree to exhaust the

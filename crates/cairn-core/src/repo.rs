@@ -481,14 +481,22 @@ impl Repository {
 
     /// Removes a snapshot object (forget, re-encryption), and this client's
     /// record of having written it. `NotFound` when it is already gone.
+    ///
+    /// The record goes first, durably: a crash between the two steps then
+    /// leaves a snapshot without a record (the rerun deletes it) rather than
+    /// a record of a snapshot this client deleted itself, which verify would
+    /// report as deleted by the storage.
     pub fn delete_snapshot(&self, id: &SnapshotId) -> Result<()> {
-        let r = self.backend.delete(ObjectKind::Snapshot, &id.to_hex());
-        if matches!(&r, Err(e) if e.kind() != ErrorKind::NotFound) {
-            return r;
-        }
         if let Some(w) = &self.written {
             if let Err(e) = w.forget(&[*id]) {
                 tracing::warn!(snapshot = %id, error = %e, "could not note the removal in this client's state; verify may report the snapshot as gone");
+            }
+        }
+        let r = self.backend.delete(ObjectKind::Snapshot, &id.to_hex());
+        if let (Err(e), Some(w)) = (&r, &self.written) {
+            // Still there: keep watching it.
+            if e.kind() != ErrorKind::NotFound {
+                let _ = w.record(id);
             }
         }
         r
@@ -589,8 +597,19 @@ impl Repository {
     /// prefix only the snapshot objects whose names start with it are read.
     pub fn select(&self, sel: &Selector) -> Result<(SnapshotId, SnapshotMeta)> {
         let (ok, damaged) = self.read_snapshots(|name| sel.may_name(name))?;
-        warn_damaged(damaged);
-        sel.pick(ok.into_iter().map(|e| (e.id, e.meta)).collect())
+        let picked = sel.pick(ok.into_iter().map(|e| (e.id, e.meta)).collect());
+        // An id whose only object is damaged is not "no such snapshot":
+        // name the damage, or the operator goes looking for a typo.
+        if let Err(e) = &picked {
+            if e.kind() == ErrorKind::NotFound && sel.names_an_id() {
+                if let Some((name, why)) = damaged.into_iter().next() {
+                    return Err(why.context(format!("snapshot {name}")));
+                }
+            }
+        } else {
+            warn_damaged(damaged);
+        }
+        picked
     }
 
     /// Resolves `latest`, a full id, or a unique prefix among every

@@ -147,6 +147,12 @@ impl Selector {
         }
     }
 
+    /// Whether this names a snapshot by its id or a prefix of it (not
+    /// `latest`).
+    pub fn names_an_id(&self) -> bool {
+        !matches!(self.which, Which::Latest)
+    }
+
     /// The selected snapshot among `candidates` (oldest first): the newest
     /// that passes the filters for `latest`, else the only one whose id fits.
     pub fn pick(

@@ -47,11 +47,23 @@ impl Written {
             .map_err(|e| Error::io(self.dir.display(), e))?;
         let path = self.dir.join(id.to_hex());
         std::fs::File::create(&path).map_err(|e| Error::io(path.display(), e))?;
-        Ok(())
+        self.sync()
+    }
+
+    /// Makes the folder's entries durable: a record lost to a power cut
+    /// would let a deletion go unnoticed, and a removal lost to one would
+    /// report a snapshot this client forgot as deleted by the storage.
+    fn sync(&self) -> Result<()> {
+        std::fs::File::open(&self.dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| Error::io(self.dir.display(), e))
     }
 
     /// Records that this client forgot `ids` on purpose.
     pub fn forget(&self, ids: &[SnapshotId]) -> Result<()> {
+        if !self.dir.is_dir() {
+            return Ok(()); // nothing was ever recorded here
+        }
         for id in ids {
             let path = self.dir.join(id.to_hex());
             match std::fs::remove_file(&path) {
@@ -61,7 +73,7 @@ impl Written {
                 _ => {}
             }
         }
-        Ok(())
+        self.sync()
     }
 
     /// Recorded snapshots not among `present`, oldest record first.

@@ -8,35 +8,19 @@ use cairn_core::pack::{seal_blob, PackBuilder};
 use cairn_core::restore::{execute, plan, Overwrite, RestoreOptions};
 use cairn_core::tree::{Name, Node, NodeType};
 use cairn_core::{Backend, BlobId, ErrorKind, ObjectKind, Repository};
-use cairn_test_support::{store_pack, store_snapshot, FsBackend, TestRepo};
+use cairn_test_support::hostile::{file_node, node, raw_tree};
+use cairn_test_support::{FsBackend, TestRepo};
 use std::sync::Arc;
 
-fn node(name: &[u8], kind: NodeType) -> Node {
-    Node::bare(name, kind, 0o644)
-}
-
-/// Stores raw tree JSON (bypassing the encoder's own checks) and a snapshot pointing at it.
+/// A snapshot of hand-made trees (raw JSON, bypassing the encoder's own
+/// checks) on host `evil`.
 fn hostile_snapshot(
     repo: &mut Repository,
     trees: &[Vec<u8>],
     root: usize,
     data: &[&[u8]],
 ) -> (cairn_core::SnapshotId, BlobId) {
-    let blobs: Vec<(SealKind, &[u8])> = trees
-        .iter()
-        .map(|t| (SealKind::Tree, t.as_slice()))
-        .chain(data.iter().map(|d| (SealKind::Data, *d)))
-        .collect();
-    let (_, ids) = store_pack(repo, &blobs);
-    let root = ids[root];
-    (
-        store_snapshot(repo, root, "2026-11-27T00:00:00Z", "evil"),
-        root,
-    )
-}
-
-fn raw_tree(nodes: &[Node]) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({ "nodes": nodes })).unwrap()
+    cairn_test_support::hostile::hostile_snapshot(repo, trees, root, data, "evil")
 }
 
 fn setup() -> (tempfile::TempDir, Repository) {
@@ -147,15 +131,6 @@ fn a_symlink_then_a_directory_of_the_same_name_never_writes_through_the_link() {
     let rep = execute(&repo, &p2, 2).unwrap();
     let _ = rep;
     outside_untouched(dir.path());
-}
-
-/// A file node holding `data` (content sealed by `hostile_snapshot`).
-fn file_node(repo: &Repository, name: &[u8], data: &[u8]) -> Node {
-    let mut f = node(name, NodeType::File);
-    f.size = data.len() as u64;
-    f.sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(data)));
-    f.content = vec![BlobId(repo.keys().id(SealKind::Data, data))];
-    f
 }
 
 fn mode_of(p: &std::path::Path) -> u32 {

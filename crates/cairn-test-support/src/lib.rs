@@ -33,16 +33,20 @@
 //! - [`curl`], [`curl_with`]: HTTP calls as scripts make them;
 //! - [`HttpSink`], [`SmtpSink`]: a webhook receiver and a mail server that
 //!   record what the server sends; [`eventually`] to wait for a condition;
-//! - [`Browser`]: headless chromium through chromedriver, for the console.
+//! - [`Browser`]: headless chromium through chromedriver, for the console;
+//! - [`hostile`]: hostile trees and impostor objects, for every reader;
+//! - [`crash`]: the states a power cut could leave after a traced command.
 
 // Test helpers: a broken expectation must panic loudly, with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browser;
 pub mod conformance;
+pub mod crash;
 mod curl;
 mod hand;
 mod hooked;
+pub mod hostile;
 mod repo;
 mod server_config;
 mod sinks;

@@ -12,6 +12,10 @@ pub use cairn_test_support::{
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod world;
+#[allow(unused_imports)]
+pub use world::World;
+
 pub struct Env {
     pub dir: tempfile::TempDir,
 }
