@@ -5,7 +5,6 @@
 
 use super::common::{curl, free_port, wait_job, Env, ServerToml};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// `METHOD {base}{path}` with a token and an optional JSON body.
 pub fn call(
