@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use cairn_core::{Backend, ErrorKind, ObjectKind};
-use cairn_store::{FsBackend, MemoryBackend, S3Backend, S3Location};
+use cairn_store::{AzureLocation, FsBackend, MemoryBackend, RemoteBackend, S3Backend, S3Location};
 use cairn_test_support::conformance;
 
 #[test]
@@ -89,4 +89,34 @@ fn s3_with_a_prefix_conforms_and_a_dead_server_is_a_clear_error() {
         "{e:?}"
     );
     assert!(e.to_string().contains("S3 server"), "{e}");
+}
+
+#[test]
+fn azure_backend_conforms_against_azurite() {
+    conformance::run(|| {
+        let loc = cairn_test_support::azure_test_container();
+        RemoteBackend::azure(AzureLocation::parse(&loc).unwrap()).unwrap()
+    });
+}
+
+#[test]
+fn azure_with_a_prefix_conforms_and_a_missing_container_is_a_clear_error() {
+    let loc = cairn_test_support::azure_test_container();
+    let mut n = 0;
+    conformance::run(|| {
+        n += 1;
+        RemoteBackend::azure(AzureLocation::parse(&format!("{loc}/some/prefix{n}")).unwrap())
+            .unwrap()
+    });
+    let (base, _) = loc.rsplit_once('/').unwrap();
+    let missing =
+        RemoteBackend::azure(AzureLocation::parse(&format!("{base}/no-such-container")).unwrap())
+            .unwrap();
+    let e = missing.read(ObjectKind::Config, "config").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("container no-such-container does not exist on the Azure Blob Storage server at http://127.0.0.1"),
+        "{e}"
+    );
 }

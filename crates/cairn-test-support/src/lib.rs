@@ -27,6 +27,7 @@
 //!   what happens between two steps (a stolen lock, a dying session);
 //! - [`store_pack`], [`store_snapshot`]: objects written by hand through
 //!   the real encoders, for shapes no backup writes;
+//! - [`azure_test_container`]: a new container on the local Azurite;
 //! - [`free_port`];
 //! - [`ServerToml`]: a `cairn serve` config file;
 //! - [`TestCa`]: a certificate authority for `cairn serve` over TLS;
@@ -36,6 +37,7 @@
 // Test helpers: a broken expectation must panic loudly, with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod azure;
 mod browser;
 pub mod conformance;
 mod curl;
@@ -51,6 +53,7 @@ mod tree;
 pub use cairn_store::{FsBackend, MemoryBackend};
 pub use hooked::{Hooked, When};
 
+pub use azure::{azure_test_container, Azurite, AZURITE_ACCOUNT, AZURITE_KEY};
 pub use browser::{Browser, El};
 pub use curl::{curl, curl_with};
 pub use hand::{store_pack, store_snapshot};
