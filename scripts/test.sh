@@ -75,6 +75,13 @@ if [ ! -x .tools/bin/s3s-fs ]; then
 fi
 export CAIRN_TEST_S3S_FS="$PWD/.tools/bin/s3s-fs"
 
+# Debian's OpenSSH server and client for the SFTP backend's tests: each test
+# starts its own sshd (not as a daemon) on a loopback port with keys it makes.
+if { ! need ssh || ! need ssh-keygen || [ ! -x /usr/sbin/sshd ]; } && need apt-get; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends openssh-server openssh-client > /dev/null
+fi
+export CAIRN_TEST_SSHD=/usr/sbin/sshd
+
 # Azure Blob Storage's emulator, Azurite, from npm into the project-local
 # .tools/node, for the Azure backend's tests (conformance, CLI round trip,
 # faults). Started below on loopback with a scratch folder.

@@ -30,6 +30,8 @@ mod remote_backend;
 mod s3;
 #[cfg(feature = "s3")]
 mod s3_lock;
+#[cfg(feature = "sftp")]
+mod sftp;
 
 #[cfg(feature = "azblob")]
 pub use azblob::AzureLocation;
@@ -41,6 +43,8 @@ pub use remote::{REQUEST_TIMEOUT, RETRIES};
 pub use remote_backend::RemoteBackend;
 #[cfg(feature = "s3")]
 pub use s3::{S3Backend, S3Location};
+#[cfg(feature = "sftp")]
+pub use sftp::{SftpBackend, SftpLocation};
 
 use cairn_core::{Error, Result};
 
@@ -62,16 +66,16 @@ pub(crate) fn check_name(name: &str) -> Result<()> {
 
 /// The object-store schemes a location may start with, and the cairn-store
 /// feature each needs. Anything else is a local folder.
-const SCHEMES: &[(&str, &str)] = &[("s3:", "s3"), ("azblob:", "azblob")];
+const SCHEMES: &[(&str, &str)] = &[("s3:", "s3"), ("azblob:", "azblob"), ("sftp:", "sftp")];
 
-/// Whether `location` names an object store (`s3:`, `azblob:`) rather than
+/// Whether `location` names remote storage (`s3:`, `azblob:`, `sftp:`) rather than
 /// a local folder.
 pub fn is_remote(location: &str) -> bool {
     SCHEMES.iter().any(|(p, _)| location.starts_with(p))
 }
 
 /// The storage for a repository location: `s3:...` goes to S3, `azblob:...`
-/// to Azure Blob Storage, anything else is a local folder.
+/// to Azure Blob Storage, `sftp:...` to SFTP, anything else is a local folder.
 pub fn backend_for(location: &str) -> Result<std::sync::Arc<dyn cairn_core::Backend>> {
     #[cfg(feature = "s3")]
     if location.starts_with("s3:") {
@@ -84,6 +88,12 @@ pub fn backend_for(location: &str) -> Result<std::sync::Arc<dyn cairn_core::Back
         return Ok(std::sync::Arc::new(RemoteBackend::azure(
             AzureLocation::parse(location)?,
         )?));
+    }
+    #[cfg(feature = "sftp")]
+    if location.starts_with("sftp:") {
+        return Ok(std::sync::Arc::new(SftpBackend::new(SftpLocation::parse(
+            location,
+        )?)?));
     }
     if let Some((_, feature)) = SCHEMES.iter().find(|(p, _)| location.starts_with(p)) {
         return Err(Error::new(

@@ -37,6 +37,15 @@ impl Backend for RemoteBackend {
         self.store.read(kind, name)
     }
 
+    fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        self.store.write_new(kind, name, data)
+    }
+
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        // One Put Blob: the service replaces a blob atomically.
+        self.store.replace(kind, name, data)
+    }
+
     fn replace_config(&self, data: &[u8]) -> Result<()> {
         self.store.replace(ObjectKind::Config, "config", data)
     }
@@ -50,14 +59,17 @@ impl Backend for RemoteBackend {
     }
 
     fn worm_support(&self, mode: WormMode) -> Result<String> {
-        Err(Error::new(
-            ErrorKind::Unsupported,
-            format!(
-                "{}: {mode} WORM cannot be enforced there: {}",
-                self.location, self.no_worm
-            ),
-        )
-        .hint("use software WORM (Cairn refuses early deletes), or an S3 bucket with Object Lock for storage-level WORM")
-        .remedy(cairn_core::Remedy::WormSoftware))
+        Err(refuse_worm(&self.location, mode, self.no_worm))
     }
+}
+
+/// Why storage-level WORM `mode` cannot be had at `location`, and what to
+/// use instead.
+pub(crate) fn refuse_worm(location: &str, mode: WormMode, why: &str) -> Error {
+    Error::new(
+        ErrorKind::Unsupported,
+        format!("{location}: {mode} WORM cannot be enforced there: {why}"),
+    )
+    .hint("use software WORM (Cairn refuses early deletes), or an S3 bucket with Object Lock for storage-level WORM")
+    .remedy(cairn_core::Remedy::WormSoftware)
 }

@@ -223,6 +223,16 @@ impl Backend for S3Backend {
         self.store.read(kind, name)
     }
 
+    fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        self.store.write_new(kind, name, data)
+    }
+
+    fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        // One PUT: S3 replaces an object atomically (on a versioned bucket
+        // the old copy stays as an earlier version).
+        self.store.replace(kind, name, data)
+    }
+
     fn replace_config(&self, data: &[u8]) -> Result<()> {
         self.replace_config_if_unchanged(data)
     }

@@ -3,7 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use cairn_core::{Backend, ErrorKind, ObjectKind};
-use cairn_store::{AzureLocation, FsBackend, MemoryBackend, RemoteBackend, S3Backend, S3Location};
+use cairn_store::{
+    AzureLocation, FsBackend, MemoryBackend, RemoteBackend, S3Backend, S3Location, SftpBackend,
+    SftpLocation,
+};
 use cairn_test_support::conformance;
 
 #[test]
@@ -119,4 +122,36 @@ fn azure_with_a_prefix_conforms_and_a_missing_container_is_a_clear_error() {
             .contains("container no-such-container does not exist on the Azure Blob Storage server at http://127.0.0.1"),
         "{e}"
     );
+}
+
+#[test]
+fn sftp_backend_conforms_against_openssh() {
+    let dir = tempfile::tempdir().unwrap();
+    let sshd = cairn_test_support::Sshd::start(dir.path());
+    // The only test here that starts a process (ssh): the PATH it sees.
+    std::env::set_var("PATH", sshd.path_env());
+    let mut n = 0;
+    conformance::run(|| {
+        n += 1;
+        SftpBackend::new(SftpLocation::parse(&sshd.location(&format!("repo{n}"))).unwrap()).unwrap()
+    });
+    // Objects were published by link: no temporary is left behind.
+    let leftovers: Vec<_> = walk(&sshd.folder("repo3"))
+        .into_iter()
+        .filter(|p| p.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.display().to_string());
+        }
+    }
+    out
 }

@@ -28,6 +28,7 @@
 //! - [`store_pack`], [`store_snapshot`]: objects written by hand through
 //!   the real encoders, for shapes no backup writes;
 //! - [`azure_test_container`]: a new container on the local Azurite;
+//! - [`Sshd`]: an OpenSSH server on loopback for the SFTP tests;
 //! - [`free_port`];
 //! - [`ServerToml`]: a `cairn serve` config file;
 //! - [`TestCa`]: a certificate authority for `cairn serve` over TLS;
@@ -45,6 +46,7 @@ mod hand;
 mod hooked;
 mod repo;
 mod server_config;
+mod sshd;
 mod tls;
 mod tree;
 
@@ -59,6 +61,7 @@ pub use curl::{curl, curl_with};
 pub use hand::{store_pack, store_snapshot};
 pub use repo::{backup_options, TestRepo};
 pub use server_config::ServerToml;
+pub use sshd::Sshd;
 pub use tls::{CertFiles, TestCa};
 pub use tree::{all_files, assert_same_tree, make_tree, noise};
 
