@@ -18,7 +18,7 @@
 
 use crate::remote::{classify, Service, Store, Target};
 use cairn_core::backend::WormMode;
-use cairn_core::{Backend, Error, ErrorKind, ObjectKind, Result};
+use cairn_core::{Backend, Error, ErrorKind, Leftover, ObjectKind, Result};
 use opendal::services::Sftp as SftpService;
 use opendal::Operator;
 use openssh_sftp_client::{Sftp, SftpOptions};
@@ -243,6 +243,55 @@ impl Backend for SftpBackend {
 
     fn exists(&self) -> Result<bool> {
         self.store.exists(&self.location.describe())
+    }
+
+    /// The `.tmp-*` objects writers killed between their write and their
+    /// link or rename left behind, in the repository's folders.
+    fn leftovers(&self) -> Result<Vec<Leftover>> {
+        let mut out = Vec::new();
+        for dir in std::iter::once(String::new()).chain(
+            ObjectKind::ALL
+                .into_iter()
+                .filter(|k| *k != ObjectKind::Config)
+                .map(|k| format!("{}/", k.dir())),
+        ) {
+            let entries = self
+                .store
+                .rt
+                .block_on(async {
+                    // The root holds the config's temporaries only: no descent.
+                    self.store
+                        .op
+                        .list_with(&dir)
+                        .recursive(!dir.is_empty())
+                        .await
+                })
+                .map_err(|e| self.store.classify(&dir, e))?;
+            for e in entries {
+                let m = e.metadata();
+                let file = e.path().rsplit('/').next().unwrap_or("");
+                if !m.is_dir() && file.starts_with(".tmp-") {
+                    out.push(Leftover {
+                        path: e.path().to_string(),
+                        size: m.content_length(),
+                        modified: crate::remote::modified(m),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn remove_leftover(&self, l: &Leftover) -> Result<()> {
+        // Only what `leftovers` lists: a `.tmp-` file inside the repository.
+        let file = l.path.rsplit('/').next().unwrap_or("");
+        if !file.starts_with(".tmp-") || l.path.contains("..") || l.path.starts_with('/') {
+            return Err(Error::invalid(format!(
+                "{} is not a leftover of this repository",
+                l.path
+            )));
+        }
+        self.store.delete_key(&l.path)
     }
 
     fn worm_support(&self, mode: WormMode) -> Result<String> {

@@ -141,6 +141,21 @@ fn sftp_backend_conforms_against_openssh() {
         .filter(|p| p.contains(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // A writer killed between its write and its link leaves a temporary:
+    // listed as a leftover (never as an object), and removable.
+    let b = SftpBackend::new(SftpLocation::parse(&sshd.location("repo3")).unwrap()).unwrap();
+    let shard = walk(&sshd.folder("repo3/data"))[0].clone();
+    let tmp = std::path::Path::new(&shard).with_file_name(".tmp-killed");
+    std::fs::write(&tmp, b"half").unwrap();
+    let found = b.leftovers().unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].path.starts_with("data/") && found[0].path.ends_with("/.tmp-killed"));
+    assert_eq!(found[0].size, 4);
+    assert_eq!(b.list(ObjectKind::Pack).unwrap().len(), 1);
+    b.remove_leftover(&found[0]).unwrap();
+    assert!(!tmp.exists());
+    assert!(b.leftovers().unwrap().is_empty());
 }
 
 fn walk(dir: &std::path::Path) -> Vec<String> {
