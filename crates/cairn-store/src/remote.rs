@@ -455,10 +455,7 @@ impl Store {
             }
             k => format!("{}/", k.dir()),
         };
-        let entries = self
-            .rt
-            .block_on(async { self.op.list_with(&dir).recursive(true).await })
-            .map_err(|e| self.classify(&dir, e))?;
+        let entries = self.entries(&dir, true)?;
         let mut out = Vec::new();
         for e in entries {
             if e.metadata().is_dir() {
@@ -481,6 +478,13 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// What lies under `dir` (`kind/`), with every level below when `recursive`.
+    pub fn entries(&self, dir: &str, recursive: bool) -> Result<Vec<opendal::Entry>> {
+        self.rt
+            .block_on(async { self.op.list_with(dir).recursive(recursive).await })
+            .map_err(|e| self.classify(dir, e))
     }
 
     pub fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {

@@ -255,18 +255,8 @@ impl Backend for SftpBackend {
                 .filter(|k| *k != ObjectKind::Config)
                 .map(|k| format!("{}/", k.dir())),
         ) {
-            let entries = self
-                .store
-                .rt
-                .block_on(async {
-                    // The root holds the config's temporaries only: no descent.
-                    self.store
-                        .op
-                        .list_with(&dir)
-                        .recursive(!dir.is_empty())
-                        .await
-                })
-                .map_err(|e| self.store.classify(&dir, e))?;
+            // The root holds the config's temporaries only: no descent.
+            let entries = self.store.entries(&dir, !dir.is_empty())?;
             for e in entries {
                 let m = e.metadata();
                 let file = e.path().rsplit('/').next().unwrap_or("");
