@@ -90,7 +90,25 @@ if [ ! -x .tools/bin/cargo-deb ]; then
 fi
 export CAIRN_TEST_CARGO_DEB="$PWD/.tools/bin/cargo-deb"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Debian's OpenSSH server and client for the SFTP backend's tests: each test
+# starts its own sshd (not as a daemon) on a loopback port with keys it makes.
+if { ! need ssh || ! need ssh-keygen || [ ! -x /usr/sbin/sshd ]; } && need apt-get; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends openssh-server openssh-client > /dev/null
+fi
+export CAIRN_TEST_SSHD=/usr/sbin/sshd
+
+# Azure Blob Storage's emulator, Azurite, from npm into the project-local
+# .tools/node, for the Azure backend's tests (conformance, CLI round trip,
+# faults). Started below on loopback with a scratch folder.
+if [ ! -x .tools/node/node_modules/.bin/azurite-blob ]; then
+  need npm || { need apt-get && apt-get update -qq && apt-get install -y -qq npm > /dev/null; }
+  mkdir -p .tools/node
+  npm install --silent --prefix .tools/node azurite@3 > /dev/null
+fi
+export CAIRN_TEST_AZURITE_BIN="$PWD/.tools/node/node_modules/.bin/azurite-blob"
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 mkdir -p target
 .venv/bin/moto_server -H 127.0.0.1 -p "$port" > target/moto.log 2>&1 &
 moto_pid=$!
@@ -101,8 +119,22 @@ done
 curl -sf "http://127.0.0.1:$port/moto-api/" > /dev/null || { echo "moto did not start; see target/moto.log" >&2; exit 1; }
 export CAIRN_TEST_S3="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=cairn-test AWS_SECRET_ACCESS_KEY=cairn-test AWS_REGION=us-east-1
 
+azurite_port=$(free_port)
+azurite_dir=$(mktemp -d)
+"$CAIRN_TEST_AZURITE_BIN" --blobHost 127.0.0.1 --blobPort "$azurite_port" --location "$azurite_dir" \
+  --skipApiVersionCheck --disableTelemetry --silent > target/azurite.log 2>&1 &
+azurite_pid=$!
+for _ in $(seq 1 100); do
+  curl -s -o /dev/null "http://127.0.0.1:$azurite_port/" && break
+  sleep 0.1
+done
+curl -s -o /dev/null "http://127.0.0.1:$azurite_port/" || { echo "Azurite did not start; see target/azurite.log" >&2; exit 1; }
+# Azurite's one account and its published development key (it guards nothing).
+export CAIRN_TEST_AZURITE="http://127.0.0.1:$azurite_port" AZURE_STORAGE_ACCOUNT=devstoreaccount1 \
+  AZURE_STORAGE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
 log=$(mktemp)
-trap 'rm -f "$log"; kill "$moto_pid" 2> /dev/null' EXIT
+trap 'rm -f "$log"; kill "$moto_pid" "$azurite_pid" 2> /dev/null; rm -rf "$azurite_dir"' EXIT
 status=0
 cargo test --workspace --locked --no-fail-fast "$@" 2>&1 | tee "$log" || status=$?
 # One closing line for the whole workspace (cargo prints one per test binary,

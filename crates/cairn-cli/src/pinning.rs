@@ -37,11 +37,11 @@ pub fn pinning(loc: &Location) -> Result<cairn_app::session::Pinning> {
     })
 }
 
-/// The location as pins name it: S3 locations as given, folders as an
+/// The location as pins name it: object-store locations as given, folders as an
 /// absolute path with symbolic links resolved when the folder exists.
 pub fn location_key(loc: &Location) -> String {
     let s = loc.path.to_string_lossy();
-    if s.starts_with("s3:") {
+    if cairn_store::is_remote(&s) {
         return s.into_owned();
     }
     std::fs::canonicalize(&loc.path)

@@ -9,19 +9,9 @@ use common::*;
 #[test]
 fn init_backup_list_restore_verify_export_on_s3() {
     let env = Env::new();
-    let src = env.path("src");
-    make_tree(&src);
     let loc = cairn_test_support::conformance::s3_test_bucket();
+    round_trip(&env, &loc);
     let r = |args: &[&str]| run(env.cmd().args(["-r", &loc]).args(args));
-    r(&["init"]).ok();
-    let b = r(&["backup", src.to_str().unwrap(), "--json"]).ok().json();
-    assert_eq!(b["total_files"], 7);
-    let again = r(&["backup", src.to_str().unwrap(), "--json"]).ok().json();
-    assert_eq!(again["files_unchanged"], 7);
-    assert_eq!(
-        r(&["list", "--json"]).ok().json().as_array().unwrap().len(),
-        2
-    );
     assert_eq!(
         r(&["keys", "status", "--json"]).ok().json()["slots"]
             .as_array()
@@ -29,23 +19,6 @@ fn init_backup_list_restore_verify_export_on_s3() {
             .len(),
         1
     );
-    let out = env.path("out");
-    r(&["restore", "latest", "--target", out.to_str().unwrap()]).ok();
-    let diff = std::process::Command::new("diff")
-        .args(["-r", "--no-dereference"])
-        .arg(&src)
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        diff.status.success(),
-        "{}",
-        String::from_utf8_lossy(&diff.stdout)
-    );
-    let v = r(&["verify", "--read-data", "--json"]).ok().json();
-    assert_eq!(v["ok"], true);
-    let m = r(&["manifest", "latest"]).ok();
-    assert_sha256sum_ok(&env, &m.stdout, &out);
     let tar = std::fs::File::create(env.path("s.tar")).unwrap();
     let e = run(env.cmd().args(["-r", &loc, "export", "latest"]).stdout(tar));
     assert_eq!(e.code, 0, "{}", e.stderr);
@@ -57,8 +30,6 @@ fn init_backup_list_restore_verify_export_on_s3() {
     assert!(String::from_utf8_lossy(&list.stdout)
         .lines()
         .any(|l| l == "docs/deep/er/note"));
-    // init refuses an existing S3 repository, like on disk.
-    assert_ne!(r(&["init"]).code, 0);
 }
 
 #[test]

@@ -164,8 +164,7 @@ fn a_dead_s3_server_fails_init_and_backup_quickly_and_writes_nothing() {
 fn s3_server_killed_mid_backup_then_restarted_reuses_the_uploaded_packs() {
     let env = Env::new();
     let src = env.path("src");
-    // 84 MB of noise: about 5 packs of 16 MiB, so the kill lands between packs.
-    noise_tree(&src, 6, 14_000_000);
+    interrupted_backup_source(&src);
     let root = env.path("s3data");
     let port = free_port();
     let mut server = S3sFs::start(&root, port);
@@ -176,90 +175,30 @@ fn s3_server_killed_mid_backup_then_restarted_reuses_the_uploaded_packs() {
     r(&["init"]).ok();
 
     // The backup, killed under: SIGKILL to the server once a pack is stored.
-    let (out, err) = (env.path("backup.out"), env.path("backup.err"));
-    let mut backup = s3s_cmd(&env)
-        .args(["-r", &loc, "backup", src.to_str().unwrap(), "--json"])
-        .stdout(std::fs::File::create(&out).unwrap())
-        .stderr(std::fs::File::create(&err).unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(300);
-    loop {
-        if !files_under(&packs_dir).is_empty() {
-            break;
-        }
-        if let Some(st) = backup.try_wait().unwrap() {
-            panic!(
-                "the backup ended ({st}) before a pack was seen in {}:\n{}",
-                packs_dir.display(),
-                std::fs::read_to_string(&err).unwrap()
-            );
-        }
-        assert!(Instant::now() < deadline, "no pack uploaded within 300s");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    server.kill();
-    let killed_at = Instant::now();
-    let status = loop {
-        if let Some(st) = backup.try_wait().unwrap() {
-            break st;
-        }
-        if killed_at.elapsed() > Duration::from_secs(120) {
-            let _ = backup.kill();
-            panic!("the backup did not give up within 120s of the server's death");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let failed = Run {
-        code: status.code().unwrap_or(-1),
-        stdout: std::fs::read_to_string(&out).unwrap(),
-        stderr: std::fs::read_to_string(&err).unwrap(),
-    };
+    let (failed, gave_up_after) = backup_until_stopped(
+        &env,
+        s3s_cmd(&env).args(["-r", &loc, "backup", src.to_str().unwrap(), "--json"]),
+        || !files_under(&packs_dir).is_empty(),
+        || server.kill(),
+    );
     let line = error_line(&failed);
-    assert_eq!(failed.code, 1, "{}", failed.stderr);
     assert!(
         line.contains(&format!("S3 server at http://127.0.0.1:{port}")),
         "{line}"
     );
     assert!(line.contains("unreachable"), "{line}");
-    assert!(failed.stdout.is_empty(), "{}", failed.stdout);
-    let gave_up_after = killed_at.elapsed();
     let stored: Vec<String> = files_under(&packs_dir);
     assert!(!stored.is_empty());
 
     // Back up, on the same port and data: the repository is consistent, and
-    // the failed backup left no snapshot.
+    // the failed backup left no snapshot; the rerun reuses what made it.
     let _server = S3sFs::start(&root, port);
     assert_eq!(
         files_under(&packs_dir),
         stored,
         "packs changed across the restart"
     );
-    let v = r(&["verify", "--json"]).ok().json();
-    assert_eq!(v["ok"], true, "{v}");
-    assert_eq!(r(&["list", "--json"]).ok().json(), serde_json::json!([]));
-
-    // The rerun completes, reusing the packs that made it.
-    let b = r(&["backup", src.to_str().unwrap(), "--json"]).ok().json();
-    let adopted = b["packs_adopted"].as_u64().unwrap();
-    assert_eq!(adopted, stored.len() as u64, "{b}");
-    let (total, added) = (
-        b["total_bytes"].as_u64().unwrap(),
-        b["bytes_added"].as_u64().unwrap(),
-    );
-    assert_eq!(total, 84_000_000);
-    // Each adopted pack holds about 16 MiB of the source that is not sent again.
-    assert!(
-        added + adopted * 12_000_000 < total,
-        "bytes_added {added} of {total} with {adopted} pack(s) adopted"
-    );
-    assert_eq!(b["incomplete"], false);
-
-    let v = r(&["verify", "--read-data", "--json"]).ok().json();
-    assert_eq!(v["ok"], true, "{v}");
-    let target = env.path("restored");
-    r(&["restore", "latest", "--target", target.to_str().unwrap()]).ok();
-    assert_same_tree(&src, &target);
+    let (adopted, added, total) = rerun_reuses_stored_packs(&env, r, &src, stored.len());
     eprintln!(
         "killed after {} pack(s); the backup gave up {gave_up_after:?} after the kill; the rerun adopted {adopted} and added {added} of {total} bytes",
         stored.len()

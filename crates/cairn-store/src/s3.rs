@@ -3,7 +3,7 @@
 //! The core is synchronous; this backend owns a small tokio runtime and blocks
 //! on it, so nothing async leaks out and no caller runs on an executor.
 //! Transient failures (5xx, SlowDown, timeouts, resets) are retried by
-//! OpenDAL's retry layer with exponential backoff and jitter, [`RETRIES`]
+//! OpenDAL's retry layer with exponential backoff and jitter, [`RETRIES`](crate::remote::RETRIES)
 //! times (one warning line each); permanent ones surface at once. Every
 //! error is classified and says, in one line, what the server or the network
 //! said and what to do: an unreachable server, a missing bucket, refused
@@ -34,19 +34,17 @@
 //! versions (`NoncurrentVersionExpiration`, e.g. after 1 day). Set one up on
 //! Object Lock buckets; Cairn does not delete versions itself.
 
-use crate::check_name;
 use crate::s3_lock::{LockApi, LockConfig};
 
 #[path = "s3_config.rs"]
 mod config;
 #[path = "s3_versions.rs"]
 mod versions;
+use crate::remote::{classify, Service, Store, Target};
 use cairn_core::backend::WormMode;
-use cairn_core::{Backend, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
-use opendal::layers::{RetryEvent, RetryLayer, TimeoutLayer};
+use cairn_core::{Backend, Error, ErrorKind, ObjectKind, Result};
 use opendal::services::S3;
 use opendal::Operator;
-use std::time::Duration;
 use time::OffsetDateTime;
 
 /// Where an S3 repository lives, parsed from `s3:...`.
@@ -103,67 +101,6 @@ impl S3Location {
     }
 }
 
-/// A repository in an S3 bucket.
-pub struct S3Backend {
-    op: Operator,
-    rt: tokio::runtime::Runtime,
-    location: S3Location,
-    target: Target,
-    lock: LockApi,
-    windows: std::sync::Mutex<Windows>,
-    /// The ETag of the config this backend last read or wrote: replacing
-    /// the config is conditional on it (`If-Match`).
-    config_etag: std::sync::Mutex<Option<String>>,
-}
-
-/// Small reads of packs (a restore asks for one blob at a time, often a few
-/// KiB) are served from aligned windows of the pack fetched whole: one request
-/// per 8 MiB instead of one per blob, which on a real network (or a slow
-/// server) is the difference between seconds and many minutes.
-#[derive(Default)]
-struct Windows {
-    sizes: std::collections::HashMap<String, u64>,
-    recent: std::collections::VecDeque<(String, u64, std::sync::Arc<Vec<u8>>)>,
-}
-
-const WINDOW: u64 = 8 << 20;
-const WINDOWS_KEPT: usize = 8;
-
-impl std::fmt::Debug for S3Backend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("S3Backend")
-            .field("location", &self.location)
-            .finish_non_exhaustive()
-    }
-}
-
-/// How many times a failed request is retried (with exponential backoff and
-/// jitter, from 100 ms): a dead server is reported after about 3 to 6 seconds.
-pub const RETRIES: usize = 5;
-
-/// How long one request (or one read or write call of a transfer) may stall
-/// before it is abandoned and retried: generous for a pack on a slow link,
-/// short enough that a hung server fails the command within minutes.
-/// `CAIRN_S3_TIMEOUT` (seconds) overrides it.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-
-fn request_timeout() -> Duration {
-    std::env::var("CAIRN_S3_TIMEOUT")
-        .ok()
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(REQUEST_TIMEOUT)
-}
-
-/// Where requests go, for messages: the bucket and the server's address.
-#[derive(Debug, Clone)]
-struct Target {
-    bucket: String,
-    server: String,
-    timeout: Duration,
-}
-
 /// S3 error codes that mean the request's credentials were refused.
 const CREDENTIAL_CODES: &[&str] = &[
     "SignatureDoesNotMatch",
@@ -176,137 +113,32 @@ const CREDENTIAL_CODES: &[&str] = &[
     "MissingSecurityHeader",
 ];
 
-const CREDENTIALS_HINT: &str = "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), and that the bucket policy allows this user to read, write and list";
+/// How S3 errors are told apart and explained.
+pub(crate) static SERVICE: Service = Service {
+    name: "S3",
+    holder: "bucket",
+    credential_codes: CREDENTIAL_CODES,
+    missing_holder_codes: &["NoSuchBucket"],
+    credentials_hint: "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials), and that the bucket policy allows this user to read, write and list",
+    create_hint: |bucket| format!("create the bucket first (for example `aws s3 mb s3://{bucket}`, with --endpoint-url for a server other than AWS), or correct the bucket name in the repository location"),
+    timeout_var: "CAIRN_S3_TIMEOUT",
+};
 
-/// `field: "value"` out of OpenDAL's `S3Error { code: "..", message: "..", .. }`.
-fn debug_field<'a>(s: &'a str, field: &str) -> Option<&'a str> {
-    let start = s.find(&format!("{field}: \""))? + field.len() + 3;
-    let len = s[start..].find('"')?;
-    Some(&s[start..start + len])
+/// A repository in an S3 bucket.
+pub struct S3Backend {
+    store: Store,
+    location: S3Location,
+    lock: LockApi,
+    /// The ETag of the config this backend last read or wrote: replacing
+    /// the config is conditional on it (`If-Match`).
+    config_etag: std::sync::Mutex<Option<String>>,
 }
 
-/// The S3 error code of a failed request, when the server sent one.
-fn s3_code(e: &opendal::Error) -> Option<&str> {
-    let m = e.message();
-    if !m.starts_with("S3Error {") {
-        return None;
-    }
-    debug_field(m, "code").filter(|c| !c.is_empty())
-}
-
-/// What went wrong, in one short line, without OpenDAL's request dump: the
-/// server's error code and message, or the transport's innermost cause
-/// ("Connection refused (os error 111)").
-fn cause(e: &opendal::Error) -> String {
-    let m = e.message();
-    if let Some(code) = s3_code(e) {
-        return match debug_field(m, "message").filter(|s| !s.is_empty()) {
-            Some(text) => format!("{code}: {text}"),
-            None => code.to_string(),
-        };
-    }
-    let mut innermost = None;
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        innermost = Some(s.to_string());
-        src = s.source();
-    }
-    let text = match innermost {
-        Some(i) if !m.is_empty() => format!("{m}: {i}"),
-        Some(i) => i,
-        None => m.to_string(),
-    };
-    // A server that is not S3 (a proxy's HTML error page): keep it short.
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match line.char_indices().nth(200) {
-        Some((at, _)) => format!("{}...", &line[..at]),
-        None => line,
-    }
-}
-
-/// Whether the request never got an answer (refused, reset, DNS, TLS): a
-/// failure of the transport, not a reply from the server.
-pub(crate) fn unreachable(e: &opendal::Error) -> bool {
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        if s.downcast_ref::<std::io::Error>().is_some() {
-            return true;
-        }
-        src = s.source();
-    }
-    e.message() == "send http request"
-}
-
-fn classify(t: &Target, what: &str, e: opendal::Error) -> Error {
-    use opendal::ErrorKind as K;
-    // The whole story (URL, response headers) for `-v`; the message keeps the point.
-    tracing::debug!(error = ?e, "S3 request failed");
-    let server = &t.server;
-    let bucket = &t.bucket;
-    let why = cause(&e);
-    let code = s3_code(&e).unwrap_or("");
-    let retried = e.is_persistent() || e.is_temporary();
-    match e.kind() {
-        _ if code == "NoSuchBucket" => Error::new(
-            ErrorKind::InvalidInput,
-            // Whatever the request was for, this is the whole story.
-            format!("bucket {bucket} does not exist on the S3 server at {server}"),
-        )
-        .hint(format!("create the bucket first (for example `aws s3 mb s3://{bucket}`, with --endpoint-url for a server other than AWS), or correct the bucket name in the repository location")),
-        K::NotFound => Error::new(ErrorKind::NotFound, format!("{what}: {why}")),
-        K::AlreadyExists | K::ConditionNotMatch => {
-            Error::new(ErrorKind::AlreadyExists, format!("{what}: {why}"))
-        }
-        K::PermissionDenied if CREDENTIAL_CODES.contains(&code) => Error::new(
-            ErrorKind::PermissionDenied,
-            format!("{what}: the S3 server at {server} rejected the credentials ({why})"),
-        )
-        .hint(CREDENTIALS_HINT),
-        K::PermissionDenied => Error::new(
-            ErrorKind::PermissionDenied,
-            format!("{what}: access denied by the S3 server at {server} ({why})"),
-        )
-        .hint(CREDENTIALS_HINT),
-        K::RateLimited => Error::new(
-            ErrorKind::Transient,
-            format!("{what}: the S3 server at {server} kept throttling requests ({why}); gave up after {RETRIES} retries"),
-        )
-        .hint("a transient failure: run the command again later; an interrupted backup's uploaded data is reused"),
-        K::ConfigInvalid => Error::new(ErrorKind::InvalidInput, format!("{what}: {why}"))
-            .hint("check the S3 location, region and endpoint"),
-        _ if e.message().ends_with("timeout reached") => Error::new(
-            ErrorKind::Transient,
-            format!("{what}: the S3 server at {server} did not answer within {} s; gave up after {RETRIES} retries", t.timeout.as_secs_f64()),
-        )
-        .hint("the server accepted the connection but stalled: check its health and load (CAIRN_S3_TIMEOUT sets the limit in seconds), then run the command again; an interrupted backup's uploaded data is reused"),
-        _ if unreachable(&e) => Error::new(
-            ErrorKind::Transient,
-            format!("{what}: the S3 server at {server} is unreachable ({why}); gave up after {RETRIES} retries"),
-        )
-        .hint("check that the S3 server is up and reachable at that address, then run the command again; an interrupted backup's uploaded data is reused"),
-        _ if retried => Error::new(
-            ErrorKind::Transient,
-            format!("{what}: the S3 server at {server} kept failing ({why}); gave up after {RETRIES} retries"),
-        )
-        .hint("a transient failure: run the command again later (an interrupted backup's uploaded data is reused); if it persists, check the S3 server's health"),
-        _ => Error::new(
-            ErrorKind::Io,
-            format!("{what}: the S3 server at {server} answered: {why}"),
-        )
-        .hint("check that the S3 server is up, supports this request, and the bucket exists"),
-    }
-}
-
-/// One short line per retry, instead of OpenDAL's multi-line dump.
-fn retry_notice(server: String) -> impl Fn(RetryEvent<'_>) + Send + Sync + 'static {
-    move |ev: RetryEvent<'_>| {
-        tracing::warn!(
-            "S3 {:?} at {server} failed ({}); retry {} of {RETRIES} in {:.1}s",
-            ev.op,
-            cause(ev.err),
-            ev.attempt,
-            ev.retry_after.as_secs_f64()
-        );
+impl std::fmt::Debug for S3Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Backend")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
     }
 }
 
@@ -355,160 +187,31 @@ impl S3Backend {
             region: &region,
             static_credentials,
         })?;
-        let target = Target {
-            bucket: location.bucket.clone(),
-            server: endpoint
-                .clone()
-                .unwrap_or_else(|| format!("s3.{region}.amazonaws.com")),
-            timeout: request_timeout(),
-        };
-        let timeout = target.timeout;
-        let op = Operator::new(b)
-            .map_err(|e| classify(&target, "S3 configuration", e))?
-            // Inside the retry layer, so a stalled attempt (a server that
-            // accepted the connection and went silent) is cut off and retried
-            // instead of hanging the backup forever.
-            .layer(
-                TimeoutLayer::new()
-                    .with_timeout(timeout)
-                    .with_io_timeout(timeout),
-            )
-            .layer(
-                RetryLayer::new()
-                    .with_jitter()
-                    .with_max_times(RETRIES)
-                    .with_min_delay(Duration::from_millis(100))
-                    .with_factor(2.0)
-                    .with_notify(retry_notice(target.server.clone())),
-            );
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| Error::io("S3 runtime", e))?;
+        let server = endpoint
+            .clone()
+            .unwrap_or_else(|| format!("s3.{region}.amazonaws.com"));
+        let target = Target::new(&SERVICE, &location.bucket, &server);
+        let op = Operator::new(b).map_err(|e| classify(&target, "S3 configuration", e))?;
         Ok(S3Backend {
-            op,
-            rt,
+            store: Store::new(op, target)?,
             location,
-            target,
             lock,
-            windows: Default::default(),
             config_etag: Default::default(),
         })
     }
 
     fn classify(&self, what: &str, e: opendal::Error) -> Error {
-        classify(&self.target, what, e)
+        self.store.classify(what, e)
     }
 
     fn key(&self, kind: ObjectKind, name: &str) -> Result<String> {
-        check_name(name)?;
-        Ok(kind.path(name))
+        self.store.key(kind, name)
     }
-
-    /// The bytes from the window holding `offset..offset+len`, fetching the
-    /// window if needed; None when the read does not fit one window or the
-    /// pack (the caller then reads directly, and reports a short object).
-    fn windowed(&self, name: &str, offset: u64, len: u64) -> Result<Option<Vec<u8>>> {
-        let start = offset / WINDOW * WINDOW;
-        let Some(end) = offset.checked_add(len).filter(|e| *e <= start + WINDOW) else {
-            return Ok(None);
-        };
-        let slice = |w: &[u8]| {
-            w.get((offset - start) as usize..(end - start) as usize)
-                .map(<[u8]>::to_vec)
-        };
-        let size = {
-            let mut w = self
-                .windows
-                .lock()
-                .map_err(|_| Error::new(ErrorKind::Io, "S3 window cache poisoned"))?;
-            if let Some(i) = w
-                .recent
-                .iter()
-                .position(|(n, s, _)| n == name && *s == start)
-            {
-                // Least recently used goes first: a hit moves to the back.
-                if let Some(hit) = w.recent.remove(i) {
-                    let out = slice(&hit.2);
-                    w.recent.push_back(hit);
-                    return Ok(out);
-                }
-            }
-            w.sizes.get(name).copied()
-        };
-        let size = match size {
-            Some(s) => s,
-            None => self.stat(ObjectKind::Pack, name)?.size,
-        };
-        if end > size {
-            return Ok(None);
-        }
-        let data = std::sync::Arc::new(self.fetch_range(
-            ObjectKind::Pack,
-            name,
-            start,
-            (start + WINDOW).min(size) - start,
-        )?);
-        let out = slice(&data);
-        let mut w = self
-            .windows
-            .lock()
-            .map_err(|_| Error::new(ErrorKind::Io, "S3 window cache poisoned"))?;
-        w.sizes.insert(name.to_string(), size);
-        w.recent.push_back((name.to_string(), start, data));
-        while w.recent.len() > WINDOWS_KEPT {
-            w.recent.pop_front();
-        }
-        if w.sizes.len() > 100_000 {
-            w.sizes.clear();
-        }
-        Ok(out)
-    }
-
-    fn fetch_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
-        let key = self.key(kind, name)?;
-        let end = offset
-            .checked_add(len)
-            .ok_or_else(|| Error::corrupt(format!("{key}: range overflows")))?;
-        let data = match self
-            .rt
-            .block_on(async { self.op.read_with(&key).range(offset..end).await })
-        {
-            Ok(d) => d,
-            Err(e) => {
-                // A range past the end is damage (a truncated object), not an outage:
-                // ask for the size only on this error path.
-                let err = self.classify(&key, e);
-                if err.kind() != ErrorKind::NotFound {
-                    if let Ok(info) = self.stat(kind, name) {
-                        if info.size < end {
-                            return Err(Error::corrupt(format!(
-                                "{key} is {} bytes, shorter than the range {offset}+{len}",
-                                info.size
-                            )));
-                        }
-                    }
-                }
-                return Err(err);
-            }
-        };
-        if data.len() as u64 != len {
-            return Err(Error::corrupt(format!(
-                "{key} is shorter than the range {offset}+{len}"
-            )));
-        }
-        Ok(data.to_vec())
-    }
-}
-
-/// The server's Last-Modified of an object (its clock, not ours).
-pub(crate) fn modified(m: &opendal::Metadata) -> Option<OffsetDateTime> {
-    let t = m.last_modified()?.into_inner();
-    OffsetDateTime::from_unix_timestamp_nanos(t.as_nanosecond()).ok()
 }
 
 impl Backend for S3Backend {
+    crate::remote::store_methods!();
+
     fn location(&self) -> String {
         self.location.describe()
     }
@@ -517,118 +220,21 @@ impl Backend for S3Backend {
         if kind == ObjectKind::Config {
             return self.read_config_tracked();
         }
-        let key = self.key(kind, name)?;
-        let b = self
-            .rt
-            .block_on(self.op.read(&key))
-            .map_err(|e| self.classify(&key, e))?;
-        if b.len() as u64 > kind.max_len() {
-            return Err(Error::corrupt(format!(
-                "{key} is larger than any {} object ({} bytes at most)",
-                format!("{kind:?}").to_lowercase(),
-                kind.max_len()
-            ))
-            .hint("the bucket was tampered with; remove that object and run verify"));
-        }
-        Ok(b.to_vec())
-    }
-
-    fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
-        if kind == ObjectKind::Pack && len <= WINDOW / 2 {
-            if let Some(b) = self.windowed(name, offset, len)? {
-                return Ok(b);
-            }
-        }
-        self.fetch_range(kind, name, offset, len)
+        self.store.read(kind, name)
     }
 
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
-        let key = self.key(kind, name)?;
-        let r = self.rt.block_on(async {
-            self.op
-                .write_with(&key, data.to_vec())
-                .if_not_exists(true)
-                .await
-        });
-        match r {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let e = self.classify(&key, e);
-                if e.kind() == ErrorKind::AlreadyExists {
-                    return Err(Error::new(
-                        ErrorKind::AlreadyExists,
-                        format!("{key} already exists"),
-                    ));
-                }
-                Err(e)
-            }
-        }
-    }
-
-    fn replace_config(&self, data: &[u8]) -> Result<()> {
-        self.replace_config_if_unchanged(data)
+        self.store.write_new(kind, name, data)
     }
 
     fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         // One PUT: S3 replaces an object atomically (on a versioned bucket
         // the old copy stays as an earlier version).
-        let key = self.key(kind, name)?;
-        self.rt
-            .block_on(async { self.op.write(&key, data.to_vec()).await })
-            .map(|_| ())
-            .map_err(|e| self.classify(&key, e))
+        self.store.replace(kind, name, data)
     }
 
-    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        let dir = match kind {
-            ObjectKind::Config => {
-                return match self.stat(kind, "config") {
-                    Ok(i) => Ok(vec![i]),
-                    Err(e) if e.kind() == ErrorKind::NotFound => Ok(vec![]),
-                    Err(e) => Err(e),
-                };
-            }
-            k => format!("{}/", k.dir()),
-        };
-        let entries = self
-            .rt
-            .block_on(async { self.op.list_with(&dir).recursive(true).await })
-            .map_err(|e| self.classify(&dir, e))?;
-        let mut out = Vec::new();
-        for e in entries {
-            if e.metadata().is_dir() {
-                continue;
-            }
-            let rel = e.path().trim_start_matches(&dir);
-            let name = rel.rsplit('/').next().unwrap_or(rel);
-            // Sharded kinds live one level down, in the folder named by the name's start.
-            let placed = if kind.sharded() {
-                rel == format!("{}/{}", name.get(..2).unwrap_or(""), name)
-            } else {
-                rel == name
-            };
-            if placed && check_name(name).is_ok() {
-                out.push(ObjectInfo {
-                    name: name.to_string(),
-                    size: e.metadata().content_length(),
-                    modified: modified(e.metadata()),
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
-        let key = self.key(kind, name)?;
-        let m = self
-            .rt
-            .block_on(self.op.stat(&key))
-            .map_err(|e| self.classify(&key, e))?;
-        Ok(ObjectInfo {
-            name: name.to_string(),
-            size: m.content_length(),
-            modified: modified(&m),
-        })
+    fn replace_config(&self, data: &[u8]) -> Result<()> {
+        self.replace_config_if_unchanged(data)
     }
 
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
@@ -636,15 +242,12 @@ impl Backend for S3Backend {
         // S3 deletes are idempotent; the contract wants NotFound for a missing
         // object. The same HEAD tells whether Object Lock still holds it: on a
         // lock bucket a DELETE would only add a delete marker over it.
-        let hold = self.rt.block_on(self.lock.head(&key))?;
+        let hold = self.store.rt.block_on(self.lock.head(&key))?;
         if kind == ObjectKind::Key {
             // Removing a key slot is how a credential is revoked. On an Object
             // Lock bucket the DELETE only adds a delete marker: the held
             // version stays for its retention (`keys recover` finds it).
-            return self
-                .rt
-                .block_on(self.op.delete(&key))
-                .map_err(|e| self.classify(&key, e));
+            return self.store.delete_key(&key);
         }
         let refuse = |why: String| {
             Error::new(
@@ -663,17 +266,12 @@ impl Backend for S3Backend {
                 cairn_core::clock::rfc3339(until)
             )));
         }
-        self.rt
-            .block_on(self.op.delete(&key))
-            .map_err(|e| self.classify(&key, e))
+        self.store.delete_key(&key)
     }
 
     fn exists(&self) -> Result<bool> {
         // A bucket always "exists" as far as listing goes; a missing bucket fails the list.
-        self.rt
-            .block_on(async { self.op.list_with("").limit(1).await })
-            .map(|_| true)
-            .map_err(|e| self.classify(&self.location.describe(), e))
+        self.store.exists(&self.location.describe())
     }
 
     fn hold(
@@ -684,7 +282,9 @@ impl Backend for S3Backend {
         until: OffsetDateTime,
     ) -> Result<()> {
         let key = self.key(kind, name)?;
-        self.rt.block_on(self.lock.put_retention(&key, mode, until))
+        self.store
+            .rt
+            .block_on(self.lock.put_retention(&key, mode, until))
     }
 
     fn worm_support(&self, mode: WormMode) -> Result<String> {
@@ -697,7 +297,7 @@ impl Backend for S3Backend {
             }
             m => crate::s3_lock::s3_mode(m)?,
         };
-        let cfg = self.rt.block_on(self.lock.bucket_lock())?;
+        let cfg = self.store.rt.block_on(self.lock.bucket_lock())?;
         if !cfg.enabled {
             return Err(Error::new(
                 ErrorKind::Unsupported,
@@ -734,7 +334,7 @@ impl Backend for S3Backend {
 
     fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<OffsetDateTime>> {
         let key = self.key(kind, name)?;
-        match self.rt.block_on(self.lock.head(&key)) {
+        match self.store.rt.block_on(self.lock.head(&key)) {
             Ok(h) => Ok(h.until),
             // Nothing to hold.
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),

@@ -14,7 +14,7 @@ impl S3Backend {
 
     pub(super) fn read_config_tracked(&self) -> Result<Vec<u8>> {
         let key = self.key(ObjectKind::Config, "config")?;
-        let meta = match self.rt.block_on(self.op.stat(&key)) {
+        let meta = match self.store.rt.block_on(self.store.op.stat(&key)) {
             Ok(m) => m,
             Err(e) => return Err(self.explain_head_failure(&key, e)),
         };
@@ -22,10 +22,10 @@ impl S3Backend {
         if etag.is_none() {
             tracing::debug!(key = %key, "no ETag for the config: its replacement cannot be conditional");
         }
-        let read = self.rt.block_on(async {
+        let read = self.store.rt.block_on(async {
             match &etag {
-                Some(t) => self.op.read_with(&key).if_match(t).await,
-                None => self.op.read(&key).await,
+                Some(t) => self.store.op.read_with(&key).if_match(t).await,
+                None => self.store.op.read(&key).await,
             }
         });
         let b = read.map_err(|e| {
@@ -52,10 +52,10 @@ impl S3Backend {
     /// Failures without any answer (unreachable, timed out) are reported as
     /// they are, without waiting through the retries a second time.
     fn explain_head_failure(&self, key: &str, head: opendal::Error) -> Error {
-        if super::unreachable(&head) || head.message().ends_with("timeout reached") {
+        if crate::remote::unreachable(&head) || crate::remote::timed_out(&head) {
             return self.classify(key, head);
         }
-        match self.rt.block_on(self.op.read(key)) {
+        match self.store.rt.block_on(self.store.op.read(key)) {
             Err(get) => self.classify(key, get),
             // The object is there after all (a server that answers HEAD
             // badly): report the HEAD failure rather than read without the
@@ -85,8 +85,9 @@ impl S3Backend {
                     })?
             }
         };
-        let written = self.rt.block_on(async {
-            self.op
+        let written = self.store.rt.block_on(async {
+            self.store
+                .op
                 .write_with(&key, data.to_vec())
                 .if_match(&etag)
                 .await

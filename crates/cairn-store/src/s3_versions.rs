@@ -3,7 +3,8 @@
 //! `versionId`, each with the retain-until S3 holds it to (HeadObject on
 //! the version). This is what `keys recover` stands on.
 
-use super::{modified, S3Backend};
+use super::S3Backend;
+use crate::remote::modified;
 use cairn_core::{Error, ErrorKind, ObjectKind, ObjectVersion, Result};
 
 /// At most this many versions are listed: the config and slots change
@@ -26,8 +27,16 @@ impl S3Backend {
             k => format!("{}/", k.dir()),
         };
         let entries = self
+            .store
             .rt
-            .block_on(async { self.op.list_with(&dir).versions(true).deleted(true).await })
+            .block_on(async {
+                self.store
+                    .op
+                    .list_with(&dir)
+                    .versions(true)
+                    .deleted(true)
+                    .await
+            })
             .map_err(|e| self.classify(&format!("versions under {dir:?}"), e))?;
         let mut out = Vec::new();
         for e in entries.into_iter().take(MAX_VERSIONS) {
@@ -43,7 +52,8 @@ impl S3Backend {
             let retained_until = if delete_marker {
                 None
             } else {
-                self.rt
+                self.store
+                    .rt
                     .block_on(self.lock.head_version(&kind.path(name), Some(version)))?
                     .until
             };
@@ -68,8 +78,9 @@ impl S3Backend {
     ) -> Result<Vec<u8>> {
         let key = self.key(kind, name)?;
         let b = self
+            .store
             .rt
-            .block_on(async { self.op.read_with(&key).version(version).await })
+            .block_on(async { self.store.op.read_with(&key).version(version).await })
             .map_err(|e| self.classify(&format!("{key} version {version}"), e))?;
         if b.len() as u64 > kind.max_len() {
             return Err(Error::corrupt(format!(

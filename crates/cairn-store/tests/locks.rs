@@ -5,7 +5,7 @@
 use cairn_core::clock::{parse_rfc3339, Clock, FixedClock};
 use cairn_core::lock::{LockMode, LockOptions, RepoLock};
 use cairn_core::{Backend, ErrorKind, ObjectKind};
-use cairn_store::{FsBackend, MemoryBackend, S3Backend, S3Location};
+use cairn_store::{AzureLocation, FsBackend, MemoryBackend, RemoteBackend, S3Backend, S3Location};
 use cairn_test_support::conformance;
 use std::sync::Arc;
 use std::time::Duration;
@@ -114,6 +114,14 @@ fn s3_locks() {
     let loc = conformance::s3_test_bucket();
     every_rule(Arc::new(
         S3Backend::new(S3Location::parse(&format!("{loc}/locks")).unwrap()).unwrap(),
+    ));
+}
+
+#[test]
+fn azure_locks() {
+    let loc = cairn_test_support::azure_test_container();
+    every_rule(Arc::new(
+        RemoteBackend::azure(AzureLocation::parse(&format!("{loc}/locks")).unwrap()).unwrap(),
     ));
 }
 

@@ -27,6 +27,8 @@
 //!   what happens between two steps (a stolen lock, a dying session);
 //! - [`store_pack`], [`store_snapshot`]: objects written by hand through
 //!   the real encoders, for shapes no backup writes;
+//! - [`azure_test_container`]: a new container on the local Azurite;
+//! - [`Sshd`]: an OpenSSH server on loopback for the SFTP tests;
 //! - [`free_port`];
 //! - [`ServerToml`]: a `cairn serve` config file;
 //! - [`TestCa`]: a certificate authority for `cairn serve` over TLS;
@@ -40,6 +42,7 @@
 // Test helpers: a broken expectation must panic loudly, with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod azure;
 mod browser;
 pub mod conformance;
 pub mod crash;
@@ -50,6 +53,7 @@ pub mod hostile;
 mod repo;
 mod server_config;
 mod sinks;
+mod sshd;
 mod tls;
 mod tree;
 
@@ -58,12 +62,14 @@ mod tree;
 pub use cairn_store::{FsBackend, MemoryBackend};
 pub use hooked::{Hooked, When};
 
+pub use azure::{azure_test_container, Azurite, AZURITE_ACCOUNT, AZURITE_KEY};
 pub use browser::{Browser, El};
 pub use curl::{curl, curl_with};
 pub use hand::{store_pack, store_snapshot};
 pub use repo::{backup_options, TestRepo};
 pub use server_config::ServerToml;
 pub use sinks::{eventually, HttpRequest, HttpSink, Mail, SmtpSink};
+pub use sshd::Sshd;
 pub use tls::{CertFiles, TestCa};
 pub use tree::{all_files, assert_same_tree, make_tree, noise};
 

@@ -35,7 +35,7 @@ pub fn run(g: &Global, a: &BackupArgs) -> Result<u8> {
         workers: a.workers.unwrap_or_else(cairn_app::spec::default_workers),
         force: a.force,
         uploads: a.uploads.map(|u| u as usize).unwrap_or(
-            if loc.path.to_string_lossy().starts_with("s3:") {
+            if cairn_store::is_remote(&loc.path.to_string_lossy()) {
                 4
             } else {
                 2

@@ -15,6 +15,12 @@ use std::process::{Command, Output};
 mod world;
 #[allow(unused_imports)]
 pub use world::World;
+mod interrupted;
+mod round_trip;
+#[allow(unused_imports)]
+pub use interrupted::{backup_until_stopped, interrupted_backup_source, rerun_reuses_stored_packs};
+#[allow(unused_imports)]
+pub use round_trip::round_trip;
 
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -72,8 +78,10 @@ impl Env {
             .env("CAIRN_STATE_DIR", self.path("home/state"))
             .env("CAIRN_PASSWORD", "test passphrase")
             .stdin(std::process::Stdio::null());
-        // The local S3 server and its (dummy) credentials, for the S3 tests.
-        for (k, v) in std::env::vars().filter(|(k, _)| k.starts_with("AWS_")) {
+        // The local S3 and Azure servers' (dummy) credentials, for their tests.
+        for (k, v) in std::env::vars()
+            .filter(|(k, _)| k.starts_with("AWS_") || k.starts_with("AZURE_STORAGE_"))
+        {
             c.env(k, v);
         }
         c
