@@ -41,6 +41,7 @@ pub mod conformance;
 mod curl;
 mod hand;
 mod hooked;
+mod moto;
 mod repo;
 mod server_config;
 mod tls;
@@ -50,6 +51,7 @@ mod tree;
 /// (the memory backend also serves the gate's scratch repositories).
 pub use cairn_store::{FsBackend, MemoryBackend};
 pub use hooked::{Hooked, When};
+pub use moto::Moto;
 
 pub use browser::{Browser, El};
 pub use curl::{curl, curl_with};
