@@ -282,14 +282,7 @@ fn the_second_reader_passes_over_an_aws_kms_slot() {
     let moto = cairn_test_support::Moto::start(&env.path("moto.log"));
     let arn = moto.kms_key();
     let (_, repo) = backed_up(&env);
-    let mut c = env.cmd();
-    c.env("AWS_ENDPOINT_URL_KMS", &moto.endpoint)
-        .env("AWS_ACCESS_KEY_ID", "AKIASECONDREADER0001")
-        .env("AWS_SECRET_ACCESS_KEY", "second-reader")
-        .arg("-r")
-        .arg(&repo)
-        .args(["keys", "add", "--aws-kms", &arn]);
-    run(&mut c).ok();
+    add_kms_slot(&env, &repo, &moto.endpoint, &arn);
     assert_eq!(slot_ids(&env, &repo)[1].1, "aws-kms");
     let r = extract(&[("CAIRN_PASSWORD", "test passphrase")], &[&repo]).ok();
     assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);

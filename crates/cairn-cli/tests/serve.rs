@@ -580,14 +580,7 @@ fn the_server_unlocks_through_an_aws_kms_slot() {
     make_tree(&env.path("src"));
     let repo = env.path("repo");
     env.repo(&repo, &["init"]).ok();
-    let mut c = env.cmd();
-    c.env("AWS_ENDPOINT_URL_KMS", &moto.endpoint)
-        .env("AWS_ACCESS_KEY_ID", "AKIACAIRNSERVE000001")
-        .env("AWS_SECRET_ACCESS_KEY", "cairn-serve-secret")
-        .arg("-r")
-        .arg(&repo)
-        .args(["keys", "add", "--aws-kms", &arn]);
-    run(&mut c).ok();
+    add_kms_slot(&env, &repo, &moto.endpoint, &arn);
     // The server's credentials: the conventional shared credentials file in
     // its home (environment variables, when the test command sets them, come
     // first in the chain; moto takes either).
