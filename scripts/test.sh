@@ -48,6 +48,9 @@ if [ ! -x .venv/bin/moto_server ]; then
   [ -x .venv/bin/pip ] || python3 -m venv .venv
   .venv/bin/pip install -q 'moto[server]'
 fi
+# The AWS KMS slot tests (tests/keys_aws_kms.rs, serve.rs) start moto
+# servers of their own: they turn moto's credential checks on.
+export CAIRN_TEST_MOTO="$PWD/.venv/bin/moto_server"
 # PostgreSQL for the restore-a-database runbook (scripts/runbooks.sh, run by
 # tests/runbooks.rs): it starts its own server from /usr/lib/postgresql/*/bin
 # in a scratch folder, so only the binaries are needed. The package may start

@@ -2030,7 +2030,7 @@ _cairn() {
             return 0
             ;;
         cairn__subcmd__keys__subcmd__add)
-            opts="-r -q -v -h -V --passphrase --new-password-file --age-recipient --vault-transit --pkcs11 --token --key --command --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
+            opts="-r -q -v -h -V --passphrase --new-password-file --age-recipient --vault-transit --pkcs11 --token --key --command --aws-kms --repo --password-file --password-command --key-file --slot --age-identity --vault-token-file --pkcs11-module --pkcs11-pin-file --key-command --json --quiet --progress --append-only --wait --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2061,6 +2061,10 @@ _cairn() {
                     return 0
                     ;;
                 --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-kms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -149,6 +149,7 @@ _arguments "${_arguments_options[@]}" : \
 '--token=[With --pkcs11\: the token label]:TOKEN:_default' \
 '--key=[With --pkcs11\: the wrapping key'\''s label]:KEY:_default' \
 '--command=[An external command that wraps and unwraps (\`CMD wrap|unwrap SLOT_ID\`; docs/KEYS.md)]:CMD:_default' \
+'--aws-kms=[An AWS KMS symmetric key (id, alias/NAME or ARN); credentials, region and endpoint from the AWS environment (AWS_ACCESS_KEY_ID…, AWS_REGION, AWS_ENDPOINT_URL_KMS)]:KEY_ID_OR_ARN:_default' \
 '-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
 '--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
 '--password-file=[Read the passphrase from this file (first line)]:PASSWORD_FILE:_files' \
@@ -1822,7 +1823,7 @@ _cairn__subcmd__help__subcmd__keys_commands() {
 'add:Add a key slot (unlocking with an existing one)' \
 'remove:Remove a key slot (refuses the last one, and one whose removal leaves no slot proven to open the repository in this session); it can no longer open the repository' \
 'test:Prove that one slot unlocks the repository (reads nothing else, takes no lock)' \
-'rewrap:Re-wrap a vault-transit slot under the newest transit key version (after \`transit/keys/K/rotate\`)' \
+'rewrap:Re-wrap a vault-transit or aws-kms slot under the newest version of its key (after \`transit/keys/K/rotate\`, or a KMS key rotation)' \
 'rotate-master:Rotate the master secret\: new data is sealed under a new key epoch; every slot is re-wrapped (then \`prune --rewrite-old-epochs\` re-encrypts old data)' \
 'recover:List the versions of the config and key slots the storage keeps (WORM holds them), or bring one back with --restore; needs no key' \
     )
@@ -1974,7 +1975,7 @@ _cairn__subcmd__keys_commands() {
 'add:Add a key slot (unlocking with an existing one)' \
 'remove:Remove a key slot (refuses the last one, and one whose removal leaves no slot proven to open the repository in this session); it can no longer open the repository' \
 'test:Prove that one slot unlocks the repository (reads nothing else, takes no lock)' \
-'rewrap:Re-wrap a vault-transit slot under the newest transit key version (after \`transit/keys/K/rotate\`)' \
+'rewrap:Re-wrap a vault-transit or aws-kms slot under the newest version of its key (after \`transit/keys/K/rotate\`, or a KMS key rotation)' \
 'rotate-master:Rotate the master secret\: new data is sealed under a new key epoch; every slot is re-wrapped (then \`prune --rewrite-old-epochs\` re-encrypts old data)' \
 'recover:List the versions of the config and key slots the storage keeps (WORM holds them), or bring one back with --restore; needs no key' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1993,7 +1994,7 @@ _cairn__subcmd__keys__subcmd__help_commands() {
 'add:Add a key slot (unlocking with an existing one)' \
 'remove:Remove a key slot (refuses the last one, and one whose removal leaves no slot proven to open the repository in this session); it can no longer open the repository' \
 'test:Prove that one slot unlocks the repository (reads nothing else, takes no lock)' \
-'rewrap:Re-wrap a vault-transit slot under the newest transit key version (after \`transit/keys/K/rotate\`)' \
+'rewrap:Re-wrap a vault-transit or aws-kms slot under the newest version of its key (after \`transit/keys/K/rotate\`, or a KMS key rotation)' \
 'rotate-master:Rotate the master secret\: new data is sealed under a new key epoch; every slot is re-wrapped (then \`prune --rewrite-old-epochs\` re-encrypts old data)' \
 'recover:List the versions of the config and key slots the storage keeps (WORM holds them), or bring one back with --restore; needs no key' \
 'help:Print this message or the help of the given subcommand(s)' \

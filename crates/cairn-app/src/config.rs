@@ -5,7 +5,7 @@
 //! config that loads is one the scheduler can run. Every key is documented in
 //! docs/SERVER.md.
 
-use crate::credentials::{Pkcs11Login, Secret, Sources, VaultLogin};
+use crate::credentials::{AwsKmsLogin, Pkcs11Login, Secret, Sources, VaultLogin};
 use crate::error::{Error, Result};
 use cairn_core::policy::Policy;
 use serde::Deserialize;
@@ -107,6 +107,16 @@ pub struct RepositoryConfig {
     /// The program of `command` slots.
     #[serde(default)]
     pub key_command: Option<String>,
+    /// Try `aws-kms` slots with the server's AWS credentials (the
+    /// conventional chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/
+    /// AWS_SESSION_TOKEN or AWS_PROFILE in its environment).
+    #[serde(default)]
+    pub aws_kms: bool,
+    /// The KMS endpoint (a VPC endpoint, an emulator) instead of the key's
+    /// region's (needs `aws-kms`); default: AWS_ENDPOINT_URL_KMS or
+    /// AWS_ENDPOINT_URL from the server's environment, else AWS's.
+    #[serde(default)]
+    pub aws_kms_endpoint: Option<String>,
 }
 
 impl RepositoryConfig {
@@ -131,6 +141,12 @@ impl RepositoryConfig {
                 _ => None,
             },
             key_command: self.key_command.clone(),
+            aws_kms: self.aws_kms.then(|| AwsKmsLogin {
+                endpoint: self
+                    .aws_kms_endpoint
+                    .clone()
+                    .or_else(crate::credentials::aws_kms::endpoint_from_env),
+            }),
             ..Sources::default()
         }
     }
@@ -155,9 +171,14 @@ impl RepositoryConfig {
                 return Err(format!("repository {name}: {a} and {b} go together"));
             }
         }
+        if self.aws_kms_endpoint.is_some() && !self.aws_kms {
+            return Err(format!(
+                "repository {name}: aws-kms-endpoint needs aws-kms = true"
+            ));
+        }
         if self.sources().is_empty() {
             return Err(format!(
-                "repository {name} has no credential: give password-file, key-file, age-identity, vault-addr with vault-token-file, pkcs11-module with pkcs11-pin-file, or key-command"
+                "repository {name} has no credential: give password-file, key-file, age-identity, vault-addr with vault-token-file, pkcs11-module with pkcs11-pin-file, key-command, or aws-kms = true"
             ));
         }
         Ok(())
@@ -482,6 +503,19 @@ waive = [{ check = "dr_policy", reason = "WORM arrives with the new bucket" }]
         assert!(e.to_string().contains("go together"), "{e}");
         let e = ServerConfig::parse(&with(""), "t").unwrap_err();
         assert!(e.to_string().contains("has no credential"), "{e}");
+        let c = ServerConfig::parse(
+            &with("aws-kms = true\naws-kms-endpoint = \"http://127.0.0.1:5000\""),
+            "t",
+        )
+        .unwrap();
+        let kms = c.repository["main"].sources().aws_kms.unwrap();
+        assert_eq!(kms.endpoint.as_deref(), Some("http://127.0.0.1:5000"));
+        let e = ServerConfig::parse(
+            &with("key-command = \"x\"\naws-kms-endpoint = \"http://127.0.0.1:5000\""),
+            "t",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("needs aws-kms"), "{e}");
     }
 
     #[test]

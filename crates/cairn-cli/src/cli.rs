@@ -10,8 +10,10 @@ Environment (besides the [env: ...] of each option):
   CAIRN_PASSWORD          the passphrase (CAIRN_NEW_PASSWORD: the new one for `keys add`/`keys passwd`)
   CAIRN_PKCS11_PIN        PIN of the PKCS#11 token
   VAULT_ADDR, VAULT_TOKEN Vault/OpenBao server and token for vault-transit slots
-  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL
-                          S3 credentials, region and endpoint
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL
+                          S3 and KMS credentials, region and endpoint (aws-kms slots are
+                          tried when AWS_ACCESS_KEY_ID or AWS_PROFILE is set)
+  AWS_ENDPOINT_URL_KMS    KMS endpoint, instead of AWS_ENDPOINT_URL
   CAIRN_S3_TIMEOUT        seconds an S3 request may stall (default 60)
   CAIRN_RESTORE_ALLOW     colon-separated folders restore may write into
   CAIRN_STATE_DIR         where repository pins and this client's snapshot record live
@@ -634,7 +636,7 @@ pub enum KeysCommand {
     Remove(KeysRemoveArgs),
     /// Prove that one slot unlocks the repository (reads nothing else, takes no lock).
     Test(KeysSlotArg),
-    /// Re-wrap a vault-transit slot under the newest transit key version (after `transit/keys/K/rotate`).
+    /// Re-wrap a vault-transit or aws-kms slot under the newest version of its key (after `transit/keys/K/rotate`, or a KMS key rotation).
     Rewrap(KeysSlotArg),
     /// Rotate the master secret: new data is sealed under a new key epoch; every slot is re-wrapped (then `prune --rewrite-old-epochs` re-encrypts old data).
     RotateMaster(RotateMasterArgs),
@@ -708,6 +710,9 @@ pub struct KeysAddArgs {
     /// An external command that wraps and unwraps (`CMD wrap|unwrap SLOT_ID`; docs/KEYS.md).
     #[arg(long, value_name = "CMD", group = "new_slot")]
     pub command: Option<String>,
+    /// An AWS KMS symmetric key (id, alias/NAME or ARN); credentials, region and endpoint from the AWS environment (AWS_ACCESS_KEY_ID…, AWS_REGION, AWS_ENDPOINT_URL_KMS).
+    #[arg(long, value_name = "KEY_ID_OR_ARN", group = "new_slot")]
+    pub aws_kms: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,8 @@
 //! `CAIRN_PASSWORD`, `--password-file`, `--password-command`, the default
 //! repository's key file, and last a prompt when stdin is a terminal.
 //! Outside credentials (`--age-identity`, VAULT_TOKEN, a PKCS#11 module and
-//! PIN, `--key-command`) are tried too, each against the slots of its kind.
+//! PIN, `--key-command`, AWS credentials for KMS) are tried too, each against
+//! the slots of its kind.
 //! The default key file and the prompt are used only when no key file or
 //! passphrase was given and no outside credential fits a slot: a key file or
 //! passphrase given on purpose that does not open the repository is an
@@ -103,6 +104,10 @@ pub fn unlock(g: &Global, loc: &Location, backend: &dyn Backend) -> Result<Unloc
     creds.extend(primary);
     creds.extend(crate::keys::external_credentials(g)?);
     let slots = cairn_core::keyslot::list_slots(backend)?;
+    // AWS credentials are in the environment for S3 as often as for KMS:
+    // without an aws-kms slot they were not given to unlock, and must not
+    // stand in the way of the passphrase prompt or its "no passphrase" error.
+    creds.retain(|c| c.describe() != "aws-kms" || slots.iter().any(|s| c.fits(s)));
     let fits_any = creds.iter().any(|c| slots.iter().any(|s| c.fits(s)));
     if !given && !fits_any {
         let kf = loc.default_key_file();

@@ -44,6 +44,7 @@ fn settings(kind: &str) -> &'static str {
         "vault-transit" => "VAULT_ADDR and VAULT_TOKEN / --vault-token-file",
         "pkcs11" => "CAIRN_PKCS11_MODULE and CAIRN_PKCS11_PIN / --pkcs11-pin-file",
         "command" => "--key-command / CAIRN_KEY_COMMAND",
+        "aws-kms" => "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN or AWS_PROFILE (and AWS_ENDPOINT_URL_KMS)",
         _ => "the credentials",
     }
 }

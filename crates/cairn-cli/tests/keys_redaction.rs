@@ -1,7 +1,8 @@
 //! No secret ever reaches the output: a full run (init, backup, list, restore,
 //! verify, every keys command, failures included) with debug logging, whose
 //! stdout and stderr are scanned for the passphrases, the key file's key, the
-//! master secret and an age identity.
+//! master secret, an age identity and the AWS secret key and session token
+//! an AWS KMS slot (against moto) is used with.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
@@ -20,10 +21,25 @@ fn no_secret_in_any_output() {
     let identity = id.to_string().expose_secret().to_string();
     let id_file = env.path("escrow.txt");
     std::fs::write(&id_file, format!("{identity}\n")).unwrap();
+    let moto = cairn_test_support::Moto::start(&env.path("moto.log"));
+    let arn = moto.kms_key();
+    let aws_secret = "Kms-Secret-Access-Key-5q8w";
+    let aws_token = "Kms-Session-Token-2m6z";
+    let kms = [
+        ("AWS_ENDPOINT_URL_KMS", moto.endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "AKIAREDACTIONTEST001"),
+        ("AWS_SECRET_ACCESS_KEY", aws_secret),
+        ("AWS_SESSION_TOKEN", aws_token),
+        ("AWS_REGION", "us-east-1"),
+    ];
     let mut outputs = Vec::new();
-    // The embedded default repository: created with a key file, verbose throughout.
+    // The embedded default repository: created with a key file, verbose
+    // throughout; AWS credentials only where a step names them.
     let mut go = |extra: &[(&str, &str)], args: &[&str]| {
         let mut c = env.cmd();
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("AWS_")) {
+            c.env_remove(k);
+        }
         c.env_remove("CAIRN_PASSWORD").arg("-v");
         for (k, v) in extra {
             c.env(k, v);
@@ -50,6 +66,7 @@ fn no_secret_in_any_output() {
         ],
     )
     .ok();
+    go(&kms, &["keys", "add", "--aws-kms", &arn]).ok();
     let st = go(&[], &["keys", "status", "--json"]).ok().json();
     let slots: Vec<String> = st["slots"]
         .as_array()
@@ -66,6 +83,7 @@ fn no_secret_in_any_output() {
                 &["keys", "test", s],
             )
             .code,
+            go(&kms, &["keys", "test", s]).code,
         ];
         assert_eq!(
             codes.iter().filter(|c| **c == 0).count(),
@@ -99,7 +117,10 @@ fn no_secret_in_any_output() {
     .ok();
     // A master-key rotation and the re-encryption: the secret found below
     // is then the new one, which these commands generated and sealed.
-    go(&[("CAIRN_PASSWORD", new_pass)], &["keys", "rotate-master"]).ok();
+    let mut with_kms = kms.to_vec();
+    with_kms.push(("CAIRN_PASSWORD", new_pass));
+    go(&with_kms, &["keys", "rotate-master"]).ok();
+    go(&kms, &["list"]).ok();
     go(
         &[("CAIRN_PASSWORD", new_pass)],
         &["prune", "--rewrite-old-epochs", "--json"],
@@ -140,6 +161,8 @@ fn no_secret_in_any_output() {
         base64::engine::general_purpose::STANDARD.encode(master),
         identity.clone(),
         identity.to_lowercase(),
+        aws_secret.to_string(),
+        aws_token.to_string(),
     ];
     let all = outputs.join("\n");
     assert!(

@@ -272,3 +272,19 @@ fn the_second_reader_extracts_wide_deep_and_hard_linked_trees() {
     let ino = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
     assert_eq!(ino("wide/d1099/f"), ino("wide/d1099/g"));
 }
+
+/// The reader does not call KMS: it passes over an `aws-kms` slot (format
+/// version 2) without a complaint and opens the repository through the
+/// passphrase slot.
+#[test]
+fn the_second_reader_passes_over_an_aws_kms_slot() {
+    let env = Env::new();
+    let moto = cairn_test_support::Moto::start(&env.path("moto.log"));
+    let arn = moto.kms_key();
+    let (_, repo) = backed_up(&env);
+    add_kms_slot(&env, &repo, &moto.endpoint, &arn);
+    assert_eq!(slot_ids(&env, &repo)[1].1, "aws-kms");
+    let r = extract(&[("CAIRN_PASSWORD", "test passphrase")], &[&repo]).ok();
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}

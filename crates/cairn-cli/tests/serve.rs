@@ -496,6 +496,40 @@ fn the_server_unlocks_through_an_age_identity_and_through_openbao_transit() {
 }
 
 #[test]
+fn the_server_unlocks_through_an_aws_kms_slot() {
+    let env = Env::new();
+    let moto = cairn_test_support::Moto::start(&env.path("moto.log"));
+    let arn = moto.kms_key();
+    make_tree(&env.path("src"));
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    add_kms_slot(&env, &repo, &moto.endpoint, &arn);
+    // The server's credentials: the conventional shared credentials file in
+    // its home (environment variables, when the test command sets them, come
+    // first in the chain; moto takes either).
+    std::fs::create_dir_all(env.path("home/.aws")).unwrap();
+    std::fs::write(
+        env.path("home/.aws/credentials"),
+        "[default]\naws_access_key_id = AKIACAIRNSERVE000001\naws_secret_access_key = cairn-serve-secret\n",
+    )
+    .unwrap();
+    let creds = format!("aws-kms = true\naws-kms-endpoint = \"{}\"", moto.endpoint);
+    // No passphrase in the config: KMS alone opens the repository.
+    backup_and_restore_with(&env, "kms", &creds);
+    // With KMS down, the server cannot open it: the KMS slot really was
+    // what unlocked it.
+    drop(moto);
+    let cfg = ServerToml::new(&env.path("state-down"))
+        .listen(free_port())
+        .repository("main", env.path("repo"), &creds)
+        .spec("docs", "main", &[env.path("src")], "")
+        .write(&env.path("down.toml"));
+    let p = env.run(&["plan", "docs", "--config", cfg.to_str().unwrap(), "--json"]);
+    assert_ne!(p.code, 0, "{}", p.stdout);
+    assert!(p.stderr.contains("AWS KMS Decrypt"), "{}", p.stderr);
+}
+
+#[test]
 fn a_hand_made_backup_of_a_specs_paths_counts_as_the_specs_and_another_does_not() {
     let env = Env::new();
     let src = env.path("src");

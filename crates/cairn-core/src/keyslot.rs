@@ -6,7 +6,7 @@
 //!   in the slot, so they can be raised later without breaking old slots;
 //! - `keyfile`: a 256-bit random secret kept in a file outside the repository;
 //!   it needs no stretching, so KEK = HKDF-SHA256(secret, salt);
-//! - `age`, `vault-transit`, `pkcs11`, `command`: a random KEK wrapped by
+//! - `age`, `vault-transit`, `pkcs11`, `command`, `aws-kms`: a random KEK wrapped by
 //!   something outside Cairn (see [`external`]).
 //!
 //! Passphrase and key-file slots keep slot format version 1, byte for byte,
@@ -203,7 +203,7 @@ pub struct KeySlot {
     pub version: u32,
     /// 16 random bytes, hex; also the object name.
     pub id: String,
-    /// `passphrase`, `keyfile`, `age`, `vault-transit`, `pkcs11` or `command`.
+    /// `passphrase`, `keyfile`, `age`, `vault-transit`, `pkcs11`, `command` or `aws-kms`.
     pub kind: String,
     /// When the slot was added (RFC 3339).
     pub created: String,
@@ -369,11 +369,19 @@ impl KeySlot {
         })
     }
 
-    /// A copy of this external slot under a new id, with its KEK re-wrapped as
-    /// `kek_wrapped` (the same KEK: the master secret is sealed again because the
-    /// slot id is bound into the seal). Used by `keys rewrap`.
+    /// A fresh random slot id (32 hex digits).
+    pub fn new_id() -> Result<String> {
+        Ok(hex::encode(random_array::<16>()?))
+    }
+
+    /// A copy of this external slot under the new id `id` (from
+    /// [`KeySlot::new_id`]), with its KEK re-wrapped as `kek_wrapped` (the
+    /// same KEK: the master secret is sealed again because the slot id is
+    /// bound into the seal). Used by `keys rewrap`, and by `keys
+    /// rotate-master` for kinds that bind the slot id outside Cairn.
     pub fn reissue(
         &self,
+        id: String,
         master: &MasterSecret,
         repo: RepoId,
         kek: &[u8; 32],
@@ -386,7 +394,6 @@ impl KeySlot {
                 self.id, self.kind
             )));
         };
-        let id = hex::encode(random_array::<16>()?);
         let (nonce, wrapped) = seal_master(master, repo, &id, kek)?;
         Ok(KeySlot {
             version: 2,

@@ -17,7 +17,8 @@ use crate::backend::ObjectKind;
 use crate::config::RetiredKey;
 use crate::crypto::{Epoch, Keys, MasterSecret};
 use crate::error::{Error, ErrorKind, Result};
-use crate::keyslot::{list_slots, Argon2Params, Credential, KeySlot};
+use crate::ids::RepoId;
+use crate::keyslot::{list_slots, Argon2Params, Credential, KeySlot, SlotContext};
 use crate::remedy::Remedy;
 use crate::repo::Repository;
 use serde::Serialize;
@@ -63,7 +64,7 @@ pub struct RotationPlan {
 pub struct Rotation {
     /// The plan.
     pub plan: RotationPlan,
-    carry: Vec<(KeySlot, zeroize::Zeroizing<[u8; 32]>)>,
+    carry: Vec<(KeySlot, zeroize::Zeroizing<[u8; 32]>, Credential)>,
     remake: Vec<(KeySlot, Credential)>,
     stale: Vec<String>,
 }
@@ -102,8 +103,8 @@ pub fn plan(
         let mut opened = None;
         for c in creds.iter().filter(|c| c.fits(&s)) {
             match s.unlock_kek(id, c) {
-                Ok(Some(got)) => {
-                    opened = Some(got);
+                Ok(Some((m, kek))) => {
+                    opened = Some((m, kek, c.clone()));
                     break;
                 }
                 Ok(None) => {}
@@ -113,9 +114,9 @@ pub fn plan(
             }
         }
         match opened {
-            Some((m, kek)) if m.expose() == repo.master().expose() => {
+            Some((m, kek, c)) if m.expose() == repo.master().expose() => {
                 r.plan.carried.push(SlotRef::of(&s));
-                r.carry.push((s, kek));
+                r.carry.push((s, kek, c));
             }
             Some(_) => {
                 r.plan.stale.push(SlotRef::of(&s));
@@ -155,6 +156,42 @@ pub struct RotationOutcome {
     pub slots: Vec<(String, String)>,
     /// Stale slots deleted.
     pub stale_deleted: Vec<String>,
+}
+
+/// Slot `s` under a new id, wrapping `master` with the same KEK. A kind that
+/// binds the slot id outside Cairn (AWS KMS's encryption context) has its
+/// KEK re-wrapped for the new id by the service (the KEK never changes);
+/// the others keep their wrapped KEK as it is.
+fn carry_slot(
+    s: &KeySlot,
+    cred: &Credential,
+    master: &MasterSecret,
+    repo: RepoId,
+    kek: &[u8; 32],
+    now: time::OffsetDateTime,
+) -> Result<KeySlot> {
+    let (Credential::External(src), Some((params, wrapped))) = (cred, s.external()) else {
+        return s.carry(master, repo, kek, now);
+    };
+    if !src.binds_slot_id() {
+        return s.carry(master, repo, kek, now);
+    }
+    let id = KeySlot::new_id()?;
+    let from = SlotContext {
+        repo,
+        slot_id: &s.id,
+    };
+    let to = SlotContext { repo, slot_id: &id };
+    let rewrapped = src
+        .rewrap_kek(from, to, params, wrapped)
+        .unwrap_or_else(|| {
+            Err(Error::invalid(format!(
+                "{} slots bind their slot id but cannot be re-wrapped",
+                s.kind
+            )))
+        })
+        .map_err(|e| e.context(format!("carrying key slot {}", s.id)))?;
+    s.reissue(id, master, repo, kek, rewrapped, now)
 }
 
 /// Carries out a rotation planned under the same exclusive lock. On success
@@ -214,8 +251,8 @@ pub fn execute(
     // 1. New slots: they open nothing until the config names their epoch.
     let mut slots = Vec::new();
     let mut unlocking = None;
-    for (s, kek) in &rot.carry {
-        let n = s.carry(&master, repo_id, kek, now)?;
+    for (s, kek, cred) in &rot.carry {
+        let n = carry_slot(s, cred, &master, repo_id, kek, now)?;
         backend.write_new(ObjectKind::Key, &n.id, &n.encode())?;
         if s.id == repo.unlocked_slot() {
             unlocking = Some(n.id.clone());

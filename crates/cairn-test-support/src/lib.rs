@@ -50,6 +50,7 @@ mod curl;
 mod hand;
 mod hooked;
 pub mod hostile;
+mod moto;
 mod repo;
 mod server_config;
 mod sinks;
@@ -61,6 +62,7 @@ mod tree;
 /// (the memory backend also serves the gate's scratch repositories).
 pub use cairn_store::{FsBackend, MemoryBackend};
 pub use hooked::{Hooked, When};
+pub use moto::Moto;
 
 pub use azure::{azure_test_container, Azurite, AZURITE_ACCOUNT, AZURITE_KEY};
 pub use browser::{Browser, El};

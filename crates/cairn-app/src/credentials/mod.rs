@@ -4,7 +4,7 @@
 //! outside Cairn need the network, a process or an HSM, which the core must
 //! not have, so they live here, each implementing
 //! `cairn_core::keyslot::KekSource`: [`age`], [`vault`] (Vault/OpenBao
-//! transit), [`pkcs11`] and [`command`].
+//! transit), [`pkcs11`], [`command`] and [`aws_kms`].
 //!
 //! [`Sources`] is where the credentials for one repository come from. The CLI
 //! fills it from flags and environment, the server from a `[repository.X]`
@@ -12,6 +12,7 @@
 //! kind the CLI can open, the server can open too.
 
 pub mod age;
+pub mod aws_kms;
 pub mod command;
 pub mod pkcs11;
 pub mod vault;
@@ -58,6 +59,15 @@ pub struct VaultLogin {
     pub token: Secret,
 }
 
+/// AWS KMS for `aws-kms` slots. The credentials are the process's own
+/// (the conventional chain, read when a slot is tried), so only the
+/// endpoint override is held here.
+#[derive(Debug, Clone, Default)]
+pub struct AwsKmsLogin {
+    /// Instead of `https://kms.REGION.amazonaws.com` (a VPC endpoint, an emulator).
+    pub endpoint: Option<String>,
+}
+
 /// A PKCS#11 module and the token's PIN.
 #[derive(Debug, Clone)]
 pub struct Pkcs11Login {
@@ -81,6 +91,7 @@ pub struct Sources {
     pub pkcs11: Option<Pkcs11Login>,
     /// A `command` slot's program (docs/KEYS.md).
     pub key_command: Option<String>,
+    pub aws_kms: Option<AwsKmsLogin>,
 }
 
 impl Sources {
@@ -103,7 +114,7 @@ impl Sources {
         Ok(None)
     }
 
-    /// Every outside credential given (age, Vault, PKCS#11, command).
+    /// Every outside credential given (age, Vault, PKCS#11, command, AWS KMS).
     pub fn external(&self) -> Result<Vec<Credential>> {
         let mut out: Vec<Credential> = Vec::new();
         if let Some(p) = &self.age_identity {
@@ -127,6 +138,11 @@ impl Sources {
                 cmd,
             ))));
         }
+        if let Some(k) = &self.aws_kms {
+            out.push(Credential::External(Arc::new(aws_kms::AwsKmsSource::new(
+                k.endpoint.clone(),
+            ))));
+        }
         Ok(out)
     }
 
@@ -147,7 +163,41 @@ impl Sources {
             && self.vault.is_none()
             && self.pkcs11.is_none()
             && self.key_command.is_none()
+            && self.aws_kms.is_none()
     }
+}
+
+/// The string field `name` of a JSON answer from `who` ("Vault", "AWS KMS").
+pub(crate) fn answer_field<'a>(
+    v: &'a serde_json::Value,
+    name: &str,
+    who: &str,
+) -> cairn_core::Result<&'a str> {
+    v.get(name)
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| {
+            cairn_core::Error::new(
+                cairn_core::ErrorKind::Io,
+                format!("the {who} answer has no {name}"),
+            )
+        })
+}
+
+/// A KEK an outside service returned as base64 (Vault's `plaintext`, KMS's
+/// `Plaintext`); `who` names the service in the error.
+pub(crate) fn kek_from_base64(b64: &str, who: &str) -> cairn_core::Result<[u8; 32]> {
+    use base64::Engine;
+    let kek = zeroize::Zeroizing::new(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap_or_default(),
+    );
+    <[u8; 32]>::try_from(kek.as_slice()).map_err(|_| {
+        cairn_core::Error::new(
+            cairn_core::ErrorKind::WrongKey,
+            format!("{who} returned something that is not a 32-byte key"),
+        )
+    })
 }
 
 fn read_text(path: &Path, what: &str) -> Result<String> {

@@ -124,10 +124,8 @@ impl VaultSource {
     }
 }
 
-fn field<'a>(data: &'a Value, name: &str) -> Result<&'a str> {
-    data.get(name)
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::new(ErrorKind::Io, format!("the Vault answer has no {name}")))
+fn field<'a>(v: &'a Value, name: &str) -> Result<&'a str> {
+    super::answer_field(v, name, "Vault")
 }
 
 impl KekSource for VaultSource {
@@ -166,24 +164,13 @@ impl KekSource for VaultSource {
             &p.key,
             json!({ "ciphertext": wrapped }),
         )?;
-        let kek = base64::engine::general_purpose::STANDARD
-            .decode(field(&data, "plaintext")?)
-            .ok()
-            .filter(|k| k.len() == 32)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::WrongKey,
-                    "Vault returned something that is not a 32-byte key",
-                )
-            })?;
-        let mut out = [0u8; 32];
-        out.copy_from_slice(&kek);
-        Ok(out)
+        super::kek_from_base64(field(&data, "plaintext")?, "Vault")
     }
 
     fn rewrap_kek(
         &self,
-        _ctx: SlotContext<'_>,
+        _from: SlotContext<'_>,
+        _to: SlotContext<'_>,
         params: &ExternalParams,
         wrapped: &str,
     ) -> Option<Result<String>> {

@@ -172,7 +172,15 @@ fn new_credential(g: &Global, a: &KeysAddArgs) -> Result<Credential> {
             keys::command::CommandSource::new(c),
         )));
     }
-    bail!("say which kind of slot to add: --passphrase, --age-recipient, --vault-transit, --pkcs11 or --command")
+    if let Some(k) = &a.aws_kms {
+        let src = keys::aws_kms::AwsKmsSource::for_key(
+            keys::aws_kms::endpoint_from_env(),
+            k,
+            keys::aws_kms::region_from_env(),
+        )?;
+        return Ok(Credential::External(Arc::new(src)));
+    }
+    bail!("say which kind of slot to add: --passphrase, --age-recipient, --vault-transit, --pkcs11, --command or --aws-kms")
 }
 
 #[derive(Serialize)]

@@ -4,8 +4,8 @@
 
 use crate::cli::Global;
 use anyhow::Result;
-pub use cairn_app::credentials::{age, command, pkcs11, vault};
-use cairn_app::credentials::{Pkcs11Login, Secret, Sources, VaultLogin};
+pub use cairn_app::credentials::{age, aws_kms, command, pkcs11, vault};
+use cairn_app::credentials::{AwsKmsLogin, Pkcs11Login, Secret, Sources, VaultLogin};
 
 /// The Vault token: `--vault-token-file`, else VAULT_TOKEN.
 fn vault_token_source(g: &Global) -> Option<Secret> {
@@ -47,6 +47,16 @@ pub fn pkcs11_pin(g: &Global) -> Result<Option<String>> {
     })
 }
 
+/// AWS KMS, when AWS credentials are configured in the environment
+/// (AWS_ACCESS_KEY_ID or AWS_PROFILE), as VAULT_TOKEN is for Vault: without
+/// them no aws-kms slot is tried, and a missing passphrase is still asked for.
+fn aws_kms_login() -> Option<AwsKmsLogin> {
+    let set = |v: &str| std::env::var(v).is_ok_and(|s| !s.is_empty());
+    (set("AWS_ACCESS_KEY_ID") || set("AWS_PROFILE")).then(|| AwsKmsLogin {
+        endpoint: aws_kms::endpoint_from_env(),
+    })
+}
+
 /// Every credential source the user gave, by flag or environment.
 pub fn sources(g: &Global) -> Sources {
     let pkcs11 = match (&g.pkcs11_module, pkcs11_pin_source(g)) {
@@ -72,6 +82,7 @@ pub fn sources(g: &Global) -> Sources {
         }),
         pkcs11,
         key_command: g.key_command.clone(),
+        aws_kms: aws_kms_login(),
     }
 }
 

@@ -278,6 +278,19 @@ pub fn backed_up(env: &Env) -> (PathBuf, PathBuf) {
     (src, repo)
 }
 
+/// Adds an `aws-kms` slot for key `arn` to `repo`, through the KMS at
+/// `endpoint` (a moto whose credential checks are off: any key is taken).
+pub fn add_kms_slot(env: &Env, repo: &Path, endpoint: &str, arn: &str) {
+    let mut c = env.cmd();
+    c.env("AWS_ENDPOINT_URL_KMS", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "AKIACAIRNTESTSLOT001")
+        .env("AWS_SECRET_ACCESS_KEY", "cairn-test-slot-secret")
+        .arg("-r")
+        .arg(repo)
+        .args(["keys", "add", "--aws-kms", arn]);
+    run(&mut c).ok();
+}
+
 /// The repository's key slots as (id, kind), from `keys status --json`.
 pub fn slot_ids(env: &Env, repo: &Path) -> Vec<(String, String)> {
     let s = env.repo(repo, &["keys", "status", "--json"]).ok().json();

@@ -375,7 +375,7 @@ pub fn rewrap_slot(
         })?;
     let (Credential::External(src), Some((params, wrapped))) = (cred, slot.external()) else {
         return Err(Error::invalid(format!(
-            "key slot {id} is a {} slot: re-wrap applies to slots whose key lives outside (vault-transit); for a passphrase or age slot, add a new slot and remove this one",
+            "key slot {id} is a {} slot: re-wrap applies to slots whose key lives outside (vault-transit, aws-kms); for a passphrase or age slot, add a new slot and remove this one",
             slot.kind
         )));
     };
@@ -392,11 +392,16 @@ pub fn rewrap_slot(
             "key slot {id} wraps another master secret than the one that opened the repository"
         )));
     }
-    let ctx = SlotContext {
+    let from = SlotContext {
         repo: config.id,
         slot_id: id,
     };
-    let rewrapped = match src.rewrap_kek(ctx, params, wrapped) {
+    let new_id = KeySlot::new_id()?;
+    let to = SlotContext {
+        repo: config.id,
+        slot_id: &new_id,
+    };
+    let rewrapped = match src.rewrap_kek(from, to, params, wrapped) {
         Some(r) => r.map_err(|e| e.context(format!("key slot {id}")))?,
         None => {
             return Err(Error::invalid(format!(
@@ -406,7 +411,7 @@ pub fn rewrap_slot(
             .hint("add a new slot and remove this one"))
         }
     };
-    let new = slot.reissue(master, config.id, &kek, rewrapped, now)?;
+    let new = slot.reissue(new_id, master, config.id, &kek, rewrapped, now)?;
     backend.write_new(ObjectKind::Key, &new.id, &new.encode())?;
     backend.delete(ObjectKind::Key, id)?;
     Ok(new)
