@@ -32,6 +32,7 @@ mod fault;
 pub mod gate;
 pub mod hooks;
 pub mod rehash;
+pub mod replica;
 pub mod schedule;
 pub mod session;
 pub mod spec;

@@ -362,6 +362,7 @@ pub(super) fn summarise(
                     fails.push(format!("sample snapshot {}: {}", short(&s.id), describe(s)));
                 }
             }
+            fails.extend(super::replica::integrity_fails(r));
             spec_check(&r.name, fails)
         })
         .collect();
@@ -375,7 +376,7 @@ pub(super) fn summarise(
     from_specs("dr_integrity", per_spec, details)
 }
 
-fn describe(c: &SnapshotCheck) -> String {
+pub(super) fn describe(c: &SnapshotCheck) -> String {
     if let Some(e) = &c.error {
         return e.clone();
     }
