@@ -1526,8 +1526,15 @@ fn a_replica_job_copies_the_specs_snapshots_reports_its_lag_and_restores_bit_exa
     assert_eq!(copied["spec"], "docs", "{job}");
     assert_eq!(copied["copied"].as_array().unwrap().len(), 1, "{job}");
     assert!(copied["blobs_stored"].as_u64().unwrap() > 0, "{job}");
-    // A rerun copies nothing; an analyst may not start one; an unknown one is 404.
-    let again = job_done(&base, &service, run, "{}");
+    // A rerun copies nothing, and answers as the OpenAPI document says; an
+    // analyst may not start one; an unknown one is 404.
+    let (_, doc) = curl("GET", &format!("{base}/api/v1/openapi.json"), None, None);
+    let (s, queued) = call(&base, &service, "POST", run, Some("{}"));
+    check_answer(&doc, "POST", "/api/v1/dr/replicas/{name}/run", s, &queued);
+    let id = queued["data"]["id"].as_str().unwrap();
+    let again = wait_job(&base, &service, id);
+    let (s, answer) = get(&base, &service, &format!("/api/v1/dr/jobs/{id}"));
+    check_answer(&doc, "GET", "/api/v1/dr/jobs/{id}", s, &answer);
     assert_eq!(again["result"]["specs"][0]["copied"], serde_json::json!([]));
     assert_eq!(again["result"]["specs"][0]["present"], 1);
     assert_eq!(call(&base, &analyst, "POST", run, Some("{}")).0, 403);
