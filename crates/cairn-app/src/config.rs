@@ -337,7 +337,12 @@ impl ServerConfig {
                 }
             }
         }
-        crate::replica::check(self).map_err(|m| Error::Config(format!("{origin}: {m}")))?;
+        crate::replica::check(
+            &self.replica,
+            |name| self.repository.get(name).map(|r| r.location.as_str()),
+            |spec| self.spec(spec).map(|s| s.repository.as_str()),
+        )
+        .map_err(|m| Error::Config(format!("{origin}: {m}")))?;
         self.limits
             .check()
             .map_err(|m| Error::Config(format!("{origin}: {m}")))?;

@@ -6,10 +6,10 @@
 //! watched by `dr_replica_lag_seconds{spec,replica}` and checked by the
 //! gate's `dr_replica` (docs/COPY.md, "Replicas in cairn serve").
 //!
-//! Kept apart from [`crate::config`] so the config file only gains a field
-//! and one call to [`check`].
+//! Kept apart from, and below, [`crate::config`]: the config file only gains
+//! a field and one call to [`check`], which sees the rest of the config
+//! through two lookups.
 
-use crate::config::ServerConfig;
 use serde::Deserialize;
 
 /// One `[[replica]]`.
@@ -33,26 +33,33 @@ pub struct ReplicaConfig {
     pub rpo: Option<String>,
 }
 
-impl ServerConfig {
-    /// The replica called `name`.
-    pub fn replica(&self, name: &str) -> Option<&ReplicaConfig> {
-        self.replica.iter().find(|r| r.name == name)
-    }
-
-    /// The replicas holding spec `spec`, in config order.
-    pub fn replicas_of<'a>(&'a self, spec: &'a str) -> impl Iterator<Item = &'a ReplicaConfig> {
-        self.replica
-            .iter()
-            .filter(move |r| r.specs.iter().any(|s| s == spec))
-    }
+/// The replica called `name`.
+pub fn named<'a>(replicas: &'a [ReplicaConfig], name: &str) -> Option<&'a ReplicaConfig> {
+    replicas.iter().find(|r| r.name == name)
 }
 
-/// Checks every `[[replica]]` against the rest of the config: names unique
-/// and plain, the destination and the specs exist, a spec is not copied into
-/// its own repository (by name or by location), cron lines and durations parse.
-pub fn check(cfg: &ServerConfig) -> std::result::Result<(), String> {
+/// The replicas holding spec `spec`, in config order.
+pub fn holding<'a>(
+    replicas: &'a [ReplicaConfig],
+    spec: &'a str,
+) -> impl Iterator<Item = &'a ReplicaConfig> {
+    replicas
+        .iter()
+        .filter(move |r| r.specs.iter().any(|s| s == spec))
+}
+
+/// Checks every `[[replica]]` against the rest of the config, which it
+/// sees through `location` (a repository's location by name) and
+/// `spec_repository` (a spec's repository by name): names unique and plain,
+/// the destination and the specs exist, a spec is not copied into its own
+/// repository (by name or by location), cron lines and durations parse.
+pub fn check<'a>(
+    replicas: &[ReplicaConfig],
+    location: impl Fn(&str) -> Option<&'a str>,
+    spec_repository: impl Fn(&str) -> Option<&'a str>,
+) -> std::result::Result<(), String> {
     let mut names = std::collections::BTreeSet::new();
-    for r in &cfg.replica {
+    for r in replicas {
         let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
         if r.name.is_empty() || !r.name.chars().all(plain) {
             return Err(format!(
@@ -63,7 +70,7 @@ pub fn check(cfg: &ServerConfig) -> std::result::Result<(), String> {
         if !names.insert(&r.name) {
             return Err(format!("replica {:?} is defined twice", r.name));
         }
-        let Some(dest) = cfg.repository.get(&r.repository) else {
+        let Some(dest) = location(&r.repository) else {
             return Err(format!(
                 "replica {:?} names repository {:?}, which has no [repository.{}] section",
                 r.name, r.repository, r.repository
@@ -76,7 +83,7 @@ pub fn check(cfg: &ServerConfig) -> std::result::Result<(), String> {
             ));
         }
         for (i, s) in r.specs.iter().enumerate() {
-            let Some(spec) = cfg.spec(s) else {
+            let Some(src) = spec_repository(s) else {
                 return Err(format!(
                     "replica {:?} names spec {s:?}, which has no [[spec]]",
                     r.name
@@ -85,14 +92,10 @@ pub fn check(cfg: &ServerConfig) -> std::result::Result<(), String> {
             if r.specs[..i].contains(s) {
                 return Err(format!("replica {:?} names spec {s:?} twice", r.name));
             }
-            let same_location = cfg
-                .repository
-                .get(&spec.repository)
-                .is_some_and(|src| src.location == dest.location);
-            if spec.repository == r.repository || same_location {
+            if src == r.repository || location(src) == Some(dest) {
                 return Err(format!(
-                    "replica {:?}: spec {s:?} is already in repository {:?}; a replica goes to another repository",
-                    r.name, spec.repository
+                    "replica {:?}: spec {s:?} is already in repository {src:?}; a replica goes to another repository",
+                    r.name
                 ));
             }
         }
@@ -134,9 +137,12 @@ paths = ["/home"]
     #[test]
     fn a_replica_loads_and_is_found_by_its_specs() {
         let c = with("name = \"off\"\nrepository = \"offsite\"\nspecs = [\"home\"]\nschedule = \"0 4 * * *\"\nrpo = \"50h\"").unwrap();
-        assert_eq!(c.replica("off").unwrap().repository, "offsite");
-        assert_eq!(c.replicas_of("home").count(), 1);
-        assert_eq!(c.replicas_of("mail").count(), 0);
+        assert_eq!(
+            super::named(&c.replica, "off").unwrap().repository,
+            "offsite"
+        );
+        assert_eq!(super::holding(&c.replica, "home").count(), 1);
+        assert_eq!(super::holding(&c.replica, "mail").count(), 0);
     }
 
     #[test]

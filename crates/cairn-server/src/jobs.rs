@@ -92,8 +92,7 @@ impl Work {
 
     /// The run of replica `name`, or NotFound when the config has none.
     pub fn replica(cfg: &cairn_app::config::ServerConfig, name: &str) -> Result<Work> {
-        let r = cfg
-            .replica(name)
+        let r = cairn_app::replica::named(&cfg.replica, name)
             .ok_or_else(|| Error::NotFound(format!("no replica named {name:?} in the config")))?;
         Ok(Work::Replica {
             replica: r.name.clone(),

@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 /// Runs replica `name`: copies its specs' snapshots and records the newest
 /// copy of each for the lag metric.
 pub fn run(ctx: &Ctx, name: &str) -> Result<ReplicaResult> {
-    let r = ctx.cfg.replica(name).ok_or_else(|| {
+    let r = cairn_app::replica::named(&ctx.cfg.replica, name).ok_or_else(|| {
         crate::error::Error::NotFound(format!("no replica {name:?} in the config"))
     })?;
     let job = ReplicaJob {

@@ -120,7 +120,7 @@ pub fn run(cfg: &ServerConfig, opts: &GateOptions, clock: Arc<dyn Clock>) -> Res
         sample.extend(drill.spec(s, &mut sr, &mut replica_repos)?);
         spec_reports.push(sr);
     }
-    let integrity = integrity::summarise(&spec_reports, &repos);
+    let integrity = integrity::summarise(&spec_reports, &repos, replica::integrity_fails);
     let policy = policy::check(&specs, &repos, &windows, opts, now);
     let targets = targets::check(cfg, scratch.path());
     let perf = perf_check(&mut spec_reports, &specs, now);

@@ -42,7 +42,7 @@ impl Drill<'_> {
     ) -> Result<Vec<super::SampleFile>> {
         let (cfg, clock, now) = (self.cfg, self.clock, self.now);
         let mut files = Vec::new();
-        for r in cfg.replicas_of(&spec.name) {
+        for r in crate::replica::holding(&cfg.replica, &spec.name) {
             let mut rr = ReplicaReport {
                 replica: r.name.clone(),
                 repository: r.repository.clone(),
