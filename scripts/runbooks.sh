@@ -2,7 +2,8 @@
 # Runs every DR runbook in docs/ops/ for real: for each one, a scratch folder,
 # a small source tree, a repository with a few backups, the disaster itself
 # (source deleted, files encrypted, passphrase lost, a pack damaged, WORM
-# retention lapsed, a PostgreSQL database dropped), then the runbook's
+# retention lapsed, a PostgreSQL database dropped, the primary repository
+# lost with only a replica left), then the runbook's
 # ```sh runbook blocks in order under `set -euo pipefail`, then checks of the
 # outcome. Prints `runbook NAME: ok`
 # per runbook; exits 1 if any failed.
@@ -510,9 +511,48 @@ SQL
   [ "$(wc -l < "$s/tables.expected")" -gt 500 ] || fail "setup: the comparison saw too few rows"
 }
 
+# A replica filled by `cairn copy` under its own passphrase (as a
+# `[[replica]]` of `cairn serve` fills it), a newer backup the replica never
+# got, then the primary repository deleted. The runbook restores the
+# replica's newest copy and seeds a new primary from it.
+scenario_restore_from_replica() {
+  make_tree "$s/src"
+  cn init
+  cn backup "$s/src" --tag nightly
+  printf 'added on day two\n' > "$s/src/docs/day2.txt"
+  cn backup "$s/src" --tag nightly
+  printf 'replica passphrase %s\n' "$name" > "$s/work/replica-passphrase"
+  env -i PATH="$run_path" HOME="$s/home" CAIRN_PASSWORD_FILE="$s/work/replica-passphrase" \
+    cairn -q -r "$s/replica" init
+  cn copy --to "$s/replica" --to-password-file "$s/work/replica-passphrase"
+  cp -a "$s/src" "$s/reference"
+  # Backed up after the last copy: lost with the primary, as the runbook says.
+  printf 'added on day three\n' > "$s/src/docs/day3.txt"
+  cn backup "$s/src" --tag nightly
+  # The disaster: the primary's storage is gone (and the source with it).
+  rm -rf "$s/repo" "$s/src"
+  runbook_env=(REPLICA="$s/replica")
+  local copied
+  copied=$(env -i PATH="$run_path" HOME="$s/home" CAIRN_PASSWORD_FILE="$s/work/replica-passphrase" \
+    cairn -q -r "$s/replica" list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
+
+  run_runbook || return 1
+
+  same_tree "$s/reference" "$s/restore/target" || return 1
+  grep -q "snapshot to restore: $copied" "$s/runbook.log" ||
+    { fail "the runbook did not pick the replica's newest snapshot $copied"; return 1; }
+  grep -q "primary: exit 5" "$s/runbook.log" || { fail "the runbook did not see the primary gone"; return 1; }
+  env -i PATH="$run_path" HOME="$s/home" CAIRN_PASSWORD_FILE="$s/work/replica-passphrase" \
+    cairn -q -r "$s/work/new-primary" list --json | python3 -c '
+import json, sys
+snaps = json.load(sys.stdin)
+assert len(snaps) == 2, "the new primary holds %d snapshots, expected the 2 of the replica" % len(snaps)
+' || fail "the new primary was not seeded from the replica"
+}
+
 # ---------------------------------------------------------------- main
 
-all=(lost-host ransomware lost-passphrase corrupted-repository expired-worm restore-a-database)
+all=(lost-host ransomware lost-passphrase corrupted-repository expired-worm restore-a-database restore-from-replica)
 if [ $# -gt 0 ]; then selected=("$@"); else selected=("${all[@]}"); fi
 
 failed=()

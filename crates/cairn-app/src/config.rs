@@ -13,12 +13,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The recovery gate's checks, in report order (docs/GATE.md).
-pub const GATE_CHECK_IDS: [&str; 5] = [
+pub const GATE_CHECK_IDS: [&str; 6] = [
     "dr_presence",
     "dr_integrity",
     "dr_policy",
     "dr_targets",
     "dr_perf",
+    "dr_replica",
 ];
 
 /// The whole file.
@@ -41,6 +42,9 @@ pub struct ServerConfig {
     /// Backup specs.
     #[serde(default)]
     pub spec: Vec<SpecConfig>,
+    /// Replicas: second repositories holding copies of specs' snapshots.
+    #[serde(default)]
+    pub replica: Vec<crate::replica::ReplicaConfig>,
     /// Restore rules.
     #[serde(default)]
     pub restore: RestoreConfig,
@@ -277,7 +281,7 @@ pub struct GateConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Waiver {
-    /// A check id (`dr_presence`, `dr_integrity`, `dr_policy`, `dr_targets`, `dr_perf`).
+    /// A check id (`dr_presence`, `dr_integrity`, `dr_policy`, `dr_targets`, `dr_perf`, `dr_replica`).
     pub check: String,
     /// Why: printed in every report, so a waiver is never silent.
     pub reason: String,
@@ -357,6 +361,12 @@ impl ServerConfig {
                 }
             }
         }
+        crate::replica::check(
+            &self.replica,
+            |name| self.repository.get(name).map(|r| r.location.as_str()),
+            |spec| self.spec(spec).map(|s| s.repository.as_str()),
+        )
+        .map_err(|m| Error::Config(format!("{origin}: {m}")))?;
         self.limits
             .check()
             .map_err(|m| Error::Config(format!("{origin}: {m}")))?;

@@ -34,6 +34,7 @@ pub mod gate;
 pub mod hooks;
 pub mod notify;
 pub mod rehash;
+pub mod replica;
 pub mod schedule;
 pub mod session;
 pub mod spec;

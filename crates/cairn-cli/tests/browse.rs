@@ -177,6 +177,36 @@ fn cat_into_a_closed_pipe_exits_quietly_with_141() {
 }
 
 #[test]
+fn find_writes_snapshot_by_snapshot_and_ends_quietly_in_a_closed_pipe() {
+    let env = Env::new();
+    let (src, repo) = backed_up(&env);
+    // Enough matches that the text outgrows a pipe's buffer (64 KiB).
+    std::fs::create_dir(src.join("many")).unwrap();
+    for i in 0..1000 {
+        std::fs::write(src.join(format!("many/file-{i:04}.txt")), "x").unwrap();
+    }
+    for _ in 0..3 {
+        env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    }
+    // Streamed, the document is still one JSON value with every snapshot.
+    let j = env.repo(&repo, &["find", "*", "--json"]).ok().json();
+    let snaps = j["snapshots"].as_array().unwrap();
+    assert_eq!(snaps.len(), 4, "{j}");
+    assert!(snaps[1]["entries"].as_array().unwrap().len() > 1000);
+    assert!(snaps[2..]
+        .iter()
+        .all(|s| s["entries"] == snaps[1]["entries"]));
+    let out = with_stdout_closed(&env, &repo, &["find", "*"], 16);
+    assert_eq!(out.status.code(), Some(141));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    // No snapshot at all: an empty list, still valid JSON.
+    let empty = env.path("empty");
+    env.repo(&empty, &["init"]).ok();
+    let j = env.repo(&empty, &["find", "*", "--json"]).ok().json();
+    assert_eq!(j, serde_json::json!({"pattern": "*", "snapshots": []}));
+}
+
+#[test]
 fn diff_shows_added_removed_and_modified_with_byte_totals() {
     let env = Env::new();
     let (src, repo) = backed_up(&env);

@@ -292,7 +292,7 @@ fn a_missing_repository_fails_presence_and_integrity_with_the_cause() {
     .unwrap();
     let (code, v) = f.gate(&bad);
     assert_eq!(code, 1);
-    assert_eq!(failing(&v).len(), 5, "{v:#}");
+    assert_eq!(failing(&v).len(), 6, "every check, dr_replica too: {v:#}");
     let why = check(&v, "dr_presence")["reason"].as_str().unwrap();
     assert!(why.contains("line") && why.contains("rpoo"), "{why}");
 }
@@ -479,4 +479,84 @@ fn a_scratch_disk_too_small_for_the_restore_fails_integrity_never_passes() {
         v.to_string().contains("No space left on device"),
         "the cause is named: {v:#}"
     );
+}
+
+impl Fixture {
+    /// The good config plus repository "offsite" at `replica` and a
+    /// `[[replica]]` of spec docs into it with `rpo`.
+    fn replica_config(&self, replica: &Path, rpo: &str) -> PathBuf {
+        let pass = ServerToml::password_file(&self.env.path("pass"));
+        ServerToml::new(&self.env.path("state"))
+            .repository("main", &self.repo, &pass)
+            .repository("offsite", replica, &pass)
+            .spec(
+                "docs",
+                "main",
+                &[&self.src],
+                "rpo = \"26h\"\nrto = \"1h\"\nretention = { keep-daily = 7, keep-weekly = 4 }",
+            )
+            .allow_roots(&[self.env.path("restore")])
+            .tail(&format!(
+                "[[replica]]\nname = \"offsite\"\nrepository = \"offsite\"\nspecs = [\"docs\"]\nrpo = \"{rpo}\""
+            ))
+            .write(&self.env.path("cairn.toml"))
+    }
+
+    /// `cairn copy` of every snapshot into `replica`.
+    fn copy_to(&self, replica: &Path) {
+        let to = replica.to_str().unwrap();
+        self.env.repo(&self.repo, &["copy", "--to", to]).ok();
+    }
+}
+
+#[test]
+fn the_replica_is_drilled_and_a_stale_or_damaged_one_fails_the_gate() {
+    let f = Fixture::new();
+    f.backup(Some(&ago(3)));
+    let replica = f.env.path("replica");
+    f.env.repo(&replica, &["init"]).ok();
+    f.copy_to(&replica);
+    f.backup(None);
+    let cfg = f.replica_config(&replica, "26h");
+
+    // The replica holds only the 3-day-old snapshot: over its 26h rpo.
+    let (code, v) = f.gate(&cfg);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(failing(&v), vec!["dr_replica".to_string()], "{v:#}");
+    let why = check(&v, "dr_replica")["reason"].as_str().unwrap();
+    assert!(
+        why.contains("replica offsite") && why.contains("over its rpo 26h"),
+        "{why}"
+    );
+    // It was still restored from the replica, every file hash-checked.
+    let copy = &v["specs"][0]["replicas"][0];
+    assert_eq!(copy["latest"]["restored"], true, "{copy}");
+    assert!(
+        copy["latest"]["files_checked"].as_u64().unwrap() >= 5,
+        "{copy}"
+    );
+    assert!(copy["rpo_seconds"].as_i64().unwrap() > 2 * 86400, "{copy}");
+
+    // Copied again: the replica is current and the gate passes.
+    f.copy_to(&replica);
+    let (code, v) = f.gate(&cfg);
+    assert_eq!(code, 0, "{v:#}");
+    let copy = &v["specs"][0]["replicas"][0];
+    assert!(copy["rpo_seconds"].as_i64().unwrap() < 600, "{copy}");
+    assert_eq!(check(&v, "dr_replica")["warnings"], serde_json::json!([]));
+
+    // A damaged replica fails the integrity drill, named as the replica's.
+    for p in packs(&replica) {
+        flip_middle_byte(&p);
+    }
+    let (code, v) = f.gate(&cfg);
+    assert_eq!(code, 1, "{v:#}");
+    let why = check(&v, "dr_integrity")["reason"].as_str().unwrap();
+    assert!(why.contains("replica offsite: newest snapshot"), "{why}");
+    assert!(failing(&v).contains(&"dr_replica".to_string()), "{v:#}");
+
+    // Without any replica: a pass with a warning, never silence.
+    let (_, v) = f.gate(&f.good_config());
+    let warned = check(&v, "dr_replica")["warnings"].to_string();
+    assert!(warned.contains("spec docs has no replica"), "{warned}");
 }

@@ -1,9 +1,9 @@
 //! The DR runbooks in docs/ops/ are commands an operator runs under stress, so
 //! they are tested like code: `scripts/runbooks.sh` builds a scratch repository
 //! per scenario (lost host, ransomware, lost passphrase, corrupted repository,
-//! lapsed WORM, a dropped PostgreSQL database), causes the disaster, runs each
-//! runbook's `sh runbook` blocks as written with this build's `cairn`, and
-//! checks the outcome. A runbook that drifts from the CLI fails here. The
+//! lapsed WORM, a dropped PostgreSQL database, a lost primary with a replica),
+//! causes the disaster, runs each runbook's `sh runbook` blocks as written
+//! with this build's `cairn`, and checks the outcome. A runbook that drifts from the CLI fails here. The
 //! script runs every `cairn` with a clean environment, so nothing of the
 //! caller's `CAIRN_*` settings leaks in. The database runbook needs Debian's
 //! PostgreSQL binaries (scripts/test.sh installs them) and fails without them.
@@ -35,6 +35,7 @@ fn every_runbook_in_docs_ops_runs_and_recovers() {
         "corrupted-repository",
         "expired-worm",
         "restore-a-database",
+        "restore-from-replica",
     ] {
         assert!(
             stdout.contains(&format!("runbook {name}: ok")),

@@ -717,7 +717,9 @@ fn the_example_config_of_server_md_runs_as_written_and_serve_says_where_it_liste
         std::fs::create_dir_all(d.join(p)).unwrap();
     }
     std::fs::write(d.join("etc/cairn/main.pass"), "test passphrase\n").unwrap();
+    std::fs::write(d.join("etc/cairn/offsite.pass"), "test passphrase\n").unwrap();
     env.repo(&d.join("srv/backup/repo"), &["init"]).ok();
+    env.repo(&d.join("srv/offsite/repo"), &["init"]).ok();
     let port = free_port();
     let cfg = env.path("cairn.toml");
     std::fs::write(&cfg, server_md_example(&d, port)).unwrap();
@@ -1403,4 +1405,122 @@ fn real_answers_match_the_schemas_the_server_publishes() {
         Some(bogus),
     );
     assert_eq!(s, 400);
+}
+
+/// `GET /metrics` as text.
+fn metrics_text(base: &str) -> String {
+    let out = Command::new("curl")
+        .args(["-s", &format!("{base}/metrics")])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// The value of the one sample of `metrics` that starts with `series`.
+fn sample(metrics: &str, series: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find(|l| l.starts_with(series))
+        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+}
+
+#[test]
+fn a_replica_job_copies_the_specs_snapshots_reports_its_lag_and_restores_bit_exact() {
+    let env = Env::new();
+    let src = env.path("src");
+    make_tree(&src);
+    env.repo(&env.path("repo"), &["init"]).ok();
+    let replica = env.path("replica");
+    env.repo(&replica, &["init"]).ok();
+    let port = free_port();
+    std::fs::write(env.path("pass"), "test passphrase\n").unwrap();
+    let pass = ServerToml::password_file(&env.path("pass"));
+    let replica_toml =
+        "[[replica]]\nname = \"offsite\"\nrepository = \"offsite\"\nspecs = [\"docs\"]\nrpo = \"26h\"";
+    let cfg = ServerToml::new(&env.path("state"))
+        .listen(port)
+        .repository("main", env.path("repo"), &pass)
+        .repository("offsite", &replica, &pass)
+        .spec("docs", "main", &[&src], "")
+        .tail(replica_toml)
+        .write(&env.path("cairn.toml"));
+    let cfg_s = cfg.to_str().unwrap();
+    let service = token(&env, cfg_s, "service");
+    let analyst = token_named(&env, cfg_s, "analyst", "b");
+    let (server, base) = start(&env, cfg_s, port);
+    let backup = backup_of(&base, &service, "docs");
+    assert_eq!(backup["state"], "succeeded", "{backup}");
+
+    // Run now through the API, as a service token: a job like a backup.
+    let run = "/api/v1/dr/replicas/offsite/run";
+    let job = job_done(&base, &service, run, "{}");
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(
+        (&job["kind"], &job["spec"]),
+        (&"replica".into(), &"docs".into())
+    );
+    let copied = &job["result"]["specs"][0];
+    assert_eq!(copied["spec"], "docs", "{job}");
+    assert_eq!(copied["copied"].as_array().unwrap().len(), 1, "{job}");
+    assert!(copied["blobs_stored"].as_u64().unwrap() > 0, "{job}");
+    // A rerun copies nothing, and answers as the OpenAPI document says; an
+    // analyst may not start one; an unknown one is 404.
+    let (_, doc) = curl("GET", &format!("{base}/api/v1/openapi.json"), None, None);
+    let (s, queued) = call(&base, &service, "POST", run, Some("{}"));
+    check_answer(&doc, "POST", "/api/v1/dr/replicas/{name}/run", s, &queued);
+    let id = queued["data"]["id"].as_str().unwrap();
+    let again = wait_job(&base, &service, id);
+    let (s, answer) = get(&base, &service, &format!("/api/v1/dr/jobs/{id}"));
+    check_answer(&doc, "GET", "/api/v1/dr/jobs/{id}", s, &answer);
+    assert_eq!(again["result"]["specs"][0]["copied"], serde_json::json!([]));
+    assert_eq!(again["result"]["specs"][0]["present"], 1);
+    assert_eq!(call(&base, &analyst, "POST", run, Some("{}")).0, 403);
+    let (s, v) = call(
+        &base,
+        &service,
+        "POST",
+        "/api/v1/dr/replicas/nope/run",
+        Some("{}"),
+    );
+    assert_eq!(s, 404, "{v}");
+
+    // The lag is the age of the newest copy: small and known.
+    let lag = "dr_replica_lag_seconds{spec=\"docs\",replica=\"offsite\"}";
+    let lag_now = sample(&metrics_text(&base), lag).expect("a lag sample");
+    assert!((0.0..120.0).contains(&lag_now), "{lag_now}");
+    // In the job history and the audit log, like every job.
+    assert_eq!(job_list(&base, &analyst, "?kind=replica").len(), 2);
+    let audit = std::fs::read_to_string(env.path("state/audit.jsonl")).unwrap();
+    assert!(audit.contains("\"job.replica\""), "{audit}");
+    drop(server);
+
+    // The primary is gone: the replica alone restores the tree bit-exact.
+    let target = env.path("from-replica");
+    let t = target.to_str().unwrap();
+    env.repo(&replica, &["restore", "latest", "--target", t])
+        .ok();
+    assert_diff_r(&src, &target, &[]);
+
+    // Restarted with a schedule: a hand-made backup of the spec's paths is
+    // copied by the scheduler, without any request.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let text = text.replace(
+        "rpo = \"26h\"",
+        "rpo = \"26h\"\nschedule = \"*/2 * * * * *\"",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    env.repo(&env.path("repo"), &["backup", src.to_str().unwrap()])
+        .ok();
+    let (_server, base) = start(&env, cfg_s, port);
+    eventually(Duration::from_secs(60), "a scheduled replica run", || {
+        let done = job_list(&base, &analyst, "?kind=replica&state=succeeded");
+        let copied = done.iter().any(|j| {
+            let copied = j["result"]["specs"][0]["copied"].as_array();
+            j["actor"] == "scheduler" && copied.is_some_and(|c| c.len() == 1)
+        });
+        copied.then_some(())
+    });
+    let listed = env.repo(&replica, &["list", "--json"]).ok().json();
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    assert!(sample(&metrics_text(&base), lag).is_some());
 }

@@ -144,6 +144,17 @@ async fn gate_run(State(st): St, c: Caller, Body(b): Body<GateReq>) -> Response 
     job_reply(&st, &c, "gate", &target, r).await
 }
 
+async fn replica_run(
+    State(st): St,
+    c: Caller,
+    Path(name): Path<String>,
+    Body(_): Body<crate::wire::NoFields>,
+) -> Response {
+    let r = jobs::Work::replica(&st.ctx.cfg, &name)
+        .and_then(|work| jobs::submit(&st.ctx, work, &c.actor, &c.info.id));
+    job_reply(&st, &c, "replica", &name, r).await
+}
+
 async fn gate_last(State(st): St, c: Caller) -> Response {
     let last = st.ctx.gate_last.lock().ok().and_then(|l| l.clone());
     match last {
@@ -256,6 +267,7 @@ async fn audit_head(State(st): St, c: Caller) -> Response {
 async fn metrics(State(st): St, _c: Caller) -> Response {
     let (seq, hash) = st.ctx.audit.head();
     st.ctx.metrics.set_audit_head(seq, &hash);
+    st.ctx.metrics.refresh_replica_lag(st.ctx.clock.now());
     (
         [(
             "content-type",
@@ -319,6 +331,7 @@ pub fn router(st: Arc<AppState>) -> Router {
             ("POST", "/api/v1/dr/forget") => r.route(path, post(forget)),
             ("POST", "/api/v1/dr/gate") => r.route(path, post(gate_run)),
             ("GET", "/api/v1/dr/gate") => r.route(path, get(gate_last)),
+            ("POST", "/api/v1/dr/replicas/{name}/run") => r.route(path, post(replica_run)),
             ("GET", "/") => r.route(path, get(crate::console::page)),
             ("GET", "/console/{file}") => r.route(path, get(crate::console::file)),
             ("GET", "/api/v1/dr/whoami") => r.route(path, get(crate::console::whoami)),

@@ -51,6 +51,7 @@ pub enum JobKind {
     Verify,
     Forget,
     Gate,
+    Replica,
 }
 
 impl JobKind {
@@ -62,6 +63,7 @@ impl JobKind {
             JobKind::Verify => "verify",
             JobKind::Forget => "forget",
             JobKind::Gate => "gate",
+            JobKind::Replica => "replica",
         }
     }
 }
@@ -84,6 +86,17 @@ pub enum JobResult {
     Verify(VerifyResult),
     Forget(RetentionResult),
     Gate(GateVerdict),
+    Replica(ReplicaResult),
+}
+
+/// A replica run: what was copied into the replica, per spec.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ReplicaResult {
+    /// The `[[replica]]`'s name.
+    pub replica: String,
+    /// Its destination repository's name.
+    pub repository: String,
+    pub specs: Vec<cairn_app::usecase::replicate::SpecCopied>,
 }
 
 /// A backup: the snapshot written and, after a scheduled backup of a spec

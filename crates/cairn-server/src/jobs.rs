@@ -50,6 +50,9 @@ pub enum Work {
     Forget { spec: String },
     /// Run the RG-7 recovery gate over these specs (none: every spec).
     Gate { specs: Vec<String> },
+    /// Copy a `[[replica]]`'s specs into its repository; `specs` is what
+    /// the job's `spec` field shows (its specs, `,`-joined).
+    Replica { replica: String, specs: String },
 }
 
 /// What `JobView::spec` says for a job that is not about one spec.
@@ -63,6 +66,7 @@ impl Work {
             Work::Verify { .. } => JobKind::Verify,
             Work::Forget { .. } => JobKind::Forget,
             Work::Gate { .. } => JobKind::Gate,
+            Work::Replica { .. } => JobKind::Replica,
         }
     }
     fn spec(&self) -> &str {
@@ -71,6 +75,7 @@ impl Work {
             | Work::Restore { spec, .. }
             | Work::Verify { spec, .. }
             | Work::Forget { spec } => spec,
+            Work::Replica { specs, .. } => specs,
             Work::Gate { .. } => ALL_SPECS,
         }
     }
@@ -80,8 +85,19 @@ impl Work {
         match self {
             Work::Backup { spec, .. } => Some(spec.clone()),
             Work::Gate { .. } => Some("rg7 gate".into()),
+            Work::Replica { replica, .. } => Some(format!("replica {replica}")),
             _ => None,
         }
+    }
+
+    /// The run of replica `name`, or NotFound when the config has none.
+    pub fn replica(cfg: &cairn_app::config::ServerConfig, name: &str) -> Result<Work> {
+        let r = cairn_app::replica::named(&cfg.replica, name)
+            .ok_or_else(|| Error::NotFound(format!("no replica named {name:?} in the config")))?;
+        Ok(Work::Replica {
+            replica: r.name.clone(),
+            specs: r.specs.join(","),
+        })
     }
 }
 
@@ -103,6 +119,10 @@ pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Re
 pub fn validate(ctx: &Ctx, work: &Work) -> Result<()> {
     let names: Vec<&str> = match &work {
         Work::Gate { specs } => specs.iter().map(String::as_str).collect(),
+        Work::Replica { replica, .. } => {
+            Work::replica(&ctx.cfg, replica)?;
+            Vec::new()
+        }
         w => vec![w.spec()],
     };
     for n in names {
@@ -164,6 +184,9 @@ fn queue(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Result<
         if !busy.insert(key) {
             return Err(Error::Conflict(match &work {
                 Work::Gate { .. } => "a gate run is already queued or running".to_string(),
+                Work::Replica { replica, .. } => {
+                    format!("a run of replica {replica:?} is already queued or running")
+                }
                 w => format!(
                     "a backup of spec {:?} is already queued or running",
                     w.spec()
@@ -238,7 +261,7 @@ fn run(ctx: &Arc<Ctx>, id: &str, work: &Work, actor: &Actor, request_id: &str) {
                 .inc();
             ctx.metrics.restore_duration.observe(secs);
         }
-        Work::Forget { .. } | Work::Gate { .. } => {}
+        Work::Forget { .. } | Work::Gate { .. } | Work::Replica { .. } => {}
         Work::Verify { .. } => {
             // Damage found, not a client's mistake or an unreachable store:
             // the counter is what an alert on integrity watches.
@@ -324,8 +347,12 @@ impl Drop for Working<'_> {
 /// Runs one job: an adapter that opens the spec's repository as the actor
 /// may, calls one `cairn_app` use case, and returns its typed result.
 fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<JobResult> {
-    if let Work::Gate { specs } = work {
-        return crate::drills::run(ctx, specs).map(JobResult::Gate);
+    match work {
+        Work::Gate { specs } => return crate::drills::run(ctx, specs).map(JobResult::Gate),
+        Work::Replica { replica, .. } => {
+            return crate::replicas::run(ctx, replica).map(JobResult::Replica)
+        }
+        _ => {}
     }
     let spec = ctx
         .cfg
@@ -446,7 +473,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<JobResult>
                 report: r,
             }))
         }
-        Work::Gate { .. } => unreachable!("handled above"),
+        Work::Gate { .. } | Work::Replica { .. } => unreachable!("handled above"),
         Work::Forget { .. } => {
             if actor.role != Role::Admin {
                 return Err(Error::Forbidden("only admin may forget".into()));

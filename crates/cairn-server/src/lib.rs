@@ -4,7 +4,8 @@
 //! ([`rbac`]), tokens stored as hashes ([`tokens`]), a hash-chained audit log
 //! ([`audit`]), Prometheus metrics ([`metrics`]), one job runner for the API
 //! and the scheduler ([`jobs`]), the recovery gate as a scheduled job
-//! ([`drills`] over `cairn_app::gate`) and a web console ([`console`]). The config, the
+//! ([`drills`] over `cairn_app::gate`), replicas as jobs ([`replicas`]) and a
+//! web console ([`console`]). The config, the
 //! session opener and the use cases are `cairn-app`'s: handlers and jobs are
 //! thin adapters over it ([`config`] and [`schedule`] are its modules,
 //! re-exported).
@@ -37,6 +38,7 @@ pub mod openapi;
 pub mod precheck;
 pub mod ratelimit;
 pub mod rbac;
+pub mod replicas;
 pub mod repo_admin;
 pub mod routes;
 pub use cairn_app::schedule;

@@ -62,6 +62,18 @@ pub struct NotifyName {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReplicaLabel {
+    pub replica: String,
+}
+
+/// A spec in a replica: both names come from the config (bounded).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SpecReplica {
+    pub spec: String,
+    pub replica: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabel {
     pub route: String,
 }
@@ -103,6 +115,14 @@ pub struct Metrics {
     pub notifications: Family<NotifyLabel, Counter>,
     /// Attempts that failed and were tried again, by notifier.
     pub notification_retries: Family<NotifyName, Counter>,
+    /// Age of the newest snapshot of each spec in each replica, set at
+    /// each scrape from `replica_newest`.
+    pub replica_lag: Family<SpecReplica, Gauge<f64, AtomicU64>>,
+    /// Each replica's `rpo` from the config, for an alert on the lag.
+    pub replica_rpo_target: Family<ReplicaLabel, Gauge<f64, AtomicU64>>,
+    /// The newest snapshot time (unix seconds) of each spec in each replica,
+    /// as the last replica job or the startup scan found it.
+    replica_newest: std::sync::Mutex<std::collections::HashMap<SpecReplica, i64>>,
     /// The sample names the exposition can carry, whether or not a family
     /// has samples yet (an empty family prints nothing).
     names: Vec<String>,
@@ -151,6 +171,9 @@ impl Default for Metrics {
             audit_head_info: Family::default(),
             notifications: Family::default(),
             notification_retries: Family::default(),
+            replica_lag: Family::default(),
+            replica_rpo_target: Family::default(),
+            replica_newest: Default::default(),
             registry: Registry::default(),
             names: Vec::new(),
         };
@@ -285,9 +308,23 @@ impl Default for Metrics {
         register(
             &mut r,
             &mut names,
+            "dr_replica_lag_seconds",
+            "Age of the newest snapshot of each spec held by each replica (absent: none yet)",
+            m.replica_lag.clone(),
+        );
+        register(
+            &mut r,
+            &mut names,
             "dr_notification_retries",
             "Notification attempts that failed and were tried again",
             m.notification_retries.clone(),
+        );
+        register(
+            &mut r,
+            &mut names,
+            "dr_replica_rpo_target_seconds",
+            "Each replica's recovery point objective from the config (rpo)",
+            m.replica_rpo_target.clone(),
         );
         Metrics {
             registry: r,
@@ -322,6 +359,24 @@ impl Metrics {
         }
     }
 
+    /// Publishes each replica's RPO target (replicas without one have none).
+    pub fn set_replica_targets(&self, replicas: &[cairn_app::replica::ReplicaConfig]) {
+        for r in replicas {
+            if let Some(d) = r
+                .rpo
+                .as_deref()
+                .and_then(|v| cairn_app::duration::parse_duration(v).ok())
+            {
+                let label = ReplicaLabel {
+                    replica: r.name.clone(),
+                };
+                self.replica_rpo_target
+                    .get_or_create(&label)
+                    .set(d.as_secs_f64());
+            }
+        }
+    }
+
     /// Publishes the audit head (set at each scrape).
     pub fn set_audit_head(&self, seq: u64, hash: &str) {
         self.audit_head_seq
@@ -330,6 +385,34 @@ impl Metrics {
         self.audit_head_info
             .get_or_create(&HashLabel { hash: hash.into() })
             .set(1);
+    }
+
+    /// Records the newest snapshot of `spec` in `replica` (None: it holds
+    /// none, so the lag has no sample rather than a fake one).
+    pub fn set_replica_newest(&self, spec: &str, replica: &str, t: Option<time::OffsetDateTime>) {
+        let label = SpecReplica {
+            spec: spec.into(),
+            replica: replica.into(),
+        };
+        if let Ok(mut n) = self.replica_newest.lock() {
+            match t {
+                Some(t) => n.insert(label, t.unix_timestamp()),
+                None => {
+                    self.replica_lag.remove(&label);
+                    n.remove(&label)
+                }
+            };
+        }
+    }
+
+    /// Sets each replica lag to `now` minus its newest snapshot (at each scrape).
+    pub fn refresh_replica_lag(&self, now: time::OffsetDateTime) {
+        if let Ok(n) = self.replica_newest.lock() {
+            for (label, t) in n.iter() {
+                let age = (now.unix_timestamp() - t) as f64;
+                self.replica_lag.get_or_create(label).set(age);
+            }
+        }
     }
 
     /// The text exposition.

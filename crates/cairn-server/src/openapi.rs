@@ -108,6 +108,7 @@ pub const IO: &[(&str, &str, Io)] = &[
     ("POST", "/api/v1/dr/forget", Io::job(of::<BackupReq>)),
     ("POST", "/api/v1/dr/gate", Io::job(of::<GateReq>)),
     ("GET", "/api/v1/dr/gate", Io::get(gate_report)),
+    ("POST", "/api/v1/dr/replicas/{name}/run", Io::job(of::<NoFields>)),
     ("GET", "/api/v1/dr/trust", Io::query(Some(of::<RepoReq>), of::<TrustShown>)),
     ("POST", "/api/v1/dr/trust", Io::post(200, of::<RepoReq>, of::<TrustAccepted>)),
     ("GET", "/api/v1/dr/audit/head", Io::get(of::<AuditHead>)),

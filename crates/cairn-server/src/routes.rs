@@ -88,6 +88,12 @@ pub const ROUTES: &[(&str, &str, Permission, &str)] = &[
         "the last RG-7 gate report",
     ),
     (
+        "POST",
+        "/api/v1/dr/replicas/{name}/run",
+        Permission::Backup,
+        "copy a [[replica]]'s specs into its repository now (a job; append-only, never deletes)",
+    ),
+    (
         "GET",
         "/api/v1/dr/trust",
         Permission::Read,

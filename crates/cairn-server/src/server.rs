@@ -39,6 +39,7 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
         notify,
     });
     ctx.metrics.set_targets(&ctx.cfg.spec);
+    ctx.metrics.set_replica_targets(&ctx.cfg.replica);
     crate::drills::reload(&ctx);
     Ok(Arc::new(AppState {
         ctx,
@@ -50,7 +51,7 @@ pub fn state(cfg: ServerConfig, clock: Arc<dyn Clock>) -> Result<Arc<AppState>> 
 }
 
 /// When scheduled work is due: `cairn_app::schedule`'s, re-exported for the tests.
-pub use cairn_app::schedule::{due, gate_due};
+pub use cairn_app::schedule::{due, gate_due, replicas_due};
 
 fn jittered(jitter: Duration) -> Duration {
     if jitter.is_zero() {
@@ -151,9 +152,10 @@ fn seed_gauges(
 /// Runs the scheduler until the process stops. A failing job never stops it.
 pub async fn scheduler(st: Arc<AppState>, jitter: Duration) {
     let st2 = st.clone();
-    let mut last = tokio::task::spawn_blocking(move || resume_points(&st2))
-        .await
-        .unwrap_or_default();
+    let (mut last, mut replica_last) =
+        tokio::task::spawn_blocking(move || (resume_points(&st2), crate::replicas::seed(&st2.ctx)))
+            .await
+            .unwrap_or_default();
     let tz = jiff::tz::TimeZone::system();
     let actor = Actor {
         name: "scheduler".into(),
@@ -172,6 +174,13 @@ pub async fn scheduler(st: Arc<AppState>, jitter: Duration) {
                 apply_retention: true,
             };
             submit_later(&st, work, &actor, jittered(jitter));
+        }
+        for replica in replicas_due(&st.ctx.cfg, &replica_last, now, &tz) {
+            replica_last.insert(replica.clone(), now);
+            match Work::replica(&st.ctx.cfg, &replica) {
+                Ok(work) => submit_later(&st, work, &actor, jittered(jitter)),
+                Err(e) => tracing::warn!(%replica, error = %e, "scheduled replica not started"),
+            }
         }
         if gate_due(&st.ctx.cfg, gate_last, now, &tz) {
             gate_last = now;

@@ -99,6 +99,7 @@ async fn call_typed(
 fn concrete(path: &str) -> String {
     path.replace("{id}", "0123456789abcdef")
         .replace("{file}", "app.js")
+        .replace("{name}", "offsite")
 }
 
 fn body_for(path: &str) -> &'static str {

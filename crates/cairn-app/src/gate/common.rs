@@ -47,6 +47,24 @@ pub(super) struct Opened {
     pub(super) unlock_seconds: f64,
 }
 
+impl Opened {
+    /// Opens repository `name` of the config read-only, timing the unlock;
+    /// the error as the report shows it.
+    pub(super) fn open(
+        cfg: &crate::config::ServerConfig,
+        name: &str,
+        clock: &std::sync::Arc<dyn cairn_core::clock::Clock>,
+    ) -> std::result::Result<Opened, String> {
+        let t = std::time::Instant::now();
+        crate::session::open_configured_unlocked(cfg, name, clock.clone())
+            .map(|repo| Opened {
+                repo,
+                unlock_seconds: t.elapsed().as_secs_f64(),
+            })
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// A check from per-spec outcomes: it passes when every spec passes (and at least one was checked).
 pub(super) fn from_specs(
     id: &str,

@@ -330,10 +330,12 @@ fn ext(path: &[u8]) -> Option<String> {
         .then(|| String::from_utf8_lossy(e).into_owned())
 }
 
-/// dr_integrity from the spec reports.
+/// dr_integrity from the spec reports, with `also`'s failures of each
+/// (the drills of its replicas).
 pub(super) fn summarise(
     reports: &[SpecReport],
     repos: &BTreeMap<String, std::result::Result<Opened, String>>,
+    also: impl Fn(&SpecReport) -> Vec<String>,
 ) -> super::CheckResult {
     let per_spec: Vec<SpecCheck> = reports
         .iter()
@@ -362,6 +364,7 @@ pub(super) fn summarise(
                     fails.push(format!("sample snapshot {}: {}", short(&s.id), describe(s)));
                 }
             }
+            fails.extend(also(r));
             spec_check(&r.name, fails)
         })
         .collect();
@@ -375,7 +378,7 @@ pub(super) fn summarise(
     from_specs("dr_integrity", per_spec, details)
 }
 
-fn describe(c: &SnapshotCheck) -> String {
+pub(super) fn describe(c: &SnapshotCheck) -> String {
     if let Some(e) = &c.error {
         return e.clone();
     }

@@ -13,6 +13,7 @@ pub mod hostile;
 mod integrity;
 mod policy;
 pub mod render;
+mod replica;
 pub mod report;
 mod targets;
 
@@ -25,7 +26,6 @@ pub use report::{CheckResult, Report, SampleFile, SpecCheck, SpecReport};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// The checks, in report order.
 pub use crate::config::GATE_CHECK_IDS as CHECK_IDS;
@@ -65,15 +65,9 @@ pub fn run(cfg: &ServerConfig, opts: &GateOptions, clock: Arc<dyn Clock>) -> Res
     // dr_presence: every repository the checked specs use opens with its key.
     let mut repos: BTreeMap<String, std::result::Result<Opened, String>> = BTreeMap::new();
     for s in &specs {
-        repos.entry(s.repository.clone()).or_insert_with(|| {
-            let t = Instant::now();
-            crate::session::open_configured_unlocked(cfg, &s.repository, clock.clone())
-                .map(|repo| Opened {
-                    repo,
-                    unlock_seconds: t.elapsed().as_secs_f64(),
-                })
-                .map_err(|e| e.to_string())
-        });
+        repos
+            .entry(s.repository.clone())
+            .or_insert_with(|| Opened::open(cfg, &s.repository, &clock));
     }
     let presence = presence_check(cfg, &specs, &repos);
 
@@ -82,6 +76,7 @@ pub fn run(cfg: &ServerConfig, opts: &GateOptions, clock: Arc<dyn Clock>) -> Res
     let mut sample = Vec::new();
     let mut windows = BTreeMap::new();
     let salt: [u8; 16] = cairn_core::crypto::random_array()?;
+    let mut replica_repos = replica::Repos::new();
     for (i, s) in specs.iter().enumerate() {
         let mut sr = SpecReport {
             name: s.name.clone(),
@@ -112,14 +107,26 @@ pub fn run(cfg: &ServerConfig, opts: &GateOptions, clock: Arc<dyn Clock>) -> Res
                 .push(format!("repository {} did not open: {e}", s.repository)),
             None => {}
         }
+        let drill = replica::Drill {
+            cfg,
+            opts,
+            // Another stream than the spec's own, so the replica's sample is its own.
+            seed: (opts.seed ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)).rotate_left(32),
+            scratch: scratch.path(),
+            salt: &salt,
+            clock: &clock,
+            now,
+        };
+        sample.extend(drill.spec(s, &mut sr, &mut replica_repos)?);
         spec_reports.push(sr);
     }
-    let integrity = integrity::summarise(&spec_reports, &repos);
+    let integrity = integrity::summarise(&spec_reports, &repos, replica::integrity_fails);
     let policy = policy::check(&specs, &repos, &windows, opts, now);
     let targets = targets::check(cfg, scratch.path());
     let perf = perf_check(&mut spec_reports, &specs, now);
+    let replicas = replica::check(&spec_reports, &specs);
 
-    let mut checks = vec![presence, integrity, policy, targets, perf];
+    let mut checks = vec![presence, integrity, policy, targets, perf, replicas];
     apply_waivers(cfg, &mut checks);
     Ok(Report {
         version: report::REPORT_VERSION,

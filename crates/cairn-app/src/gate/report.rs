@@ -42,7 +42,7 @@ pub struct Report {
 /// One check's outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckResult {
-    /// `dr_presence`, `dr_integrity`, `dr_policy`, `dr_targets` or `dr_perf`.
+    /// `dr_presence`, `dr_integrity`, `dr_policy`, `dr_targets`, `dr_perf` or `dr_replica`.
     pub id: String,
     /// Passed, or failed but waived.
     pub pass: bool,
@@ -95,6 +95,33 @@ pub struct SpecReport {
     /// Number of snapshots of this spec.
     pub snapshots: usize,
     /// Plain-language notes (why a fallback happened, what was extrapolated).
+    pub notes: Vec<String>,
+    /// The spec's copies in each `[[replica]]` holding it, drilled like the
+    /// spec's own repository (dr_integrity) and aged against the replica's
+    /// rpo (dr_replica).
+    pub replicas: Vec<ReplicaReport>,
+}
+
+/// What the gate found for one spec in one replica.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReplicaReport {
+    /// The `[[replica]]`'s name.
+    pub replica: String,
+    /// Its repository's name.
+    pub repository: String,
+    /// Snapshots of the spec in the replica.
+    pub snapshots: usize,
+    /// The newest of them, verified and restored.
+    pub latest: Option<SnapshotCheck>,
+    /// Older ones tried when the newest failed, newest first.
+    pub fallback: Vec<SnapshotCheck>,
+    /// The replica snapshot a restore from the replica would use, if any verified and restored.
+    pub recovery_point: Option<String>,
+    /// Age of that recovery point, seconds.
+    pub rpo_seconds: Option<i64>,
+    /// The replica's `rpo`, as written.
+    pub rpo_target: Option<String>,
+    /// Why nothing could be checked, or what fell back.
     pub notes: Vec<String>,
 }
 

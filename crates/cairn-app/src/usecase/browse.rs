@@ -76,40 +76,28 @@ pub fn diff(repo: &Repository, a: &Selector<'_>, b: &Selector<'_>, path: &str) -
     })
 }
 
-/// One snapshot's matches.
-pub struct Hits {
-    pub snapshot: Picked,
-    pub entries: Vec<Entry>,
-}
-
-/// What `find` found: every snapshot searched, oldest first, with its
-/// matches (none where the path is absent: that is the answer to "when
-/// did it vanish").
-pub struct Search {
-    pub snapshots: Vec<Hits>,
-}
-
-/// Searches the snapshots `sels` name (none: every snapshot) for entries
-/// matching `pattern`, modified after `newer` if given (trees only).
+/// Searches the snapshots `sels` name (none: every snapshot), oldest
+/// first, for entries matching `pattern`, modified after `newer` if given
+/// (trees only). Each snapshot's matches go to `each` as soon as its walk
+/// ends (none where the path is absent: that is the answer to "when did it
+/// vanish"), so a front end writes them out and memory holds no copy of
+/// every snapshot's matches ([`find::find_each`]). Returns how many
+/// snapshots were searched.
 pub fn find(
     repo: &Repository,
     sels: &[Selector<'_>],
     pattern: &str,
     newer: Option<time::OffsetDateTime>,
-) -> Result<Search> {
+    mut each: impl FnMut(&Picked, &mut dyn Iterator<Item = &Entry>) -> cairn_core::Result<()>,
+) -> Result<usize> {
     let pat = Pattern::new(pattern, newer)?;
-    let mut picked = select_many(repo, sels)?;
-    let roots: Vec<_> = picked.iter().map(|(_, m)| m.tree).collect();
-    let found = find::find(repo, &roots, &pat)?;
-    let snapshots = picked
-        .drain(..)
-        .zip(found)
-        .map(|((id, meta), entries)| Hits {
-            snapshot: Picked { id, meta },
-            entries,
-        })
+    let picked: Vec<Picked> = select_many(repo, sels)?
+        .into_iter()
+        .map(|(id, meta)| Picked { id, meta })
         .collect();
-    Ok(Search { snapshots })
+    let roots: Vec<_> = picked.iter().map(|p| p.meta.tree).collect();
+    find::find_each(repo, &roots, &pat, |i, hits| each(&picked[i], hits))?;
+    Ok(picked.len())
 }
 
 /// A repository opened for a mount: its trees and blobs, under the read

@@ -16,6 +16,7 @@
 //! | show or accept a pinned identity | [`trust::status`], [`trust::accept`] | `cairn trust [--reset]` | `GET`/`POST /api/v1/dr/trust` |
 //! | remove dead holders' locks | [`unlock::unlock`] | `cairn unlock` | `POST /api/v1/dr/unlock` |
 //! | copy snapshots to another repository | [`copy::copy`] | `cairn copy` | — |
+//! | run a `[[replica]]` (copy its specs) | [`replicate::replicate`] | — (`cairn copy`) | replica job, scheduler |
 //! | browse without a restore | [`browse::list`], [`browse::cat`], [`browse::diff`], [`browse::find`] | `cairn ls`, `cat`, `diff`, `find` | — |
 
 pub mod backup;
@@ -23,6 +24,7 @@ pub mod browse;
 pub mod copy;
 pub mod export;
 pub mod forget;
+pub mod replicate;
 pub mod restore;
 pub mod select;
 pub mod trust;

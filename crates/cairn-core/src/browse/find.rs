@@ -60,8 +60,28 @@ impl Pattern {
 }
 
 /// For each root tree in `roots`, the entries below it that match `pat`,
-/// in path order.
+/// in path order. Holds every snapshot's matches at once: for many
+/// matches, [`find_each`] hands them over one snapshot at a time.
 pub fn find(src: &dyn TreeSource, roots: &[BlobId], pat: &Pattern) -> Result<Vec<Vec<Entry>>> {
+    let mut out = Vec::with_capacity(roots.len());
+    find_each(src, roots, pat, |_, hits| {
+        out.push(hits.cloned().collect());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`find`], calling `each(i, matches)` for root `i` as soon as its walk
+/// ends, in order. The matches are borrowed: what stays in memory is each
+/// distinct matching entry once (shared subtrees are walked once) and one
+/// index per match, never a copy of every snapshot's entries, so a search
+/// with a million matches across many snapshots stays small.
+pub fn find_each(
+    src: &dyn TreeSource,
+    roots: &[BlobId],
+    pat: &Pattern,
+    mut each: impl FnMut(usize, &mut dyn Iterator<Item = &Entry>) -> Result<()>,
+) -> Result<()> {
     let mut f = Finder {
         src,
         pat,
@@ -70,18 +90,13 @@ pub fn find(src: &dyn TreeSource, roots: &[BlobId], pat: &Pattern) -> Result<Vec
         memo: HashMap::new(),
         repeats: Repeats::default(),
     };
-    let mut out = Vec::with_capacity(roots.len());
-    for root in roots {
+    for (i, root) in roots.iter().enumerate() {
         let start = f.hits.len();
         f.below(root, Vec::new())?;
-        out.push(
-            f.hits[start..]
-                .iter()
-                .map(|&i| f.found[i].clone())
-                .collect(),
-        );
+        let found = &f.found;
+        each(i, &mut f.hits[start..].iter().map(|&h| &found[h]))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 struct Frame {
