@@ -1235,7 +1235,7 @@ fn before_and_after_hooks_run_around_a_spec_backup() {
     let (b, a) = (dir.path().join("before"), dir.path().join("after"));
     let hooked = format!(
         r#"command = ["sh", "-c", "printf data"]
-before = ["sh", "-c", "echo quiesced > '{}'"]
+before = ["sh", "-c", "echo quiesced > '{}'; echo flushed 3 tables; echo slow disk >&2"]
 after = ["sh", "-c", "echo $CAIRN_BACKUP_OUTCOME $CAIRN_SNAPSHOT_ID > '{}'"]"#,
         b.display(),
         a.display()
@@ -1254,6 +1254,13 @@ before = ["sh", "-c", "echo the database is busy >&2; exit 2"]"#;
         std::fs::read_to_string(&a).unwrap(),
         format!("success {snap}\n")
     );
+    // What each hook printed is in the job's result.
+    let hooks = job["result"]["hooks"].as_array().unwrap();
+    assert_eq!(hooks.len(), 2, "{job}");
+    assert_eq!(hooks[0]["hook"], "before");
+    assert_eq!(hooks[0]["stdout"], "flushed 3 tables");
+    assert_eq!(hooks[0]["stderr"], "slow disk");
+    assert_eq!(hooks[1]["hook"], "after");
     let job = backup_of(&base, &tok, "blocked");
     assert_eq!(job["state"], "failed", "{job}");
     let err = job["error"].as_str().unwrap();

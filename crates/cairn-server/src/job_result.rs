@@ -110,6 +110,9 @@ pub struct BackupResult {
     pub stats: SnapshotStats,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention: Option<RetentionResult>,
+    /// The spec's `before` and `after` hooks that ran, with what they printed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hooks: Vec<cairn_app::hooks::HookRun>,
 }
 
 /// A restore, or its plan alone for a dry run.

@@ -388,6 +388,8 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<JobResult>
                 ctx.clock.clone(),
                 &progress,
             )?;
+            let hooks = out.hooks;
+            let out = out.outcome;
             let st = &out.meta.stats;
             ctx.metrics
                 .backup_bytes
@@ -413,6 +415,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<JobResult>
                 errors: out.meta.errors,
                 stats: out.meta.stats,
                 retention,
+                hooks,
             }))
         }
         Work::Restore {

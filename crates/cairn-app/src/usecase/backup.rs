@@ -20,7 +20,7 @@ pub fn backup_spec(
     wait: Duration,
     clock: Arc<dyn Clock>,
     progress: &Progress,
-) -> Result<BackupOutcome> {
+) -> Result<SpecBackup> {
     let now = clock.now();
     let mut s = session::open_configured(
         cfg,
@@ -40,7 +40,7 @@ pub fn backup_spec(
         .and_then(|t| crate::duration::parse_duration(t).ok())
         .unwrap_or(Duration::from_secs(600));
     let named = [("CAIRN_SPEC", spec.name.clone())];
-    crate::hooks::run(&spec.before, &named, timeout).map_err(|e| {
+    let before = crate::hooks::run("before", &spec.before, &named, timeout).map_err(|e| {
         Error::Source(format!(
             "spec {:?}: before hook {e}; no backup was made",
             spec.name
@@ -56,9 +56,12 @@ pub fn backup_spec(
         ("CAIRN_BACKUP_OUTCOME", outcome.to_string()),
         ("CAIRN_SNAPSHOT_ID", id.clone()),
     ];
-    let after = crate::hooks::run(&spec.after, &env, timeout);
+    let after = crate::hooks::run("after", &spec.after, &env, timeout);
     match (result, after) {
-        (Ok(o), Ok(())) => Ok(o),
+        (Ok(outcome), Ok(after)) => Ok(SpecBackup {
+            outcome,
+            hooks: before.into_iter().chain(after).collect(),
+        }),
         (Ok(_), Err(e)) => Err(Error::Source(format!(
             "spec {:?}: snapshot {} was stored, but the after hook {e}",
             spec.name,
@@ -66,6 +69,13 @@ pub fn backup_spec(
         ))),
         (Err(e), _) => Err(e),
     }
+}
+
+/// A spec's backup: the snapshot, and the hooks that ran around it with
+/// what they printed.
+pub struct SpecBackup {
+    pub outcome: BackupOutcome,
+    pub hooks: Vec<crate::hooks::HookRun>,
 }
 
 /// The backup itself: the spec's paths, or its command's output.
