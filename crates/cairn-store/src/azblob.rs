@@ -89,7 +89,7 @@ static SERVICE: Service = Service {
     ],
     missing_holder_codes: &["ContainerNotFound"],
     credentials_hint: "check AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY (or AZURE_STORAGE_CONNECTION_STRING), and that the key belongs to that account",
-    create_hint: |c| format!("create the container first (for example `az storage container create --name {c}`), or correct the container name in the repository location"),
+    create_hint: |c| format!("create the container {c} first (in the Azure portal or with Azure's own tools), or correct the container name in the repository location"),
     timeout_var: "CAIRN_AZURE_TIMEOUT",
 };
 

@@ -273,7 +273,7 @@ pub fn refusal(what: &str, status: u16, v: &Value) -> Error {
 }
 
 fn field<'a>(v: &'a Value, name: &str) -> Result<&'a str> {
-    super::answer_field(v, name, "AWS KMS")
+    super::answer::answer_field(v, name, "AWS KMS")
 }
 
 impl KekSource for AwsKmsSource {
@@ -332,7 +332,7 @@ impl KekSource for AwsKmsSource {
             "EncryptionContext": encryption_context(ctx),
         });
         let v = self.call(region, partition, "Decrypt", &body)?;
-        super::kek_from_base64(field(&v, "Plaintext")?, "AWS KMS")
+        super::answer::kek_from_base64(field(&v, "Plaintext")?, "AWS KMS")
     }
 
     fn rewrap_kek(

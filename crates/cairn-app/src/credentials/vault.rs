@@ -125,7 +125,7 @@ impl VaultSource {
 }
 
 fn field<'a>(v: &'a Value, name: &str) -> Result<&'a str> {
-    super::answer_field(v, name, "Vault")
+    super::answer::answer_field(v, name, "Vault")
 }
 
 impl KekSource for VaultSource {
@@ -164,7 +164,7 @@ impl KekSource for VaultSource {
             &p.key,
             json!({ "ciphertext": wrapped }),
         )?;
-        super::kek_from_base64(field(&data, "plaintext")?, "Vault")
+        super::answer::kek_from_base64(field(&data, "plaintext")?, "Vault")
     }
 
     fn rewrap_kek(

@@ -1,7 +1,7 @@
 //! Mail: one plain-text message per event over SMTP (lettre), with STARTTLS
 //! or TLS, or in the clear to a relay on this machine.
 
-use super::{Event, SendError};
+use super::event::{Event, SendError};
 use crate::error::{Error, Result};
 use cairn_app::credentials::Secret;
 use cairn_app::notify::{MailTls, NotifyConfig};

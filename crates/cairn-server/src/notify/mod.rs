@@ -10,9 +10,12 @@
 //! failure logged, without the secrets: tokens and passwords are read from
 //! files at startup and appear in no log line and no `Debug` output.
 
+mod event;
 mod health;
 pub mod mail;
 pub mod webhook;
+
+pub use event::{Event, SendError};
 
 use crate::error::Result;
 use crate::job_result::JobKind;
@@ -33,59 +36,6 @@ const QUEUE: usize = 256;
 /// The first retry's wait; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
-
-/// One event, as a generic webhook's body shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Event {
-    /// `job_failed`, `gate_failed`, `rpo_breach` or `recovered`.
-    pub event: &'static str,
-    /// The spec, or `*` for a job about every spec (a gate run).
-    pub spec: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub job: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_kind: Option<&'static str>,
-    /// One line: what happened.
-    pub summary: String,
-    /// The error, the failing checks, what was wrong before.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub detail: String,
-    pub time: String,
-    #[serde(skip)]
-    kind: NotifyEvent,
-}
-
-impl Event {
-    /// The text of a chat message.
-    pub fn text(&self) -> String {
-        match self.detail.is_empty() {
-            true => format!("cairn: {}", self.summary),
-            false => format!("cairn: {}\n{}", self.summary, self.detail),
-        }
-    }
-
-    /// The text of a mail.
-    pub fn mail_body(&self) -> String {
-        let mut s = format!("{}\n\n", self.summary);
-        if !self.detail.is_empty() {
-            s += &format!("{}\n\n", self.detail);
-        }
-        s += &format!("event: {}\nspec: {}\n", self.event, self.spec);
-        if let Some(j) = &self.job {
-            s += &format!("job: {j}\n");
-        }
-        s + &format!("time: {}\n", self.time)
-    }
-}
-
-/// Why a message was not delivered.
-#[derive(Debug)]
-pub enum SendError {
-    /// Worth another try (no connection, a 5xx, a timeout).
-    Transient(String),
-    /// The receiver refused this message; another try changes nothing.
-    Permanent(String),
-}
 
 #[derive(Debug)]
 enum Route {

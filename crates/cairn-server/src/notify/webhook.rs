@@ -2,7 +2,7 @@
 //! `slack` a `{"text": ...}` body that Slack's incoming webhooks (and
 //! Mattermost's, Rocket.Chat's) show as a message.
 
-use super::{Event, SendError};
+use super::event::{Event, SendError};
 use crate::error::{Error, Result};
 use cairn_app::credentials::Secret;
 use cairn_app::notify::{NotifyConfig, WebhookFormat};
