@@ -376,6 +376,30 @@ fn the_gate_history_and_audit_views_show_what_happened() {
     );
     let tip = b.text_now("#charts figure[data-series=duration]").unwrap();
     assert!(tip.contains("Backup duration"), "{tip}");
+    // The repository chart's points are the backups' recorded sizes, and
+    // the newest is what the folder holds.
+    let (s, jobs) = curl(
+        "GET",
+        &format!("{base}/api/v1/dr/jobs?kind=backup&state=succeeded"),
+        Some(&tok["analyst"]),
+        None,
+    );
+    assert_eq!(s, 200, "{jobs}");
+    let newest = jobs["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|j| j["result"]["repository_bytes"].as_u64())
+        .max()
+        .expect("backup jobs record the repository's size");
+    let on_disk: u64 = all_files(&env.path("repo"))
+        .iter()
+        .map(|(_, d)| d.len() as u64)
+        .sum();
+    assert!(
+        newest <= on_disk && newest * 10 >= on_disk * 9,
+        "recorded {newest} bytes, the folder holds {on_disk}"
+    );
     scroll_to(&b, "history-box");
     b.shot("history");
 

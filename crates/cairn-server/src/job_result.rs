@@ -113,6 +113,10 @@ pub struct BackupResult {
     /// The spec's `before` and `after` hooks that ran, with what they printed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hooks: Vec<cairn_app::hooks::HookRun>,
+    /// The repository's size in storage right after the backup (all its
+    /// objects' bytes); absent when it could not be listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_bytes: Option<u64>,
 }
 
 /// A restore, or its plan alone for a dry run.

@@ -388,7 +388,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<JobResult>
                 ctx.clock.clone(),
                 &progress,
             )?;
-            let hooks = out.hooks;
+            let (hooks, repository_bytes) = (out.hooks, out.repository_bytes);
             let out = out.outcome;
             let st = &out.meta.stats;
             ctx.metrics
@@ -416,6 +416,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<JobResult>
                 stats: out.meta.stats,
                 retention,
                 hooks,
+                repository_bytes,
             }))
         }
         Work::Restore {

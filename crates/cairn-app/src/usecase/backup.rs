@@ -47,6 +47,7 @@ pub fn backup_spec(
         ))
     })?;
     let result = back_up(spec, &mut s.repo, &opts, progress);
+    let repository_bytes = result.as_ref().ok().and_then(|_| stored_bytes(&s.repo));
     let (outcome, id) = match &result {
         Ok(o) => ("success", o.id.to_hex()),
         Err(_) => ("failure", String::new()),
@@ -61,6 +62,7 @@ pub fn backup_spec(
         (Ok(outcome), Ok(after)) => Ok(SpecBackup {
             outcome,
             hooks: before.into_iter().chain(after).collect(),
+            repository_bytes,
         }),
         (Ok(_), Err(e)) => Err(Error::Source(format!(
             "spec {:?}: snapshot {} was stored, but the after hook {e}",
@@ -76,6 +78,27 @@ pub fn backup_spec(
 pub struct SpecBackup {
     pub outcome: BackupOutcome,
     pub hooks: Vec<crate::hooks::HookRun>,
+    /// The repository's size in storage right after the backup (every
+    /// object's bytes as the storage lists them), so a history of backups
+    /// is also a history of the repository's size; `None` when the
+    /// listing failed (the backup itself stands).
+    pub repository_bytes: Option<u64>,
+}
+
+/// Every object's bytes in the repository's storage, by listing each kind:
+/// one listing per backup, cheap beside the backup itself.
+fn stored_bytes(repo: &cairn_core::Repository) -> Option<u64> {
+    let mut total = 0u64;
+    for kind in cairn_core::ObjectKind::ALL {
+        match repo.backend().list(kind) {
+            Ok(objects) => total += objects.iter().map(|o| o.size).sum::<u64>(),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not list the repository to record its size");
+                return None;
+            }
+        }
+    }
+    Some(total)
 }
 
 /// The backup itself: the spec's paths, or its command's output.
