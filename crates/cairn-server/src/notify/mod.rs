@@ -24,7 +24,6 @@ use cairn_app::config::ServerConfig;
 use cairn_app::notify::{NotifyConfig, NotifyEvent, NotifyKind};
 use cairn_core::clock::{rfc3339, Clock};
 use health::{Change, Health, Problem};
-use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
