@@ -114,7 +114,7 @@ pub struct BackupResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hooks: Vec<cairn_app::hooks::HookRun>,
     /// The repository's size in storage right after the backup (all its
-    /// objects' bytes); absent when it could not be listed.
+    /// objects' bytes but the locks); absent when it could not be listed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_bytes: Option<u64>,
 }

@@ -85,11 +85,16 @@ pub struct SpecBackup {
     pub repository_bytes: Option<u64>,
 }
 
-/// Every object's bytes in the repository's storage, by listing each kind:
-/// one listing per backup, cheap beside the backup itself.
+/// Every object's bytes in the repository's storage, by listing each kind
+/// but the locks (held only while a command runs, this backup's own
+/// among them): one listing per backup, cheap beside the backup itself.
 fn stored_bytes(repo: &cairn_core::Repository) -> Option<u64> {
     let mut total = 0u64;
-    for kind in cairn_core::ObjectKind::ALL {
+    let kinds = cairn_core::ObjectKind::ALL;
+    for kind in kinds
+        .into_iter()
+        .filter(|k| *k != cairn_core::ObjectKind::Lock)
+    {
         match repo.backend().list(kind) {
             Ok(objects) => total += objects.iter().map(|o| o.size).sum::<u64>(),
             Err(e) => {
