@@ -25,13 +25,8 @@ const DESIGNED: [i32; 6] = [0, 1, 3, 4, 5, 6];
 /// 2 GiB address-space limit; fails the test on a hang, a panic, an
 /// undesigned exit code or a failure without a message. Returns the run.
 fn reader(env: &Env, repo: &Path, what: &str, args: &[&str]) -> Run {
-    let mut c = env.cmd();
-    let program = c.get_program().to_owned();
-    let mut p = std::process::Command::new("prlimit");
-    p.arg("--as=2147483648").arg("--").arg(program);
-    p.env_clear()
-        .envs(c.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
-    c = p;
+    let mut c =
+        cairn_test_support::crash::under("prlimit", &["--as=2147483648".into()], &env.cmd());
     c.env("CAIRN_PASSWORD", "pw")
         .arg("-r")
         .arg(repo)

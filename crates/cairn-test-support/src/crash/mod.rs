@@ -90,8 +90,7 @@ pub struct Recording {
 /// folder), recording the calls below `roots` into `trace_file`.
 pub fn record(cmd: &Command, roots: &[PathBuf], trace_file: &Path) -> (Output, Recording) {
     let initial = Image::capture(roots);
-    let mut s = Command::new("strace");
-    s.args([
+    let mut wrapper: Vec<std::ffi::OsString> = [
         "-f",
         "-y",
         "-xx",
@@ -100,23 +99,16 @@ pub fn record(cmd: &Command, roots: &[PathBuf], trace_file: &Path) -> (Output, R
         "1000000000",
         "-e",
         "signal=none",
-    ])
-    .args(["-e", TRACED, "-o"])
-    .arg(trace_file)
-    .arg("--")
-    .arg(cmd.get_program())
-    .args(cmd.get_args())
-    .env_clear()
-    .stdin(std::process::Stdio::null());
-    for (k, v) in cmd.get_envs() {
-        if let Some(v) = v {
-            s.env(k, v);
-        }
-    }
-    if let Some(d) = cmd.get_current_dir() {
-        s.current_dir(d);
-    }
-    let out = s
+        "-e",
+        TRACED,
+        "-o",
+    ]
+    .iter()
+    .map(Into::into)
+    .collect();
+    wrapper.push(trace_file.into());
+    let out = under("strace", &wrapper, cmd)
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("run strace (the test command installs it)");
     let text = std::fs::read_to_string(trace_file).unwrap();
@@ -189,6 +181,23 @@ impl Recording {
         out.retain(|(_, img)| seen.insert(img.digest()));
         out
     }
+}
+
+/// `cmd` (its program, arguments, environment and folder) run by `program
+/// args... --`: a tracer, a resource limit. Only what `cmd` set explicitly
+/// is carried over, as the tests' commands clear their environment.
+pub fn under(program: &str, args: &[std::ffi::OsString], cmd: &Command) -> Command {
+    let mut w = Command::new(program);
+    w.args(args)
+        .arg("--")
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+    if let Some(d) = cmd.get_current_dir() {
+        w.current_dir(d);
+    }
+    w
 }
 
 /// A folder entry change and the folders whose `fsync` it still waits for.
