@@ -15,6 +15,7 @@
 //! ids, which are the destination's) is skipped: a second run copies
 //! nothing.
 
+use crate::codec::Encoder;
 use crate::crypto::SealKind;
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
@@ -85,6 +86,7 @@ pub fn copy_watched(
         stored: HashSet::new(),
         pack: PackBuilder::with_capacity(dst.config().pack_size as usize),
         packs: Vec::new(),
+        enc: dst.encoder()?,
     };
     // Source id -> destination id, for parents.
     let mut copied: HashMap<SnapshotId, SnapshotId> = HashMap::new();
@@ -125,6 +127,9 @@ struct Copier<'a> {
     stored: HashSet<BlobId>,
     pack: PackBuilder,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
+    /// One compression context for the run: creating one per blob cost
+    /// more than compressing a small blob.
+    enc: Encoder,
 }
 
 /// A tree being rewritten: its nodes, the next to look at, and its id.
@@ -143,7 +148,7 @@ impl Copier<'_> {
             return Ok(id);
         }
         let mut sealed = Vec::new();
-        dst.encoder()?.encode_into(plain, &mut sealed)?;
+        self.enc.encode_into(plain, &mut sealed)?;
         dst.keys().seal_in_place(kind, &id.0, &mut sealed)?;
         self.pack.add(kind, id, &sealed, plain.len() as u32);
         self.report.blobs_stored += 1;
@@ -161,7 +166,7 @@ impl Copier<'_> {
         }
         let size = dst.config().pack_size as usize;
         let full = std::mem::replace(&mut self.pack, PackBuilder::with_capacity(size));
-        let p = full.finish(dst.keys(), &mut dst.encoder()?)?;
+        let p = full.finish(dst.keys(), &mut self.enc)?;
         crate::repo::write_idempotent(
             dst.backend().as_ref(),
             ObjectKind::Pack,
