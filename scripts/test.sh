@@ -95,7 +95,7 @@ export CAIRN_TEST_CARGO_DEB="$PWD/.tools/bin/cargo-deb"
 
 # Debian's OpenSSH server and client for the SFTP backend's tests: each test
 # starts its own sshd (not as a daemon) on a loopback port with keys it makes.
-if { ! need ssh || ! need ssh-keygen || [ ! -x /usr/sbin/sshd ]; } && need apt-get; then
+if { ! need ssh || ! need ssh-keygen || [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/lib/openssh/sftp-server ]; } && need apt-get; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends openssh-server openssh-client > /dev/null
 fi
 export CAIRN_TEST_SSHD=/usr/sbin/sshd

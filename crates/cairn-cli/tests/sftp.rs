@@ -15,6 +15,17 @@ fn backup_restore_verify_forget_prune_over_sftp_and_worm_grades_refused() {
     std::env::set_var("PATH", sshd.path_env());
     let loc = sshd.location("repo");
     round_trip(&env, &loc);
+    // Every published object was synced on the server first: the SFTP
+    // session logged an fsync request for each temporary it linked or
+    // renamed (a power cut must not leave a name whose bytes were lost).
+    let log = sshd.sftp_log();
+    let fsyncs = log.lines().filter(|l| l.contains(": fsync")).count();
+    let links = log.lines().filter(|l| l.contains(": hardlink")).count();
+    assert!(links > 0, "no hard link requests were logged:\n{log}");
+    assert!(
+        fsyncs >= links,
+        "{fsyncs} fsync requests for {links} published objects:\n{log}"
+    );
 
     let other = sshd.location("worm");
     for grade in ["governance", "compliance"] {

@@ -6,13 +6,14 @@
 //! a reader or a crash could see a prefix of an object under its real name.
 //! This backend publishes as the folder backend does instead: the object is
 //! written whole under a `.tmp-*` name in its folder, then
+//! - before it is published, the server `fsync`s it (`fsync@openssh.com`);
 //! - `write_new` links it into place with the `hardlink@openssh.com`
 //!   extension, which is `link(2)` on the server: it fails on a taken name,
 //!   so an object is never replaced; then the temporary name is removed;
 //! - `replace` and `replace_config` rename it over the object
 //!   (`posix-rename@openssh.com`, `rename(2)`): one atomic step.
 //!
-//! OpenDAL has no call for a hard link, so that one request goes through
+//! OpenDAL has no call for a hard link or an fsync, so those go through
 //! openssh-sftp-client (the library under OpenDAL's service) on a session
 //! of its own, opened on first use.
 
@@ -101,8 +102,9 @@ static SERVICE: Service = Service {
 pub struct SftpBackend {
     store: Store,
     location: SftpLocation,
-    /// The session for hard links, opened on first use.
+    /// The session for hard links and fsync, opened on first use.
     linker: tokio::sync::Mutex<Option<Sftp>>,
+    no_fsync_warned: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for SftpBackend {
@@ -126,6 +128,7 @@ impl SftpBackend {
             store: Store::new(op, target)?,
             location,
             linker: Default::default(),
+            no_fsync_warned: Default::default(),
         })
     }
 
@@ -160,8 +163,10 @@ impl SftpBackend {
         }
     }
 
-    /// `link(2)` on the server through `hardlink@openssh.com`.
-    async fn link(&self, from: &str, to: &str) -> std::result::Result<(), String> {
+    /// The session for the requests OpenDAL has no call for, opened on first use.
+    async fn session(
+        &self,
+    ) -> std::result::Result<tokio::sync::MutexGuard<'_, Option<Sftp>>, String> {
         let mut guard = self.linker.lock().await;
         if guard.is_none() {
             let mut b = openssh::SessionBuilder::default();
@@ -175,14 +180,60 @@ impl SftpBackend {
                 .map_err(|e| e.to_string())?;
             *guard = Some(sftp);
         }
+        Ok(guard)
+    }
+
+    /// Makes the server `fsync(2)` the temporary `tmp` (`fsync@openssh.com`)
+    /// before it is published, so that a power cut on the server cannot
+    /// leave a published name whose bytes were lost. A server without the
+    /// extension gets a warning and no sync (docs/STORAGE.md).
+    async fn sync_temp(&self, sftp: &Sftp, tmp: &str) -> std::result::Result<(), String> {
+        if !sftp.support_fsync() {
+            if !self
+                .no_fsync_warned
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                tracing::warn!(
+                    "the SFTP server at {} has no fsync@openssh.com: objects are published unsynced",
+                    self.location.endpoint()
+                );
+            }
+            return Ok(());
+        }
+        let path = format!("{}/{tmp}", self.location.path);
+        // The library sends fsync only on a handle opened for writing.
+        let mut f = sftp
+            .options()
+            .write(true)
+            .open(&path)
+            .await
+            .map_err(|e| e.to_string())?;
+        f.sync_all().await.map_err(|e| format!("fsync: {e}"))?;
+        f.close().await.map_err(|e| e.to_string())
+    }
+
+    /// Syncs `from`, then `link(2)`s it to `to` on the server through
+    /// `hardlink@openssh.com`.
+    async fn sync_and_link(&self, from: &str, to: &str) -> std::result::Result<(), String> {
+        let guard = self.session().await?;
         let Some(sftp) = guard.as_ref() else {
             return Err("no SFTP session".into());
         };
+        self.sync_temp(sftp, from).await?;
         let root = &self.location.path;
         sftp.fs()
             .hard_link(format!("{root}/{from}"), format!("{root}/{to}"))
             .await
             .map_err(|e| e.to_string())
+    }
+
+    /// Syncs `tmp` through the side session.
+    async fn sync_only(&self, tmp: &str) -> std::result::Result<(), String> {
+        let guard = self.session().await?;
+        let Some(sftp) = guard.as_ref() else {
+            return Err("no SFTP session".into());
+        };
+        self.sync_temp(sftp, tmp).await
     }
 }
 
@@ -200,7 +251,7 @@ impl Backend for SftpBackend {
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         let key = self.store.key(kind, name)?;
         let tmp = self.write_temp(&key, data)?;
-        let linked = self.store.rt.block_on(self.link(&tmp, &key));
+        let linked = self.store.rt.block_on(self.sync_and_link(&tmp, &key));
         self.remove_temp(&tmp);
         match linked {
             Ok(()) => Ok(()),
@@ -211,11 +262,11 @@ impl Backend for SftpBackend {
             Err(why) => Err(Error::new(
                 ErrorKind::Io,
                 format!(
-                    "{key}: the SFTP server at {} could not link it into place ({why})",
+                    "{key}: the SFTP server at {} could not sync and link it into place ({why})",
                     self.location.endpoint()
                 ),
             )
-            .hint("the server must offer the hardlink@openssh.com extension (OpenSSH's sftp-server does) on a filesystem with hard links")),
+            .hint("the server must offer the hardlink@openssh.com and fsync@openssh.com extensions (OpenSSH's sftp-server does) on a filesystem with hard links")),
         }
     }
 
@@ -226,6 +277,19 @@ impl Backend for SftpBackend {
     fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         let key = self.store.key(kind, name)?;
         let tmp = self.write_temp(&key, data)?;
+        let synced = self.store.rt.block_on(self.sync_only(&tmp)).map_err(|why| {
+            Error::new(
+                ErrorKind::Io,
+                format!(
+                    "{key}: the SFTP server at {} could not sync it ({why})",
+                    self.location.endpoint()
+                ),
+            )
+        });
+        if let Err(e) = synced {
+            self.remove_temp(&tmp);
+            return Err(e);
+        }
         let renamed = self
             .store
             .rt

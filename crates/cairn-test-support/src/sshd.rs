@@ -76,7 +76,7 @@ impl Sshd {
         std::fs::write(
             dir.join("sshd_config"),
             format!(
-                "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\nAuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nStrictModes no\nUsePAM no\nPidFile {d}/sshd.pid\nSubsystem sftp internal-sftp\n"
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\nAuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nStrictModes no\nUsePAM no\nPidFile {d}/sshd.pid\nSubsystem sftp /usr/lib/openssh/sftp-server -e -l DEBUG3 2>> {d}/sftp.log\n"
             ),
         )
         .unwrap();
@@ -144,6 +144,13 @@ impl Sshd {
             self.port,
             self.dir.display()
         )
+    }
+
+    /// What the SFTP sessions logged so far: every request, at debug level 3
+    /// (the subsystem is OpenSSH's sftp-server, run through the shell with
+    /// its log on stderr appended to a file).
+    pub fn sftp_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("sftp.log")).unwrap_or_default()
     }
 
     /// Where the repository `name` lies on disk.
