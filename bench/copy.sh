@@ -8,6 +8,8 @@
 # nothing changed).
 #
 #   bench/copy.sh [CORPUS] [CAIRN_BINARY] [ROUNDS]
+#   env  BENCH_COPY_TO=s3  copy into S3 (moto on loopback, from the worktree's
+#        .venv, started here; a fresh bucket per round) instead of a folder
 #
 # CORPUS defaults to /usr/include (a copy is not needed: both tools only read
 # it); restic from Debian (apt-get install restic). Repositories go to
@@ -19,10 +21,26 @@ rounds=${3:-3}
 command -v restic > /dev/null || { echo "copy.sh: restic is required (apt-get install restic)" >&2; exit 2; }
 work=${BENCH_TMP:-/var/tmp/bench-copy}
 rm -rf "$work"; mkdir -p "$work"
-trap 'rm -rf "$work"' EXIT
 export CAIRN_PASSWORD=bench CAIRN_STATE_DIR="$work/state" HOME="$work"
 export RESTIC_PASSWORD=bench RESTIC_FROM_PASSWORD=bench RESTIC_CACHE_DIR="$work/restic-cache"
 
+to=${BENCH_COPY_TO:-folder}
+moto_pid=
+trap '[[ -n $moto_pid ]] && kill $moto_pid 2> /dev/null; rm -rf "$work"' EXIT
+if [[ $to == s3 ]]; then
+  moto=$(dirname "$0")/../.venv/bin/moto_server
+  [[ -x $moto ]] || { echo "copy.sh: $moto is missing (scripts/test.sh installs it)" >&2; exit 2; }
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$moto" -H 127.0.0.1 -p "$port" > "$work/moto.log" 2>&1 &
+  moto_pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/moto-api/" > /dev/null && break; sleep 0.1; done
+  export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+fi
+dest() { # dest TOOL ROUND: where this round's copy goes
+  if [[ $to == s3 ]]; then echo "s3:http://127.0.0.1:$port/$1-dst-$2"; else echo "$work/$1-dst"; fi
+}
+
+echo "destination: $to"
 echo "corpus: $corpus ($(du -sh "$corpus" | cut -f1), $(find "$corpus" -type f | wc -l) files)"
 echo "cairn: $("$bin" --version); restic: $(restic version | cut -d' ' -f2)"
 "$bin" -q -r "$work/cairn-src" init > /dev/null 2>&1
@@ -36,23 +54,25 @@ timed() { # timed LABEL CMD...: one line "LABEL<TAB>wall s<TAB>max RSS KiB"
   tail -n 1 "$work/t"
 }
 
-cairn_round() {
+cairn_round() { # cairn_round ROUND
+  local d; d=$(dest cairn "$1")
   # A new destination at the same path: forget its pin (docs/KEYS.md) too.
   rm -rf "$work/cairn-dst" "$work/state"
-  "$bin" -q -r "$work/cairn-dst" init > /dev/null 2>&1
-  timed "cairn copy (all)" "$bin" -q -r "$work/cairn-src" copy --to "$work/cairn-dst"
-  timed "cairn copy (again, nothing new)" "$bin" -q -r "$work/cairn-src" copy --to "$work/cairn-dst"
+  "$bin" -q -r "$d" init > /dev/null 2>&1
+  timed "cairn copy (all)" "$bin" -q -r "$work/cairn-src" copy --to "$d"
+  timed "cairn copy (again, nothing new)" "$bin" -q -r "$work/cairn-src" copy --to "$d"
 }
 
-restic_round() {
+restic_round() { # restic_round ROUND
+  local d; d=$(dest restic "$1")
   rm -rf "$work/restic-dst"
   # The same chunker parameters, so the copy deduplicates as the source does.
-  restic -q -r "$work/restic-dst" init --from-repo "$work/restic-src" --copy-chunker-params > /dev/null
-  timed "restic copy (all)" restic -q -r "$work/restic-dst" copy --from-repo "$work/restic-src"
-  timed "restic copy (again, nothing new)" restic -q -r "$work/restic-dst" copy --from-repo "$work/restic-src"
+  restic -q -r "$d" init --from-repo "$work/restic-src" --copy-chunker-params > /dev/null
+  timed "restic copy (all)" restic -q -r "$d" copy --from-repo "$work/restic-src"
+  timed "restic copy (again, nothing new)" restic -q -r "$d" copy --from-repo "$work/restic-src"
 }
 
 for i in $(seq 1 "$rounds"); do
   echo "### round $i, load $(cut -d' ' -f1-3 /proc/loadavg)"
-  if [ $((i % 2)) -eq 1 ]; then cairn_round; restic_round; else restic_round; cairn_round; fi
+  if [ $((i % 2)) -eq 1 ]; then cairn_round "$i"; restic_round "$i"; else restic_round "$i"; cairn_round "$i"; fi
 done
