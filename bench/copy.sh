@@ -58,7 +58,9 @@ cairn_round() { # cairn_round ROUND
   local d; d=$(dest cairn "$1")
   # A new destination at the same path: forget its pin (docs/KEYS.md) too.
   rm -rf "$work/cairn-dst" "$work/state"
-  "$bin" -q -r "$d" init > /dev/null 2>&1
+  # cairn does not create buckets (a typo would otherwise make a new one).
+  [[ $to == s3 ]] && curl -sf -X PUT "http://127.0.0.1:$port/cairn-dst-$1" > /dev/null
+  "$bin" -q -r "$d" init > /dev/null
   timed "cairn copy (all)" "$bin" -q -r "$work/cairn-src" copy --to "$d"
   timed "cairn copy (again, nothing new)" "$bin" -q -r "$work/cairn-src" copy --to "$d"
 }
