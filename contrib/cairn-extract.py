@@ -12,6 +12,7 @@ SHA-256. It exists so that a repository outlives the tool, and so that any
 disagreement between the spec and the binary shows up as a failed test.
 """
 
+import errno
 import hashlib
 import hmac
 import io
@@ -105,9 +106,17 @@ class Folder:
     def __init__(self, root):
         self.root = root
 
+    def open(self, rel):
+        try:
+            fd = os.open(os.path.join(self.root, rel), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                raise Corrupt(f"{rel}: not a regular file (a symlink was put in its place)") from None
+            raise
+        return fd
+
     def read(self, rel):
-        path = os.path.join(self.root, rel)
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = self.open(rel)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise Corrupt(f"{rel}: not a regular file")
@@ -117,7 +126,7 @@ class Folder:
             os.close(fd)
 
     def read_range(self, rel, offset, length):
-        fd = os.open(os.path.join(self.root, rel), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = self.open(rel)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise Corrupt(f"{rel}: not a regular file")
@@ -133,8 +142,9 @@ class Folder:
             entries = list(os.scandir(os.path.join(self.root, folder)))
         except FileNotFoundError:
             return []
-        return sorted(e.name for e in entries
-                      if e.is_file(follow_symlinks=False) and pattern.fullmatch(e.name))
+        # Every entry under an object's name, whatever it is: reading a
+        # fifo, symlink or folder there then fails naming it (§1).
+        return sorted(e.name for e in entries if pattern.fullmatch(e.name))
 
 
 # -- sealed objects (§4, §5) ---------------------------------------------------
@@ -162,6 +172,28 @@ class Keys:
         raise Corrupt(f"object {oid.hex()} (kind {kind}): no key epoch authenticates it")
 
 
+def zstd_frame_length(b):
+    """Length of the zstd frame (RFC 8878 §3.1.1) at the start of `b`, or
+    None when `b` does not start with a whole one."""
+    if len(b) < 5 or b[:4] != b"\x28\xb5\x2f\xfd" or b[4] & 0x08:
+        return None
+    fhd = b[4]
+    single = (fhd >> 5) & 1
+    pos = 5 + (1 - single) + (0, 1, 2, 4)[fhd & 3] + (single, 2, 4, 8)[fhd >> 6]
+    while True:
+        if pos + 3 > len(b):
+            return None
+        header = int.from_bytes(b[pos:pos + 3], "little")
+        kind, size = (header >> 1) & 3, header >> 3
+        if kind == 3:
+            return None
+        pos += 3 + (1 if kind == 1 else size)
+        if header & 1:
+            break
+    pos += 4 * ((fhd >> 2) & 1)
+    return pos if pos <= len(b) else None
+
+
 def unframe(frame, bound, oid):
     if not frame:
         raise Corrupt(f"object {oid.hex()}: empty frame")
@@ -169,6 +201,10 @@ def unframe(frame, bound, oid):
     if codec == 0:
         plain = payload
     elif codec == 1:
+        # Exactly one frame (§4): the stream reader below would stop after
+        # the first one and ignore what follows it.
+        if zstd_frame_length(payload) != len(payload):
+            raise Corrupt(f"object {oid.hex()}: the payload is not exactly one zstd frame")
         try:
             # Read one byte past the bound so that a bomb is refused without
             # ever being decoded further.
@@ -207,6 +243,11 @@ def read_config(store):
     fields(cfg["chunker"], "config.chunker", ["min", "avg", "max"])
     if cfg.get("worm") is not None:
         fields(cfg["worm"], "config.worm", ["mode", "retention_secs"])
+    # Absent means the default (§8); a null does not, except for `worm`,
+    # whose absence is itself spelled null by a JSON Option.
+    uint(cfg.get("key_epoch", 1), "config.key_epoch", 32)
+    if not isinstance(cfg.get("retired_keys", []), list):
+        raise Corrupt("config.retired_keys: not an array")
     return cfg
 
 
@@ -378,7 +419,7 @@ class Repo:
         return [(name, meta) for _, name, meta in sorted(out)]
 
     def tree(self, tree_id):
-        doc = strict_json(self.blob(2, bytes.fromhex(tree_id)), f"tree {tree_id}")
+        doc = strict_json(self.blob(2, hexbytes(tree_id, 32, "tree id")), f"tree {tree_id}")
         fields(doc, f"tree {tree_id}", ["nodes"])
         nodes, last = [], None
         for node in doc["nodes"]:
@@ -420,6 +461,7 @@ class Extractor:
         self.links = {}  # (dev, inode) -> (sha256, size, path components from the target)
         self.files = 0
         self.bytes = 0
+        self.too_deep = 0
 
     def directory(self, tree_id, dfd, path, depth):
         """Extracts tree `tree_id` into the open folder `dfd`, which is
@@ -431,6 +473,7 @@ class Extractor:
             if kind == "dir":
                 if depth + 1 > MAX_DEPTH:
                     print(f"cairn-extract: skipping {name!r}: deeper than {MAX_DEPTH}", file=sys.stderr)
+                    self.too_deep += 1
                     continue
                 os.mkdir(name, 0o700, dir_fd=dfd)
                 sub = open_dir(name, dfd)
@@ -457,7 +500,7 @@ class Extractor:
 
     def file(self, name, node, dfd, path):
         key = (node["dev"], node["inode"])
-        digest, size = node["sha256"].lower(), node.get("size", 0)
+        digest, size = hexbytes(node["sha256"], 32, f"{name!r}: sha256").hex(), node.get("size", 0)
         first = self.links.get(key) if node["nlink"] > 1 else None
         if first and first[:2] == (digest, size):
             # Every folder on the way is one this run created (a tree holds
@@ -469,7 +512,7 @@ class Extractor:
         h, written = hashlib.sha256(), 0
         try:
             for blob in node.get("content", []):
-                data = self.repo.blob(1, bytes.fromhex(blob))
+                data = self.repo.blob(1, hexbytes(blob, 32, f"{name!r}: content id"))
                 h.update(data)
                 os.write(fd, data)
                 written += len(data)
@@ -518,6 +561,10 @@ def main(argv):
         sys.exit(f"cairn-extract: {argv[3]} is not empty; extract into an empty folder")
     ex = Extractor(repo, root)
     ex.directory(meta["tree"], root, [], 0)
+    if ex.too_deep:
+        # As the binary's restore: the rest is extracted, the run fails (§10).
+        sys.exit(f"cairn-extract: {ex.too_deep} folder(s) nested deeper than {MAX_DEPTH} levels were not "
+                 "extracted; everything else was")
     print(f"extracted snapshot {name[:16]}: {ex.files} files, {ex.bytes} bytes, every SHA-256 checked")
 
 

@@ -148,7 +148,8 @@ impl World {
     }
 
     /// Every reader on snapshot `s`; nothing outside the targets changes.
-    fn read_all(&self, what: &str, repo: &Path, s: &str, file: &str) -> Vec<(String, i32)> {
+    /// Each reader's name, exit code and stderr.
+    fn read_all(&self, what: &str, repo: &Path, s: &str, file: &str) -> Vec<(String, i32, String)> {
         let before = contents(&self.env.path("outside"));
         let target = self.env.path(&format!("target-{what}"));
         let t = target.to_str().unwrap();
@@ -167,7 +168,7 @@ impl World {
             let r = reader(&self.env, repo, what, &args);
             let last = r.stderr.lines().rev().find(|l| !l.trim().is_empty());
             eprintln!("  {what} {name}: exit {}: {}", r.code, last.unwrap_or(""));
-            codes.push((name.to_string(), r.code));
+            codes.push((name.to_string(), r.code, r.stderr));
         }
         assert_eq!(
             contents(&self.env.path("outside")),
@@ -185,8 +186,23 @@ fn every_reader_refuses_every_hostile_tree_by_name_in_bounded_time_and_memory() 
     for c in &cases {
         let s = c.snapshot.to_hex();
         let codes = w.read_all(c.name, &w.repo, &s, "f");
-        eprintln!("hostile tree {}: {codes:?}", c.name);
-        let restore = codes.iter().find(|(n, _)| n == "restore").unwrap().1;
+        let exits: Vec<_> = codes.iter().map(|r| (&r.0, r.1)).collect();
+        eprintln!("hostile tree {}: {exits:?}", c.name);
+        if c.name == "deep" {
+            // Readers that hand over the whole tree fail as for damage,
+            // naming the folder they could not enter (FORMAT.md §10).
+            for (name, code, err) in codes
+                .iter()
+                .filter(|r| ["ls", "manifest", "export"].contains(&r.0.as_str()))
+            {
+                assert_eq!(*code, 6, "deep: {name}: {err}");
+                assert!(
+                    err.contains("nested deeper than 1024") && err.contains("d/d/d"),
+                    "deep: {name}: {err}"
+                );
+            }
+        }
+        let restore = codes.iter().find(|(n, _, _)| n == "restore").unwrap().1;
         let benign = ["case-variants", "wide", "hard-links-disagree"];
         assert_eq!(
             restore == 0,
@@ -221,11 +237,19 @@ fn impostors_in_place_of_objects_are_named_errors_not_hangs() {
             let what = format!("{kind}-{imp:?}");
             let codes = w.read_all(&what, &w.repo, &w.good, "hello.txt");
             let v = reader(&w.env, &w.repo, &what, &["verify", "--read-data"]);
-            eprintln!("impostor {what}: {codes:?}, verify {}", v.code);
+            let exits: Vec<_> = codes.iter().map(|r| (&r.0, r.1)).collect();
+            eprintln!("impostor {what}: {exits:?}, verify {}", v.code);
             assert_ne!(v.code, 0, "{what}: verify passed over an impostor");
+            // Named by its path, not only missed (FORMAT.md §1, listing).
+            let name = victim.file_name().unwrap().to_str().unwrap();
+            assert!(
+                v.stderr.contains(name),
+                "{what}: verify does not name {name}: {}",
+                v.stderr
+            );
             // The one copy of the data, its index, snapshot or key slot is
             // gone: a restore cannot succeed, and must say so.
-            let restore = codes.iter().find(|(n, _)| n == "restore").unwrap().1;
+            let restore = codes.iter().find(|(n, _, _)| n == "restore").unwrap().1;
             assert_ne!(restore, 0, "{what}: restore succeeded over an impostor");
         }
     }

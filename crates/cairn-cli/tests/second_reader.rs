@@ -288,3 +288,147 @@ fn the_second_reader_passes_over_an_aws_kms_slot() {
     assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
+
+/// Both readers on one snapshot: (binary exit code, reader exit code,
+/// reader stderr); each extracts into its own folder below `out`.
+fn both_read(env: &Env, repo: &Path, id: &str, out: &Path) -> (Run, Run) {
+    let mut c = env.cmd();
+    c.env("CAIRN_PASSWORD", "pw").arg("-r").arg(repo).args([
+        "restore",
+        id,
+        "--target",
+        out.join("bin").to_str().unwrap(),
+    ]);
+    let bin = run(&mut c);
+    let py = extract(
+        &[("CAIRN_PASSWORD", "pw")],
+        &[repo, Path::new(id), &out.join("py")],
+    );
+    (bin, py)
+}
+
+/// FORMAT.md's rules on hand-made objects, each read by both readers: hex
+/// in either case reads as the same bytes, hex that is not only digits is
+/// refused, a payload of two zstd frames is refused, a config that spells
+/// its defaults out opens, and a fifo in place of a snapshot is named.
+#[test]
+fn the_two_readers_agree_on_hand_made_objects() {
+    use cairn_core::crypto::SealKind;
+    use cairn_test_support::hostile::{dir_node, file_node, hostile_snapshot, raw_tree};
+    use cairn_test_support::{store_sealed_pack, FsBackend, TestRepo};
+    let env = Env::new();
+    let repo = env.path("repo");
+    let mut r = TestRepo::on(std::sync::Arc::new(FsBackend::new(&repo))).init();
+    let text = |t: &[u8]| String::from_utf8(t.to_vec()).unwrap();
+    let hello = b"hello, both readers\n".repeat(20);
+    let f = file_node(&r, b"f.txt", &hello);
+    let (sum, blob) = (f.sha256.clone().unwrap(), f.content[0].to_hex());
+
+    // Uppercase sha256, content id and subtree id: the same file for both.
+    let inner = text(&raw_tree(std::slice::from_ref(&f)))
+        .replace(&sum, &sum.to_uppercase())
+        .replace(&blob, &blob.to_uppercase());
+    let d = dir_node(&r, b"sub", inner.as_bytes());
+    let sub = d.subtree.unwrap().to_hex();
+    let outer = text(&raw_tree(&[d])).replace(&sub, &sub.to_uppercase());
+    let (upper, _) = hostile_snapshot(
+        &mut r,
+        &[outer.into_bytes(), inner.into_bytes()],
+        0,
+        &[&hello],
+        "upper",
+    );
+    // A content id with a space in it: not hex, so the tree is corrupt.
+    let spaced = text(&raw_tree(std::slice::from_ref(&f)))
+        .replace(&blob, &format!("{} {}", &blob[..2], &blob[2..]));
+    let (spaced, _) = hostile_snapshot(&mut r, &[spaced.into_bytes()], 0, &[], "spaced");
+    // A data blob whose payload is two zstd frames that together decode to
+    // the file: libzstd alone would read both, a stream reader only one.
+    let other = b"two frames, one blob\n".repeat(20);
+    let zst = |d: &[u8]| zstd::bulk::compress(d, 3).unwrap();
+    let mut frame = [&[1u8][..], &zst(&other[..200]), &zst(&other[200..])].concat();
+    let id = r.keys().id(SealKind::Data, &other);
+    r.keys()
+        .seal_in_place(SealKind::Data, &id, &mut frame)
+        .unwrap();
+    let len = other.len() as u32;
+    store_sealed_pack(
+        &mut r,
+        &[(SealKind::Data, cairn_core::BlobId(id), frame, len)],
+    );
+    let g = raw_tree(&[file_node(&r, b"g.txt", &other)]);
+    let (frames, _) = hostile_snapshot(&mut r, &[g], 0, &[], "frames");
+    drop(r);
+
+    let out = env.path("out");
+    let (bin, py) = both_read(&env, &repo, &upper.to_hex(), &out.join("upper"));
+    assert_eq!((bin.code, py.code), (0, 0), "{}\n{}", bin.stderr, py.stderr);
+    for who in ["bin", "py"] {
+        assert_eq!(
+            std::fs::read(out.join("upper").join(who).join("sub/f.txt")).unwrap(),
+            hello,
+            "{who}"
+        );
+    }
+    for (snap, what, said) in [
+        (spaced, "spaced", "content id"),
+        (frames, "frames", "one zstd frame"),
+    ] {
+        let (bin, py) = both_read(&env, &repo, &snap.to_hex(), &out.join(what));
+        assert_ne!(bin.code, 0, "{what}: the binary read it");
+        assert_eq!(py.code, 1, "{what}: {}", py.stderr);
+        assert!(
+            py.stderr.contains("corrupt repository") && py.stderr.contains(said),
+            "{what}: {}",
+            py.stderr
+        );
+    }
+
+    // Spelling the config's defaults out changes nothing; a null is no default.
+    let list = |who: &str| -> Run {
+        if who == "bin" {
+            let mut c = env.cmd();
+            c.env("CAIRN_PASSWORD", "pw")
+                .arg("-r")
+                .arg(&repo)
+                .arg("list");
+            run(&mut c)
+        } else {
+            extract(&[("CAIRN_PASSWORD", "pw")], &[&repo])
+        }
+    };
+    let saved = std::fs::read(repo.join("config")).unwrap();
+    let with = |extra: &str| {
+        let text = String::from_utf8(saved.clone()).unwrap();
+        std::fs::write(
+            repo.join("config"),
+            text.replacen('{', &format!("{{{extra},"), 1),
+        )
+        .unwrap();
+    };
+    with("\"key_epoch\": 1, \"retired_keys\": [], \"worm\": null");
+    for who in ["bin", "py"] {
+        let r = list(who);
+        assert_eq!(r.code, 0, "{who}: {}", r.stderr);
+    }
+    std::fs::write(repo.join("config"), &saved).unwrap();
+    with("\"retired_keys\": null");
+    for who in ["bin", "py"] {
+        assert_ne!(list(who).code, 0, "{who} read a null retired_keys");
+    }
+    std::fs::write(repo.join("config"), &saved).unwrap();
+
+    // A fifo in place of a snapshot: both name it, neither hangs (the
+    // binary lists the others with a warning; the extractor stops).
+    let victim = repo.join("snapshots").join(spaced.to_hex());
+    cairn_test_support::hostile::Impostor::Fifo.plant(&victim, &env.path("outside"));
+    for who in ["bin", "py"] {
+        let r = list(who);
+        assert!(
+            r.stderr.contains(&spaced.to_hex()) && r.stderr.contains("not a regular file"),
+            "{who}: {}",
+            r.stderr
+        );
+    }
+    assert_ne!(list("py").code, 0);
+}

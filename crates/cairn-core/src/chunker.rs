@@ -18,6 +18,13 @@ pub struct Chunker {
     gear_ls: Cow<'static, [u64]>,
 }
 
+/// The strict and relaxed masks for an average chunk size: FORMAT.md §12
+/// lists them for every `avg` a config may hold, and a test holds the two
+/// to each other.
+pub fn masks_for(avg: u32) -> (u64, u64) {
+    select_masks(avg as usize, Normalization::Level1)
+}
+
 impl Chunker {
     /// A chunker for these parameters and seed.
     pub fn new(p: ChunkerParams, seed: u64) -> Self {
@@ -26,7 +33,7 @@ impl Chunker {
             min: p.min as usize,
             avg: p.avg as usize,
             max: p.max as usize,
-            masks: select_masks(p.avg as usize, Normalization::Level1),
+            masks: masks_for(p.avg),
             gear,
             gear_ls,
         }

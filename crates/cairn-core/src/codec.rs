@@ -12,6 +12,10 @@ pub const CODEC_NONE: u8 = 0;
 /// Codec byte: payload is one zstd frame.
 pub const CODEC_ZSTD: u8 = 1;
 
+/// The first four bytes of a zstd frame (RFC 8878 §3.1.1, little-endian
+/// 0xFD2FB528). A skippable frame has another magic and is refused.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
 /// Below this size compression is not attempted: the frame overhead wins.
 const MIN_COMPRESS: usize = 128;
 
@@ -72,11 +76,14 @@ pub fn decode(frame: &[u8], expected_len: usize) -> Result<Vec<u8>> {
         .ok_or_else(|| Error::corrupt("empty object frame"))?;
     let out = match codec {
         CODEC_NONE => body.to_vec(),
-        CODEC_ZSTD => zstd_decompress(body, expected_len).map_err(|e| {
-            Error::corrupt(format!(
-                "zstd frame does not decode within {expected_len} bytes: {e}"
-            ))
-        })?,
+        CODEC_ZSTD => {
+            one_frame(body)?;
+            zstd_decompress(body, expected_len).map_err(|e| {
+                Error::corrupt(format!(
+                    "zstd frame does not decode within {expected_len} bytes: {e}"
+                ))
+            })?
+        }
         c => return Err(Error::corrupt(format!("unknown codec byte {c}"))),
     };
     if out.len() != expected_len {
@@ -98,11 +105,14 @@ pub fn decode_bounded(frame: &[u8], max_len: usize) -> Result<Vec<u8>> {
         CODEC_NONE => Err(Error::corrupt(format!(
             "object larger than {max_len} bytes"
         ))),
-        CODEC_ZSTD => zstd_decompress(body, max_len).map_err(|e| {
-            Error::corrupt(format!(
-                "zstd frame does not decode within {max_len} bytes: {e}"
-            ))
-        }),
+        CODEC_ZSTD => {
+            one_frame(body)?;
+            zstd_decompress(body, max_len).map_err(|e| {
+                Error::corrupt(format!(
+                    "zstd frame does not decode within {max_len} bytes: {e}"
+                ))
+            })
+        }
         c => Err(Error::corrupt(format!("unknown codec byte {c}"))),
     }
 }
@@ -125,6 +135,22 @@ fn zstd_decompress(body: &[u8], capacity: usize) -> std::io::Result<Vec<u8>> {
         };
         d.decompress(body, capacity)
     })
+}
+
+/// Refuses a payload that is not exactly one zstd frame (FORMAT.md §4):
+/// libzstd alone would also decode concatenated and skippable frames, and a
+/// second reader that stops after the first frame would then read other
+/// bytes from the same object.
+fn one_frame(body: &[u8]) -> Result<()> {
+    let whole = body.starts_with(&ZSTD_MAGIC)
+        && zstd::zstd_safe::find_frame_compressed_size(body).is_ok_and(|n| n == body.len());
+    if whole {
+        Ok(())
+    } else {
+        Err(Error::corrupt(
+            "the object's payload is not exactly one zstd frame",
+        ))
+    }
 }
 
 #[cfg(test)]

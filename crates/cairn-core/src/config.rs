@@ -126,6 +126,11 @@ impl RepoConfig {
     fn canonical(&self) -> Vec<u8> {
         let mut c = self.clone();
         c.mac = String::new();
+        // Rebuilt from parsed values (FORMAT.md §8): hex in its written,
+        // lowercase spelling, as `id` is, so both readers hash one form.
+        for r in &mut c.retired_keys {
+            r.sealed.make_ascii_lowercase();
+        }
         #[allow(clippy::expect_used)] // plain data always serialises
         serde_json::to_vec(&c).expect("config serialises")
     }

@@ -101,7 +101,8 @@ fn inside(path: &[u8], sub: &[u8]) -> bool {
 fn totals(repo: &Repository, root: &BlobId, sub: Option<&[u8]>) -> Result<(u64, u64)> {
     let (mut files, mut bytes) = (0u64, 0u64);
     let mut seen: HashSet<(u64, u64)> = HashSet::new();
-    walk(repo, root, &mut |path, n| {
+    // Folders too deep to enter: the export's own walk reports them.
+    let _not_entered = walk(repo, root, &mut |path, n| {
         let wanted = sub.is_none_or(|s| inside(path, s));
         let first = n.nlink <= 1 || seen.insert((n.dev, n.inode));
         if wanted && n.kind == NodeType::File && first {
@@ -132,8 +133,7 @@ fn export<W: Write>(
     let mut first: HashMap<(u64, u64), Vec<u8>> = HashMap::new();
     let mut matched = sub.is_none();
     let io = export_error;
-    let mut left_out = 0usize;
-    walk(repo, root, &mut |path, n| {
+    let left_out = walk(repo, root, &mut |path, n| {
         if let Some(s) = &sub {
             if !inside(path, s) {
                 return Ok(());
@@ -141,9 +141,6 @@ fn export<W: Write>(
             matched = true;
         }
         let p = Path::new(OsStr::from_bytes(path));
-        if crate::manifest::not_entered(path, n) {
-            left_out += 1;
-        }
         match n.kind {
             NodeType::Dir => b
                 .append_data(
@@ -228,13 +225,15 @@ fn export<W: Write>(
             NodeType::Socket => Ok(()),
         }
     })?;
-    if left_out > 0 {
+    if let Some(first) = &left_out.first {
         // The rest is in the archive (finished, so it reads); the run still
         // fails, since the archive is not the whole snapshot.
         b.into_inner().map_err(|e| Error::io("export", e))?;
         return Err(Error::corrupt(format!(
-            "{left_out} folder(s) nested deeper than {} levels were left out of the archive; everything else is in it",
-            crate::manifest::MAX_DEPTH
+            "{} folder(s) nested deeper than {} levels were left out of the archive, the first at {:?}; everything else is in it",
+            left_out.count,
+            crate::manifest::MAX_DEPTH,
+            String::from_utf8_lossy(first)
         ))
         .remedy(crate::Remedy::Verify { read_data: false }));
     }

@@ -84,15 +84,57 @@ impl Repeats {
     }
 }
 
+/// The directories a [`walk`] passed to its caller without entering them:
+/// nested deeper than [`MAX_DEPTH`]. No writer makes one, so they are
+/// damage; a reader that hands over a whole tree (manifest, `ls`, export)
+/// finishes the rest and then fails with [`NotEntered::check`].
+#[derive(Debug, Default)]
+#[must_use = "a walk that skipped folders must say so"]
+pub struct NotEntered {
+    /// How many.
+    pub count: usize,
+    /// The path of the first, from the walk's root.
+    pub first: Option<Vec<u8>>,
+}
+
+impl NotEntered {
+    /// `Ok` when the walk entered every directory; otherwise a damage
+    /// error naming the first one left out, and how many were.
+    pub fn check(self) -> Result<()> {
+        let Some(first) = self.first else {
+            return Ok(());
+        };
+        Err(crate::Error::corrupt(format!(
+            "{} folder(s) nested deeper than {MAX_DEPTH} levels were not entered, the first at {:?}; no backup writes such a folder",
+            self.count,
+            String::from_utf8_lossy(&first)
+        ))
+        .remedy(crate::Remedy::Verify { read_data: false }))
+    }
+}
+
 /// Walks the tree depth-first in name order, calling `f` for every entry.
 /// A directory nested deeper than [`MAX_DEPTH`] is passed to `f` but not
 /// entered (no writer makes one; restore refuses it on its own), so one
-/// such subtree never makes the rest of a snapshot unreadable.
+/// such subtree never makes the rest of a snapshot unreadable; the walk
+/// returns those it left out.
 pub fn walk(
     repo: &dyn TreeSource,
     root: &BlobId,
     f: &mut dyn FnMut(&[u8], &Node) -> Result<()>,
-) -> Result<()> {
+) -> Result<NotEntered> {
+    walk_below(repo, root, 0, f)
+}
+
+/// [`walk`] of a directory that is itself `depth` levels below the
+/// snapshot's root, so the depth limit counts from the snapshot's root.
+pub fn walk_below(
+    repo: &dyn TreeSource,
+    root: &BlobId,
+    depth: usize,
+    f: &mut dyn FnMut(&[u8], &Node) -> Result<()>,
+) -> Result<NotEntered> {
+    let mut skipped = NotEntered::default();
     // An explicit stack of (tree, next entry, path length before its name),
     // not recursion: the depth is the repository's to choose.
     let mut repeats = Repeats::default();
@@ -116,28 +158,20 @@ pub fn walk(
         f(&prefix, n)?;
         let (kind, subtree) = (n.kind, n.subtree);
         match (kind, subtree) {
-            (NodeType::Dir, Some(sub)) if stack.len() <= MAX_DEPTH => {
+            (NodeType::Dir, Some(sub)) if depth + stack.len() <= MAX_DEPTH => {
                 let repeat = repeats.enter(&sub);
                 stack.push((repo.tree(&sub)?, 0, len, repeat));
                 continue;
             }
-            (NodeType::Dir, Some(_)) => tracing::warn!(
-                path = %String::from_utf8_lossy(&prefix),
-                "directory nested deeper than {MAX_DEPTH} levels not entered"
-            ),
+            (NodeType::Dir, Some(_)) => {
+                skipped.count += 1;
+                skipped.first.get_or_insert_with(|| prefix.clone());
+            }
             _ => {}
         }
         prefix.truncate(len);
     }
-    Ok(())
-}
-
-/// Whether [`walk`] passes `n`, found at `path`, without entering it: a
-/// directory nested deeper than [`MAX_DEPTH`]. Readers that must hand over
-/// the whole snapshot (export) count these and fail after the rest.
-pub fn not_entered(path: &[u8], n: &Node) -> bool {
-    let depth = path.iter().filter(|&&b| b == b'/').count() + 1;
-    n.kind == NodeType::Dir && n.subtree.is_some() && depth > MAX_DEPTH
+    Ok(skipped)
 }
 
 /// Directories nested deeper than this are neither written by backup (it
@@ -146,10 +180,21 @@ pub fn not_entered(path: &[u8], n: &Node) -> bool {
 /// stack.
 pub const MAX_DEPTH: usize = 1024;
 
-/// The manifest of the tree `root`.
+/// The manifest of the tree `root`; an error if a folder was too deep to
+/// enter (see [`manifest_and_not_entered`] for the rest of it then).
 pub fn manifest(repo: &Repository, root: &BlobId) -> Result<Vec<ManifestEntry>> {
+    let (out, skipped) = manifest_and_not_entered(repo, root)?;
+    skipped.check()?;
+    Ok(out)
+}
+
+/// The manifest of the tree `root`, and the folders it could not enter.
+pub fn manifest_and_not_entered(
+    repo: &Repository,
+    root: &BlobId,
+) -> Result<(Vec<ManifestEntry>, NotEntered)> {
     let mut out = Vec::new();
-    walk(repo, root, &mut |path, n| {
+    let skipped = walk(repo, root, &mut |path, n| {
         out.push(ManifestEntry {
             path: String::from_utf8_lossy(path).into_owned(),
             raw_path: path.to_vec(),
@@ -162,7 +207,7 @@ pub fn manifest(repo: &Repository, root: &BlobId) -> Result<Vec<ManifestEntry>> 
         });
         Ok(())
     })?;
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// One `sha256sum` line for a file, escaped as coreutils does for names with

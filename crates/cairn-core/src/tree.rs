@@ -195,8 +195,17 @@ impl Tree {
 
     /// Parses and validates a tree from untrusted bytes.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        let t: Tree = serde_json::from_slice(bytes)
+        let mut t: Tree = serde_json::from_slice(bytes)
             .map_err(|e| Error::corrupt(format!("tree is malformed: {e}")))?;
+        // Hex is read in either case (FORMAT.md, conventions) but compared
+        // as text everywhere after this (restore, diff, manifest), so an
+        // uppercase `sha256` becomes the lowercase a writer would have
+        // written: one digest, one spelling.
+        for n in &mut t.nodes {
+            if let Some(h) = &mut n.sha256 {
+                h.make_ascii_lowercase();
+            }
+        }
         let mut prev: Option<&[u8]> = None;
         for n in &t.nodes {
             if !safe_component(&n.name.0) {

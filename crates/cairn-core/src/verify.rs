@@ -241,7 +241,8 @@ pub fn verify_watched(
             }
             Ok(())
         });
-        if let Err(e) = r {
+        // A folder too deep to enter is damage too (no backup writes one).
+        if let Err(e) = r.and_then(crate::manifest::NotEntered::check) {
             report.damage.push(Damage {
                 object: format!("snapshot {id}"),
                 error: e.to_string(),

@@ -79,6 +79,8 @@ fn content_round_trips_and_duplicates_are_stored_once() {
         }
         Ok(())
     })
+    .unwrap()
+    .check()
     .unwrap();
     assert_eq!(seen, 302);
     // Reopening with the same credential sees the same index and snapshot.
@@ -186,6 +188,8 @@ fn a_file_growing_while_read_is_kept_and_reported() {
         }
         Ok(())
     })
+    .unwrap()
+    .check()
     .unwrap();
 }
 

@@ -240,9 +240,12 @@ fn a_directory_deeper_than_the_limit_is_refused_alone() {
         std::iter::repeat_n("d", cairn_core::manifest::MAX_DEPTH).collect();
     assert!(target.join(&deepest).is_dir());
     assert!(!target.join(deepest.join("d")).exists());
-    // The manifest lists the rest too.
-    let m = cairn_core::manifest::manifest(&repo, &root).unwrap();
+    // The manifest lists the rest too, and says what it left out.
+    let (m, left_out) = cairn_core::manifest::manifest_and_not_entered(&repo, &root).unwrap();
     assert!(m.iter().any(|e| e.path == "a.txt"));
+    assert_eq!(left_out.count, 1);
+    let e = cairn_core::manifest::manifest(&repo, &root).unwrap_err();
+    assert_eq!(e.kind(), cairn_core::ErrorKind::Corrupt, "{e}");
 }
 
 #[test]

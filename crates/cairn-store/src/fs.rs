@@ -88,7 +88,7 @@ pub(crate) fn open_object(p: &Path, kind: ObjectKind) -> Result<(File, u64)> {
 
 fn not_regular(p: &Path) -> Error {
     Error::corrupt(format!(
-        "{} is not a regular file (a symlink, fifo or device was put in its place)",
+        "{} is not a regular file (a symlink, fifo, folder or device was put in its place)",
         p.display()
     ))
     .hint("the repository folder was tampered with; remove that entry and run verify")
@@ -131,10 +131,13 @@ fn list_dir(
         if depth > 0 && md.is_dir() {
             list_dir(&ent.path(), out, depth - 1, Some(&name))?;
         } else if depth == 0
-            && md.is_file()
             && check_name(&name).is_ok()
             && shard.is_none_or(|s| name.starts_with(s))
         {
+            // Whatever stands under an object's name is listed: a fifo,
+            // symlink or folder there is then read like the object it
+            // claims to be, and `open_object` refuses it by its path,
+            // instead of the object silently going missing.
             out.push(ObjectInfo {
                 name,
                 size: md.len(),

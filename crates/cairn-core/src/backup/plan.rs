@@ -50,7 +50,9 @@ pub fn plan(repo: &Repository, opts: &BackupOptions) -> Result<BackupPlan> {
     if let Some((id, m)) = &parent {
         out.parent = Some(id.to_hex());
         out.parent_time = Some(m.time.clone());
-        crate::manifest::walk(repo, &m.tree, &mut |path, n| {
+        // The parent only hints at unchanged files: one too deep to see is
+        // read again, which is all a missed hint costs.
+        let _not_entered = crate::manifest::walk(repo, &m.tree, &mut |path, n| {
             if n.kind == NodeType::File && n.sha256.is_some() {
                 known.insert(path.to_vec(), (n.size, n.mtime_ns, n.ctime_ns, n.inode));
             }

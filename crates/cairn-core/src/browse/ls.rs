@@ -4,7 +4,7 @@
 use super::{child_path, locate, Entry};
 use crate::error::Result;
 use crate::ids::BlobId;
-use crate::manifest::walk;
+use crate::manifest::walk_below;
 use crate::tree::TreeSource;
 
 /// The entries at `path` in the tree `root`: a directory's children (with
@@ -26,10 +26,20 @@ pub fn list(
     if recursive {
         // The manifest's walk: an explicit stack, a depth bound and the
         // repeat budget, so a hostile tree cannot exhaust stack or memory.
-        walk(src, &dir, &mut |p, n| {
+        // The depth limit counts from the snapshot's root, not from `path`.
+        let depth = if at.path.is_empty() {
+            0
+        } else {
+            at.path.iter().filter(|&&b| b == b'/').count() + 1
+        };
+        let mut skipped = walk_below(src, &dir, depth, &mut |p, n| {
             out.push(Entry::new(&child_path(&at.path, p), n));
             Ok(())
         })?;
+        if let Some(first) = &mut skipped.first {
+            *first = child_path(&at.path, first);
+        }
+        skipped.check()?;
     } else {
         for n in &src.tree(&dir)?.nodes {
             out.push(Entry::new(&child_path(&at.path, &n.name.0), n));
@@ -71,12 +81,31 @@ mod tests {
     }
 
     #[test]
-    fn a_tree_deeper_than_the_limit_is_listed_without_recursion() {
-        // 1,025 levels, on a thread with a small stack: only an explicit
-        // stack gets through; below MAX_DEPTH nothing is entered.
+    fn a_tree_deeper_than_the_limit_is_walked_without_recursion_and_named() {
+        // On a thread with a small stack: only an explicit stack gets
+        // through. 1,024 levels list whole; at 1,025 the deepest folder is
+        // not entered, and the listing fails naming it, also when it starts
+        // 1,000 levels down (the limit counts from the snapshot's root).
         let mut t = Trees::default();
-        let root = chain(&mut t, MAX_DEPTH + 1, file("deep", b"!"));
-        let listed = on_small_stack(move || list(&t.0, &root, "", true).map(|v| v.len())).unwrap();
-        assert_eq!(listed, MAX_DEPTH + 1);
+        let fits = chain(&mut t, MAX_DEPTH, file("deep", b"!"));
+        let deep = chain(&mut t, MAX_DEPTH + 1, file("deep", b"!"));
+        let (whole, too_deep, below) = on_small_stack(move || {
+            let n = |r: Result<Vec<Entry>>| r.map(|v| v.len());
+            let below = vec!["d"; 1000].join("/");
+            (
+                n(list(&t.0, &fits, "", true)),
+                n(list(&t.0, &deep, "", true)),
+                n(list(&t.0, &deep, &below, true)),
+            )
+        });
+        assert_eq!(whole.unwrap(), MAX_DEPTH + 1);
+        let named = format!("{:?}", vec!["d"; MAX_DEPTH + 1].join("/"));
+        for r in [too_deep, below] {
+            let e = r.unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Corrupt);
+            let msg = e.to_string();
+            assert!(msg.contains("1 folder(s) nested deeper than 1024"), "{msg}");
+            assert!(msg.contains(&named), "{msg}");
+        }
     }
 }
