@@ -14,7 +14,11 @@ pub const CODEC_ZSTD: u8 = 1;
 const MIN_COMPRESS: usize = 128;
 
 /// Tree blobs are compressed at least at this zstd level (docs/FORMAT.md §4).
-pub const TREE_MIN_LEVEL: i32 = 9;
+/// Level 9 would store the trees of bench/prune.sh's history another 3.5%
+/// smaller, but the collector thread seals every tree, and there it cost an
+/// incremental backup 38% more CPU (docs/BENCHMARKS.md, issue 19); with the
+/// long minimum match alone, trees shrink 4.5% and compress faster than before.
+pub const TREE_MIN_LEVEL: i32 = 3;
 
 /// The shortest match zstd may use in a tree blob below level 16. A tree is
 /// JSON in which two 64-digit hex ids per file (content id and SHA-256) are
@@ -55,7 +59,7 @@ impl Encoder {
     /// otherwise at least [`TREE_MIN_LEVEL`], with a long minimum match
     /// (see [`TREE_MIN_MATCH`]). Trees are re-stored whole whenever one
     /// entry changes, so in a long history they are a large share of the
-    /// repository, and they are small enough that the slower level is cheap.
+    /// repository.
     pub fn for_trees(level: i32) -> Result<Self> {
         if level == 0 {
             return Self::new(0);
