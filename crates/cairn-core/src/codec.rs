@@ -19,6 +19,23 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 /// Below this size compression is not attempted: the frame overhead wins.
 const MIN_COMPRESS: usize = 128;
 
+/// Tree blobs are compressed at least at this zstd level (docs/FORMAT.md §4).
+/// Level 9 would store the trees of bench/prune.sh's history another 3.5%
+/// smaller, but the collector thread seals every tree, and there it cost an
+/// incremental backup 38% more CPU (docs/BENCHMARKS.md, issue 19); with the
+/// long minimum match alone, trees shrink 4.5% and compress faster than before.
+pub const TREE_MIN_LEVEL: i32 = 3;
+
+/// The shortest match zstd may use in a tree blob below level 16. A tree is
+/// JSON in which two 64-digit hex ids per file (content id and SHA-256) are
+/// about half the bytes and all the entropy: zstd's default 3 to 5 byte
+/// matches find chance repeats inside those digits that cost more to code
+/// than the 4-bit literals they replace. Real repeats (field names, times,
+/// modes) are longer than 7 bytes. From level 16 on, zstd's optimal parser
+/// weighs each match's cost itself, so the default is kept there.
+const TREE_MIN_MATCH: u32 = 7;
+const OPTIMAL_PARSER_LEVEL: i32 = 16;
+
 /// A reusable compressor (one per thread: zstd contexts are expensive to create).
 pub struct Encoder {
     zstd: Option<zstd::bulk::Compressor<'static>>,
@@ -42,6 +59,24 @@ impl Encoder {
             zstd,
             scratch: Vec::new(),
         })
+    }
+
+    /// An encoder for tree blobs: `level` 0 still disables compression;
+    /// otherwise at least [`TREE_MIN_LEVEL`], with a long minimum match
+    /// (see [`TREE_MIN_MATCH`]). Trees are re-stored whole whenever one
+    /// entry changes, so in a long history they are a large share of the
+    /// repository.
+    pub fn for_trees(level: i32) -> Result<Self> {
+        if level == 0 {
+            return Self::new(0);
+        }
+        let level = level.max(TREE_MIN_LEVEL);
+        let mut enc = Self::new(level)?;
+        if let (Some(z), true) = (enc.zstd.as_mut(), level < OPTIMAL_PARSER_LEVEL) {
+            z.set_parameter(zstd::zstd_safe::CParameter::MinMatch(TREE_MIN_MATCH))
+                .map_err(|e| Error::invalid(format!("zstd minimum match is not usable: {e}")))?;
+        }
+        Ok(enc)
     }
 
     /// Frames `data` into `out` (cleared first), compressing when it saves at least 1/32.
@@ -175,6 +210,17 @@ mod tests {
     }
 
     #[test]
+    fn tree_encoder_keeps_level_zero_uncompressed() {
+        let mut out = Vec::new();
+        let text = b"abcabcabc".repeat(1000);
+        Encoder::for_trees(0)
+            .unwrap()
+            .encode_into(&text, &mut out)
+            .unwrap();
+        assert_eq!(out[0], CODEC_NONE);
+    }
+
+    #[test]
     fn decompression_is_bounded() {
         let mut e = Encoder::new(3).unwrap();
         let mut out = Vec::new();
@@ -191,6 +237,15 @@ mod tests {
             let mut e = Encoder::new(level).unwrap();
             let mut out = Vec::new();
             e.encode_into(&data, &mut out).unwrap();
+            prop_assert_eq!(decode(&out, data.len()).unwrap(), data);
+        }
+
+        #[test]
+        fn tree_encoder_round_trips(data in proptest::collection::vec(any::<u8>(), 0..5000), level in 0i32..20) {
+            let mut e = Encoder::for_trees(level).unwrap();
+            let mut out = Vec::new();
+            e.encode_into(&data, &mut out).unwrap();
+            prop_assert_eq!(out[0] == CODEC_NONE || level > 0, true);
             prop_assert_eq!(decode(&out, data.len()).unwrap(), data);
         }
 

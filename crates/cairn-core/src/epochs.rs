@@ -94,6 +94,7 @@ pub struct RewriteOutcome {
 /// Copies blobs under the current epoch, one pack at a time.
 struct Copier {
     enc: Encoder,
+    tree_enc: Encoder,
     builder: PackBuilder,
     target: usize,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
@@ -109,7 +110,11 @@ impl Copier {
         if repo.index().get(&id).is_some() || !self.added.insert(id) {
             return Ok(id);
         }
-        let (id, sealed) = seal_blob(repo.keys(), &mut self.enc, kind, plain)?;
+        let enc = match kind {
+            SealKind::Tree => &mut self.tree_enc,
+            _ => &mut self.enc,
+        };
+        let (id, sealed) = seal_blob(repo.keys(), enc, kind, plain)?;
         self.builder.add(kind, id, &sealed, plain.len() as u32);
         self.written += 1;
         if self.builder.len() >= self.target {
@@ -199,6 +204,7 @@ pub fn rewrite(
     let protected = crate::protect::protected(repo)?;
     let mut c = Copier {
         enc: repo.encoder()?,
+        tree_enc: Encoder::for_trees(repo.config().compression)?,
         builder: PackBuilder::with_capacity(repo.config().pack_size as usize),
         target: repo.config().pack_size as usize,
         packs: vec![],

@@ -208,6 +208,7 @@ struct Frame {
 struct Collector<'a> {
     keys: &'a Keys,
     index: &'a Index,
+    /// Seals trees and pack trailers (data is sealed by the workers).
     enc: Encoder,
     pack_size: usize,
     pack: PackBuilder,
@@ -233,7 +234,7 @@ impl<'a> Collector<'a> {
         Ok(Collector {
             keys,
             index,
-            enc: Encoder::new(level)?,
+            enc: Encoder::for_trees(level)?,
             pack_size,
             pack: PackBuilder::with_capacity(pack_size),
             pack_tx,
