@@ -151,6 +151,12 @@ fn covering_index_files(repo: &Repository, needed: &HashSet<PackId>) -> Result<V
             Err(e) => return Err(e),
         }
     }
+    Ok(cover(files, needed))
+}
+
+/// The fewest files (greedily: the one listing most of what is left
+/// first) whose packs together include every needed pack they can, sorted.
+fn cover(mut files: Vec<(String, HashSet<PackId>)>, needed: &HashSet<PackId>) -> Vec<String> {
     let mut left = needed.clone();
     let mut out = Vec::new();
     while !left.is_empty() {
@@ -168,7 +174,7 @@ fn covering_index_files(repo: &Repository, needed: &HashSet<PackId>) -> Result<V
         out.push(name);
     }
     out.sort();
-    Ok(out)
+    out
 }
 
 /// Carries the plan out: extensions first, then removal of lapsed records.
@@ -187,4 +193,29 @@ pub fn execute(repo: &Repository, plan: &MaintenancePlan) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ps: &[u8]) -> HashSet<PackId> {
+        ps.iter().map(|b| PackId([*b; 32])).collect()
+    }
+
+    #[test]
+    fn a_consolidated_file_alone_covers_what_the_small_ones_listed() {
+        let files = vec![
+            ("a".to_string(), set(&[1])),
+            ("b".to_string(), set(&[2])),
+            ("m".to_string(), set(&[1, 2, 3])),
+            ("z".to_string(), set(&[3, 4])),
+        ];
+        assert_eq!(cover(files.clone(), &set(&[1, 2, 3])), vec!["m"]);
+        // A pack only another file lists brings that file in too.
+        assert_eq!(cover(files.clone(), &set(&[1, 2, 4])), vec!["m", "z"]);
+        // Ties go to the smaller name; nothing needed, nothing held.
+        assert_eq!(cover(files.clone(), &set(&[2])), vec!["b"]);
+        assert!(cover(files, &set(&[])).is_empty());
+    }
 }
