@@ -100,6 +100,20 @@ fn backup_forget_and_prune_killed_at_every_write() {
 }
 
 #[test]
+fn prune_consolidating_the_index_killed_at_every_write() {
+    // More small index files than prune tolerates, and nothing to delete:
+    // the prune only writes the merged index and deletes the old files.
+    let mut w = World::new();
+    for i in 0..10 {
+        w.add_small_version(&format!("s{i}"));
+    }
+    let kills = w.matrix("consolidate", &["prune"], &[]);
+    assert!(kills >= 3, "prune was killed only {kills} times");
+    let files = std::fs::read_dir(w.repo.join("index")).unwrap().count();
+    assert_eq!(files, 1, "the completed prune left {files} index files");
+}
+
+#[test]
 fn key_changes_killed_at_every_write() {
     let w = World::new();
     let kills = w.matrix(

@@ -184,3 +184,46 @@ fn compliance_is_refused_on_a_local_disk_and_a_removed_guard_is_detected() {
     let r = env.repo(&repo, &["list"]).code(6);
     assert!(r.stderr.contains("MAC"), "{}", r.stderr);
 }
+
+#[test]
+fn held_index_files_stay_until_their_retention_lapses_then_prune_consolidates_them() {
+    let env = Env::new();
+    let repo = env.path("repo");
+    env.repo(
+        &repo,
+        &["init", "--worm", "software", "--worm-retention", "12s"],
+    )
+    .ok();
+    // More small index files than prune tolerates, one per backup.
+    let n = 12;
+    for i in 0..n {
+        let t = env.path(&format!("t{i}"));
+        std::fs::create_dir_all(&t).unwrap();
+        std::fs::write(t.join("own.bin"), noise(10_000, 300 + i as u64)).unwrap();
+        env.repo(&repo, &["backup", "-q", t.to_str().unwrap()]).ok();
+    }
+    let index_files = || std::fs::read_dir(repo.join("index")).unwrap().count();
+    assert_eq!(index_files(), n);
+    // Held: not deleted, so a rewrite would mostly add a file. (The
+    // first few may have lapsed already on a slow machine.)
+    let p = env.repo(&repo, &["prune", "--json"]).ok().json();
+    assert!(
+        p["totals"]["index_files_retained"].as_u64().unwrap() >= 4,
+        "{p}"
+    );
+    assert_eq!(p["totals"]["consolidate_index"], false, "{p}");
+    assert_eq!(index_files(), n);
+    // Once their retention lapses, prune consolidates them.
+    let listed = env.repo(&repo, &["list", "--json"]).ok().json();
+    let last = listed.as_array().unwrap().last().unwrap()["retained_until"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sleep_past(&last);
+    let p = env.repo(&repo, &["prune", "--json"]).ok().json();
+    assert_eq!(p["totals"]["index_files_retained"], 0, "{p}");
+    assert_eq!(p["outcome"]["index_files_deleted"], n, "{p}");
+    assert_eq!(index_files(), 1);
+    env.repo(&repo, &["verify", "--read-data"]).ok();
+    assert_eq!(snapshot_ids(&env, &repo).len(), n);
+}

@@ -253,15 +253,28 @@ impl Index {
         }
     }
 
-    /// Entries grouped by pack, packs in insertion order, entries by offset.
+    /// Entries grouped by pack, packs in insertion order, entries by offset
+    /// (each blob at its first location only).
     pub fn by_pack(&self) -> Vec<(PackId, Vec<BlobEntry>)> {
+        self.grouped(false)
+    }
+
+    /// As [`Index::by_pack`], with every known copy of a blob in its pack:
+    /// what each pack really holds, duplicates included (prune must see the
+    /// copies that clients backing up at once stored twice).
+    pub fn by_pack_with_copies(&self) -> Vec<(PackId, Vec<BlobEntry>)> {
+        self.grouped(true)
+    }
+
+    fn grouped(&self, copies: bool) -> Vec<(PackId, Vec<BlobEntry>)> {
         let mut groups: Vec<Vec<BlobEntry>> = vec![Vec::new(); self.packs.len()];
         let all = self
             .sorted
             .iter()
             .map(Slot::location)
             .chain(self.recent.values().copied());
-        for l in all {
+        let alternates = self.alternates.values().flatten().copied();
+        for l in all.chain(alternates.filter(|_| copies)) {
             groups[l.pack as usize].push(l.entry);
         }
         self.packs

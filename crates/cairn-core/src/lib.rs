@@ -27,6 +27,7 @@ pub mod chunker;
 pub mod clock;
 pub mod codec;
 pub mod config;
+pub mod consolidate;
 pub mod copy;
 pub mod crypto;
 pub mod epochs;

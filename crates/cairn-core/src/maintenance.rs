@@ -4,7 +4,9 @@
 //! less than one retention period ago). Snapshot objects are never extended:
 //! each lapses one period after it was taken, and then forget may remove it.
 //! What a retained snapshot needs must outlive it, so the horizon rule is:
-//! every run extends each index file, and each pack holding a blob a retained
+//! every run extends index files enough to list every such pack (the fewest,
+//! largest first: after prune consolidates the index, the new file alone),
+//! and each pack holding a blob a retained
 //! snapshot uses (deduplicated chunks shared with older snapshots included),
 //! whose retain-until falls within two thirds of the retention period from
 //! now, to now plus the full period. As long as maintenance runs at least once
@@ -16,6 +18,7 @@
 
 use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
+use crate::ids::PackId;
 use crate::remedy::Remedy;
 use crate::repo::Repository;
 use serde::Serialize;
@@ -80,17 +83,16 @@ pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<MaintenanceP
     let used = crate::prune::blobs_of(repo, &retained)?;
     let retained_count = retained.len();
     let b = repo.backend();
-    let mut needed: Vec<(ObjectKind, String)> = b
-        .list(ObjectKind::Index)?
-        .into_iter()
-        .map(|o| (ObjectKind::Index, o.name))
-        .collect();
     let mut packs = HashSet::new();
     for blob in &used {
         if let Some((p, _)) = repo.index().get(blob) {
             packs.insert(p);
         }
     }
+    let mut needed: Vec<(ObjectKind, String)> = covering_index_files(repo, &packs)?
+        .into_iter()
+        .map(|n| (ObjectKind::Index, n))
+        .collect();
     let mut packs: Vec<_> = packs.into_iter().collect();
     packs.sort();
     needed.extend(packs.into_iter().map(|p| (ObjectKind::Pack, p.to_hex())));
@@ -127,6 +129,54 @@ pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<MaintenanceP
     })
 }
 
+/// The index files to keep held: enough of them to list every needed
+/// pack, the ones listing most first. After prune consolidates the index,
+/// that is the new file alone, so the many small files it replaced lapse
+/// and a later prune removes them (and the packs only they listed), where
+/// extending every file would hold them, and those packs, for ever.
+fn covering_index_files(repo: &Repository, needed: &HashSet<PackId>) -> Result<Vec<String>> {
+    let b = repo.backend();
+    let mut files: Vec<(String, HashSet<PackId>)> = Vec::new();
+    for o in b.list(ObjectKind::Index)? {
+        let opened = b
+            .read(ObjectKind::Index, &o.name)
+            .and_then(|bytes| crate::index::open_index_file(repo.keys(), &o.name, &bytes));
+        match opened {
+            Ok(packs) => {
+                let listed = packs.into_iter().map(|(p, _)| p);
+                files.push((o.name, listed.filter(|p| needed.contains(p)).collect()));
+            }
+            // Damaged: no reader uses it, so holding it helps nobody.
+            Err(e) if e.kind() == ErrorKind::Corrupt => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(cover(files, needed))
+}
+
+/// The fewest files (greedily: the one listing most of what is left
+/// first) whose packs together include every needed pack they can, sorted.
+fn cover(mut files: Vec<(String, HashSet<PackId>)>, needed: &HashSet<PackId>) -> Vec<String> {
+    let mut left = needed.clone();
+    let mut out = Vec::new();
+    while !left.is_empty() {
+        // Ties go to the smaller name: the same choice on every run.
+        let best = files
+            .iter()
+            .enumerate()
+            .map(|(i, (n, ps))| (ps.intersection(&left).count(), std::cmp::Reverse(n), i))
+            .max();
+        let Some((_, _, i)) = best.filter(|(c, _, _)| *c > 0) else {
+            break; // the rest is listed by no readable index file
+        };
+        let (name, ps) = files.swap_remove(i);
+        left.retain(|p| !ps.contains(p));
+        out.push(name);
+    }
+    out.sort();
+    out
+}
+
 /// Carries the plan out: extensions first, then removal of lapsed records.
 pub fn execute(repo: &Repository, plan: &MaintenancePlan) -> Result<()> {
     let worm = repo
@@ -143,4 +193,29 @@ pub fn execute(repo: &Repository, plan: &MaintenancePlan) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ps: &[u8]) -> HashSet<PackId> {
+        ps.iter().map(|b| PackId([*b; 32])).collect()
+    }
+
+    #[test]
+    fn a_consolidated_file_alone_covers_what_the_small_ones_listed() {
+        let files = vec![
+            ("a".to_string(), set(&[1])),
+            ("b".to_string(), set(&[2])),
+            ("m".to_string(), set(&[1, 2, 3])),
+            ("z".to_string(), set(&[3, 4])),
+        ];
+        assert_eq!(cover(files.clone(), &set(&[1, 2, 3])), vec!["m"]);
+        // A pack only another file lists brings that file in too.
+        assert_eq!(cover(files.clone(), &set(&[1, 2, 4])), vec!["m", "z"]);
+        // Ties go to the smaller name; nothing needed, nothing held.
+        assert_eq!(cover(files.clone(), &set(&[2])), vec!["b"]);
+        assert!(cover(files, &set(&[])).is_empty());
+    }
 }

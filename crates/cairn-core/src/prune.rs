@@ -4,8 +4,11 @@
 //!
 //! 1. repack: copy the used blobs of mostly-unused packs into new packs;
 //! 2. write a new index covering every pack that stays, and the new ones;
-//! 3. remove the old index files;
+//! 3. remove the old index files (not those WORM holds);
 //! 4. remove the packs that went out of the index.
+//!
+//! With nothing to remove, a prune still rewrites the index when there are
+//! many more index files than a rewrite leaves (`crate::consolidate`).
 //!
 //! Until step 3 the old index is still valid (every pack it names exists);
 //! after it, the packs awaiting removal are merely unindexed, and the next
@@ -79,8 +82,14 @@ pub struct PrunePlan {
     pub used_blobs: usize,
     /// Every pack considered, with its decision.
     pub packs: Vec<PackPlan>,
-    /// Index files to replace.
+    /// Index files to replace (and delete).
     pub index_files: Vec<String>,
+    /// Index files WORM holds, with their retain-until (RFC 3339): kept,
+    /// and so are the packs they list.
+    pub index_files_retained: Vec<(String, String)>,
+    /// Whether the index is rewritten even with no pack to remove, because
+    /// it is spread over many more files than a rewrite leaves.
+    pub consolidate_index: bool,
     /// Packs nobody indexes whose trailer cannot be read: left untouched, with why.
     pub unreadable: Vec<(String, String)>,
     /// Indexed packs missing from storage that held only unused blobs (dropped from the index).
@@ -104,12 +113,23 @@ pub struct PlanTotals {
     pub bytes_repacked: u64,
     /// Unused bytes left in kept and retained packs.
     pub bytes_unused_left: u64,
+    /// Index files now (held ones included).
+    pub index_files: usize,
+    /// Index files WORM holds: kept as they are.
+    pub index_files_retained: usize,
+    /// Whether the index is rewritten into few files with nothing else to do.
+    pub consolidate_index: bool,
 }
 
 impl PrunePlan {
     /// Sums the plan.
     pub fn totals(&self) -> PlanTotals {
-        let mut t = PlanTotals::default();
+        let mut t = PlanTotals {
+            index_files: self.index_files.len() + self.index_files_retained.len(),
+            index_files_retained: self.index_files_retained.len(),
+            consolidate_index: self.consolidate_index,
+            ..PlanTotals::default()
+        };
         for p in &self.packs {
             match p.action {
                 PackAction::Keep => {
@@ -136,7 +156,8 @@ impl PrunePlan {
 
     /// Whether acting would change nothing.
     pub fn is_noop(&self) -> bool {
-        self.missing_unused.is_empty()
+        !self.consolidate_index
+            && self.missing_unused.is_empty()
             && self
                 .packs
                 .iter()
@@ -208,10 +229,21 @@ pub fn plan(repo: &Repository, opts: &PruneOptions) -> Result<PrunePlan> {
 
     let mut candidates: Vec<(PackId, Vec<BlobEntry>, bool)> = Vec::new();
     let mut missing_unused = Vec::new();
-    for (p, entries) in repo.index().by_pack() {
+    let idx = repo.index();
+    // A copy of the blob in a stored pack other than `p`.
+    let elsewhere = |p: PackId, id: &BlobId| {
+        idx.get(id)
+            .into_iter()
+            .chain(idx.alternates(id))
+            .any(|(q, _)| q != p && stored.contains_key(&q))
+    };
+    for (p, entries) in idx.by_pack_with_copies() {
         if stored.contains_key(&p) {
             candidates.push((p, entries, true));
-        } else if entries.iter().any(|e| used.contains(&e.id)) {
+        } else if entries
+            .iter()
+            .any(|e| used.contains(&e.id) && !elsewhere(p, &e.id))
+        {
             return Err(Error::corrupt(format!(
                 "pack {p} holds used data but is missing from storage"
             ))
@@ -279,28 +311,37 @@ pub fn plan(repo: &Repository, opts: &PruneOptions) -> Result<PrunePlan> {
     }
 
     choose_repacks(&mut packs, opts.max_unused_percent);
+    let files = crate::consolidate::survey(repo, opts.now)?;
     for p in packs
         .iter_mut()
         .filter(|p| matches!(p.action, PackAction::Delete | PackAction::Repack))
     {
-        if let Some(until) = backend.retained_until(ObjectKind::Pack, &p.pack.to_hex())? {
-            if until > opts.now {
-                p.action = PackAction::Retained;
-                p.retained_until = Some(crate::clock::rfc3339(until));
-            }
+        // A pack stays while WORM holds it, or an index file WORM holds
+        // lists it (that file cannot go, and must not name a missing pack).
+        let own = backend.retained_until(ObjectKind::Pack, &p.pack.to_hex())?;
+        let until = own.max(files.held_packs.get(&p.pack).copied());
+        if let Some(until) = until.filter(|u| *u > opts.now) {
+            p.action = PackAction::Retained;
+            p.retained_until = Some(crate::clock::rfc3339(until));
         }
     }
-    let mut index_files: Vec<String> = backend
-        .list(ObjectKind::Index)?
-        .into_iter()
-        .map(|o| o.name)
-        .collect();
-    index_files.sort();
+    // As step 2 of `execute` counts the packs it indexes.
+    let staying = packs
+        .iter()
+        .filter(|p| matches!(p.action, PackAction::Keep | PackAction::Retained))
+        .filter(|p| p.used_bytes > 0)
+        .count();
     Ok(PrunePlan {
         snapshots,
         used_blobs: used.len(),
         packs,
-        index_files,
+        consolidate_index: crate::consolidate::worth_it(files.deletable.len(), staying),
+        index_files: files.deletable,
+        index_files_retained: files
+            .held
+            .into_iter()
+            .map(|(n, u)| (n, crate::clock::rfc3339(u)))
+            .collect(),
         unreadable,
         missing_unused,
     })
@@ -349,9 +390,6 @@ pub struct PruneOutcome {
     /// Bytes removed from storage.
     pub bytes_deleted: u64,
 }
-
-/// Packs listed per new index file, so no index file grows unbounded.
-const PACKS_PER_INDEX: usize = 2048;
 
 /// Carries out a plan made under the same exclusive lock.
 pub fn execute(repo: &mut Repository, plan: &PrunePlan) -> Result<PruneOutcome> {
@@ -428,14 +466,15 @@ pub fn execute_watched(
     // same object, now indexed, so it must stay.
     let indexed: HashSet<PackId> = keep.iter().map(|(p, _)| *p).collect();
     let mut written = HashSet::new();
-    for chunk in keep.chunks(PACKS_PER_INDEX) {
+    for chunk in keep.chunks(crate::consolidate::PACKS_PER_INDEX) {
         let (name, bytes) = crate::index::seal_index_file(&keys, &mut repo.encoder()?, chunk)?;
         write_idempotent(backend.as_ref(), ObjectKind::Index, &name, &bytes)?;
         written.insert(name);
     }
     out.index_files_written = written.len();
 
-    // 3. Old index files (content-named: one equal to a new one stays).
+    // 3. Old index files (content-named: one equal to a new one stays;
+    // those WORM holds are not in the plan's list and stay too).
     for name in plan.index_files.iter().filter(|n| !written.contains(*n)) {
         delete_if_present(backend.as_ref(), ObjectKind::Index, name)?;
         out.index_files_deleted += 1;

@@ -131,6 +131,7 @@ impl Render for Pruned {
                 crate::render::human_bytes(n.bytes_repacked),
                 crate::render::human_bytes(n.bytes_unused_left)
             )?;
+            index_text(t, n, self.outcome.as_ref())?;
         }
         match &self.outcome {
             Some(o) => writeln!(
@@ -143,6 +144,31 @@ impl Render for Pruned {
             None if self.dry_run => writeln!(t.out, "dry run: nothing changed"),
             None => writeln!(t.out, "nothing to prune"),
         }
+    }
+}
+
+/// The index line: how many files, whether they are consolidated, and
+/// how many WORM keeps.
+fn index_text(t: &mut Term, n: &PlanTotals, done: Option<&PruneOutcome>) -> io::Result<()> {
+    if n.index_files_retained > 0 {
+        writeln!(
+            t.err,
+            "{} index file(s) retained by WORM stay as they are, and so do the packs they list",
+            n.index_files_retained
+        )?;
+    }
+    match done {
+        Some(o) if o.index_files_deleted > 0 || o.index_files_written > 0 => writeln!(
+            t.err,
+            "index: {} file(s) replaced by {}",
+            o.index_files_deleted, o.index_files_written
+        ),
+        None if n.consolidate_index => writeln!(
+            t.err,
+            "index: {} file(s), to be consolidated into few",
+            n.index_files
+        ),
+        _ => Ok(()),
     }
 }
 

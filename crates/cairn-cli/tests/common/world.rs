@@ -42,6 +42,17 @@ impl World {
             .ok();
     }
 
+    /// Adds version `tag`, a tree of two small files, and backs it up (one
+    /// new pack and one new index file).
+    pub fn add_small_version(&mut self, tag: &str) {
+        let dir = self.env.path(tag);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("shared.txt"), b"in every small version\n").unwrap();
+        std::fs::write(dir.join(format!("{tag}.txt")), format!("only in {tag}\n")).unwrap();
+        self.versions.push((tag.to_string(), dir));
+        self.backup(tag);
+    }
+
     pub fn source(&self, tag: &str) -> &Path {
         &self.versions.iter().find(|(t, _)| t == tag).unwrap().1
     }
