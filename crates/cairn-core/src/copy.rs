@@ -19,7 +19,7 @@ use crate::crypto::SealKind;
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
 use crate::manifest::MAX_DEPTH;
-use crate::pack::{BlobEntry, PackBuilder};
+use crate::pack::{BlobEntry, PackBuilder, SplitPacks};
 use crate::progress::WorkProgress;
 use crate::repo::Repository;
 use crate::snapshot::SnapshotMeta;
@@ -83,7 +83,7 @@ pub fn copy_watched(
         report: CopyReport::default(),
         ids: HashMap::new(),
         stored: HashSet::new(),
-        pack: PackBuilder::with_capacity(dst.config().pack_size as usize),
+        packer: SplitPacks::new(dst.config().pack_size as usize),
         packs: Vec::new(),
     };
     // Source id -> destination id, for parents.
@@ -123,7 +123,8 @@ struct Copier<'a> {
     ids: HashMap<BlobId, BlobId>,
     /// Destination blobs stored in this run (packed, maybe not yet indexed).
     stored: HashSet<BlobId>,
-    pack: PackBuilder,
+    /// Data and trees in packs of their own (see [`SplitPacks`]).
+    packer: SplitPacks,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
 }
 
@@ -145,22 +146,23 @@ impl Copier<'_> {
         let mut sealed = Vec::new();
         dst.encoder()?.encode_into(plain, &mut sealed)?;
         dst.keys().seal_in_place(kind, &id.0, &mut sealed)?;
-        self.pack.add(kind, id, &sealed, plain.len() as u32);
         self.report.blobs_stored += 1;
         self.report.bytes_stored += plain.len() as u64;
-        if self.pack.len() >= dst.config().pack_size as usize {
-            self.flush(dst)?;
+        if let Some(full) = self.packer.add(kind, id, &sealed, plain.len() as u32) {
+            self.store_pack(dst, full)?;
         }
         Ok(id)
     }
 
-    /// Writes the pack being filled (the index follows per snapshot).
+    /// Writes the packs being filled (the index follows per snapshot).
     fn flush(&mut self, dst: &Repository) -> Result<()> {
-        if self.pack.is_empty() {
-            return Ok(());
+        for p in self.packer.take_rest() {
+            self.store_pack(dst, p)?;
         }
-        let size = dst.config().pack_size as usize;
-        let full = std::mem::replace(&mut self.pack, PackBuilder::with_capacity(size));
+        Ok(())
+    }
+
+    fn store_pack(&mut self, dst: &Repository, full: PackBuilder) -> Result<()> {
         let p = full.finish(dst.keys(), &mut dst.encoder()?)?;
         crate::repo::write_idempotent(
             dst.backend().as_ref(),
