@@ -113,7 +113,9 @@ fn backup_and_copy_keep_trees_and_data_in_packs_of_their_own() {
     // small tree pack (the changed folder and its parents).
     std::fs::write(src.join("dir4/sub/f3"), b"changed").unwrap();
     let before = repo.index().packs().len();
-    back_up(&mut repo, &src);
+    // An hour later, so it is the latest snapshot (ties go by id).
+    let later = backup_options(std::slice::from_ref(&src), now() + time::Duration::hours(1));
+    backup(&mut repo, &later, &Progress::default()).unwrap();
     assert_eq!(repo.index().packs().len(), before + 2);
     assert_split(&repo, "incremental backup");
 
