@@ -241,6 +241,15 @@ pub trait Backend: Send + Sync {
     /// Reads `len` bytes at `offset`; fails with `Corrupt` if the object is shorter.
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>>;
 
+    /// Reads `len` bytes at `offset` as [`Backend::read_range`] does, for a
+    /// caller that already gathered into this range exactly the bytes it
+    /// needs (a restore's schedule, docs/RESTORE.md): storage that reads
+    /// ahead around small reads (the S3 pack windows) does not here, or it
+    /// would fetch again bytes that another span of the same pack fetched.
+    fn read_span(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
+        self.read_range(kind, name, offset, len)
+    }
+
     /// Writes a new object atomically; `AlreadyExists` if the name is taken.
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()>;
 

@@ -20,7 +20,7 @@ use crate::crypto::SealKind;
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
 use crate::manifest::MAX_DEPTH;
-use crate::pack::{BlobEntry, PackBuilder};
+use crate::pack::{BlobEntry, PackBuilder, SplitPacks};
 use crate::progress::WorkProgress;
 use crate::repo::Repository;
 use crate::snapshot::SnapshotMeta;
@@ -84,9 +84,10 @@ pub fn copy_watched(
         report: CopyReport::default(),
         ids: HashMap::new(),
         stored: HashSet::new(),
-        pack: PackBuilder::with_capacity(dst.config().pack_size as usize),
+        packer: SplitPacks::new(dst.config().pack_size as usize),
         packs: Vec::new(),
         enc: dst.encoder()?,
+        tree_enc: Encoder::for_trees(dst.config().compression)?,
     };
     // Source id -> destination id, for parents.
     let mut copied: HashMap<SnapshotId, SnapshotId> = HashMap::new();
@@ -125,11 +126,13 @@ struct Copier<'a> {
     ids: HashMap<BlobId, BlobId>,
     /// Destination blobs stored in this run (packed, maybe not yet indexed).
     stored: HashSet<BlobId>,
-    pack: PackBuilder,
+    /// Data and trees in packs of their own (see [`SplitPacks`]).
+    packer: SplitPacks,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
-    /// One compression context for the run: creating one per blob cost
-    /// more than compressing a small blob.
+    /// One compression context per kind for the run: creating one per blob
+    /// cost more than compressing a small blob; trees get the tree settings.
     enc: Encoder,
+    tree_enc: Encoder,
 }
 
 /// A tree being rewritten: its nodes, the next to look at, and its id.
@@ -148,24 +151,29 @@ impl Copier<'_> {
             return Ok(id);
         }
         let mut sealed = Vec::new();
-        self.enc.encode_into(plain, &mut sealed)?;
+        let enc = match kind {
+            SealKind::Tree => &mut self.tree_enc,
+            _ => &mut self.enc,
+        };
+        enc.encode_into(plain, &mut sealed)?;
         dst.keys().seal_in_place(kind, &id.0, &mut sealed)?;
-        self.pack.add(kind, id, &sealed, plain.len() as u32);
         self.report.blobs_stored += 1;
         self.report.bytes_stored += plain.len() as u64;
-        if self.pack.len() >= dst.config().pack_size as usize {
-            self.flush(dst)?;
+        if let Some(full) = self.packer.add(kind, id, &sealed, plain.len() as u32) {
+            self.store_pack(dst, full)?;
         }
         Ok(id)
     }
 
-    /// Writes the pack being filled (the index follows per snapshot).
+    /// Writes the packs being filled (the index follows per snapshot).
     fn flush(&mut self, dst: &Repository) -> Result<()> {
-        if self.pack.is_empty() {
-            return Ok(());
+        for p in self.packer.take_rest() {
+            self.store_pack(dst, p)?;
         }
-        let size = dst.config().pack_size as usize;
-        let full = std::mem::replace(&mut self.pack, PackBuilder::with_capacity(size));
+        Ok(())
+    }
+
+    fn store_pack(&mut self, dst: &Repository, full: PackBuilder) -> Result<()> {
         let p = full.finish(dst.keys(), &mut self.enc)?;
         crate::repo::write_idempotent(
             dst.backend().as_ref(),

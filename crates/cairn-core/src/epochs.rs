@@ -21,7 +21,7 @@ use crate::crypto::{Epoch, SealKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
 use crate::index;
-use crate::pack::{seal_blob, BlobEntry, PackBuilder};
+use crate::pack::{seal_blob, BlobEntry, PackBuilder, SplitPacks};
 use crate::prune::{self, PackAction, PruneOptions, PruneOutcome};
 use crate::repo::{write_idempotent, Repository};
 use crate::snapshot::SnapshotEntry;
@@ -95,8 +95,8 @@ pub struct RewriteOutcome {
 struct Copier {
     enc: Encoder,
     tree_enc: Encoder,
-    builder: PackBuilder,
-    target: usize,
+    /// Data and trees in packs of their own (see [`SplitPacks`]).
+    packer: SplitPacks,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
     added: HashSet<BlobId>,
     data: HashMap<BlobId, BlobId>,
@@ -115,19 +115,21 @@ impl Copier {
             _ => &mut self.enc,
         };
         let (id, sealed) = seal_blob(repo.keys(), enc, kind, plain)?;
-        self.builder.add(kind, id, &sealed, plain.len() as u32);
         self.written += 1;
-        if self.builder.len() >= self.target {
-            self.flush(repo)?;
+        if let Some(full) = self.packer.add(kind, id, &sealed, plain.len() as u32) {
+            self.store_pack(repo, full)?;
         }
         Ok(id)
     }
 
     fn flush(&mut self, repo: &Repository) -> Result<()> {
-        if self.builder.is_empty() {
-            return Ok(());
+        for p in self.packer.take_rest() {
+            self.store_pack(repo, p)?;
         }
-        let full = std::mem::replace(&mut self.builder, PackBuilder::with_capacity(self.target));
+        Ok(())
+    }
+
+    fn store_pack(&mut self, repo: &Repository, full: PackBuilder) -> Result<()> {
         let f = full.finish(repo.keys(), &mut self.enc)?;
         write_idempotent(
             repo.backend().as_ref(),
@@ -205,8 +207,7 @@ pub fn rewrite(
     let mut c = Copier {
         enc: repo.encoder()?,
         tree_enc: Encoder::for_trees(repo.config().compression)?,
-        builder: PackBuilder::with_capacity(repo.config().pack_size as usize),
-        target: repo.config().pack_size as usize,
+        packer: SplitPacks::new(repo.config().pack_size as usize),
         packs: vec![],
         added: HashSet::new(),
         data: HashMap::new(),

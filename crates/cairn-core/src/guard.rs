@@ -29,6 +29,9 @@ impl Backend for AppendOnly {
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
         self.0.read_range(kind, name, offset, len)
     }
+    fn read_span(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
+        self.0.read_span(kind, name, offset, len)
+    }
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         self.0.write_new(kind, name, data)
     }

@@ -177,6 +177,56 @@ impl PackBuilder {
     }
 }
 
+/// Where a writer puts sealed blobs: tree blobs and data blobs in packs of
+/// their own, each closed when it reaches the target size. Readers accept
+/// mixed packs (FORMAT.md §6); writers keep them apart so that whatever
+/// reads only trees (a restore's plan, `ls`, prune's marking, verify)
+/// reads only tree packs, never a window of file data around a tree.
+pub struct SplitPacks {
+    target: usize,
+    data: PackBuilder,
+    tree: PackBuilder,
+}
+
+impl SplitPacks {
+    /// Empty packs of about `target` bytes each.
+    pub fn new(target: usize) -> Self {
+        SplitPacks {
+            target,
+            data: PackBuilder::with_capacity(target),
+            tree: PackBuilder::with_capacity(target),
+        }
+    }
+
+    /// Appends a sealed blob to the pack of its kind; returns that pack
+    /// when it reached the target, for the caller to finish and store.
+    pub fn add(
+        &mut self,
+        kind: SealKind,
+        id: BlobId,
+        sealed: &[u8],
+        raw_len: u32,
+    ) -> Option<PackBuilder> {
+        let b = match kind {
+            SealKind::Tree => &mut self.tree,
+            _ => &mut self.data,
+        };
+        b.add(kind, id, sealed, raw_len);
+        (b.len() >= self.target)
+            .then(|| std::mem::replace(b, PackBuilder::with_capacity(self.target)))
+    }
+
+    /// The packs still being filled that hold anything (data first, then
+    /// trees), leaving both empty.
+    pub fn take_rest(&mut self) -> Vec<PackBuilder> {
+        [&mut self.data, &mut self.tree]
+            .into_iter()
+            .filter(|b| !b.is_empty())
+            .map(|b| std::mem::replace(b, PackBuilder::with_capacity(self.target)))
+            .collect()
+    }
+}
+
 /// Parses a pack's footer: (trailer id, trailer length).
 pub fn parse_footer(footer: &[u8]) -> Result<([u8; 32], u32)> {
     if footer.len() != FOOTER_LEN || &footer[36..] != PACK_MAGIC {

@@ -19,7 +19,7 @@
 use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId};
-use crate::pack::{self, BlobEntry, PackBuilder};
+use crate::pack::{self, BlobEntry, PackBuilder, SplitPacks};
 use crate::remedy::Remedy;
 use crate::repo::{write_idempotent, Repository};
 use crate::tree::NodeType;
@@ -414,9 +414,10 @@ pub fn execute_watched(
     let target = repo.config().pack_size as usize;
 
     // 1. Repack. Every copied blob is authenticated first: a damaged blob
-    // stops the prune before anything is removed.
+    // stops the prune before anything is removed. Trees and data go to packs
+    // of their own, so repacking an old mixed pack also splits it.
     let mut new_packs: Vec<(PackId, Vec<BlobEntry>)> = Vec::new();
-    let mut builder = PackBuilder::with_capacity(target);
+    let mut packer = SplitPacks::new(target);
     let mut enc = repo.encoder()?;
     let mut flush = |b: PackBuilder, new_packs: &mut Vec<(PackId, Vec<BlobEntry>)>| -> Result<()> {
         let f = b.finish(&keys, &mut enc)?;
@@ -439,16 +440,14 @@ pub fn execute_watched(
                     p.pack
                 ))
             })?;
-            builder.add(e.kind, e.id, sealed, e.raw_len);
-            if builder.len() >= target {
-                let full = std::mem::replace(&mut builder, PackBuilder::with_capacity(target));
+            if let Some(full) = packer.add(e.kind, e.id, sealed, e.raw_len) {
                 flush(full, &mut new_packs)?;
             }
         }
         progress.done(p.size);
     }
-    if !builder.is_empty() {
-        flush(builder, &mut new_packs)?;
+    for rest in packer.take_rest() {
+        flush(rest, &mut new_packs)?;
     }
     out.packs_written = new_packs.len();
 

@@ -184,6 +184,9 @@ impl Backend for Worm {
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
         self.inner.read_range(kind, name, offset, len)
     }
+    fn read_span(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
+        self.inner.read_span(kind, name, offset, len)
+    }
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         if !self.covers(kind) {
             return self.inner.write_new(kind, name, data);

@@ -306,6 +306,18 @@ impl Store {
         self.fetch_range(kind, name, offset, len)
     }
 
+    /// `len` bytes at `offset` in one request, past the windows: the caller
+    /// asked for exactly what it needs ([`cairn_core::Backend::read_span`]).
+    pub fn read_span(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Vec<u8>> {
+        self.fetch_range(kind, name, offset, len)
+    }
+
     /// The bytes from the window holding `offset..offset+len`, fetching the
     /// window if needed; None when the read does not fit one window or the
     /// pack (the caller then reads directly, and reports a short object).
@@ -536,6 +548,16 @@ macro_rules! store_methods {
             len: u64,
         ) -> cairn_core::Result<Vec<u8>> {
             self.store.read_range(kind, name, offset, len)
+        }
+
+        fn read_span(
+            &self,
+            kind: cairn_core::ObjectKind,
+            name: &str,
+            offset: u64,
+            len: u64,
+        ) -> cairn_core::Result<Vec<u8>> {
+            self.store.read_span(kind, name, offset, len)
         }
 
         fn list_all(

@@ -1,7 +1,9 @@
 //! A backend that passes every call through to another and runs a hook
 //! around each write: how a test stages what happens between two steps of
 //! real work (a lock stolen as the first pack lands, a session dying before
-//! its second write) without a second copy of the `Backend` plumbing.
+//! its second write) without a second copy of the `Backend` plumbing. It can
+//! also watch reads ([`Hooked::watching_reads`]): how a test counts what a
+//! command fetches from storage.
 
 use cairn_core::{Backend, ObjectInfo, ObjectKind, Result};
 use std::sync::Arc;
@@ -18,11 +20,25 @@ pub enum When {
 
 type Hook = dyn Fn(When, ObjectKind, &str, &dyn Backend) -> Result<()> + Send + Sync;
 
+/// One read a [`Hooked`] backend passed on: the object, and the range
+/// (offset, length) or None for a whole-object read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    pub kind: ObjectKind,
+    pub name: String,
+    pub range: Option<(u64, u64)>,
+    /// Asked through `read_span` (exactly these bytes, no read-ahead).
+    pub span: bool,
+}
+
+type ReadHook = dyn Fn(Read) + Send + Sync;
+
 /// `inner` with `hook` called around `write_new` and `replace` (not
 /// `replace_config`: the config is written once, at init).
 pub struct Hooked {
     inner: Arc<dyn Backend>,
     hook: Box<Hook>,
+    on_read: Option<Box<ReadHook>>,
 }
 
 impl Hooked {
@@ -35,6 +51,30 @@ impl Hooked {
         Hooked {
             inner,
             hook: Box::new(hook),
+            on_read: None,
+        }
+    }
+
+    /// `inner` with every read (whole or ranged) told to `on_read` before
+    /// it is passed on; writes pass unhooked.
+    pub fn watching_reads(
+        inner: Arc<dyn Backend>,
+        on_read: impl Fn(Read) + Send + Sync + 'static,
+    ) -> Self {
+        Hooked {
+            on_read: Some(Box::new(on_read)),
+            ..Hooked::new(inner, |_, _, _, _| Ok(()))
+        }
+    }
+
+    fn saw(&self, kind: ObjectKind, name: &str, range: Option<(u64, u64)>, span: bool) {
+        if let Some(f) = &self.on_read {
+            f(Read {
+                kind,
+                name: name.to_string(),
+                range,
+                span,
+            });
         }
     }
 
@@ -50,10 +90,16 @@ impl Backend for Hooked {
         self.inner.location()
     }
     fn read(&self, k: ObjectKind, n: &str) -> Result<Vec<u8>> {
+        self.saw(k, n, None, false);
         self.inner.read(k, n)
     }
     fn read_range(&self, k: ObjectKind, n: &str, o: u64, l: u64) -> Result<Vec<u8>> {
+        self.saw(k, n, Some((o, l)), false);
         self.inner.read_range(k, n, o, l)
+    }
+    fn read_span(&self, k: ObjectKind, n: &str, o: u64, l: u64) -> Result<Vec<u8>> {
+        self.saw(k, n, Some((o, l)), true);
+        self.inner.read_span(k, n, o, l)
     }
     fn write_new(&self, k: ObjectKind, n: &str, d: &[u8]) -> Result<()> {
         self.around(k, n, || self.inner.write_new(k, n, d))

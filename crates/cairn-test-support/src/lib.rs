@@ -24,7 +24,8 @@
 //! - [`make_tree`], [`noise`], [`all_files`], [`assert_same_tree`]: source
 //!   trees and their comparison;
 //! - [`Hooked`]: any backend with a hook around its writes, for staging
-//!   what happens between two steps (a stolen lock, a dying session);
+//!   what happens between two steps (a stolen lock, a dying session), or
+//!   watching its reads, for counting what a command fetches;
 //! - [`store_pack`], [`store_snapshot`]: objects written by hand through
 //!   the real encoders, for shapes no backup writes;
 //! - [`azure_test_container`]: a new container on the local Azurite;
@@ -61,14 +62,14 @@ mod tree;
 /// The backends core's integration tests run on. They live in cairn-store
 /// (the memory backend also serves the gate's scratch repositories).
 pub use cairn_store::{FsBackend, MemoryBackend};
-pub use hooked::{Hooked, When};
+pub use hooked::{Hooked, Read, When};
 pub use moto::Moto;
 
 pub use azure::{azure_test_container, Azurite, AZURITE_ACCOUNT, AZURITE_KEY};
 pub use browser::{Browser, El};
 pub use curl::{curl, curl_with};
 pub use hand::{store_pack, store_sealed_pack, store_snapshot, Sealed};
-pub use repo::{backup_options, TestRepo};
+pub use repo::{backup_options, restore_options, TestRepo};
 pub use server_config::ServerToml;
 pub use sinks::{eventually, HttpRequest, HttpSink, Mail, SmtpSink};
 pub use sshd::Sshd;

@@ -79,3 +79,17 @@ pub fn backup_options(
         uploads: 2,
     }
 }
+
+/// Restore options for a test: into `target`, everything, files replaced
+/// when they differ, nothing deleted, two workers, no special files.
+pub fn restore_options(target: &std::path::Path) -> cairn_core::restore::RestoreOptions {
+    cairn_core::restore::RestoreOptions {
+        target: target.to_path_buf(),
+        include: vec![],
+        exclude: vec![],
+        overwrite: cairn_core::restore::Overwrite::IfChanged,
+        delete: false,
+        workers: 2,
+        special: false,
+    }
+}

@@ -151,9 +151,14 @@ fn save(
     opts: &BackupOptions,
     path_strings: Vec<String>,
     parent: Option<SnapshotId>,
-    run: pipeline::RunResult,
+    mut run: pipeline::RunResult,
     adopted: usize,
 ) -> Result<BackupOutcome> {
+    // By id, as `adopt_unindexed_packs` lists them: a damaged index file of
+    // this backup is then rebuilt from the packs' trailers under the same
+    // name (a backup now writes at least a data pack and a tree pack, whose
+    // finishing order is no order a rebuild can know).
+    run.packs.sort_by_key(|p| p.0);
     repo.commit_packs(&run.packs)?;
     let mut tags = opts.tags.clone();
     tags.sort();

@@ -10,7 +10,7 @@ use crate::crypto::{Keys, SealKind};
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId};
 use crate::index::Index;
-use crate::pack::{self, BlobEntry, FinishedPack, PackBuilder};
+use crate::pack::{self, BlobEntry, FinishedPack, PackBuilder, SplitPacks};
 use crate::repo::{write_idempotent, Repository};
 use crate::snapshot::{SnapshotStats, SourceError};
 use crate::tree::{Node, Tree};
@@ -70,8 +70,9 @@ pub(crate) fn run(
     let pack_size = repo.config().pack_size as usize;
     let (ev_tx, ev_rx) = bounded::<(u64, Vec<Event>)>(QUEUE);
     let (done_tx, done_rx) = bounded::<(u64, Vec<Done>)>(QUEUE);
-    // A rendezvous: one pack being filled and one per upload in flight, so
-    // packs cost (1 + uploads) x pack size of memory, never more.
+    // A rendezvous: two packs being filled (data, trees) and one per upload
+    // in flight, so packs cost (2 + uploads) x pack size of memory, never
+    // more (the tree pack is mostly far smaller).
     let (pack_tx, pack_rx) = bounded::<FinishedPack>(0);
     let backend = repo.backend().clone();
 
@@ -210,8 +211,7 @@ struct Collector<'a> {
     index: &'a Index,
     /// Seals trees and pack trailers (data is sealed by the workers).
     enc: Encoder,
-    pack_size: usize,
-    pack: PackBuilder,
+    packer: SplitPacks,
     pack_tx: Sender<FinishedPack>,
     session: HashSet<BlobId>,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
@@ -235,8 +235,7 @@ impl<'a> Collector<'a> {
             keys,
             index,
             enc: Encoder::for_trees(level)?,
-            pack_size,
-            pack: PackBuilder::with_capacity(pack_size),
+            packer: SplitPacks::new(pack_size),
             pack_tx,
             session: HashSet::new(),
             packs: Vec::new(),
@@ -275,18 +274,13 @@ impl<'a> Collector<'a> {
         }
         self.stats.bytes_added += u64::from(raw_len);
         self.stats.bytes_stored += sealed.len() as u64;
-        self.pack.add(kind, id, sealed, raw_len);
-        if self.pack.len() >= self.pack_size {
-            self.flush_pack()?;
+        match self.packer.add(kind, id, sealed, raw_len) {
+            Some(full) => self.flush_pack(full),
+            None => Ok(()),
         }
-        Ok(())
     }
 
-    fn flush_pack(&mut self) -> Result<()> {
-        if self.pack.is_empty() {
-            return Ok(());
-        }
-        let full = std::mem::replace(&mut self.pack, PackBuilder::with_capacity(self.pack_size));
+    fn flush_pack(&mut self, full: PackBuilder) -> Result<()> {
         let p = full.finish(self.keys, &mut self.enc)?;
         self.packs.push((p.id, p.entries.clone()));
         self.pack_tx.send(p).map_err(|_| stopped())
@@ -434,7 +428,9 @@ impl<'a> Collector<'a> {
         }
         let root_nodes = self.stack.pop().map(|f| f.nodes).unwrap_or_default();
         let root = self.store_tree(root_nodes)?;
-        self.flush_pack()?;
+        for rest in self.packer.take_rest() {
+            self.flush_pack(rest)?;
+        }
         Ok(RunResult {
             root,
             packs: self.packs,

@@ -171,7 +171,7 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         for r in schedule::ranges(&p.blobs) {
             let blobs = &p.blobs[r];
             let span = schedule::span(blobs);
-            match backend.read_range(ObjectKind::Pack, &name, span.start, span.end - span.start) {
+            match backend.read_span(ObjectKind::Pack, &name, span.start, span.end - span.start) {
                 Ok(bytes) => {
                     for b in blobs {
                         let (start, end) = schedule::extent(&b.entry);
@@ -186,7 +186,7 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
                 Err(e) if e.kind() == ErrorKind::Corrupt && blobs.len() > 1 => {
                     for b in blobs {
                         let (start, end) = schedule::extent(&b.entry);
-                        match backend.read_range(ObjectKind::Pack, &name, start, end - start) {
+                        match backend.read_span(ObjectKind::Pack, &name, start, end - start) {
                             Ok(sealed) => self.blob(p, b, Ok(&sealed)),
                             Err(e) => self.blob(p, b, Err(e)),
                         }
