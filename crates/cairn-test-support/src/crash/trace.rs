@@ -69,9 +69,13 @@ pub fn parse(text: &str, roots: &[PathBuf]) -> Vec<Op> {
 fn split_call(call: &str) -> Option<(&str, Vec<&str>, &str)> {
     let open = call.find('(')?;
     let name = &call[..open];
-    let close = call.rfind(") = ")?;
+    // strace pads the result to a column (`-a`), most visibly after a
+    // `<... resumed>` half: `)     = 0`. Missing that dropped the call, so
+    // interleaved writers' bytes vanished from the model.
+    let eq = call.rfind(" = ")?;
+    let close = call[..eq].trim_end().strip_suffix(')')?.len();
     let args = &call[open + 1..close];
-    let ret = &call[close + 4..];
+    let ret = &call[eq + 3..];
     let mut out = Vec::new();
     let (mut depth, mut start, mut quoted) = (0i32, 0usize, false);
     for (i, c) in args.char_indices() {
@@ -90,6 +94,16 @@ fn split_call(call: &str) -> Option<(&str, Vec<&str>, &str)> {
         out.push(args[start..].trim());
     }
     Some((name, out, ret))
+}
+
+/// A path as `strace -xx` prints it: `\x2f\x72`.
+fn hex_path(p: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    p.as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("\\x{b:02x}"))
+        .collect()
 }
 
 /// `\x2f\x61` -> bytes.
@@ -155,7 +169,14 @@ fn number(s: &str) -> u64 {
 }
 
 fn parse_call(call: &str, roots: &[PathBuf]) -> Option<Op> {
-    let (name, a, ret) = split_call(call)?;
+    let Some((name, a, ret)) = split_call(call) else {
+        // A call below a root the model cannot read is a silent gap.
+        assert!(
+            !roots.iter().any(|r| call.contains(&hex_path(r))),
+            "a traced call below a watched folder that the model cannot read: {call:.300}"
+        );
+        return None;
+    };
     if ret.starts_with('-') || ret.starts_with('?') {
         return None; // failed or never returned: no effect
     }
@@ -254,7 +275,7 @@ mod tests {
             "10 openat(AT_FDCWD<{r}>, \"{f}\", O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0666) = 3<{f}>\n\
              10 write(3<{f}>, \"\\x68\\x69\\x21\", 3 <unfinished ...>\n\
              11 write(2<pipe:[1]>, \"\\x6e\", 1) = 1\n\
-             10 <... write resumed>) = 2\n\
+             10 <... write resumed>)                 = 2\n\
              10 fsync(3<{f}>) = 0\n\
              10 linkat(AT_FDCWD<{r}>, \"{f}\", AT_FDCWD<{r}>, \"{b}\", 0) = 0\n\
              10 linkat(AT_FDCWD<{r}>, \"{f}\", AT_FDCWD<{r}>, \"{b}\", 0) = -1 EEXIST (File exists)\n",
