@@ -104,6 +104,31 @@ impl Encoder {
     }
 }
 
+/// One encoder per kind of blob, for writers that store both data and trees
+/// (copy, the key-epoch rewrite): trees get [`Encoder::for_trees`].
+pub struct KindEncoders {
+    data: Encoder,
+    tree: Encoder,
+}
+
+impl KindEncoders {
+    /// Encoders for a repository whose compression level is `level`.
+    pub fn new(level: i32) -> Result<Self> {
+        Ok(KindEncoders {
+            data: Encoder::new(level)?,
+            tree: Encoder::for_trees(level)?,
+        })
+    }
+
+    /// The encoder for blobs of `kind`.
+    pub fn get(&mut self, kind: crate::crypto::SealKind) -> &mut Encoder {
+        match kind {
+            crate::crypto::SealKind::Tree => &mut self.tree,
+            _ => &mut self.data,
+        }
+    }
+}
+
 /// Unframes a payload whose decoded length must be exactly `expected_len`.
 pub fn decode(frame: &[u8], expected_len: usize) -> Result<Vec<u8>> {
     let (&codec, body) = frame

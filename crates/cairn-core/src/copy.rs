@@ -15,7 +15,7 @@
 //! ids, which are the destination's) is skipped: a second run copies
 //! nothing.
 
-use crate::codec::Encoder;
+use crate::codec::KindEncoders;
 use crate::crypto::SealKind;
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
@@ -86,8 +86,7 @@ pub fn copy_watched(
         stored: HashSet::new(),
         packer: SplitPacks::new(dst.config().pack_size as usize),
         packs: Vec::new(),
-        enc: dst.encoder()?,
-        tree_enc: Encoder::for_trees(dst.config().compression)?,
+        enc: KindEncoders::new(dst.config().compression)?,
     };
     // Source id -> destination id, for parents.
     let mut copied: HashMap<SnapshotId, SnapshotId> = HashMap::new();
@@ -130,9 +129,8 @@ struct Copier<'a> {
     packer: SplitPacks,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
     /// One compression context per kind for the run: creating one per blob
-    /// cost more than compressing a small blob; trees get the tree settings.
-    enc: Encoder,
-    tree_enc: Encoder,
+    /// cost more than compressing a small blob.
+    enc: KindEncoders,
 }
 
 /// A tree being rewritten: its nodes, the next to look at, and its id.
@@ -151,11 +149,7 @@ impl Copier<'_> {
             return Ok(id);
         }
         let mut sealed = Vec::new();
-        let enc = match kind {
-            SealKind::Tree => &mut self.tree_enc,
-            _ => &mut self.enc,
-        };
-        enc.encode_into(plain, &mut sealed)?;
+        self.enc.get(kind).encode_into(plain, &mut sealed)?;
         dst.keys().seal_in_place(kind, &id.0, &mut sealed)?;
         self.report.blobs_stored += 1;
         self.report.bytes_stored += plain.len() as u64;
@@ -174,7 +168,7 @@ impl Copier<'_> {
     }
 
     fn store_pack(&mut self, dst: &Repository, full: PackBuilder) -> Result<()> {
-        let p = full.finish(dst.keys(), &mut self.enc)?;
+        let p = full.finish(dst.keys(), self.enc.get(SealKind::Data))?;
         crate::repo::write_idempotent(
             dst.backend().as_ref(),
             ObjectKind::Pack,

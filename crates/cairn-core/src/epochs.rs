@@ -16,7 +16,7 @@
 //! data deduplicates with itself, not with data chunked under the new seed.
 
 use crate::backend::ObjectKind;
-use crate::codec::Encoder;
+use crate::codec::KindEncoders;
 use crate::crypto::{Epoch, SealKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
@@ -93,8 +93,7 @@ pub struct RewriteOutcome {
 
 /// Copies blobs under the current epoch, one pack at a time.
 struct Copier {
-    enc: Encoder,
-    tree_enc: Encoder,
+    enc: KindEncoders,
     /// Data and trees in packs of their own (see [`SplitPacks`]).
     packer: SplitPacks,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
@@ -110,11 +109,7 @@ impl Copier {
         if repo.index().get(&id).is_some() || !self.added.insert(id) {
             return Ok(id);
         }
-        let enc = match kind {
-            SealKind::Tree => &mut self.tree_enc,
-            _ => &mut self.enc,
-        };
-        let (id, sealed) = seal_blob(repo.keys(), enc, kind, plain)?;
+        let (id, sealed) = seal_blob(repo.keys(), self.enc.get(kind), kind, plain)?;
         self.written += 1;
         if let Some(full) = self.packer.add(kind, id, &sealed, plain.len() as u32) {
             self.store_pack(repo, full)?;
@@ -130,7 +125,7 @@ impl Copier {
     }
 
     fn store_pack(&mut self, repo: &Repository, full: PackBuilder) -> Result<()> {
-        let f = full.finish(repo.keys(), &mut self.enc)?;
+        let f = full.finish(repo.keys(), self.enc.get(SealKind::Data))?;
         write_idempotent(
             repo.backend().as_ref(),
             ObjectKind::Pack,
@@ -205,8 +200,7 @@ pub fn rewrite(
     let mut out = RewriteOutcome::default();
     let protected = crate::protect::protected(repo)?;
     let mut c = Copier {
-        enc: repo.encoder()?,
-        tree_enc: Encoder::for_trees(repo.config().compression)?,
+        enc: KindEncoders::new(repo.config().compression)?,
         packer: SplitPacks::new(repo.config().pack_size as usize),
         packs: vec![],
         added: HashSet::new(),
