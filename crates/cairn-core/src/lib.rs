@@ -46,6 +46,7 @@ pub mod lock;
 pub mod maintenance;
 pub mod manifest;
 pub mod pack;
+pub mod parallel;
 pub mod pin;
 pub mod policy;
 pub mod progress;

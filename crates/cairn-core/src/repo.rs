@@ -216,7 +216,8 @@ impl Repository {
         Ok(())
     }
 
-    /// Re-reads every index file.
+    /// Re-reads every index file, [`crate::parallel::READS_IN_FLIGHT`] at a
+    /// time, in name order.
     pub fn reload_index(&mut self) -> Result<()> {
         let mut idx = Index::default();
         let mut names: Vec<String> = self
@@ -227,26 +228,37 @@ impl Repository {
             .collect();
         names.sort();
         let mut damaged = Vec::new();
-        for name in names {
-            // An index is a cache: a damaged one is reported (verify names it, and
-            // the blobs it listed show up as unindexed) but does not stop the open.
-            let opened = self
-                .backend
-                .read(ObjectKind::Index, &name)
-                .and_then(|b| index::open_index_file(&self.keys, &name, &b));
-            match opened {
-                Ok(packs) => {
-                    for (p, entries) in packs {
-                        idx.add_from_file(&name, p, &entries);
+        let (backend, keys) = (self.backend.as_ref(), self.keys.as_ref());
+        crate::parallel::for_each_in_order(
+            &names,
+            crate::parallel::READS_IN_FLIGHT,
+            |name| {
+                // An index is a cache: a damaged one is reported (verify names it, and
+                // the blobs it listed show up as unindexed) but does not stop the open.
+                match backend
+                    .read(ObjectKind::Index, name)
+                    .and_then(|b| index::open_index_file(keys, name, &b))
+                {
+                    Ok(packs) => Ok(Ok(packs)),
+                    Err(e) if e.kind() == ErrorKind::Corrupt => Ok(Err(e)),
+                    Err(e) => Err(e),
+                }
+            },
+            |name, opened| {
+                match opened {
+                    Ok(packs) => {
+                        for (p, entries) in packs {
+                            idx.add_from_file(name, p, &entries);
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(index = %name, error = %e, "index file damaged; skipped");
+                        damaged.push((name.clone(), e));
                     }
                 }
-                Err(e) if e.kind() == ErrorKind::Corrupt => {
-                    tracing::warn!(index = %name, error = %e, "index file damaged; skipped");
-                    damaged.push((name, e));
-                }
-                Err(e) => return Err(e),
-            }
-        }
+                Ok(())
+            },
+        )?;
         idx.compact();
         self.index = idx;
         self.damaged_indexes = damaged;
@@ -552,35 +564,44 @@ impl Repository {
     }
 
     /// Opens the snapshot objects whose names pass `wanted` (the rest are
-    /// never read), oldest first, and lists those that are damaged.
+    /// never read), [`crate::parallel::READS_IN_FLIGHT`] at a time, and
+    /// returns them oldest first, with the damaged ones in name order.
     #[allow(clippy::type_complexity)]
     fn read_snapshots(
         &self,
         wanted: impl Fn(&str) -> bool,
     ) -> Result<(Vec<SnapshotEntry>, Vec<(String, Error)>)> {
+        let mut names: Vec<String> = self
+            .backend
+            .list(ObjectKind::Snapshot)?
+            .into_iter()
+            .map(|o| o.name)
+            .filter(|n| wanted(n))
+            .collect();
+        names.sort();
         let mut out = Vec::new();
         let mut damaged = Vec::new();
-        for o in self.backend.list(ObjectKind::Snapshot)? {
-            if !wanted(&o.name) {
-                continue;
-            }
-            let opened = SnapshotId::from_hex(&o.name)
-                .map_err(|_| {
-                    Error::corrupt(format!("snapshot object name {:?} is not an id", o.name))
-                })
-                .and_then(|id| {
-                    let b = self.backend.read(ObjectKind::Snapshot, &o.name)?;
-                    let (meta, epoch) = SnapshotMeta::open_epoch(&self.keys, &id, &b)?;
-                    Ok(SnapshotEntry { id, meta, epoch })
-                });
-            match opened {
-                Ok(s) => out.push(s),
+        let (backend, keys) = (self.backend.as_ref(), self.keys.as_ref());
+        crate::parallel::for_each_in_order(
+            &names,
+            crate::parallel::READS_IN_FLIGHT,
+            // Damage is a result (listed, skipped); anything else (an
+            // outage, refused credentials) stops the listing.
+            |name| match open_snapshot(backend, keys, name) {
+                Ok(s) => Ok(Ok(s)),
                 Err(e) if matches!(e.kind(), ErrorKind::Corrupt | ErrorKind::Unsupported) => {
-                    damaged.push((o.name, e))
+                    Ok(Err(e))
                 }
-                Err(e) => return Err(e),
-            }
-        }
+                Err(e) => Err(e),
+            },
+            |name, opened| {
+                match opened {
+                    Ok(s) => out.push(s),
+                    Err(e) => damaged.push((name.clone(), e)),
+                }
+                Ok(())
+            },
+        )?;
         // Times were validated when each snapshot was opened.
         out.sort_by_cached_key(|e| {
             (
@@ -623,6 +644,15 @@ impl crate::tree::TreeSource for Repository {
     fn tree(&self, id: &BlobId) -> Result<Tree> {
         self.load_tree(id)
     }
+}
+
+/// Reads, authenticates and decodes the snapshot object `name`.
+fn open_snapshot(backend: &dyn Backend, keys: &Keys, name: &str) -> Result<SnapshotEntry> {
+    let id = SnapshotId::from_hex(name)
+        .map_err(|_| Error::corrupt(format!("snapshot object name {name:?} is not an id")))?;
+    let b = backend.read(ObjectKind::Snapshot, name)?;
+    let (meta, epoch) = SnapshotMeta::open_epoch(keys, &id, &b)?;
+    Ok(SnapshotEntry { id, meta, epoch })
 }
 
 /// Logs the snapshot objects a listing skipped.
