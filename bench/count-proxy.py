@@ -13,15 +13,21 @@ and each GET is logged to STATS_FILE.log (path, Range header, bytes);
 Counting is done on the client's side of the stream only: responses are
 attributed to requests in order, which HTTP/1.1 without pipelining
 guarantees (neither restic nor OpenDAL pipelines).
+
+With DELAY_MS set in the environment, each response waits that long before
+it is passed back: a round trip to storage that is not on the same host
+(connections are independent, so requests in flight at once wait together).
 """
 import asyncio
 import json
+import os
 import signal
 import sys
 from collections import defaultdict
 
 LISTEN, UPSTREAM, STATS = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 stats = defaultdict(lambda: {"requests": 0, "bytes": 0})
+DELAY = float(os.environ.get("DELAY_MS", "0")) / 1000
 
 
 def reset(*_):
@@ -33,8 +39,6 @@ def reset(*_):
 def save():
     with open(STATS + ".tmp", "w") as f:
         json.dump(stats, f, sort_keys=True)
-    import os
-
     os.replace(STATS + ".tmp", STATS)
 
 
@@ -79,6 +83,8 @@ async def server_to_client(reader, writer, pending):
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
             method, path, rng = await pending.get()
+            if DELAY:
+                await asyncio.sleep(DELAY)
             lines = head.decode("latin-1").split("\r\n")
             length, chunked = 0, False
             for line in lines[1:]:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/fleet.sh [fleet|history|all]: a fleet of clients on one repository.
+# bench/fleet.sh [fleet|history|s3open|all]: a fleet of clients on one repository.
 #
 #  fleet    CLIENTS (default 8) client processes at once, each backing up its
 #           own tree (a shared part every tree has, plus a part of its own) to
@@ -16,10 +16,21 @@
 #           unchanged tree (mostly opening the repository: listing and
 #           reading every index file), before and after the prune that
 #           consolidates the index, on the folder and on S3 (the same
-#           objects uploaded to moto; one run each there).
+#           objects uploaded to moto; one run each there). With PRUNE_EVERY=N
+#           a prune (which consolidates the index files) runs after every N
+#           backups, as an operator's maintenance would; a rerun continues
+#           the history where it stopped (counting snapshot objects).
+#  s3open   The history's repository (made by `history`) uploaded to moto:
+#           `cairn list` and a backup of an unchanged tree, timed, with
+#           BEFORE (another cairn binary, optional) and CAIRN alternating,
+#           RUNS (3) times each; then each once through bench/count-proxy.py
+#           for the GETs per kind of object, and once more through it with
+#           DELAY_MS (default 10) added before each response, a round trip
+#           to storage that is not on the same host.
 #
 #   env  BENCH_TMP (default /var/tmp/bench-fleet)  CLIENTS  SHARED_MB (32)
-#        OWN_MB (8)  BACKUPS  PAR  CAIRN (a built binary; default: build one)
+#        OWN_MB (8)  BACKUPS  PAR  PRUNE_EVERY (0: never)  BEFORE  DELAY_MS
+#        CAIRN (a built binary; default: build one)
 # Record the load average beside the numbers (it is printed).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -154,6 +165,14 @@ PY
   fi
 }
 
+snapshot_count() {
+  if [[ -d $1/snapshots ]]; then
+    find "$1/snapshots" -type f ! -name '.*' | wc -l
+  else
+    echo 0
+  fi
+}
+
 upload() { # folder -> bucket "history", 16 at a time
   "$PY" - "$EP" "$1" <<'PY'
 import boto3, os, sys
@@ -177,11 +196,11 @@ history() {
   if [[ ! -f $repo/config ]]; then
     $CAIRN -r "$repo" init -q
   fi
-  local have; have=$(index_count "$repo")
+  local have; have=$(snapshot_count "$repo")
   local t0; t0=$(now)
-  worker() { # w: backups have+w, have+w+PAR, ...
+  worker() { # w: backups have+w, have+w+PAR, ... up to $upto
     local w=$1 d=$WORK/h-src-$1
-    for ((k = have + w; k < BACKUPS; k += PAR)); do
+    for ((k = have + w; k < upto; k += PAR)); do
       mkdir -p "$d"; rm -f "$d"/*
       echo "backup $k $RANDOM" > "$d/n$k"
       $CAIRN -r "$repo" backup -q --tag h "$d" || exit 1
@@ -189,10 +208,22 @@ history() {
     done
     true
   }
-  local pids=()
-  for ((w = 0; w < PAR; w++)); do worker "$w" & pids+=($!); done
-  for p in "${pids[@]}"; do wait "$p"; done
-  echo "made $((BACKUPS - have)) backups in $(secs "$t0" "$(now)") s"
+  local start=$have step=${PRUNE_EVERY:-0} upto
+  ((step > 0)) || step=$BACKUPS
+  while ((have < BACKUPS)); do
+    upto=$(((have / step + 1) * step))
+    ((upto < BACKUPS)) || upto=$BACKUPS
+    local pids=()
+    for ((w = 0; w < PAR; w++)); do worker "$w" & pids+=($!); done
+    for p in "${pids[@]}"; do wait "$p"; done
+    have=$(snapshot_count "$repo")
+    if ((have < BACKUPS)); then
+      local p0; p0=$(now)
+      $CAIRN -r "$repo" prune -q
+      echo "  prune at $have backups: $(secs "$p0" "$(now)") s, $(index_count "$repo") index files left (load $(load))"
+    fi
+  done
+  echo "made $((BACKUPS - start)) backups in $(secs "$t0" "$(now)") s"
   # The probe tree once, so every timed backup of it finds it unchanged.
   $CAIRN -r "$repo" backup -q --tag probe "$WORK/probe"
   rm -rf "$WORK/history-before"
@@ -213,10 +244,60 @@ history() {
   RUNS=1 measure "s3, after prune" "s3:$EP/history"
 }
 
+# The GETs per kind of object (JSON) that `$@` makes through a counting
+# proxy in front of moto, with DELAY_MS before each response; and its time.
+counted() { # delay_ms command...
+  local d=$1 pport; shift
+  pport=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  DELAY_MS=$d "$PY" "$HERE/count-proxy.py" "$pport" "${EP##*:}" "$WORK/stats.json" > "$WORK/proxy.log" 2>&1 &
+  local proxy=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$pport/moto-api/" > /dev/null && break; sleep 0.1; done
+  local t0; t0=$(now)
+  "${@//@EP@/http://127.0.0.1:$pport}" > /dev/null 2>&1 || { kill $proxy; echo failed: "$@"; exit 1; }
+  local t; t=$(secs "$t0" "$(now)")
+  kill $proxy; wait $proxy 2> /dev/null || true
+  echo "$t s, GETs $("$PY" -c 'import json,sys; print({k: v["requests"] for k, v in sorted(json.load(open(sys.argv[1])).items())})' "$WORK/stats.json")"
+}
+
+s3open() {
+  local repo=$WORK/history
+  [[ -f $repo/config ]] || { echo "no history at $repo: run '$0 history' first" >&2; exit 1; }
+  echo "## s3open: $(snapshot_count "$repo") snapshots, $(index_count "$repo") index files"
+  mkdir -p "$WORK/probe"
+  echo probe > "$WORK/probe/p"
+  start_moto
+  curl -sf -X PUT "$EP/history" > /dev/null
+  local t0; t0=$(now)
+  upload "$repo"
+  echo "uploaded in $(secs "$t0" "$(now)") s"
+  local bins=("$CAIRN") labels=(after)
+  [[ -n ${BEFORE:-} ]] && bins=("$BEFORE" "$CAIRN") labels=(before after)
+  local n=${RUNS:-3}
+  for ((r = 0; r < n; r++)); do
+    for ((b = 0; b < ${#bins[@]}; b++)); do
+      # Alternate which goes first, so a change of load hits both.
+      local i=$(((b + r) % ${#bins[@]}))
+      local bin=${bins[$i]} label=${labels[$i]}
+      local t1; t1=$(now)
+      $bin -r "s3:$EP/history" list > /dev/null
+      local l; l=$(secs "$t1" "$(now)")
+      t1=$(now)
+      $bin -r "s3:$EP/history" backup -q --tag probe "$WORK/probe"
+      echo "run $((r + 1)) $label: list $l s; backup of an unchanged tree $(secs "$t1" "$(now)") s (load $(load))"
+    done
+  done
+  for ((i = 0; i < ${#bins[@]}; i++)); do
+    for d in 0 "${DELAY_MS:-10}"; do
+      echo "${labels[$i]}, ${d} ms before each response: list $(counted "$d" "${bins[$i]}" -r "s3:@EP@/history" list); backup $(counted "$d" "${bins[$i]}" -r "s3:@EP@/history" backup -q --tag probe "$WORK/probe") (load $(load))"
+    done
+  done
+}
+
 echo "load at start: $(load)"
 case $WHAT in
   fleet) fleet ;;
   history) history ;;
+  s3open) s3open ;;
   all) fleet; history ;;
-  *) echo "usage: $0 [fleet|history|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [fleet|history|s3open|all]" >&2; exit 2 ;;
 esac
