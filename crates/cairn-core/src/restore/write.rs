@@ -125,12 +125,13 @@ pub(super) fn write_files(
         w.finish(file as u32);
     }
     drop(w);
+    let units = schedule::spread(plan.packs, workers);
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        for _ in 0..workers.clamp(1, plan.packs.len().max(1)) {
+        for _ in 0..workers.clamp(1, units.len().max(1)) {
             s.spawn(|| {
                 let mut w = Worker::new(&shared);
-                while let Some(p) = plan.packs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                while let Some(p) = units.get(next.fetch_add(1, Ordering::Relaxed)) {
                     w.pack(p);
                 }
             });
