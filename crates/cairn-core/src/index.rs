@@ -458,6 +458,31 @@ mod tests {
         assert_eq!(idx.len(), n as usize);
     }
 
+    #[test]
+    fn ids_equal_in_their_first_eight_bytes_are_still_told_apart() {
+        // A hostile repository can choose ids; lookups must not stop at the
+        // prefix they compare first.
+        let id = |lead: u8, tail: u8| {
+            let mut b = [lead; 32];
+            b[8..].fill(tail);
+            BlobId(b)
+        };
+        let mut idx = Index::default();
+        let entries: Vec<BlobEntry> = (0..20u8)
+            .map(|i| BlobEntry {
+                id: id(i % 3, i),
+                offset: u32::from(i),
+                ..entry(0)
+            })
+            .collect();
+        idx.add_pack(PackId([1; 32]), &entries);
+        idx.compact();
+        for i in 0..20u8 {
+            assert_eq!(idx.get(&id(i % 3, i)).unwrap().1.offset, u32::from(i));
+            assert!(!idx.contains(&id(i % 3, i + 100)));
+        }
+    }
+
     proptest! {
         #[test]
         fn index_decoder_never_panics(data in proptest::collection::vec(any::<u8>(), 0..400)) {
