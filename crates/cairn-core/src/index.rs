@@ -176,7 +176,17 @@ impl Index {
     }
 
     fn find(&self, id: &BlobId) -> Option<Location> {
-        match self.sorted.binary_search_by(|s| s.id.cmp(id)) {
+        // Ids are keyed hashes, so their first eight bytes almost always
+        // decide, and comparing them as one number is far cheaper than a
+        // call to memcmp for all 32 (a restore or verify of a million small
+        // files looks up every blob a few times; perf showed memcmp at 6-8%).
+        // Big-endian keeps the order of the bytes.
+        let head = |id: &BlobId| u64::from_be_bytes(id.0[..8].try_into().unwrap_or_default());
+        let key = head(id);
+        match self
+            .sorted
+            .binary_search_by(|s| head(&s.id).cmp(&key).then_with(|| s.id.cmp(id)))
+        {
             Ok(i) => Some(self.sorted[i].location()),
             Err(_) => self.recent.get(id).copied(),
         }
