@@ -278,3 +278,50 @@ impl RepoReq {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> ServerConfig {
+        let toml = "audit-log = \"/x/audit.jsonl\"\ntokens = \"/x/tokens.json\"\n\
+            [repository.main]\nlocation = \"/x/repo\"\npassword-file = \"/x/pw\"\n\
+            [[spec]]\nname = \"docs\"\nrepository = \"main\"\npaths = [\"/srv\"]\n\
+            [restore]\nallow-roots = [\"/tmp\"]\n";
+        ServerConfig::parse(toml, "t.toml").unwrap()
+    }
+
+    #[test]
+    fn bodies_are_objects_of_known_fields_and_checks_refuse_with_their_kind() {
+        let cfg = config();
+        let bad = |body: &str| decode::<RestoreReq>(body.as_bytes()).err().unwrap();
+        assert!(matches!(bad("[\"docs\"]"), Error::BadRequest(m) if m.contains("JSON object")));
+        assert!(matches!(
+            bad("{\"snapshot\": \"latest\", \"target\": \"/tmp/x\", \"x\": 1}"),
+            Error::BadRequest(_)
+        ));
+        assert!(matches!(bad("{\"snap"), Error::BadRequest(_)));
+        let restore = |body: &str| decode::<RestoreReq>(body.as_bytes()).unwrap().check(&cfg);
+        let ok =
+            restore("{\"snapshot\": \"latest\", \"target\": \"/tmp/cairn-req-test\"}").unwrap();
+        assert_eq!((ok.spec.as_str(), ok.dry_run), ("docs", false));
+        // The spec first, then the target, then the snapshot.
+        let r = restore("{\"spec\": \"nope\", \"snapshot\": \"x\", \"target\": \"rel\"}");
+        assert!(matches!(r, Err(Error::NotFound(_))), "{r:?}");
+        let r = restore("{\"snapshot\": \"x\", \"target\": \"rel\"}");
+        assert!(matches!(r, Err(Error::BadRequest(m)) if m.contains("relative")));
+        let r = restore("{\"snapshot\": \"latest\", \"target\": \"/etc/x\"}");
+        assert!(matches!(r, Err(Error::Forbidden(_))), "{r:?}");
+        let r = restore("{\"snapshot\": \"abc\", \"target\": \"/tmp/y\"}");
+        assert!(matches!(r, Err(Error::BadRequest(m)) if m.contains("8 to 64 hex")));
+        let verify = VerifyReq {
+            spec: None,
+            read_data_subset: Some("200%".into()),
+        };
+        assert!(matches!(
+            verify.check(&cfg, "latest"),
+            Err(Error::BadRequest(_))
+        ));
+        assert_eq!(RepoReq::default().repository(&cfg).unwrap(), "main");
+    }
+}
