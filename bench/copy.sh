@@ -10,6 +10,8 @@
 #   bench/copy.sh [CORPUS] [CAIRN_BINARY] [ROUNDS]
 #   env  BENCH_COPY_TO=s3  copy into S3 (moto on loopback, from the worktree's
 #        .venv, started here; a fresh bucket per round) instead of a folder
+#   env  BENCH_COPY_ALSO=OTHER_CAIRN_BINARY  time that binary too, in the same
+#        rounds from the same source repository (a before/after A/B)
 #
 # CORPUS defaults to /usr/include (a copy is not needed: both tools only read
 # it); restic from Debian (apt-get install restic). Repositories go to
@@ -48,21 +50,25 @@ echo "cairn: $("$bin" --version); restic: $(restic version | cut -d' ' -f2)"
 restic -q -r "$work/restic-src" init > /dev/null 2>&1
 restic -q -r "$work/restic-src" backup "$corpus" > /dev/null
 
-timed() { # timed LABEL CMD...: one line "LABEL<TAB>wall s<TAB>max RSS KiB"
+timed() { # timed LABEL CMD...: one line "LABEL<TAB>wall s<TAB>user s<TAB>sys s<TAB>max RSS KiB"
   local label=$1; shift
-  /usr/bin/time -f "$label	%e s	%M KiB" "$@" > /dev/null 2> "$work/t" || { cat "$work/t" >&2; return 1; }
+  /usr/bin/time -f "$label	%e s	%U user	%S sys	%M KiB" "$@" > /dev/null 2> "$work/t" || { cat "$work/t" >&2; return 1; }
   tail -n 1 "$work/t"
 }
 
-cairn_round() { # cairn_round ROUND
-  local d; d=$(dest cairn "$1")
+cairn_round() { # cairn_round ROUND [BINARY LABEL]
+  local d b=${2:-$bin} l=${3:-cairn} tag=${3:+-also}; d=$(dest "cairn$tag" "$1")
   # A new destination at the same path: forget its pin (docs/KEYS.md) too.
-  rm -rf "$work/cairn-dst" "$work/state"
+  rm -rf "$work/cairn$tag-dst" "$work/state"
   # cairn does not create buckets (a typo would otherwise make a new one).
-  [[ $to == s3 ]] && curl -sf -X PUT "http://127.0.0.1:$port/cairn-dst-$1" > /dev/null
-  "$bin" -q -r "$d" init > /dev/null
-  timed "cairn copy (all)" "$bin" -q -r "$work/cairn-src" copy --to "$d"
-  timed "cairn copy (again, nothing new)" "$bin" -q -r "$work/cairn-src" copy --to "$d"
+  [[ $to == s3 ]] && curl -sf -X PUT "http://127.0.0.1:$port/cairn$tag-dst-$1" > /dev/null
+  "$b" -q -r "$d" init > /dev/null
+  timed "$l copy (all)" "$b" -q -r "$work/cairn-src" copy --to "$d"
+  timed "$l copy (again, nothing new)" "$b" -q -r "$work/cairn-src" copy --to "$d"
+  rm -rf "$work/cairn$tag-dst"
+}
+also_round() { # also_round ROUND: BENCH_COPY_ALSO's binary, if given
+  [[ -z ${BENCH_COPY_ALSO:-} ]] || cairn_round "$1" "$(realpath "$BENCH_COPY_ALSO")" "cairn (also: $(basename "$BENCH_COPY_ALSO"))"
 }
 
 restic_round() { # restic_round ROUND
@@ -76,5 +82,6 @@ restic_round() { # restic_round ROUND
 
 for i in $(seq 1 "$rounds"); do
   echo "### round $i, load $(cut -d' ' -f1-3 /proc/loadavg)"
-  if [ $((i % 2)) -eq 1 ]; then cairn_round "$i"; restic_round "$i"; else restic_round "$i"; cairn_round "$i"; fi
+  if [ $((i % 2)) -eq 1 ]; then cairn_round "$i"; restic_round "$i"; also_round "$i"
+  else also_round "$i"; restic_round "$i"; cairn_round "$i"; fi
 done

@@ -56,19 +56,12 @@ run() {
     END { printf "| %-6s | %-7s | %8.1f | %8.1f | %8.0f |\n", tool, step, w, u + s, rss }' "$tf"
 }
 
-# meta DIR: type, mode, size (not of folders: that is the filesystem's),
-# mtime and path of every entry below DIR, sorted.
-meta() {
-  (cd "$1" && find . -mindepth 1 \( -type d -printf '%y\t%m\t-\t%T@\t%P\n' \) \
-    -o -printf '%y\t%m\t%s\t%T@\t%P\n' | sort)
-}
+# shellcheck source=restore-check.sh
+. "$HERE/restore-check.sh"
 
 # check TOOL DIR: the restore in DIR must equal the corpus.
 check() {
-  diff -r --no-dereference -q "$SRC" "$2" > "$WORK/diff.out" ||
-    { echo "$1: restore differs from the corpus:" >&2; head "$WORK/diff.out" >&2; exit 1; }
-  diff <(meta "$SRC") <(meta "$2") > "$WORK/meta.out" ||
-    { echo "$1: metadata differs:" >&2; head "$WORK/meta.out" >&2; exit 1; }
+  same_tree "$1" "$SRC" "$2" "$WORK"
   echo "| $1 | restore | content and metadata identical (diff -r, find -printf) |"
 }
 

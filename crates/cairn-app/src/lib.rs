@@ -35,6 +35,7 @@ pub mod hooks;
 pub mod notify;
 pub mod rehash;
 pub mod replica;
+pub mod request;
 pub mod schedule;
 pub mod session;
 pub mod spec;

@@ -519,6 +519,12 @@ pub struct CopyArgs {
     pub to_password_file: Option<PathBuf>,
     /// Snapshots to copy (ids, prefixes or `latest`); default: every snapshot.
     pub snapshots: Vec<String>,
+    /// Packs written at once (default: 1); each holds one pack (16 MiB) of memory, more to S3.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub uploads: Option<u64>,
+    /// Worker threads (default: the number of cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
 }
 
 #[derive(Debug, Args)]

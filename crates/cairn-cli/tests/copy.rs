@@ -72,6 +72,57 @@ fn copy_makes_the_same_snapshots_under_other_keys_and_a_rerun_copies_nothing() {
     assert_eq!(listed.as_array().unwrap().len(), 2);
 }
 
+/// Several workers and writers: every copied snapshot has its source's
+/// manifest (every path, type, size, mode, time and SHA-256), a second
+/// snapshot that shares most subtrees with the first included, and the
+/// destination verifies with its data read.
+#[test]
+fn a_copy_with_several_workers_keeps_every_snapshot_the_same() {
+    let env = Env::new();
+    let (src, repo) = backed_up(&env);
+    for d in 0..4 {
+        let sub = src.join(format!("many/{d}"));
+        std::fs::create_dir_all(&sub).unwrap();
+        for f in 0..150 {
+            std::fs::write(sub.join(f.to_string()), format!("{d}/{f}\n").repeat(f)).unwrap();
+        }
+    }
+    std::fs::write(src.join("noise.bin"), noise(3 << 20, 5)).unwrap();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    std::fs::write(src.join("many/2/new"), "one more").unwrap();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let (dst, pw) = destination(&env);
+    let (d, p) = (dst.to_str().unwrap(), pw.to_str().unwrap());
+    let args = ["copy", "--to", d, "--to-password-file", p];
+    let r = env
+        .repo(
+            &repo,
+            &[&args[..], &["--workers", "4", "--uploads", "3", "--json"]].concat(),
+        )
+        .ok()
+        .json();
+    let pairs = r["copied"].as_array().unwrap();
+    assert_eq!(pairs.len(), 3, "{r}");
+    for pair in pairs {
+        let (a, b) = (
+            pair["source"].as_str().unwrap(),
+            pair["destination"].as_str().unwrap(),
+        );
+        let theirs = on(&env, &dst, &["manifest", b]).ok().stdout;
+        assert_eq!(
+            env.repo(&repo, &["manifest", a]).ok().stdout,
+            theirs,
+            "{a} -> {b}"
+        );
+    }
+    on(&env, &dst, &["verify", "--read-data"]).ok();
+    let again = env
+        .repo(&repo, &[&args[..], &["--json"]].concat())
+        .ok()
+        .json();
+    assert_eq!(again["blobs_stored"], 0, "{again}");
+}
+
 #[test]
 fn the_destination_needs_its_own_credentials() {
     let env = Env::new();

@@ -553,3 +553,105 @@ fn progress_json_lines_end_with_the_totals_reached() {
         .ok();
     assert!(!r.stderr.contains("\"progress\""), "{}", r.stderr);
 }
+
+/// Files are created with most of their mode (restore then sets it only when
+/// the umask or the owner interfered): whatever the umask, whatever was at
+/// the name before (another file with another mode and owner, the same
+/// content with other metadata, a symlink to a file outside), every mode,
+/// owner and time comes out exact, nothing outside changes, and a rerun
+/// writes nothing.
+#[test]
+fn modes_and_owners_are_exact_under_umask_077_over_whatever_was_there() {
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let modes = [
+        0o644, 0o755, 0o664, 0o640, 0o604, 0o444, 0o600, 0o777, 0o666, 0o4755, 0o2755, 0o1644,
+    ];
+    std::fs::write(src.join("probe"), b"").unwrap();
+    let root = std::fs::metadata(src.join("probe")).unwrap().uid() == 0;
+    std::fs::remove_file(src.join("probe")).unwrap();
+    for m in modes {
+        let p = src.join(format!("m{m:o}"));
+        std::fs::write(&p, format!("content of {m:o}\n")).unwrap();
+        if root {
+            std::os::unix::fs::chown(&p, Some(1234), Some(5678)).unwrap();
+        }
+        // After the owner: a chown clears setuid and setgid.
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).unwrap();
+    }
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+
+    let out = env.path("out");
+    let outside = env.path("outside");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    // Another file, with another mode (and owner): overwritten.
+    std::fs::write(out.join("m644"), b"old and longer content\n").unwrap();
+    std::fs::set_permissions(out.join("m644"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    // The same content with other metadata: only the metadata is set.
+    std::fs::write(out.join("m640"), b"content of 640\n").unwrap();
+    std::fs::set_permissions(out.join("m640"), std::fs::Permissions::from_mode(0o666)).unwrap();
+    // A symlink to a file outside: replaced, never followed.
+    let secret = outside.join("secret");
+    std::fs::write(&secret, b"outside\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink(&secret, out.join("m755")).unwrap();
+    let secret_before = std::fs::metadata(&secret).unwrap();
+
+    let restore_under_umask_077 = || {
+        let base = env.cmd();
+        let mut c = std::process::Command::new("sh");
+        c.env_clear();
+        for (k, v) in base.get_envs() {
+            if let Some(v) = v {
+                c.env(k, v);
+            }
+        }
+        c.args(["-c", "umask 077 && exec \"$0\" \"$@\""])
+            .arg(env!("CARGO_BIN_EXE_cairn"))
+            .arg("-r")
+            .arg(&repo)
+            .args(["restore", "latest", "--json", "--target"])
+            .arg(&out);
+        run(&mut c).ok().json()
+    };
+    let j = restore_under_umask_077();
+    assert_eq!(j["report"]["errors"].as_array().unwrap().len(), 0, "{j}");
+    assert_eq!(j["report"]["metadata_fixed"], 1, "{j}");
+    assert_eq!(listing(&src), listing(&out));
+    assert_diff_r(&src, &out, &[]);
+    for m in modes {
+        let name = format!("m{m:o}");
+        let (a, b) = (
+            std::fs::symlink_metadata(src.join(&name)).unwrap(),
+            std::fs::symlink_metadata(out.join(&name)).unwrap(),
+        );
+        assert_eq!(b.mode() & 0o7777, m, "{name}");
+        assert!(b.file_type().is_file(), "{name}");
+        assert_eq!((a.uid(), a.gid()), (b.uid(), b.gid()), "{name}");
+    }
+    let secret_after = std::fs::metadata(&secret).unwrap();
+    assert_eq!(std::fs::read(&secret).unwrap(), b"outside\n");
+    assert_eq!(secret_after.mode(), secret_before.mode());
+    assert_eq!(
+        (secret_after.uid(), secret_after.gid(), secret_after.mtime()),
+        (
+            secret_before.uid(),
+            secret_before.gid(),
+            secret_before.mtime()
+        )
+    );
+    // No temporary is left behind, and a rerun writes nothing.
+    assert!(std::fs::read_dir(&out).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with(".cairn-tmp-")));
+    let again = restore_under_umask_077();
+    assert_eq!(again["report"]["files_written"], 0, "{again}");
+    assert_eq!(again["report"]["metadata_fixed"], 0, "{again}");
+    assert_eq!(listing(&src), listing(&out));
+}

@@ -10,6 +10,9 @@ use crate::crypto::{Keys, MasterSecret, SealKind};
 use crate::ids::{BlobId, RepoId, SnapshotId};
 use crate::snapshot::{SnapshotMeta, SnapshotStats};
 
+mod restore_plan;
+pub use restore_plan::plan_forest;
+
 /// The fixed keys every target seals and opens with.
 pub fn keys() -> Keys {
     Keys::derive(&MasterSecret::from_bytes([7; 32]), RepoId([9; 32]))

@@ -176,7 +176,17 @@ impl Index {
     }
 
     fn find(&self, id: &BlobId) -> Option<Location> {
-        match self.sorted.binary_search_by(|s| s.id.cmp(id)) {
+        // Ids are keyed hashes, so their first eight bytes almost always
+        // decide, and comparing them as one number is far cheaper than a
+        // call to memcmp for all 32 (a restore or verify of a million small
+        // files looks up every blob a few times; perf showed memcmp at 6-8%).
+        // Big-endian keeps the order of the bytes.
+        let head = |id: &BlobId| u64::from_be_bytes(id.0[..8].try_into().unwrap_or_default());
+        let key = head(id);
+        match self
+            .sorted
+            .binary_search_by(|s| head(&s.id).cmp(&key).then_with(|| s.id.cmp(id)))
+        {
             Ok(i) => Some(self.sorted[i].location()),
             Err(_) => self.recent.get(id).copied(),
         }
@@ -456,6 +466,31 @@ mod tests {
         assert_eq!(idx.get(&blob(7)).unwrap().1.offset, 7 * 4096);
         assert_eq!(idx.alternates(&blob(7)).len(), 1);
         assert_eq!(idx.len(), n as usize);
+    }
+
+    #[test]
+    fn ids_equal_in_their_first_eight_bytes_are_still_told_apart() {
+        // A hostile repository can choose ids; lookups must not stop at the
+        // prefix they compare first.
+        let id = |lead: u8, tail: u8| {
+            let mut b = [lead; 32];
+            b[8..].fill(tail);
+            BlobId(b)
+        };
+        let mut idx = Index::default();
+        let entries: Vec<BlobEntry> = (0..20u8)
+            .map(|i| BlobEntry {
+                id: id(i % 3, i),
+                offset: u32::from(i),
+                ..entry(0)
+            })
+            .collect();
+        idx.add_pack(PackId([1; 32]), &entries);
+        idx.compact();
+        for i in 0..20u8 {
+            assert_eq!(idx.get(&id(i % 3, i)).unwrap().1.offset, u32::from(i));
+            assert!(!idx.contains(&id(i % 3, i + 100)));
+        }
     }
 
     proptest! {

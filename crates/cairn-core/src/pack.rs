@@ -186,6 +186,8 @@ pub struct SplitPacks {
     target: usize,
     data: PackBuilder,
     tree: PackBuilder,
+    /// Buffers of packs already stored, for the next packs (see [`SplitPacks::recycle`]).
+    spare: Vec<Vec<u8>>,
 }
 
 impl SplitPacks {
@@ -195,6 +197,29 @@ impl SplitPacks {
             target,
             data: PackBuilder::with_capacity(target),
             tree: PackBuilder::with_capacity(target),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Takes back the bytes of a pack that was stored, to fill the next
+    /// pack in: a writer that stores packs on other threads then reuses a
+    /// few buffers, whose pages are already mapped, instead of asking the
+    /// allocator for a new pack-sized one each time (with several threads,
+    /// glibc kept tens of MiB of freed ones).
+    pub fn recycle(&mut self, mut buf: Vec<u8>) {
+        if buf.capacity() >= self.target {
+            buf.clear();
+            self.spare.push(buf);
+        }
+    }
+
+    fn fresh(&mut self) -> PackBuilder {
+        match self.spare.pop() {
+            Some(buf) => PackBuilder {
+                buf,
+                entries: Vec::new(),
+            },
+            None => PackBuilder::with_capacity(self.target),
         }
     }
 
@@ -207,13 +232,19 @@ impl SplitPacks {
         sealed: &[u8],
         raw_len: u32,
     ) -> Option<PackBuilder> {
-        let b = match kind {
+        self.of(kind).add(kind, id, sealed, raw_len);
+        if self.of(kind).len() < self.target {
+            return None;
+        }
+        let next = self.fresh();
+        Some(std::mem::replace(self.of(kind), next))
+    }
+
+    fn of(&mut self, kind: SealKind) -> &mut PackBuilder {
+        match kind {
             SealKind::Tree => &mut self.tree,
             _ => &mut self.data,
-        };
-        b.add(kind, id, sealed, raw_len);
-        (b.len() >= self.target)
-            .then(|| std::mem::replace(b, PackBuilder::with_capacity(self.target)))
+        }
     }
 
     /// The packs still being filled that hold anything (data first, then
@@ -282,6 +313,12 @@ pub fn read_trailer(keys: &Keys, pack: &[u8]) -> Result<Vec<BlobEntry>> {
 
 /// Opens one blob's sealed bytes and checks its id: the integrity check.
 pub fn open_blob(keys: &Keys, e: &BlobEntry, sealed: &[u8]) -> Result<Vec<u8>> {
+    open_blob_framed(keys, e, sealed).map(|(plain, _)| plain)
+}
+
+/// [`open_blob`], also returning the frame the plaintext was decoded from
+/// (codec byte and payload, as [`codec::decode`] takes it).
+pub fn open_blob_framed(keys: &Keys, e: &BlobEntry, sealed: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     let (frame, epoch) = keys.open(e.kind, &e.id.0, sealed)?;
     let plain = codec::decode(&frame, e.raw_len as usize)?;
     if keys.id_in(epoch, e.kind, &plain) != e.id.0 {
@@ -290,7 +327,7 @@ pub fn open_blob(keys: &Keys, e: &BlobEntry, sealed: &[u8]) -> Result<Vec<u8>> {
             e.id
         )));
     }
-    Ok(plain)
+    Ok((plain, frame))
 }
 
 /// Seals a blob's plaintext: returns (id, sealed bytes).

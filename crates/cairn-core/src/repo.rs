@@ -411,23 +411,28 @@ impl Repository {
 
     /// Reads and checks one blob.
     pub fn load_blob(&self, id: &BlobId) -> Result<Vec<u8>> {
+        self.load_with(id, pack::open_blob)
+    }
+
+    /// [`Repository::load_blob`], opening the sealed bytes with `open`.
+    fn load_with<T>(&self, id: &BlobId, open: OpenBlob<T>) -> Result<T> {
         let (pack, entry) = self.index.get(id).ok_or_else(|| {
             Error::corrupt(format!("blob {id} is referenced but not in the index"))
         })?;
-        match self.load_at(&pack, &entry) {
+        match self.load_at(&pack, &entry, open) {
             Ok(b) => Ok(b),
-            Err(e) => self.load_elsewhere(id, &pack, e),
+            Err(e) => self.elsewhere(id, &pack, e, open),
         }
     }
 
-    fn load_at(&self, pack: &PackId, entry: &BlobEntry) -> Result<Vec<u8>> {
+    fn load_at<T>(&self, pack: &PackId, entry: &BlobEntry, open: OpenBlob<T>) -> Result<T> {
         let sealed = self.backend.read_range(
             ObjectKind::Pack,
             &pack.to_hex(),
             u64::from(entry.offset),
             u64::from(entry.stored_len),
         )?;
-        pack::open_blob(&self.keys, entry, &sealed)
+        open(&self.keys, entry, &sealed)
     }
 
     /// After reading blob `id` from `pack` failed with `failed`: the blob
@@ -435,6 +440,16 @@ impl Repository {
     /// index file that placed it there. Only a missing or damaged pack
     /// (not a dead connection) is worth another place.
     pub fn load_elsewhere(&self, id: &BlobId, pack: &PackId, failed: Error) -> Result<Vec<u8>> {
+        self.elsewhere(id, pack, failed, pack::open_blob)
+    }
+
+    fn elsewhere<T>(
+        &self,
+        id: &BlobId,
+        pack: &PackId,
+        failed: Error,
+        open: OpenBlob<T>,
+    ) -> Result<T> {
         let lied = || match self.index.listed_by(pack) {
             Some(f) => format!("index {f} places it in pack {}", pack.short()),
             None => format!("pack {}", pack.short()),
@@ -443,7 +458,7 @@ impl Repository {
             return Err(failed.context(lied()));
         }
         for (other, entry) in self.index.alternates(id) {
-            if let Ok(b) = self.load_at(&other, &entry) {
+            if let Ok(b) = self.load_at(&other, &entry, open) {
                 tracing::warn!(blob = %id, error = %failed, "{}, which does not hold it; read it from pack {} instead (run verify)", lied(), other.short());
                 return Ok(b);
             }
@@ -459,6 +474,17 @@ impl Repository {
             return Err(data_kind_error(id));
         }
         self.load_blob(id)
+    }
+
+    /// [`Repository::load_data`], with the frame the blob was stored as
+    /// (codec byte and payload, checked to decode to the plaintext): a copy
+    /// into a repository that compresses alike stores it again instead of
+    /// compressing the plaintext anew.
+    pub fn load_data_framed(&self, id: &BlobId) -> Result<(Vec<u8>, Vec<u8>)> {
+        if self.index.is_not_data(id) {
+            return Err(data_kind_error(id));
+        }
+        self.load_with(id, pack::open_blob_framed)
     }
 
     /// Reads and validates a tree.
@@ -705,6 +731,9 @@ pub fn write_idempotent(b: &dyn Backend, kind: ObjectKind, name: &str, bytes: &[
         .hint("run the same command with delete rights (not append-only, not a service token); under WORM, wait until the damaged object's retention lapses")
     })
 }
+
+/// Opens a blob's sealed bytes: [`pack::open_blob`] or a variant of it.
+type OpenBlob<T> = fn(&Keys, &BlobEntry, &[u8]) -> Result<T>;
 
 /// A file's content names a blob stored as a tree.
 pub(crate) fn data_kind_error(id: &BlobId) -> Error {

@@ -8,10 +8,15 @@
 use cairn_core::backup::{backup, BackupOptions, Progress};
 use cairn_core::browse::cat::cat;
 use cairn_core::browse::diff::{diff, Side};
-use cairn_core::copy::copy;
+use cairn_core::copy::{copy, copy_watched, CopyOptions};
+use cairn_core::crypto::{SealKind, TAG_LEN};
+use cairn_core::keyslot::Argon2Params;
+use cairn_core::progress::WorkProgress;
+use cairn_core::repo::InitOptions;
 use cairn_core::{ObjectKind, Repository};
-use cairn_test_support::{make_tree, TestRepo};
+use cairn_test_support::{make_tree, noise, FsBackend, MemoryBackend, TestRepo};
 use std::path::Path;
+use std::sync::Arc;
 
 fn back_up(repo: &mut Repository, src: &Path, now: &str) {
     let opts = BackupOptions {
@@ -112,4 +117,118 @@ fn a_copy_killed_before_its_snapshot_resumes_without_storing_data_again() {
     assert_eq!(resumed.blobs_stored, 0, "every blob was already there");
     assert_eq!(resumed.copied[0].1, dst_id, "the same snapshot id again");
     assert_same(&src, &dst);
+}
+
+/// The copy's threads change its speed, never its output: one worker and
+/// one writer, or four workers and three writers, write the same objects,
+/// byte for byte, into two clones of one empty destination (its blobs in
+/// walk order, whichever worker finished first), and both copies hold the
+/// source's files. The source has hundreds of small files (many batches,
+/// finished out of order), several packs of data, and a second snapshot
+/// sharing most subtrees with the first.
+#[test]
+fn a_copy_writes_the_same_objects_whatever_its_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let src_dir = dir.path().join("src");
+    make_tree(&src_dir);
+    for d in 0..6 {
+        let sub = src_dir.join(format!("many/{d}"));
+        std::fs::create_dir_all(&sub).unwrap();
+        for f in 0..100 {
+            std::fs::write(sub.join(f.to_string()), format!("file {d}/{f}\n").repeat(f)).unwrap();
+        }
+    }
+    std::fs::write(src_dir.join("noise.bin"), noise(18 << 20, 7)).unwrap();
+    let mut src = TestRepo::memory().init();
+    back_up(&mut src, &src_dir, "2026-12-01T00:00:00Z");
+    std::fs::write(src_dir.join("many/3/new"), "one more").unwrap();
+    back_up(&mut src, &src_dir, "2026-12-02T00:00:00Z");
+    let all = src.snapshots().unwrap();
+
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    TestRepo::on(Arc::new(FsBackend::new(&a))).init();
+    let cloned = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(&a)
+        .arg(&b)
+        .status();
+    assert!(cloned.unwrap().success());
+    let open =
+        |p: &Path| Repository::open(Arc::new(FsBackend::new(p)), &TestRepo::credential()).unwrap();
+    let (mut ra, mut rb) = (open(&a), open(&b));
+    let run = |dst: &mut Repository, workers, uploads| {
+        let opts = CopyOptions { workers, uploads };
+        copy_watched(&src, dst, &all, &opts, &WorkProgress::default()).unwrap()
+    };
+    let one = run(&mut ra, 1, 1);
+    let four = run(&mut rb, 4, 3);
+    assert_eq!(one.copied, four.copied);
+    assert_eq!(
+        (one.blobs_stored, one.bytes_stored, one.blobs_present),
+        (four.blobs_stored, four.bytes_stored, four.blobs_present)
+    );
+    let packs = ra.backend().list(ObjectKind::Pack).unwrap().len();
+    assert!(
+        packs >= 4,
+        "only {packs} packs: the writers had too little to do"
+    );
+    for kind in [ObjectKind::Snapshot, ObjectKind::Index, ObjectKind::Pack] {
+        let objects = |r: &Repository| {
+            let mut l: Vec<_> = r
+                .backend()
+                .list(kind)
+                .unwrap()
+                .into_iter()
+                .map(|o| o.name)
+                .collect();
+            l.sort();
+            l.iter()
+                .map(|n| (n.clone(), r.backend().read(kind, n).unwrap()))
+                .collect::<Vec<_>>()
+        };
+        assert!(objects(&ra) == objects(&rb), "{kind:?} objects differ");
+    }
+    assert_same(&src, &rb);
+}
+
+/// Data is stored at the destination's compression level. At the source's
+/// level each blob takes the bytes it took there (the source's frame is
+/// sealed again as it is, or compressed alike); at level 0 each is stored
+/// uncompressed, though the source compressed some.
+#[test]
+fn a_copy_compresses_data_at_the_destination_level() {
+    let (_dir, src) = one_backup();
+    let all = src.snapshots().unwrap();
+    // (plaintext length, stored length) of every data blob, sorted.
+    let data = |r: &Repository| {
+        let mut v: Vec<(u32, u32)> = r
+            .index()
+            .by_pack()
+            .into_iter()
+            .flat_map(|(_, es)| es)
+            .filter(|e| e.kind == SealKind::Data)
+            .map(|e| (e.raw_len, e.stored_len))
+            .collect();
+        v.sort();
+        v
+    };
+    let mut same = TestRepo::memory().init();
+    copy(&src, &mut same, &all).unwrap();
+    assert_eq!(data(&same), data(&src));
+
+    let opts = InitOptions {
+        compression: 0,
+        argon2: Argon2Params::INSECURE_FOR_TESTS,
+        worm: None,
+    };
+    let created = cairn_core::clock::parse_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let backend = Arc::new(MemoryBackend::new());
+    let mut plain = Repository::init(backend, &TestRepo::credential(), opts, created).unwrap();
+    copy(&src, &mut plain, &all).unwrap();
+    assert!(data(&src).iter().any(|(raw, stored)| stored < raw));
+    let framed = |raw: u32| raw + 1 + TAG_LEN as u32;
+    assert!(data(&plain)
+        .iter()
+        .all(|&(raw, stored)| stored == framed(raw)));
+    assert_same(&src, &plain);
 }

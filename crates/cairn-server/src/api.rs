@@ -47,49 +47,38 @@ async fn job_reply(
     }
 }
 
-fn only_spec(st: &AppState, spec: Option<String>) -> Result<String, Error> {
-    match (spec, st.ctx.cfg.spec.as_slice()) {
-        (Some(s), _) => Ok(s),
-        (None, [one]) => Ok(one.name.clone()),
-        (None, _) => Err(Error::BadRequest(
-            "name the spec: {\"spec\": \"...\"}".into(),
-        )),
-    }
-}
-
 async fn backup(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response {
-    let r = jobs::submit(
-        &st.ctx,
-        Work::Backup {
-            spec: b.spec.clone(),
+    let r = b.check(&st.ctx.cfg).map_err(Error::from).and_then(|spec| {
+        let work = Work::Backup {
+            spec,
             apply_retention: false,
-        },
-        &c.actor,
-        &c.info.id,
-    );
+        };
+        jobs::submit(&st.ctx, work, &c.actor, &c.info.id)
+    });
     job_reply(&st, &c, "backup", &b.spec, r).await
 }
 
 async fn restore(State(st): St, c: Caller, Body(b): Body<RestoreReq>) -> Response {
     let target = b.target.display().to_string();
-    let r = match only_spec(&st, b.spec) {
-        Ok(spec) => {
+    let r = match b.check(&st.ctx.cfg) {
+        Ok(r) => {
+            let (spec, snapshot) = (r.spec.clone(), r.snapshot.clone());
             let work = Work::Restore {
-                spec: spec.clone(),
-                snapshot: b.snapshot.clone(),
-                target: b.target,
-                include: b.include,
-                dry_run: b.dry_run,
+                spec: r.spec,
+                snapshot: r.snapshot,
+                target: r.target,
+                include: r.include,
+                dry_run: r.dry_run,
             };
-            checked_submit(&st, &c, work, &spec, &b.snapshot).await
+            checked_submit(&st, &c, work, &spec, &snapshot).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     job_reply(&st, &c, "restore", &target, r).await
 }
 
-/// Validates restore or verify work (cheap checks first, then the snapshot
-/// against the repository) and queues it.
+/// Queues restore or verify work whose body passed its checks
+/// (`cairn_app::request`), once the snapshot is found in the repository.
 async fn checked_submit(
     st: &Arc<AppState>,
     c: &Caller,
@@ -97,7 +86,6 @@ async fn checked_submit(
     spec: &str,
     snapshot: &str,
 ) -> Result<JobView, Error> {
-    jobs::validate(&st.ctx, &work)?;
     crate::precheck::snapshot_of_spec(st, spec, snapshot).await?;
     jobs::submit(&st.ctx, work, &c.actor, &c.info.id)
 }
@@ -108,29 +96,26 @@ async fn verify(
     Path(id): Path<String>,
     Body(b): Body<VerifyReq>,
 ) -> Response {
-    let r = match only_spec(&st, b.spec) {
-        Ok(spec) => {
+    let r = match b.check(&st.ctx.cfg, &id) {
+        Ok(v) => {
+            let spec = v.spec.clone();
             let work = Work::Verify {
-                spec: spec.clone(),
-                snapshot: id.clone(),
-                read_data_subset: b.read_data_subset,
+                spec: v.spec,
+                snapshot: v.snapshot,
+                read_data_subset: v.read_data_subset,
             };
             checked_submit(&st, &c, work, &spec, &id).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     job_reply(&st, &c, "verify", &id, r).await
 }
 
 async fn forget(State(st): St, c: Caller, Body(b): Body<BackupReq>) -> Response {
-    let r = jobs::submit(
-        &st.ctx,
-        Work::Forget {
-            spec: b.spec.clone(),
-        },
-        &c.actor,
-        &c.info.id,
-    );
+    let r = b
+        .check(&st.ctx.cfg)
+        .map_err(Error::from)
+        .and_then(|spec| jobs::submit(&st.ctx, Work::Forget { spec }, &c.actor, &c.info.id));
     job_reply(&st, &c, "forget", &b.spec, r).await
 }
 
@@ -140,7 +125,10 @@ async fn gate_run(State(st): St, c: Caller, Body(b): Body<GateReq>) -> Response 
     } else {
         b.specs.join(",")
     };
-    let r = jobs::submit(&st.ctx, Work::Gate { specs: b.specs }, &c.actor, &c.info.id);
+    let r = b
+        .check(&st.ctx.cfg)
+        .map_err(Error::from)
+        .and_then(|specs| jobs::submit(&st.ctx, Work::Gate { specs }, &c.actor, &c.info.id));
     job_reply(&st, &c, "gate", &target, r).await
 }
 

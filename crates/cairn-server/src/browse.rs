@@ -34,7 +34,7 @@ use std::sync::Arc;
 pub(crate) fn locate(st: &AppState, what: &str) -> Result<(String, String)> {
     // The API's rule for naming a snapshot (8 to 64 hex digits): a shorter
     // prefix is too easy to match the wrong one in a forget.
-    crate::syntax::snapshot_syntax(what)?;
+    cairn_app::request::snapshot_syntax(what)?;
     let what = what.to_ascii_lowercase();
     if what.is_empty() || !what.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::BadRequest(format!(

@@ -247,8 +247,8 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .headers
             .get("authorization")
             .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string());
+            .and_then(cairn_token::bearer)
+            .map(str::to_string);
         let Some(token) = token else {
             let e = Error::Unauthenticated("send Authorization: Bearer <token>".into());
             let who = "unauthenticated".to_string();
@@ -340,16 +340,11 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Arc<AppState>> f
         let limit = st.ctx.cfg.limits.body_timeout();
         let read = tokio::time::timeout(limit, Json::<Value>::from_request(req, st)).await;
         let (status, err) = match read {
-            // An object, then the request's shape: serde would also take a
-            // JSON array for a struct, field by position.
-            Ok(Ok(Json(v))) if v.is_object() => match serde_json::from_value::<T>(v) {
+            // An object, then the request's shape (cairn_app::request).
+            Ok(Ok(Json(v))) => match cairn_app::request::from_object::<T>(v) {
                 Ok(v) => return Ok(Body(v)),
-                Err(e) => (StatusCode::BAD_REQUEST, Error::BadRequest(e.to_string())),
+                Err(e) => (StatusCode::BAD_REQUEST, e.into()),
             },
-            Ok(Ok(Json(_))) => (
-                StatusCode::BAD_REQUEST,
-                Error::BadRequest("the body must be a JSON object: {\"name\": value, ...}".into()),
-            ),
             Ok(Err(e)) => {
                 let status = match e.status() {
                     StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,

@@ -116,61 +116,42 @@ pub fn submit(ctx: &Arc<Ctx>, work: Work, actor: &Actor, request_id: &str) -> Re
 /// The checks that need no repository: the spec exists, the snapshot is
 /// spelled like one, option values parse, the restore target is absolute
 /// and inside an allowed root ([`crate::precheck`] adds the repository's).
+/// The rules are [`cairn_app::request`]'s, which the API's bodies pass
+/// already; the scheduler's work passes them here.
 pub fn validate(ctx: &Ctx, work: &Work) -> Result<()> {
-    let names: Vec<&str> = match &work {
-        Work::Gate { specs } => specs.iter().map(String::as_str).collect(),
-        Work::Replica { replica, .. } => {
-            Work::replica(&ctx.cfg, replica)?;
-            Vec::new()
-        }
-        w => vec![w.spec()],
-    };
-    for n in names {
-        if ctx.cfg.spec(n).is_none() {
-            return Err(Error::NotFound(format!(
-                "no spec named {n:?} in the config"
-            )));
-        }
-    }
-    if let Work::Restore { target, .. } = &work {
-        // The server's working directory means nothing to the caller.
-        if !target.is_absolute() {
-            return Err(Error::BadRequest(format!(
-                "restore target {} is relative; give an absolute path",
-                target.display()
-            )));
-        }
-        // Fail at the door, not as a failed job: restore creates the target
-        // folder, but not a whole missing path to it.
-        if let Some(parent) = target.parent().filter(|p| !p.is_dir()) {
-            return Err(Error::BadRequest(format!(
-                "restore target {}: its parent folder {} does not exist; create it first",
-                target.display(),
-                parent.display()
-            )));
-        }
-        if ctx.cfg.restore.allow_roots.is_empty() {
-            return Err(Error::Forbidden(
-                "restores through the API need restore.allow-roots in the config".into(),
-            ));
-        }
-        cairn_core::restore::check_allowed(target, &ctx.cfg.restore.allow_roots)
-            .map_err(|e| Error::Forbidden(e.to_string()))?;
-    }
+    use cairn_app::request as check;
+    let cfg = &ctx.cfg;
     match work {
-        Work::Restore { snapshot, .. } => crate::syntax::snapshot_syntax(snapshot)?,
-        Work::Verify {
-            snapshot,
-            read_data_subset,
-            ..
-        } => {
-            crate::syntax::snapshot_syntax(snapshot)?;
-            if let Some(sub) = read_data_subset {
-                cairn_core::verify::DataCheck::parse_subset(sub, 0)
-                    .map_err(|e| Error::BadRequest(format!("read_data_subset: {e}")))?;
+        Work::Gate { specs } => {
+            for n in specs {
+                check::spec_exists(cfg, n)?;
             }
         }
-        _ => {}
+        Work::Replica { replica, .. } => {
+            Work::replica(cfg, replica)?;
+        }
+        Work::Backup { spec, .. } | Work::Forget { spec } => check::spec_exists(cfg, spec)?,
+        Work::Restore {
+            spec,
+            snapshot,
+            target,
+            ..
+        } => {
+            check::spec_exists(cfg, spec)?;
+            check::restore_target(cfg, target)?;
+            check::snapshot_syntax(snapshot)?;
+        }
+        Work::Verify {
+            spec,
+            snapshot,
+            read_data_subset,
+        } => {
+            check::spec_exists(cfg, spec)?;
+            check::snapshot_syntax(snapshot)?;
+            if let Some(sub) = read_data_subset {
+                check::data_subset(sub)?;
+            }
+        }
     }
     Ok(())
 }

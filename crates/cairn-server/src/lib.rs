@@ -45,7 +45,6 @@ pub use cairn_app::schedule;
 pub mod server;
 pub mod snapshot_admin;
 pub mod snapshots;
-pub mod syntax;
 pub mod tls;
 pub mod tokens;
 pub mod wire;

@@ -4,8 +4,9 @@
 //! metrics, which count damage found, not typos).
 //!
 //! The cheap checks (syntax, option values, the target) are
-//! [`crate::jobs::validate`]'s (with [`crate::syntax`]); this module adds the one that reads the
-//! repository: the snapshot exists, and it is one of the named spec's (a
+//! [`cairn_app::request`]'s, run on the body (and again by
+//! [`crate::jobs::validate`] on every submit); this module adds the one
+//! that reads the repository: the snapshot exists, and it is one of the named spec's (a
 //! snapshot of spec A restored "as spec B" would restore A's files under
 //! B's allowances). It reads through the snapshot cache that the listing
 //! route keeps, so a check costs one object listing, not a full scan.

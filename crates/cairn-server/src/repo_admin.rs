@@ -12,7 +12,7 @@ use axum::response::Response;
 use cairn_app::session::{self, Access};
 use cairn_app::usecase::{trust, unlock};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// `GET /api/v1/dr/trust`: a repository's pin beside what its storage claims.
@@ -36,37 +36,7 @@ pub(crate) struct Unlocked {
     unlock: cairn_core::lock::UnlockReport,
 }
 
-/// Which repository (trust, unlock), and for unlock whether to force.
-#[derive(Deserialize, Default, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RepoReq {
-    /// The repository's name in the config; may be left out when there is one.
-    #[serde(default)]
-    repository: Option<String>,
-    /// Unlock only: remove live locks too (their holder is known dead).
-    #[serde(default)]
-    force: bool,
-}
-
-/// The repository a request names, or the only one configured.
-fn repository(ctx: &Ctx, named: Option<String>) -> Result<String, Error> {
-    match named {
-        Some(n) => {
-            ctx.cfg.repository(&n)?;
-            Ok(n)
-        }
-        None if ctx.cfg.repository.len() == 1 => Ok(ctx
-            .cfg
-            .repository
-            .keys()
-            .next()
-            .cloned()
-            .unwrap_or_default()),
-        None => Err(Error::BadRequest(
-            "name the repository: {\"repository\": \"...\"}".into(),
-        )),
-    }
-}
+pub use cairn_app::request::RepoReq;
 
 /// Runs `work` off the async runtime (it unlocks keys and touches storage).
 async fn blocking<T: Send + 'static>(
@@ -100,7 +70,7 @@ async fn audited_reply(
 pub async fn trust_show(State(st): St, c: Caller, Query(q): Query<RepoReq>) -> Response {
     let ctx = st.ctx.clone();
     let r = blocking(move || {
-        let name = repository(&ctx, q.repository)?;
+        let name = q.repository(&ctx.cfg)?;
         let r = ctx.cfg.repository(&name)?;
         let pin = session::Pinning {
             store: session::pin_store(&ctx.cfg),
@@ -124,9 +94,9 @@ pub async fn trust_show(State(st): St, c: Caller, Query(q): Query<RepoReq>) -> R
 /// pin comparison and pins it as it is now. Audited.
 pub async fn trust_accept(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> Response {
     let ctx = st.ctx.clone();
-    let named = b.repository.clone();
+    let target = b.repository.clone().unwrap_or_default();
     let r = blocking(move || {
-        let name = repository(&ctx, named)?;
+        let name = b.repository(&ctx.cfg)?;
         let (s, pin) = session::open_configured_unpinned(
             &ctx.cfg,
             &name,
@@ -147,7 +117,6 @@ pub async fn trust_accept(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> R
         Ok((v, line))
     })
     .await;
-    let target = b.repository.unwrap_or_default();
     audited_reply(&st.ctx, &c, "trust", &target, r).await
 }
 
@@ -155,10 +124,10 @@ pub async fn trust_accept(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> R
 /// died (every lock with `force`). Audited.
 pub async fn unlock(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> Response {
     let ctx = st.ctx.clone();
-    let named = b.repository.clone();
+    let target = b.repository.clone().unwrap_or_default();
     let force = b.force;
     let r = blocking(move || {
-        let name = repository(&ctx, named)?;
+        let name = b.repository(&ctx.cfg)?;
         let location = ctx.cfg.repository(&name)?.location.clone();
         let backend = session::storage(&location, false)?;
         let report = unlock::unlock(backend.as_ref(), ctx.clock.as_ref(), force)?;
@@ -172,6 +141,5 @@ pub async fn unlock(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> Respons
         ))
     })
     .await;
-    let target = b.repository.unwrap_or_default();
     audited_reply(&st.ctx, &c, "unlock", &target, r).await
 }

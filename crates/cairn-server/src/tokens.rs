@@ -1,18 +1,13 @@
-//! API tokens: 160 random bits behind a recognisable prefix and a checksum
-//! (`cairn_<32 base32 chars>_<8 hex CRC32>`), so secret scanners can find
-//! leaked ones and typos are rejected before any lookup. Only the SHA-256 of
-//! a token is stored; a presented token is hashed and compared in constant
-//! time against every stored hash. The token itself is shown once.
+//! The token store: who holds which API token, as the SHA-256 of each (the
+//! token itself is shown once, when it is made). The format and the
+//! constant-time check are [`cairn_token`]'s; this file keeps the entries.
 
 use crate::error::{Error, Result};
 use crate::rbac::Role;
+pub use cairn_token::{token_id, well_formed};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
-
-const PREFIX: &str = "cairn_";
 
 /// One stored token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -46,33 +41,13 @@ pub struct TokenStore {
     path: PathBuf,
 }
 
-fn checksum(body: &str) -> String {
-    format!("{:08x}", crc32fast::hash(body.as_bytes()))
-}
-
-fn hash(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
-}
-
-/// The public id of a token (first 12 hex digits of its hash): what the
-/// audit log names when a token is presented, known or not.
-pub fn token_id(token: &str) -> String {
-    hex::encode(hash(token))[..12].to_string()
-}
-
-/// Checks a token's shape and checksum (no lookup).
-pub fn well_formed(token: &str) -> bool {
-    let Some(rest) = token.strip_prefix(PREFIX) else {
-        return false;
-    };
-    let Some((body, sum)) = rest.split_once('_') else {
-        return false;
-    };
-    body.len() == 32
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
-        && sum == checksum(body)
+impl cairn_token::Stored for TokenEntry {
+    fn sha256(&self) -> &str {
+        &self.sha256
+    }
+    fn revoked(&self) -> bool {
+        self.revoked.is_some()
+    }
 }
 
 impl TokenStore {
@@ -193,11 +168,8 @@ impl TokenStore {
             )));
         }
         let raw: [u8; 20] = cairn_core::crypto::random_array()?;
-        let body = data_encoding::BASE32_NOPAD
-            .encode(&raw)
-            .to_ascii_lowercase();
-        let token = format!("{PREFIX}{body}_{}", checksum(&body));
-        let h = hex::encode(hash(&token));
+        let token = cairn_token::mint(&raw);
+        let h = hex::encode(cairn_token::hash(&token));
         let entry = TokenEntry {
             id: h[..12].to_string(),
             name: name.to_string(),
@@ -235,23 +207,13 @@ impl TokenStore {
     /// The live token matching `token`, compared in constant time.
     pub fn authenticate(&self, token: &str) -> Result<TokenEntry> {
         if !well_formed(token) {
-            return Err(Error::Unauthenticated("malformed token".into()));
+            // Refused before the store is read.
+            return Err(Error::Unauthenticated(
+                cairn_token::Refused::Malformed.to_string(),
+            ));
         }
-        let want = hash(token);
-        let mut found = None;
-        for t in self.read()?.tokens {
-            let Ok(stored) = hex::decode(&t.sha256) else {
-                continue;
-            };
-            if bool::from(stored.as_slice().ct_eq(&want)) && found.is_none() {
-                found = Some(t);
-            }
-        }
-        match found {
-            Some(t) if t.revoked.is_none() => Ok(t),
-            Some(_) => Err(Error::Unauthenticated("token revoked".into())),
-            None => Err(Error::Unauthenticated("unknown token".into())),
-        }
+        cairn_token::authenticate(token, self.read()?.tokens)
+            .map_err(|e| Error::Unauthenticated(e.to_string()))
     }
 
     /// Every entry (no secrets: hashes only).

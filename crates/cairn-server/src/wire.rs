@@ -1,4 +1,4 @@
-//! The JSON shapes of the API's own requests and small answers: what the
+//! The JSON shapes of the API's queries and small answers: what the
 //! handlers ([`crate::api`]) deserialise and serialise, and what the OpenAPI
 //! document ([`crate::openapi`]) describes, from the same types. (Larger
 //! answers live beside what builds them: jobs, snapshots, specs, trust.)
@@ -7,53 +7,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-/// A backup's or a forget's body.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct BackupReq {
-    /// The spec's name in the config.
-    pub(crate) spec: String,
-}
-
-/// A restore's body.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RestoreReq {
-    /// The spec; may be left out when there is one.
-    #[serde(default)]
-    pub(crate) spec: Option<String>,
-    /// A snapshot id, a unique prefix of one, or `latest`.
-    pub(crate) snapshot: String,
-    /// An absolute path inside one of `restore.allow-roots`.
-    pub(crate) target: PathBuf,
-    /// Paths in the snapshot to restore (none: everything).
-    #[serde(default)]
-    pub(crate) include: Vec<String>,
-    /// Plan only: the job's result is the plan's totals.
-    #[serde(default)]
-    pub(crate) dry_run: bool,
-}
-
-/// A verify's body (the snapshot is in the path).
-#[derive(Deserialize, Default, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct VerifyReq {
-    /// The spec; may be left out when there is one.
-    #[serde(default)]
-    pub(crate) spec: Option<String>,
-    /// Also read this share of the data, e.g. `10%` or `1/5`.
-    #[serde(default)]
-    pub(crate) read_data_subset: Option<String>,
-}
-
-/// A gate run's body.
-#[derive(Deserialize, Default, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct GateReq {
-    /// The specs to look at (none: every spec).
-    #[serde(default)]
-    pub(crate) specs: Vec<String>,
-}
+// The request bodies are use-case inputs: they live in cairn-app with their
+// validation (and the `request_body` fuzz target); named here for the
+// handlers and the OpenAPI document.
+pub(crate) use cairn_app::request::{
+    BackupReq, GateReq, NoFields, ProtectReq, RestoreReq, VerifyReq,
+};
 
 /// The filters of the job list.
 #[derive(Deserialize, JsonSchema)]
@@ -141,20 +100,6 @@ pub(crate) struct Listing {
     pub(crate) path: String,
     pub(crate) entries: Vec<cairn_core::browse::Entry>,
 }
-
-/// A protect's body.
-#[derive(Deserialize, Default, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ProtectReq {
-    /// Why it is kept (stored in the protection marker).
-    #[serde(default)]
-    pub(crate) note: String,
-}
-
-/// An unprotect's or a forget's body: an empty object.
-#[derive(Deserialize, Default, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NoFields {}
 
 /// What a protect, unprotect or forget of one snapshot did.
 #[derive(Serialize, JsonSchema)]

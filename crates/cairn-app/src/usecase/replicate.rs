@@ -74,7 +74,13 @@ pub fn replicate(
         let spec = cfg.require_spec(name)?;
         let src = open(&spec.repository, Access::Read)?;
         let snaps = crate::spec::spec_snapshots(src.snapshots()?, spec);
-        let r = cairn_core::copy::copy_watched(&src, &mut dst, &snaps, progress)?;
+        let r = cairn_core::copy::copy_watched(
+            &src,
+            &mut dst,
+            &snaps,
+            &cairn_core::copy::CopyOptions::default(),
+            progress,
+        )?;
         out.push(SpecCopied {
             spec: spec.name.clone(),
             copied: r.copied.iter().map(|(_, d)| d.to_hex()).collect(),

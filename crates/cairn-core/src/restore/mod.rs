@@ -33,6 +33,8 @@ mod write;
 
 pub use exec::{execute, execute_watched, RestoreReport};
 pub use plan::plan;
+#[cfg(feature = "fuzzing")]
+pub(crate) use plan::plan_streamed;
 pub use streamed::{restore, restore_in_batches_of, Refusal, Restoration, BATCH};
 
 use crate::error::{Error, ErrorKind, Result};

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::ids::{BlobId, SnapshotId};
 use crate::manifest::{Repeats, MAX_DEPTH};
 use crate::repo::Repository;
-use crate::tree::{Node, NodeType};
+use crate::tree::{Node, NodeType, TreeSource};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::HashSet;
 
@@ -41,7 +41,12 @@ pub(super) type Sink<'s> = dyn FnMut(Vec<PlanEntry>) -> Result<()> + 's;
 
 /// Walk state shared by the recursion.
 struct Walk<'a, 's> {
-    repo: &'a Repository,
+    /// Where the snapshot's trees come from: the repository, whose
+    /// [`TreeSource`] is `load_tree` (the blob checked against the index
+    /// as a tree, decoded, validated). Planning reads nothing else of the
+    /// repository, so an in-memory source (the `restore_plan` fuzz target,
+    /// `crate::fuzzing::plan_forest`) plans exactly as a restore does.
+    trees: &'a dyn TreeSource,
     opts: &'a RestoreOptions,
     filter: Filter,
     /// Entries planned but not yet handed to the sink.
@@ -82,8 +87,8 @@ pub fn plan(
 /// directories are held, not the whole snapshot. An entry handed on is final.
 /// The include check (nothing matched) comes at the end, when the sink has
 /// seen nothing, so a caller acting on the batches has done nothing either.
-pub(super) fn plan_streamed<'s>(
-    repo: &Repository,
+pub(crate) fn plan_streamed<'s>(
+    trees: &dyn TreeSource,
     id: SnapshotId,
     root: &BlobId,
     opts: &RestoreOptions,
@@ -95,7 +100,7 @@ pub(super) fn plan_streamed<'s>(
         Err(_) => None,
     };
     let mut w = Walk {
-        repo,
+        trees,
         opts,
         filter: Filter::new(&opts.include, &opts.exclude)?,
         entries: Vec::new(),
@@ -188,7 +193,7 @@ impl Walk<'_, '_> {
     /// Plans the whole snapshot, depth first in name order.
     fn walk(&mut self, root: &BlobId, target: Option<SafeDir>) -> Result<()> {
         let mut comps: Vec<Vec<u8>> = Vec::new();
-        let mut stack = vec![Frame::new(self.repo.load_tree(root)?, target, false, None)];
+        let mut stack = vec![Frame::new(self.trees.tree(root)?, target, false, None)];
         while !stack.is_empty() {
             if self.entries.len() >= self.batch {
                 let upto = settled(&stack).min(self.base + self.entries.len());
@@ -303,7 +308,7 @@ impl Walk<'_, '_> {
         };
         let subtree = subtree.ok_or_else(|| Error::corrupt("directory without a subtree"))?;
         let repeat = self.repeats.enter(&subtree);
-        let tree = match self.repo.load_tree(&subtree) {
+        let tree = match self.trees.tree(&subtree) {
             Ok(t) => t,
             Err(e) => {
                 self.repeats.leave(repeat);
@@ -336,7 +341,10 @@ impl Walk<'_, '_> {
                 Action::Refuse(_) => t.refuse += 1,
                 Action::Delete => t.delete += 1,
             }
-            t.bytes += e.bytes;
+            // A hostile snapshot's sizes may add up past u64 (found by the
+            // `restore_plan` fuzz target): the total says "at least this
+            // much" instead of wrapping to a small number, or panicking.
+            t.bytes = t.bytes.saturating_add(e.bytes);
             t.special += u64::from(e.special);
         }
         self.base += n;
@@ -487,4 +495,41 @@ fn metadata_action(node: &Node, found: &Found) -> Action {
 /// create, and a system restore must.
 fn is_special(n: &Node) -> bool {
     matches!(n.kind, NodeType::Chardev | NodeType::Blockdev) || n.mode & 0o6000 != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// Two files whose recorded sizes add up past u64 (regression from the
+    /// `restore_plan` fuzz target: the total overflowed).
+    #[test]
+    fn sizes_that_add_up_past_u64_saturate_the_total() {
+        let mut nodes = Vec::new();
+        for name in [b"a", b"b"] {
+            let mut n = Node::bare(name, NodeType::File, 0o644);
+            n.size = u64::MAX;
+            n.sha256 = Some("0".repeat(64));
+            nodes.push(n);
+        }
+        let root = BlobId([1; 32]);
+        let trees = HashMap::from([(root, crate::tree::Tree { nodes })]);
+        let opts = RestoreOptions {
+            target: "/dev/null/not-a-folder".into(),
+            include: vec![],
+            exclude: vec![],
+            overwrite: Overwrite::IfChanged,
+            delete: false,
+            workers: 1,
+            special: false,
+        };
+        let mut held = 0;
+        let totals = plan_streamed(&trees, SnapshotId([0; 32]), &root, &opts, 1, &mut |b| {
+            held += b.len();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((held, totals.create, totals.bytes), (2, 2, u64::MAX));
+    }
 }

@@ -146,19 +146,26 @@ impl SafeDir {
     }
 
     /// Creates a new temporary file in this directory, for content that is
-    /// renamed into place only once verified.
-    pub fn temp_file(&self) -> Result<(std::fs::File, Vec<u8>)> {
-        let rnd: [u8; 6] = crate::crypto::random_array()?;
-        // A fixed-length name, not derived from the file's: that may already be at NAME_MAX.
-        let mut tmp = super::TEMP_PREFIX.to_vec();
-        tmp.extend_from_slice(&hex::encode(rnd).into_bytes());
-        let fd = rfs::openat(
-            &self.fd,
-            tmp.as_slice(),
-            OFlags::RDWR | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Mode::from_raw_mode(0o600),
-        )
-        .map_err(|e| err(&self.path, "cannot create a temporary file in", e))?;
+    /// renamed into place only once verified, with the permission bits of
+    /// [`temp_mode`] (what `meta` will set, as far as it is safe before the
+    /// file is verified and owned; `fstat` shows what the umask left, and
+    /// [`SafeDir::set_meta_file`] sets the mode only when that differs).
+    pub fn temp_file(&self, meta: &Meta) -> Result<(std::fs::File, Vec<u8>)> {
+        let (fd, tmp) = make_temp(
+            |tmp| {
+                rfs::openat(
+                    &self.fd,
+                    tmp,
+                    OFlags::RDWR
+                        | OFlags::CREATE
+                        | OFlags::EXCL
+                        | OFlags::NOFOLLOW
+                        | OFlags::CLOEXEC,
+                    Mode::from_raw_mode(temp_mode(meta)),
+                )
+            },
+            |e| err(&self.path, "cannot create a temporary file in", e),
+        )?;
         Ok((std::fs::File::from(fd), tmp))
     }
 
@@ -222,15 +229,11 @@ impl SafeDir {
 
     /// Creates a symlink `name` -> `target` (replacing a file or symlink at `name`).
     pub fn symlink(&self, target: &[u8], name: &[u8]) -> Result<()> {
-        let rnd: [u8; 6] = crate::crypto::random_array()?;
-        let tmp = format!(
-            "{}{}",
-            String::from_utf8_lossy(super::TEMP_PREFIX),
-            hex::encode(rnd)
-        );
-        rfs::symlinkat(target, &self.fd, tmp.as_str())
-            .map_err(|e| err(&self.child(name), "cannot create symlink", e))?;
-        self.rename(tmp.as_bytes(), name)
+        let ((), tmp) = make_temp(
+            |tmp| rfs::symlinkat(target, &self.fd, tmp),
+            |e| err(&self.child(name), "cannot create symlink", e),
+        )?;
+        self.rename(&tmp, name)
     }
 
     /// Hard-links `from_name` in `from` to `name` here (replacing a file at
@@ -281,14 +284,21 @@ impl SafeDir {
         .map_err(|e| err(&path, "cannot open", e))?;
         let st = rfs::fstat(&fd).map_err(|e| err(&path, "cannot inspect", e))?;
         expect.check(&st, &path)?;
-        apply_meta(&fd, &st, meta).map_err(|(what, e)| err(&path, what, e))
+        apply_meta(Target::Path(fd.as_fd()), &st, meta).map_err(|(what, e)| err(&path, what, e))
     }
 
-    /// Sets the metadata of a temporary through the descriptor it was written by.
-    pub fn set_meta_file(&self, f: &std::fs::File, name: &[u8], meta: &Meta) -> Result<()> {
-        let path = self.child(name);
-        let st = rfs::fstat(f).map_err(|e| err(&path, "cannot inspect", e))?;
-        apply_meta(f, &st, meta).map_err(|(what, e)| err(&path, what, e))
+    /// Sets the metadata of a temporary through the descriptor it was
+    /// written by, whose `fstat` the caller took (`st`): a real descriptor,
+    /// so `fchmod` and `futimens` need no path at all.
+    pub fn set_meta_file(
+        &self,
+        f: &std::fs::File,
+        st: &Stat,
+        name: &[u8],
+        meta: &Meta,
+    ) -> Result<()> {
+        apply_meta(Target::File(f.as_fd()), st, meta)
+            .map_err(|(what, e)| err(&self.child(name), what, e))
     }
 
     /// Flushes the filesystem holding this directory to stable storage: one
@@ -372,44 +382,132 @@ impl Expect {
     }
 }
 
-/// Owner, mode and times through an `O_PATH` descriptor. Ownership first: a
-/// chown clears setuid/setgid, so the mode must come after it.
-fn apply_meta<F: AsFd>(
-    fd: F,
+/// The descriptor metadata is set through.
+#[derive(Clone, Copy)]
+enum Target<'f> {
+    /// Opened with `O_PATH`: it names the object but cannot be written to,
+    /// so the mode goes through `/proc/self/fd` and the time by `AT_EMPTY_PATH`.
+    Path(rustix::fd::BorrowedFd<'f>),
+    /// A regular file restore opened for writing: `fchmod`, `futimens`.
+    File(rustix::fd::BorrowedFd<'f>),
+}
+
+/// Owner, mode and times through a descriptor (`st` is its `fstat`). Ownership
+/// first: a chown clears setuid/setgid, so the mode must come after it. The
+/// mode is set only when it differs (files are created with most of theirs).
+fn apply_meta(
+    t: Target<'_>,
     st: &Stat,
     m: &Meta,
 ) -> std::result::Result<(), (&'static str, Errno)> {
-    let fd = fd.as_fd();
+    let mut chowned = false;
     if let Some((uid, gid)) = m.owner {
         if (st.st_uid, st.st_gid) != (uid, gid) {
-            rfs::chownat(
-                fd,
-                "",
+            let (uid, gid) = (
                 Some(rustix::fs::Uid::from_raw(uid)),
                 Some(rustix::fs::Gid::from_raw(gid)),
-                AtFlags::EMPTY_PATH,
-            )
+            );
+            match t {
+                Target::File(fd) => rfs::fchown(fd, uid, gid),
+                Target::Path(fd) => rfs::chownat(fd, "", uid, gid, AtFlags::EMPTY_PATH),
+            }
             .map_err(|e| ("cannot set owner of", e))?;
+            chowned = true;
         }
     }
     let symlink = FileType::from_raw_mode(st.st_mode) == FileType::Symlink;
-    if let (Some(mode), false) = (m.mode, symlink) {
-        // fchmod refuses O_PATH descriptors, and opening the object itself
-        // could block (fifo) or act (device); /proc/self/fd/N names exactly
-        // the inode the descriptor holds, whatever happens to the name.
-        let proc = format!("/proc/self/fd/{}", rustix::fd::AsRawFd::as_raw_fd(&fd));
-        rfs::chmod(proc.as_str(), Mode::from_raw_mode(mode))
-            .map_err(|e| ("cannot set mode of", e))?;
+    match (m.mode, t) {
+        (None, _) => {}
+        (Some(_), _) if symlink => {}
+        // Already right: a chown changed only setuid and setgid bits.
+        (Some(mode), _) if st.st_mode & 0o7777 == mode && (!chowned || mode & 0o6000 == 0) => {}
+        (Some(mode), Target::File(fd)) => {
+            rfs::fchmod(fd, Mode::from_raw_mode(mode)).map_err(|e| ("cannot set mode of", e))?
+        }
+        (Some(mode), Target::Path(fd)) => {
+            // fchmod refuses O_PATH descriptors, and opening the object itself
+            // could block (fifo) or act (device); /proc/self/fd/N names exactly
+            // the inode the descriptor holds, whatever happens to the name.
+            let proc = format!("/proc/self/fd/{}", rustix::fd::AsRawFd::as_raw_fd(&fd));
+            rfs::chmod(proc.as_str(), Mode::from_raw_mode(mode))
+                .map_err(|e| ("cannot set mode of", e))?;
+        }
     }
-    let t = rfs::Timespec {
+    let when = rfs::Timespec {
         tv_sec: m.mtime_ns.div_euclid(1_000_000_000),
         tv_nsec: m.mtime_ns.rem_euclid(1_000_000_000) as _,
     };
     let times = rfs::Timestamps {
-        last_access: t,
-        last_modification: t,
+        last_access: when,
+        last_modification: when,
     };
-    rfs::utimensat(fd, "", &times, AtFlags::EMPTY_PATH).map_err(|e| ("cannot set time of", e))
+    match t {
+        Target::File(fd) => rfs::futimens(fd, &times),
+        Target::Path(fd) => rfs::utimensat(fd, "", &times, AtFlags::EMPTY_PATH),
+    }
+    .map_err(|e| ("cannot set time of", e))
+}
+
+/// The permission bits a temporary is created with: the file's own, so that
+/// setting them afterwards is mostly not needed, except what must not hold
+/// before the content is verified and owned:
+/// - the owner can always read and write it (it is reopened by name when
+///   the restore comes back to it, and hash-checked);
+/// - nobody else may write to it: the bytes written are hashed as they are
+///   written, so a write by someone else before the rename would land
+///   under the real name unchecked;
+/// - no setuid, setgid or sticky bit (set after the owner);
+/// - when restoring as root, the temporary belongs to root until its owner
+///   is set, so its group may read or run it only where everybody may:
+///   root's group must not see what the file's own group may.
+pub fn temp_mode(meta: &Meta) -> u32 {
+    let mode = meta.mode.unwrap_or(0) & 0o755;
+    let other = mode & 0o005;
+    let group = match meta.owner {
+        Some(_) => mode & (other << 3),
+        None => mode & 0o050,
+    };
+    0o600 | (mode & 0o100) | group | other
+}
+
+/// Runs `make` with a new temporary name until one is free: a name someone
+/// else made first (`EEXIST`) is skipped, with a new random part; after a
+/// few, something is wrong. Returns what `make` made and the name.
+fn make_temp<T>(
+    mut make: impl FnMut(&[u8]) -> std::result::Result<T, Errno>,
+    fail: impl Fn(Errno) -> Error,
+) -> Result<(T, Vec<u8>)> {
+    let mut attempt = 0;
+    loop {
+        let tmp = temp_name(attempt > 0)?;
+        match make(&tmp) {
+            Ok(v) => return Ok((v, tmp)),
+            Err(Errno::EXIST) if attempt < 3 => attempt += 1,
+            Err(e) => return Err(fail(e)),
+        }
+    }
+}
+
+/// A name for a temporary: [`super::TEMP_PREFIX`], a random part drawn once
+/// per process (again when `fresh`), and a counter. A file then costs no
+/// call to the random generator; the name need not be secret, since it is
+/// created with `O_EXCL | O_NOFOLLOW` (a name someone made first is refused,
+/// and the caller draws a fresh random part), and a later restore removes
+/// whatever temporaries a killed one left, whatever their number.
+fn temp_name(fresh: bool) -> Result<Vec<u8>> {
+    use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+    static SALT: AtomicU64 = AtomicU64::new(0);
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let mut salt = SALT.load(Relaxed);
+    if salt == 0 || fresh {
+        // 0 means "not drawn yet", so a drawn 0 becomes 1.
+        salt = u64::from_le_bytes(crate::crypto::random_array()?).max(1);
+        SALT.store(salt, Relaxed);
+    }
+    let mut tmp = super::TEMP_PREFIX.to_vec();
+    tmp.extend_from_slice(&hex::encode(&salt.to_le_bytes()[..6]).into_bytes());
+    tmp.extend_from_slice(&hex::encode(NEXT.fetch_add(1, Relaxed).to_be_bytes()).into_bytes());
+    Ok(tmp)
 }
 
 impl SafeDir {
@@ -498,4 +596,61 @@ pub(crate) fn open_path(root: &Arc<SafeDir>, comps: &[Vec<u8>]) -> Result<Arc<Sa
         })?);
     }
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporaries_get_their_mode_but_nobody_else_writes_and_no_group_sees_more() {
+        let t = |mode: u32, chown: bool| {
+            temp_mode(&Meta {
+                mode: Some(mode),
+                owner: chown.then_some((1234, 5678)),
+                mtime_ns: 0,
+            })
+        };
+        // The common modes need no chmod after.
+        for chown in [false, true] {
+            assert_eq!(t(0o644, chown), 0o644);
+            assert_eq!(t(0o755, chown), 0o755);
+            assert_eq!(t(0o600, chown), 0o600);
+            // The owner always reads and writes; nobody else writes; no special bits.
+            assert_eq!(t(0o444, chown), 0o644);
+            assert_eq!(t(0o777, chown), 0o755);
+            assert_eq!(t(0o4755, chown), 0o755);
+            assert_eq!(t(0o1600, chown), 0o600);
+        }
+        // Restoring as root the temporary is root's: its group sees no more than others.
+        assert_eq!(t(0o640, false), 0o640);
+        assert_eq!(t(0o640, true), 0o600);
+        assert_eq!(t(0o754, true), 0o744);
+        assert_eq!(t(0o664, true), 0o644);
+    }
+
+    #[test]
+    fn temporary_names_are_new_each_time_and_a_taken_name_is_skipped() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = SafeDir::open_target(d.path(), false).unwrap();
+        let meta = Meta {
+            mode: Some(0o644),
+            owner: None,
+            mtime_ns: 0,
+        };
+        let (_, a) = dir.temp_file(&meta).unwrap();
+        // Someone takes the next names (the counter is this process's, and
+        // other tests draw from it too: take a run of them).
+        let next =
+            u32::from_str_radix(std::str::from_utf8(&a[a.len() - 8..]).unwrap(), 16).unwrap();
+        for k in 1..64u32 {
+            let mut taken = a[..a.len() - 8].to_vec();
+            taken.extend_from_slice(hex::encode((next + k).to_be_bytes()).as_bytes());
+            std::fs::write(d.path().join(std::str::from_utf8(&taken).unwrap()), b"x").unwrap();
+        }
+        let (_, b) = dir.temp_file(&meta).unwrap();
+        assert_ne!(a, b);
+        assert!(b.starts_with(crate::restore::TEMP_PREFIX));
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 65);
+    }
 }

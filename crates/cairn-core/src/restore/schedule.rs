@@ -19,14 +19,14 @@ pub struct Target {
 }
 
 /// One blob to read from a pack, and every place it is written.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct BlobWork {
     pub entry: BlobEntry,
     pub targets: Vec<Target>,
 }
 
 /// The blobs needed from one pack, by offset.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PackWork {
     pub pack: PackId,
     pub blobs: Vec<BlobWork>,
@@ -148,6 +148,53 @@ pub fn extent(e: &BlobEntry) -> (u64, u64) {
     (start, start + u64::from(e.stored_len))
 }
 
+/// The smallest piece [`spread`] cuts a pack's work into: below it, another
+/// read costs more than the parallelism gains.
+const MIN_PIECE: u64 = 2 << 20;
+
+/// Cuts packs whose work is large beside the whole schedule into runs of
+/// adjacent blobs, each its own unit for a worker. Units are whole packs
+/// otherwise, and a batch of small files usually lies in one pack: written by
+/// one thread while the others waited, and every batch ended on the one
+/// thread still busy with its last pack. Each blob stays whole, with all its
+/// targets, so it is still read and opened once.
+pub fn spread(packs: Vec<PackWork>, workers: usize) -> Vec<PackWork> {
+    let bytes = |b: &BlobWork| u64::from(b.entry.stored_len);
+    let total: u64 = packs.iter().flat_map(|p| &p.blobs).map(bytes).sum();
+    let piece = MIN_PIECE.max(total / (4 * workers.max(1) as u64));
+    if workers <= 1 {
+        return packs;
+    }
+    let mut out = Vec::with_capacity(packs.len());
+    for p in packs {
+        if p.blobs.iter().map(bytes).sum::<u64>() <= piece {
+            out.push(p);
+            continue;
+        }
+        let mut run = Vec::new();
+        let mut held = 0;
+        for b in p.blobs {
+            held += bytes(&b);
+            run.push(b);
+            if held >= piece {
+                let blobs = std::mem::take(&mut run);
+                out.push(PackWork {
+                    pack: p.pack,
+                    blobs,
+                });
+                held = 0;
+            }
+        }
+        if !run.is_empty() {
+            out.push(PackWork {
+                pack: p.pack,
+                blobs: run,
+            });
+        }
+    }
+    out
+}
+
 /// The bytes of the pack a run of blobs (sorted by offset) spans.
 pub fn span(blobs: &[BlobWork]) -> Range<u64> {
     let start = blobs.first().map_or(0, |b| extent(&b.entry).0);
@@ -200,6 +247,53 @@ mod tests {
         let t = |file, offset| Target { file, offset };
         assert_eq!(p1.blobs[0].targets, vec![t(0, 5), t(0, 15), t(1, 0)]);
         assert_eq!(p1.blobs[1].targets, vec![t(1, 10)]);
+    }
+
+    #[test]
+    fn spread_cuts_large_packs_into_runs_that_keep_each_blob_whole() {
+        let mb = 1u32 << 20;
+        // One pack of 16 one-MiB blobs (a batch of small files), one small pack.
+        let big: Vec<BlobWork> = (0..16u32)
+            .map(|i| BlobWork {
+                entry: entry(i as u8, i * (mb + 16), mb),
+                targets: vec![Target { file: i, offset: 0 }],
+            })
+            .collect();
+        let small = vec![BlobWork {
+            entry: entry(99, 0, 100),
+            targets: vec![Target {
+                file: 99,
+                offset: 0,
+            }],
+        }];
+        let packs = vec![
+            PackWork {
+                pack: PackId([1; 32]),
+                blobs: big,
+            },
+            PackWork {
+                pack: PackId([2; 32]),
+                blobs: small,
+            },
+        ];
+        // One worker: nothing to balance.
+        assert_eq!(spread(packs.clone(), 1).len(), 2);
+        // Two workers: the big pack becomes runs of at least MIN_PIECE, in
+        // offset order, covering every blob once; the small pack stays whole.
+        let out = spread(packs, 2);
+        let runs: Vec<_> = out.iter().filter(|p| p.pack == PackId([1; 32])).collect();
+        // Pieces of a quarter of the work per worker: just over 2 MiB here,
+        // so runs of three blobs and the rest.
+        let lens: Vec<usize> = runs.iter().map(|p| p.blobs.len()).collect();
+        assert_eq!(lens, vec![3, 3, 3, 3, 3, 1]);
+        let ids: Vec<u8> = runs
+            .iter()
+            .flat_map(|p| &p.blobs)
+            .map(|b| b.entry.id.0[0])
+            .collect();
+        assert_eq!(ids, (0..16).collect::<Vec<u8>>());
+        assert_eq!(out.last().unwrap().pack, PackId([2; 32]));
+        assert_eq!(out.last().unwrap().blobs.len(), 1);
     }
 
     #[test]

@@ -20,7 +20,13 @@ use serde::Serialize;
 
 /// Plan entries carried out together: their files are written pack by pack
 /// as one schedule (a blob shared by two files of a batch is read once).
-pub const BATCH: usize = 8192;
+/// Small files of a few KiB fill a 16 MiB pack by the thousands, so batches
+/// of 8,192 mostly spanned one or two packs, and a worker idled (issue 19;
+/// large packs are now also cut into runs, `schedule::spread`); fewer, larger
+/// batches also mean fewer ends of a batch, where one worker finishes alone
+/// and then the next batch is planned on one thread. At about 1 KiB of plan
+/// and schedule per entry, this is some 32 MiB, whatever the number of files.
+pub const BATCH: usize = 32_768;
 
 /// An entry the plan refused, and why.
 #[derive(Debug, Clone, Serialize)]

@@ -47,6 +47,10 @@ struct FileState {
     /// order; the rest is read back from the temporary at the end.
     sha: Sha256,
     hashed: u64,
+    /// The temporary's length: the end of its last byte written (a
+    /// trailing block of zeros left as a hole is not), so the file is
+    /// sized only when a hole ends it.
+    len: u64,
     /// Renamed into place or given up on (reported): later writes are dropped.
     done: bool,
     /// Device and inode of the file once in place (hard links are checked against it).
@@ -101,6 +105,7 @@ pub(super) fn write_files(
             writes_left: n,
             sha: Sha256::new(),
             hashed: 0,
+            len: 0,
             done: false,
             ident: None,
         })
@@ -125,12 +130,13 @@ pub(super) fn write_files(
         w.finish(file as u32);
     }
     drop(w);
+    let units = schedule::spread(plan.packs, workers);
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        for _ in 0..workers.clamp(1, plan.packs.len().max(1)) {
+        for _ in 0..workers.clamp(1, units.len().max(1)) {
             s.spawn(|| {
                 let mut w = Worker::new(&shared);
-                while let Some(p) = plan.packs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                while let Some(p) = units.get(next.fetch_add(1, Ordering::Relaxed)) {
                     w.pack(p);
                 }
             });
@@ -223,7 +229,8 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         }
         let r = (|| {
             let f = self.temp(&mut st, t.file)?;
-            write_sparse(f, t.offset, data).map_err(|e| Error::io(job.path, e))?;
+            let end = write_sparse(f, t.offset, data).map_err(|e| Error::io(job.path, e))?;
+            st.len = st.len.max(end);
             if t.offset == st.hashed {
                 st.sha.update(data);
                 st.hashed += data.len() as u64;
@@ -263,7 +270,9 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         let job = &s.jobs[file as usize];
         let f = self.temp(st, file)?;
         let size = job.node.size;
-        f.set_len(size).map_err(|e| Error::io(job.path, e))?;
+        if st.len != size {
+            f.set_len(size).map_err(|e| Error::io(job.path, e))?;
+        }
         let mut buf = vec![0u8; (size - st.hashed).min(1 << 20) as usize];
         while st.hashed < size {
             let want = (size - st.hashed).min(buf.len() as u64) as usize;
@@ -297,7 +306,7 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         let tmp = st.tmp.clone().unwrap_or_default();
         let st_f = rustix::fs::fstat(&f).map_err(|e| Error::io(job.path, e.into()))?;
         let dir = self.dir(job.dir)?;
-        dir.set_meta_file(&f, &tmp, &meta)?;
+        dir.set_meta_file(&f, &st_f, &tmp, &meta)?;
         drop(f);
         dir.rename(&tmp, &job.node.name.0)?;
         st.ident = Some((st_f.st_dev, st_f.st_ino));
@@ -332,7 +341,8 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
             let f = match &st.tmp {
                 Some(tmp) => dir.open_temp(tmp)?,
                 None => {
-                    let (f, tmp) = dir.temp_file()?;
+                    let job = &self.s.jobs[file as usize];
+                    let (f, tmp) = dir.temp_file(&Meta::of(job.node, self.s.chown))?;
                     st.tmp = Some(tmp);
                     f
                 }
@@ -379,14 +389,16 @@ fn lru_put<K, V>(cache: &mut Vec<(K, V)>, key: K, value: V, cap: usize) {
 }
 
 /// Writes `data` at `at`, leaving 64 KiB blocks of zeros as holes (the
-/// temporary is new, so a hole reads as zeros; `set_len` makes a trailing one).
-fn write_sparse(f: &File, at: u64, data: &[u8]) -> std::io::Result<()> {
-    let mut off = at;
+/// temporary is new, so a hole reads as zeros; `set_len` makes a trailing
+/// one). Returns the end of the last byte written (0 if none was).
+fn write_sparse(f: &File, at: u64, data: &[u8]) -> std::io::Result<u64> {
+    let (mut off, mut end) = (at, 0);
     for block in data.chunks(HOLE) {
         if block.len() < HOLE || block.iter().any(|&b| b != 0) {
             f.write_all_at(block, off)?;
+            end = off + block.len() as u64;
         }
         off += block.len() as u64;
     }
-    Ok(())
+    Ok(end)
 }
