@@ -12,7 +12,12 @@
 //! sealed bytes; other steps pass through. The collector takes the batches
 //! back in their order, so trees, packs and the report are those one thread
 //! would make, and writes each full pack through the writers. Memory is
-//! bounded by the channels: a few batches per worker, one pack per writer.
+//! bounded: the walker needs a credit to send a batch, and the collector
+//! returns one for each batch it takes in order, so at most
+//! `AHEAD_PER_WORKER` batches per worker are anywhere between the two (in
+//! the channels, in a worker, or finished early and waiting for their turn:
+//! without credits a worker stalled on one slow source read let the others
+//! pile up every later batch in the collector); plus one pack per writer.
 
 use crate::codec::{Encoder, KindEncoders};
 use crate::crypto::SealKind;
@@ -24,7 +29,7 @@ use crate::progress::WorkProgress;
 use crate::repo::{write_idempotent, Repository};
 use crate::tree::{Node, NodeType, Tree};
 use crate::ObjectKind;
-use crossbeam_channel::{bounded, Receiver, Sender};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
@@ -34,6 +39,8 @@ use std::sync::atomic::Ordering::Relaxed;
 /// nothing beside the work, small enough that the workers share it evenly.
 const BATCH_STEPS: usize = 256;
 const BATCH_BYTES: u64 = 1 << 20;
+/// Batches per worker that may be sent and not yet taken in order.
+const AHEAD_PER_WORKER: usize = 3;
 
 /// Packs, their index entries: what a snapshot's copy wrote.
 pub(super) type Packs = Vec<(PackId, Vec<BlobEntry>)>;
@@ -142,6 +149,11 @@ impl Run {
         let (pack_tx, pack_rx) = bounded::<FinishedPack>(0);
         // Their bytes come back once stored, to fill the next packs in.
         let (spare_tx, spare_rx) = bounded::<Vec<u8>>(1);
+        let ahead = AHEAD_PER_WORKER * workers;
+        let (credit_tx, credits) = bounded::<()>(ahead);
+        for _ in 0..ahead {
+            let _ = credit_tx.try_send(());
+        }
         let Run {
             counts,
             ids,
@@ -160,6 +172,7 @@ impl Run {
             packer: SplitPacks::new(dst.config().pack_size as usize),
             pack_tx,
             spare_rx,
+            credit_tx,
             packs: Vec::new(),
             stack: Vec::new(),
             root: None,
@@ -168,6 +181,7 @@ impl Run {
             src,
             sent,
             tx: step_tx,
+            credits,
             stop: &stop,
             batch: Vec::new(),
             bytes: 0,
@@ -234,6 +248,8 @@ struct Walker<'a> {
     src: &'a Repository,
     sent: &'a mut HashSet<BlobId>,
     tx: Sender<(u64, Vec<Step>)>,
+    /// One per batch it may send (see the module essay).
+    credits: Receiver<()>,
     stop: &'a AtomicBool,
     batch: Vec<Step>,
     /// Plaintext bytes of the data blobs in `batch`.
@@ -298,6 +314,18 @@ impl Walker<'_> {
         }
         if self.batch.is_empty() {
             return Ok(());
+        }
+        // Waits for a credit, but not past a failure elsewhere: a batch that
+        // failed is never taken, so its credit never comes back.
+        loop {
+            match self
+                .credits
+                .recv_timeout(std::time::Duration::from_millis(50))
+            {
+                Ok(()) => break,
+                Err(RecvTimeoutError::Timeout) if !self.stop.load(Relaxed) => {}
+                Err(_) => return Err(Halt::Stopped),
+            }
         }
         let batch = std::mem::take(&mut self.batch);
         self.tx.send((self.seq, batch)).map_err(|_| Halt::Stopped)?;
@@ -407,6 +435,8 @@ struct Collector<'a> {
     packer: SplitPacks,
     pack_tx: Sender<FinishedPack>,
     spare_rx: Receiver<Vec<u8>>,
+    /// Gives the walker back a credit per batch taken in order.
+    credit_tx: Sender<()>,
     packs: Packs,
     stack: Vec<Dir>,
     root: Option<BlobId>,
@@ -426,6 +456,7 @@ impl Collector<'_> {
                     self.handle(d)?;
                 }
                 next += 1;
+                let _ = self.credit_tx.try_send(());
             }
         }
         // A batch that never came, or a walk that did not finish: another
