@@ -159,12 +159,12 @@ const MIN_PIECE: u64 = 2 << 20;
 /// thread still busy with its last pack. Each blob stays whole, with all its
 /// targets, so it is still read and opened once.
 pub fn spread(packs: Vec<PackWork>, workers: usize) -> Vec<PackWork> {
-    let bytes = |b: &BlobWork| u64::from(b.entry.stored_len);
-    let total: u64 = packs.iter().flat_map(|p| &p.blobs).map(bytes).sum();
-    let piece = MIN_PIECE.max(total / (4 * workers.max(1) as u64));
     if workers <= 1 {
         return packs;
     }
+    let bytes = |b: &BlobWork| u64::from(b.entry.stored_len);
+    let total: u64 = packs.iter().flat_map(|p| &p.blobs).map(bytes).sum();
+    let piece = MIN_PIECE.max(total / (4 * workers as u64));
     let mut out = Vec::with_capacity(packs.len());
     for p in packs {
         if p.blobs.iter().map(bytes).sum::<u64>() <= piece {
