@@ -493,7 +493,7 @@ complete -c cairn -n "__fish_cairn_using_subcommand mount" -s h -l help -d 'Prin
 complete -c cairn -n "__fish_cairn_using_subcommand mount" -s V -l version -d 'Print version'
 complete -c cairn -n "__fish_cairn_using_subcommand copy" -l to -d 'The destination repository: a folder or an `s3:` location (it must exist: `cairn init` it first)' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand copy" -l to-password-file -d 'Unlock the destination with the passphrase in this file (default: the same credentials as the source)' -r -F
-complete -c cairn -n "__fish_cairn_using_subcommand copy" -l uploads -d 'Packs written at once (default: 1); each holds one pack (16 MiB) of memory, more to S3' -r
+complete -c cairn -n "__fish_cairn_using_subcommand copy" -l uploads -d 'Writer threads storing packs beside the work (default: 0, packs are stored by the thread that fills them); each holds one to three packs (16 MiB each) of memory and hides storage round trips' -r
 complete -c cairn -n "__fish_cairn_using_subcommand copy" -l workers -d 'Worker threads (default: the number of cores)' -r
 complete -c cairn -n "__fish_cairn_using_subcommand copy" -s r -l repo -d 'Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user\'s data directory' -r -F
 complete -c cairn -n "__fish_cairn_using_subcommand copy" -l password-file -d 'Read the passphrase from this file (first line)' -r -F

@@ -657,7 +657,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--to=[The destination repository\: a folder or an \`s3\:\` location (it must exist\: \`cairn init\` it first)]:TO:_files' \
 '--to-password-file=[Unlock the destination with the passphrase in this file (default\: the same credentials as the source)]:TO_PASSWORD_FILE:_files' \
-'--uploads=[Packs written at once (default\: 1); each holds one pack (16 MiB) of memory, more to S3]:UPLOADS:_default' \
+'--uploads=[Writer threads storing packs beside the work (default\: 0, packs are stored by the thread that fills them); each holds one to three packs (16 MiB each) of memory and hides storage round trips]:UPLOADS:_default' \
 '--workers=[Worker threads (default\: the number of cores)]:WORKERS:_default' \
 '-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
 '--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \

@@ -519,8 +519,8 @@ pub struct CopyArgs {
     pub to_password_file: Option<PathBuf>,
     /// Snapshots to copy (ids, prefixes or `latest`); default: every snapshot.
     pub snapshots: Vec<String>,
-    /// Packs written at once (default: 1); each holds one pack (16 MiB) of memory, more to S3.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
+    /// Writer threads storing packs beside the work (default: 0, packs are stored by the thread that fills them); each holds one to three packs (16 MiB each) of memory and hides storage round trips.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=64))]
     pub uploads: Option<u64>,
     /// Worker threads (default: the number of cores).
     #[arg(long)]

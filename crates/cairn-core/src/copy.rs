@@ -65,18 +65,23 @@ pub struct CopyOptions {
     /// Threads that read, re-key, compress and seal data blobs (each holds
     /// a compression context and a blob or two in memory).
     pub workers: usize,
-    /// Packs written at once (each holds one pack of memory while in
-    /// flight; several hide a network round trip or an fsync).
+    /// Writer threads, each holding one pack of memory while it stores it
+    /// (several hide a network round trip or an fsync). 0: none, the
+    /// thread that fills the packs stores each itself.
     pub uploads: usize,
 }
 
 impl Default for CopyOptions {
-    /// One worker per core, one pack written at a time beside them (each
-    /// pack in flight is resident memory; see docs/COPY.md).
+    /// One worker per core, and no writer thread: the thread that fills
+    /// the packs stores each itself and fills the next in the same buffer.
+    /// A pack handed to a writer costs two packs of memory (the one
+    /// written and the spare it hands back; to S3 more), which put a copy
+    /// above restic's memory, and a copy is far under restic's time
+    /// without one (docs/COPY.md, docs/BENCHMARKS.md).
     fn default() -> Self {
         CopyOptions {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            uploads: 1,
+            uploads: 0,
         }
     }
 }

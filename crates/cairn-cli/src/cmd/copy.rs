@@ -30,13 +30,10 @@ pub fn run(g: &Global, a: &CopyArgs) -> Result<u8> {
     let src = context::open(g, Access::Read, "copy")?;
     let mut dst = context::open_destination(g, &a.to, a.to_password_file.as_deref(), "copy")?;
     let sels: Vec<Selector> = a.snapshots.iter().map(|s| Selector::any(s)).collect();
+    let defaults = CopyOptions::default();
     let opts = CopyOptions {
         workers: a.workers.unwrap_or_else(cairn_app::spec::default_workers),
-        // One by default, where a backup has 2 to 4: each pack in flight
-        // is resident memory (to S3, two to three times a pack), and with
-        // the compression of a copy mostly skipped, one writer beside the
-        // workers already keeps up (docs/BENCHMARKS.md, copy).
-        uploads: a.uploads.map_or(1, |u| u as usize),
+        uploads: a.uploads.map_or(defaults.uploads, |u| u as usize),
     };
     let progress = cairn_core::progress::WorkProgress::default();
     let r = crate::progress::watching(g, &progress, ("copy", "listing", "snapshots"), || {

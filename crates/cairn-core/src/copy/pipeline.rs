@@ -140,7 +140,9 @@ impl Run {
         if let Some(new) = self.ids.get(root) {
             return Ok((*new, Vec::new()));
         }
-        let (workers, uploads) = (workers.max(1), uploads.max(1));
+        // No writer threads (`uploads` 0): the collector stores each full
+        // pack itself and fills the next in the same buffer.
+        let workers = workers.max(1);
         let stop = AtomicBool::new(false);
         let (step_tx, step_rx) = bounded::<(u64, Vec<Step>)>(2 * workers);
         let (done_tx, done_rx) = bounded::<(u64, Vec<Done>)>(workers);
@@ -170,7 +172,7 @@ impl Run {
             counts,
             enc,
             packer: SplitPacks::new(dst.config().pack_size as usize),
-            pack_tx,
+            pack_tx: (uploads > 0).then_some(pack_tx),
             spare_rx,
             credit_tx,
             packs: Vec::new(),
@@ -401,17 +403,21 @@ fn reseal(
 /// Stores the packs it is handed, and hands their buffers back.
 fn write_packs(dst: &Repository, rx: Receiver<FinishedPack>, spare: Sender<Vec<u8>>) -> Flow<()> {
     for p in rx {
-        write_idempotent(
-            dst.backend().as_ref(),
-            ObjectKind::Pack,
-            &p.id.to_hex(),
-            &p.bytes,
-        )?;
+        store_pack(dst, &p)?;
         // Full: the collector has a spare already; this one is freed (every
         // spare stays resident).
         let _ = spare.try_send(p.bytes);
     }
     Ok(())
+}
+
+fn store_pack(dst: &Repository, p: &FinishedPack) -> Result<()> {
+    write_idempotent(
+        dst.backend().as_ref(),
+        ObjectKind::Pack,
+        &p.id.to_hex(),
+        &p.bytes,
+    )
 }
 
 /// A directory being rebuilt: its node in its parent (`None`: the root),
@@ -433,7 +439,9 @@ struct Collector<'a> {
     counts: &'a mut Counts,
     enc: &'a mut KindEncoders,
     packer: SplitPacks,
-    pack_tx: Sender<FinishedPack>,
+    /// To the writers; `None` when there are none and the collector
+    /// stores the packs itself.
+    pack_tx: Option<Sender<FinishedPack>>,
     spare_rx: Receiver<Vec<u8>>,
     /// Gives the walker back a credit per batch taken in order.
     credit_tx: Sender<()>,
@@ -571,7 +579,13 @@ impl Collector<'_> {
         }
         let p = full.finish(self.dst.keys(), self.enc.get(SealKind::Data))?;
         self.packs.push((p.id, p.entries.clone()));
-        self.pack_tx.send(p).map_err(|_| Halt::Stopped)?;
+        match &self.pack_tx {
+            Some(tx) => tx.send(p).map_err(|_| Halt::Stopped)?,
+            None => {
+                store_pack(self.dst, &p)?;
+                self.packer.recycle(p.bytes);
+            }
+        }
         while let Ok(buf) = self.spare_rx.try_recv() {
             self.packer.recycle(buf);
         }
