@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/fleet.sh [fleet|history|s3open|all]: a fleet of clients on one repository.
+# bench/fleet.sh [fleet|history|s3open|s3cache|all]: a fleet of clients on one repository.
 #
 #  fleet    CLIENTS (default 8) client processes at once, each backing up its
 #           own tree (a shared part every tree has, plus a part of its own) to
@@ -27,6 +27,12 @@
 #           for the GETs per kind of object, and once more through it with
 #           DELAY_MS (default 10) added before each response, a round trip
 #           to storage that is not on the same host.
+#  s3cache  The history's repository uploaded to moto, read through
+#           bench/count-proxy.py (one proxy per delay, 0 and DELAY_MS, so
+#           the location and with it the cache folder stay the same):
+#           `cairn list` cold (empty local cache) then warm, and a backup of
+#           an unchanged tree cold then warm, for BEFORE (optional) and
+#           CAIRN; time and GETs per kind of object for each.
 #
 #   env  BENCH_TMP (default /var/tmp/bench-fleet)  CLIENTS  SHARED_MB (32)
 #        OWN_MB (8)  BACKUPS  PAR  PRUNE_EVERY (0: never)  BEFORE  DELAY_MS
@@ -54,7 +60,8 @@ KEY=$WORK/key
 [[ -f $KEY ]] || "$PY" -c 'import os; print(os.urandom(32).hex())' > "$KEY"
 export CAIRN_KEY_FILE=$KEY CAIRN_STATE_DIR=$WORK/state
 moto_pid=
-trap '[[ -n $moto_pid ]] && kill $moto_pid 2> /dev/null; true' EXIT
+proxy=
+trap '[[ -n $moto_pid ]] && kill $moto_pid 2> /dev/null; [[ -n $proxy ]] && kill $proxy 2> /dev/null; true' EXIT
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 now() { date +%s.%N; }
 secs() { "$PY" -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$@"; }
@@ -244,25 +251,31 @@ history() {
   RUNS=1 measure "s3, after prune" "s3:$EP/history"
 }
 
+# A counting proxy in front of moto (bench/count-proxy.py) with DELAY_MS=$1:
+# sets proxy (its pid) and pport.
+start_proxy() {
+  pport=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  DELAY_MS=$1 "$PY" "$HERE/count-proxy.py" "$pport" "${EP##*:}" "$WORK/stats.json" > "$WORK/proxy.log" 2>&1 &
+  proxy=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$pport/moto-api/" > /dev/null && break; sleep 0.1; done
+}
+
 # The GETs per kind of object (JSON) that `$@` makes through a counting
 # proxy in front of moto, with DELAY_MS before each response; and its time.
 counted() { # delay_ms command...
-  local d=$1 pport; shift
-  pport=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  DELAY_MS=$d "$PY" "$HERE/count-proxy.py" "$pport" "${EP##*:}" "$WORK/stats.json" > "$WORK/proxy.log" 2>&1 &
-  local proxy=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$pport/moto-api/" > /dev/null && break; sleep 0.1; done
-  local t0; t0=$(now)
-  "${@//@EP@/http://127.0.0.1:$pport}" > /dev/null 2>&1 || { kill $proxy; echo failed: "$@"; exit 1; }
-  local t; t=$(secs "$t0" "$(now)")
+  local d=$1 out; shift
+  start_proxy "$d"
+  out=$(through "${@//@EP@/http://127.0.0.1:$pport}") || true
   kill $proxy; wait $proxy 2> /dev/null || true
-  echo "$t s, GETs $("$PY" -c 'import json,sys; print({k: v["requests"] for k, v in sorted(json.load(open(sys.argv[1])).items())})' "$WORK/stats.json")"
+  proxy=
+  echo "$out"
 }
 
-s3open() {
+# The history's repository (made by `history`) uploaded to a new moto.
+history_on_moto() {
   local repo=$WORK/history
   [[ -f $repo/config ]] || { echo "no history at $repo: run '$0 history' first" >&2; exit 1; }
-  echo "## s3open: $(snapshot_count "$repo") snapshots, $(index_count "$repo") index files"
+  echo "## $1: $(snapshot_count "$repo") snapshots, $(index_count "$repo") index files"
   mkdir -p "$WORK/probe"
   echo probe > "$WORK/probe/p"
   start_moto
@@ -270,6 +283,10 @@ s3open() {
   local t0; t0=$(now)
   upload "$repo"
   echo "uploaded in $(secs "$t0" "$(now)") s"
+}
+
+s3open() {
+  history_on_moto s3open
   local bins=("$CAIRN") labels=(after)
   [[ -n ${BEFORE:-} ]] && bins=("$BEFORE" "$CAIRN") labels=(before after)
   local n=${RUNS:-3}
@@ -293,11 +310,46 @@ s3open() {
   done
 }
 
+# One command through the proxy started by start_proxy (its counts reset first): time and GETs.
+through() { # command...
+  kill -USR1 "$proxy"; sleep 0.3
+  local t0; t0=$(now)
+  "$@" > /dev/null 2>&1 || { echo failed: "$@"; exit 1; }
+  local t; t=$(secs "$t0" "$(now)")
+  sleep 0.3
+  echo "$t s, GETs $("$PY" -c 'import json,sys; print({k: v["requests"] for k, v in sorted(json.load(open(sys.argv[1])).items())})' "$WORK/stats.json")"
+}
+
+s3cache() {
+  history_on_moto s3cache
+  local bins=("$CAIRN") labels=(after)
+  [[ -n ${BEFORE:-} ]] && bins=("$BEFORE" "$CAIRN") labels=(before after)
+  for d in 0 "${DELAY_MS:-10}"; do
+    start_proxy "$d"
+    local r=s3:http://127.0.0.1:$pport/history
+    for ((i = 0; i < ${#bins[@]}; i++)); do
+      local bin=${bins[$i]} label="${labels[$i]}, ${d} ms"
+      export CAIRN_CACHE_DIR=$WORK/cache
+      rm -rf "$CAIRN_CACHE_DIR"
+      echo "$label: list, cold: $(through "$bin" -r "$r" list) (load $(load))"
+      echo "$label: list, warm: $(through "$bin" -r "$r" list) (load $(load))"
+      rm -rf "$CAIRN_CACHE_DIR"
+      echo "$label: backup, cold: $(through "$bin" -r "$r" backup -q --tag probe "$WORK/probe") (load $(load))"
+      echo "$label: backup, warm: $(through "$bin" -r "$r" backup -q --tag probe "$WORK/probe") (load $(load))"
+      [[ $label == after* ]] && echo "$label: list --no-cache: $(through "$bin" -r "$r" list --no-cache) (load $(load))"
+      du -sh "$CAIRN_CACHE_DIR" 2> /dev/null | sed "s/^/$label: cache folder /" || true
+    done
+    kill $proxy; wait $proxy 2> /dev/null || true
+    proxy=
+  done
+}
+
 echo "load at start: $(load)"
 case $WHAT in
   fleet) fleet ;;
   history) history ;;
   s3open) s3open ;;
+  s3cache) s3cache ;;
   all) fleet; history ;;
-  *) echo "usage: $0 [fleet|history|s3open|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [fleet|history|s3open|s3cache|all]" >&2; exit 2 ;;
 esac

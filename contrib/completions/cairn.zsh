@@ -32,6 +32,7 @@ _cairn() {
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -70,6 +71,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -97,6 +99,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -132,6 +135,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -168,6 +172,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -196,6 +201,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -224,6 +230,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -252,6 +259,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -282,6 +290,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -310,6 +319,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -390,6 +400,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -431,6 +442,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -461,6 +473,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -490,6 +503,7 @@ json\:"One JSON document"))' \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -522,6 +536,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -551,6 +566,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -580,6 +596,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -613,6 +630,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -644,6 +662,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -676,6 +695,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -721,6 +741,7 @@ always\:"Replace every existing file"))' \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -754,6 +775,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -785,6 +807,7 @@ tar.zst\:"tar compressed with zstd"))' \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -818,6 +841,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -866,6 +890,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -895,6 +920,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -923,6 +949,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -953,6 +980,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -981,6 +1009,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1009,6 +1038,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1042,6 +1072,7 @@ json\:"\`{"timestamp", "level", "fields"\: {"message", ...}}\`"))' \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -1069,6 +1100,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1107,6 +1139,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1135,6 +1168,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1164,6 +1198,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1227,6 +1262,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1265,6 +1301,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1324,6 +1361,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1351,6 +1389,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \
@@ -1379,6 +1418,7 @@ _arguments "${_arguments_options[@]}" : \
 '-q[No progress bars or notes]' \
 '--quiet[No progress bars or notes]' \
 '--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
 '*-v[More logging (CAIRN_LOG=debug works too)]' \
 '*--verbose[More logging (CAIRN_LOG=debug works too)]' \
 '-h[Print help]' \

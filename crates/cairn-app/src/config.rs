@@ -68,6 +68,13 @@ pub struct ServerConfig {
     /// Where failures, RPO breaches and recoveries are sent (webhooks, mail).
     #[serde(default)]
     pub notify: Vec<crate::notify::NotifyConfig>,
+    /// Where snapshot objects and index files of remote repositories are
+    /// cached (docs/STORAGE.md); default `cache/` beside the audit log.
+    #[serde(default)]
+    pub cache_dir: Option<PathBuf>,
+    /// Read remote repositories without the local cache.
+    #[serde(default)]
+    pub no_cache: bool,
 }
 
 fn default_listen() -> String {

@@ -50,6 +50,9 @@ impl Backend for AbortAfter {
     fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
         self.inner.read(kind, name)
     }
+    fn reread(&self, kind: ObjectKind, name: &str) -> Result<Option<Vec<u8>>> {
+        self.inner.reread(kind, name)
+    }
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
         self.inner.read_range(kind, name, offset, len)
     }

@@ -17,7 +17,7 @@ use cairn_core::keyslot::unlock::Unlock;
 use cairn_core::lock::{LockMode, LockOptions, RepoLock};
 use cairn_core::pin::{PinCheck, PinStore};
 use cairn_core::{Backend, ErrorKind, Repository};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -113,8 +113,18 @@ impl std::ops::DerefMut for Session {
 
 /// The storage at `location` (`s3:...` or a folder), append-only when asked:
 /// an append-only session cannot delete or overwrite whatever its caller does.
-pub fn storage(location: &str, append_only: bool) -> Result<Arc<dyn Backend>> {
+/// With `cache` (a cache root folder), snapshot objects and index files of
+/// remote storage are kept there (docs/STORAGE.md, "The local cache").
+pub fn storage(
+    location: &str,
+    append_only: bool,
+    cache: Option<&Path>,
+) -> Result<Arc<dyn Backend>> {
     let b = cairn_store::backend_for(location)?;
+    let b = match cache {
+        Some(root) => cairn_store::cached(b, root, location),
+        None => b,
+    };
     #[cfg(feature = "fault-injection")]
     let b = crate::fault::maybe_wrap(b);
     Ok(if append_only { AppendOnly::wrap(b) } else { b })
@@ -226,7 +236,12 @@ fn configured(
 ) -> Result<(Arc<dyn Backend>, Unlock, OpenOptions, Pinning)> {
     let r = cfg.repository(name)?;
     let append_only = job.append_only && job.access != Access::Delete;
-    let backend = storage(&r.location, append_only)?;
+    // Verify checks the storage itself, never a local copy of it.
+    let cache = match job.purpose {
+        VERIFY_PURPOSE => None,
+        _ => cache_root(cfg),
+    };
+    let backend = storage(&r.location, append_only, cache.as_deref())?;
     let opts = OpenOptions {
         access: job.access,
         lock: Some(LockSpec {
@@ -252,6 +267,26 @@ pub fn open_configured_unlocked(
     name: &str,
     clock: Arc<dyn Clock>,
 ) -> Result<Repository> {
+    open_unlocked_with(cfg, name, clock, cache_root(cfg).as_deref())
+}
+
+/// As [`open_configured_unlocked`], reading the storage itself and never
+/// the local cache: for the recovery gate, which proves what a machine
+/// without this one's cache could restore.
+pub fn open_configured_uncached(
+    cfg: &ServerConfig,
+    name: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<Repository> {
+    open_unlocked_with(cfg, name, clock, None)
+}
+
+fn open_unlocked_with(
+    cfg: &ServerConfig,
+    name: &str,
+    clock: Arc<dyn Clock>,
+    cache: Option<&Path>,
+) -> Result<Repository> {
     let r = cfg.repository(name)?;
     let opts = OpenOptions {
         access: Access::Read,
@@ -264,7 +299,7 @@ pub fn open_configured_unlocked(
         clock,
     };
     Ok(open(
-        storage(&r.location, true)?,
+        storage(&r.location, true, cache)?,
         &configured_unlock(name, r)?,
         &opts,
     )?
@@ -290,4 +325,23 @@ pub fn pin_store(cfg: &ServerConfig) -> PinStore {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     PinStore::new(dir.join("pins"))
+}
+
+/// The lock purpose of a verify job: it reads the storage, never the cache.
+pub const VERIFY_PURPOSE: &str = "verify";
+
+/// Where the server caches remote repositories' snapshot objects and index
+/// files: `cache-dir`, else `cache/` beside the audit log (as pins are);
+/// none with `no-cache`.
+pub fn cache_root(cfg: &ServerConfig) -> Option<PathBuf> {
+    if cfg.no_cache {
+        return None;
+    }
+    Some(cfg.cache_dir.clone().unwrap_or_else(|| {
+        cfg.audit_log
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .join("cache")
+    }))
 }

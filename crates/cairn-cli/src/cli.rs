@@ -17,6 +17,7 @@ Environment (besides the [env: ...] of each option):
   CAIRN_S3_TIMEOUT        seconds an S3 request may stall (default 60)
   CAIRN_RESTORE_ALLOW     colon-separated folders restore may write into
   CAIRN_STATE_DIR         where repository pins and this client's snapshot record live
+  CAIRN_CACHE_DIR         where snapshot objects and index files of remote repositories are cached
   CAIRN_KEY_COMMAND_TIMEOUT seconds a --key-command may take
   CAIRN_LOG               log filter (e.g. debug)";
 
@@ -31,7 +32,7 @@ pub struct Cli {
 }
 
 /// Options every command takes.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Global {
     /// Repository: a folder, `s3:https://HOST[:PORT]/BUCKET[/PREFIX]` or `s3:BUCKET[/PREFIX]` (AWS, or AWS_ENDPOINT_URL). Default: the embedded repository under the user's data directory.
     #[arg(
@@ -121,6 +122,9 @@ pub struct Global {
     /// Never delete or overwrite anything in the repository (commands that must delete refuse).
     #[arg(long, env = "CAIRN_APPEND_ONLY", global = true, value_parser = clap::builder::BoolishValueParser::new(), help_heading = "Global")]
     pub append_only: bool,
+    /// Read remote repositories (s3:, azblob:, sftp:) without the local cache of snapshot objects and index files ($CAIRN_CACHE_DIR, else the user's cache directory's cairn/).
+    #[arg(long, env = "CAIRN_NO_CACHE", global = true, value_parser = clap::builder::BoolishValueParser::new(), help_heading = "Global")]
+    pub no_cache: bool,
     /// When another process holds the repository lock, retry for this long (e.g. 30s, 10m).
     #[arg(long, value_parser = humantime::parse_duration, global = true, help_heading = "Global")]
     pub wait: Option<std::time::Duration>,

@@ -49,10 +49,13 @@ impl Location {
     }
 
     /// The storage: `s3:...` locations go to S3, anything else is a folder.
+    /// Remote storage keeps its snapshot objects and index files in the
+    /// local cache unless `--no-cache`.
     pub fn backend(&self, g: &Global) -> Result<Arc<dyn Backend>> {
         Ok(cairn_app::session::storage(
             &self.path.to_string_lossy(),
             g.append_only,
+            cache_root(g).as_deref(),
         )?)
     }
 
@@ -60,4 +63,17 @@ impl Location {
     pub fn default_key_file(&self) -> PathBuf {
         self.path.with_extension("key")
     }
+}
+
+/// The local cache's root: none with `--no-cache`, else `$CAIRN_CACHE_DIR`,
+/// else the user's cache directory's `cairn/` (usually `~/.cache/cairn`);
+/// none when there is no such directory (reads then go to the storage).
+pub fn cache_root(g: &Global) -> Option<PathBuf> {
+    if g.no_cache {
+        return None;
+    }
+    if let Some(d) = std::env::var_os("CAIRN_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    dirs::cache_dir().map(|d| d.join("cairn"))
 }

@@ -173,3 +173,119 @@ fn copy_from_a_folder_to_s3_is_restorable_and_a_rerun_copies_nothing() {
     .ok();
     assert_same_tree(&src, &out);
 }
+
+/// The local cache of snapshot objects and index files (docs/STORAGE.md,
+/// "The local cache"), counted in the S3 server's own request log: a
+/// second `list` and an unchanged backup's start make no snapshot or index
+/// GETs; `--no-cache` neither reads nor writes the cache folder; a damaged
+/// entry is fetched again and the command succeeds; a snapshot another
+/// client forgot does not come back from the cache.
+#[test]
+fn the_cache_saves_snapshot_and_index_gets_and_the_listing_stays_the_truth() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let log = env.path("moto.log");
+    let moto = cairn_test_support::Moto::start(&log);
+    let loc = cairn_test_support::conformance::s3_bucket_on(&moto.endpoint, false);
+    let bucket = loc.rsplit('/').next().unwrap().to_string();
+    // GETs of objects of `dir` so far (listings are `GET /bucket?list-type=2`).
+    let gets = |dir: &str| {
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .matches(&format!("\"GET /{bucket}/{dir}/"))
+            .count()
+    };
+    let cache = env.path("cache");
+    let r = |args: &[&str]| {
+        run(env
+            .cmd()
+            .env("CAIRN_CACHE_DIR", &cache)
+            .args(["-r", &loc])
+            .args(args))
+    };
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let s = src.to_str().unwrap();
+    r(&["--no-cache", "init"]).ok();
+    for i in 0..3u64 {
+        std::fs::write(src.join("f"), noise(50_000, i + 1)).unwrap();
+        r(&["--no-cache", "backup", "-q", s]).ok();
+    }
+    // The ids `list` shows.
+    let listed = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["list", "--json"];
+        a.extend_from_slice(args);
+        let v = r(&a).ok().json();
+        let ids = v.as_array().unwrap().iter();
+        ids.map(|s| s["id"].as_str().unwrap().to_string()).collect()
+    };
+    let before = gets("snapshots");
+    assert_eq!(listed(&["--no-cache"]).len(), 3);
+    assert_eq!(
+        gets("snapshots") - before,
+        3,
+        "without the cache every snapshot is fetched"
+    );
+    assert!(!cache.exists(), "--no-cache wrote nothing");
+
+    // Cold, then warm.
+    let (snaps, idx) = (gets("snapshots"), gets("index"));
+    assert_eq!(listed(&[]).len(), 3);
+    assert_eq!(gets("snapshots") - snaps, 3);
+    let (snaps, idx_cold) = (gets("snapshots"), gets("index") - idx);
+    assert!(idx_cold > 0);
+    assert_eq!(listed(&[]).len(), 3);
+    assert_eq!(
+        gets("snapshots") - snaps,
+        0,
+        "a second list makes no snapshot GETs"
+    );
+    assert_eq!(gets("index") - idx - idx_cold, 0, "nor index GETs");
+    let (snaps, idx) = (gets("snapshots"), gets("index"));
+    r(&["backup", "-q", s]).ok();
+    assert_eq!(
+        gets("snapshots") - snaps,
+        0,
+        "an unchanged backup fetches no snapshot"
+    );
+    assert_eq!(gets("index") - idx, 0, "nor an index");
+
+    // --no-cache with a warm cache: every snapshot from S3, the folder untouched.
+    let state = all_files(&cache);
+    let snaps = gets("snapshots");
+    assert_eq!(listed(&["--no-cache"]).len(), 4);
+    assert_eq!(gets("snapshots") - snaps, 4);
+    assert_eq!(all_files(&cache), state);
+
+    // A damaged entry: fetched again, the command succeeds, the entry is whole.
+    let entries: Vec<_> = state
+        .iter()
+        .filter(|(p, _)| p.parent().unwrap().ends_with("snapshots"))
+        .map(|(p, _)| cache.join(p))
+        .collect();
+    assert_eq!(entries.len(), 4);
+    for p in &entries {
+        assert_eq!(
+            std::fs::metadata(p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let victim = &entries[0];
+    let whole = std::fs::read(victim).unwrap();
+    std::fs::write(victim, &whole[..whole.len() / 2]).unwrap();
+    let snaps = gets("snapshots");
+    assert_eq!(listed(&[]).len(), 4);
+    assert_eq!(gets("snapshots") - snaps, 1);
+    assert_eq!(std::fs::read(victim).unwrap(), whole);
+
+    // Another client (no cache here) forgets a snapshot: it does not come back.
+    let gone = victim.file_name().unwrap().to_str().unwrap().to_string();
+    r(&["--no-cache", "forget", &gone]).ok();
+    let ids = listed(&[]);
+    assert_eq!(ids.len(), 3);
+    assert!(!ids.contains(&gone), "{ids:?}");
+    assert!(!victim.exists(), "the listing dropped the entry");
+    let again = r(&["restore", &gone, "-t", env.path("out").to_str().unwrap()]);
+    assert_ne!(again.code, 0, "{}", again.stderr);
+    drop(moto);
+}

@@ -238,6 +238,16 @@ pub trait Backend: Send + Sync {
     /// Reads a whole object.
     fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>>;
 
+    /// Reads a whole object again from the storage itself, for a caller
+    /// whose open of [`Backend::read`]'s bytes failed (a wrong tag, a wrong
+    /// keyed id): a backend that answered from a local copy (the cache of
+    /// cairn-store) drops that copy and returns the storage's bytes. `None`
+    /// when the bytes read were the storage's own: a second read would not
+    /// differ. Wrappers forward it.
+    fn reread(&self, _kind: ObjectKind, _name: &str) -> Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
+
     /// Reads `len` bytes at `offset`; fails with `Corrupt` if the object is shorter.
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>>;
 
@@ -387,5 +397,33 @@ pub trait Backend: Send + Sync {
         _name: &str,
     ) -> Result<Option<time::OffsetDateTime>> {
         Ok(None)
+    }
+}
+
+/// Reads object `name` of `kind` and opens it with `open`. When the bytes do
+/// not open (`Corrupt`, `Unsupported`) and the backend had answered from a
+/// local copy, the storage's own bytes are opened instead, by the same
+/// `open`: a copy can save reads, never change what is trusted, and a
+/// damaged copy never makes a healthy object look damaged.
+pub fn read_open<T>(
+    backend: &dyn Backend,
+    kind: ObjectKind,
+    name: &str,
+    open: impl Fn(&[u8]) -> Result<T>,
+) -> Result<T> {
+    let bytes = backend.read(kind, name)?;
+    match open(&bytes) {
+        Err(e)
+            if matches!(
+                e.kind(),
+                crate::ErrorKind::Corrupt | crate::ErrorKind::Unsupported
+            ) =>
+        {
+            match backend.reread(kind, name)? {
+                Some(fresh) => open(&fresh),
+                None => Err(e),
+            }
+        }
+        r => r,
     }
 }

@@ -53,9 +53,9 @@ pub fn survey(repo: &Repository, now: OffsetDateTime) -> Result<IndexFiles> {
     out.deletable.sort();
     out.held.sort();
     for (name, until) in &out.held {
-        let opened = b
-            .read(ObjectKind::Index, name)
-            .and_then(|bytes| index::open_index_file(repo.keys(), name, &bytes));
+        let opened = crate::backend::read_open(b.as_ref(), ObjectKind::Index, name, |bytes| {
+            index::open_index_file(repo.keys(), name, bytes)
+        });
         let packs = match opened {
             Ok(p) => p,
             // A damaged index is skipped by every reader (it names nothing

@@ -65,8 +65,9 @@ pub fn plan(repo: &Repository, now: time::OffsetDateTime) -> Result<EpochPlan> {
         }
     }
     for o in b.list(ObjectKind::Index)? {
-        let bytes = b.read(ObjectKind::Index, &o.name)?;
-        let (_, e) = index::open_index_file_epoch(keys, &o.name, &bytes)?;
+        let (_, e) = crate::backend::read_open(b.as_ref(), ObjectKind::Index, &o.name, |bytes| {
+            index::open_index_file_epoch(keys, &o.name, bytes)
+        })?;
         if e != keys.current_epoch() {
             p.old_index_files.push(o.name);
         }
@@ -292,8 +293,10 @@ fn reseal_indexes(repo: &mut Repository, now: time::OffsetDateTime) -> Result<(u
     let b = repo.backend().clone();
     let (mut n, mut held) = (0, 0);
     for o in b.list(ObjectKind::Index)? {
-        let bytes = b.read(ObjectKind::Index, &o.name)?;
-        let (packs, e) = index::open_index_file_epoch(repo.keys(), &o.name, &bytes)?;
+        let (packs, e) =
+            crate::backend::read_open(b.as_ref(), ObjectKind::Index, &o.name, |bytes| {
+                index::open_index_file_epoch(repo.keys(), &o.name, bytes)
+            })?;
         if e == repo.keys().current_epoch() {
             continue;
         }

@@ -26,6 +26,9 @@ impl Backend for AppendOnly {
     fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
         self.0.read(kind, name)
     }
+    fn reread(&self, kind: ObjectKind, name: &str) -> Result<Option<Vec<u8>>> {
+        self.0.reread(kind, name)
+    }
     fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
         self.0.read_range(kind, name, offset, len)
     }

@@ -138,9 +138,9 @@ fn covering_index_files(repo: &Repository, needed: &HashSet<PackId>) -> Result<V
     let b = repo.backend();
     let mut files: Vec<(String, HashSet<PackId>)> = Vec::new();
     for o in b.list(ObjectKind::Index)? {
-        let opened = b
-            .read(ObjectKind::Index, &o.name)
-            .and_then(|bytes| crate::index::open_index_file(repo.keys(), &o.name, &bytes));
+        let opened = crate::backend::read_open(b.as_ref(), ObjectKind::Index, &o.name, |bytes| {
+            crate::index::open_index_file(repo.keys(), &o.name, bytes)
+        });
         match opened {
             Ok(packs) => {
                 let listed = packs.into_iter().map(|(p, _)| p);

@@ -235,10 +235,9 @@ impl Repository {
             |name| {
                 // An index is a cache: a damaged one is reported (verify names it, and
                 // the blobs it listed show up as unindexed) but does not stop the open.
-                match backend
-                    .read(ObjectKind::Index, name)
-                    .and_then(|b| index::open_index_file(keys, name, &b))
-                {
+                match crate::backend::read_open(backend, ObjectKind::Index, name, |b| {
+                    index::open_index_file(keys, name, b)
+                }) {
                     Ok(packs) => Ok(Ok(packs)),
                     Err(e) if e.kind() == ErrorKind::Corrupt => Ok(Err(e)),
                     Err(e) => Err(e),
@@ -676,8 +675,9 @@ impl crate::tree::TreeSource for Repository {
 fn open_snapshot(backend: &dyn Backend, keys: &Keys, name: &str) -> Result<SnapshotEntry> {
     let id = SnapshotId::from_hex(name)
         .map_err(|_| Error::corrupt(format!("snapshot object name {name:?} is not an id")))?;
-    let b = backend.read(ObjectKind::Snapshot, name)?;
-    let (meta, epoch) = SnapshotMeta::open_epoch(keys, &id, &b)?;
+    let (meta, epoch) = crate::backend::read_open(backend, ObjectKind::Snapshot, name, |b| {
+        SnapshotMeta::open_epoch(keys, &id, b)
+    })?;
     Ok(SnapshotEntry { id, meta, epoch })
 }
 

@@ -436,7 +436,7 @@ fn execute(ctx: &Ctx, id: &str, work: &Work, actor: &Actor) -> Result<JobResult>
             read_data_subset,
             ..
         } => {
-            let s = open(Access::Read, "verify")?;
+            let s = open(Access::Read, session::VERIFY_PURPOSE)?;
             let (id, _) = usecase::select::select(&s.repo, &Selector::of_spec(snapshot, spec))?;
             let data = match read_data_subset {
                 Some(sub) => cairn_core::verify::DataCheck::parse_subset(

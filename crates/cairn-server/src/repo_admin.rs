@@ -76,7 +76,7 @@ pub async fn trust_show(State(st): St, c: Caller, Query(q): Query<RepoReq>) -> R
             store: session::pin_store(&ctx.cfg),
             location: r.location.clone(),
         };
-        let backend = session::storage(&r.location, true)?;
+        let backend = session::storage(&r.location, true, None)?;
         let shown = trust::status(&pin, backend.as_ref())?;
         Ok(json!(TrustShown {
             repository: name,
@@ -129,7 +129,7 @@ pub async fn unlock(State(st): St, c: Caller, Body(b): Body<RepoReq>) -> Respons
     let r = blocking(move || {
         let name = b.repository(&ctx.cfg)?;
         let location = ctx.cfg.repository(&name)?.location.clone();
-        let backend = session::storage(&location, false)?;
+        let backend = session::storage(&location, false, None)?;
         let report = unlock::unlock(backend.as_ref(), ctx.clock.as_ref(), force)?;
         let line = unlock::describe(&report) + if force { " (forced)" } else { "" };
         Ok((

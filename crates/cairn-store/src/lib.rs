@@ -6,6 +6,8 @@
 //! - [`MemoryBackend`], for unit tests and dry runs;
 //! - [`S3Backend`], S3-compatible object storage through OpenDAL, with S3
 //!   Object Lock for compliance and governance WORM;
+//! - [`CachedBackend`], a wrapper keeping snapshot objects and index files
+//!   of remote storage in a local folder (`cache.rs`);
 //! - [`RemoteBackend`], the other OpenDAL-backed object stores (Azure Blob
 //!   Storage), sharing the S3 backend's requests, retries, timeouts and
 //!   error lines (`remote.rs`).
@@ -20,6 +22,7 @@
 
 #[cfg(feature = "azblob")]
 mod azblob;
+mod cache;
 mod fs;
 mod memory;
 #[cfg(feature = "remote")]
@@ -35,6 +38,7 @@ mod sftp;
 
 #[cfg(feature = "azblob")]
 pub use azblob::AzureLocation;
+pub use cache::{cache_dir_for, cached, CachedBackend};
 pub use fs::FsBackend;
 pub use memory::MemoryBackend;
 #[cfg(feature = "remote")]

@@ -258,6 +258,13 @@ pub fn s3_lock_bucket() -> String {
 fn s3_new_bucket(object_lock: bool) -> String {
     let endpoint = std::env::var("CAIRN_TEST_S3")
         .expect("CAIRN_TEST_S3 is not set: run scripts/test.sh, which starts a local S3 server (moto) and sets it");
+    s3_bucket_on(&endpoint, object_lock)
+}
+
+/// A new empty bucket on the local S3 server at `endpoint` (one a test
+/// started itself, [`crate::Moto`], to read its request log):
+/// `s3:ENDPOINT/BUCKET`.
+pub fn s3_bucket_on(endpoint: &str, object_lock: bool) -> String {
     let rnd: [u8; 6] = cairn_core::crypto::random_array().expect("random");
     let bucket = format!("cairn-{}", hex::encode(rnd));
     // Buckets are created with an unsigned PUT, which the local server accepts.

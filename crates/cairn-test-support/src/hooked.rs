@@ -93,6 +93,9 @@ impl Backend for Hooked {
         self.saw(k, n, None, false);
         self.inner.read(k, n)
     }
+    fn reread(&self, k: ObjectKind, n: &str) -> Result<Option<Vec<u8>>> {
+        self.inner.reread(k, n)
+    }
     fn read_range(&self, k: ObjectKind, n: &str, o: u64, l: u64) -> Result<Vec<u8>> {
         self.saw(k, n, Some((o, l)), false);
         self.inner.read_range(k, n, o, l)

@@ -56,7 +56,7 @@ impl Opened {
         clock: &std::sync::Arc<dyn cairn_core::clock::Clock>,
     ) -> std::result::Result<Opened, String> {
         let t = std::time::Instant::now();
-        crate::session::open_configured_unlocked(cfg, name, clock.clone())
+        crate::session::open_configured_uncached(cfg, name, clock.clone())
             .map(|repo| Opened {
                 repo,
                 unlock_seconds: t.elapsed().as_secs_f64(),

@@ -10,6 +10,11 @@ use serde::Serialize;
 use std::io;
 
 pub fn run(g: &Global, a: &VerifyArgs) -> Result<u8> {
+    // Verify checks the storage itself, never the local cache's copy of it.
+    let g = &Global {
+        no_cache: true,
+        ..g.clone()
+    };
     let repo = context::open(g, Access::Read, "verify")?;
     let workers = a.workers.unwrap_or_else(cairn_app::spec::default_workers);
     let seed = a.seed.unwrap_or_else(|| {
