@@ -231,6 +231,12 @@ impl CachedBackend {
     }
 
     fn drop_entry(&self, kind: ObjectKind, name: &str) {
+        // Only names of the exact form Cairn writes have entries: any other
+        // (`../..` from a hostile listing handed back by a caller) would
+        // name a file outside the cache.
+        if !kind.is_canonical(name) {
+            return;
+        }
         let _ = std::fs::remove_file(self.path(kind, name));
         lock(&self.served).remove(&(kind, name.to_string()));
     }
@@ -351,9 +357,7 @@ impl Backend for CachedBackend {
             if let Some(s) = lock(&self.listed).get_mut(&kind) {
                 s.remove(name);
             }
-            if kind.is_canonical(name) {
-                self.drop_entry(kind, name);
-            }
+            self.drop_entry(kind, name);
         }
         self.inner.delete(kind, name)
     }

@@ -289,3 +289,20 @@ fn a_forgotten_snapshot_does_not_come_back_from_the_cache() {
     let e = repo.find_snapshot(&s1.to_hex()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
 }
+
+#[test]
+fn a_hostile_name_never_removes_a_file_outside_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, b"keep me").unwrap();
+    // <cache>/snapshots/../../victim is the victim.
+    let cache = CachedBackend::new(Arc::new(MemoryBackend::new()), dir.path().join("c"));
+    // An entry, so that the cache's folders exist.
+    cache.write_new(ObjectKind::Snapshot, &id(1), b"s").unwrap();
+    for name in ["../../victim", "../../victim/"] {
+        let _ = cache.replace(ObjectKind::Snapshot, name, b"x");
+        let _ = cache.delete(ObjectKind::Snapshot, name);
+        let _ = cache.reread(ObjectKind::Snapshot, name);
+    }
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+}
