@@ -34,6 +34,8 @@ except ImportError as e:  # pragma: no cover - depends on the machine
              "install cryptography, blake3, zstandard and argon2-cffi with pip")
 
 MAX_BLOB = 64 << 20
+MAX_PARTS = 65536  # FORMAT.md 10.1
+MAX_DIR_BYTES = 4 * MAX_BLOB
 BOUNDS = {4: 512 << 20, 5: 16 << 20}
 MAX_DEPTH = 1024
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -236,8 +238,8 @@ def read_config(store):
     version = cfg.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise Corrupt("config: no valid format version")
-    if version > 2:
-        sys.exit(f"cairn-extract: repository format {version} is newer than this reader knows (2)")
+    if version > 3:
+        sys.exit(f"cairn-extract: repository format {version} is newer than this reader knows (3)")
     fields(cfg, "config", ["format", "version", "id", "chunker", "compression", "pack_size", "created"],
            ["worm", "key_epoch", "retired_keys", "mac"])
     fields(cfg["chunker"], "config.chunker", ["min", "avg", "max"])
@@ -419,7 +421,29 @@ class Repo:
         return [(name, meta) for _, name, meta in sorted(out)]
 
     def tree(self, tree_id):
+        """A directory's nodes; a split directory (FORMAT.md 10.1) joined from its parts."""
         doc = strict_json(self.blob(2, hexbytes(tree_id, 32, "tree id")), f"tree {tree_id}")
+        if not isinstance(doc, dict) or "parts" not in doc:
+            return self.nodes(doc, tree_id)
+        fields(doc, f"tree {tree_id}", ["parts"])
+        parts = doc["parts"]
+        if not isinstance(parts, list) or not 1 <= len(parts) <= MAX_PARTS:
+            raise Corrupt(f"tree {tree_id}: the list of parts is not 1 to {MAX_PARTS} ids")
+        nodes, total = [], 0
+        for part_id in parts:
+            plain = self.blob(2, hexbytes(part_id, 32, "part id"))
+            total += len(plain)
+            if total > MAX_DIR_BYTES:
+                raise Corrupt(f"tree {tree_id}: its parts exceed {MAX_DIR_BYTES} bytes")
+            part = self.nodes(strict_json(plain, f"part {part_id}"), part_id)
+            if not part:
+                raise Corrupt(f"tree {tree_id}: part {part_id} is empty")
+            if nodes and part[0][0] <= nodes[-1][0]:
+                raise Corrupt(f"tree {tree_id}: parts overlap or are out of order")
+            nodes.extend(part)
+        return nodes
+
+    def nodes(self, doc, tree_id):
         fields(doc, f"tree {tree_id}", ["nodes"])
         nodes, last = [], None
         for node in doc["nodes"]:

@@ -71,7 +71,7 @@ fn newer_format_version_is_refused_with_upgrade_hint() {
     let env = Env::new();
     let repo = env.path("repo");
     env.repo(&repo, &["init"]).ok();
-    edit_config(&repo, "\"version\": 1", "\"version\": 3");
+    edit_config(&repo, "\"version\": 3", "\"version\": 4");
     let r = env.repo(&repo, &["list"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(

@@ -71,7 +71,8 @@ fn binary_ids(env: &Env, repo: &Path, key_file: Option<&Path>) -> Vec<String> {
 
 /// A source with what trips readers: several chunks, a compressible run,
 /// empty files, a hard link, a symlink, a name that is not UTF-8, a mode
-/// other than the default, nesting.
+/// other than the default, nesting, a folder large enough to be stored in
+/// parts (FORMAT.md §10.1).
 fn awkward_tree(root: &Path) {
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::PermissionsExt;
@@ -81,6 +82,11 @@ fn awkward_tree(root: &Path) {
     let odd = root.join(std::ffi::OsStr::from_bytes(b"latin1-\xe9t\xe9"));
     std::fs::write(odd, b"not utf-8 name").unwrap();
     std::fs::set_permissions(root.join("docs"), std::fs::Permissions::from_mode(0o750)).unwrap();
+    let big = root.join("big");
+    std::fs::create_dir(&big).unwrap();
+    for i in 0..600 {
+        std::fs::write(big.join(format!("{i:03}")), format!("{i}\n")).unwrap();
+    }
 }
 
 #[test]
@@ -100,6 +106,7 @@ fn the_second_reader_extracts_every_snapshot_bit_exact() {
         .unwrap();
     std::fs::write(src.join("hello.txt"), b"changed\n").unwrap();
     std::fs::remove_file(src.join("empty.txt")).unwrap();
+    std::fs::write(src.join("big/300"), b"one part changes\n").unwrap();
     env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
 
     let pw = [("CAIRN_PASSWORD", "test passphrase")];

@@ -108,9 +108,10 @@ impl RepoConfig {
     pub fn new(id: RepoId, compression: i32, created: time::OffsetDateTime) -> Self {
         RepoConfig {
             format: "cairn-repository".into(),
-            // Version 2 only marks rotated keys, so a repository that never
-            // rotated stays readable by every cairn.
-            version: 1,
+            // Version 3: large directories may be stored in parts
+            // (FORMAT.md §10.1). A repository made before keeps its version
+            // and whole trees, so cairn releases before 3 still read it.
+            version: 3,
             id,
             chunker: ChunkerParams::DEFAULT,
             compression,
@@ -272,8 +273,10 @@ mod tests {
         let err = RepoConfig::decode(&serde_json::to_vec(&v).unwrap()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Unsupported);
         assert!(RepoConfig::decode(b"{}").is_err());
-        // Key epochs: only in version 2, and retired epochs strictly older.
+        // Key epochs: only from version 2 on, and retired epochs strictly older.
         let mut v: serde_json::Value = serde_json::from_slice(&c.encode()).unwrap();
+        assert_eq!(v["version"], 3, "init writes version 3 (trees in parts)");
+        v["version"] = 1.into();
         v["key_epoch"] = 2.into();
         assert!(RepoConfig::decode(&serde_json::to_vec(&v).unwrap()).is_err());
         v["version"] = 2.into();

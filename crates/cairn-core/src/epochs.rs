@@ -157,7 +157,10 @@ impl Copier {
         while let Some((_, t, i)) = stack.last_mut() {
             let Some(n) = t.nodes.get_mut(*i) else {
                 if let Some((old, t, _)) = stack.pop() {
-                    let new = self.put(repo, SealKind::Tree, &t.encode())?;
+                    let split = repo.splits_trees();
+                    let new = crate::tree::parts::store(&t, split, &mut |plain: &[u8]| {
+                        self.put(repo, SealKind::Tree, plain)
+                    })?;
                     self.trees.insert(old, new);
                 }
                 continue;

@@ -72,6 +72,7 @@ pub use repo::Repository;
 pub use select::Selector;
 pub use snapshot::SnapshotEntry;
 
-/// The newest repository format version this build reads. It writes 1, and
-/// 2 once the master secret has been rotated (key epochs, docs/FORMAT.md §8).
-pub const FORMAT_VERSION: u32 = 2;
+/// The newest repository format version this build reads. `init` writes 3
+/// (large directories in parts, docs/FORMAT.md §10.1); a repository made by
+/// an older release stays 1, or 2 once its master secret was rotated.
+pub const FORMAT_VERSION: u32 = 3;

@@ -192,7 +192,7 @@ pub fn blobs_of(
         }
     }
     while let Some(t) = stack.pop() {
-        let tree = repo.load_tree(&t).map_err(|e| {
+        let (tree, parts) = repo.load_tree_parts(&t).map_err(|e| {
             Error::new(
                 e.kind(),
                 format!("prune stopped: tree {t} cannot be read: {e}"),
@@ -200,6 +200,7 @@ pub fn blobs_of(
             .remedy(Remedy::Verify { read_data: true })
             .hint("nothing was deleted")
         })?;
+        used.extend(parts);
         for n in &tree.nodes {
             match n.kind {
                 NodeType::Dir => {

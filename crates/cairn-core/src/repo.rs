@@ -13,7 +13,7 @@ use crate::keyslot::{Argon2Params, Credential, KeySlot};
 use crate::pack::{self, BlobEntry};
 use crate::select::Selector;
 use crate::snapshot::{SnapshotEntry, SnapshotMeta};
-use crate::tree::Tree;
+use crate::tree::{self, Stored, Tree};
 use crate::worm::{Worm, WormConfig};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -486,8 +486,46 @@ impl Repository {
         self.load_with(id, pack::open_blob_framed)
     }
 
-    /// Reads and validates a tree.
+    /// Reads and validates a directory's tree, joining its parts when it
+    /// is split (FORMAT.md §10.1).
     pub fn load_tree(&self, id: &BlobId) -> Result<Tree> {
+        Ok(self.load_tree_parts(id)?.0)
+    }
+
+    /// [`Repository::load_tree`], with the ids of the parts it was joined
+    /// from (none for a tree stored whole): walkers that keep every blob a
+    /// snapshot uses (prune, verify) count them too.
+    pub fn load_tree_parts(&self, id: &BlobId) -> Result<(Tree, Vec<BlobId>)> {
+        let ids = match self.load_stored(id)? {
+            Stored::Nodes(t) => return Ok((t, vec![])),
+            Stored::Parts(ids) => ids,
+        };
+        let mut total = 0u64;
+        let mut parts = Vec::with_capacity(ids.len());
+        for p in &ids {
+            let context = || format!("tree {}, part {}", id.short(), p.short());
+            let bytes = self.load_tree_blob(p)?;
+            total += bytes.len() as u64;
+            if total > tree::parts::MAX_DIR_BYTES {
+                return Err(Error::corrupt(format!(
+                    "a split tree is larger than the {} byte limit",
+                    tree::parts::MAX_DIR_BYTES
+                ))
+                .context(context()));
+            }
+            parts.push(Tree::decode(&bytes).map_err(|e| e.context(context()))?);
+        }
+        let t = tree::parts::join(parts).map_err(|e| e.context(format!("tree {}", id.short())))?;
+        Ok((t, ids))
+    }
+
+    /// One tree blob, in the form it is stored in.
+    pub fn load_stored(&self, id: &BlobId) -> Result<Stored> {
+        Stored::decode(&self.load_tree_blob(id)?)
+            .map_err(|e| e.context(format!("tree {}", id.short())))
+    }
+
+    fn load_tree_blob(&self, id: &BlobId) -> Result<Vec<u8>> {
         if let Some((_, e)) = self.index.get(id) {
             if e.kind != SealKind::Tree {
                 return Err(Error::corrupt(format!(
@@ -495,7 +533,13 @@ impl Repository {
                 )));
             }
         }
-        Tree::decode(&self.load_blob(id)?).map_err(|e| e.context(format!("tree {}", id.short())))
+        self.load_blob(id)
+    }
+
+    /// Whether new trees of large directories are stored in parts: from
+    /// format version 3 on, so older readers never meet a list of parts.
+    pub fn splits_trees(&self) -> bool {
+        self.config.version >= 3
     }
 
     /// Stores a snapshot object (the last write of a backup).

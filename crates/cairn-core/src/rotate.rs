@@ -239,7 +239,8 @@ pub fn execute(
         });
     }
     let mut config = old.clone();
-    config.version = 2;
+    // Key epochs need version 2; a version 3 repository stays 3.
+    config.version = config.version.max(2);
     config.key_epoch = epoch.0;
     config.retired_keys = retired;
     config.seal(&keys);

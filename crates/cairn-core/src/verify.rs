@@ -15,7 +15,7 @@ use crate::manifest::walk;
 use crate::pack::{self, BlobEntry, FOOTER_LEN};
 use crate::progress::WorkProgress;
 use crate::repo::Repository;
-use crate::tree::NodeType;
+use crate::tree::{NodeType, Stored, TreeSource};
 use crate::written::Vanished;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -220,13 +220,17 @@ pub fn verify_watched(
     // Blobs a file names as content but the index holds as trees: once
     // each, whatever number of files name them.
     let mut wrong_kind: std::collections::BTreeSet<BlobId> = Default::default();
+    let joined = Joined {
+        repo,
+        parts: Default::default(),
+    };
     for (id, meta) in checked.iter().copied() {
         report.snapshots += 1;
         users.insert(meta.tree);
         if !seen_trees.insert(meta.tree) {
             continue;
         }
-        let r = walk(repo, &meta.tree, &mut |_, n| {
+        let r = walk(&joined, &meta.tree, &mut |_, n| {
             match (n.kind, n.subtree) {
                 (NodeType::Dir, Some(sub)) => {
                     users.insert(sub);
@@ -254,6 +258,11 @@ pub fn verify_watched(
         }
     }
     report.trees = seen_trees.len();
+    joined
+        .parts
+        .take()
+        .into_iter()
+        .for_each(|p| users.insert(p));
     users.settle();
     report.blobs = users.ids.len();
     let index = repo.index();
@@ -447,6 +456,22 @@ fn gone(v: &Vanished) -> Damage {
     }
 }
 
+/// The repository as the walk of pass 1 reads it: a split directory is
+/// joined from its parts, and the parts are kept, since they are blobs the
+/// snapshot uses as much as the list that names them.
+struct Joined<'a> {
+    repo: &'a Repository,
+    parts: std::cell::RefCell<Vec<BlobId>>,
+}
+
+impl TreeSource for Joined<'_> {
+    fn tree(&self, id: &BlobId) -> Result<crate::tree::Tree> {
+        let (tree, parts) = self.repo.load_tree_parts(id)?;
+        self.parts.borrow_mut().extend(parts);
+        Ok(tree)
+    }
+}
+
 /// `snapshot:path` of every use of a damaged blob, in every checked snapshot
 /// (up to [`MAX_AFFECTS`] per blob). Each tree's damaged entries are found
 /// once and reused by every snapshot and folder that shares the tree, so this
@@ -492,6 +517,15 @@ fn hits(
     let mut v = Vec::new();
     if bad.contains(&tree) {
         v.push((String::new(), tree));
+    }
+    // A damaged part of a split directory is that directory's damage.
+    if let Ok(Stored::Parts(parts)) = repo.load_stored(&tree) {
+        v.extend(
+            parts
+                .into_iter()
+                .filter(|p| bad.contains(p))
+                .map(|p| (String::new(), p)),
+        );
     }
     if let (Ok(t), true) = (repo.load_tree(&tree), depth <= crate::manifest::MAX_DEPTH) {
         for n in &t.nodes {

@@ -7,7 +7,7 @@
 //! time and memory, without touching anything outside its target.
 
 use cairn_core::crypto::SealKind;
-use cairn_core::tree::{Name, Node, NodeType};
+use cairn_core::tree::{parts, Name, Node, NodeType};
 use cairn_core::{BlobId, Repository, SnapshotId};
 use std::path::Path;
 
@@ -29,8 +29,13 @@ pub fn file_node(repo: &Repository, name: &[u8], data: &[u8]) -> Node {
 /// A directory node whose subtree is the tree blob `tree` (raw bytes).
 pub fn dir_node(repo: &Repository, name: &[u8], tree: &[u8]) -> Node {
     let mut d = node(name, NodeType::Dir);
-    d.subtree = Some(BlobId(repo.keys().id(SealKind::Tree, tree)));
+    d.subtree = Some(tree_id(repo, tree));
     d
+}
+
+/// The id a tree blob's plaintext `tree` is stored under.
+pub fn tree_id(repo: &Repository, tree: &[u8]) -> BlobId {
+    BlobId(repo.keys().id(SealKind::Tree, tree))
 }
 
 /// A tree blob's bytes for `nodes`, as given: no sorting, no checks.
@@ -134,7 +139,74 @@ pub fn tree_cases(repo: &mut Repository) -> Vec<Case> {
     add(repo, "size-lies", vec![raw_tree(&[f])], &[d]);
     let f = file_node(repo, b"f", b"never stored");
     add(repo, "missing-blob", vec![raw_tree(&[f])], &[]);
+    split_cases(repo, &mut add);
     out
+}
+
+/// Directories in parts (FORMAT.md §10.1): one as a backup writes it, and
+/// lists a backup never writes.
+fn split_cases(
+    repo: &mut Repository,
+    add: &mut dyn FnMut(&mut Repository, &'static str, Vec<Vec<u8>>, &[&[u8]]),
+) {
+    let d = b"evil".as_slice();
+    let files = |repo: &Repository, names: &[&str]| -> Vec<u8> {
+        let nodes: Vec<Node> = names
+            .iter()
+            .map(|n| file_node(repo, n.as_bytes(), d))
+            .collect();
+        raw_tree(&nodes)
+    };
+    let list = |repo: &Repository, parts: &[&Vec<u8>]| {
+        parts::list(&parts.iter().map(|p| tree_id(repo, p)).collect::<Vec<_>>())
+    };
+    let (lo, hi) = (files(repo, &["a", "b", "f"]), files(repo, &["g", "h"]));
+    let whole = list(repo, &[&lo, &hi]);
+    add(repo, "split", vec![lo.clone(), hi.clone(), whole], &[d]);
+    // The same name in two parts: a symlink out, then a folder through it.
+    let mut link = node(b"f", NodeType::Symlink);
+    link.target = Some(Name(b"../outside".to_vec()));
+    let inner = files(repo, &["x"]);
+    let (first, second) = (raw_tree(&[link]), raw_tree(&[dir_node(repo, b"f", &inner)]));
+    let overlap = list(repo, &[&first, &second]);
+    add(
+        repo,
+        "split-overlap",
+        vec![inner, first, second, overlap],
+        &[d],
+    );
+    let swapped = list(repo, &[&hi, &lo]);
+    add(
+        repo,
+        "split-out-of-order",
+        vec![lo.clone(), hi.clone(), swapped],
+        &[d],
+    );
+    let empty = raw_tree(&[]);
+    let with_empty = list(repo, &[&lo, &empty]);
+    add(
+        repo,
+        "split-empty-part",
+        vec![lo.clone(), empty, with_empty],
+        &[d],
+    );
+    // A list inside a list: readers join one level only.
+    let nested = list(repo, &[&lo]);
+    let outer = list(repo, &[&nested, &hi]);
+    add(
+        repo,
+        "split-nested",
+        vec![lo.clone(), hi, nested, outer],
+        &[d],
+    );
+    // A part that is a data blob.
+    let f = file_node(repo, b"f", d);
+    add(
+        repo,
+        "split-part-is-data",
+        vec![lo, parts::list(&f.content)],
+        &[d],
+    );
 }
 
 /// A chain of folders five deeper than the limit, beside a file.

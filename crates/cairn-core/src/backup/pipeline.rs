@@ -68,6 +68,7 @@ pub(crate) fn run(
     let index = repo.index();
     let level = repo.config().compression;
     let pack_size = repo.config().pack_size as usize;
+    let split = repo.splits_trees();
     let (ev_tx, ev_rx) = bounded::<(u64, Vec<Event>)>(QUEUE);
     let (done_tx, done_rx) = bounded::<(u64, Vec<Done>)>(QUEUE);
     // A rendezvous: two packs being filled (data, trees) and one per upload
@@ -103,7 +104,7 @@ pub(crate) fn run(
         }
         drop((ev_rx, done_tx));
         let collector = s.spawn(move || {
-            let mut c = Collector::new(keys, index, level, pack_size, pack_tx)?;
+            let mut c = Collector::new(keys, index, level, split, pack_size, pack_tx)?;
             c.run(done_rx)?;
             c.finish()
         });
@@ -211,6 +212,8 @@ struct Collector<'a> {
     index: &'a Index,
     /// Seals trees and pack trailers (data is sealed by the workers).
     enc: Encoder,
+    /// Large directories are stored in parts (format version 3).
+    split: bool,
     packer: SplitPacks,
     pack_tx: Sender<FinishedPack>,
     session: HashSet<BlobId>,
@@ -228,6 +231,7 @@ impl<'a> Collector<'a> {
         keys: &'a Keys,
         index: &'a Index,
         level: i32,
+        split: bool,
         pack_size: usize,
         pack_tx: Sender<FinishedPack>,
     ) -> Result<Self> {
@@ -235,6 +239,7 @@ impl<'a> Collector<'a> {
             keys,
             index,
             enc: Encoder::for_trees(level)?,
+            split,
             packer: SplitPacks::new(pack_size),
             pack_tx,
             session: HashSet::new(),
@@ -408,18 +413,11 @@ impl<'a> Collector<'a> {
     fn store_tree(&mut self, nodes: Vec<Node>) -> Result<BlobId> {
         let mut t = Tree { nodes };
         t.sort();
-        let plain = t.encode();
-        if plain.len() > pack::MAX_BLOB_LEN as usize {
-            return Err(Error::invalid(format!(
-                "a directory has so many entries that its tree ({} bytes) exceeds the {} byte limit",
-                plain.len(),
-                pack::MAX_BLOB_LEN
-            ))
-            .hint("split the directory or exclude part of it"));
-        }
-        let (id, sealed) = pack::seal_blob(self.keys, &mut self.enc, SealKind::Tree, &plain)?;
-        self.add_blob(SealKind::Tree, id, plain.len() as u32, &sealed)?;
-        Ok(id)
+        crate::tree::parts::store(&t, self.split, &mut |plain: &[u8]| {
+            let (id, sealed) = pack::seal_blob(self.keys, &mut self.enc, SealKind::Tree, plain)?;
+            self.add_blob(SealKind::Tree, id, plain.len() as u32, &sealed)?;
+            Ok(id)
+        })
     }
 
     fn finish(mut self) -> Result<RunResult> {

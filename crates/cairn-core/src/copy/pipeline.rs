@@ -509,7 +509,7 @@ impl Collector<'_> {
             }),
             Done::Pass(Step::Leave) => {
                 let dir = self.stack.pop().ok_or_else(lost)?;
-                let new = self.store_tree(&Tree { nodes: dir.nodes }.encode())?;
+                let new = self.store_tree(&Tree { nodes: dir.nodes })?;
                 self.ids.insert(dir.src, new);
                 match dir.node {
                     Some(mut n) => {
@@ -546,8 +546,15 @@ impl Collector<'_> {
         Ok(())
     }
 
-    /// Stores the tree `plain` unless the destination has it; its id there.
-    fn store_tree(&mut self, plain: &[u8]) -> Flow<BlobId> {
+    /// Stores a directory's tree as the destination's format version
+    /// stores it (whole, or in parts); its id there.
+    fn store_tree(&mut self, tree: &Tree) -> Flow<BlobId> {
+        let split = self.dst.splits_trees();
+        crate::tree::parts::store(tree, split, &mut |plain: &[u8]| self.store_tree_blob(plain))
+    }
+
+    /// Stores the tree blob `plain` unless the destination has it; its id there.
+    fn store_tree_blob(&mut self, plain: &[u8]) -> Flow<BlobId> {
         let id = BlobId(self.dst.keys().id(SealKind::Tree, plain));
         if self.dst.index().contains(&id) || !self.stored.insert(id) {
             self.counts.blobs_present += 1;

@@ -2,7 +2,11 @@
 //! dedupe. Encoding: compact JSON `{"nodes":[...]}` with nodes sorted by the
 //! bytes of their names. The repository is hostile input, so [`Tree::decode`]
 //! refuses names that could escape a restore target (empty, `.`, `..`,
-//! containing `/` or NUL) and duplicate or unsorted names.
+//! containing `/` or NUL) and duplicate or unsorted names. A large
+//! directory may be stored in parts (format version 3, [`parts`]): its blob
+//! is then `{"parts":[…]}` and [`Stored::decode`] says which form a blob is.
+
+pub mod parts;
 
 use crate::error::{Error, Result};
 use crate::ids::BlobId;
@@ -164,6 +168,47 @@ pub struct Tree {
     pub nodes: Vec<Node>,
 }
 
+/// At most this many parts per split directory (readers refuse more).
+pub const MAX_PARTS: usize = 65_536;
+
+/// A tree blob as stored: a directory's entries, or the ids of the parts a
+/// large directory was cut into (in name order; each part holds entries).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// `{"nodes":[…]}`, validated.
+    Nodes(Tree),
+    /// `{"parts":[…]}`: at least one id, at most [`MAX_PARTS`].
+    Parts(Vec<BlobId>),
+}
+
+/// Either form, strictly: exactly one of the two fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    nodes: Option<Vec<Node>>,
+    parts: Option<Vec<BlobId>>,
+}
+
+impl Stored {
+    /// Parses and validates a tree blob from untrusted bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let raw: Raw = serde_json::from_slice(bytes)
+            .map_err(|e| Error::corrupt(format!("tree is malformed: {e}")))?;
+        match (raw.nodes, raw.parts) {
+            (Some(nodes), None) => Tree::validate(Tree { nodes }).map(Stored::Nodes),
+            (None, Some(p)) if !p.is_empty() && p.len() <= MAX_PARTS => Ok(Stored::Parts(p)),
+            (None, Some(p)) => Err(Error::corrupt(format!(
+                "a split tree lists {} parts (1 to {} are valid)",
+                p.len(),
+                MAX_PARTS
+            ))),
+            _ => Err(Error::corrupt(
+                "tree is malformed: it must hold exactly one of `nodes` and `parts`",
+            )),
+        }
+    }
+}
+
 /// Where trees come from, for code that reads only trees (listing,
 /// comparing, searching): the repository, or a map of trees in a unit test.
 /// A narrow seam on purpose: what takes one cannot read file content, so it
@@ -193,10 +238,18 @@ impl Tree {
         serde_json::to_vec(self).expect("tree serialises")
     }
 
-    /// Parses and validates a tree from untrusted bytes.
+    /// Parses and validates a tree from untrusted bytes: the whole form
+    /// only (a part of a split directory, or a directory stored whole).
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        let mut t: Tree = serde_json::from_slice(bytes)
-            .map_err(|e| Error::corrupt(format!("tree is malformed: {e}")))?;
+        match Stored::decode(bytes)? {
+            Stored::Nodes(t) => Ok(t),
+            Stored::Parts(_) => Err(Error::corrupt(
+                "a tree holds a list of parts where a directory's entries belong",
+            )),
+        }
+    }
+
+    fn validate(mut t: Tree) -> Result<Self> {
         // Hex is read in either case (FORMAT.md, conventions) but compared
         // as text everywhere after this (restore, diff, manifest), so an
         // uppercase `sha256` becomes the lowercase a writer would have
