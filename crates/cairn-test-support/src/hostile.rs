@@ -143,12 +143,12 @@ pub fn tree_cases(repo: &mut Repository) -> Vec<Case> {
     out
 }
 
+/// Stores one case: its name, tree blobs (the last is the root) and data.
+type AddCase<'a> = dyn FnMut(&mut Repository, &'static str, Vec<Vec<u8>>, &[&[u8]]) + 'a;
+
 /// Directories in parts (FORMAT.md §10.1): one as a backup writes it, and
 /// lists a backup never writes.
-fn split_cases(
-    repo: &mut Repository,
-    add: &mut dyn FnMut(&mut Repository, &'static str, Vec<Vec<u8>>, &[&[u8]]),
-) {
+fn split_cases(repo: &mut Repository, add: &mut AddCase<'_>) {
     let d = b"evil".as_slice();
     let files = |repo: &Repository, names: &[&str]| -> Vec<u8> {
         let nodes: Vec<Node> = names
