@@ -1018,6 +1018,36 @@ _arguments "${_arguments_options[@]}" : \
 '--version[Print version]' \
 && ret=0
 ;;
+(upgrade)
+_arguments "${_arguments_options[@]}" : \
+'-r+[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--repo=[Repository\: a folder, \`s3\:https\://HOST\[\:PORT\]/BUCKET\[/PREFIX\]\` or \`s3\:BUCKET\[/PREFIX\]\` (AWS, or AWS_ENDPOINT_URL). Default\: the embedded repository under the user'\''s data directory]:REPO:_files' \
+'--password-file=[Read the passphrase from this file (first line)]:PASSWORD_FILE:_files' \
+'--password-command=[Run this shell command and use its first output line as the passphrase]:PASSWORD_COMMAND:_default' \
+'--key-file=[Unlock with this key file instead of a passphrase]:KEY_FILE:_files' \
+'--slot=[Unlock with this key slot only (an id from \`keys status\`); without it every slot of a fitting kind is tried]:SLOT:_default' \
+'--age-identity=[age identity file (AGE-SECRET-KEY-1…) for age (escrow) slots]:AGE_IDENTITY:_files' \
+'--vault-token-file=[Read the Vault/OpenBao token from this file (default\: VAULT_TOKEN); the server is VAULT_ADDR]:VAULT_TOKEN_FILE:_files' \
+'--pkcs11-module=[PKCS#11 module (shared library) for pkcs11 slots]:PKCS11_MODULE:_default' \
+'--pkcs11-pin-file=[Read the token PIN from this file (default\: CAIRN_PKCS11_PIN)]:PKCS11_PIN_FILE:_files' \
+'--key-command=[Command that unwraps command slots (\`CMD unwrap SLOT_ID\`; docs/KEYS.md)]:KEY_COMMAND:_default' \
+'--progress=[Progress of long work on stderr\: a bar when stderr is a terminal (auto), one JSON object per second (json), or none]:PROGRESS:(auto json none)' \
+'--wait=[When another process holds the repository lock, retry for this long (e.g. 30s, 10m)]:WAIT:_default' \
+'-n[Show the versions; change nothing]' \
+'--dry-run[Show the versions; change nothing]' \
+'--json[Print machine-readable JSON on stdout]' \
+'-q[No progress bars or notes]' \
+'--quiet[No progress bars or notes]' \
+'--append-only[Never delete or overwrite anything in the repository (commands that must delete refuse)]' \
+'--no-cache[Read remote repositories (s3\:, azblob\:, sftp\:) without the local cache of snapshot objects and index files (\$CAIRN_CACHE_DIR, else the user'\''s cache directory'\''s cairn/)]' \
+'*-v[More logging (CAIRN_LOG=debug works too)]' \
+'*--verbose[More logging (CAIRN_LOG=debug works too)]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (plan)
 _arguments "${_arguments_options[@]}" : \
 '--config=[]:CONFIG:_files' \
@@ -1564,6 +1594,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(upgrade)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (plan)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1669,6 +1703,7 @@ _cairn_commands() {
 'unprotect:Remove a snapshot'\''s protection (needs delete access)' \
 'maintenance:Extend WORM retention of everything still needed; drop lapsed records and stale locks' \
 'unlock:Remove locks left by processes that died (with --force, every lock)' \
+'upgrade:Raise the repository'\''s format version to the newest this cairn writes' \
 'plan:What a backup of a spec would do now (files and bytes to read, parent, next runs)' \
 'serve:Run the HTTP API and the scheduler (see docs/SERVER.md)' \
 'token:API tokens for \`cairn serve\`' \
@@ -1780,6 +1815,7 @@ _cairn__subcmd__help_commands() {
 'unprotect:Remove a snapshot'\''s protection (needs delete access)' \
 'maintenance:Extend WORM retention of everything still needed; drop lapsed records and stale locks' \
 'unlock:Remove locks left by processes that died (with --force, every lock)' \
+'upgrade:Raise the repository'\''s format version to the newest this cairn writes' \
 'plan:What a backup of a spec would do now (files and bytes to read, parent, next runs)' \
 'serve:Run the HTTP API and the scheduler (see docs/SERVER.md)' \
 'token:API tokens for \`cairn serve\`' \
@@ -1999,6 +2035,11 @@ _cairn__subcmd__help__subcmd__unlock_commands() {
 _cairn__subcmd__help__subcmd__unprotect_commands() {
     local commands; commands=()
     _describe -t commands 'cairn help unprotect commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__help__subcmd__upgrade_commands] )) ||
+_cairn__subcmd__help__subcmd__upgrade_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn help upgrade commands' commands "$@"
 }
 (( $+functions[_cairn__subcmd__help__subcmd__verify_commands] )) ||
 _cairn__subcmd__help__subcmd__verify_commands() {
@@ -2237,6 +2278,11 @@ _cairn__subcmd__unlock_commands() {
 _cairn__subcmd__unprotect_commands() {
     local commands; commands=()
     _describe -t commands 'cairn unprotect commands' commands "$@"
+}
+(( $+functions[_cairn__subcmd__upgrade_commands] )) ||
+_cairn__subcmd__upgrade_commands() {
+    local commands; commands=()
+    _describe -t commands 'cairn upgrade commands' commands "$@"
 }
 (( $+functions[_cairn__subcmd__verify_commands] )) ||
 _cairn__subcmd__verify_commands() {

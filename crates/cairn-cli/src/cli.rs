@@ -188,6 +188,8 @@ pub enum Command {
     Maintenance(MaintenanceArgs),
     /// Remove locks left by processes that died (with --force, every lock).
     Unlock(UnlockArgs),
+    /// Raise the repository's format version to the newest this cairn writes.
+    Upgrade(UpgradeArgs),
     /// What a backup of a spec would do now (files and bytes to read, parent, next runs).
     Plan(PlanArgs),
     /// Run the HTTP API and the scheduler (see docs/SERVER.md).
@@ -388,6 +390,13 @@ pub struct ProtectArgs {
 pub struct UnprotectArgs {
     /// A snapshot id or a unique prefix.
     pub snapshot: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// Show the versions; change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -60,6 +60,7 @@ pub mod rotate;
 pub mod select;
 pub mod snapshot;
 pub mod tree;
+pub mod upgrade;
 pub mod verify;
 pub mod worm;
 pub mod written;

@@ -209,6 +209,15 @@ impl Repository {
         self.slot = slot;
     }
 
+    /// Replaces the stored config with `config` (sealed by the caller under
+    /// the current keys) and reads with it from now on.
+    pub(crate) fn write_config(&mut self, config: RepoConfig) -> Result<()> {
+        self.check_lease()?;
+        self.backend.replace_config(&config.encode())?;
+        self.config = config;
+        Ok(())
+    }
+
     /// Takes a config just written by this session, re-deriving its keys.
     pub(crate) fn replace_config_keys(&mut self, config: RepoConfig) -> Result<()> {
         self.keys = Arc::new(config.unlock_keys(&self.master)?);

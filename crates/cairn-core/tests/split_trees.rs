@@ -70,18 +70,6 @@ fn restores_and_verifies(repo: &Repository, src: &Path, what: &str) {
     assert!(v.damage.is_empty(), "{what}: {:?}", v.damage);
 }
 
-/// Rewrites the config as format version 1, as a repository made by an
-/// older release is; reopened.
-fn as_version_1(repo: Repository) -> Repository {
-    let mut config = repo.config().clone();
-    config.version = 1;
-    config.seal(repo.keys());
-    let backend = repo.backend().clone();
-    backend.replace_config(&config.encode()).unwrap();
-    drop(repo);
-    Repository::open(backend, &TestRepo::credential()).unwrap()
-}
-
 #[test]
 fn an_edit_in_a_large_directory_stores_one_part_and_prune_keeps_every_part() {
     let dir = tempfile::tempdir().unwrap();
@@ -168,7 +156,7 @@ fn an_older_repository_keeps_whole_trees_and_copy_writes_what_its_destination_re
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src");
     source(&src);
-    let mut old = as_version_1(TestRepo::memory().init());
+    let mut old = TestRepo::memory().init_at_version(1);
     back_up(&mut old, &src, 0);
     assert!(matches!(big(&old), Stored::Nodes(_)), "version 1: whole");
     restores_and_verifies(&old, &src, "version 1");
@@ -181,7 +169,7 @@ fn an_older_repository_keeps_whole_trees_and_copy_writes_what_its_destination_re
 
     // And back into another version 1 repository: whole again, as many
     // blobs as the first (the parts and their list are not carried over).
-    let mut again = as_version_1(TestRepo::memory().init());
+    let mut again = TestRepo::memory().init_at_version(1);
     copy(&new, &mut again, &new.snapshots().unwrap()).unwrap();
     let Stored::Nodes(whole) = big(&again) else {
         panic!("copied into version 1: whole")
@@ -197,4 +185,46 @@ fn an_older_repository_keeps_whole_trees_and_copy_writes_what_its_destination_re
         v
     };
     assert_eq!(ids(&again).len(), ids(&old).len());
+}
+
+#[test]
+fn an_upgraded_repository_cuts_the_next_backup_and_reads_the_old_trees() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    source(&src);
+    let mut repo = TestRepo::memory().init_at_version(1);
+    back_up(&mut repo, &src, 0);
+    assert!(matches!(big(&repo), Stored::Nodes(_)));
+    let plan = cairn_core::upgrade::plan(&repo);
+    assert_eq!((plan.from, plan.to), (1, 3));
+    cairn_core::upgrade::execute(&mut repo, &plan).unwrap();
+    let backend = repo.backend().clone();
+    drop(repo);
+    let mut repo = Repository::open(backend, &TestRepo::credential()).unwrap();
+    assert_eq!(repo.config().version, 3);
+    // Nothing left to do, and doing it again changes nothing.
+    let again = cairn_core::upgrade::plan(&repo);
+    assert!(!again.changes());
+    cairn_core::upgrade::execute(&mut repo, &again).unwrap();
+
+    std::fs::write(src.join("big/file-0007.txt"), b"after the upgrade\n").unwrap();
+    back_up(&mut repo, &src, 1);
+    assert!(matches!(big(&repo), Stored::Parts(_)));
+    restores_and_verifies(&repo, &src, "after the upgrade");
+    // The snapshot from before still restores from its whole tree.
+    let (first, meta) = repo.snapshots().unwrap().remove(0);
+    let out = dir.path().join("first");
+    let r = restore::restore(
+        &repo,
+        first,
+        &meta.tree,
+        &restore_options(&out),
+        &RestoreProgress::default(),
+    )
+    .unwrap();
+    assert!(r.report.errors.is_empty());
+    assert_eq!(
+        std::fs::read(out.join("big/file-0007.txt")).unwrap(),
+        b"7\n"
+    );
 }

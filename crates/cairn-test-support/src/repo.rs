@@ -58,6 +58,21 @@ impl TestRepo {
         Repository::init(self.backend, &Self::credential(), options, created())
             .unwrap_or_else(|e| panic!("init of a test repository: {e}"))
     }
+
+    /// Initializes the repository as a release that wrote format `version`
+    /// did (its config says so, sealed with the repository's keys), e.g. 1
+    /// for a repository that keeps whole trees (FORMAT.md §10.1).
+    #[track_caller]
+    pub fn init_at_version(self, version: u32) -> Repository {
+        let backend = self.backend.clone();
+        let repo = self.init();
+        let mut config = repo.config().clone();
+        config.version = version;
+        config.seal(repo.keys());
+        backend.replace_config(&config.encode()).unwrap();
+        drop(repo);
+        Repository::open(backend, &Self::credential()).unwrap()
+    }
 }
 
 /// Backup options for a test: `paths`, host `h`, no tags or excludes, two

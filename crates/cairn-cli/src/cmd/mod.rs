@@ -21,6 +21,7 @@ mod restore;
 mod serve;
 mod trust;
 mod unlock;
+mod upgrade;
 mod verify;
 
 use crate::cli::{Cli, Command, KeysCommand};
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Unprotect(a) => forget::unprotect(g, a),
         Command::Maintenance(a) => maintenance::run(g, a),
         Command::Unlock(a) => unlock::run(g, a),
+        Command::Upgrade(a) => upgrade::run(g, a),
         Command::Serve(a) => serve::serve(g, a),
         Command::Plan(a) => serve::plan(g, a),
         Command::Token(c) => serve::token(g, c),
