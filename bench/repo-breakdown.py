@@ -77,7 +77,7 @@ def cairn(path):
     tree_ids = sorted(b for b, (kind, *_rest) in repo.index.items() if kind == 2)
     step = max(1, len(tree_ids) // 2000)
     sample = tree_ids[::step]
-    fields, plain_total, nodes = collections.Counter(), 0, 0
+    fields, plain_total, nodes, lists = collections.Counter(), 0, 0, 0
     encoders = {
         "zstd 3 (data encoder)": zstandard.ZstdCompressor(level=3),
         "zstd 9, min match 7 (tree encoder)": zstandard.ZstdCompressor(
@@ -91,6 +91,9 @@ def cairn(path):
         for name, enc in encoders.items():
             sizes[name] += len(enc.compress(plain))
         doc = json.loads(plain)
+        if "parts" in doc:  # a split directory's list of parts (FORMAT.md 10.1)
+            lists += 1
+            continue
         for node in doc["nodes"]:
             nodes += 1
             for k, v in node.items():
@@ -101,6 +104,7 @@ def cairn(path):
             encoders["zstd 9, min match 7 (tree encoder)"].compress(slim))
     scale = per["tree"]["raw"] / plain_total if plain_total else 0
     out["trees"] = {"sampled": len(sample), "of": len(tree_ids), "nodes_sampled": nodes,
+                    "lists_of_parts_sampled": lists,
                     "stored_per_node": round(per["tree"]["stored"] / (nodes * scale)) if nodes else 0,
                     "estimated_stored_whole": {k: round(v * scale) for k, v in sizes.items()},
                     "field_share_of_plain": {k: round(v / sum(fields.values()), 3)
