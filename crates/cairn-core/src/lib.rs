@@ -62,6 +62,7 @@ pub mod snapshot;
 pub mod tree;
 pub mod verify;
 pub mod worm;
+pub mod wrapper;
 pub mod written;
 
 pub use backend::{Backend, Leftover, ObjectInfo, ObjectKind, ObjectVersion};
@@ -71,6 +72,7 @@ pub use remedy::Remedy;
 pub use repo::Repository;
 pub use select::Selector;
 pub use snapshot::SnapshotEntry;
+pub use wrapper::Wrapper;
 
 /// The newest repository format version this build reads. It writes 1, and
 /// 2 once the master secret has been rotated (key epochs, docs/FORMAT.md §8).
