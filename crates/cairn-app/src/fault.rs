@@ -66,3 +66,25 @@ impl Wrapper for AbortAfter {
         self.inner.delete(kind, name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cairn_test_support::forwarding;
+
+    /// Short of its count the injector changes nothing: every call reaches
+    /// the storage and answers what the storage said.
+    #[test]
+    fn the_crash_injector_passes_every_call_on() {
+        forwarding::check(
+            "the crash injector",
+            |b| {
+                Arc::new(AbortAfter {
+                    inner: b,
+                    left: AtomicU64::new(u64::MAX),
+                })
+            },
+            forwarding::refuses_nothing,
+        );
+    }
+}

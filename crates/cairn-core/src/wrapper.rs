@@ -33,12 +33,11 @@
 //! forwards, and every wrapper forwards it without being touched. A wrapper
 //! that must treat the new method differently (the guards, for a new way to
 //! delete) still has to be changed by whoever adds it. The forwarding check
-//! in cairn-test-support (`forwarding::check`, run over each wrapper but
-//! cairn-app's private crash injector) makes every call through a wrapper
-//! and fails on one that does not reach the backend below unless the
-//! wrapper is said to refuse it. Its probe storage denies the same lint, so
-//! a new method must be answered there too; the call in `check` is still
-//! written by hand.
+//! in cairn-test-support (`forwarding::check`, run over each wrapper) makes
+//! every call through a wrapper and fails on one that does not reach the
+//! backend below unless the wrapper is said to refuse it. Its probe storage
+//! denies the same lint, so a new method must be answered there too; the
+//! call in `check` is still written by hand.
 //!
 //! [`Backend::list`] is not forwarded: it filters the wrapper's own
 //! `list_all`, so a wrapper that follows listings (the cache) sees them.
