@@ -7,7 +7,7 @@
 //! Built only with the `fault-injection` feature, which the CLI's tests turn
 //! on (a dev-dependency): a release binary has no variable that aborts it.
 
-use cairn_core::{Backend, ObjectInfo, ObjectKind, ObjectVersion, Result};
+use cairn_core::{Backend, ObjectKind, Result, Wrapper};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -43,21 +43,11 @@ impl AbortAfter {
     }
 }
 
-impl Backend for AbortAfter {
-    fn location(&self) -> String {
-        self.inner.location()
-    }
-    fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
-        self.inner.read(kind, name)
-    }
-    fn reread(&self, kind: ObjectKind, name: &str) -> Result<Option<Vec<u8>>> {
-        self.inner.reread(kind, name)
-    }
-    fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
-        self.inner.read_range(kind, name, offset, len)
-    }
-    fn read_span(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
-        self.inner.read_span(kind, name, offset, len)
+// Only the calls that change the repository are counted; everything else
+// passes on (cairn_core::wrapper).
+impl Wrapper for AbortAfter {
+    fn inner(&self) -> &dyn Backend {
+        self.inner.as_ref()
     }
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         self.step(kind);
@@ -71,48 +61,30 @@ impl Backend for AbortAfter {
         self.step(kind);
         self.inner.replace(kind, name, data)
     }
-    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.inner.list_all(kind)
-    }
-    fn leftovers(&self) -> Result<Vec<cairn_core::Leftover>> {
-        self.inner.leftovers()
-    }
-    fn remove_leftover(&self, l: &cairn_core::Leftover) -> Result<()> {
-        self.inner.remove_leftover(l)
-    }
-    fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
-        self.inner.stat(kind, name)
-    }
-    fn versions_survive_delete(&self) -> bool {
-        self.inner.versions_survive_delete()
-    }
-    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<ObjectVersion>> {
-        self.inner.list_versions(kind)
-    }
-    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
-        self.inner.read_version(kind, name, version)
-    }
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
         self.step(kind);
         self.inner.delete(kind, name)
     }
-    fn exists(&self) -> Result<bool> {
-        self.inner.exists()
-    }
-    fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<time::OffsetDateTime>> {
-        self.inner.retained_until(kind, name)
-    }
+}
 
-    fn hold(
-        &self,
-        kind: ObjectKind,
-        name: &str,
-        mode: cairn_core::backend::WormMode,
-        until: time::OffsetDateTime,
-    ) -> Result<()> {
-        self.inner.hold(kind, name, mode, until)
-    }
-    fn worm_support(&self, mode: cairn_core::backend::WormMode) -> Result<String> {
-        self.inner.worm_support(mode)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cairn_test_support::forwarding;
+
+    /// Short of its count the injector changes nothing: every call reaches
+    /// the storage and answers what the storage said.
+    #[test]
+    fn the_crash_injector_passes_every_call_on() {
+        forwarding::check(
+            "the crash injector",
+            |b| {
+                Arc::new(AbortAfter {
+                    inner: b,
+                    left: AtomicU64::new(u64::MAX),
+                })
+            },
+            forwarding::refuses_nothing,
+        );
     }
 }

@@ -230,7 +230,9 @@ pub struct ObjectVersion {
     pub retained_until: Option<time::OffsetDateTime>,
 }
 
-/// A place where a repository's objects live.
+/// A place where a repository's objects live. A backend that adds one
+/// concern to another (a guard, a cache) implements [`crate::Wrapper`]
+/// instead, and forwards what it does not change by construction.
 pub trait Backend: Send + Sync {
     /// Where this is, for messages (a path or URL, never credentials).
     fn location(&self) -> String;
@@ -243,7 +245,7 @@ pub trait Backend: Send + Sync {
     /// keyed id): a backend that answered from a local copy (the cache of
     /// cairn-store) drops that copy and returns the storage's bytes. `None`
     /// when the bytes read were the storage's own: a second read would not
-    /// differ. Wrappers forward it.
+    /// differ. Wrappers forward it ([`crate::Wrapper`] does by default).
     fn reread(&self, _kind: ObjectKind, _name: &str) -> Result<Option<Vec<u8>>> {
         Ok(None)
     }
@@ -291,11 +293,10 @@ pub trait Backend: Send + Sync {
     /// ([`ObjectKind::is_canonical`]), any order. Storage is hostile: an
     /// uppercase or otherwise renamed copy of a snapshot would otherwise be
     /// a second snapshot with the same id, and make `restore <id>`
-    /// ambiguous. Verify reports the names left out. Not overridden.
+    /// ambiguous. Verify reports the names left out. Not overridden (the
+    /// wrappers' impl, crate::wrapper, applies the same rule).
     fn list(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        let mut all = self.list_all(kind)?;
-        all.retain(|o| kind.is_canonical(&o.name));
-        Ok(all)
+        Ok(canonical_only(kind, self.list_all(kind)?))
     }
 
     /// Partial objects that writers killed mid-write left behind (the
@@ -398,6 +399,14 @@ pub trait Backend: Send + Sync {
     ) -> Result<Option<time::OffsetDateTime>> {
         Ok(None)
     }
+}
+
+/// [`Backend::list`]'s rule, stated once for the trait's default and for
+/// the wrappers' forwarding impl (crate::wrapper), which must spell out
+/// every method.
+pub(crate) fn canonical_only(kind: ObjectKind, mut all: Vec<ObjectInfo>) -> Vec<ObjectInfo> {
+    all.retain(|o| kind.is_canonical(&o.name));
+    all
 }
 
 /// Reads object `name` of `kind` and opens it with `open`. When the bytes do

@@ -63,6 +63,7 @@ pub mod tree;
 pub mod upgrade;
 pub mod verify;
 pub mod worm;
+pub mod wrapper;
 pub mod written;
 
 pub use backend::{Backend, Leftover, ObjectInfo, ObjectKind, ObjectVersion};
@@ -72,6 +73,7 @@ pub use remedy::Remedy;
 pub use repo::Repository;
 pub use select::Selector;
 pub use snapshot::SnapshotEntry;
+pub use wrapper::Wrapper;
 
 /// The newest repository format version this build reads. `init` writes 3
 /// (large directories in parts, docs/FORMAT.md §10.1); a repository made by

@@ -17,11 +17,10 @@
 //! would allow. `cairn maintenance` extends records (and storage holds) of
 //! objects still needed; see docs/WORM.md for the horizon rule.
 
-use crate::backend::{
-    held, parse_record, record_name, Backend, ObjectInfo, ObjectKind, ObjectVersion, WormMode,
-};
+use crate::backend::{held, parse_record, record_name, Backend, ObjectKind, WormMode};
 use crate::clock::{rfc3339, Clock};
 use crate::error::{Error, ErrorKind, Result};
+use crate::wrapper::Wrapper;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -174,21 +173,11 @@ impl Worm {
     }
 }
 
-impl Backend for Worm {
-    fn location(&self) -> String {
-        self.inner.location()
-    }
-    fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
-        self.inner.read(kind, name)
-    }
-    fn reread(&self, kind: ObjectKind, name: &str) -> Result<Option<Vec<u8>>> {
-        self.inner.reread(kind, name)
-    }
-    fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
-        self.inner.read_range(kind, name, offset, len)
-    }
-    fn read_span(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
-        self.inner.read_span(kind, name, offset, len)
+// The ledger's concerns only (writes, replaces, deletes, what is held):
+// everything else passes on (crate::wrapper).
+impl Wrapper for Worm {
+    fn inner(&self) -> &dyn Backend {
+        self.inner.as_ref()
     }
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         if !self.covers(kind) {
@@ -240,18 +229,6 @@ impl Backend for Worm {
         }
         Ok(())
     }
-    fn list_all(&self, kind: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.inner.list_all(kind)
-    }
-    fn leftovers(&self) -> Result<Vec<crate::backend::Leftover>> {
-        self.inner.leftovers()
-    }
-    fn remove_leftover(&self, l: &crate::backend::Leftover) -> Result<()> {
-        self.inner.remove_leftover(l)
-    }
-    fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
-        self.inner.stat(kind, name)
-    }
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
         let now = self.clock.now();
         if kind == ObjectKind::Retention {
@@ -273,30 +250,6 @@ impl Backend for Worm {
         self.inner.delete(kind, name)?;
         self.ledger()?.remove(&(kind, name.to_string()));
         Ok(())
-    }
-    fn exists(&self) -> Result<bool> {
-        self.inner.exists()
-    }
-    fn hold(
-        &self,
-        kind: ObjectKind,
-        name: &str,
-        mode: WormMode,
-        until: OffsetDateTime,
-    ) -> Result<()> {
-        self.inner.hold(kind, name, mode, until)
-    }
-    fn worm_support(&self, mode: WormMode) -> Result<String> {
-        self.inner.worm_support(mode)
-    }
-    fn versions_survive_delete(&self) -> bool {
-        self.inner.versions_survive_delete()
-    }
-    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<ObjectVersion>> {
-        self.inner.list_versions(kind)
-    }
-    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
-        self.inner.read_version(kind, name, version)
     }
     fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<OffsetDateTime>> {
         let own = self.until(kind, name)?;

@@ -4,9 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use cairn_core::backend::ObjectInfo;
 use cairn_core::snapshot::{SnapshotMeta, SnapshotStats};
-use cairn_core::{Backend, BlobId, ErrorKind, ObjectKind, Repository, Selector, SnapshotId};
+use cairn_core::{
+    Backend, BlobId, ErrorKind, ObjectKind, Repository, Selector, SnapshotId, Wrapper,
+};
 use cairn_test_support::{MemoryBackend, TestRepo};
 use std::sync::{Arc, Mutex};
 
@@ -20,9 +21,9 @@ struct Watched {
     refuse: Mutex<Vec<String>>,
 }
 
-impl Backend for Watched {
-    fn location(&self) -> String {
-        self.inner.location()
+impl Wrapper for Watched {
+    fn inner(&self) -> &dyn Backend {
+        &self.inner
     }
     fn read(&self, kind: ObjectKind, name: &str) -> cairn_core::Result<Vec<u8>> {
         if kind == ObjectKind::Snapshot {
@@ -35,33 +36,6 @@ impl Backend for Watched {
             }
         }
         self.inner.read(kind, name)
-    }
-    fn read_range(
-        &self,
-        kind: ObjectKind,
-        name: &str,
-        offset: u64,
-        len: u64,
-    ) -> cairn_core::Result<Vec<u8>> {
-        self.inner.read_range(kind, name, offset, len)
-    }
-    fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> cairn_core::Result<()> {
-        self.inner.write_new(kind, name, data)
-    }
-    fn replace_config(&self, data: &[u8]) -> cairn_core::Result<()> {
-        self.inner.replace_config(data)
-    }
-    fn list_all(&self, kind: ObjectKind) -> cairn_core::Result<Vec<ObjectInfo>> {
-        self.inner.list_all(kind)
-    }
-    fn stat(&self, kind: ObjectKind, name: &str) -> cairn_core::Result<ObjectInfo> {
-        self.inner.stat(kind, name)
-    }
-    fn delete(&self, kind: ObjectKind, name: &str) -> cairn_core::Result<()> {
-        self.inner.delete(kind, name)
-    }
-    fn exists(&self) -> cairn_core::Result<bool> {
-        self.inner.exists()
     }
 }
 

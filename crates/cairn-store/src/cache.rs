@@ -25,8 +25,7 @@
 //! A cache that cannot be written (full disk, permissions) only costs GETs:
 //! its failures are logged, never returned.
 
-use cairn_core::backend::{Leftover, ObjectVersion, WormMode};
-use cairn_core::{Backend, ObjectInfo, ObjectKind, Result};
+use cairn_core::{Backend, ObjectInfo, ObjectKind, Result, Wrapper};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -268,9 +267,11 @@ impl CachedBackend {
     }
 }
 
-impl Backend for CachedBackend {
-    fn location(&self) -> String {
-        self.inner.location()
+// Reads, listings and the writes that change what is cached; everything
+// else passes on (cairn_core::wrapper).
+impl Wrapper for CachedBackend {
+    fn inner(&self) -> &dyn Backend {
+        self.inner.as_ref()
     }
 
     fn read(&self, kind: ObjectKind, name: &str) -> Result<Vec<u8>> {
@@ -301,14 +302,6 @@ impl Backend for CachedBackend {
         Ok(Some(data))
     }
 
-    fn read_range(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
-        self.inner.read_range(kind, name, offset, len)
-    }
-
-    fn read_span(&self, kind: ObjectKind, name: &str, offset: u64, len: u64) -> Result<Vec<u8>> {
-        self.inner.read_span(kind, name, offset, len)
-    }
-
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         self.inner.write_new(kind, name, data)?;
         if kept(kind) && kind.is_canonical(name) {
@@ -318,10 +311,6 @@ impl Backend for CachedBackend {
             }
         }
         Ok(())
-    }
-
-    fn replace_config(&self, data: &[u8]) -> Result<()> {
-        self.inner.replace_config(data)
     }
 
     fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
@@ -340,18 +329,6 @@ impl Backend for CachedBackend {
         Ok(all)
     }
 
-    fn leftovers(&self) -> Result<Vec<Leftover>> {
-        self.inner.leftovers()
-    }
-
-    fn remove_leftover(&self, leftover: &Leftover) -> Result<()> {
-        self.inner.remove_leftover(leftover)
-    }
-
-    fn stat(&self, kind: ObjectKind, name: &str) -> Result<ObjectInfo> {
-        self.inner.stat(kind, name)
-    }
-
     fn delete(&self, kind: ObjectKind, name: &str) -> Result<()> {
         if kept(kind) {
             if let Some(s) = lock(&self.listed).get_mut(&kind) {
@@ -360,39 +337,5 @@ impl Backend for CachedBackend {
             self.drop_entry(kind, name);
         }
         self.inner.delete(kind, name)
-    }
-
-    fn exists(&self) -> Result<bool> {
-        self.inner.exists()
-    }
-
-    fn hold(
-        &self,
-        kind: ObjectKind,
-        name: &str,
-        mode: WormMode,
-        until: time::OffsetDateTime,
-    ) -> Result<()> {
-        self.inner.hold(kind, name, mode, until)
-    }
-
-    fn worm_support(&self, mode: WormMode) -> Result<String> {
-        self.inner.worm_support(mode)
-    }
-
-    fn versions_survive_delete(&self) -> bool {
-        self.inner.versions_survive_delete()
-    }
-
-    fn list_versions(&self, kind: ObjectKind) -> Result<Vec<ObjectVersion>> {
-        self.inner.list_versions(kind)
-    }
-
-    fn read_version(&self, kind: ObjectKind, name: &str, version: &str) -> Result<Vec<u8>> {
-        self.inner.read_version(kind, name, version)
-    }
-
-    fn retained_until(&self, kind: ObjectKind, name: &str) -> Result<Option<time::OffsetDateTime>> {
-        self.inner.retained_until(kind, name)
     }
 }

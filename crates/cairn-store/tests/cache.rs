@@ -5,9 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+use cairn_core::backend::WormMode;
+use cairn_core::clock::FixedClock;
+use cairn_core::guard::AppendOnly;
+use cairn_core::worm::{Worm, WormConfig};
 use cairn_core::{Backend, ErrorKind, ObjectKind, Repository, SnapshotId};
 use cairn_store::{CachedBackend, MemoryBackend};
-use cairn_test_support::{conformance, store_snapshot, Hooked, TestRepo};
+use cairn_test_support::{conformance, forwarding, store_snapshot, Hooked, TestRepo};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -57,6 +61,24 @@ fn the_cache_conforms() {
             dir.path().join(format!("c{n}")),
         )
     });
+}
+
+/// Every call the cache does not answer itself reaches the storage, and
+/// those it answers (a first read) answer what the storage said: above all
+/// `reread`, which a guard wrapping the cache must pass on too (checked in
+/// cairn-core's tests/forwarding.rs).
+#[test]
+fn the_cache_passes_on_every_call_it_does_not_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = std::sync::atomic::AtomicUsize::new(0);
+    forwarding::check(
+        "the cache",
+        |b| {
+            let i = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Arc::new(CachedBackend::new(b, dir.path().join(format!("c{i}"))))
+        },
+        forwarding::refuses_nothing,
+    );
 }
 
 #[test]
@@ -218,12 +240,22 @@ fn two_processes_sharing_the_folder_never_read_half_an_entry() {
     assert!(a.take().len() + b.take().len() < 8 * 20 * 4);
 }
 
-/// A repository over a cache in `dir` with two snapshots (hosts "one" and
-/// "two"), listed once.
-fn two_snapshots(dir: &Path) -> (MemoryBackend, Counted, Repository, SnapshotId, SnapshotId) {
+/// How a session wraps the cache (a guard), or leaves it bare.
+type Guard = fn(Arc<dyn Backend>) -> Arc<dyn Backend>;
+
+fn bare(b: Arc<dyn Backend>) -> Arc<dyn Backend> {
+    b
+}
+
+/// A repository over a cache in `dir` (wrapped by `guard`) with two
+/// snapshots (hosts "one" and "two"), listed once.
+fn two_snapshots(
+    dir: &Path,
+    guard: Guard,
+) -> (MemoryBackend, Counted, Repository, SnapshotId, SnapshotId) {
     let storage = MemoryBackend::new();
     let c = Counted::new(storage.clone(), dir);
-    let repo = TestRepo::on(c.cache.clone()).init();
+    let repo = TestRepo::on(guard(c.cache.clone())).init();
     let root = cairn_core::BlobId([7; 32]);
     let s1 = store_snapshot(&repo, root, "2026-01-01T00:00:00Z", "one");
     let s2 = store_snapshot(&repo, root, "2026-01-02T00:00:00Z", "two");
@@ -236,8 +268,28 @@ fn two_snapshots(dir: &Path) -> (MemoryBackend, Counted, Repository, SnapshotId,
 /// again.
 #[test]
 fn a_swapped_entry_is_refused_by_the_keyed_id_and_fixed() {
+    a_swapped_entry_is_fixed(bare);
+}
+
+/// The same with a guard over the cache, as append-only and WORM sessions
+/// have: the guard passes `reread` on to the cache (cairn_core::wrapper), or
+/// the swapped entry would be reported damaged.
+#[test]
+fn a_swapped_entry_is_fixed_through_the_guards_too() {
+    a_swapped_entry_is_fixed(AppendOnly::wrap);
+    a_swapped_entry_is_fixed(|b| {
+        let cfg = WormConfig {
+            mode: WormMode::Software,
+            retention_secs: 86_400,
+        };
+        let now = time::OffsetDateTime::from_unix_timestamp(1_796_544_000).unwrap();
+        Worm::open(b, cfg, Arc::new(FixedClock(now))).unwrap()
+    });
+}
+
+fn a_swapped_entry_is_fixed(guard: Guard) {
     let dir = tempfile::tempdir().unwrap();
-    let (storage, c, repo, s1, s2) = two_snapshots(dir.path());
+    let (storage, c, repo, s1, s2) = two_snapshots(dir.path(), guard);
     c.take();
     assert_eq!(repo.snapshots().unwrap().len(), 2);
     assert_eq!(
@@ -273,7 +325,7 @@ fn a_swapped_entry_is_refused_by_the_keyed_id_and_fixed() {
 #[test]
 fn a_forgotten_snapshot_does_not_come_back_from_the_cache() {
     let dir = tempfile::tempdir().unwrap();
-    let (storage, c, repo, s1, s2) = two_snapshots(dir.path());
+    let (storage, c, repo, s1, s2) = two_snapshots(dir.path(), bare);
     let entry = c.cache.dir().join("snapshots").join(s1.to_hex());
     let kept = std::fs::read(&entry).unwrap();
 

@@ -150,24 +150,12 @@ fn a_lock_removed_as_stale_is_lost_and_never_recreated() {
 
 #[test]
 fn a_holder_whose_refreshes_fail_past_its_validity_loses_the_lock() {
-    use cairn_core::{Error, ObjectInfo};
+    use cairn_core::Error;
     /// Storage that starts refusing lock writes after the first.
     struct NoRefresh(MemoryBackend, std::sync::atomic::AtomicUsize);
-    impl Backend for NoRefresh {
-        fn location(&self) -> String {
-            self.0.location()
-        }
-        fn read(&self, k: ObjectKind, n: &str) -> cairn_core::Result<Vec<u8>> {
-            self.0.read(k, n)
-        }
-        fn read_range(
-            &self,
-            k: ObjectKind,
-            n: &str,
-            o: u64,
-            l: u64,
-        ) -> cairn_core::Result<Vec<u8>> {
-            self.0.read_range(k, n, o, l)
+    impl cairn_core::Wrapper for NoRefresh {
+        fn inner(&self) -> &dyn Backend {
+            &self.0
         }
         fn write_new(&self, k: ObjectKind, n: &str, d: &[u8]) -> cairn_core::Result<()> {
             if k == ObjectKind::Lock && self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0
@@ -175,21 +163,6 @@ fn a_holder_whose_refreshes_fail_past_its_validity_loses_the_lock() {
                 return Err(Error::new(ErrorKind::Transient, "storage unreachable"));
             }
             self.0.write_new(k, n, d)
-        }
-        fn replace_config(&self, d: &[u8]) -> cairn_core::Result<()> {
-            self.0.replace_config(d)
-        }
-        fn list_all(&self, k: ObjectKind) -> cairn_core::Result<Vec<ObjectInfo>> {
-            self.0.list_all(k)
-        }
-        fn stat(&self, k: ObjectKind, n: &str) -> cairn_core::Result<ObjectInfo> {
-            self.0.stat(k, n)
-        }
-        fn delete(&self, k: ObjectKind, n: &str) -> cairn_core::Result<()> {
-            self.0.delete(k, n)
-        }
-        fn exists(&self) -> cairn_core::Result<bool> {
-            Ok(true)
         }
     }
     let b: Arc<dyn Backend> = Arc::new(NoRefresh(MemoryBackend::new(), Default::default()));

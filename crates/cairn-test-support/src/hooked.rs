@@ -5,7 +5,7 @@
 //! also watch reads ([`Hooked::watching_reads`]): how a test counts what a
 //! command fetches from storage.
 
-use cairn_core::{Backend, ObjectInfo, ObjectKind, Result};
+use cairn_core::{Backend, ObjectKind, Result, Wrapper};
 use std::sync::Arc;
 
 /// Where a hook runs relative to the write it watches.
@@ -85,16 +85,15 @@ impl Hooked {
     }
 }
 
-impl Backend for Hooked {
-    fn location(&self) -> String {
-        self.inner.location()
+// Reads are watched and writes hooked; everything else passes on
+// (cairn_core::wrapper).
+impl Wrapper for Hooked {
+    fn inner(&self) -> &dyn Backend {
+        self.inner.as_ref()
     }
     fn read(&self, k: ObjectKind, n: &str) -> Result<Vec<u8>> {
         self.saw(k, n, None, false);
         self.inner.read(k, n)
-    }
-    fn reread(&self, k: ObjectKind, n: &str) -> Result<Option<Vec<u8>>> {
-        self.inner.reread(k, n)
     }
     fn read_range(&self, k: ObjectKind, n: &str, o: u64, l: u64) -> Result<Vec<u8>> {
         self.saw(k, n, Some((o, l)), false);
@@ -109,20 +108,5 @@ impl Backend for Hooked {
     }
     fn replace(&self, k: ObjectKind, n: &str, d: &[u8]) -> Result<()> {
         self.around(k, n, || self.inner.replace(k, n, d))
-    }
-    fn replace_config(&self, d: &[u8]) -> Result<()> {
-        self.inner.replace_config(d)
-    }
-    fn list_all(&self, k: ObjectKind) -> Result<Vec<ObjectInfo>> {
-        self.inner.list_all(k)
-    }
-    fn stat(&self, k: ObjectKind, n: &str) -> Result<ObjectInfo> {
-        self.inner.stat(k, n)
-    }
-    fn delete(&self, k: ObjectKind, n: &str) -> Result<()> {
-        self.inner.delete(k, n)
-    }
-    fn exists(&self) -> Result<bool> {
-        self.inner.exists()
     }
 }

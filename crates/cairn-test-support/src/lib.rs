@@ -23,6 +23,8 @@
 //!   [`FsBackend`], re-exported from cairn-store);
 //! - [`make_tree`], [`noise`], [`all_files`], [`assert_same_tree`]: source
 //!   trees and their comparison;
+//! - [`forwarding`]: whether a backend wrapper passes every call it does
+//!   not change on to the backend below (run over every wrapper);
 //! - [`Hooked`]: any backend with a hook around its writes, for staging
 //!   what happens between two steps (a stolen lock, a dying session), or
 //!   watching its reads, for counting what a command fetches;
@@ -48,6 +50,7 @@ mod browser;
 pub mod conformance;
 pub mod crash;
 mod curl;
+pub mod forwarding;
 mod hand;
 mod hooked;
 pub mod hostile;
