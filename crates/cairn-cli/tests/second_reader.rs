@@ -439,3 +439,39 @@ fn the_two_readers_agree_on_hand_made_objects() {
     }
     assert_ne!(list("py").code, 0);
 }
+
+/// Directories in parts (FORMAT.md §10.1), hand-made as the hostile cases
+/// make them: both readers restore the well-formed one to the same files and
+/// refuse every list a backup never writes (overlapping or disordered parts,
+/// an empty part, a list inside a list, a part that is data).
+#[test]
+fn the_two_readers_agree_on_split_trees() {
+    use cairn_test_support::{FsBackend, TestRepo};
+    let env = Env::new();
+    let repo = env.path("repo");
+    let mut r = TestRepo::on(std::sync::Arc::new(FsBackend::new(&repo))).init();
+    let cases = cairn_test_support::hostile::tree_cases(&mut r);
+    drop(r);
+    let split: Vec<_> = cases
+        .iter()
+        .filter(|c| c.name.starts_with("split"))
+        .collect();
+    assert_eq!(split.len(), 6);
+    for c in split {
+        let out = env.path(&format!("out-{}", c.name));
+        let (bin, py) = both_read(&env, &repo, &c.snapshot.to_hex(), &out);
+        let good = c.name == "split";
+        assert_eq!(
+            (bin.code == 0, py.code == 0),
+            (good, good),
+            "{}:\n{}\n{}",
+            c.name,
+            bin.stderr,
+            py.stderr
+        );
+        if good {
+            assert_diff_r(&out.join("bin"), &out.join("py"), &["--no-dereference"]);
+            assert!(out.join("py/h").exists());
+        }
+    }
+}

@@ -170,14 +170,10 @@ fn too_large(bytes: u64, limit: u64) -> Error {
 pub fn join(parts: Vec<Tree>) -> Result<Tree> {
     let mut nodes: Vec<Node> = Vec::with_capacity(parts.iter().map(|p| p.nodes.len()).sum());
     for p in parts {
-        let (Some(first), Some(last)) = (p.nodes.first(), nodes.last()) else {
-            if p.nodes.is_empty() {
-                return Err(Error::corrupt("a part of a split tree is empty"));
-            }
-            nodes.extend(p.nodes);
-            continue;
+        let Some(first) = p.nodes.first() else {
+            return Err(Error::corrupt("a part of a split tree is empty"));
         };
-        if first.name <= last.name {
+        if nodes.last().is_some_and(|last| first.name <= last.name) {
             return Err(Error::corrupt(format!(
                 "the parts of a split tree overlap or are out of order at {:?}",
                 first.name.display()
