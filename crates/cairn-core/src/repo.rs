@@ -505,13 +505,18 @@ impl Repository {
     /// from (none for a tree stored whole): walkers that keep every blob a
     /// snapshot uses (prune, verify) count them too.
     pub fn load_tree_parts(&self, id: &BlobId) -> Result<(Tree, Vec<BlobId>)> {
-        let ids = match self.load_stored(id)? {
-            Stored::Nodes(t) => return Ok((t, vec![])),
-            Stored::Parts(ids) => ids,
-        };
+        match self.load_stored(id)? {
+            Stored::Nodes(t) => Ok((t, vec![])),
+            Stored::Parts(ids) => Ok((self.join_parts(id, &ids)?, ids)),
+        }
+    }
+
+    /// The directory `id` whose list of parts is `ids` (read with
+    /// [`Repository::load_stored`]): its parts read, checked and joined.
+    pub fn join_parts(&self, id: &BlobId, ids: &[BlobId]) -> Result<Tree> {
         let mut total = 0u64;
         let mut parts = Vec::with_capacity(ids.len());
-        for p in &ids {
+        for p in ids {
             let context = || format!("tree {}, part {}", id.short(), p.short());
             let bytes = self.load_tree_blob(p)?;
             total += bytes.len() as u64;
@@ -524,8 +529,7 @@ impl Repository {
             }
             parts.push(Tree::decode(&bytes).map_err(|e| e.context(context()))?);
         }
-        let t = tree::parts::join(parts).map_err(|e| e.context(format!("tree {}", id.short())))?;
-        Ok((t, ids))
+        tree::parts::join(parts).map_err(|e| e.context(format!("tree {}", id.short())))
     }
 
     /// One tree blob, in the form it is stored in.

@@ -518,16 +518,17 @@ fn hits(
     if bad.contains(&tree) {
         v.push((String::new(), tree));
     }
-    // A damaged part of a split directory is that directory's damage.
-    if let Ok(Stored::Parts(parts)) = repo.load_stored(&tree) {
-        v.extend(
-            parts
-                .into_iter()
-                .filter(|p| bad.contains(p))
-                .map(|p| (String::new(), p)),
-        );
-    }
-    if let (Ok(t), true) = (repo.load_tree(&tree), depth <= crate::manifest::MAX_DEPTH) {
+    // One read of the tree blob: a damaged part of a split directory is
+    // that directory's damage, known even when the parts cannot be joined.
+    let joined = repo.load_stored(&tree).and_then(|stored| match stored {
+        Stored::Nodes(t) => Ok(t),
+        Stored::Parts(parts) => {
+            let damaged = parts.iter().filter(|p| bad.contains(p));
+            v.extend(damaged.map(|p| (String::new(), *p)));
+            repo.join_parts(&tree, &parts)
+        }
+    });
+    if let (Ok(t), true) = (joined, depth <= crate::manifest::MAX_DEPTH) {
         for n in &t.nodes {
             let name = String::from_utf8_lossy(&n.name.0);
             match (n.kind, n.subtree) {

@@ -16,7 +16,8 @@ use cairn_core::tree::{Stored, Tree};
 use cairn_core::verify::{verify, DataCheck};
 use cairn_core::{Backend, BlobId, ObjectKind, Repository};
 use cairn_test_support::{
-    assert_same_tree, backup_options, make_tree, restore_options, MemoryBackend, TestRepo,
+    assert_latest_restores_and_verifies, backup_options, make_tree, restore_options, MemoryBackend,
+    TestRepo,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -59,15 +60,8 @@ fn tree_blobs(repo: &Repository) -> usize {
 }
 
 fn restores_and_verifies(repo: &Repository, src: &Path, what: &str) {
-    let (id, latest) = repo.snapshots().unwrap().pop().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("out");
-    let opts = restore_options(&target);
-    let r = restore::restore(repo, id, &latest.tree, &opts, &RestoreProgress::default()).unwrap();
-    assert!(r.report.errors.is_empty(), "{what}: {:?}", r.report.errors);
-    assert_same_tree(src, &target);
-    let v = verify(repo, &[], DataCheck::All, 2).unwrap();
-    assert!(v.damage.is_empty(), "{what}: {:?}", v.damage);
+    assert_latest_restores_and_verifies(repo, src, &dir.path().join("out"), what);
 }
 
 #[test]

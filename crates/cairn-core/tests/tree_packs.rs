@@ -13,11 +13,10 @@ use cairn_core::crypto::SealKind;
 use cairn_core::prune::{self, PackAction, PruneOptions};
 use cairn_core::restore::{self, RestoreProgress};
 use cairn_core::tree::{Node, NodeType, Tree};
-use cairn_core::verify::{verify, DataCheck};
 use cairn_core::{BlobId, ObjectKind, PackId, Repository};
 use cairn_test_support::{
-    assert_same_tree, backup_options, make_tree, noise, restore_options, store_pack,
-    store_snapshot, Hooked, MemoryBackend, Read, TestRepo,
+    assert_latest_restores_and_verifies, assert_same_tree, backup_options, make_tree, noise,
+    restore_options, store_pack, store_snapshot, Hooked, MemoryBackend, Read, TestRepo,
 };
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -79,22 +78,8 @@ fn assert_split(repo: &Repository, what: &str) {
 }
 
 fn check_restores_and_verifies(repo: &Repository, src: &Path, what: &str) {
-    let (_, latest) = repo.snapshots().unwrap().pop().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("out");
-    let id = repo.snapshots().unwrap().pop().unwrap().0;
-    let r = restore::restore(
-        repo,
-        id,
-        &latest.tree,
-        &restore_options(&target),
-        &RestoreProgress::default(),
-    )
-    .unwrap();
-    assert!(r.report.errors.is_empty(), "{what}: {:?}", r.report.errors);
-    assert_same_tree(src, &target);
-    let v = verify(repo, &[], DataCheck::All, 2).unwrap();
-    assert!(v.damage.is_empty(), "{what}: {:?}", v.damage);
+    assert_latest_restores_and_verifies(repo, src, &dir.path().join("out"), what);
 }
 
 #[test]

@@ -72,7 +72,7 @@ pub use azure::{azure_test_container, Azurite, AZURITE_ACCOUNT, AZURITE_KEY};
 pub use browser::{Browser, El};
 pub use curl::{curl, curl_with};
 pub use hand::{store_pack, store_sealed_pack, store_snapshot, Sealed};
-pub use repo::{backup_options, restore_options, TestRepo};
+pub use repo::{assert_latest_restores_and_verifies, backup_options, restore_options, TestRepo};
 pub use server_config::ServerToml;
 pub use sinks::{eventually, HttpRequest, HttpSink, Mail, SmtpSink};
 pub use sshd::Sshd;

@@ -108,3 +108,24 @@ pub fn restore_options(target: &std::path::Path) -> cairn_core::restore::Restore
         special: false,
     }
 }
+
+/// Restores the latest snapshot of `repo` into `target` (which must not
+/// exist) and checks it equals `src`, then runs `verify --read-data`: both
+/// must find nothing wrong. `what` names the step in a failure.
+#[track_caller]
+pub fn assert_latest_restores_and_verifies(
+    repo: &Repository,
+    src: &std::path::Path,
+    target: &std::path::Path,
+    what: &str,
+) {
+    use cairn_core::restore::{restore, RestoreProgress};
+    use cairn_core::verify::{verify, DataCheck};
+    let (id, latest) = repo.snapshots().unwrap().pop().unwrap();
+    let opts = restore_options(target);
+    let r = restore(repo, id, &latest.tree, &opts, &RestoreProgress::default()).unwrap();
+    assert!(r.report.errors.is_empty(), "{what}: {:?}", r.report.errors);
+    crate::assert_same_tree(src, target);
+    let v = verify(repo, &[], DataCheck::All, 2).unwrap();
+    assert!(v.damage.is_empty(), "{what}: {:?}", v.damage);
+}

@@ -89,7 +89,13 @@ pub fn layout(tree: &Tree, split: bool) -> Result<Layout> {
     if cuts.is_empty() {
         let whole = wrap(&buf);
         return if whole.len() > MAX_BLOB_LEN as usize {
-            Err(too_large(whole.len() as u64, MAX_BLOB_LEN as u64))
+            let e = too_large(whole.len() as u64, MAX_BLOB_LEN as u64);
+            // Only an older format stores a directory this large whole.
+            Err(if split {
+                e
+            } else {
+                e.hint(format!("{SPLIT_IT}, or upgrade the repository's format (from version 3 a large directory is stored in parts)"))
+            })
         } else {
             Ok(Layout::Whole(whole))
         };
@@ -157,11 +163,13 @@ fn cut(nodes: &[Node], ends: &[usize]) -> Vec<usize> {
     cuts
 }
 
+const SPLIT_IT: &str = "split the directory or exclude part of it";
+
 fn too_large(bytes: u64, limit: u64) -> Error {
     Error::invalid(format!(
         "a directory has so many entries that its tree ({bytes} bytes) exceeds the {limit} byte limit"
     ))
-    .hint("split the directory or exclude part of it")
+    .hint(SPLIT_IT)
 }
 
 /// Joins the parts of one directory, read in list order: each part must
@@ -248,6 +256,36 @@ mod tests {
         };
         let kept = b.iter().filter(|p| a.contains(p)).count();
         assert!(kept + 2 >= a.len(), "{kept} of {} parts kept", a.len());
+    }
+
+    /// A directory too large for one blob: refused whole (with the way out
+    /// an older format has), stored in parts from version 3.
+    #[test]
+    fn the_size_limits_of_whole_trees_and_parts() {
+        let file = |name: String, chunks: usize| {
+            let mut n = Node::bare(name.as_bytes(), NodeType::File, 0o644);
+            n.sha256 = Some("0".repeat(64));
+            n.content = vec![BlobId([7; 32]); chunks];
+            n
+        };
+        // 220 files of 5,000 chunks: about 74 MB of JSON, over one blob.
+        let big = Tree {
+            nodes: (0..220).map(|i| file(format!("f{i:03}"), 5_000)).collect(),
+        };
+        let whole = layout(&big, false).unwrap_err();
+        assert!(format!("{whole:?}").contains("in parts"), "{whole:?}");
+        let Layout::Parts(parts) = layout(&big, true).unwrap() else {
+            panic!("in parts")
+        };
+        assert!(parts.iter().all(|p| p.len() <= MAX_PART_BYTES + 400_000));
+    }
+
+    #[test]
+    fn a_list_longer_than_the_limit_is_refused() {
+        let ids = vec![BlobId([3; 32]); MAX_PARTS];
+        assert!(Stored::decode(&list(&ids)).is_ok());
+        let ids = vec![BlobId([3; 32]); MAX_PARTS + 1];
+        assert!(Stored::decode(&list(&ids)).is_err());
     }
 
     #[test]
