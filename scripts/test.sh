@@ -72,25 +72,35 @@ if ! .venv/bin/python -c 'import cryptography, blake3, zstandard, argon2' 2> /de
   .venv/bin/pip install -q cryptography blake3 zstandard argon2-cffi
 fi
 export CAIRN_TEST_PYTHON="$PWD/.venv/bin/python"
+# Tools built from crates.io at a pinned version are built once per machine
+# into a per-user cache, one folder per name and version, and linked into the
+# project-local .tools/bin (where the tests look when run without this
+# script). A fresh clone then reuses them instead of spending minutes of CI
+# on building them again; a version bump here builds the new one.
+tool_cache=${CAIRN_TOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cairn-test-tools}
+cargo_tool() { # name version what-for [cargo install arguments]
+  local name=$1 version=$2 why=$3 root
+  shift 3
+  root="$tool_cache/$name-$version"
+  if [ ! -x "$root/bin/$name" ]; then
+    echo "installing $name $version into $root (once per machine; $why)" >&2
+    cargo install --locked --quiet "$name@$version" --root "$root" "$@" ||
+      echo "warning: could not install $name: the tests that need it will fail" >&2
+  fi
+  mkdir -p .tools/bin
+  ln -sfn "$root/bin/$name" ".tools/bin/$name"
+}
 # A disk-backed S3 server that checks signatures, for the fault tests that
 # kill the server in the middle of a backup and restart it (moto keeps its
 # state in memory) and that use wrong credentials (moto does not check them):
-# s3s-fs, built once into the project-local .tools/ (about 5 minutes). The
-# tests start it themselves; without it they fail, saying so.
-if [ ! -x .tools/bin/s3s-fs ]; then
-  echo "installing s3s-fs into .tools/ (once, about 5 minutes)" >&2
-  cargo install --locked --quiet s3s-fs@0.14.1 --features binary --root .tools ||
-    echo "warning: could not install s3s-fs: the tests that need it (s3_faults) will fail" >&2
-fi
+# s3s-fs (about 5 minutes to build). The tests start it themselves; without
+# it they fail, saying so.
+cargo_tool s3s-fs 0.14.1 "about 5 minutes" --features binary
 export CAIRN_TEST_S3S_FS="$PWD/.tools/bin/s3s-fs"
 # cargo-deb for the Debian package test (tests/packaging.rs, which packages
-# the test build's binary with --no-build): built once into .tools/ like
-# s3s-fs. dpkg-deb unpacks the package; Debian has it.
-if [ ! -x .tools/bin/cargo-deb ]; then
-  echo "installing cargo-deb into .tools/ (once, about a minute)" >&2
-  cargo install --locked --quiet cargo-deb@3.8.0 --root .tools ||
-    echo "warning: could not install cargo-deb: the packaging test will fail" >&2
-fi
+# the test build's binary with --no-build). dpkg-deb unpacks the package;
+# Debian has it.
+cargo_tool cargo-deb 3.8.0 "about a minute"
 export CAIRN_TEST_CARGO_DEB="$PWD/.tools/bin/cargo-deb"
 
 # Debian's OpenSSH server and client for the SFTP backend's tests: each test
