@@ -7,7 +7,7 @@
 //! Built only with the `fault-injection` feature, which the CLI's tests turn
 //! on (a dev-dependency): a release binary has no variable that aborts it.
 
-use cairn_core::{Backend, ObjectKind, Result, Wrapper};
+use cairn_core::{Backend, Bytes, ObjectKind, Result, Wrapper};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -53,6 +53,10 @@ impl Wrapper for AbortAfter {
         self.step(kind);
         self.inner.write_new(kind, name, data)
     }
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
+        self.step(kind);
+        self.inner.write_new_shared(kind, name, data)
+    }
     fn replace_config(&self, data: &[u8]) -> Result<()> {
         self.step(ObjectKind::Config);
         self.inner.replace_config(data)
@@ -86,5 +90,11 @@ mod tests {
             },
             forwarding::refuses_nothing,
         );
+        forwarding::shares_writes("the crash injector", |b| {
+            Arc::new(AbortAfter {
+                inner: b,
+                left: AtomicU64::new(u64::MAX),
+            })
+        });
     }
 }

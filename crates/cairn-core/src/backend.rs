@@ -265,6 +265,18 @@ pub trait Backend: Send + Sync {
     /// Writes a new object atomically; `AlreadyExists` if the name is taken.
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()>;
 
+    /// [`Backend::write_new`] of bytes the caller shares rather than lends
+    /// (a full pack): storage whose client must own what it sends (the S3
+    /// and Azure clients) keeps a reference instead of copying them, so an
+    /// upload in flight holds one pack of memory, not two. Same contract as
+    /// `write_new`; the default lends the bytes to it. A wrapper's default
+    /// ([`crate::Wrapper`]) goes through that wrapper's own `write_new`, so
+    /// its concern (a ledger record, a crash point) is never skipped; a
+    /// wrapper passes shared bytes on only where it says so.
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &bytes::Bytes) -> Result<()> {
+        self.write_new(kind, name, data)
+    }
+
     /// Replaces the config object atomically: a reader sees the old or the
     /// new config, never neither. The config is the only object ever
     /// replaced (by `keys rotate-master`); everything else is write-once.

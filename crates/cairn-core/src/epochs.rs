@@ -23,7 +23,7 @@ use crate::ids::{BlobId, PackId, SnapshotId};
 use crate::index;
 use crate::pack::{seal_blob, BlobEntry, PackBuilder, SplitPacks};
 use crate::prune::{self, PackAction, PruneOptions, PruneOutcome};
-use crate::repo::{write_idempotent, Repository};
+use crate::repo::{store_pack, write_idempotent, Repository};
 use crate::snapshot::SnapshotEntry;
 use crate::tree::{NodeType, Tree};
 use serde::Serialize;
@@ -127,12 +127,7 @@ impl Copier {
 
     fn store_pack(&mut self, repo: &Repository, full: PackBuilder) -> Result<()> {
         let f = full.finish(repo.keys(), self.enc.get(SealKind::Data))?;
-        write_idempotent(
-            repo.backend().as_ref(),
-            ObjectKind::Pack,
-            &f.id.to_hex(),
-            &f.bytes,
-        )?;
+        store_pack(repo.backend().as_ref(), &f.id, f.bytes)?;
         self.packs.push((f.id, f.entries));
         Ok(())
     }

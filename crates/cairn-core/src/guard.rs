@@ -6,6 +6,7 @@ use crate::backend::{Backend, Leftover, ObjectKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::remedy::Remedy;
 use crate::wrapper::Wrapper;
+use bytes::Bytes;
 use std::sync::Arc;
 
 /// Append-only access: objects may be added (never replaced: `write_new`
@@ -24,6 +25,10 @@ impl AppendOnly {
 impl Wrapper for AppendOnly {
     fn inner(&self) -> &dyn Backend {
         self.0.as_ref()
+    }
+    // New objects are what append-only allows: shared bytes pass on as they are.
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
+        self.0.write_new_shared(kind, name, data)
     }
     fn replace_config(&self, _data: &[u8]) -> Result<()> {
         Err(Error::new(

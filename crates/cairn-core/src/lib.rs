@@ -67,6 +67,8 @@ pub mod wrapper;
 pub mod written;
 
 pub use backend::{Backend, Leftover, ObjectInfo, ObjectKind, ObjectVersion};
+/// Shared, reference-counted bytes: what [`Backend::write_new_shared`] takes.
+pub use bytes::Bytes;
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{BlobId, PackId, RepoId, SnapshotId};
 pub use remedy::Remedy;

@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId};
 use crate::pack::{self, BlobEntry, PackBuilder, SplitPacks};
 use crate::remedy::Remedy;
-use crate::repo::{write_idempotent, Repository};
+use crate::repo::{store_pack, write_idempotent, Repository};
 use crate::tree::NodeType;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -422,7 +422,7 @@ pub fn execute_watched(
     let mut enc = repo.encoder()?;
     let mut flush = |b: PackBuilder, new_packs: &mut Vec<(PackId, Vec<BlobEntry>)>| -> Result<()> {
         let f = b.finish(&keys, &mut enc)?;
-        write_idempotent(backend.as_ref(), ObjectKind::Pack, &f.id.to_hex(), &f.bytes)?;
+        store_pack(backend.as_ref(), &f.id, f.bytes)?;
         new_packs.push((f.id, f.entries));
         Ok(())
     };

@@ -21,6 +21,7 @@ use crate::backend::{held, parse_record, record_name, Backend, ObjectKind, WormM
 use crate::clock::{rfc3339, Clock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::wrapper::Wrapper;
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -91,6 +92,34 @@ impl Worm {
             ObjectKind::Key | ObjectKind::Config => self.cfg.mode != WormMode::Software,
             k => held(k).is_some(),
         }
+    }
+
+    /// A new object: recorded in the ledger before `write` stores it (an
+    /// object never exists unrecorded), then held by the storage below
+    /// software grade. `write` is the one storing call, borrowed or shared.
+    fn write_held(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        write: &dyn Fn(&dyn Backend) -> Result<()>,
+    ) -> Result<()> {
+        if !self.covers(kind) {
+            return write(self.inner.as_ref());
+        }
+        let until = self.clock.now() + self.cfg.retention();
+        self.record(kind, name, until)?;
+        let written = write(self.inner.as_ref());
+        if self.cfg.mode != WormMode::Software {
+            // Also after AlreadyExists: a rerun re-holds what a killed run wrote.
+            match &written {
+                Ok(()) => self.inner.hold(kind, name, self.cfg.mode, until)?,
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                    self.inner.hold(kind, name, self.cfg.mode, until)?
+                }
+                Err(_) => {}
+            }
+        }
+        written
     }
 
     /// Holds the config and every key slot until now plus the retention
@@ -180,24 +209,10 @@ impl Wrapper for Worm {
         self.inner.as_ref()
     }
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
-        if !self.covers(kind) {
-            return self.inner.write_new(kind, name, data);
-        }
-        // The record goes first: an object never exists unrecorded.
-        let until = self.clock.now() + self.cfg.retention();
-        self.record(kind, name, until)?;
-        let written = self.inner.write_new(kind, name, data);
-        if self.cfg.mode != WormMode::Software {
-            // Also after AlreadyExists: a rerun re-holds what a killed run wrote.
-            match &written {
-                Ok(()) => self.inner.hold(kind, name, self.cfg.mode, until)?,
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                    self.inner.hold(kind, name, self.cfg.mode, until)?
-                }
-                Err(_) => {}
-            }
-        }
-        written
+        self.write_held(kind, name, &|b| b.write_new(kind, name, data))
+    }
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
+        self.write_held(kind, name, &|b| b.write_new_shared(kind, name, data))
     }
     fn replace_config(&self, data: &[u8]) -> Result<()> {
         // Below software grade every version of the config is held: the

@@ -46,12 +46,13 @@ use crate::backend::{
     canonical_only, Backend, Leftover, ObjectInfo, ObjectKind, ObjectVersion, WormMode,
 };
 use crate::error::Result;
+use bytes::Bytes;
 use time::OffsetDateTime;
 
 /// A backend that adds one concern to [`Wrapper::inner`] and forwards the
 /// rest: implement this (not [`Backend`]) and override only the methods the
 /// concern changes. Each provided method calls the same method of the inner
-/// backend; the documentation of each is on [`Backend`].
+/// backend (but `write_new_shared`, which goes through `write_new`); the documentation of each is on [`Backend`].
 #[allow(missing_docs)] // each method is documented on `Backend`
 pub trait Wrapper: Send + Sync {
     /// The backend this one forwards to.
@@ -74,6 +75,16 @@ pub trait Wrapper: Send + Sync {
     }
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         self.inner().write_new(kind, name, data)
+    }
+    /// The one provided method that does not call the same method of the
+    /// inner backend: it goes through this wrapper's own
+    /// [`Wrapper::write_new`]. Forwarding it by default would let a wrapper
+    /// that adds a concern to `write_new` (the WORM ledger, the crash
+    /// injector) skip that concern for every pack, silently; going through
+    /// `write_new` costs only the copy the shared bytes were to save. A
+    /// wrapper that handles shared bytes overrides this and passes them on.
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
+        Wrapper::write_new(self, kind, name, data)
     }
     fn replace_config(&self, data: &[u8]) -> Result<()> {
         self.inner().replace_config(data)
@@ -146,6 +157,9 @@ impl<W: Wrapper> Backend for W {
     }
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         Wrapper::write_new(self, kind, name, data)
+    }
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
+        Wrapper::write_new_shared(self, kind, name, data)
     }
     fn replace_config(&self, data: &[u8]) -> Result<()> {
         Wrapper::replace_config(self, data)

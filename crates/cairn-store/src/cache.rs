@@ -25,7 +25,7 @@
 //! A cache that cannot be written (full disk, permissions) only costs GETs:
 //! its failures are logged, never returned.
 
-use cairn_core::{Backend, ObjectInfo, ObjectKind, Result, Wrapper};
+use cairn_core::{Backend, Bytes, ObjectInfo, ObjectKind, Result, Wrapper};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -229,6 +229,17 @@ impl CachedBackend {
         })
     }
 
+    /// After a write the storage took: a kept object is kept here too and
+    /// counts as listed.
+    fn written(&self, kind: ObjectKind, name: &str, data: &[u8]) {
+        if kept(kind) && kind.is_canonical(name) {
+            self.store(kind, name, data);
+            if let Some(s) = lock(&self.listed).get_mut(&kind) {
+                s.insert(name.to_string());
+            }
+        }
+    }
+
     fn drop_entry(&self, kind: ObjectKind, name: &str) {
         // Only names of the exact form Cairn writes have entries: any other
         // (`../..` from a hostile listing handed back by a caller) would
@@ -304,12 +315,13 @@ impl Wrapper for CachedBackend {
 
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         self.inner.write_new(kind, name, data)?;
-        if kept(kind) && kind.is_canonical(name) {
-            self.store(kind, name, data);
-            if let Some(s) = lock(&self.listed).get_mut(&kind) {
-                s.insert(name.to_string());
-            }
-        }
+        self.written(kind, name, data);
+        Ok(())
+    }
+
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
+        self.inner.write_new_shared(kind, name, data)?;
+        self.written(kind, name, data);
         Ok(())
     }
 

@@ -10,7 +10,7 @@
 //! beyond it (S3 Object Lock, SFTP's publication by rename).
 
 use crate::check_name;
-use cairn_core::{Error, ErrorKind, ObjectInfo, ObjectKind, Result};
+use cairn_core::{Bytes, Error, ErrorKind, ObjectInfo, ObjectKind, Result};
 use opendal::layers::{RetryEvent, RetryLayer, TimeoutLayer};
 use opendal::Operator;
 use std::time::Duration;
@@ -410,11 +410,13 @@ impl Store {
 
     /// One conditional write that the service refuses when the name is
     /// taken (`If-None-Match: *`): `AlreadyExists`, never a replacement.
-    pub fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+    /// The client sends bytes it owns: shared ones are passed as a second
+    /// reference (no copy), so the caller keeps them for the check below.
+    pub fn write_new(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
         let key = self.key(kind, name)?;
         let r = self.rt.block_on(async {
             self.op
-                .write_with(&key, data.to_vec())
+                .write_with(&key, data.clone())
                 .if_not_exists(true)
                 .await
         });
@@ -432,7 +434,7 @@ impl Store {
                 let same = self
                     .stat(kind, name)
                     .is_ok_and(|i| i.size == data.len() as u64)
-                    && self.read(kind, name).is_ok_and(|b| b == data);
+                    && self.read(kind, name).is_ok_and(|b| b == data[..]);
                 if same {
                     tracing::debug!(key = %key, "conditional write found its own bytes in place");
                     return Ok(());

@@ -7,7 +7,7 @@
 
 use crate::remote::Store;
 use cairn_core::backend::WormMode;
-use cairn_core::{Backend, Error, ErrorKind, ObjectKind, Result};
+use cairn_core::{Backend, Bytes, Error, ErrorKind, ObjectKind, Result};
 
 /// A repository on a remote object store (see the module documentation).
 pub struct RemoteBackend {
@@ -38,6 +38,11 @@ impl Backend for RemoteBackend {
     }
 
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        self.store
+            .write_new(kind, name, &Bytes::copy_from_slice(data))
+    }
+
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
         self.store.write_new(kind, name, data)
     }
 

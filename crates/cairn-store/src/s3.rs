@@ -42,7 +42,7 @@ mod config;
 mod versions;
 use crate::remote::{classify, Service, Store, Target};
 use cairn_core::backend::WormMode;
-use cairn_core::{Backend, Error, ErrorKind, ObjectKind, Result};
+use cairn_core::{Backend, Bytes, Error, ErrorKind, ObjectKind, Result};
 use opendal::services::S3;
 use opendal::Operator;
 use time::OffsetDateTime;
@@ -224,6 +224,11 @@ impl Backend for S3Backend {
     }
 
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        self.store
+            .write_new(kind, name, &Bytes::copy_from_slice(data))
+    }
+
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
         self.store.write_new(kind, name, data)
     }
 

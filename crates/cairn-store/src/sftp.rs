@@ -19,7 +19,7 @@
 
 use crate::remote::{classify, Service, Store, Target};
 use cairn_core::backend::WormMode;
-use cairn_core::{Backend, Error, ErrorKind, Leftover, ObjectKind, Result};
+use cairn_core::{Backend, Bytes, Error, ErrorKind, Leftover, ObjectKind, Result};
 use opendal::services::Sftp as SftpService;
 use opendal::Operator;
 use openssh_sftp_client::{Sftp, SftpOptions};
@@ -142,14 +142,14 @@ impl SftpBackend {
     }
 
     /// Writes `data` whole under a temporary name beside `key`.
-    fn write_temp(&self, key: &str, data: &[u8]) -> Result<String> {
+    fn write_temp(&self, key: &str, data: &Bytes) -> Result<String> {
         let tmp = Self::temp_beside(key)?;
         self.store
             .rt
             .block_on(async {
                 self.store
                     .op
-                    .write_with(&tmp, data.to_vec())
+                    .write_with(&tmp, data.clone())
                     .if_not_exists(true)
                     .await
             })
@@ -249,6 +249,10 @@ impl Backend for SftpBackend {
     }
 
     fn write_new(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
+        self.write_new_shared(kind, name, &Bytes::copy_from_slice(data))
+    }
+
+    fn write_new_shared(&self, kind: ObjectKind, name: &str, data: &Bytes) -> Result<()> {
         let key = self.store.key(kind, name)?;
         let tmp = self.write_temp(&key, data)?;
         let linked = self.store.rt.block_on(self.sync_and_link(&tmp, &key));
@@ -276,7 +280,7 @@ impl Backend for SftpBackend {
 
     fn replace(&self, kind: ObjectKind, name: &str, data: &[u8]) -> Result<()> {
         let key = self.store.key(kind, name)?;
-        let tmp = self.write_temp(&key, data)?;
+        let tmp = self.write_temp(&key, &Bytes::copy_from_slice(data))?;
         let synced = self.store.rt.block_on(self.sync_only(&tmp)).map_err(|why| {
             Error::new(
                 ErrorKind::Io,

@@ -79,6 +79,11 @@ fn the_cache_passes_on_every_call_it_does_not_answer() {
         },
         forwarding::refuses_nothing,
     );
+    let i = std::sync::atomic::AtomicUsize::new(0);
+    forwarding::shares_writes("the cache", |b| {
+        let i = i.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Arc::new(CachedBackend::new(b, dir.path().join(format!("s{i}"))))
+    });
 }
 
 #[test]

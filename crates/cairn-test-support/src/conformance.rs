@@ -3,7 +3,7 @@
 //! of fresh, empty instances. Every rule starts on its own fresh instance, so
 //! no rule leans on what another left behind, and a failure names the rule.
 
-use cairn_core::{Backend, ErrorKind, ObjectKind};
+use cairn_core::{Backend, Bytes, ErrorKind, ObjectKind};
 
 fn name(i: u32) -> String {
     format!("{:064x}", u64::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15))
@@ -148,6 +148,21 @@ fn write_new_never_replaces(b: &dyn Backend) {
             .expect("read after refused overwrite"),
         data
     );
+    // Shared bytes (a backup's packs) keep the same contract, and the
+    // caller's bytes are still whole after the storage took its reference.
+    let shared = Bytes::from(pack_data().into_iter().rev().collect::<Vec<u8>>());
+    let e = b
+        .write_new_shared(ObjectKind::Pack, &name(2), &shared)
+        .expect_err("overwrite with shared bytes must be refused");
+    assert_eq!(e.kind(), ErrorKind::AlreadyExists, "shared overwrite: {e}");
+    b.write_new_shared(ObjectKind::Pack, &name(5), &shared)
+        .expect("write_new_shared");
+    assert_eq!(
+        b.read(ObjectKind::Pack, &name(5)).expect("read shared"),
+        shared
+    );
+    assert_eq!(shared.len(), 100_000);
+    b.delete(ObjectKind::Pack, &name(5)).expect("delete shared");
 
     b.write_new(ObjectKind::Index, &name(9), b"damaged")
         .expect("write index");

@@ -5,7 +5,7 @@
 //! also watch reads ([`Hooked::watching_reads`]): how a test counts what a
 //! command fetches from storage.
 
-use cairn_core::{Backend, ObjectKind, Result, Wrapper};
+use cairn_core::{Backend, Bytes, ObjectKind, Result, Wrapper};
 use std::sync::Arc;
 
 /// Where a hook runs relative to the write it watches.
@@ -105,6 +105,9 @@ impl Wrapper for Hooked {
     }
     fn write_new(&self, k: ObjectKind, n: &str, d: &[u8]) -> Result<()> {
         self.around(k, n, || self.inner.write_new(k, n, d))
+    }
+    fn write_new_shared(&self, k: ObjectKind, n: &str, d: &Bytes) -> Result<()> {
+        self.around(k, n, || self.inner.write_new_shared(k, n, d))
     }
     fn replace(&self, k: ObjectKind, n: &str, d: &[u8]) -> Result<()> {
         self.around(k, n, || self.inner.replace(k, n, d))

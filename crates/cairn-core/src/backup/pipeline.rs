@@ -3,7 +3,6 @@
 use super::event::{stopped, Event, Sink};
 use super::scan::Scanner;
 use super::{BackupOptions, Excluder, Progress};
-use crate::backend::ObjectKind;
 use crate::chunker::Chunker;
 use crate::codec::Encoder;
 use crate::crypto::{Keys, SealKind};
@@ -11,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId};
 use crate::index::Index;
 use crate::pack::{self, BlobEntry, FinishedPack, PackBuilder, SplitPacks};
-use crate::repo::{write_idempotent, Repository};
+use crate::repo::{store_pack, Repository};
 use crate::snapshot::{SnapshotStats, SourceError};
 use crate::tree::{Node, Tree};
 use crossbeam_channel::{bounded, Receiver, Sender};
@@ -85,12 +84,7 @@ pub(crate) fn run(
                 let (rx, backend) = (pack_rx.clone(), backend.clone());
                 s.spawn(move || -> Result<()> {
                     for p in rx {
-                        write_idempotent(
-                            backend.as_ref(),
-                            ObjectKind::Pack,
-                            &p.id.to_hex(),
-                            &p.bytes,
-                        )?;
+                        store_pack(backend.as_ref(), &p.id, p.bytes)?;
                     }
                     Ok(())
                 })

@@ -26,9 +26,8 @@ use crate::ids::{BlobId, PackId};
 use crate::manifest::MAX_DEPTH;
 use crate::pack::{BlobEntry, FinishedPack, PackBuilder, SplitPacks};
 use crate::progress::WorkProgress;
-use crate::repo::{write_idempotent, Repository};
+use crate::repo::{store_pack, Repository};
 use crate::tree::{Node, NodeType, Tree};
-use crate::ObjectKind;
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
@@ -403,21 +402,12 @@ fn reseal(
 /// Stores the packs it is handed, and hands their buffers back.
 fn write_packs(dst: &Repository, rx: Receiver<FinishedPack>, spare: Sender<Vec<u8>>) -> Flow<()> {
     for p in rx {
-        store_pack(dst, &p)?;
+        let buf = store_pack(dst.backend().as_ref(), &p.id, p.bytes)?;
         // Full: the collector has a spare already; this one is freed (every
         // spare stays resident).
-        let _ = spare.try_send(p.bytes);
+        let _ = spare.try_send(buf);
     }
     Ok(())
-}
-
-fn store_pack(dst: &Repository, p: &FinishedPack) -> Result<()> {
-    write_idempotent(
-        dst.backend().as_ref(),
-        ObjectKind::Pack,
-        &p.id.to_hex(),
-        &p.bytes,
-    )
 }
 
 /// A directory being rebuilt: its node in its parent (`None`: the root),
@@ -589,8 +579,8 @@ impl Collector<'_> {
         match &self.pack_tx {
             Some(tx) => tx.send(p).map_err(|_| Halt::Stopped)?,
             None => {
-                store_pack(self.dst, &p)?;
-                self.packer.recycle(p.bytes);
+                let buf = store_pack(self.dst.backend().as_ref(), &p.id, p.bytes)?;
+                self.packer.recycle(buf);
             }
         }
         while let Ok(buf) = self.spare_rx.try_recv() {
