@@ -99,3 +99,58 @@ fn upgrade_raises_the_version_on_request_and_the_next_backup_splits_large_folder
     .ok();
     assert_diff_r(&first, &out, &["--no-dereference"]);
 }
+
+/// An upgrade started while a master-key rotation runs (and the other way
+/// round): both replace the config, so each takes the exclusive lock and
+/// reads the config under it. Were either to write a config read before the
+/// other's replace, the rotation's new key epoch or the upgrade's version
+/// would be undone, silently. Both finish, and both changes stay.
+#[test]
+fn an_upgrade_racing_a_key_rotation_keeps_both_changes() {
+    let env = Env::new();
+    for (round, rotation_first) in [true, false, true].into_iter().enumerate() {
+        let repo = env.path(&format!("repo{round}"));
+        drop(TestRepo::on(Arc::new(FsBackend::new(&repo))).init_at_version(1));
+        let src = env.path("src");
+        if !src.exists() {
+            make_tree(&src);
+        }
+        cairn(&env, &repo, &["backup", src.to_str().unwrap()]).ok();
+        let start = |args: &[&str]| {
+            let mut c = env.cmd();
+            c.env("CAIRN_PASSWORD", "pw")
+                .arg("--wait")
+                .arg("120s")
+                .arg("-r")
+                .arg(&repo)
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            c.spawn().unwrap()
+        };
+        let (a, b) = if rotation_first {
+            let r = start(&["keys", "rotate-master"]);
+            (r, start(&["upgrade"]))
+        } else {
+            let u = start(&["upgrade"]);
+            (u, start(&["keys", "rotate-master"]))
+        };
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let st = cairn(&env, &repo, &["keys", "status", "--json"])
+            .ok()
+            .json();
+        assert_eq!(
+            st["format_version"], 3,
+            "round {round}: the upgrade was undone"
+        );
+        assert_eq!(st["key_epoch"], 2, "round {round}: the rotation was undone");
+        cairn(&env, &repo, &["verify", "--read-data"]).ok();
+    }
+}
