@@ -769,8 +769,8 @@ pub(crate) fn store_pack(b: &dyn Backend, id: &PackId, bytes: Vec<u8>) -> Result
     let shared = Bytes::from(bytes);
     let first = b.write_new_shared(ObjectKind::Pack, &name, &shared);
     settle(b, ObjectKind::Pack, &name, &shared, first)?;
-    // The storage's references are gone once the write returned: this is
-    // the same allocation, not a copy.
+    // The storage drops its references before the write returns, so this
+    // takes the allocation back; were one still held, it would copy.
     Ok(Vec::from(shared))
 }
 
