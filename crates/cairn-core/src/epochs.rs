@@ -20,6 +20,7 @@ use crate::codec::KindEncoders;
 use crate::crypto::{Epoch, SealKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId, SnapshotId};
+use crate::idset::IdSet;
 use crate::index;
 use crate::pack::{seal_blob, BlobEntry, PackBuilder, SplitPacks};
 use crate::prune::{self, PackAction, PruneOptions, PruneOutcome};
@@ -27,7 +28,7 @@ use crate::repo::{store_pack, write_idempotent, Repository};
 use crate::snapshot::SnapshotEntry;
 use crate::tree::{NodeType, Tree};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// What sits under which epoch.
 #[derive(Debug, Clone, Serialize)]
@@ -98,7 +99,7 @@ struct Copier {
     /// Data and trees in packs of their own (see [`SplitPacks`]).
     packer: SplitPacks,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
-    added: HashSet<BlobId>,
+    added: IdSet,
     data: HashMap<BlobId, BlobId>,
     trees: HashMap<BlobId, BlobId>,
     written: usize,
@@ -202,7 +203,7 @@ pub fn rewrite(
         enc: KindEncoders::new(repo.config().compression)?,
         packer: SplitPacks::new(repo.config().pack_size as usize),
         packs: vec![],
-        added: HashSet::new(),
+        added: IdSet::new(),
         data: HashMap::new(),
         trees: HashMap::new(),
         written: 0,

@@ -322,6 +322,7 @@ pub fn seal_index_file(
     let id = keys.id(SealKind::Index, &plain);
     let mut sealed = Vec::new();
     enc.encode_into(&plain, &mut sealed)?;
+    drop(plain);
     keys.seal_in_place(SealKind::Index, &id, &mut sealed)?;
     Ok((hex::encode(id), sealed))
 }

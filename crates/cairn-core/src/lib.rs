@@ -39,6 +39,7 @@ pub mod forget;
 pub mod fuzzing;
 pub mod guard;
 pub mod ids;
+pub mod idset;
 pub mod index;
 pub mod keyslot;
 pub mod leftovers;

@@ -19,6 +19,7 @@
 use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId};
+use crate::idset::IdSet;
 use crate::pack::{self, BlobEntry, PackBuilder, SplitPacks};
 use crate::remedy::Remedy;
 use crate::repo::{store_pack, write_idempotent, Repository};
@@ -167,7 +168,7 @@ impl PrunePlan {
 
 /// Every blob the readable snapshots use. Fails on anything it cannot read:
 /// prune must never guess what is unused.
-pub fn used_blobs(repo: &Repository) -> Result<(usize, HashSet<BlobId>)> {
+pub fn used_blobs(repo: &Repository) -> Result<(usize, IdSet)> {
     let (snaps, damaged) = repo.snapshots_checked()?;
     if let Some((name, e)) = damaged.first() {
         return Err(Error::corrupt(format!(
@@ -183,8 +184,8 @@ pub fn used_blobs(repo: &Repository) -> Result<(usize, HashSet<BlobId>)> {
 pub fn blobs_of(
     repo: &Repository,
     snaps: &[(crate::SnapshotId, crate::snapshot::SnapshotMeta)],
-) -> Result<HashSet<BlobId>> {
-    let mut used = HashSet::new();
+) -> Result<IdSet> {
+    let mut used = IdSet::new();
     let mut stack: Vec<BlobId> = Vec::new();
     for (_, meta) in snaps {
         if used.insert(meta.tree) {
@@ -271,7 +272,7 @@ pub fn plan(repo: &Repository, opts: &PruneOptions) -> Result<PrunePlan> {
     }
 
     // One copy of each used blob counts as used: the first, indexed packs first.
-    let mut chosen: HashSet<BlobId> = HashSet::new();
+    let mut chosen = IdSet::new();
     let mut packs = Vec::new();
     for (p, entries, indexed) in candidates {
         let flags: Vec<bool> = entries
@@ -303,7 +304,7 @@ pub fn plan(repo: &Repository, opts: &PruneOptions) -> Result<PrunePlan> {
             used: flags,
         });
     }
-    if let Some(b) = used.iter().find(|b| !chosen.contains(*b)) {
+    if let Some(b) = used.iter().find(|b| !chosen.contains(b)) {
         return Err(Error::corrupt(format!(
             "blob {b} is used by a snapshot but stored in no readable pack"
         ))

@@ -369,6 +369,9 @@ impl Repository {
         let (name, bytes) = index::seal_index_file(&self.keys, &mut self.encoder()?, packs)?;
         self.check_lease()?;
         write_idempotent(self.backend.as_ref(), ObjectKind::Index, &name, &bytes)?;
+        // A backup of a million files writes a ~45 MB index file: not held
+        // while the in-memory index grows by as much.
+        drop(bytes);
         for (p, e) in packs {
             self.index.add_pack(*p, e);
         }

@@ -8,13 +8,14 @@ use crate::codec::Encoder;
 use crate::crypto::{Keys, SealKind};
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, PackId};
+use crate::idset::IdSet;
 use crate::index::Index;
 use crate::pack::{self, BlobEntry, FinishedPack, PackBuilder, SplitPacks};
 use crate::repo::{store_pack, Repository};
 use crate::snapshot::{SnapshotStats, SourceError};
 use crate::tree::{Node, Tree};
 use crossbeam_channel::{bounded, Receiver, Sender};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 /// Statistics gathered along the pipeline.
@@ -210,7 +211,7 @@ struct Collector<'a> {
     split: bool,
     packer: SplitPacks,
     pack_tx: Sender<FinishedPack>,
-    session: HashSet<BlobId>,
+    session: IdSet,
     packs: Vec<(PackId, Vec<BlobEntry>)>,
     stack: Vec<Frame>,
     file: Option<(Node, bool)>,
@@ -236,7 +237,7 @@ impl<'a> Collector<'a> {
             split,
             packer: SplitPacks::new(pack_size),
             pack_tx,
-            session: HashSet::new(),
+            session: IdSet::new(),
             packs: Vec::new(),
             stack: vec![Frame {
                 node: None,

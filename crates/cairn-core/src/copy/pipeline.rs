@@ -23,13 +23,14 @@ use crate::codec::{Encoder, KindEncoders};
 use crate::crypto::SealKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{BlobId, PackId};
+use crate::idset::IdSet;
 use crate::manifest::MAX_DEPTH;
 use crate::pack::{BlobEntry, FinishedPack, PackBuilder, SplitPacks};
 use crate::progress::WorkProgress;
 use crate::repo::{store_pack, Repository};
 use crate::tree::{Node, NodeType, Tree};
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -105,9 +106,9 @@ pub(super) struct Run {
     ids: HashMap<BlobId, BlobId>,
     /// Source ids the walker sent in this run (after each snapshot, the
     /// keys of `ids`).
-    sent: HashSet<BlobId>,
+    sent: IdSet,
     /// Destination blobs stored in this run (packed, maybe not yet indexed).
-    stored: HashSet<BlobId>,
+    stored: IdSet,
     /// The collector's: trees get their own compression settings, pack
     /// trailers the data's. One per kind for the whole run (creating a
     /// context per blob cost more than compressing a small blob).
@@ -119,8 +120,8 @@ impl Run {
         Ok(Run {
             counts: Counts::default(),
             ids: HashMap::new(),
-            sent: HashSet::new(),
-            stored: HashSet::new(),
+            sent: IdSet::new(),
+            stored: IdSet::new(),
             enc: KindEncoders::new(level)?,
         })
     }
@@ -247,7 +248,7 @@ fn join<T>(h: std::thread::ScopedJoinHandle<'_, Flow<T>>) -> Flow<T> {
 /// Reads the source's trees and sends the steps.
 struct Walker<'a> {
     src: &'a Repository,
-    sent: &'a mut HashSet<BlobId>,
+    sent: &'a mut IdSet,
     tx: Sender<(u64, Vec<Step>)>,
     /// One per batch it may send (see the module essay).
     credits: Receiver<()>,
@@ -425,7 +426,7 @@ struct Collector<'a> {
     progress: &'a WorkProgress,
     stop: &'a AtomicBool,
     ids: &'a mut HashMap<BlobId, BlobId>,
-    stored: &'a mut HashSet<BlobId>,
+    stored: &'a mut IdSet,
     counts: &'a mut Counts,
     enc: &'a mut KindEncoders,
     packer: SplitPacks,
