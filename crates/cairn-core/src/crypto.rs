@@ -201,6 +201,10 @@ impl EpochKeys {
     fn id(&self, kind: SealKind, plaintext: &[u8]) -> [u8; 32] {
         *blake3::keyed_hash(&self.id_keys[kind as usize - 1], plaintext).as_bytes()
     }
+
+    fn id_hasher(&self, kind: SealKind) -> blake3::Hasher {
+        blake3::Hasher::new_keyed(&self.id_keys[kind as usize - 1])
+    }
 }
 
 /// Associated data of a retired secret sealed in the config: it binds the
@@ -253,6 +257,12 @@ impl Keys {
     /// The keyed id of `plaintext` as an object of `kind` (current epoch).
     pub fn id(&self, kind: SealKind, plaintext: &[u8]) -> [u8; 32] {
         self.epochs[0].id(kind, plaintext)
+    }
+
+    /// [`Keys::id`] of a plaintext fed in pieces (written to the hasher):
+    /// the same id, for an object not held whole.
+    pub fn id_hasher(&self, kind: SealKind) -> blake3::Hasher {
+        self.epochs[0].id_hasher(kind)
     }
 
     /// The keyed id of `plaintext` under `epoch`'s id keys (to check an
