@@ -279,6 +279,15 @@ mod tests {
                 e.encode_streamed(data.len(), &write, &mut out).unwrap();
                 assert_eq!(out[0] == CODEC_ZSTD, zstd, "level {level}");
                 assert_eq!(&decode(&out, data.len()).unwrap(), data);
+                if zstd {
+                    // FORMAT.md §4's header: content size, no checksum, no dictionary.
+                    let d = out[5];
+                    assert_eq!((d & 0x04, d & 0x03), (0, 0), "no checksum, no dictionary");
+                    assert_eq!(
+                        zstd::zstd_safe::get_frame_content_size(&out[1..]).unwrap(),
+                        Some(data.len() as u64)
+                    );
+                }
                 let short = |w: &mut dyn std::io::Write| w.write_all(&data[1..]);
                 assert!(e.encode_streamed(data.len(), &short, &mut out).is_err());
             }
