@@ -35,6 +35,7 @@ failed=""
 for src in fuzz/fuzz_targets/*.rs; do
   t=$(basename "$src" .rs)
   mkdir -p "$scratch/$t" "fuzz/corpus/$t" "fuzz/artifacts/$t"
+  touch "$scratch/$t.log.start"
   # -rss_limit_mb: a decoder that balloons on hostile bytes is a finding too.
   if "$bin/$t" "$scratch/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -rss_limit_mb=1024 \
     -max_len=65536 -artifact_prefix="fuzz/artifacts/$t/" -print_final_stats=1 \
@@ -47,6 +48,13 @@ for src in fuzz/fuzz_targets/*.rs; do
   fi
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$scratch/$t.log" | grep -o '[0-9]*$' || echo '?')
   echo "fuzz $t: $runs runs in ${seconds}s$verdict"
+  # libFuzzer saves an input that took over 10 s as slow-unit-*, and goes
+  # on: a decoder or parser that hostile bytes keep busy that long is a
+  # denial of service (a cron line once took 76 s). Said loudly, not failed:
+  # a loaded machine makes slow units of ordinary inputs too.
+  for s in $(find "fuzz/artifacts/$t" -name 'slow-unit-*' -newer "$scratch/$t.log.start" 2> /dev/null); do
+    echo "fuzz $t: WARNING: slow input saved as $s; run it alone to time it" >&2
+  done
 done
 if [ -n "$failed" ]; then
   echo "fuzz targets failed:$failed (inputs under fuzz/artifacts/; turn each into a regression test)" >&2
