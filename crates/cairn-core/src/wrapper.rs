@@ -52,7 +52,8 @@ use time::OffsetDateTime;
 /// A backend that adds one concern to [`Wrapper::inner`] and forwards the
 /// rest: implement this (not [`Backend`]) and override only the methods the
 /// concern changes. Each provided method calls the same method of the inner
-/// backend (but `write_new_shared`, which goes through `write_new`); the documentation of each is on [`Backend`].
+/// backend, but `write_new_shared`, which goes through `write_new`; the
+/// documentation of each is on [`Backend`].
 #[allow(missing_docs)] // each method is documented on `Backend`
 pub trait Wrapper: Send + Sync {
     /// The backend this one forwards to.
