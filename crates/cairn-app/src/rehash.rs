@@ -4,22 +4,21 @@
 //! (which restores a budgeted part and keeps what it read for other checks).
 
 use cairn_core::manifest::ManifestEntry;
+use cairn_core::place::Place;
+use cairn_core::restore::safe_fs::SafeDir;
 use cairn_core::restore::{self, Overwrite, RestoreOptions, RestoreReport};
 use cairn_core::tree::NodeType;
 use cairn_core::{Repository, SnapshotId};
-use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// One restored file, hashed again.
 pub struct Rehashed<'m> {
     pub entry: &'m ManifestEntry,
-    /// Where it was restored.
-    pub path: PathBuf,
     /// Its SHA-256 as read back, or why it could not be read.
-    pub sha256: std::io::Result<String>,
+    pub sha256: cairn_core::Result<String>,
 }
 
 impl Rehashed<'_> {
@@ -37,6 +36,17 @@ pub struct ScratchRestore<'m> {
     pub seconds: f64,
     /// The files `chosen` picked, in manifest order.
     pub files: Vec<Rehashed<'m>>,
+    /// Where it restored.
+    pub target: PathBuf,
+}
+
+impl ScratchRestore<'_> {
+    /// Where `entry` was restored (a path longer than the system opens in
+    /// one call, for a deep folder, cannot be opened by it: read it by folder).
+    pub fn path_of(&self, entry: &ManifestEntry) -> PathBuf {
+        self.target
+            .join(std::ffi::OsStr::from_bytes(&entry.raw_path()))
+    }
 }
 
 /// Which part of a snapshot to restore and re-hash.
@@ -79,37 +89,50 @@ pub fn restore_and_rehash<'m>(
     let t = Instant::now();
     let report = restore::restore(repo, id, tree, &opts, &Default::default())?.report;
     let seconds = t.elapsed().as_secs_f64();
+    let root = SafeDir::open_target(target, false)?;
+    let mut folder = None;
     let files = manifest
         .iter()
-        .filter(|e| e.kind == NodeType::File && (part.chosen)(&e.raw_path))
-        .map(|entry| {
-            let path = target.join(std::ffi::OsStr::from_bytes(&entry.raw_path));
-            let sha256 = sha256_file(&path);
-            Rehashed {
-                entry,
-                path,
-                sha256,
-            }
+        .filter(|e| e.kind == NodeType::File && (part.chosen)(&e.raw_path()))
+        .map(|entry| Rehashed {
+            entry,
+            sha256: sha256_in(&root, &mut folder, &entry.place).map(hex::encode),
         })
         .collect();
     Ok(ScratchRestore {
         report,
         seconds,
         files,
+        target: target.to_path_buf(),
     })
 }
 
-/// A file's SHA-256, read in pieces (a restored file may be larger than memory).
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
+/// The last folder opened, by its place: a manifest lists a folder's files together.
+type OpenFolder = Option<(Option<Arc<Place>>, SafeDir)>;
+
+/// The SHA-256 of the restored file at `place`, opened folder by folder
+/// below `root` without following symlinks, so a path longer than the
+/// system takes in one call (a deep folder) is read like any other.
+fn sha256_in(root: &SafeDir, open: &mut OpenFolder, place: &Place) -> cairn_core::Result<[u8; 32]> {
+    let dir = place.dir().cloned();
+    if !matches!(open, Some((d, _)) if *d == dir) {
+        *open = None;
+        let mut cur: Option<SafeDir> = None;
+        for name in place.dir_names() {
+            let next = cur.as_ref().unwrap_or(root).subdir(name, false)?;
+            cur = Some(next.ok_or_else(|| {
+                cairn_core::Error::new(
+                    cairn_core::ErrorKind::NotFound,
+                    format!("{}: its folder was not restored", place.path()),
+                )
+            })?);
         }
-        h.update(&buf[..n]);
+        if let Some(d) = cur {
+            *open = Some((dir, d));
+        }
     }
-    Ok(hex::encode(h.finalize()))
+    match open {
+        Some((_, d)) => d.sha256(place.name()),
+        None => root.sha256(place.name()),
+    }
 }

@@ -73,6 +73,17 @@ pub fn json<R: Render>(r: &R) -> io::Result<String> {
     .map_err(io::Error::other)
 }
 
+/// One problem of a backup or restore as a line: `{kind}: {path}: {error}`,
+/// or `{kind}: {error}` for the entry with an empty path that counts the
+/// problems a record does not list.
+pub fn problem(kind: &str, e: &cairn_core::snapshot::SourceError) -> String {
+    use cairn_core::escape::one_line;
+    match e.path.as_str() {
+        "" => format!("{kind}: {}", one_line(&e.error)),
+        p => format!("{kind}: {}: {}", one_line(p), one_line(&e.error)),
+    }
+}
+
 /// Human-readable byte count.
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -38,6 +38,76 @@ fn a_directory_deeper_than_the_limit_is_named_and_the_rest_restores() {
     env.repo(&repo, &["verify"]).ok();
 }
 
+/// Folders `levels` deep below `dir`, each named `name`, made through
+/// descriptors (the path passes what one system call takes); the deepest.
+fn chain(dir: &Path, name: &str, levels: usize) -> rustix::fd::OwnedFd {
+    use rustix::fs::{mkdirat, open, openat, Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut fd = open(dir, flags, Mode::empty()).unwrap();
+    for _ in 0..levels {
+        mkdirat(&fd, name, Mode::from_raw_mode(0o755)).unwrap();
+        fd = openat(&fd, name, flags, Mode::empty()).unwrap();
+    }
+    fd
+}
+
+#[test]
+fn more_problems_than_a_snapshot_can_list_still_make_a_snapshot_that_reads_back() {
+    // 80 folders past the depth limit, below 1,024 levels of 255-byte
+    // names: 80 problems whose paths are 262 KB each, 21 MB in all, more
+    // than the 16 MiB a snapshot may hold (a local user can make a million
+    // unreadable files as well). The snapshot lists the first 4 MiB of them
+    // and counts the rest; before, it was written and never read again.
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("top.txt"), b"top").unwrap();
+    let bottom = chain(&src, &"d".repeat(255), 1024);
+    for i in 0..80 {
+        let name = format!("{i:0>255}");
+        rustix::fs::mkdirat(
+            &bottom,
+            name.as_str(),
+            rustix::fs::Mode::from_raw_mode(0o755),
+        )
+        .unwrap();
+    }
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let r = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
+        .code(3)
+        .json();
+    assert_eq!(r["incomplete"], true);
+    let errors = r["errors"].as_array().unwrap();
+    let (last, listed) = errors.split_last().unwrap();
+    assert!((10..80).contains(&listed.len()), "{} listed", listed.len());
+    assert!(listed.iter().all(|e| e["error"]
+        .as_str()
+        .unwrap()
+        .contains("nested deeper than 1024")));
+    assert_eq!(last["path"], "");
+    let more = 80 - listed.len();
+    assert!(
+        last["error"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{more} more problem(s) not listed")),
+        "{last}"
+    );
+    // The snapshot reads back: listed, restored, verified.
+    let list = env.repo(&repo, &["list", "--json"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let target = env.path("restored");
+    env.repo(
+        &repo,
+        &["restore", "latest", "--target", target.to_str().unwrap()],
+    )
+    .ok();
+    assert_eq!(std::fs::read(target.join("top.txt")).unwrap(), b"top");
+    env.repo(&repo, &["verify"]).ok();
+}
+
 /// Swaps files `v00`..`v99` in `dir` for symlinks to `secret` and back (and
 /// now and then for a fifo) until told to stop.
 fn racer(dir: &Path, secret: &Path, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {

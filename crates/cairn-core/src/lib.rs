@@ -49,6 +49,7 @@ pub mod manifest;
 pub mod pack;
 pub mod parallel;
 pub mod pin;
+pub mod place;
 pub mod policy;
 pub mod progress;
 pub mod protect;

@@ -4,18 +4,20 @@
 
 use crate::error::Result;
 use crate::ids::BlobId;
+use crate::place::Place;
 use crate::repo::Repository;
 use crate::tree::{Node, NodeType, TreeSource};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One manifest line.
 #[derive(Debug, Clone, Serialize)]
 pub struct ManifestEntry {
-    /// Path relative to the snapshot root, `/`-separated (lossy for non-UTF-8 names).
-    pub path: String,
-    /// Raw path bytes.
-    #[serde(skip)]
-    pub raw_path: Vec<u8>,
+    /// Where it is below the snapshot root; in JSON its `/`-separated path
+    /// (lossy for non-UTF-8 names). Entries share their folder's place, so
+    /// a manifest holds names, not a whole path per entry (see [`Place`]).
+    #[serde(rename = "path")]
+    pub place: Place,
     /// Entry type.
     #[serde(rename = "type")]
     pub kind: NodeType,
@@ -44,6 +46,18 @@ pub struct ManifestEntry {
 pub const MAX_REPEATED_ENTRIES: u64 = 100_000;
 /// See [`MAX_REPEATED_ENTRIES`]: room for a few bind-mounted copies.
 pub const REPEATS_PER_ENTRY: u64 = 4;
+
+impl ManifestEntry {
+    /// Path relative to the snapshot root, `/`-separated (lossy for non-UTF-8 names).
+    pub fn path(&self) -> String {
+        self.place.path()
+    }
+
+    /// Path relative to the snapshot root, as raw bytes.
+    pub fn raw_path(&self) -> Vec<u8> {
+        self.place.raw()
+    }
+}
 
 /// The repeat budget of one walk (see [`MAX_REPEATED_ENTRIES`]).
 #[derive(Default)]
@@ -134,15 +148,30 @@ pub fn walk_below(
     depth: usize,
     f: &mut dyn FnMut(&[u8], &Node) -> Result<()>,
 ) -> Result<NotEntered> {
+    walk_steps(repo, root, depth, &mut |path, _, n| f(path, n))
+}
+
+/// What [`walk_steps`] calls per entry: its path, its folder's place (none
+/// at the top) and its node.
+type Step<'f> = dyn FnMut(&[u8], Option<&Arc<Place>>, &Node) -> Result<()> + 'f;
+
+/// [`walk`], handing over each entry's folder as a shared [`Place`] too.
+fn walk_steps(
+    repo: &dyn TreeSource,
+    root: &BlobId,
+    depth: usize,
+    f: &mut Step<'_>,
+) -> Result<NotEntered> {
     let mut skipped = NotEntered::default();
-    // An explicit stack of (tree, next entry, path length before its name),
-    // not recursion: the depth is the repository's to choose.
+    // An explicit stack of (tree, next entry, path length before its name,
+    // repeat, the folder's place), not recursion: the depth is the
+    // repository's to choose.
     let mut repeats = Repeats::default();
     let mut prefix: Vec<u8> = Vec::new();
-    let mut stack = vec![(repo.tree(root)?, 0usize, 0usize, false)];
-    while let Some((tree, next, _, _)) = stack.last_mut() {
+    let mut stack = vec![(repo.tree(root)?, 0usize, 0usize, false, None)];
+    while let Some((tree, next, _, _, dir)) = stack.last_mut() {
         let Some(n) = tree.nodes.get(*next) else {
-            if let Some((_, _, len, repeat)) = stack.pop() {
+            if let Some((_, _, len, repeat, _)) = stack.pop() {
                 prefix.truncate(len);
                 repeats.leave(repeat);
             }
@@ -155,12 +184,14 @@ pub fn walk_below(
         }
         prefix.extend_from_slice(&n.name.0);
         repeats.entry()?;
-        f(&prefix, n)?;
+        f(&prefix, dir.as_ref(), n)?;
         let (kind, subtree) = (n.kind, n.subtree);
+        let entered = kind == NodeType::Dir && subtree.is_some();
+        let here = entered.then(|| Arc::new(Place::new(dir.as_ref(), n.name.0.clone())));
         match (kind, subtree) {
             (NodeType::Dir, Some(sub)) if depth + stack.len() <= MAX_DEPTH => {
                 let repeat = repeats.enter(&sub);
-                stack.push((repo.tree(&sub)?, 0, len, repeat));
+                stack.push((repo.tree(&sub)?, 0, len, repeat, here));
                 continue;
             }
             (NodeType::Dir, Some(_)) => {
@@ -194,10 +225,9 @@ pub fn manifest_and_not_entered(
     root: &BlobId,
 ) -> Result<(Vec<ManifestEntry>, NotEntered)> {
     let mut out = Vec::new();
-    let skipped = walk(repo, root, &mut |path, n| {
+    let skipped = walk_steps(repo, root, 0, &mut |_, dir, n| {
         out.push(ManifestEntry {
-            path: String::from_utf8_lossy(path).into_owned(),
-            raw_path: path.to_vec(),
+            place: Place::new(dir, n.name.0.clone()),
             kind: n.kind,
             size: n.size,
             mode: n.mode,

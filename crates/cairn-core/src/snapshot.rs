@@ -49,6 +49,62 @@ pub struct SourceError {
     pub error: String,
 }
 
+/// The most bytes of paths and messages a list of [`SourceError`]s keeps:
+/// 4 MiB, a quarter of what a snapshot may hold ([`MAX_SNAPSHOT_LEN`]).
+/// A source where a local user made a million entries unreadable, or
+/// folders nested past the depth limit with long names, would otherwise
+/// make a backup write a snapshot no reader opens, and hold it all in memory.
+pub const MAX_ERROR_BYTES: usize = 4 << 20;
+
+/// Problems as a run meets them: every one counted, the first kept up to
+/// [`MAX_ERROR_BYTES`], the rest summed up in one last entry whose path is
+/// empty (no source path is).
+#[derive(Debug, Default)]
+pub struct ErrorList {
+    kept: Vec<SourceError>,
+    bytes: usize,
+    left_out: u64,
+}
+
+impl ErrorList {
+    /// Records one problem.
+    pub fn push(&mut self, e: SourceError) {
+        let size = e.path.len() + e.error.len();
+        if self.left_out == 0 && self.bytes + size <= MAX_ERROR_BYTES {
+            self.bytes += size;
+            self.kept.push(e);
+        } else {
+            self.left_out += 1;
+        }
+    }
+
+    /// Whether none was met.
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty() && self.left_out == 0
+    }
+
+    /// How many were met, listed or not.
+    pub fn met(&self) -> u64 {
+        self.kept.len() as u64 + self.left_out
+    }
+
+    /// The list to record: those kept, then the summary of the rest.
+    pub fn into_vec(self) -> Vec<SourceError> {
+        let mut out = self.kept;
+        if self.left_out > 0 {
+            out.push(SourceError {
+                path: String::new(),
+                error: format!(
+                    "{} more problem(s) not listed: a record keeps the first {} MiB of them",
+                    self.left_out,
+                    MAX_ERROR_BYTES >> 20
+                ),
+            });
+        }
+        out
+    }
+}
+
 /// One snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -134,10 +190,18 @@ impl SnapshotMeta {
             .map_err(|_| Error::corrupt(format!("snapshot time {:?} is not RFC 3339", self.time)))
     }
 
-    /// Seals: (id, bytes).
+    /// Seals: (id, bytes). A snapshot larger than readers accept is
+    /// refused here, so none is ever written that cannot be read back.
     pub fn seal(&self, keys: &Keys, enc: &mut Encoder) -> Result<(SnapshotId, Vec<u8>)> {
         #[allow(clippy::expect_used)] // plain data always serialises
         let plain = serde_json::to_vec(self).expect("snapshot serialises");
+        if plain.len() > MAX_SNAPSHOT_LEN {
+            return Err(Error::invalid(format!(
+                "the snapshot record would be {} bytes, more than the {MAX_SNAPSHOT_LEN} any reader accepts; not written",
+                plain.len()
+            ))
+            .hint("fewer source paths or tags; nothing was recorded"));
+        }
         let id = keys.id(SealKind::Snapshot, &plain);
         let mut out = Vec::new();
         enc.encode_into(&plain, &mut out)?;
@@ -186,7 +250,73 @@ impl SnapshotMeta {
 
 #[cfg(test)]
 mod tests {
-    use super::belongs_to;
+    use super::*;
+    use crate::crypto::MasterSecret;
+    use crate::ids::RepoId;
+
+    fn problem(path_len: usize) -> SourceError {
+        SourceError {
+            path: "p".repeat(path_len),
+            error: "unreadable".into(),
+        }
+    }
+
+    #[test]
+    fn a_list_of_problems_keeps_the_first_few_mib_and_counts_the_rest() {
+        let mut l = ErrorList::default();
+        assert!(l.is_empty() && l.met() == 0);
+        let each = 100_000;
+        for _ in 0..100 {
+            l.push(problem(each));
+        }
+        assert_eq!(l.met(), 100);
+        let v = l.into_vec();
+        let kept = MAX_ERROR_BYTES / (each + "unreadable".len());
+        assert_eq!(v.len(), kept + 1);
+        let last = v.last().unwrap();
+        assert_eq!(last.path, "");
+        assert!(last
+            .error
+            .starts_with(&format!("{} more problem(s) not listed", 100 - kept)));
+        // Exactly full, then one more; once one is left out, a small one
+        // after it is too: the list is the first problems, not a selection.
+        let mut l = ErrorList::default();
+        l.push(problem(MAX_ERROR_BYTES - "unreadable".len()));
+        l.push(problem(1));
+        l.push(problem(0));
+        let v = l.into_vec();
+        assert_eq!(v.len(), 2);
+        assert!(v[1].error.starts_with("2 more"), "{:?}", v[1]);
+    }
+
+    #[test]
+    fn a_snapshot_larger_than_readers_accept_is_not_sealed() {
+        let keys = Keys::derive(&MasterSecret::from_bytes([1; 32]), RepoId([2; 32]));
+        let mut enc = Encoder::new(3).unwrap();
+        let mut meta = SnapshotMeta {
+            version: 1,
+            time: "2026-12-06T00:00:00Z".into(),
+            spec: None,
+            host: "h".into(),
+            paths: vec!["/src".into()],
+            tags: vec![],
+            parent: None,
+            tree: BlobId([3; 32]),
+            incomplete: true,
+            errors: vec![problem(1000)],
+            stats: SnapshotStats::default(),
+            program: "cairn test".into(),
+        };
+        let (id, sealed) = meta.seal(&keys, &mut enc).unwrap();
+        assert_eq!(SnapshotMeta::open(&keys, &id, &sealed).unwrap(), meta);
+        meta.errors = vec![problem(MAX_SNAPSHOT_LEN)];
+        let e = meta.seal(&keys, &mut enc).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("more than the 16777216 any reader accepts"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn a_snapshot_belongs_to_its_spec_or_by_hand_to_the_same_paths() {

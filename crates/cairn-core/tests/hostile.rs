@@ -230,7 +230,7 @@ fn a_directory_deeper_than_the_limit_is_refused_alone() {
         .collect();
     assert_eq!(refused.len(), 1, "only the too-deep directory");
     assert_eq!(
-        refused[0].components.len(),
+        refused[0].place.depth(),
         cairn_core::manifest::MAX_DEPTH + 1
     );
     let rep = execute(&repo, &p, 2).unwrap();
@@ -242,7 +242,7 @@ fn a_directory_deeper_than_the_limit_is_refused_alone() {
     assert!(!target.join(deepest.join("d")).exists());
     // The manifest lists the rest too, and says what it left out.
     let (m, left_out) = cairn_core::manifest::manifest_and_not_entered(&repo, &root).unwrap();
-    assert!(m.iter().any(|e| e.path == "a.txt"));
+    assert!(m.iter().any(|e| e.path() == "a.txt"));
     assert_eq!(left_out.count, 1);
     let e = cairn_core::manifest::manifest(&repo, &root).unwrap_err();
     assert_eq!(e.kind(), cairn_core::ErrorKind::Corrupt, "{e}");
@@ -275,7 +275,7 @@ fn right_content_with_wrong_metadata_is_fixed_without_touching_a_shared_inode() 
     let action = |n: &str| {
         p.entries
             .iter()
-            .find(|e| e.path == n)
+            .find(|e| e.path() == n)
             .unwrap()
             .action
             .clone()

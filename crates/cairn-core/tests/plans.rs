@@ -139,7 +139,7 @@ fn restore_plans_creates_into_an_empty_target_and_skips_or_deletes_into_a_restor
         .entries
         .iter()
         .filter(|e| e.action == Action::Delete)
-        .map(|e| e.path.as_str())
+        .map(|e| e.path())
         .collect();
     assert_eq!(stray, vec!["stray"]);
     assert!(target.join("stray").exists(), "planning deleted");

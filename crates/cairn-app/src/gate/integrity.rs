@@ -226,12 +226,12 @@ fn restore_into(
         restored_bytes += e.size;
         if !ok && c.mismatches.len() < MAX_LISTED {
             c.mismatches.push(match &f.sha256 {
-                Ok(_) => format!("{}: does not match its SHA-256", e.path),
-                Err(err) => format!("{}: cannot be read back: {err}", e.path),
+                Ok(_) => format!("{}: does not match its SHA-256", e.path()),
+                Err(err) => format!("{}: cannot be read back: {err}", e.path()),
             });
         }
         if ok && e.size >= WINDOW_MIN_FILE {
-            window_files.push((f.path.clone(), e.size));
+            window_files.push((r.path_of(e), e.size));
         }
         if c.files_checked as usize > MAX_SAMPLE_FILES {
             continue;
@@ -239,8 +239,8 @@ fn restore_into(
         found.files.push(SampleFile {
             spec: spec.name.clone(),
             snapshot: id.to_hex(),
-            path_hash: redact(ctx.salt, &e.raw_path),
-            ext: ext(&e.raw_path),
+            path_hash: redact(ctx.salt, &e.raw_path()),
+            ext: ext(&e.raw_path()),
             size: e.size,
             sha256: e.sha256.clone().unwrap_or_default(),
             ok,
@@ -269,7 +269,7 @@ fn budget(manifest: &[ManifestEntry], max: u64) -> (Vec<String>, Chosen) {
     let top = |p: &[u8]| -> Vec<u8> { p.split(|&b| b == b'/').next().unwrap_or(p).to_vec() };
     let mut sizes: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
     for e in manifest {
-        *sizes.entry(top(&e.raw_path)).or_default() += e.size;
+        *sizes.entry(top(&e.raw_path())).or_default() += e.size;
     }
     if sizes.values().sum::<u64>() <= max
         || sizes.len() < 2
@@ -403,8 +403,7 @@ mod tests {
 
     fn entry(path: &str, size: u64) -> ManifestEntry {
         ManifestEntry {
-            path: path.into(),
-            raw_path: path.as_bytes().to_vec(),
+            place: cairn_core::place::Place::of_path(path.as_bytes()),
             kind: NodeType::File,
             size,
             mode: 0o644,

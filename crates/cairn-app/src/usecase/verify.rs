@@ -69,7 +69,7 @@ pub fn smoke(repo: &Repository, id: SnapshotId, workers: usize) -> Result<Vec<Da
         .map(|e| damage(format!("smoke restore of {}: {}", e.path, e.error), &e.path))
         .collect();
     for f in &r.files {
-        let path = &f.entry.path;
+        let path = &f.entry.path();
         if !f.ok() && !failed.iter().any(|x| &x.path == path) {
             found.push(damage(
                 format!("smoke restore: {path} does not match its SHA-256"),

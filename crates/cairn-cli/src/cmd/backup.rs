@@ -6,7 +6,6 @@ use crate::progress::{count_sources, watching};
 use crate::render::{emit, Render, Term};
 use anyhow::Result;
 use cairn_core::backup::{backup, backup_stream, BackupOptions, Excluder, Progress};
-use cairn_core::escape::one_line;
 use cairn_core::repo::InitOptions;
 use cairn_core::snapshot::SourceError;
 use cairn_core::SnapshotId;
@@ -122,12 +121,7 @@ impl Render for Backed {
             return Ok(());
         }
         for e in &self.errors {
-            writeln!(
-                t.err,
-                "warning: {}: {}",
-                one_line(&e.path),
-                one_line(&e.error)
-            )?;
+            writeln!(t.err, "{}", crate::render::problem("warning", e))?;
         }
         writeln!(
             t.err,
@@ -150,7 +144,9 @@ impl Render for Backed {
             if self.incomplete { " (incomplete)" } else { "" }
         )?;
         if self.incomplete {
-            writeln!(t.err, "{} source entr(ies) could not be read; the snapshot is marked incomplete (exit code 3)", self.errors.len())?;
+            let listed = self.errors.iter().filter(|e| !e.path.is_empty()).count();
+            let more = if listed < self.errors.len() { "+" } else { "" };
+            writeln!(t.err, "{listed}{more} source entr(ies) could not be read; the snapshot is marked incomplete (exit code 3)")?;
         }
         Ok(())
     }

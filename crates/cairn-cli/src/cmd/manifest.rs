@@ -17,7 +17,7 @@ pub fn run(g: &Global, a: &ManifestArgs) -> Result<u8> {
     } else {
         for e in entries.iter().filter(|e| e.kind == NodeType::File) {
             if let Some(sha) = &e.sha256 {
-                out.write_all(&sha256sum_line(sha, &e.raw_path))?;
+                out.write_all(&sha256sum_line(sha, &e.raw_path()))?;
             }
         }
     }

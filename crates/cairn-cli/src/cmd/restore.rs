@@ -58,7 +58,7 @@ pub fn run(g: &Global, a: &RestoreArgs) -> Result<u8> {
         .refused
         .into_iter()
         .map(|e| Refused {
-            path: e.path,
+            path: e.place,
             error: e.reason,
         })
         .collect();
@@ -91,7 +91,7 @@ impl Render for Planned {
                 Action::Refuse(r) => ("refuse", format!(" ({r})")),
                 Action::Delete => ("delete", String::new()),
             };
-            writeln!(t.out, "{verb:<9} {}{}", one_line(&e.path), one_line(&why))?;
+            writeln!(t.out, "{verb:<9} {}{}", one_line(&e.path()), one_line(&why))?;
         }
         let n = &plan.totals;
         writeln!(
@@ -121,7 +121,7 @@ impl Render for Planned {
 /// An entry the plan refused to restore.
 #[derive(Serialize)]
 struct Refused {
-    path: String,
+    path: cairn_core::place::Place,
     error: String,
 }
 
@@ -141,18 +141,13 @@ impl Render for Done {
     fn text(&self, t: &mut Term, g: &Global) -> io::Result<()> {
         let report = &self.report;
         for e in &report.errors {
-            writeln!(
-                t.err,
-                "error: {}: {}",
-                one_line(&e.path),
-                one_line(&e.error)
-            )?;
+            writeln!(t.err, "{}", crate::render::problem("error", e))?;
         }
         for r in &self.refused {
             writeln!(
                 t.err,
                 "refused: {}: {}",
-                one_line(&r.path),
+                one_line(&r.path.path()),
                 one_line(&r.error)
             )?;
         }

@@ -173,7 +173,7 @@ fn save(
         parent,
         tree: run.root,
         incomplete: !run.errors.is_empty(),
-        errors: run.errors,
+        errors: run.errors.into_vec(),
         stats: run.stats,
         program: format!("cairn {}", env!("CARGO_PKG_VERSION")),
     };

@@ -12,7 +12,7 @@ use crate::idset::IdSet;
 use crate::index::Index;
 use crate::pack::{self, BlobEntry, FinishedPack, PackBuilder, SplitPacks};
 use crate::repo::{store_pack, Repository};
-use crate::snapshot::{SnapshotStats, SourceError};
+use crate::snapshot::{ErrorList, SnapshotStats, SourceError};
 use crate::tree::{Node, Tree};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use std::collections::{BTreeMap, HashMap};
@@ -36,7 +36,7 @@ pub(crate) struct RunResult {
     pub root: BlobId,
     pub packs: Vec<(PackId, Vec<BlobEntry>)>,
     pub stats: Stats,
-    pub errors: Vec<SourceError>,
+    pub errors: ErrorList,
 }
 
 // Events in flight per channel. Chunks average 1 MiB, so this bounds the
@@ -216,7 +216,7 @@ struct Collector<'a> {
     stack: Vec<Frame>,
     file: Option<(Node, bool)>,
     stats: Stats,
-    errors: Vec<SourceError>,
+    errors: ErrorList,
     /// (device, inode) of hard-linked files -> the content recorded for the first name.
     links: HashMap<(u64, u64), Option<String>>,
 }
@@ -245,7 +245,7 @@ impl<'a> Collector<'a> {
             }],
             file: None,
             stats: Stats::default(),
-            errors: Vec::new(),
+            errors: ErrorList::default(),
             links: HashMap::new(),
         })
     }

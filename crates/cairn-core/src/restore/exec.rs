@@ -2,10 +2,10 @@
 
 use super::safe_fs::{open_path, Expect, Meta, SafeDir};
 use super::write::Job;
-use super::{Action, PlanEntry, RestorePlan};
+use super::{Action, Place, PlanEntry, RestorePlan};
 use crate::error::{Error, Result};
 use crate::repo::Repository;
-use crate::snapshot::SourceError;
+use crate::snapshot::{ErrorList, SourceError};
 use crate::tree::{Node, NodeType};
 use rustix::fs::FileType;
 use serde::Serialize;
@@ -32,21 +32,21 @@ pub struct RestoreReport {
     pub deleted: u64,
     /// Files whose content was right and whose mode, owner or time were set.
     pub metadata_fixed: u64,
-    /// What could not be restored.
+    /// What could not be restored: the first 4 MiB of paths and messages,
+    /// then one entry with an empty path counting the rest.
     pub errors: Vec<SourceError>,
 }
 
 /// A hard link to make once its batch's files are written: the inode it
-/// shares (its key in [`Executor::first_link`]), this name's components and
-/// its display path.
-type PendingLink = ((u64, u64), Vec<Vec<u8>>, String);
+/// shares (its key in [`Executor::first_link`]) and this name's place.
+type PendingLink = ((u64, u64), Place);
 
-/// The first restored name of a hard-linked file: its components and the
+/// The first restored name of a hard-linked file: its place and the
 /// content it was restored with. A later name is linked to it only when the
 /// snapshot gives both the same content; a hostile or inconsistent snapshot
 /// could otherwise make one name's data appear under another.
 struct FirstLink {
-    comps: Vec<Vec<u8>>,
+    place: Place,
     sha256: Option<String>,
     size: u64,
     /// Device and inode of the file restore put in place (None until its
@@ -57,8 +57,7 @@ struct FirstLink {
 /// A directory restore opened or made: its metadata is set at the very end,
 /// deepest first, on that very directory (device, inode).
 struct DirDone {
-    comps: Vec<Vec<u8>>,
-    path: String,
+    place: Place,
     meta: Meta,
     ident: (u64, u64),
 }
@@ -96,6 +95,9 @@ pub(super) struct Executor<'r> {
     workers: usize,
     progress: &'r super::RestoreProgress,
     report: Mutex<RestoreReport>,
+    /// What could not be restored: the first few MiB listed, the rest
+    /// counted (a hostile snapshot can make every file fail, deep down).
+    errors: Mutex<ErrorList>,
     /// (dev, inode) of hard-linked files -> the first restored name.
     first_link: HashMap<(u64, u64), FirstLink>,
     dirs: Vec<DirDone>,
@@ -120,13 +122,14 @@ impl<'r> Executor<'r> {
             workers,
             progress,
             report: Mutex::new(RestoreReport::default()),
+            errors: Mutex::new(ErrorList::default()),
             first_link: HashMap::new(),
             dirs: Vec::new(),
         })
     }
 
     fn fail(&self, path: &str, e: &Error) {
-        fail_into(&self.report, path, e);
+        fail_into(&self.errors, path, e);
     }
 
     fn count(&self, f: impl FnOnce(&mut RestoreReport)) {
@@ -142,11 +145,11 @@ impl<'r> Executor<'r> {
         let mut jobs: Vec<Job<'_>> = Vec::new();
         let mut links: Vec<PendingLink> = Vec::new();
         for e in entries {
-            self.stack.truncate(e.components.len());
+            self.stack.truncate(e.place.depth());
             let parent = self.stack.last().cloned().flatten();
-            let name = e.components.last().cloned().unwrap_or_default();
+            let name = e.place.name();
             if e.kind == NodeType::Dir && e.action != Action::Delete {
-                let dir = self.dir(e, &name, parent.as_deref());
+                let dir = self.dir(e, name, parent.as_deref());
                 self.stack.push(dir);
                 continue;
             }
@@ -157,14 +160,14 @@ impl<'r> Executor<'r> {
                         let key = (n.dev, n.inode);
                         match self.first_link.get(&key) {
                             Some(f) if f.sha256 == n.sha256 && f.size == n.size => {
-                                links.push((key, e.components.clone(), e.path.clone()));
+                                links.push((key, e.place.clone()));
                                 continue;
                             }
                             // Same inode, other content: restored as its own file.
                             Some(_) => {}
                             None => {
                                 let first = FirstLink {
-                                    comps: e.components.clone(),
+                                    place: e.place.clone(),
                                     sha256: n.sha256.clone(),
                                     size: n.size,
                                     ident: None,
@@ -174,12 +177,11 @@ impl<'r> Executor<'r> {
                         }
                     }
                     jobs.push(Job {
-                        dir: &e.components[..e.components.len() - 1],
+                        place: &e.place,
                         node: n,
-                        path: &e.path,
                     });
                 }
-                _ => self.other(e, &p, &name),
+                _ => self.other(e, &p, name),
             }
         }
         let idents = self.write(&mut jobs);
@@ -188,19 +190,16 @@ impl<'r> Executor<'r> {
         for (j, ident) in jobs.iter().zip(idents) {
             let key = (j.node.dev, j.node.inode);
             match self.first_link.get_mut(&key) {
-                Some(f)
-                    if j.node.nlink > 1
-                        && f.comps.split_last() == Some((&j.node.name.0, j.dir)) =>
-                {
+                Some(f) if j.node.nlink > 1 && f.place == *j.place => {
                     f.ident = ident;
                 }
                 _ => {}
             }
         }
-        for (key, to, path) in &links {
+        for (key, to) in &links {
             match self.link(key, to) {
                 Ok(()) => self.count(|r| r.hardlinks += 1),
-                Err(e) => self.fail(path, &e),
+                Err(e) => self.fail(&to.path(), &e),
             }
         }
     }
@@ -223,8 +222,7 @@ impl<'r> Executor<'r> {
                 let ident = d.as_ref().and_then(|d| d.ident().ok());
                 if let (Some(ident), Some(n)) = (ident, &e.node) {
                     self.dirs.push(DirDone {
-                        comps: e.components.clone(),
-                        path: e.path.clone(),
+                        place: e.place.clone(),
                         meta: Meta::of(n, self.chown),
                         ident,
                     });
@@ -232,7 +230,7 @@ impl<'r> Executor<'r> {
                 d.map(Arc::new)
             }
             Err(err) => {
-                self.fail(&e.path, &err);
+                self.fail(&e.path(), &err);
                 None
             }
         }
@@ -247,7 +245,7 @@ impl<'r> Executor<'r> {
                 let meta = Meta::of(n, self.chown);
                 match p.set_meta(name, Expect::Fresh(FileType::RegularFile), &meta) {
                     Ok(()) => self.count(|r| r.metadata_fixed += 1),
-                    Err(err) => self.fail(&e.path, &err),
+                    Err(err) => self.fail(&e.path(), &err),
                 }
             }
             (Action::Delete, _) => {
@@ -258,12 +256,12 @@ impl<'r> Executor<'r> {
                 };
                 match r {
                     Ok(()) => self.count(|r| r.deleted += 1),
-                    Err(err) => self.fail(&e.path, &err),
+                    Err(err) => self.fail(&e.path(), &err),
                 }
             }
             (Action::Create | Action::Overwrite, Some(n)) => match create_other(p, n, self.chown) {
                 Ok(()) => self.count(|r| r.others_created += 1),
-                Err(err) => self.fail(&e.path, &err),
+                Err(err) => self.fail(&e.path(), &err),
             },
             _ => {}
         }
@@ -287,8 +285,8 @@ impl<'r> Executor<'r> {
         // adds its own as it is planned.
         let bytes = jobs.iter().map(|j| j.node.size).sum();
         self.progress.grow(jobs.len() as u64, bytes);
-        let report = &self.report;
-        let fail = |path: &str, e: &Error| fail_into(report, path, e);
+        let errors = &self.errors;
+        let fail = |path: &str, e: &Error| fail_into(errors, path, e);
         let written = super::write::write_files(
             self.repo,
             &self.root,
@@ -307,7 +305,7 @@ impl<'r> Executor<'r> {
 
     /// Links `to` to the first name of the inode `key`, checking that the
     /// name still is the file restore put there.
-    fn link(&self, key: &(u64, u64), to: &[Vec<u8>]) -> Result<()> {
+    fn link(&self, key: &(u64, u64), to: &Place) -> Result<()> {
         let first = self.first_link.get(key);
         let (Some(f), Some(ident)) = (first, first.and_then(|f| f.ident)) else {
             return Err(Error::new(
@@ -315,10 +313,9 @@ impl<'r> Executor<'r> {
                 "not linked: the first name of this hard link could not be restored",
             ));
         };
-        let (from_dir, from_name) = f.comps.split_at(f.comps.len() - 1);
-        let fd = open_path(&self.root, from_dir)?;
-        let td = open_path(&self.root, &to[..to.len() - 1])?;
-        td.hardlink(&fd, &from_name[0], &to[to.len() - 1], ident)
+        let fd = open_path(&self.root, &f.place.dir_names())?;
+        let td = open_path(&self.root, &to.dir_names())?;
+        td.hardlink(&fd, f.place.name(), to.name(), ident)
     }
 
     /// Directory metadata deepest first (a read-only directory is sealed
@@ -326,27 +323,29 @@ impl<'r> Executor<'r> {
     pub(super) fn finish(self) -> Result<RestoreReport> {
         for d in self.dirs.iter().rev() {
             let r = (|| {
-                let parent = open_path(&self.root, &d.comps[..d.comps.len() - 1])?;
-                let name = &d.comps[d.comps.len() - 1];
+                let parent = open_path(&self.root, &d.place.dir_names())?;
+                let name = d.place.name();
                 let (dev, ino) = d.ident;
                 parent.set_meta(name, Expect::Same(FileType::Directory, dev, ino), &d.meta)
             })();
             if let Err(err) = r {
-                self.fail(&d.path, &err);
+                self.fail(&d.place.path(), &err);
             }
         }
         if let Err(e) = self.root.sync_filesystem() {
             self.fail(".", &e);
         }
-        self.report
-            .into_inner()
-            .map_err(|_| Error::new(crate::ErrorKind::Io, "restore report poisoned"))
+        let poisoned = || Error::new(crate::ErrorKind::Io, "restore report poisoned");
+        let mut report = self.report.into_inner().map_err(|_| poisoned())?;
+        let errors = self.errors.into_inner().map_err(|_| poisoned())?;
+        report.errors = errors.into_vec();
+        Ok(report)
     }
 }
 
-fn fail_into(report: &Mutex<RestoreReport>, path: &str, e: &Error) {
-    if let Ok(mut r) = report.lock() {
-        r.errors.push(SourceError {
+fn fail_into(errors: &Mutex<ErrorList>, path: &str, e: &Error) {
+    if let Ok(mut l) = errors.lock() {
+        l.push(SourceError {
             path: path.to_string(),
             error: e.to_string(),
         });

@@ -31,6 +31,7 @@ mod schedule;
 mod streamed;
 mod write;
 
+pub use crate::place::Place;
 pub use exec::{execute, execute_watched, RestoreReport};
 pub use plan::plan;
 #[cfg(feature = "fuzzing")]
@@ -104,11 +105,10 @@ pub enum Action {
 /// One entry of a plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanEntry {
-    /// Path relative to the target, `/`-separated (lossy for non-UTF-8 names).
-    pub path: String,
-    /// Raw relative path components.
-    #[serde(skip)]
-    pub components: Vec<Vec<u8>>,
+    /// Where it is below the target; in JSON its `/`-separated path
+    /// (lossy for non-UTF-8 names).
+    #[serde(rename = "path")]
+    pub place: Place,
     /// Entry type.
     #[serde(rename = "type")]
     pub kind: NodeType,
@@ -123,6 +123,13 @@ pub struct PlanEntry {
     /// The snapshot's node (absent for deletions).
     #[serde(skip)]
     pub node: Option<Node>,
+}
+
+impl PlanEntry {
+    /// Its path from the target, `/`-separated (lossy for non-UTF-8 names).
+    pub fn path(&self) -> String {
+        self.place.path()
+    }
 }
 
 /// What a restore will do.

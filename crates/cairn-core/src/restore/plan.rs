@@ -1,7 +1,7 @@
 //! Building a [`RestorePlan`] by walking the snapshot and the target side by side.
 
 use super::safe_fs::{Existing, Found, SafeDir};
-use super::{Action, Overwrite, PlanEntry, PlanTotals, RestoreOptions, RestorePlan};
+use super::{Action, Overwrite, Place, PlanEntry, PlanTotals, RestoreOptions, RestorePlan};
 use crate::error::{Error, Result};
 use crate::ids::{BlobId, SnapshotId};
 use crate::manifest::{Repeats, MAX_DEPTH};
@@ -9,6 +9,7 @@ use crate::repo::Repository;
 use crate::tree::{Node, NodeType, TreeSource};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 struct Filter {
     include: Option<GlobSet>,
@@ -143,12 +144,39 @@ fn settled(stack: &[Frame]) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-fn display(comps: &[Vec<u8>]) -> String {
-    comps
-        .iter()
-        .map(|c| String::from_utf8_lossy(c))
-        .collect::<Vec<_>>()
-        .join("/")
+/// The path of the entry being planned, as the include and exclude
+/// patterns see it: kept up to date a name at a time as the walk goes down
+/// and up, rather than joined again for every entry.
+#[derive(Default)]
+struct Rel {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Rel {
+    fn push(&mut self, name: &[u8]) {
+        self.ends.push(self.text.len());
+        if !self.text.is_empty() {
+            self.text.push('/');
+        }
+        self.text.push_str(&String::from_utf8_lossy(name));
+    }
+
+    fn pop(&mut self) {
+        let end = self.ends.pop().unwrap_or(0);
+        self.text.truncate(end);
+    }
+}
+
+/// Why an entry below a folder that is not restored is refused. It names
+/// that folder, not the whole path nor the folder's own reason (its own
+/// entry says both): a message copied into every entry below stays small,
+/// however deep the folder.
+fn refused_above(name: &[u8]) -> String {
+    format!(
+        "the folder {:?} above it is not restored (see that folder's entry)",
+        crate::escape::one_line(&String::from_utf8_lossy(name))
+    )
 }
 
 /// One directory being planned. The walk keeps these on an explicit stack,
@@ -157,6 +185,9 @@ fn display(comps: &[Vec<u8>]) -> String {
 struct Frame {
     tree: crate::tree::Tree,
     next: usize,
+    /// The directory's place below the target (none for the root): the
+    /// folder its entries point at.
+    place: Option<Arc<Place>>,
     /// The target's folder for this directory, when it exists and may be entered.
     target: Option<SafeDir>,
     /// An include matched an ancestor.
@@ -173,6 +204,7 @@ struct Frame {
 impl Frame {
     fn new(
         tree: crate::tree::Tree,
+        place: Option<Arc<Place>>,
         target: Option<SafeDir>,
         forced: bool,
         blocked: Option<String>,
@@ -180,6 +212,7 @@ impl Frame {
         Frame {
             tree,
             next: 0,
+            place,
             target,
             forced,
             blocked,
@@ -192,8 +225,14 @@ impl Frame {
 impl Walk<'_, '_> {
     /// Plans the whole snapshot, depth first in name order.
     fn walk(&mut self, root: &BlobId, target: Option<SafeDir>) -> Result<()> {
-        let mut comps: Vec<Vec<u8>> = Vec::new();
-        let mut stack = vec![Frame::new(self.trees.tree(root)?, target, false, None)];
+        let mut rel = Rel::default();
+        let mut stack = vec![Frame::new(
+            self.trees.tree(root)?,
+            None,
+            target,
+            false,
+            None,
+        )];
         while !stack.is_empty() {
             if self.entries.len() >= self.batch {
                 let upto = settled(&stack).min(self.base + self.entries.len());
@@ -202,7 +241,7 @@ impl Walk<'_, '_> {
             let Some(top) = stack.last_mut() else { break };
             if let Some(node) = top.tree.nodes.get(top.next).cloned() {
                 top.next += 1;
-                if let Some(child) = self.node(top, node, &mut comps)? {
+                if let Some(child) = self.node(top, node, &mut rel)? {
                     stack.push(child);
                 }
                 continue;
@@ -213,7 +252,7 @@ impl Walk<'_, '_> {
             if let (Some(t), None) = (&done.target, &done.blocked) {
                 let keep: HashSet<Vec<u8>> =
                     done.tree.nodes.iter().map(|n| n.name.0.clone()).collect();
-                self.delete_missing(t, &mut comps, &keep)?;
+                self.delete_missing(t, done.place.as_ref(), &mut rel, &keep)?;
             }
             if let (Some((start, selected, repeat)), Some(parent)) = (done.entry, stack.last_mut())
             {
@@ -223,30 +262,24 @@ impl Walk<'_, '_> {
                 } else {
                     self.entries.truncate(start - self.base);
                 }
-                comps.pop();
+                rel.pop();
             }
         }
         Ok(())
     }
 
     /// Plans one entry of the directory `at`; returns the frame to walk
-    /// next when the entry is a directory to enter (its name stays on `comps`).
-    fn node(
-        &mut self,
-        at: &mut Frame,
-        node: Node,
-        comps: &mut Vec<Vec<u8>>,
-    ) -> Result<Option<Frame>> {
+    /// next when the entry is a directory to enter (its name stays on `rel`).
+    fn node(&mut self, at: &mut Frame, node: Node, rel: &mut Rel) -> Result<Option<Frame>> {
         self.repeats.entry()?;
         let special = is_special(&node);
         let mut node = node;
         if special && !self.opts.special {
             node.mode &= !0o6000;
         }
-        comps.push(node.name.0.clone());
-        let rel = display(comps);
-        if self.filter.exclude.is_match(&rel) {
-            comps.pop();
+        rel.push(&node.name.0);
+        if self.filter.exclude.is_match(&rel.text) {
+            rel.pop();
             return Ok(None);
         }
         let selected = at.forced
@@ -254,7 +287,7 @@ impl Walk<'_, '_> {
                 .filter
                 .include
                 .as_ref()
-                .is_none_or(|i| i.is_match(&rel));
+                .is_none_or(|i| i.is_match(&rel.text));
         let target = at.target.as_ref();
         // A target entry we cannot inspect is refused, not fatal: the rest
         // of the restore still goes ahead.
@@ -273,35 +306,41 @@ impl Walk<'_, '_> {
         let at_buf = self.entries.len();
         let start = self.base + at_buf;
         let (kind, subtree) = (node.kind, node.subtree);
-        self.push(comps, node, action.clone(), special);
+        let place = Place::new(at.place.as_ref(), node.name.0.clone());
+        let depth = place.depth();
+        let here = (kind == NodeType::Dir).then(|| Arc::new(place.clone()));
+        self.push(place, node, action.clone(), special);
         // Deeper than any writer makes: refused on its own, without
         // reading below it, so the rest of the snapshot still restores.
-        let too_deep = kind == NodeType::Dir && comps.len() > MAX_DEPTH;
+        let too_deep = kind == NodeType::Dir && depth > MAX_DEPTH;
         if too_deep {
             let why = format!("nested deeper than {MAX_DEPTH} directories; not restored");
             self.entries[at_buf].action = Action::Refuse(why);
         }
-        if kind != NodeType::Dir || too_deep {
+        let (Some(here), false) = (here, too_deep) else {
             if selected {
                 at.any = true;
             } else {
                 self.entries.truncate(at_buf);
             }
-            comps.pop();
+            rel.pop();
             return Ok(None);
-        }
+        };
+        // Below a folder that is not restored, everything says so once,
+        // naming the highest such folder.
         let mut blocked = at.blocked.clone();
         let sub = match (&action, target) {
-            (Action::Skip(_), Some(t)) => match t.subdir(&comps[comps.len() - 1], false) {
+            _ if blocked.is_some() => None,
+            (Action::Skip(_), Some(t)) => match t.subdir(here.name(), false) {
                 Ok(d) => d,
                 Err(e) => {
                     self.entries[at_buf].action = Action::Refuse(e.to_string());
-                    blocked = Some(format!("{rel} cannot be entered safely"));
+                    blocked = Some(refused_above(here.name()));
                     None
                 }
             },
-            (Action::Refuse(why), _) => {
-                blocked = Some(format!("parent {rel}: {why}"));
+            (Action::Refuse(_), _) => {
+                blocked = Some(refused_above(here.name()));
                 None
             }
             _ => None,
@@ -317,6 +356,7 @@ impl Walk<'_, '_> {
         };
         let mut f = Frame::new(
             tree,
+            Some(here),
             sub,
             selected && self.filter.include.is_some(),
             blocked,
@@ -354,7 +394,8 @@ impl Walk<'_, '_> {
     fn delete_missing(
         &mut self,
         dir: &SafeDir,
-        comps: &mut Vec<Vec<u8>>,
+        place: Option<&Arc<Place>>,
+        rel: &mut Rel,
         keep: &HashSet<Vec<u8>>,
     ) -> Result<()> {
         let mut extra: Vec<_> = dir
@@ -368,15 +409,14 @@ impl Walk<'_, '_> {
             if !(self.opts.delete || temporary) {
                 continue;
             }
-            comps.push(name);
-            let rel = display(comps);
+            rel.push(&name);
             if temporary
-                || !self.filter.exclude.is_match(&rel)
+                || !self.filter.exclude.is_match(&rel.text)
                     && self
                         .filter
                         .include
                         .as_ref()
-                        .is_none_or(|i| i.is_match(&rel))
+                        .is_none_or(|i| i.is_match(&rel.text))
             {
                 let kind = match kind {
                     Existing::Dir => NodeType::Dir,
@@ -385,8 +425,7 @@ impl Walk<'_, '_> {
                     _ => NodeType::Fifo,
                 };
                 self.entries.push(PlanEntry {
-                    path: rel,
-                    components: comps.clone(),
+                    place: Place::new(place, name),
                     kind,
                     action: Action::Delete,
                     bytes: 0,
@@ -394,12 +433,12 @@ impl Walk<'_, '_> {
                     node: None,
                 });
             }
-            comps.pop();
+            rel.pop();
         }
         Ok(())
     }
 
-    fn push(&mut self, comps: &[Vec<u8>], node: Node, mut action: Action, special: bool) {
+    fn push(&mut self, place: Place, node: Node, mut action: Action, special: bool) {
         let device = matches!(node.kind, NodeType::Chardev | NodeType::Blockdev);
         if device && !self.opts.special && !matches!(action, Action::Refuse(_)) {
             action = Action::Skip("device node; special files are not restored here".into());
@@ -412,8 +451,7 @@ impl Walk<'_, '_> {
             0
         };
         self.entries.push(PlanEntry {
-            path: display(comps),
-            components: comps.to_vec(),
+            place,
             kind: node.kind,
             action,
             bytes,

@@ -7,24 +7,28 @@
 //! give that guarantee: the filesystem can change between check and use.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::place::Place;
 use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
+use std::fmt;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// An open directory inside (or at) the restore target.
 pub struct SafeDir {
     fd: OwnedFd,
-    /// For messages only; never used to open anything.
-    pub path: PathBuf,
+    /// For messages only; never used to open anything. Shared with the
+    /// folders opened below it (the target's path is the top "name"), so
+    /// an open folder holds its own name, not its whole path: a restore
+    /// keeps one open per level, and a snapshot may nest 1,024 levels of
+    /// 255-byte names.
+    path: Arc<Place>,
 }
 
-fn err(path: &Path, what: &str, e: Errno) -> Error {
-    Error::io(
-        format!("{what} {}", path.display()),
-        std::io::Error::from(e),
-    )
+fn err(path: &dyn fmt::Display, what: &str, e: Errno) -> Error {
+    Error::io(format!("{what} {path}"), std::io::Error::from(e))
 }
 
 /// What is at a name in the target (symlinks not followed).
@@ -66,8 +70,8 @@ impl SafeDir {
     pub fn open_target(path: &Path, create: bool) -> Result<Self> {
         let abs = std::path::absolute(path)
             .map_err(|e| Error::io(format!("restore target {}", path.display()), e))?;
-        let mut fd = rfs::open("/", DIR_FLAGS, Mode::empty())
-            .map_err(|e| err(Path::new("/"), "cannot open", e))?;
+        let mut fd =
+            rfs::open("/", DIR_FLAGS, Mode::empty()).map_err(|e| err(&"/", "cannot open", e))?;
         let mut at = PathBuf::from("/");
         for c in abs.components() {
             let name = match c {
@@ -84,7 +88,7 @@ impl SafeDir {
             if create {
                 match rfs::mkdirat(&fd, name, Mode::from_raw_mode(0o777)) {
                     Ok(()) | Err(Errno::EXIST) => {}
-                    Err(e) => return Err(err(&at, "cannot create restore target", e)),
+                    Err(e) => return Err(err(&at.display(), "cannot create restore target", e)),
                 }
             }
             fd = match rfs::openat(&fd, name, DIR_FLAGS, Mode::empty()) {
@@ -100,18 +104,22 @@ impl SafeDir {
                     )
                     .hint("give the target's real path, without symlinks, and make sure nobody else changes it"))
                 }
-                Err(e) => return Err(err(&at, "cannot open restore target", e)),
+                Err(e) => return Err(err(&at.display(), "cannot open restore target", e)),
             };
         }
         Ok(SafeDir {
             fd,
-            path: path.to_path_buf(),
+            path: Arc::new(Place::new(None, path.as_os_str().as_bytes().to_vec())),
         })
     }
 
-    fn child(&self, name: &[u8]) -> PathBuf {
-        self.path
-            .join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(name))
+    /// Its path, for messages.
+    pub fn path(&self) -> String {
+        self.path.path()
+    }
+
+    fn child(&self, name: &[u8]) -> Place {
+        Place::new(Some(&self.path), name.to_vec())
     }
 
     /// What is at `name`, without following symlinks.
@@ -126,7 +134,7 @@ impl SafeDir {
     /// Opens the subdirectory `name`, creating it when missing and `create` is set.
     /// `Ok(None)` when missing and not created. A symlink or a non-directory is refused.
     pub fn subdir(&self, name: &[u8], create: bool) -> Result<Option<SafeDir>> {
-        let path = self.child(name);
+        let path = Arc::new(self.child(name));
         if create {
             match rfs::mkdirat(&self.fd, name, Mode::from_raw_mode(0o700)) {
                 Ok(()) | Err(Errno::EXIST) => {}
@@ -138,7 +146,7 @@ impl SafeDir {
             Err(Errno::NOENT) if !create => Ok(None),
             Err(Errno::LOOP) | Err(Errno::NOTDIR) => Err(Error::new(
                 ErrorKind::InvalidInput,
-                format!("{} is a symlink or not a directory in the target; refusing to write through it", path.display()),
+                format!("{path} is a symlink or not a directory in the target; refusing to write through it"),
             )
             .hint("remove it from the target, or restore into an empty directory")),
             Err(e) => Err(err(&path, "cannot open directory", e)),
@@ -164,7 +172,7 @@ impl SafeDir {
                     Mode::from_raw_mode(temp_mode(meta)),
                 )
             },
-            |e| err(&self.path, "cannot create a temporary file in", e),
+            |e| err(&*self.path, "cannot create a temporary file in", e),
         )?;
         Ok((std::fs::File::from(fd), tmp))
     }
@@ -212,11 +220,11 @@ impl SafeDir {
     /// The entries of this directory with their kinds.
     pub fn list(&self) -> Result<Vec<(Vec<u8>, Existing)>> {
         let fd = rfs::openat(&self.fd, ".", DIR_FLAGS, Mode::empty())
-            .map_err(|e| err(&self.path, "cannot list", e))?;
-        let mut dir = rfs::Dir::read_from(&fd).map_err(|e| err(&self.path, "cannot list", e))?;
+            .map_err(|e| err(&*self.path, "cannot list", e))?;
+        let mut dir = rfs::Dir::read_from(&fd).map_err(|e| err(&*self.path, "cannot list", e))?;
         let mut out = Vec::new();
         while let Some(ent) = dir.read() {
-            let ent = ent.map_err(|e| err(&self.path, "cannot list", e))?;
+            let ent = ent.map_err(|e| err(&*self.path, "cannot list", e))?;
             let name = ent.file_name().to_bytes().to_vec();
             if name == b"." || name == b".." {
                 continue;
@@ -260,7 +268,7 @@ impl SafeDir {
                 ErrorKind::InvalidInput,
                 format!(
                     "{} was replaced while the restore ran; not linked",
-                    from.child(from_name).display()
+                    from.child(from_name)
                 ),
             )
             .hint("make sure nobody else writes inside the restore target, then restore again"));
@@ -306,12 +314,12 @@ impl SafeDir {
     /// folder, so "restored" means the files and the names that point at
     /// them survive a power cut.
     pub fn sync_filesystem(&self) -> Result<()> {
-        rfs::syncfs(&self.fd).map_err(|e| err(&self.path, "cannot flush to disk", e))
+        rfs::syncfs(&self.fd).map_err(|e| err(&*self.path, "cannot flush to disk", e))
     }
 
     /// Device and inode of this directory, to recognise it later.
     pub fn ident(&self) -> Result<(u64, u64)> {
-        let st = rfs::fstat(&self.fd).map_err(|e| err(&self.path, "cannot inspect", e))?;
+        let st = rfs::fstat(&self.fd).map_err(|e| err(&*self.path, "cannot inspect", e))?;
         Ok((st.st_dev, st.st_ino))
     }
 }
@@ -362,7 +370,7 @@ pub enum Expect {
 }
 
 impl Expect {
-    fn check(&self, st: &Stat, path: &Path) -> Result<()> {
+    fn check(&self, st: &Stat, path: &dyn fmt::Display) -> Result<()> {
         let ft = FileType::from_raw_mode(st.st_mode);
         let ok = match *self {
             Expect::Same(t, dev, ino) => ft == t && st.st_dev == dev && st.st_ino == ino,
@@ -373,10 +381,7 @@ impl Expect {
         }
         Err(Error::new(
             ErrorKind::InvalidInput,
-            format!(
-                "{} was replaced while the restore ran; its metadata was not changed",
-                path.display()
-            ),
+            format!("{path} was replaced while the restore ran; its metadata was not changed"),
         )
         .hint("make sure nobody else writes inside the restore target, then restore again"))
     }
@@ -528,7 +533,7 @@ impl SafeDir {
         loop {
             let n = f
                 .read(&mut buf)
-                .map_err(|e| Error::io(self.child(name).display(), e))?;
+                .map_err(|e| Error::io(self.child(name), e))?;
             if n == 0 {
                 break;
             }
@@ -584,8 +589,8 @@ impl SafeDir {
     }
 }
 
-/// Opens the directory holding `components[..n]` below the target, without following symlinks.
-pub(crate) fn open_path(root: &Arc<SafeDir>, comps: &[Vec<u8>]) -> Result<Arc<SafeDir>> {
+/// Opens the directory `comps` below the target, without following symlinks.
+pub(crate) fn open_path(root: &Arc<SafeDir>, comps: &[&[u8]]) -> Result<Arc<SafeDir>> {
     let mut d = root.clone();
     for c in comps {
         d = Arc::new(d.subdir(c, false)?.ok_or_else(|| {

@@ -31,7 +31,10 @@ pub const BATCH: usize = 32_768;
 /// An entry the plan refused, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Refusal {
-    pub path: String,
+    /// Where; in JSON its path. A place, not a path: a hostile snapshot can
+    /// hold a hundred thousand refused folders 1,024 deep.
+    #[serde(rename = "path")]
+    pub place: super::Place,
     pub reason: String,
 }
 
@@ -74,7 +77,7 @@ pub fn restore_in_batches_of(
     let planned = plan_streamed(repo, id, root, opts, batch, &mut |batch| {
         refused.extend(batch.iter().filter_map(|e| match &e.action {
             Action::Refuse(why) => Some(Refusal {
-                path: e.path.clone(),
+                place: e.place.clone(),
                 reason: why.clone(),
             }),
             _ => None,

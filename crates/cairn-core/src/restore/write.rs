@@ -5,6 +5,7 @@
 
 use super::safe_fs::{open_path, Meta, SafeDir};
 use super::schedule::{self, BlobWork, PackWork, Target};
+use super::Place;
 use crate::backend::ObjectKind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::pack;
@@ -17,14 +18,13 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// One file to write, borrowed from the plan (jobs for the whole tree exist
-/// before the first runs, so they must cost next to nothing). It names its
-/// folder by components below the target, reopened by a worker when it
-/// writes there, rather than holding it open: an open folder per job could
-/// run out of file descriptors.
+/// before the first runs, so they must cost next to nothing). Its place
+/// names its folder below the target, reopened by a worker when it writes
+/// there, rather than holding it open: an open folder per job could run
+/// out of file descriptors.
 pub(super) struct Job<'a> {
-    pub(super) dir: &'a [Vec<u8>],
+    pub(super) place: &'a Place,
     pub(super) node: &'a Node,
-    pub(super) path: &'a str,
 }
 
 /// A run of zeros at least this long becomes a hole (sparse file).
@@ -123,7 +123,7 @@ pub(super) fn write_files(
     };
     for (file, e) in &plan.unplaced {
         lock(&shared.states[*file as usize]).done = true;
-        fail(jobs[*file as usize].path, e);
+        fail(&jobs[*file as usize].place.path(), e);
     }
     let mut w = Worker::new(&shared);
     for (file, _) in plan.writes.iter().enumerate().filter(|(_, n)| **n == 0) {
@@ -145,7 +145,7 @@ pub(super) fn write_files(
     for (job, st) in jobs.iter().zip(&shared.states) {
         if !lock(st).done {
             let e = Error::new(ErrorKind::Io, "restore ended before all of it was written");
-            fail(job.path, &e);
+            fail(&job.place.path(), &e);
         }
     }
     Written {
@@ -158,7 +158,7 @@ pub(super) fn write_files(
 /// One thread's view, with its small caches of open folders and temporaries.
 struct Worker<'s, 'r, 'a> {
     s: &'s Shared<'r, 'a>,
-    dirs: Vec<(&'a [Vec<u8>], Arc<SafeDir>)>,
+    dirs: Vec<(Option<&'a Arc<Place>>, Arc<SafeDir>)>,
     open: Vec<(u32, File)>,
 }
 
@@ -229,7 +229,7 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         }
         let r = (|| {
             let f = self.temp(&mut st, t.file)?;
-            let end = write_sparse(f, t.offset, data).map_err(|e| Error::io(job.path, e))?;
+            let end = write_sparse(f, t.offset, data).map_err(|e| Error::io(job.place, e))?;
             st.len = st.len.max(end);
             if t.offset == st.hashed {
                 st.sha.update(data);
@@ -271,14 +271,14 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         let f = self.temp(st, file)?;
         let size = job.node.size;
         if st.len != size {
-            f.set_len(size).map_err(|e| Error::io(job.path, e))?;
+            f.set_len(size).map_err(|e| Error::io(job.place, e))?;
         }
         let mut buf = vec![0u8; (size - st.hashed).min(1 << 20) as usize];
         while st.hashed < size {
             let want = (size - st.hashed).min(buf.len() as u64) as usize;
             let n = f
                 .read_at(&mut buf[..want], st.hashed)
-                .map_err(|e| Error::io(job.path, e))?;
+                .map_err(|e| Error::io(job.place, e))?;
             if n == 0 {
                 break;
             }
@@ -299,13 +299,13 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         if Some(&got) != job.node.sha256.as_ref() || st.hashed != size {
             return Err(Error::corrupt(format!(
                 "{}: restored content does not match the snapshot's SHA-256 (got {got}); not written",
-                job.path
+                job.place
             )));
         }
         let meta = Meta::of(job.node, s.chown);
         let tmp = st.tmp.clone().unwrap_or_default();
-        let st_f = rustix::fs::fstat(&f).map_err(|e| Error::io(job.path, e.into()))?;
-        let dir = self.dir(job.dir)?;
+        let st_f = rustix::fs::fstat(&f).map_err(|e| Error::io(job.place, e.into()))?;
+        let dir = self.dir(job.place)?;
         dir.set_meta_file(&f, &st_f, &tmp, &meta)?;
         drop(f);
         dir.rename(&tmp, &job.node.name.0)?;
@@ -326,18 +326,18 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         st.done = true;
         self.open.retain(|(f, _)| *f != file);
         if let Some(tmp) = st.tmp.take() {
-            if let Ok(dir) = self.dir(job.dir) {
+            if let Ok(dir) = self.dir(job.place) {
                 let _ = dir.unlink(&tmp);
             }
         }
-        (s.fail)(job.path, e);
+        (s.fail)(&job.place.path(), e);
     }
 
     /// The file's temporary, open for writing: cached, reopened by name, or
     /// created on its first write.
     fn temp(&mut self, st: &mut FileState, file: u32) -> Result<&File> {
         if !lru_hit(&mut self.open, &file) {
-            let dir = self.dir(self.s.jobs[file as usize].dir)?;
+            let dir = self.dir(self.s.jobs[file as usize].place)?;
             let f = match &st.tmp {
                 Some(tmp) => dir.open_temp(tmp)?,
                 None => {
@@ -355,10 +355,12 @@ impl<'s, 'r, 'a> Worker<'s, 'r, 'a> {
         }
     }
 
-    fn dir(&mut self, comps: &'a [Vec<u8>]) -> Result<Arc<SafeDir>> {
-        if !lru_hit(&mut self.dirs, &comps) {
-            let d = open_path(self.s.root, comps)?;
-            lru_put(&mut self.dirs, comps, d, OPEN_DIRS);
+    /// The folder `place` is in, open.
+    fn dir(&mut self, place: &'a Place) -> Result<Arc<SafeDir>> {
+        let key = place.dir();
+        if !lru_hit(&mut self.dirs, &key) {
+            let d = open_path(self.s.root, &place.dir_names())?;
+            lru_put(&mut self.dirs, key, d, OPEN_DIRS);
         }
         match self.dirs.last() {
             Some((_, d)) => Ok(d.clone()),

@@ -1,0 +1,153 @@
+//! Where an entry of a snapshot is, for readers that hold many entries (a
+//! restore plan, a manifest).
+//!
+//! An entry holds its own name and a shared reference to its folder's
+//! place, not its whole path: the folder's place is made once, when the
+//! walk enters it, and every entry in it points at it. What a reader holds
+//! then grows with the names, not with entries times depth. A hostile
+//! snapshot nests folders [`crate::manifest::MAX_DEPTH`] deep with 255-byte
+//! names and puts its entries at the bottom (or repeats a tree there): with
+//! whole paths, each entry cost up to 260 KB, and planning the restore of
+//! a 15-byte fuzz input used gigabytes (found by the `restore_plan` fuzz
+//! target).
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::sync::Arc;
+
+/// An entry's place: its folder (none at the top) and its name.
+#[derive(Debug, Clone)]
+pub struct Place {
+    dir: Option<Arc<Place>>,
+    name: Vec<u8>,
+    depth: usize,
+}
+
+impl Place {
+    /// The entry `name` in the folder `dir` (none: at the top).
+    pub fn new(dir: Option<&Arc<Place>>, name: Vec<u8>) -> Self {
+        Place {
+            depth: dir.map_or(0, |d| d.depth) + 1,
+            dir: dir.cloned(),
+            name,
+        }
+    }
+
+    /// The place of a `/`-separated path (each part a name; a path from
+    /// elsewhere than a walk, such as a test's).
+    pub fn of_path(path: &[u8]) -> Self {
+        let mut parts: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
+        let name = parts.pop().unwrap_or_default().to_vec();
+        let mut dir: Option<Arc<Place>> = None;
+        for p in parts {
+            dir = Some(Arc::new(Place::new(dir.as_ref(), p.to_vec())));
+        }
+        Place::new(dir.as_ref(), name)
+    }
+
+    /// The entry's own name (one component: names never hold `/`).
+    pub fn name(&self) -> &[u8] {
+        &self.name
+    }
+
+    /// The folder the entry is in; none at the top.
+    pub fn dir(&self) -> Option<&Arc<Place>> {
+        self.dir.as_ref()
+    }
+
+    /// Components from the top to the entry (1 at the top).
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// The names from the top down to the entry's folder.
+    pub fn dir_names(&self) -> Vec<&[u8]> {
+        let mut names = Vec::with_capacity(self.depth.saturating_sub(1));
+        let mut at = self.dir.as_deref();
+        while let Some(p) = at {
+            names.push(p.name.as_slice());
+            at = p.dir.as_deref();
+        }
+        names.reverse();
+        names
+    }
+
+    /// `/`-separated path from the top (lossy for names that are not UTF-8).
+    pub fn path(&self) -> String {
+        self.to_string()
+    }
+
+    /// `/`-separated path from the top, as raw bytes.
+    pub fn raw(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for d in self.dir_names() {
+            out.extend_from_slice(d);
+            out.push(b'/');
+        }
+        out.extend_from_slice(&self.name);
+        out
+    }
+}
+
+/// The same place: same names all the way up. Folders are shared, so this
+/// is mostly one pointer comparison per level.
+impl PartialEq for Place {
+    fn eq(&self, other: &Self) -> bool {
+        let (mut a, mut b) = (self, other);
+        loop {
+            if a.depth != b.depth || a.name != b.name {
+                return false;
+            }
+            match (&a.dir, &b.dir) {
+                (None, None) => return true,
+                (Some(x), Some(y)) if Arc::ptr_eq(x, y) => return true,
+                (Some(x), Some(y)) => (a, b) = (x, y),
+                _ => return false,
+            }
+        }
+    }
+}
+
+impl Eq for Place {}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in self.dir_names() {
+            write!(f, "{}/", String::from_utf8_lossy(d))?;
+        }
+        write!(f, "{}", String::from_utf8_lossy(&self.name))
+    }
+}
+
+/// In JSON a place is its path (the `path` of a plan or manifest entry).
+impl Serialize for Place {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_is_its_folders_names_and_its_own() {
+        let a = Arc::new(Place::new(None, b"a".to_vec()));
+        let b = Arc::new(Place::new(Some(&a), b"\xffb".to_vec()));
+        let c = Place::new(Some(&b), b"c".to_vec());
+        assert_eq!((c.depth(), c.name()), (3, &b"c"[..]));
+        assert_eq!(c.dir_names(), [&b"a"[..], &b"\xffb"[..]]);
+        assert_eq!(c.path(), "a/\u{fffd}b/c");
+        assert_eq!(c.raw(), b"a/\xffb/c");
+        assert_eq!(serde_json::to_string(&c).unwrap(), "\"a/\u{fffd}b/c\"");
+        // Equal by names, whether or not the folders are shared.
+        let a2 = Arc::new(Place::new(None, b"a".to_vec()));
+        let b2 = Arc::new(Place::new(Some(&a2), b"\xffb".to_vec()));
+        assert_eq!(Place::new(Some(&b2), b"c".to_vec()), c);
+        assert_ne!(Place::new(Some(&a2), b"c".to_vec()), c);
+        assert_ne!(Place::new(Some(&b2), b"d".to_vec()), c);
+        assert_eq!(Place::new(None, b"a".to_vec()).path(), "a");
+        assert_eq!(Place::of_path(b"a/\xffb/c"), c);
+        assert_eq!(Place::of_path(b"a").depth(), 1);
+    }
+}
