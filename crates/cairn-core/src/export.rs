@@ -4,16 +4,19 @@
 
 use crate::error::{Error, Result};
 use crate::ids::BlobId;
-use crate::manifest::walk;
+use crate::manifest::walk_placed;
+use crate::place::Place;
 use crate::progress::WorkProgress;
 use crate::repo::Repository;
 use crate::tree::{Node, NodeType};
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Streams a file's blobs, authenticating each, and hashes what it yields.
 struct BlobReader<'a> {
@@ -96,16 +99,45 @@ fn inside(path: &[u8], sub: &[u8]) -> bool {
     path == sub || (path.starts_with(sub) && path.get(sub.len()) == Some(&b'/'))
 }
 
+/// The first exported name of each hard-linked inode, with the content the
+/// snapshot gives it. A later name becomes a tar link to it only when the
+/// snapshot gives both the same content, as restore links them: a hostile
+/// or inconsistent snapshot would otherwise put one name's data under
+/// another, in an archive that was exported "successfully". The first name
+/// is kept as a place (its name and a shared folder), not a path.
+#[derive(Default)]
+struct Links(HashMap<(u64, u64), (Place, Option<String>, u64)>);
+
+impl Links {
+    /// For the file `n` in folder `dir`: the path of the name to link it
+    /// to, or none when its data is to be written (it is then the first
+    /// name of its inode, if it is the first).
+    fn link_to(&mut self, dir: Option<&Arc<Place>>, n: &Node) -> Option<Vec<u8>> {
+        if n.nlink <= 1 {
+            return None;
+        }
+        match self.0.entry((n.dev, n.inode)) {
+            Entry::Occupied(e) => {
+                let (at, sha, size) = e.get();
+                (*sha == n.sha256 && *size == n.size).then(|| at.raw())
+            }
+            Entry::Vacant(v) => {
+                v.insert((Place::new(dir, n.name.0.clone()), n.sha256.clone(), n.size));
+                None
+            }
+        }
+    }
+}
+
 /// Files and bytes the export will write: a hard link's second name is a
 /// tar link entry, no data, so it is not counted.
 fn totals(repo: &Repository, root: &BlobId, sub: Option<&[u8]>) -> Result<(u64, u64)> {
     let (mut files, mut bytes) = (0u64, 0u64);
-    let mut seen: HashSet<(u64, u64)> = HashSet::new();
+    let mut links = Links::default();
     // Folders too deep to enter: the export's own walk reports them.
-    let _not_entered = walk(repo, root, &mut |path, n| {
+    let _not_entered = walk_placed(repo, root, 0, &mut |path, dir, n| {
         let wanted = sub.is_none_or(|s| inside(path, s));
-        let first = n.nlink <= 1 || seen.insert((n.dev, n.inode));
-        if wanted && n.kind == NodeType::File && first {
+        if wanted && n.kind == NodeType::File && links.link_to(dir, n).is_none() {
             files += 1;
             bytes += n.size;
         }
@@ -130,10 +162,10 @@ fn export<W: Write>(
     }
     let mut b = tar::Builder::new(out);
     b.mode(tar::HeaderMode::Complete);
-    let mut first: HashMap<(u64, u64), Vec<u8>> = HashMap::new();
+    let mut links = Links::default();
     let mut matched = sub.is_none();
     let io = export_error;
-    let left_out = walk(repo, root, &mut |path, n| {
+    let left_out = walk_placed(repo, root, 0, &mut |path, dir, n| {
         if let Some(s) = &sub {
             if !inside(path, s) {
                 return Ok(());
@@ -150,14 +182,11 @@ fn export<W: Write>(
                 )
                 .map_err(|e| io(path, e)),
             NodeType::File => {
-                if n.nlink > 1 {
-                    if let Some(target) = first.get(&(n.dev, n.inode)) {
-                        let t = Path::new(OsStr::from_bytes(target));
-                        return b
-                            .append_link(&mut header(n, tar::EntryType::Link, 0), p, t)
-                            .map_err(|e| io(path, e));
-                    }
-                    first.insert((n.dev, n.inode), path.to_vec());
+                if let Some(target) = links.link_to(dir, n) {
+                    let t = Path::new(OsStr::from_bytes(&target));
+                    return b
+                        .append_link(&mut header(n, tar::EntryType::Link, 0), p, t)
+                        .map_err(|e| io(path, e));
                 }
                 let mut r = BlobReader {
                     repo,

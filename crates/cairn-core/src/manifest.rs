@@ -148,15 +148,17 @@ pub fn walk_below(
     depth: usize,
     f: &mut dyn FnMut(&[u8], &Node) -> Result<()>,
 ) -> Result<NotEntered> {
-    walk_steps(repo, root, depth, &mut |path, _, n| f(path, n))
+    walk_placed(repo, root, depth, &mut |path, _, n| f(path, n))
 }
 
-/// What [`walk_steps`] calls per entry: its path, its folder's place (none
+/// What [`walk_placed`] calls per entry: its path, its folder's place (none
 /// at the top) and its node.
-type Step<'f> = dyn FnMut(&[u8], Option<&Arc<Place>>, &Node) -> Result<()> + 'f;
+pub type Step<'f> = dyn FnMut(&[u8], Option<&Arc<Place>>, &Node) -> Result<()> + 'f;
 
-/// [`walk`], handing over each entry's folder as a shared [`Place`] too.
-fn walk_steps(
+/// [`walk`], handing over each entry's folder as a shared [`Place`] too,
+/// for a reader that keeps entries (their place costs a name, their path
+/// up to 262 KB).
+pub fn walk_placed(
     repo: &dyn TreeSource,
     root: &BlobId,
     depth: usize,
@@ -225,7 +227,7 @@ pub fn manifest_and_not_entered(
     root: &BlobId,
 ) -> Result<(Vec<ManifestEntry>, NotEntered)> {
     let mut out = Vec::new();
-    let skipped = walk_steps(repo, root, 0, &mut |_, dir, n| {
+    let skipped = walk_placed(repo, root, 0, &mut |_, dir, n| {
         out.push(ManifestEntry {
             place: Place::new(dir, n.name.0.clone()),
             kind: n.kind,

@@ -202,6 +202,44 @@ fn hard_links_with_different_contents_are_restored_as_separate_files() {
 }
 
 #[test]
+fn an_export_links_the_names_of_one_inode_only_where_their_contents_agree() {
+    // As for restore: a tar link from `b` to `a` would hand `b` the bytes
+    // of `a` in an archive exported "successfully".
+    let (_dir, mut repo) = setup();
+    let (one, two) = (b"first content".as_slice(), b"second content".as_slice());
+    let mut a = file_node(&repo, b"a", one);
+    let mut b = file_node(&repo, b"b", two);
+    let mut c = file_node(&repo, b"c", one);
+    for n in [&mut a, &mut b, &mut c] {
+        (n.dev, n.inode, n.nlink) = (7, 42, 3);
+    }
+    let (_, root) = hostile_snapshot(&mut repo, &[raw_tree(&[a, b, c])], 0, &[one, two]);
+    let tar = cairn_core::export::export_tar(&repo, &root, None, Vec::new()).unwrap();
+    let mut archive = tar::Archive::new(tar.as_slice());
+    let got: Vec<(String, tar::EntryType, String)> = archive
+        .entries()
+        .unwrap()
+        .map(|e| {
+            let mut e = e.unwrap();
+            let path = e.path().unwrap().display().to_string();
+            let kind = e.header().entry_type();
+            let link = e.link_name().unwrap().map(|l| l.display().to_string());
+            let mut data = String::new();
+            std::io::Read::read_to_string(&mut e, &mut data).unwrap();
+            (path, kind, link.unwrap_or(data))
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a".into(), tar::EntryType::Regular, "first content".into()),
+            ("b".into(), tar::EntryType::Regular, "second content".into()),
+            ("c".into(), tar::EntryType::Link, "a".into()),
+        ]
+    );
+}
+
+#[test]
 fn a_directory_deeper_than_the_limit_is_refused_alone() {
     let (dir, mut repo) = setup();
     let depth = cairn_core::manifest::MAX_DEPTH + 5;

@@ -110,6 +110,7 @@ pub fn tree_cases(repo: &mut Repository) -> Vec<Case> {
         .collect();
     add(repo, "case-variants", vec![raw_tree(&nodes)], &[d]);
     add(repo, "deep", deep(repo), &[b"still here"]);
+    add(repo, "deep-long-names", deep_long_names(repo), &[d]);
     add(repo, "repeated-subtrees", repeated(repo), &[b"x"]);
     // 20,000 entries in one folder.
     let wide: Vec<Node> = (0..20_000)
@@ -221,6 +222,23 @@ fn deep(repo: &Repository) -> Vec<Vec<u8>> {
         dir_node(repo, b"d", &trees[trees.len() - 2]),
     ];
     trees.push(raw_tree(&top));
+    trees
+}
+
+/// Folders to the depth limit, each with a 255-byte name, and 20 files at
+/// the bottom: legal (a backup can write it), but every path at the bottom
+/// is 262 KB, 64 times what one system call takes, so every reader must
+/// work one folder at a time and hold names, not paths.
+fn deep_long_names(repo: &Repository) -> Vec<Vec<u8>> {
+    let bottom: Vec<Node> = (0..20)
+        .map(|i| file_node(repo, format!("{i:0>255}").as_bytes(), b"evil"))
+        .collect();
+    let mut trees = vec![raw_tree(&bottom)];
+    let name = [b'd'; 255];
+    for _ in 0..cairn_core::manifest::MAX_DEPTH {
+        let d = dir_node(repo, &name, trees.last().unwrap());
+        trees.push(raw_tree(&[d]));
+    }
     trees
 }
 

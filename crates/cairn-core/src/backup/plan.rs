@@ -37,6 +37,17 @@ pub struct BackupPlan {
 
 type Key = (u64, i64, i64, u64);
 
+/// The parent's files by a hash of their path, not the path: a parent
+/// snapshot is read from the repository, whose paths may be 262 KB each
+/// (folders 1,024 deep with 255-byte names), and this map has an entry
+/// per file. BLAKE3 (256 bits): two paths never share a key in practice,
+/// and a plan only estimates what a backup would read.
+type Known = HashMap<[u8; 32], Key>;
+
+fn path_key(path: &[u8]) -> [u8; 32] {
+    *blake3::hash(path).as_bytes()
+}
+
 /// Plans a backup of `opts.paths`.
 pub fn plan(repo: &Repository, opts: &BackupOptions) -> Result<BackupPlan> {
     let paths = super::scan::absolute_paths(&opts.paths)?;
@@ -45,7 +56,7 @@ pub fn plan(repo: &Repository, opts: &BackupOptions) -> Result<BackupPlan> {
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
     let parent = super::find_parent(repo, &opts.host, opts.spec.as_deref(), &path_strings)?;
-    let mut known: HashMap<Vec<u8>, Key> = HashMap::new();
+    let mut known = Known::new();
     let mut out = BackupPlan::default();
     if let Some((id, m)) = &parent {
         out.parent = Some(id.to_hex());
@@ -54,7 +65,7 @@ pub fn plan(repo: &Repository, opts: &BackupOptions) -> Result<BackupPlan> {
         // read again, which is all a missed hint costs.
         let _not_entered = crate::manifest::walk(repo, &m.tree, &mut |path, n| {
             if n.kind == NodeType::File && n.sha256.is_some() {
-                known.insert(path.to_vec(), (n.size, n.mtime_ns, n.ctime_ns, n.inode));
+                known.insert(path_key(path), (n.size, n.mtime_ns, n.ctime_ns, n.inode));
             }
             Ok(())
         })?;
@@ -74,13 +85,7 @@ pub fn plan(repo: &Repository, opts: &BackupOptions) -> Result<BackupPlan> {
     Ok(out)
 }
 
-fn walk(
-    dir: &Path,
-    rel: Vec<u8>,
-    ex: &Excluder,
-    known: &HashMap<Vec<u8>, Key>,
-    out: &mut BackupPlan,
-) {
+fn walk(dir: &Path, rel: Vec<u8>, ex: &Excluder, known: &Known, out: &mut BackupPlan) {
     let md = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(_) => {
@@ -118,7 +123,7 @@ fn walk(
     }
 }
 
-fn count(md: &std::fs::Metadata, rel: &[u8], known: &HashMap<Vec<u8>, Key>, out: &mut BackupPlan) {
+fn count(md: &std::fs::Metadata, rel: &[u8], known: &Known, out: &mut BackupPlan) {
     let key = (
         md.len(),
         super::scan::time_ns(md.mtime(), md.mtime_nsec()),
@@ -127,7 +132,7 @@ fn count(md: &std::fs::Metadata, rel: &[u8], known: &HashMap<Vec<u8>, Key>, out:
     );
     out.files += 1;
     out.bytes += md.len();
-    if known.get(rel) == Some(&key) {
+    if known.get(&path_key(rel)) == Some(&key) {
         out.files_unchanged += 1;
     } else {
         out.files_to_read += 1;
