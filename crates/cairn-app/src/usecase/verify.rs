@@ -64,13 +64,19 @@ pub fn smoke(repo: &Repository, id: SnapshotId, workers: usize) -> Result<Vec<Da
         affects: vec![format!("{}:{path}", id.short())],
     };
     let failed = &r.report.errors;
+    // An empty path is the entry counting the errors the report does not list.
     let mut found: Vec<Damage> = failed
         .iter()
-        .map(|e| damage(format!("smoke restore of {}: {}", e.path, e.error), &e.path))
+        .map(|e| match e.path.as_str() {
+            "" => damage(format!("smoke restore: {}", e.error), ""),
+            p => damage(format!("smoke restore of {p}: {}", e.error), p),
+        })
         .collect();
+    let reported: std::collections::HashSet<&str> =
+        failed.iter().map(|e| e.path.as_str()).collect();
     for f in &r.files {
         let path = &f.entry.path();
-        if !f.ok() && !failed.iter().any(|x| &x.path == path) {
+        if !f.ok() && !reported.contains(path.as_str()) {
             found.push(damage(
                 format!("smoke restore: {path} does not match its SHA-256"),
                 path,
