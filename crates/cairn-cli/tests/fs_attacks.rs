@@ -9,6 +9,32 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+/// A new repository `repo` and a backup of `src` into it that must end
+/// incomplete (exit code 3); its JSON.
+fn back_up_incomplete(env: &Env, src: &Path) -> (std::path::PathBuf, serde_json::Value) {
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    let r = env
+        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
+        .code(3)
+        .json();
+    assert_eq!(r["incomplete"], true);
+    (repo, r)
+}
+
+/// Restores the latest snapshot of `repo` into `restored`, which must
+/// then hold `top.txt`; the target.
+fn restore_latest(env: &Env, repo: &Path) -> std::path::PathBuf {
+    let target = env.path("restored");
+    env.repo(
+        repo,
+        &["restore", "latest", "--target", target.to_str().unwrap()],
+    )
+    .ok();
+    assert_eq!(std::fs::read(target.join("top.txt")).unwrap(), b"top");
+    target
+}
+
 #[test]
 fn a_directory_deeper_than_the_limit_is_named_and_the_rest_restores() {
     let env = Env::new();
@@ -17,38 +43,13 @@ fn a_directory_deeper_than_the_limit_is_named_and_the_rest_restores() {
     std::fs::create_dir_all(src.join(&deep)).unwrap();
     std::fs::write(src.join(&deep).join("bottom"), b"too deep").unwrap();
     std::fs::write(src.join("top.txt"), b"top").unwrap();
-    let repo = env.path("repo");
-    env.repo(&repo, &["init"]).ok();
-    let r = env
-        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
-        .code(3)
-        .json();
-    assert_eq!(r["incomplete"], true);
+    let (repo, r) = back_up_incomplete(&env, &src);
     assert!(r.to_string().contains("nested deeper than 1024"), "{r}");
-    let target = env.path("restored");
-    env.repo(
-        &repo,
-        &["restore", "latest", "--target", target.to_str().unwrap()],
-    )
-    .ok();
-    assert_eq!(std::fs::read(target.join("top.txt")).unwrap(), b"top");
+    let target = restore_latest(&env, &repo);
     let limit: std::path::PathBuf = std::iter::repeat_n("d", 1024).collect();
     assert!(target.join(&limit).is_dir());
     assert!(!target.join(limit.join("d")).exists());
     env.repo(&repo, &["verify"]).ok();
-}
-
-/// Folders `levels` deep below `dir`, each named `name`, made through
-/// descriptors (the path passes what one system call takes); the deepest.
-fn chain(dir: &Path, name: &str, levels: usize) -> rustix::fd::OwnedFd {
-    use rustix::fs::{mkdirat, open, openat, Mode, OFlags};
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let mut fd = open(dir, flags, Mode::empty()).unwrap();
-    for _ in 0..levels {
-        mkdirat(&fd, name, Mode::from_raw_mode(0o755)).unwrap();
-        fd = openat(&fd, name, flags, Mode::empty()).unwrap();
-    }
-    fd
 }
 
 #[test]
@@ -62,7 +63,7 @@ fn more_problems_than_a_snapshot_can_list_still_make_a_snapshot_that_reads_back(
     let src = env.path("src");
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("top.txt"), b"top").unwrap();
-    let bottom = chain(&src, &"d".repeat(255), 1024);
+    let bottom = cairn_test_support::deep_chain(&src, &"d".repeat(255), 1024);
     for i in 0..80 {
         let name = format!("{i:0>255}");
         rustix::fs::mkdirat(
@@ -72,13 +73,7 @@ fn more_problems_than_a_snapshot_can_list_still_make_a_snapshot_that_reads_back(
         )
         .unwrap();
     }
-    let repo = env.path("repo");
-    env.repo(&repo, &["init"]).ok();
-    let r = env
-        .repo(&repo, &["backup", src.to_str().unwrap(), "--json"])
-        .code(3)
-        .json();
-    assert_eq!(r["incomplete"], true);
+    let (repo, r) = back_up_incomplete(&env, &src);
     let errors = r["errors"].as_array().unwrap();
     let (last, listed) = errors.split_last().unwrap();
     assert!((10..80).contains(&listed.len()), "{} listed", listed.len());
@@ -98,13 +93,7 @@ fn more_problems_than_a_snapshot_can_list_still_make_a_snapshot_that_reads_back(
     // The snapshot reads back: listed, restored, verified.
     let list = env.repo(&repo, &["list", "--json"]).ok().json();
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
-    let target = env.path("restored");
-    env.repo(
-        &repo,
-        &["restore", "latest", "--target", target.to_str().unwrap()],
-    )
-    .ok();
-    assert_eq!(std::fs::read(target.join("top.txt")).unwrap(), b"top");
+    restore_latest(&env, &repo);
     env.repo(&repo, &["verify"]).ok();
 }
 

@@ -61,10 +61,17 @@ impl IdSet {
 
     /// Adds `id`; false when it was there already.
     pub fn insert(&mut self, id: BlobId) -> bool {
-        if self.contains(&id) {
-            return false;
-        }
         let pos = self.table.len();
+        let chunks = &self.chunks;
+        // One probe: the slot found absent is the one filled.
+        let slot = self.table.entry(
+            hash(&id),
+            |&q| at(chunks, q) == &id,
+            |&q| hash(at(chunks, q)),
+        );
+        let hashbrown::hash_table::Entry::Vacant(slot) = slot else {
+            return false;
+        };
         // Four thousand million ids would be 170 GB of set: never reached.
         let Ok(p) = u32::try_from(pos) else {
             panic!("more than 2^32 blob ids in one set");
@@ -75,9 +82,7 @@ impl IdSet {
         if let Some(last) = self.chunks.last_mut() {
             last.push(id);
         }
-        let chunks = &self.chunks;
-        self.table
-            .insert_unique(hash(&id), p, |&q| hash(at(chunks, q)));
+        slot.insert(p);
         true
     }
 

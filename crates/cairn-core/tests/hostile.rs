@@ -175,25 +175,33 @@ fn a_directory_swapped_for_a_symlink_before_its_metadata_is_set_changes_nothing_
     outside_untouched(dir.path());
 }
 
+const ONE: &[u8] = b"first content";
+const TWO: &[u8] = b"second content";
+
+/// Names `a` and `c` holding [`ONE`] and `b` holding [`TWO`], all three
+/// claiming to be one inode.
+fn links_that_disagree(repo: &mut Repository) -> (cairn_core::SnapshotId, BlobId) {
+    let mut a = file_node(repo, b"a", ONE);
+    let mut b = file_node(repo, b"b", TWO);
+    let mut c = file_node(repo, b"c", ONE);
+    for n in [&mut a, &mut b, &mut c] {
+        (n.dev, n.inode, n.nlink) = (7, 42, 3);
+    }
+    hostile_snapshot(repo, &[raw_tree(&[a, b, c])], 0, &[ONE, TWO])
+}
+
 #[test]
 fn hard_links_with_different_contents_are_restored_as_separate_files() {
     // Two names claim to be one inode but carry different contents: linking
     // the second to the first would report "verified" with the wrong bytes.
     let (dir, mut repo) = setup();
-    let (one, two) = (b"first content".as_slice(), b"second content".as_slice());
-    let mut a = file_node(&repo, b"a", one);
-    let mut b = file_node(&repo, b"b", two);
-    let mut c = file_node(&repo, b"c", one);
-    for n in [&mut a, &mut b, &mut c] {
-        (n.dev, n.inode, n.nlink) = (7, 42, 3);
-    }
-    let (id, root) = hostile_snapshot(&mut repo, &[raw_tree(&[a, b, c])], 0, &[one, two]);
+    let (id, root) = links_that_disagree(&mut repo);
     let target = dir.path().join("target");
     let rep = execute(&repo, &plan(&repo, id, &root, &opts(&target)).unwrap(), 2).unwrap();
     assert!(rep.errors.is_empty(), "{:?}", rep.errors);
-    assert_eq!(std::fs::read(target.join("a")).unwrap(), one);
-    assert_eq!(std::fs::read(target.join("b")).unwrap(), two);
-    assert_eq!(std::fs::read(target.join("c")).unwrap(), one);
+    assert_eq!(std::fs::read(target.join("a")).unwrap(), ONE);
+    assert_eq!(std::fs::read(target.join("b")).unwrap(), TWO);
+    assert_eq!(std::fs::read(target.join("c")).unwrap(), ONE);
     let ino =
         |n: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(target.join(n)).unwrap());
     assert_eq!(ino("a"), ino("c"), "same content, same inode: still linked");
@@ -206,14 +214,7 @@ fn an_export_links_the_names_of_one_inode_only_where_their_contents_agree() {
     // As for restore: a tar link from `b` to `a` would hand `b` the bytes
     // of `a` in an archive exported "successfully".
     let (_dir, mut repo) = setup();
-    let (one, two) = (b"first content".as_slice(), b"second content".as_slice());
-    let mut a = file_node(&repo, b"a", one);
-    let mut b = file_node(&repo, b"b", two);
-    let mut c = file_node(&repo, b"c", one);
-    for n in [&mut a, &mut b, &mut c] {
-        (n.dev, n.inode, n.nlink) = (7, 42, 3);
-    }
-    let (_, root) = hostile_snapshot(&mut repo, &[raw_tree(&[a, b, c])], 0, &[one, two]);
+    let (_, root) = links_that_disagree(&mut repo);
     let tar = cairn_core::export::export_tar(&repo, &root, None, Vec::new()).unwrap();
     let mut archive = tar::Archive::new(tar.as_slice());
     let got: Vec<(String, tar::EntryType, String)> = archive

@@ -1,9 +1,11 @@
-//! What a hostile snapshot can make a reader hold. The repeat budget bounds
-//! the entries a reader visits; this bounds what each one costs. A snapshot
-//! nesting folders to the depth limit with 255-byte names puts entries at
-//! the bottom whose paths are 260 KB each: a reader that kept a whole path
-//! (or a vector of its components) per entry held gigabytes for a few MB of
-//! trees (the `restore_plan` fuzz target found it with a 15-byte input).
+//! What a hostile snapshot, or a source tree a local user made, can make
+//! Cairn hold. The repeat budget bounds the entries a reader visits; this
+//! bounds what each one costs. Folders nested to the depth limit with
+//! 255-byte names put entries at the bottom whose paths are 262 KB each: a
+//! reader that kept a whole path (or a vector of its components) per entry
+//! held gigabytes for a few MB of trees (the `restore_plan` fuzz target
+//! found it with a 15-byte input), and a backup that kept a path per open
+//! folder held 134 MB for one such chain.
 //!
 //! Heap bytes are counted by the allocator, so the bound is exact and
 //! deterministic, not a noisy RSS reading. One test in this binary: tests
@@ -13,11 +15,11 @@
 
 use cairn_core::crypto::SealKind;
 use cairn_core::manifest::{manifest_and_not_entered, MAX_DEPTH};
-use cairn_core::restore::{plan, restore, Action, Overwrite, RestoreOptions};
+use cairn_core::restore::{plan, restore, Action};
 use cairn_core::tree::NodeType;
 use cairn_core::BlobId;
 use cairn_test_support::hostile::{file_node, hostile_snapshot, node, raw_tree};
-use cairn_test_support::{FsBackend, TestRepo};
+use cairn_test_support::{backup_options, deep_chain, restore_options, FsBackend, TestRepo};
 use peak_alloc::PeakAlloc;
 use std::sync::Arc;
 
@@ -41,6 +43,28 @@ fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
 
 fn name(i: usize) -> Vec<u8> {
     format!("{i:0>255}").into_bytes()
+}
+
+/// The most heap a backup of `FILES` files below `levels` folders of
+/// 255-byte names (made on disk, in `dir/name`) held.
+fn back_up(repo: &mut cairn_core::Repository, dir: &std::path::Path, levels: usize) -> usize {
+    use rustix::fs::{openat, Mode, OFlags};
+    let src = dir.join(format!("src-{levels}"));
+    std::fs::create_dir(&src).unwrap();
+    let bottom = deep_chain(&src, &"d".repeat(255), levels);
+    for i in 0..FILES {
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
+        let f = openat(&bottom, name(i), flags, Mode::from_raw_mode(0o644)).unwrap();
+        rustix::io::write(&f, b"at the bottom").unwrap();
+    }
+    let now = cairn_core::clock::parse_rfc3339("2026-12-06T00:00:00Z").unwrap();
+    let opts = backup_options(&[src], now);
+    let (out, held) =
+        peak_of(|| cairn_core::backup::backup(repo, &opts, &Default::default()).unwrap());
+    assert!(!out.meta.incomplete, "{:?}", &out.meta.errors[..1]);
+    assert_eq!(out.meta.stats.files, FILES as u64);
+    assert_eq!(out.meta.stats.dirs, levels as u64);
+    held
 }
 
 #[test]
@@ -68,16 +92,7 @@ fn entries_at_the_depth_limit_with_the_longest_names_cost_their_names_not_their_
         trees.push(raw_tree(&[d]));
     }
     let (id, root) = hostile_snapshot(&mut repo, &trees, trees.len() - 1, &[data], "evil");
-    let target = dir.path().join("target");
-    let opts = RestoreOptions {
-        target: target.clone(),
-        include: vec![],
-        exclude: vec![],
-        overwrite: Overwrite::IfChanged,
-        delete: false,
-        workers: 2,
-        special: false,
-    };
+    let opts = restore_options(&dir.path().join("target"));
 
     // The whole plan (a dry run).
     let (p, held) = peak_of(|| plan(&repo, id, &root, &opts).unwrap());
@@ -110,4 +125,14 @@ fn entries_at_the_depth_limit_with_the_longest_names_cost_their_names_not_their_
     assert!(r.report.errors.is_empty(), "{:?}", &r.report.errors[..1]);
     assert_eq!(r.report.files_written, 0);
     assert!(held < BOUND, "restoring again held {held} bytes");
+
+    // A backup: whatever it holds for its own work (packs, compressors,
+    // queues: 64 MB here), the depth of its source adds next to nothing.
+    // Keeping a path per open folder added 116 MB.
+    let flat = back_up(&mut repo, dir.path(), 0);
+    let deep = back_up(&mut repo, dir.path(), MAX_DEPTH);
+    assert!(
+        deep < flat + (8 << 20),
+        "the backup held {deep} bytes, {flat} at the top"
+    );
 }

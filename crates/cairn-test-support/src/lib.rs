@@ -22,7 +22,7 @@
 //!   and the backends core's own integration tests use ([`MemoryBackend`],
 //!   [`FsBackend`], re-exported from cairn-store);
 //! - [`make_tree`], [`noise`], [`all_files`], [`assert_same_tree`]: source
-//!   trees and their comparison;
+//!   trees and their comparison; [`deep_chain`], one past what a path reaches;
 //! - [`forwarding`]: whether a backend wrapper passes every call it does
 //!   not change on to the backend below (run over every wrapper);
 //! - [`Hooked`]: any backend with a hook around its writes, for staging
@@ -77,7 +77,7 @@ pub use server_config::ServerToml;
 pub use sinks::{eventually, HttpRequest, HttpSink, Mail, SmtpSink};
 pub use sshd::Sshd;
 pub use tls::{CertFiles, TestCa};
-pub use tree::{all_files, assert_same_tree, make_tree, noise};
+pub use tree::{all_files, assert_same_tree, deep_chain, make_tree, noise};
 
 /// A free loopback port (bound, then released for a server to take).
 pub fn free_port() -> u16 {

@@ -22,6 +22,21 @@ pub fn make_tree(root: &Path) {
     std::fs::write(root.join("name with spaces\nand newline"), b"odd").unwrap();
 }
 
+/// Folders `levels` deep below `dir`, each named `name`, made through
+/// descriptors (the paths may pass the 4,096 bytes one system call takes:
+/// a local user can make such a tree, and a backup and every reader must
+/// work a folder at a time); the deepest, open.
+pub fn deep_chain(dir: &Path, name: &str, levels: usize) -> rustix::fd::OwnedFd {
+    use rustix::fs::{mkdirat, open, openat, Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut fd = open(dir, flags, Mode::empty()).unwrap();
+    for _ in 0..levels {
+        mkdirat(&fd, name, Mode::from_raw_mode(0o755)).unwrap();
+        fd = openat(&fd, name, flags, Mode::empty()).unwrap();
+    }
+    fd
+}
+
 /// `n` incompressible pseudo-random bytes (xorshift64).
 pub fn noise(n: usize, seed: u64) -> Vec<u8> {
     let mut x = seed | 1;

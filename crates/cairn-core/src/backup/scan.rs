@@ -14,6 +14,7 @@ use rustix::fd::OwnedFd;
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
 use sha2::{Digest, Sha256};
+use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
@@ -130,7 +131,11 @@ const DIR: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY);
 /// with a 2 MiB stack (the server's workers) must survive 1,024 levels.
 pub(crate) struct Folder {
     fd: OwnedFd,
-    path: PathBuf,
+    /// The length of the walk's path before this folder's name: the walk
+    /// keeps one path, a name at a time, not a path per open folder (a
+    /// source 1,024 levels deep with 255-byte names would hold 134 MB of
+    /// them; a local user can make one).
+    base: usize,
     names: std::vec::IntoIter<Vec<u8>>,
     /// The parent snapshot's tree for this folder.
     parent: Option<Tree>,
@@ -184,8 +189,8 @@ impl Scanner<'_> {
                     )
                     .hint("back up again"));
                 }
-                let root = self.folder(fd, only.to_path_buf(), parent.cloned(), 0, false, sink)?;
-                return self.walk(root, sink);
+                let root = self.folder(fd, only, parent.cloned(), 0, false, sink)?;
+                return self.walk(root, only, sink);
             }
         }
         for p in paths {
@@ -203,7 +208,7 @@ impl Scanner<'_> {
             self.root_dev = st.st_dev;
             self.depth = 0;
             if let Some(sub) = self.entry(&dfd, p, name, &st, parent, sink)? {
-                self.walk(sub, sink)?;
+                self.walk(sub, p, sink)?;
             }
         }
         Ok(())
@@ -214,7 +219,7 @@ impl Scanner<'_> {
     fn folder(
         &mut self,
         fd: OwnedFd,
-        path: PathBuf,
+        path: &Path,
         parent: Option<Tree>,
         depth: usize,
         ends: bool,
@@ -233,13 +238,13 @@ impl Scanner<'_> {
         })();
         if let Err(e) = listed {
             let e = std::io::Error::from(e);
-            sink.send(Event::Error(source_error(&path, &e.to_string())))?;
+            sink.send(Event::Error(source_error(path, &e.to_string())))?;
             names.clear();
         }
         names.sort();
         Ok(Folder {
             fd,
-            path,
+            base: 0,
             names: names.into_iter(),
             parent,
             depth,
@@ -247,38 +252,62 @@ impl Scanner<'_> {
         })
     }
 
-    /// Walks `first` and every folder below it, depth first in name order,
-    /// on an explicit stack.
-    fn walk(&mut self, first: Folder, sink: &mut Sink) -> Result<()> {
+    /// Walks `first` (at `path`) and every folder below it, depth first in
+    /// name order, on an explicit stack.
+    fn walk(&mut self, first: Folder, path: &Path, sink: &mut Sink) -> Result<()> {
+        // The path of the entry at hand, for the excluder and for messages;
+        // everything is opened from a folder's descriptor, by name.
+        let mut cur = path.as_os_str().as_bytes().to_vec();
         let mut stack = vec![first];
         while let Some(top) = stack.last_mut() {
             let Some(name) = top.names.next() else {
-                if stack.pop().is_some_and(|done| done.ends) {
-                    sink.send(Event::DirEnd)?;
+                if let Some(done) = stack.pop() {
+                    cur.truncate(done.base);
+                    if done.ends {
+                        sink.send(Event::DirEnd)?;
+                    }
                 }
                 continue;
             };
             self.depth = top.depth;
-            let path = top.path.join(std::ffi::OsStr::from_bytes(&name));
-            if self
-                .excluder
-                .excluded(&path, std::ffi::OsStr::from_bytes(&name))
-            {
-                continue;
+            let base = cur.len();
+            if cur.last() != Some(&b'/') {
+                cur.push(b'/');
             }
-            let st = match rfs::statat(&top.fd, name.as_slice(), AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(st) => st,
-                Err(e) => {
-                    let e = std::io::Error::from(e);
-                    sink.send(Event::Error(source_error(&path, &e.to_string())))?;
-                    continue;
+            cur.extend_from_slice(&name);
+            let sub = self.visit(top, Path::new(OsStr::from_bytes(&cur)), name, sink)?;
+            match sub {
+                Some(mut sub) => {
+                    sub.base = base;
+                    stack.push(sub);
                 }
-            };
-            if let Some(sub) = self.entry(&top.fd, &path, name, &st, top.parent.as_ref(), sink)? {
-                stack.push(sub);
+                None => cur.truncate(base),
             }
         }
         Ok(())
+    }
+
+    /// One name of the folder `at`, whose path is `path`: excluded, a
+    /// problem, or an entry (a folder to walk next, for a directory).
+    fn visit(
+        &mut self,
+        at: &Folder,
+        path: &Path,
+        name: Vec<u8>,
+        sink: &mut Sink,
+    ) -> Result<Option<Folder>> {
+        if self.excluder.excluded(path, OsStr::from_bytes(&name)) {
+            return Ok(None);
+        }
+        let st = match rfs::statat(&at.fd, name.as_slice(), AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => st,
+            Err(e) => {
+                let e = std::io::Error::from(e);
+                sink.send(Event::Error(source_error(path, &e.to_string())))?;
+                return Ok(None);
+            }
+        };
+        self.entry(&at.fd, path, name, &st, at.parent.as_ref(), sink)
     }
 
     fn entry(
@@ -367,8 +396,7 @@ impl Scanner<'_> {
             .filter(|o| o.kind == NodeType::Dir)
             .and_then(|o| o.subtree)
             .and_then(|id| self.repo.load_tree(&id).ok());
-        self.folder(fd, path.to_path_buf(), sub, depth, true, sink)
-            .map(Some)
+        self.folder(fd, path, sub, depth, true, sink).map(Some)
     }
 
     fn read_file(
