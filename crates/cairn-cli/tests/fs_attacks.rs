@@ -53,6 +53,34 @@ fn a_directory_deeper_than_the_limit_is_named_and_the_rest_restores() {
 }
 
 #[test]
+fn files_below_the_deepest_legal_folders_back_up_restore_and_pass_the_smoke_test() {
+    // 1,024 folders of 255-byte names: the files at the bottom have paths
+    // of 262 KB, 64 times what one system call opens. Every step works a
+    // folder at a time; the smoke test re-hashed by path and called each
+    // such file damaged ("File name too long").
+    let env = Env::new();
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("top.txt"), b"top").unwrap();
+    let bottom = cairn_test_support::deep_chain(&src, &"d".repeat(255), 1024);
+    for name in ["a", "b"] {
+        let flags = rustix::fs::OFlags::WRONLY | rustix::fs::OFlags::CREATE;
+        let f = rustix::fs::openat(&bottom, name, flags, rustix::fs::Mode::from_raw_mode(0o644))
+            .unwrap();
+        rustix::io::write(&f, format!("at the bottom: {name}").as_bytes()).unwrap();
+    }
+    let repo = env.path("repo");
+    env.repo(&repo, &["init"]).ok();
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let j = env
+        .repo(&repo, &["verify", "--smoke", "--json"])
+        .ok()
+        .json();
+    assert_eq!(j["ok"], true, "{j}");
+    restore_latest(&env, &repo);
+}
+
+#[test]
 fn more_problems_than_a_snapshot_can_list_still_make_a_snapshot_that_reads_back() {
     // 80 folders past the depth limit, below 1,024 levels of 255-byte
     // names: 80 problems whose paths are 262 KB each, 21 MB in all, more
