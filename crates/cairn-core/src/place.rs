@@ -89,6 +89,23 @@ impl Place {
     }
 }
 
+/// Dropping the last entry of a deep folder drops its folders' places one
+/// after another in a loop: the default drop would recurse once per level,
+/// and the depth is the repository's to choose (1,025 levels are legal;
+/// a reader's thread may have a small stack).
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut up = self.dir.take();
+        while let Some(dir) = up {
+            up = match Arc::try_unwrap(dir) {
+                Ok(mut only) => only.dir.take(),
+                // Still shared: whoever holds it drops the rest.
+                Err(_) => None,
+            };
+        }
+    }
+}
+
 /// The same place: same names all the way up. Folders are shared, so this
 /// is mostly one pointer comparison per level.
 impl PartialEq for Place {
@@ -149,5 +166,22 @@ mod tests {
         assert_eq!(Place::new(None, b"a".to_vec()).path(), "a");
         assert_eq!(Place::of_path(b"a/\xffb/c"), c);
         assert_eq!(Place::of_path(b"a").depth(), 1);
+    }
+
+    #[test]
+    fn a_chain_of_a_million_folders_drops_on_a_small_stack() {
+        let deep = std::thread::Builder::new()
+            .stack_size(64 << 10)
+            .spawn(|| {
+                let mut dir: Option<Arc<Place>> = None;
+                for _ in 0..1_000_000 {
+                    dir = Some(Arc::new(Place::new(dir.as_ref(), b"d".to_vec())));
+                }
+                let leaf = Place::new(dir.as_ref(), b"f".to_vec());
+                drop(dir);
+                leaf.depth()
+            })
+            .unwrap();
+        assert_eq!(deep.join().unwrap(), 1_000_001);
     }
 }
