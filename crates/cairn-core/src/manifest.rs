@@ -188,8 +188,9 @@ pub fn walk_placed(
         repeats.entry()?;
         f(&prefix, dir.as_ref(), n)?;
         let (kind, subtree) = (n.kind, n.subtree);
-        let entered = kind == NodeType::Dir && subtree.is_some();
-        let here = entered.then(|| Arc::new(Place::new(dir.as_ref(), n.name.0.clone())));
+        // A folder's place, made before the stack is borrowed again to push it.
+        let folder = kind == NodeType::Dir && subtree.is_some();
+        let here = folder.then(|| Arc::new(Place::new(dir.as_ref(), n.name.0.clone())));
         match (kind, subtree) {
             (NodeType::Dir, Some(sub)) if depth + stack.len() <= MAX_DEPTH => {
                 let repeat = repeats.enter(&sub);

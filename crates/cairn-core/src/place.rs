@@ -1,5 +1,5 @@
-//! Where an entry of a snapshot is, for readers that hold many entries (a
-//! restore plan, a manifest).
+//! Where an entry of a snapshot is, for what holds many entries or folders
+//! at once (a restore plan, a manifest, a restore's open folders).
 //!
 //! An entry holds its own name and a shared reference to its folder's
 //! place, not its whole path: the folder's place is made once, when the
@@ -16,7 +16,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// An entry's place: its folder (none at the top) and its name.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Place {
     dir: Option<Arc<Place>>,
     name: Vec<u8>,
@@ -45,7 +45,9 @@ impl Place {
         Place::new(dir.as_ref(), name)
     }
 
-    /// The entry's own name (one component: names never hold `/`).
+    /// The entry's own name: one component (a snapshot's names never hold
+    /// `/`), but for the top of a restore's open folders, which is the
+    /// target's own path.
     pub fn name(&self) -> &[u8] {
         &self.name
     }
@@ -127,6 +129,13 @@ impl PartialEq for Place {
 
 impl Eq for Place {}
 
+/// As its path: a derived `Debug` would recurse through every folder.
+impl fmt::Debug for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Place({:?})", self.path())
+    }
+}
+
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in self.dir_names() {
@@ -166,6 +175,7 @@ mod tests {
         assert_eq!(Place::new(None, b"a".to_vec()).path(), "a");
         assert_eq!(Place::of_path(b"a/\xffb/c"), c);
         assert_eq!(Place::of_path(b"a").depth(), 1);
+        assert_eq!(format!("{c:?}"), "Place(\"a/\u{fffd}b/c\")");
     }
 
     #[test]
