@@ -5,7 +5,7 @@
 
 use cairn_core::manifest::ManifestEntry;
 use cairn_core::place::Place;
-use cairn_core::restore::safe_fs::SafeDir;
+use cairn_core::restore::safe_fs::{open_path, SafeDir};
 use cairn_core::restore::{self, Overwrite, RestoreOptions, RestoreReport};
 use cairn_core::tree::NodeType;
 use cairn_core::{Repository, SnapshotId};
@@ -89,7 +89,7 @@ pub fn restore_and_rehash<'m>(
     let t = Instant::now();
     let report = restore::restore(repo, id, tree, &opts, &Default::default())?.report;
     let seconds = t.elapsed().as_secs_f64();
-    let root = SafeDir::open_target(target, false)?;
+    let root = Arc::new(SafeDir::open_target(target, false)?);
     let mut folder = None;
     let files = manifest
         .iter()
@@ -108,31 +108,24 @@ pub fn restore_and_rehash<'m>(
 }
 
 /// The last folder opened, by its place: a manifest lists a folder's files together.
-type OpenFolder = Option<(Option<Arc<Place>>, SafeDir)>;
+type OpenFolder = Option<(Option<Arc<Place>>, Arc<SafeDir>)>;
 
-/// The SHA-256 of the restored file at `place`, opened folder by folder
-/// below `root` without following symlinks, so a path longer than the
-/// system takes in one call (a deep folder) is read like any other.
-fn sha256_in(root: &SafeDir, open: &mut OpenFolder, place: &Place) -> cairn_core::Result<[u8; 32]> {
+/// The SHA-256 of the restored file at `place`, its folder opened name by
+/// name below `root` without following symlinks (as restore writes), so a
+/// path longer than the system takes in one call is read like any other.
+fn sha256_in(
+    root: &Arc<SafeDir>,
+    open: &mut OpenFolder,
+    place: &Place,
+) -> cairn_core::Result<[u8; 32]> {
     let dir = place.dir().cloned();
-    if !matches!(open, Some((d, _)) if *d == dir) {
-        *open = None;
-        let mut cur: Option<SafeDir> = None;
-        for name in place.dir_names() {
-            let next = cur.as_ref().unwrap_or(root).subdir(name, false)?;
-            cur = Some(next.ok_or_else(|| {
-                cairn_core::Error::new(
-                    cairn_core::ErrorKind::NotFound,
-                    format!("{}: its folder was not restored", place.path()),
-                )
-            })?);
+    let folder = match open {
+        Some((d, f)) if *d == dir => f.clone(),
+        _ => {
+            let f = open_path(root, &place.dir_names())?;
+            *open = Some((dir, f.clone()));
+            f
         }
-        if let Some(d) = cur {
-            *open = Some((dir, d));
-        }
-    }
-    match open {
-        Some((_, d)) => d.sha256(place.name()),
-        None => root.sha256(place.name()),
-    }
+    };
+    folder.sha256(place.name())
 }

@@ -22,6 +22,16 @@ fn back_up_incomplete(env: &Env, src: &Path) -> (std::path::PathBuf, serde_json:
     (repo, r)
 }
 
+/// `src` with `top.txt` and 1,024 folders of 255-byte names below it
+/// (paths past what one system call takes); the deepest, open.
+fn deep_source(env: &Env) -> (std::path::PathBuf, rustix::fd::OwnedFd) {
+    let src = env.path("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("top.txt"), b"top").unwrap();
+    let bottom = cairn_test_support::deep_chain(&src, &"d".repeat(255), 1024);
+    (src, bottom)
+}
+
 /// Restores the latest snapshot of `repo` into `restored`, which must
 /// then hold `top.txt`; the target.
 fn restore_latest(env: &Env, repo: &Path) -> std::path::PathBuf {
@@ -59,10 +69,7 @@ fn files_below_the_deepest_legal_folders_back_up_restore_and_pass_the_smoke_test
     // folder at a time; the smoke test re-hashed by path and called each
     // such file damaged ("File name too long").
     let env = Env::new();
-    let src = env.path("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(src.join("top.txt"), b"top").unwrap();
-    let bottom = cairn_test_support::deep_chain(&src, &"d".repeat(255), 1024);
+    let (src, bottom) = deep_source(&env);
     for name in ["a", "b"] {
         let flags = rustix::fs::OFlags::WRONLY | rustix::fs::OFlags::CREATE;
         let f = rustix::fs::openat(&bottom, name, flags, rustix::fs::Mode::from_raw_mode(0o644))
@@ -88,10 +95,7 @@ fn more_problems_than_a_snapshot_can_list_still_make_a_snapshot_that_reads_back(
     // unreadable files as well). The snapshot lists the first 4 MiB of them
     // and counts the rest; before, it was written and never read again.
     let env = Env::new();
-    let src = env.path("src");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(src.join("top.txt"), b"top").unwrap();
-    let bottom = cairn_test_support::deep_chain(&src, &"d".repeat(255), 1024);
+    let (src, bottom) = deep_source(&env);
     for i in 0..80 {
         let name = format!("{i:0>255}");
         rustix::fs::mkdirat(

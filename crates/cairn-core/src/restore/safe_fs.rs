@@ -590,7 +590,7 @@ impl SafeDir {
 }
 
 /// Opens the directory `comps` below the target, without following symlinks.
-pub(crate) fn open_path(root: &Arc<SafeDir>, comps: &[&[u8]]) -> Result<Arc<SafeDir>> {
+pub fn open_path(root: &Arc<SafeDir>, comps: &[&[u8]]) -> Result<Arc<SafeDir>> {
     let mut d = root.clone();
     for c in comps {
         d = Arc::new(d.subdir(c, false)?.ok_or_else(|| {
