@@ -182,7 +182,7 @@ fn unlock_removes_dead_and_lapsed_locks_keeps_live_ones_and_force_removes_those(
     plant_local_lock(&repo, "000000000001-00000000000000dd", me, start_of(me));
 
     let j = env.repo(&repo, &["unlock", "--json"]).ok().json();
-    let names = |k: &str| -> Vec<String> {
+    let names = |j: &serde_json::Value, k: &str| -> Vec<String> {
         let mut v: Vec<String> = j[k]
             .as_array()
             .unwrap()
@@ -193,14 +193,19 @@ fn unlock_removes_dead_and_lapsed_locks_keeps_live_ones_and_force_removes_those(
         v
     };
     assert_eq!(
-        names("removed"),
+        names(&j, "removed"),
         [
             "000000000001-00000000000000aa",
             "000000000001-00000000000000cc"
         ],
         "{j}"
     );
-    assert_eq!(names("kept"), ["000000000001-00000000000000dd"], "{j}");
+    assert_eq!(names(&j, "kept"), ["000000000001-00000000000000dd"], "{j}");
+    // Each removed lock is replaced by a stop note (its writer may have
+    // stored packs no index names); a second unlock keeps the notes.
+    let j = env.repo(&repo, &["unlock", "--json"]).ok().json();
+    assert_eq!(j["removed"], serde_json::json!([]), "{j}");
+    assert_eq!(names(&j, "notes").len(), 2, "{j}");
     env.repo(&repo, &["prune"]).code(7);
     let r = env.repo(&repo, &["unlock", "--force"]).ok();
     assert!(r.stdout.contains("forced"), "{}", r.stdout);
@@ -208,49 +213,104 @@ fn unlock_removes_dead_and_lapsed_locks_keeps_live_ones_and_force_removes_those(
     assert_eq!(std::fs::read_dir(repo.join("locks")).unwrap().count(), 0);
 }
 
+/// An interrupted backup releases its lock (SIGINT, SIGTERM) or cannot
+/// (SIGKILL); either way it leaves a sign of the packs it stored before
+/// its index: a stop note, or its dead lock. The next backup adopts every
+/// one of them and removes the sign; prune runs at once.
 #[test]
-fn an_interrupted_backup_releases_its_lock() {
+fn an_interrupted_backup_releases_its_lock_and_the_next_adopts_its_packs() {
     let env = Env::new();
-    let repo = env.path("repo");
-    env.repo(&repo, &["init"]).ok();
     let src = env.path("src");
     std::fs::create_dir_all(&src).unwrap();
     for i in 0..40 {
         std::fs::write(src.join(format!("f{i}")), noise(4_000_000, i)).unwrap();
     }
-    for signal in ["INT", "TERM"] {
-        let child = env
-            .cmd()
-            .arg("-r")
-            .arg(&repo)
-            .args(["backup", "-q", "--force"])
-            .arg(&src)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let locks = repo.join("locks");
-        let t = std::time::Instant::now();
-        while std::fs::read_dir(&locks).map_or(0, |d| d.count()) == 0 {
-            assert!(t.elapsed().as_secs() < 60, "the backup never took its lock");
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let killed = std::process::Command::new("kill")
-            .args([format!("-{signal}"), child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let o = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&o.stderr);
-        if o.status.code() == Some(0) {
+    for signal in ["INT", "TERM", "KILL"] {
+        let repo = env.path(&format!("repo-{signal}"));
+        env.repo(&repo, &["init"]).ok();
+        let Some((code, stderr)) = interrupt_backup(&env, &repo, &src, signal) else {
             // Finished before the signal landed: nothing to prove this round.
             eprintln!("backup finished before SIG{signal}");
             continue;
+        };
+        let locks = lock_records(&repo);
+        if signal == "KILL" {
+            assert_eq!(locks.len(), 1, "{locks:?}");
+            assert!(locks[0].get("stopped").is_none(), "{locks:?}");
+        } else {
+            assert_eq!(code, Some(130), "{stderr}");
+            assert!(stderr.contains("released the repository lock"), "{stderr}");
+            // No lock; one note, since a pack was stored before the signal.
+            assert_eq!(locks.len(), 1, "{locks:?}");
+            let note = locks[0]["stopped"].as_str().unwrap();
+            assert!(note.contains("that no index names"), "{note}");
         }
-        assert_eq!(o.status.code(), Some(130), "{stderr}");
-        assert!(stderr.contains("released the repository lock"), "{stderr}");
-        assert_eq!(std::fs::read_dir(&locks).unwrap().count(), 0, "{stderr}");
-        // Prune, which needs the repository to itself, runs at once.
+        let stored = packs(&repo) as u64;
+        assert!(stored >= 1);
+        let b = env
+            .repo(&repo, &["backup", "--json", src.to_str().unwrap()])
+            .ok()
+            .json();
+        assert_eq!(b["packs_adopted"], stored, "SIG{signal}: {b}");
+        assert!(lock_records(&repo).is_empty(), "SIG{signal}");
         env.repo(&repo, &["prune"]).ok();
     }
+}
+
+/// Runs a backup of `src` into `repo` and sends it SIG`signal` once its
+/// first pack is stored. Its exit code and stderr, or None if it finished
+/// first.
+fn interrupt_backup(
+    env: &Env,
+    repo: &std::path::Path,
+    src: &std::path::Path,
+    signal: &str,
+) -> Option<(Option<i32>, String)> {
+    let child = env
+        .cmd()
+        .arg("-r")
+        .arg(repo)
+        .args(["backup", "-q", "--force"])
+        .arg(src)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    while packs(repo) == 0 {
+        assert!(t.elapsed().as_secs() < 60, "the backup never stored a pack");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let killed = std::process::Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    (o.status.code() != Some(0)).then_some((o.status.code(), stderr))
+}
+
+/// How many packs are stored (not the partial `.tmp-*` files).
+fn packs(repo: &std::path::Path) -> usize {
+    let Ok(dirs) = std::fs::read_dir(repo.join("data")) else {
+        return 0;
+    };
+    dirs.flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .filter(|f| {
+            !f.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".tmp-")
+        })
+        .count()
+}
+
+/// Every object under `locks/`, parsed.
+fn lock_records(repo: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_dir(repo.join("locks"))
+        .unwrap()
+        .map(|e| serde_json::from_slice(&std::fs::read(e.unwrap().path()).unwrap()).unwrap())
+        .collect()
 }

@@ -24,7 +24,7 @@ use crate::idset::IdSet;
 use crate::index;
 use crate::pack::{seal_blob, BlobEntry, PackBuilder, SplitPacks};
 use crate::prune::{self, PackAction, PruneOptions, PruneOutcome};
-use crate::repo::{store_pack, write_idempotent, Repository};
+use crate::repo::{write_idempotent, Repository};
 use crate::snapshot::SnapshotEntry;
 use crate::tree::{NodeType, Tree};
 use serde::Serialize;
@@ -128,7 +128,7 @@ impl Copier {
 
     fn store_pack(&mut self, repo: &Repository, full: PackBuilder) -> Result<()> {
         let f = full.finish(repo.keys(), self.enc.get(SealKind::Data))?;
-        store_pack(repo.backend().as_ref(), &f.id, f.bytes)?;
+        repo.pack_store().store(&f.id, f.bytes)?;
         self.packs.push((f.id, f.entries));
         Ok(())
     }

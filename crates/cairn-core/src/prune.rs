@@ -493,6 +493,8 @@ pub fn execute_watched(
         out.bytes_deleted += p.size;
     }
     repo.reload_index()?;
+    // Every pack stored before the lock was taken is now indexed or gone.
+    repo.settle_stopped_writers();
     Ok(out)
 }
 

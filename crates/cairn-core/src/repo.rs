@@ -357,6 +357,14 @@ impl Repository {
         self.lease = Some(lease);
     }
 
+    /// Where this repository's writers store packs.
+    pub(crate) fn pack_store(&self) -> PackStore {
+        PackStore {
+            backend: self.backend.clone(),
+            lease: self.lease.clone(),
+        }
+    }
+
     fn check_lease(&self) -> Result<()> {
         self.lease.as_ref().map_or(Ok(()), |l| l.check())
     }
@@ -369,6 +377,9 @@ impl Repository {
         let (name, bytes) = index::seal_index_file(&self.keys, &mut self.encoder()?, packs)?;
         self.check_lease()?;
         write_idempotent(self.backend.as_ref(), ObjectKind::Index, &name, &bytes)?;
+        if let Some(l) = &self.lease {
+            l.indexed(packs.iter().map(|p| p.0));
+        }
         // A backup of a million files writes a ~45 MB index file: not held
         // while the in-memory index grows by as much.
         drop(bytes);
@@ -381,7 +392,31 @@ impl Repository {
     /// Indexes packs that no index lists (left by an interrupted backup) from
     /// their authenticated trailers, so their blobs are reused instead of
     /// stored again. Unreadable ones are left for prune. Returns how many.
+    ///
+    /// Under a lock, only when there can be such packs: a stopped writer left
+    /// a sign when the lock was taken, or an index file is damaged (its packs
+    /// are then unindexed too). Listing every pack is the one step of a
+    /// backup's start that grows with the repository (crate::lock).
     pub fn adopt_unindexed_packs(&mut self) -> Result<usize> {
+        let signs = self.lease.as_ref().is_none_or(|l| l.others_stopped());
+        if !signs && self.damaged_indexes.is_empty() {
+            return Ok(0);
+        }
+        let n = self.adopt_every_unindexed_pack()?;
+        self.settle_stopped_writers();
+        Ok(n)
+    }
+
+    /// Removes the signs of stopped writers seen when the lock was taken,
+    /// once the packs they may have left are dealt with: indexed by a
+    /// backup, or kept in or removed from the index by a prune.
+    pub fn settle_stopped_writers(&self) {
+        if let Some(l) = &self.lease {
+            l.settle_others();
+        }
+    }
+
+    fn adopt_every_unindexed_pack(&mut self) -> Result<usize> {
         let mut adopted = Vec::new();
         for o in self.backend.list(ObjectKind::Pack)? {
             let Ok(id) = PackId::from_hex(&o.name) else {
@@ -763,10 +798,32 @@ pub fn write_idempotent(b: &dyn Backend, kind: ObjectKind, name: &str, bytes: &[
     settle(b, kind, name, bytes, b.write_new(kind, name, bytes))
 }
 
-/// Stores a finished pack as [`write_idempotent`] does, sharing its buffer
-/// with storage that sends what it owns (the S3 client) instead of having
-/// it copied, and hands the buffer back for the next pack. A pack in flight
-/// costs one pack of memory, not two (docs/BENCHMARKS.md, backup to S3).
+/// Where a writer stores finished packs: the storage, and the lock they
+/// are stored under, which learns of each so that a writer stopping before
+/// its index leaves a sign of them (crate::lock). Cheap to clone into the
+/// threads that upload.
+#[derive(Clone)]
+pub(crate) struct PackStore {
+    backend: Arc<dyn Backend>,
+    lease: Option<crate::lock::LockLease>,
+}
+
+impl PackStore {
+    /// Stores a finished pack as [`write_idempotent`] does, sharing its
+    /// buffer with storage that sends what it owns (the S3 client) instead
+    /// of having it copied, and hands the buffer back for the next pack. A
+    /// pack in flight costs one pack of memory, not two (docs/BENCHMARKS.md,
+    /// backup to S3).
+    pub(crate) fn store(&self, id: &PackId, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        if let Some(l) = &self.lease {
+            l.storing(*id);
+        }
+        store_pack(self.backend.as_ref(), id, bytes)
+    }
+}
+
+/// [`PackStore::store`] for a writer whose packs need no sign if it stops:
+/// prune, which writes its own index and handles unindexed packs itself.
 pub(crate) fn store_pack(b: &dyn Backend, id: &PackId, bytes: Vec<u8>) -> Result<Vec<u8>> {
     let name = id.to_hex();
     let shared = Bytes::from(bytes);

@@ -2,10 +2,11 @@
 //! around each write: how a test stages what happens between two steps of
 //! real work (a lock stolen as the first pack lands, a session dying before
 //! its second write) without a second copy of the `Backend` plumbing. It can
-//! also watch reads ([`Hooked::watching_reads`]): how a test counts what a
-//! command fetches from storage.
+//! also watch reads ([`Hooked::watching_reads`]) and listings
+//! ([`Hooked::watching_lists`]): how a test counts what a command fetches
+//! from storage.
 
-use cairn_core::{Backend, Bytes, ObjectKind, Result, Wrapper};
+use cairn_core::{Backend, Bytes, ObjectInfo, ObjectKind, Result, Wrapper};
 use std::sync::Arc;
 
 /// Where a hook runs relative to the write it watches.
@@ -32,6 +33,7 @@ pub struct Read {
 }
 
 type ReadHook = dyn Fn(Read) + Send + Sync;
+type ListHook = dyn Fn(ObjectKind) + Send + Sync;
 
 /// `inner` with `hook` called around `write_new` and `replace` (not
 /// `replace_config`: the config is written once, at init).
@@ -39,6 +41,7 @@ pub struct Hooked {
     inner: Arc<dyn Backend>,
     hook: Box<Hook>,
     on_read: Option<Box<ReadHook>>,
+    on_list: Option<Box<ListHook>>,
 }
 
 impl Hooked {
@@ -52,6 +55,19 @@ impl Hooked {
             inner,
             hook: Box::new(hook),
             on_read: None,
+            on_list: None,
+        }
+    }
+
+    /// `inner` with every listing told to `on_list` (the kind listed)
+    /// before it is passed on; writes pass unhooked.
+    pub fn watching_lists(
+        inner: Arc<dyn Backend>,
+        on_list: impl Fn(ObjectKind) + Send + Sync + 'static,
+    ) -> Self {
+        Hooked {
+            on_list: Some(Box::new(on_list)),
+            ..Hooked::new(inner, |_, _, _, _| Ok(()))
         }
     }
 
@@ -90,6 +106,12 @@ impl Hooked {
 impl Wrapper for Hooked {
     fn inner(&self) -> &dyn Backend {
         self.inner.as_ref()
+    }
+    fn list_all(&self, k: ObjectKind) -> Result<Vec<ObjectInfo>> {
+        if let Some(f) = &self.on_list {
+            f(k);
+        }
+        self.inner.list_all(k)
     }
     fn read(&self, k: ObjectKind, n: &str) -> Result<Vec<u8>> {
         self.saw(k, n, None, false);

@@ -25,7 +25,11 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
     };
     let plan = prune::plan(&repo, &opts)?;
     let t = plan.totals();
-    let outcome = if a.dry_run || plan.is_noop() {
+    let outcome = if a.dry_run {
+        None
+    } else if plan.is_noop() {
+        // No pack is unindexed but for a blob's only copy, which stays.
+        repo.settle_stopped_writers();
         None
     } else {
         let progress = cairn_core::progress::WorkProgress::default();

@@ -28,7 +28,14 @@ impl Render for UnlockReport {
         for r in &self.kept {
             writeln!(t.out, "kept {} (live)", one_line(&r.lock))?;
         }
-        if self.removed.is_empty() && self.kept.is_empty() {
+        for r in &self.notes {
+            writeln!(
+                t.out,
+                "kept {} (not a lock: the next backup indexes those packs and removes it)",
+                one_line(&r.lock)
+            )?;
+        }
+        if self.removed.is_empty() && self.kept.is_empty() && self.notes.is_empty() {
             writeln!(t.out, "no locks")?;
         } else if !self.kept.is_empty() && !g.quiet {
             writeln!(t.err, "note: live locks were kept; if a holder is known dead (its machine is gone), `cairn unlock --force` removes them")?;

@@ -11,7 +11,7 @@ use crate::ids::{BlobId, PackId};
 use crate::idset::IdSet;
 use crate::index::Index;
 use crate::pack::{self, BlobEntry, FinishedPack, PackBuilder, SplitPacks};
-use crate::repo::{store_pack, Repository};
+use crate::repo::Repository;
 use crate::snapshot::{ErrorList, SnapshotStats, SourceError};
 use crate::tree::{Node, Tree};
 use crossbeam_channel::{bounded, Receiver, Sender};
@@ -75,17 +75,17 @@ pub(crate) fn run(
     // in flight, so packs cost (2 + uploads) x pack size of memory, never
     // more (the tree pack is mostly far smaller).
     let (pack_tx, pack_rx) = bounded::<FinishedPack>(0);
-    let backend = repo.backend().clone();
+    let packs = repo.pack_store();
 
     std::thread::scope(|s| {
         // Several uploads at once hide a network round trip (S3) or an fsync
         // (disk) behind the next; each in flight holds one pack of memory.
         let writers: Vec<_> = (0..opts.uploads.max(1))
             .map(|_| {
-                let (rx, backend) = (pack_rx.clone(), backend.clone());
+                let (rx, packs) = (pack_rx.clone(), packs.clone());
                 s.spawn(move || -> Result<()> {
                     for p in rx {
-                        store_pack(backend.as_ref(), &p.id, p.bytes)?;
+                        packs.store(&p.id, p.bytes)?;
                     }
                     Ok(())
                 })

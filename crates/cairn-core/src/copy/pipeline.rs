@@ -27,7 +27,7 @@ use crate::idset::IdSet;
 use crate::manifest::MAX_DEPTH;
 use crate::pack::{BlobEntry, FinishedPack, PackBuilder, SplitPacks};
 use crate::progress::WorkProgress;
-use crate::repo::{store_pack, Repository};
+use crate::repo::Repository;
 use crate::tree::{Node, NodeType, Tree};
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use std::collections::{BTreeMap, HashMap};
@@ -402,8 +402,9 @@ fn reseal(
 
 /// Stores the packs it is handed, and hands their buffers back.
 fn write_packs(dst: &Repository, rx: Receiver<FinishedPack>, spare: Sender<Vec<u8>>) -> Flow<()> {
+    let store = dst.pack_store();
     for p in rx {
-        let buf = store_pack(dst.backend().as_ref(), &p.id, p.bytes)?;
+        let buf = store.store(&p.id, p.bytes)?;
         // Full: the collector has a spare already; this one is freed (every
         // spare stays resident).
         let _ = spare.try_send(buf);
@@ -580,7 +581,7 @@ impl Collector<'_> {
         match &self.pack_tx {
             Some(tx) => tx.send(p).map_err(|_| Halt::Stopped)?,
             None => {
-                let buf = store_pack(self.dst.backend().as_ref(), &p.id, p.bytes)?;
+                let buf = self.dst.pack_store().store(&p.id, p.bytes)?;
                 self.packer.recycle(buf);
             }
         }

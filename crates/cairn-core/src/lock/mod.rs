@@ -21,12 +21,21 @@
 //! validity, or its object was removed as stale by another client) learns it
 //! through its [`LockLease`]: [`LockLease::check`] fails, and the repository
 //! checks it right before writing an index or a snapshot.
+//!
+//! A writer that stops with packs stored but not yet named by an index
+//! leaves a sign of it under `locks/`: its own lock, if it was killed, or a
+//! *stop note* (a record with `stopped` set, which locks nothing) if it
+//! released its lock on an error or a signal. Whoever removes a stopped
+//! writer's lock without indexing its packs replaces it with a note. So a
+//! backup reads the list of every pack, to adopt the unindexed ones, only
+//! when it finds such a sign on taking its lock: the listing grows with the
+//! repository (20,000 packs: 21 listing requests), and without a sign there
+//! is nothing to adopt.
 
 use crate::backend::{Backend, ObjectKind};
-use crate::clock::{parse_rfc3339, rfc3339, Clock};
+use crate::clock::{rfc3339, Clock};
 use crate::crypto::random_array;
 use crate::error::{Error, ErrorKind, Result};
-use serde::{Deserialize, Serialize};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -34,109 +43,14 @@ use time::OffsetDateTime;
 
 mod holder;
 mod lease;
+mod record;
 mod unlock;
 pub use holder::Holder;
 pub use lease::LockLease;
-use lease::{Held, Shared};
+use lease::{Held, Leftover, Shared};
+use record::{remove_quietly, write_record};
+pub use record::{LockMode, LockRecord, DEFAULT_TTL};
 pub use unlock::{storage_now, unlock, Removal, UnlockReport};
-
-/// How a lock shares the repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LockMode {
-    /// Many holders at once; excludes only exclusive locks.
-    Shared,
-    /// One holder; excludes every other lock.
-    Exclusive,
-}
-
-/// The validity assumed for a record that does not say (written before `ttl_secs`).
-pub const DEFAULT_TTL: time::Duration = time::Duration::minutes(30);
-/// The longest validity a record may claim: a planted lock with a huge one
-/// must not block the repository for ever.
-const MAX_TTL: time::Duration = time::Duration::hours(24);
-
-/// The body of a lock object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LockRecord {
-    /// Lock format version (1).
-    pub version: u32,
-    /// Shared or exclusive.
-    pub mode: LockMode,
-    /// What the holder is doing ("backup", "prune", ...).
-    pub purpose: String,
-    /// Holder's host name.
-    pub host: String,
-    /// Holder's process id.
-    pub pid: u32,
-    /// When the lock was first taken (RFC 3339, the holder's clock; informative).
-    pub created: String,
-    /// When it lapses unless refreshed (RFC 3339, the holder's clock; informative,
-    /// used only where the storage reports no modification times).
-    pub expires: String,
-    /// How long the object stays valid after the storage wrote it, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl_secs: Option<u64>,
-    /// The holding process, precisely (machine, boot, pid namespace, start
-    /// time), so a client on the same machine can tell it has died.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub holder: Option<Holder>,
-}
-
-impl LockRecord {
-    /// Whether the lock is past its recorded expiry at `now` (unparseable
-    /// counts as stale). Only for storage that reports no modification times.
-    pub fn is_stale(&self, now: OffsetDateTime) -> bool {
-        parse_rfc3339(&self.expires).map_or(true, |e| e < now)
-    }
-
-    /// The validity the holder asked for, at most a day.
-    pub fn ttl(&self) -> time::Duration {
-        self.ttl_secs
-            .and_then(|s| i64::try_from(s).ok())
-            .map_or(DEFAULT_TTL, time::Duration::seconds)
-            .min(MAX_TTL)
-    }
-
-    /// Whether the lock is stale, by the storage's clock: its object was last
-    /// written (`modified`) longer than its validity before `storage_now`.
-    pub fn is_stale_on_storage(
-        &self,
-        modified: Option<OffsetDateTime>,
-        storage_now: Option<OffsetDateTime>,
-        local_now: OffsetDateTime,
-    ) -> bool {
-        match (modified, storage_now) {
-            (Some(m), Some(n)) => n - m > self.ttl(),
-            _ => self.is_stale(local_now),
-        }
-    }
-
-    /// Whether the process that wrote this record certainly no longer runs
-    /// (same machine and pid namespace as `me`; see [`Holder`]).
-    pub fn holder_is_gone(&self, me: Option<&Holder>) -> bool {
-        match (&self.holder, me) {
-            (Some(h), Some(me)) => h.is_gone(self.pid, me),
-            _ => false,
-        }
-    }
-
-    /// One line for people: mode and purpose, holder, times as written.
-    pub fn describe(&self, name: &str) -> String {
-        let mode = match self.mode {
-            LockMode::Shared => "shared",
-            LockMode::Exclusive => "exclusive",
-        };
-        format!(
-            "{mode} lock {name} for {} by pid {} on {}, taken {}, valid until {}",
-            crate::escape::one_line(&self.purpose),
-            self.pid,
-            crate::escape::one_line(&self.host),
-            crate::escape::one_line(&self.created),
-            crate::escape::one_line(&self.expires)
-        )
-    }
-}
 
 /// How to take a lock.
 #[derive(Debug, Clone)]
@@ -214,11 +128,33 @@ pub fn release_all_held() -> usize {
         let Ok(mut h) = sh.held() else { continue };
         if h.lost.is_none() {
             h.lost = Some("released when the process was interrupted".into());
-            remove_quietly(sh.backend.as_ref(), &h.name);
+            sh.release(&h, "interrupted");
             n += 1;
         }
     }
     n
+}
+
+/// Removes the lock `found` of a writer judged gone, first writing a stop
+/// note in its place: it may have stored packs no index names.
+fn retire(
+    backend: &dyn Backend,
+    found: &FoundLock,
+    rec: &LockRecord,
+    now: OffsetDateTime,
+) -> Result<String> {
+    let why = format!("its lock {} was removed as stale", found.name);
+    let (note, _) = write_record(backend, &rec.note(why, now), now)?;
+    remove_quietly(backend, &found.name);
+    Ok(note)
+}
+
+/// What taking a lock found: the object written, and the signs of stopped
+/// writers it saw.
+struct Taken {
+    name: String,
+    body: Vec<u8>,
+    leftovers: Vec<Leftover>,
 }
 
 /// A held lock; released (its object removed) on drop.
@@ -237,35 +173,6 @@ impl std::fmt::Debug for RepoLock {
     }
 }
 
-fn new_name(now: OffsetDateTime) -> Result<String> {
-    let r: [u8; 8] = random_array()?;
-    Ok(format!(
-        "{:012}-{}",
-        now.unix_timestamp().max(0),
-        hex::encode(r)
-    ))
-}
-
-fn write_record(
-    backend: &dyn Backend,
-    rec: &LockRecord,
-    now: OffsetDateTime,
-) -> Result<(String, Vec<u8>)> {
-    let name = new_name(now)?;
-    #[allow(clippy::expect_used)] // plain data always serialises
-    let body = serde_json::to_vec_pretty(rec).expect("lock serialises");
-    backend.write_new(ObjectKind::Lock, &name, &body)?;
-    Ok((name, body))
-}
-
-fn remove_quietly(backend: &dyn Backend, name: &str) {
-    if let Err(e) = backend.delete(ObjectKind::Lock, name) {
-        if e.kind() != ErrorKind::NotFound {
-            tracing::warn!(lock = %name, error = %e, "could not remove lock object; it lapses at its expiry");
-        }
-    }
-}
-
 fn record(mode: LockMode, purpose: &str, opts: &LockOptions, now: OffsetDateTime) -> LockRecord {
     let ttl = time::Duration::try_from(opts.ttl).unwrap_or(time::Duration::HOUR);
     LockRecord {
@@ -278,6 +185,7 @@ fn record(mode: LockMode, purpose: &str, opts: &LockOptions, now: OffsetDateTime
         expires: rfc3339(now + ttl),
         ttl_secs: Some(opts.ttl.as_secs().max(1)),
         holder: opts.holder.clone(),
+        stopped: None,
     }
 }
 
@@ -295,7 +203,7 @@ impl RepoLock {
         loop {
             let rec = record(mode, purpose, opts, clock.now());
             match Self::try_once(&backend, &rec, clock.now()) {
-                Ok((name, body)) => return Ok(Self::hold(backend, rec, name, body, clock, opts)),
+                Ok(took) => return Ok(Self::hold(backend, rec, took, clock, opts)),
                 Err(e) if e.kind() == ErrorKind::Locked && started.elapsed() < opts.wait => {
                     attempt += 1;
                     let jitter = u64::from(random_array::<1>()?[0]) * 4;
@@ -314,25 +222,43 @@ impl RepoLock {
         backend: &Arc<dyn Backend>,
         rec: &LockRecord,
         now: OffsetDateTime,
-    ) -> Result<(String, Vec<u8>)> {
+    ) -> Result<Taken> {
         let (mine, body) = write_record(backend.as_ref(), rec, now)?;
         let result = (|| {
             // The storage's "now": when it wrote the object just written.
             let storage_now = backend.stat(ObjectKind::Lock, &mine)?.modified;
+            let mut leftovers = Vec::new();
             for found in list_locks(backend.as_ref())? {
                 if found.name == mine {
                     continue;
                 }
-                let Some(other) = found.record else {
+                let Some(other) = &found.record else {
                     tracing::warn!(lock = %found.name, "unreadable lock object ignored");
+                    leftovers.push(Leftover {
+                        name: found.name,
+                        removable: false,
+                    });
                     continue;
                 };
+                if other.is_note() {
+                    leftovers.push(Leftover {
+                        name: found.name,
+                        removable: true,
+                    });
+                    continue;
+                }
                 let dead = other.holder_is_gone(rec.holder.as_ref());
                 if dead || other.is_stale_on_storage(found.modified, storage_now, now) {
-                    if rec.mode == LockMode::Exclusive {
+                    let name = if rec.mode == LockMode::Exclusive {
                         tracing::info!(lock = %found.name, dead, "removing stale lock");
-                        remove_quietly(backend.as_ref(), &found.name);
-                    }
+                        retire(backend.as_ref(), &found, other, now)?
+                    } else {
+                        found.name.clone()
+                    };
+                    leftovers.push(Leftover {
+                        name,
+                        removable: true,
+                    });
                     continue;
                 }
                 if rec.mode == LockMode::Exclusive || other.mode == LockMode::Exclusive {
@@ -347,10 +273,14 @@ impl RepoLock {
                     .hint("wait for it to finish, or let the command wait for it; a lock whose holder died on this machine is ignored at once, one from elsewhere at its expiry, and unlocking removes it sooner"));
                 }
             }
-            Ok(())
+            Ok(leftovers)
         })();
         match result {
-            Ok(()) => Ok((mine, body)),
+            Ok(leftovers) => Ok(Taken {
+                name: mine,
+                body,
+                leftovers,
+            }),
             Err(e) => {
                 remove_quietly(backend.as_ref(), &mine);
                 Err(e)
@@ -361,20 +291,23 @@ impl RepoLock {
     fn hold(
         backend: Arc<dyn Backend>,
         rec: LockRecord,
-        name: String,
-        body: Vec<u8>,
+        took: Taken,
         clock: Arc<dyn Clock>,
         opts: &LockOptions,
     ) -> RepoLock {
         let shared = Arc::new(Shared {
             backend,
             held: Mutex::new(Held {
-                name,
-                body,
+                name: took.name,
+                body: took.body,
                 written: Instant::now(),
                 lost: None,
+                unindexed: Default::default(),
+                leftovers: took.leftovers,
             }),
             ttl: opts.ttl,
+            record: rec.clone(),
+            clock: clock.clone(),
         });
         if let Ok(mut g) = HELD.lock() {
             g.retain(|w| w.strong_count() > 0);
@@ -444,7 +377,7 @@ impl Drop for RepoLock {
             let _ = t.join();
         }
         if let Ok(h) = self.shared.held() {
-            remove_quietly(self.shared.backend.as_ref(), &h.name);
+            self.shared.release(&h, "stopped");
         }
     }
 }

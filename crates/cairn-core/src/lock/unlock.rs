@@ -2,7 +2,7 @@
 //! storage's clock, or held by a process on this machine that has died),
 //! or, when forced, every one.
 
-use super::{list_locks, remove_quietly, write_record, Holder, LockMode, LockRecord};
+use super::{list_locks, remove_quietly, retire, write_record, Holder, LockMode, LockRecord};
 use crate::backend::{Backend, ObjectKind};
 use crate::clock::{rfc3339, Clock};
 use crate::error::Result;
@@ -29,6 +29,10 @@ pub struct UnlockReport {
     pub removed: Vec<Removal>,
     /// Live locks left in place.
     pub kept: Vec<Removal>,
+    /// Stop notes left in place: not locks, they exclude no one; the next
+    /// backup indexes the packs they speak of (or prune removes those) and
+    /// removes them.
+    pub notes: Vec<Removal>,
 }
 
 /// The storage's "now": the modification time of a probe object written
@@ -45,6 +49,7 @@ pub fn storage_now(backend: &dyn Backend, clock: &dyn Clock) -> Result<Option<Of
         expires: rfc3339(now),
         ttl_secs: Some(1),
         holder: None,
+        stopped: None,
     };
     let (mine, _) = write_record(backend, &probe, now)?;
     let modified = backend.stat(ObjectKind::Lock, &mine).map(|o| o.modified);
@@ -54,7 +59,9 @@ pub fn storage_now(backend: &dyn Backend, clock: &dyn Clock) -> Result<Option<Of
 
 /// Removes stale locks (every lock with `force`). Staleness is judged as a
 /// taker judges it: by the storage's clock, against a probe object written
-/// now, and by whether a holder on this machine (`me`) still runs.
+/// now, and by whether a holder on this machine (`me`) still runs. Each
+/// lock removed is replaced by a stop note (its writer may have stored
+/// packs no index names; the next backup adopts them); notes stay.
 pub fn unlock(
     backend: &dyn Backend,
     clock: &dyn Clock,
@@ -67,6 +74,14 @@ pub fn unlock(
     for found in list_locks(backend)? {
         let (lock, why) = match &found.record {
             None => ("unreadable".to_string(), Some("not a lock record")),
+            Some(r) if r.is_note() => {
+                report.notes.push(Removal {
+                    name: found.name.clone(),
+                    lock: r.describe(&found.name),
+                    why: "not a lock".into(),
+                });
+                continue;
+            }
             Some(r) => {
                 let why = if r.holder_is_gone(me) {
                     Some("its holder no longer runs on this machine")
@@ -87,7 +102,12 @@ pub fn unlock(
         };
         match why {
             Some(why) => {
-                remove_quietly(backend, &found.name);
+                match &found.record {
+                    Some(r) => {
+                        retire(backend, &found, r, now)?;
+                    }
+                    None => remove_quietly(backend, &found.name),
+                }
                 tracing::info!(lock = %found.name, why, "lock removed");
                 report.removed.push(entry(why));
             }
