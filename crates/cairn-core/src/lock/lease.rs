@@ -17,6 +17,9 @@ pub(super) struct Held {
     pub(super) written: Instant,
     /// Why the lock is lost, once it is.
     pub(super) lost: Option<String>,
+    /// Whether a stop note was written for it (one is enough: the backup
+    /// that finds it adopts every unindexed pack, stored before or after).
+    pub(super) noted: bool,
     /// Packs this holder stored (or began to) that no index names yet.
     pub(super) unindexed: HashSet<PackId>,
     /// Objects found when the lock was taken that say another writer
@@ -46,15 +49,18 @@ pub(super) struct Shared {
 impl Shared {
     /// Removes a holder's lock object; first, if it stored packs no index names
     /// yet, writes a stop note saying so, so the next backup adopts them.
-    pub(super) fn release(&self, h: &Held, how: &str) {
-        if !h.unindexed.is_empty() {
+    pub(super) fn release(&self, h: &mut Held, how: &str) {
+        if !h.unindexed.is_empty() && !h.noted {
             let why = format!(
                 "{how} with {} pack(s) stored that no index names",
                 h.unindexed.len()
             );
             let now = self.clock.now();
-            if let Err(e) = write_record(self.backend.as_ref(), &self.record.note(why, now), now) {
-                tracing::warn!(error = %e, "could not leave a note of the packs not indexed; prune removes them");
+            match write_record(self.backend.as_ref(), &self.record.note(why, now), now) {
+                Ok(_) => h.noted = true,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not leave a note of the packs not indexed; prune removes them")
+                }
             }
         }
         remove_quietly(self.backend.as_ref(), &h.name);

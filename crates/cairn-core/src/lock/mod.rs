@@ -128,7 +128,7 @@ pub fn release_all_held() -> usize {
         let Ok(mut h) = sh.held() else { continue };
         if h.lost.is_none() {
             h.lost = Some("released when the process was interrupted".into());
-            sh.release(&h, "interrupted");
+            sh.release(&mut h, "interrupted");
             n += 1;
         }
     }
@@ -302,6 +302,7 @@ impl RepoLock {
                 body: took.body,
                 written: Instant::now(),
                 lost: None,
+                noted: false,
                 unindexed: Default::default(),
                 leftovers: took.leftovers,
             }),
@@ -376,8 +377,8 @@ impl Drop for RepoLock {
         if let Some(t) = self.refresher.take() {
             let _ = t.join();
         }
-        if let Ok(h) = self.shared.held() {
-            self.shared.release(&h, "stopped");
+        if let Ok(mut h) = self.shared.held() {
+            self.shared.release(&mut h, "stopped");
         }
     }
 }
