@@ -25,12 +25,12 @@ pub(super) struct Held {
     /// Objects found when the lock was taken that say another writer
     /// stopped and may have left packs no index names: stop notes, locks
     /// whose holders are gone, unreadable lock objects (never removed).
-    pub(super) leftovers: Vec<Leftover>,
+    pub(super) signs: Vec<Sign>,
 }
 
 /// One object found under `locks/` that a writer's stop may have left behind.
 #[derive(Debug, Clone)]
-pub(super) struct Leftover {
+pub(super) struct Sign {
     pub(super) name: String,
     /// Whether whoever indexes the packs may remove it (not an unreadable
     /// object, which is no one's to judge).
@@ -106,7 +106,7 @@ impl LockLease {
     /// Whether, when this lock was taken, another writer had left a sign that
     /// it stopped with packs no index may name (docs/FORMAT.md §16).
     pub fn others_stopped(&self) -> bool {
-        self.0.held().is_ok_and(|h| !h.leftovers.is_empty())
+        self.0.held().is_ok_and(|h| !h.signs.is_empty())
     }
 
     /// Removes the stop notes and stopped writers' locks seen when this lock
@@ -114,7 +114,7 @@ impl LockLease {
     /// that adopted them, a prune that kept or removed them).
     pub fn settle_others(&self) {
         let gone = match self.0.held() {
-            Ok(mut h) => std::mem::take(&mut h.leftovers),
+            Ok(mut h) => std::mem::take(&mut h.signs),
             Err(_) => return,
         };
         for l in gone.into_iter().filter(|l| l.removable) {

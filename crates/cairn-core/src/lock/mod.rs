@@ -47,7 +47,7 @@ mod record;
 mod unlock;
 pub use holder::Holder;
 pub use lease::LockLease;
-use lease::{Held, Leftover, Shared};
+use lease::{Held, Shared, Sign};
 use record::{remove_quietly, write_record};
 pub use record::{LockMode, LockRecord, DEFAULT_TTL};
 pub use unlock::{storage_now, unlock, Removal, UnlockReport};
@@ -154,7 +154,7 @@ fn retire(
 struct Taken {
     name: String,
     body: Vec<u8>,
-    leftovers: Vec<Leftover>,
+    signs: Vec<Sign>,
 }
 
 /// A held lock; released (its object removed) on drop.
@@ -227,21 +227,21 @@ impl RepoLock {
         let result = (|| {
             // The storage's "now": when it wrote the object just written.
             let storage_now = backend.stat(ObjectKind::Lock, &mine)?.modified;
-            let mut leftovers = Vec::new();
+            let mut signs = Vec::new();
             for found in list_locks(backend.as_ref())? {
                 if found.name == mine {
                     continue;
                 }
                 let Some(other) = &found.record else {
                     tracing::warn!(lock = %found.name, "unreadable lock object ignored");
-                    leftovers.push(Leftover {
+                    signs.push(Sign {
                         name: found.name,
                         removable: false,
                     });
                     continue;
                 };
                 if other.is_note() {
-                    leftovers.push(Leftover {
+                    signs.push(Sign {
                         name: found.name,
                         removable: true,
                     });
@@ -255,7 +255,7 @@ impl RepoLock {
                     } else {
                         found.name.clone()
                     };
-                    leftovers.push(Leftover {
+                    signs.push(Sign {
                         name,
                         removable: true,
                     });
@@ -273,13 +273,13 @@ impl RepoLock {
                     .hint("wait for it to finish, or let the command wait for it; a lock whose holder died on this machine is ignored at once, one from elsewhere at its expiry, and unlocking removes it sooner"));
                 }
             }
-            Ok(leftovers)
+            Ok(signs)
         })();
         match result {
-            Ok(leftovers) => Ok(Taken {
+            Ok(signs) => Ok(Taken {
                 name: mine,
                 body,
-                leftovers,
+                signs,
             }),
             Err(e) => {
                 remove_quietly(backend.as_ref(), &mine);
@@ -304,7 +304,7 @@ impl RepoLock {
                 lost: None,
                 noted: false,
                 unindexed: Default::default(),
-                leftovers: took.leftovers,
+                signs: took.signs,
             }),
             ttl: opts.ttl,
             record: rec.clone(),
