@@ -200,3 +200,37 @@ fn an_exclusive_taker_replaces_a_stale_lock_with_a_note() {
         "only adoption or prune removes a note"
     );
 }
+
+/// A prune deals with every unindexed pack itself (keeps the used, removes
+/// the rest), so when it finishes it removes the signs it saw too.
+#[test]
+fn a_prune_removes_the_unindexed_packs_and_then_the_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(dir.path());
+    let mem = MemoryBackend::new();
+    let b: Arc<dyn Backend> = Arc::new(mem.clone());
+    drop(TestRepo::on(b.clone()).init());
+    let refused: Arc<dyn Backend> = Arc::new(Hooked::new(b.clone(), |when, k, _, _| {
+        if when == When::Before && k == ObjectKind::Index {
+            return Err(Error::new(ErrorKind::Io, "no space left on device"));
+        }
+        Ok(())
+    }));
+    locked_backup(&refused, &src).expect_err("the index write was refused");
+    assert_eq!(notes(&mem).len(), 1);
+    assert_eq!(mem.list(ObjectKind::Pack).unwrap().len(), 2);
+
+    let lock = take(&b, LockMode::Exclusive, "prune");
+    let mut repo = Repository::open(b.clone(), &TestRepo::credential()).unwrap();
+    repo.guard_writes(lock.lease());
+    let opts = cairn_core::prune::PruneOptions {
+        max_unused_percent: 0.0,
+        now: now(),
+    };
+    let plan = cairn_core::prune::plan(&repo, &opts).unwrap();
+    let out = cairn_core::prune::execute(&mut repo, &plan).unwrap();
+    assert_eq!(out.packs_deleted, 2, "{out:?}");
+    drop(lock);
+    assert!(mem.list(ObjectKind::Pack).unwrap().is_empty());
+    assert!(notes(&mem).is_empty(), "the note outlived the prune");
+}

@@ -240,16 +240,12 @@ impl RepoLock {
                     });
                     continue;
                 };
-                if other.is_note() {
-                    signs.push(Sign {
-                        name: found.name,
-                        removable: true,
-                    });
-                    continue;
-                }
                 let dead = other.holder_is_gone(rec.holder.as_ref());
-                if dead || other.is_stale_on_storage(found.modified, storage_now, now) {
-                    let name = if rec.mode == LockMode::Exclusive {
+                let stale = dead || other.is_stale_on_storage(found.modified, storage_now, now);
+                if other.is_note() || stale {
+                    // A stale lock removed without indexing its writer's
+                    // packs is replaced by a note; a note stays as it is.
+                    let name = if !other.is_note() && rec.mode == LockMode::Exclusive {
                         tracing::info!(lock = %found.name, dead, "removing stale lock");
                         retire(backend.as_ref(), &found, other, now)?
                     } else {
