@@ -106,6 +106,14 @@ fn a_live_exclusive_lock_refuses_clearly_and_a_stale_one_is_ignored() {
 }
 
 /// This machine's identity as lock records carry it, for `pid` started at `start`.
+/// The id of a process of this machine that has exited.
+fn dead_pid() -> u32 {
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    pid
+}
+
 fn holder_here(start: u64) -> serde_json::Value {
     let read = |p: &str| std::fs::read_to_string(p).unwrap().trim().to_string();
     serde_json::json!({
@@ -142,9 +150,7 @@ fn a_lock_whose_holder_died_on_this_machine_is_ignored_at_once() {
     let env = Env::new();
     let (src, repo) = backed_up(&env);
     // A holder that exited (and was reaped): its pid runs no more.
-    let mut gone = std::process::Command::new("true").spawn().unwrap();
-    let pid = gone.id();
-    gone.wait().unwrap();
+    let pid = dead_pid();
     plant_local_lock(&repo, "000000000001-00000000000000aa", pid, 12345);
     env.repo(&repo, &["forget", "--keep-last", "1"]).ok();
     // A reused pid: this very test process, but not with the recorded start time.
@@ -159,9 +165,7 @@ fn a_lock_whose_holder_died_on_this_machine_is_ignored_at_once() {
 fn unlock_removes_dead_and_lapsed_locks_keeps_live_ones_and_force_removes_those() {
     let env = Env::new();
     let (_src, repo) = backed_up(&env);
-    let mut gone = std::process::Command::new("true").spawn().unwrap();
-    let pid = gone.id();
-    gone.wait().unwrap();
+    let pid = dead_pid();
     // Lapsed by the storage's clock (written an hour ago, from another host).
     plant_lock(&repo, "exclusive", "2020-01-01T00:00:00Z");
     std::fs::rename(
@@ -211,6 +215,26 @@ fn unlock_removes_dead_and_lapsed_locks_keeps_live_ones_and_force_removes_those(
     assert!(r.stdout.contains("forced"), "{}", r.stdout);
     env.repo(&repo, &["prune"]).ok();
     assert_eq!(std::fs::read_dir(repo.join("locks")).unwrap().count(), 0);
+}
+
+/// A prune that finds nothing to delete or rewrite still removes the stop
+/// notes it saw, however it is run: `forget --prune` as `prune` does.
+#[test]
+fn forget_with_prune_and_nothing_to_prune_removes_the_notes() {
+    let env = Env::new();
+    let (_src, repo) = backed_up(&env);
+    let pid = dead_pid();
+    plant_local_lock(&repo, "000000000001-00000000000000aa", pid, 1);
+    env.repo(&repo, &["unlock"]).ok();
+    let records = lock_records(&repo);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert!(records[0]["stopped"].is_string(), "{records:?}");
+    let j = env
+        .repo(&repo, &["forget", "--keep-last", "5", "--prune", "--json"])
+        .ok()
+        .json();
+    assert_eq!(j["prune"]["packs_deleted"], 0, "{j}");
+    assert_eq!(lock_records(&repo), Vec::<serde_json::Value>::new());
 }
 
 /// An interrupted backup releases its lock (SIGINT, SIGTERM) or cannot

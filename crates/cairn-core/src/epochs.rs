@@ -257,9 +257,8 @@ pub fn rewrite(
         .iter()
         .filter(|p| p.action == PackAction::Retained)
         .count();
-    if !pplan.is_noop() {
-        out.prune = Some(prune::execute(repo, &pplan)?);
-    }
+    let pruned = prune::execute(repo, &pplan)?;
+    out.prune = (!pplan.is_noop()).then_some(pruned);
     let (resealed, held) = reseal_indexes(repo, now)?;
     out.index_files_resealed = resealed;
     if held > 0 {

@@ -393,7 +393,10 @@ pub struct PruneOutcome {
     pub bytes_deleted: u64,
 }
 
-/// Carries out a plan made under the same exclusive lock.
+/// Carries out a plan made under the same exclusive lock. A plan with
+/// nothing to do writes nothing and returns an empty outcome; either way,
+/// every pack stored before the lock was taken is then indexed or gone, so
+/// the signs of stopped writers the lock saw are removed.
 pub fn execute(repo: &mut Repository, plan: &PrunePlan) -> Result<PruneOutcome> {
     execute_watched(repo, plan, &crate::progress::WorkProgress::default())
 }
@@ -406,6 +409,11 @@ pub fn execute_watched(
     progress: &crate::progress::WorkProgress,
 ) -> Result<PruneOutcome> {
     let mut out = PruneOutcome::default();
+    if plan.is_noop() {
+        // No pack is unindexed but for a blob's only copy, which stays.
+        repo.settle_stopped_writers();
+        return Ok(out);
+    }
     let repacks = plan.packs.iter().filter(|p| p.action == PackAction::Repack);
     progress.begin(
         repacks.clone().count() as u64,

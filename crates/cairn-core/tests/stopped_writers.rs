@@ -201,6 +201,21 @@ fn an_exclusive_taker_replaces_a_stale_lock_with_a_note() {
     );
 }
 
+/// A whole prune under its lock: whether its plan had nothing to do, and
+/// what it did.
+fn prune(b: &Arc<dyn Backend>) -> (bool, cairn_core::prune::PruneOutcome) {
+    let lock = take(b, LockMode::Exclusive, "prune");
+    let mut repo = Repository::open(b.clone(), &TestRepo::credential()).unwrap();
+    repo.guard_writes(lock.lease());
+    let opts = cairn_core::prune::PruneOptions {
+        max_unused_percent: 0.0,
+        now: now(),
+    };
+    let plan = cairn_core::prune::plan(&repo, &opts).unwrap();
+    let out = cairn_core::prune::execute(&mut repo, &plan).unwrap();
+    (plan.is_noop(), out)
+}
+
 /// A prune deals with every unindexed pack itself (keeps the used, removes
 /// the rest), so when it finishes it removes the signs it saw too.
 #[test]
@@ -220,17 +235,27 @@ fn a_prune_removes_the_unindexed_packs_and_then_the_note() {
     assert_eq!(notes(&mem).len(), 1);
     assert_eq!(mem.list(ObjectKind::Pack).unwrap().len(), 2);
 
-    let lock = take(&b, LockMode::Exclusive, "prune");
-    let mut repo = Repository::open(b.clone(), &TestRepo::credential()).unwrap();
-    repo.guard_writes(lock.lease());
-    let opts = cairn_core::prune::PruneOptions {
-        max_unused_percent: 0.0,
-        now: now(),
-    };
-    let plan = cairn_core::prune::plan(&repo, &opts).unwrap();
-    let out = cairn_core::prune::execute(&mut repo, &plan).unwrap();
+    let (_, out) = prune(&b);
     assert_eq!(out.packs_deleted, 2, "{out:?}");
-    drop(lock);
     assert!(mem.list(ObjectKind::Pack).unwrap().is_empty());
+    assert!(notes(&mem).is_empty(), "the note outlived the prune");
+}
+
+/// A prune with nothing to delete or rewrite (the stopped writer had stored
+/// no pack) still finishes by removing the note it saw: the rule is the
+/// prune's, whichever command runs it (`prune`, `forget --prune`, the key
+/// epoch rewrite).
+#[test]
+fn a_prune_with_nothing_to_do_removes_the_note_too() {
+    let mem = MemoryBackend::new();
+    let b: Arc<dyn Backend> = Arc::new(mem.clone());
+    drop(TestRepo::on(b.clone()).init());
+    plant(&mem, &dead_backup());
+    drop(take(&b, LockMode::Exclusive, "forget"));
+    assert_eq!(notes(&mem).len(), 1);
+
+    let (noop, out) = prune(&b);
+    assert!(noop);
+    assert_eq!((out.packs_deleted, out.index_files_written), (0, 0));
     assert!(notes(&mem).is_empty(), "the note outlived the prune");
 }

@@ -77,11 +77,7 @@ pub fn run(g: &Global, a: &ForgetArgs) -> Result<u8> {
                     now,
                 },
             )?;
-            Some(if p.is_noop() {
-                Default::default()
-            } else {
-                prune::execute(&mut repo, &p)?
-            })
+            Some(prune::execute(&mut repo, &p)?)
         }
         _ => None,
     };

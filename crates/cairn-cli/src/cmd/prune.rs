@@ -27,18 +27,13 @@ pub fn run(g: &Global, a: &PruneArgs) -> Result<u8> {
     let t = plan.totals();
     let outcome = if a.dry_run {
         None
-    } else if plan.is_noop() {
-        // No pack is unindexed but for a blob's only copy, which stays.
-        repo.settle_stopped_writers();
-        None
     } else {
         let progress = cairn_core::progress::WorkProgress::default();
-        Some(crate::progress::watching(
-            g,
-            &progress,
-            ("prune", "pruning", "packs"),
-            || prune::execute_watched(&mut repo, &plan, &progress),
-        )?)
+        let done = crate::progress::watching(g, &progress, ("prune", "pruning", "packs"), || {
+            prune::execute_watched(&mut repo, &plan, &progress)
+        })?;
+        // Nothing to do reports no outcome, as a dry run does.
+        (!plan.is_noop()).then_some(done)
     };
     let leftovers = if a.dry_run {
         leftovers::survey(repo.backend().as_ref())?
