@@ -3,7 +3,8 @@
 //! the restore must be the one a whole plan gives: same files and bytes,
 //! same modes and times (read-only folders included), hard links across
 //! folders and batches still links, include filters still exact, and a
-//! second run writes nothing.
+//! second run writes nothing. The walk plans a batch while the one before
+//! is written, and never lists a folder while files are written into it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
@@ -73,8 +74,12 @@ fn shape(root: &Path) -> (Entries, Vec<Vec<PathBuf>>) {
 }
 
 fn snapshot(dir: &Path) -> (Repository, SnapshotId, BlobId, PathBuf) {
+    snapshot_of(dir, source)
+}
+
+fn snapshot_of(dir: &Path, make: fn(&Path)) -> (Repository, SnapshotId, BlobId, PathBuf) {
     let src = dir.join("src");
-    source(&src);
+    make(&src);
     let mut repo = TestRepo::memory().init();
     let now = cairn_core::clock::parse_rfc3339("2026-12-05T00:00:00Z").unwrap();
     let o = backup_options(std::slice::from_ref(&src), now);
@@ -209,4 +214,57 @@ fn include_filters_cut_into_batches_select_exactly_what_the_whole_plan_does() {
     .unwrap_err();
     assert!(e.to_string().contains("matches the include"), "{e}");
     assert!(!out.exists());
+}
+
+/// A folder of files large enough that writing a batch of them takes a
+/// while: long enough for a walk that plans ahead to reach the folder's end.
+fn large_files(root: &Path) {
+    std::fs::create_dir_all(root.join("d")).unwrap();
+    for i in 0..12u8 {
+        let body: Vec<u8> = (0..1u32 << 20).map(|n| (n % 251) as u8 ^ i).collect();
+        std::fs::write(root.join("d").join(format!("f{i:02}")), body).unwrap();
+    }
+}
+
+/// A rerun into folders that exist, cut into batches, while the walk plans
+/// ahead of the writing: every file written once, the one extra entry
+/// removed only with `delete`, and no removal planned for a restore's own
+/// temporaries. (That the walk waits for the batches handed on before it
+/// lists a folder is pinned by a unit test of the walk, which needs no
+/// race to fail: `the_walk_settles_the_sink_before_it_lists_a_target_folder`.)
+#[test]
+fn a_rerun_planned_ahead_into_existing_folders_writes_each_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, id, tree, src) = snapshot_of(dir.path(), large_files);
+    for batch in [2, 4, 8] {
+        for delete in [false, true] {
+            let out = dir.path().join(format!("b{batch}{delete}"));
+            let o = RestoreOptions {
+                delete,
+                ..opts(&out, &[])
+            };
+            let first =
+                restore::restore_in_batches_of(&repo, id, &tree, &o, &Default::default(), batch)
+                    .unwrap();
+            assert!(first.report.errors.is_empty(), "{:?}", first.report.errors);
+            // The folder stays, its files go: the rerun writes them into a
+            // folder the walk lists.
+            for e in std::fs::read_dir(out.join("d")).unwrap() {
+                std::fs::remove_file(e.unwrap().path()).unwrap();
+            }
+            std::fs::write(out.join("d/extra"), b"not in the snapshot").unwrap();
+            let r =
+                restore::restore_in_batches_of(&repo, id, &tree, &o, &Default::default(), batch)
+                    .unwrap();
+            let case = format!("batch {batch}, delete {delete}");
+            assert!(r.report.errors.is_empty(), "{case}: {:?}", r.report.errors);
+            assert_eq!(r.totals.delete, u64::from(delete), "{case}");
+            assert_eq!(r.report.deleted, u64::from(delete), "{case}");
+            assert_eq!(r.report.files_written, 12, "{case}");
+            assert_eq!(out.join("d/extra").exists(), !delete, "{case}");
+            if delete {
+                assert_same_tree(&src, &out);
+            }
+        }
+    }
 }
