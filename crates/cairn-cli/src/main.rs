@@ -6,6 +6,7 @@ mod cmd;
 mod context;
 mod exit;
 mod hints;
+mod json_parts;
 mod keys;
 mod location;
 mod logwriter;

@@ -3,7 +3,10 @@
 //! (`--json`) or as text, and returns the exit code the result implies.
 //! A command's run function decides nothing about output itself, so the
 //! JSON a script reads and the text a person reads come from the same value,
-//! and `tests/json_output.rs` pins each JSON shape with a snapshot.
+//! and `tests/json_output.rs` pins each JSON shape with a snapshot. The
+//! answers that can outgrow memory (`ls -r`, `diff`, `find`, `cat`) are
+//! written as they are found instead (`crate::json_parts` for their JSON),
+//! and end through [`written`].
 
 use crate::cli::Global;
 use crate::exit;
@@ -97,5 +100,25 @@ pub fn human_bytes(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// The end of a command that wrote its answer as it went: a closed standard
+/// output (`cairn ls -r ... | head`) ends it quietly, as it ends any Unix
+/// filter (README: exit 141, nothing printed), however deep in the error's
+/// causes the broken pipe is.
+pub fn written(r: anyhow::Result<()>) -> anyhow::Result<u8> {
+    match r {
+        Ok(()) => Ok(0),
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            cairn_core::lock::release_all_held();
+            std::process::exit(exit::CLOSED_STDOUT.into())
+        }
+        Err(e) => Err(e),
     }
 }

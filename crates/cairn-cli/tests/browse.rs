@@ -176,15 +176,20 @@ fn cat_into_a_closed_pipe_exits_quietly_with_141() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 
-#[test]
-fn find_writes_snapshot_by_snapshot_and_ends_quietly_in_a_closed_pipe() {
-    let env = Env::new();
-    let (src, repo) = backed_up(&env);
-    // Enough matches that the text outgrows a pipe's buffer (64 KiB).
+/// A thousand small files under `many/`: enough entries that the text
+/// outgrows a pipe's buffer (64 KiB).
+fn many_files(src: &std::path::Path) {
     std::fs::create_dir(src.join("many")).unwrap();
     for i in 0..1000 {
         std::fs::write(src.join(format!("many/file-{i:04}.txt")), "x").unwrap();
     }
+}
+
+#[test]
+fn find_writes_snapshot_by_snapshot_and_ends_quietly_in_a_closed_pipe() {
+    let env = Env::new();
+    let (src, repo) = backed_up(&env);
+    many_files(&src);
     for _ in 0..3 {
         env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
     }
@@ -204,6 +209,47 @@ fn find_writes_snapshot_by_snapshot_and_ends_quietly_in_a_closed_pipe() {
     env.repo(&empty, &["init"]).ok();
     let j = env.repo(&empty, &["find", "*", "--json"]).ok().json();
     assert_eq!(j, serde_json::json!({"pattern": "*", "snapshots": []}));
+}
+
+/// `ls -r` and `diff` write each entry as they meet it: the documents are
+/// still whole JSON values, a closed pipe ends them quietly, and a path
+/// that is not there prints nothing on standard output.
+#[test]
+fn ls_and_diff_write_as_they_go_and_end_quietly_in_a_closed_pipe() {
+    let env = Env::new();
+    let (src, repo) = backed_up(&env);
+    many_files(&src);
+    env.repo(&repo, &["backup", src.to_str().unwrap()]).ok();
+    let ids = snapshot_ids(&env, &repo);
+    let (a, b) = (&ids[0][..8], &ids[1][..8]);
+
+    let j = env
+        .repo(&repo, &["ls", b, "--recursive", "--json"])
+        .ok()
+        .json();
+    let listed = j["entries"].as_array().unwrap();
+    assert!(listed.len() > 1001, "{}", listed.len());
+    assert_eq!(j["snapshot"], ids[1].as_str());
+    let j = env.repo(&repo, &["diff", a, b, "--json"]).ok().json();
+    assert_eq!(j["changes"].as_array().unwrap().len(), 1001, "{j}");
+    assert_eq!(j["totals"]["added"], 1001, "{j}");
+    assert_eq!(
+        (j["a"].as_str(), j["b"].as_str()),
+        (Some(&*ids[0]), Some(&*ids[1]))
+    );
+
+    for args in [&["ls", b, "--recursive"][..], &["diff", a, b]] {
+        let out = with_stdout_closed(&env, &repo, args, 16);
+        assert_eq!(out.status.code(), Some(141), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+    for args in [
+        &["ls", b, "docs/nope", "--json"][..],
+        &["diff", a, b, "nope", "--json"],
+    ] {
+        let r = env.repo(&repo, args).code(1);
+        assert_eq!(r.stdout, "", "{args:?}");
+    }
 }
 
 #[test]

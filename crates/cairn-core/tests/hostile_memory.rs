@@ -7,6 +7,9 @@
 //! found it with a 15-byte input), and a backup that kept a path per open
 //! folder held 134 MB for one such chain.
 //!
+//! The same for `ls -r` and `diff`, which handed back every entry they
+//! listed in one vector: whatever the depth, they now hold one at a time.
+//!
 //! Heap bytes are counted by the allocator, so the bound is exact and
 //! deterministic, not a noisy RSS reading. One test in this binary: tests
 //! running beside it would count in its peak.
@@ -110,6 +113,38 @@ fn entries_at_the_depth_limit_with_the_longest_names_cost_their_names_not_their_
     assert_eq!(left_out.count, TOO_DEEP);
     assert!(held < BOUND, "the manifest held {held} bytes");
     drop(m);
+
+    // `ls -r`: each entry handed on as the walk meets it (the CLI writes it
+    // out), not held; a list of them holds 2,000 paths of 262 KB.
+    let ((listed, end), held) = peak_of(|| {
+        let mut n = 0;
+        let end = cairn_core::browse::ls::list_each(&repo, &root, "", true, &mut |_| {
+            n += 1;
+            Ok(())
+        });
+        (n, end)
+    });
+    assert_eq!(listed, MAX_DEPTH + FILES + TOO_DEEP);
+    let e = end.expect_err("the folders left out are an error at the end");
+    assert!(e.to_string().contains("were not entered"), "{e}");
+    assert!(held < BOUND, "listing held {held} bytes");
+
+    // `diff` against an empty snapshot: every entry a difference, handed
+    // on as found.
+    let side = |root| cairn_core::browse::diff::Side { src: &repo, root };
+    let ((found, totals), held) = peak_of(|| {
+        let mut n = 0;
+        let totals =
+            cairn_core::browse::diff::diff_each(side(&root), side(&empty_id), "", &mut |_| {
+                n += 1;
+                Ok(())
+            })
+            .unwrap();
+        (n, totals)
+    });
+    assert_eq!(found, MAX_DEPTH + FILES + TOO_DEEP);
+    assert_eq!(totals.removed, found as u64);
+    assert!(held < BOUND, "comparing held {held} bytes");
 
     // The restore itself: plan, folders opened 1,024 deep, files written,
     // the too-deep folders refused.

@@ -6,7 +6,7 @@
 
 use super::select::{select, select_many, Selector};
 use crate::error::Result;
-use cairn_core::browse::diff::{self, Diff, Side};
+use cairn_core::browse::diff::{self, Diff, DiffTotals, Difference, Side};
 use cairn_core::browse::find::{self, Pattern};
 use cairn_core::browse::layout::Layout;
 use cairn_core::browse::read::BlobSource;
@@ -32,12 +32,34 @@ pub struct Listing {
 
 /// The entries at `path` of the snapshot `sel` names (trees only).
 pub fn list(repo: &Repository, sel: &Selector<'_>, path: &str, recursive: bool) -> Result<Listing> {
+    let snapshot = pick(repo, sel)?;
+    let entries = ls::list(repo, &snapshot.meta.tree, path, recursive)?;
+    Ok(Listing { snapshot, entries })
+}
+
+/// The snapshot `sel` names.
+pub fn pick(repo: &Repository, sel: &Selector<'_>) -> Result<Picked> {
     let (id, meta) = select(repo, sel)?;
-    let entries = ls::list(repo, &meta.tree, path, recursive)?;
-    Ok(Listing {
-        snapshot: Picked { id, meta },
-        entries,
-    })
+    Ok(Picked { id, meta })
+}
+
+/// As [`list`] for a snapshot already picked, handing each entry to `each`
+/// as the walk meets it: a front end writes it out, and a recursive listing
+/// of ten million files holds none of them.
+pub fn list_each(
+    repo: &Repository,
+    snapshot: &Picked,
+    path: &str,
+    recursive: bool,
+    mut each: impl FnMut(Entry) -> cairn_core::Result<()>,
+) -> Result<()> {
+    Ok(ls::list_each(
+        repo,
+        &snapshot.meta.tree,
+        path,
+        recursive,
+        &mut each,
+    )?)
 }
 
 /// Streams the file at `path` of the snapshot `sel` names to `out`,
@@ -56,24 +78,30 @@ pub struct Compared {
 
 /// The differences from snapshot `a` to `b` under `path` (trees only).
 pub fn diff(repo: &Repository, a: &Selector<'_>, b: &Selector<'_>, path: &str) -> Result<Compared> {
-    let (ia, ma) = select(repo, a)?;
-    let (ib, mb) = select(repo, b)?;
-    let d = diff::diff(
-        Side {
-            src: repo,
-            root: &ma.tree,
-        },
-        Side {
-            src: repo,
-            root: &mb.tree,
-        },
-        path,
-    )?;
-    Ok(Compared {
-        a: Picked { id: ia, meta: ma },
-        b: Picked { id: ib, meta: mb },
-        diff: d,
-    })
+    let (a, b) = (pick(repo, a)?, pick(repo, b)?);
+    let d = diff::diff(side(repo, &a), side(repo, &b), path)?;
+    Ok(Compared { a, b, diff: d })
+}
+
+fn side<'a>(repo: &'a Repository, p: &'a Picked) -> Side<'a> {
+    Side {
+        src: repo,
+        root: &p.meta.tree,
+    }
+}
+
+/// As [`diff`] for snapshots already picked, handing each difference to
+/// `each` as the walk finds it (in path order); returns their totals. A
+/// front end writes each out, and holds none of them.
+pub fn diff_each(
+    repo: &Repository,
+    a: &Picked,
+    b: &Picked,
+    path: &str,
+    mut each: impl FnMut(Difference) -> cairn_core::Result<()>,
+) -> Result<DiffTotals> {
+    let (a, b) = (side(repo, a), side(repo, b));
+    Ok(diff::diff_each(a, b, path, &mut each)?)
 }
 
 /// Searches the snapshots `sels` name (none: every snapshot), oldest

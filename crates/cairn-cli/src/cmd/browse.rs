@@ -2,42 +2,72 @@
 
 use crate::cli::{CatArgs, Global, LsArgs};
 use crate::context::{self, Access};
-use crate::exit;
-use crate::render::{emit, Render, Term};
+use crate::json_parts::JsonParts;
+use crate::render::written;
 use anyhow::Result;
 use cairn_app::usecase::browse;
 use cairn_app::usecase::select::Selector;
 use cairn_core::browse::Entry;
 use cairn_core::escape::one_line;
 use cairn_core::tree::NodeType;
-use serde::Serialize;
-use std::io;
+use std::io::{self, Write};
 
-/// What `cairn ls` shows.
-#[derive(Serialize)]
-struct Listed {
-    snapshot: String,
-    time: String,
-    /// The directory (or file) listed, from the snapshot's root.
-    path: String,
-    #[serde(skip)]
-    long: bool,
-    entries: Vec<Entry>,
-}
-
+/// `cairn ls`: each entry is written as the walk meets it (text lines, or
+/// the JSON document in parts), so `ls -r` of ten million files holds none
+/// of them (docs/BROWSE.md).
 pub fn ls(g: &Global, a: &LsArgs) -> Result<u8> {
     let repo = context::open(g, Access::Read, "ls")?;
-    let l = browse::list(&repo, &Selector::any(&a.snapshot), &a.path, a.recursive)?;
-    emit(
-        g,
-        &Listed {
-            snapshot: l.snapshot.id.to_hex(),
-            time: l.snapshot.meta.time,
-            path: a.path.trim_matches('/').to_string(),
-            long: a.long,
-            entries: l.entries,
-        },
-    )
+    let picked = browse::pick(&repo, &Selector::any(&a.snapshot))?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut json = JsonParts::new(
+        &[
+            ("snapshot", &picked.id.to_hex()),
+            ("time", &picked.meta.time),
+            ("path", &a.path.trim_matches('/')),
+        ],
+        "entries",
+    )?;
+    let stdout = |e| cairn_core::Error::io("standard output", e);
+    let listed = browse::list_each(&repo, &picked, &a.path, a.recursive, |e| {
+        match g.json {
+            true => json.element(&mut out, &e),
+            false => text_entry(&mut out, &e, a.long),
+        }
+        .map_err(stdout)
+    });
+    written(listed.map_err(anyhow::Error::from).and_then(|()| {
+        if g.json {
+            json.finish(&mut out, &[])?;
+        }
+        Ok(out.flush()?)
+    }))
+}
+
+fn text_entry(out: &mut impl Write, e: &Entry, long: bool) -> io::Result<()> {
+    let size = crate::render::human_bytes(e.size);
+    if long {
+        // Seconds are enough on a terminal; --json has the nanoseconds.
+        let mtime = e.mtime.get(..19).unwrap_or(&e.mtime).replace('T', " ");
+        writeln!(
+            out,
+            "{} {:>6} {:>6} {:>10}  {}  {:<64}  {}",
+            mode_string(e.kind, e.mode),
+            e.uid,
+            e.gid,
+            size,
+            mtime,
+            e.sha256.as_deref().unwrap_or("-"),
+            shown_path(e)
+        )
+    } else {
+        writeln!(
+            out,
+            "{:<8} {:>10}  {}",
+            kind_name(e.kind),
+            size,
+            shown_path(e)
+        )
+    }
 }
 
 /// A path as a terminal may show it: control characters escaped, a `/`
@@ -84,63 +114,9 @@ fn kind_name(k: NodeType) -> &'static str {
     }
 }
 
-impl Render for Listed {
-    fn text(&self, t: &mut Term, _g: &Global) -> io::Result<()> {
-        for e in &self.entries {
-            let size = crate::render::human_bytes(e.size);
-            if self.long {
-                // Seconds are enough on a terminal; --json has the nanoseconds.
-                let mtime = e.mtime.get(..19).unwrap_or(&e.mtime).replace('T', " ");
-                writeln!(
-                    t.out,
-                    "{} {:>6} {:>6} {:>10}  {}  {:<64}  {}",
-                    mode_string(e.kind, e.mode),
-                    e.uid,
-                    e.gid,
-                    size,
-                    mtime,
-                    e.sha256.as_deref().unwrap_or("-"),
-                    shown_path(e)
-                )?;
-            } else {
-                writeln!(
-                    t.out,
-                    "{:<8} {:>10}  {}",
-                    kind_name(e.kind),
-                    size,
-                    shown_path(e)
-                )?;
-            }
-        }
-        Ok(())
-    }
-}
-
 pub fn cat(g: &Global, a: &CatArgs) -> Result<u8> {
     let repo = context::open(g, Access::Read, "cat")?;
     let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
     let r = browse::cat(&repo, &Selector::any(&a.snapshot), &a.path, &mut out);
-    match r {
-        Ok(_) => Ok(0),
-        // A closed stdout (`cairn cat ... | head`) ends the command quietly,
-        // as it ends any Unix filter (README: exit 141, nothing printed).
-        Err(e) if closed_stdout(&e) => {
-            cairn_core::lock::release_all_held();
-            std::process::exit(exit::CLOSED_STDOUT.into())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn closed_stdout(e: &cairn_app::Error) -> bool {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(c) = cause {
-        if c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-        {
-            return true;
-        }
-        cause = c.source();
-    }
-    false
+    written(r.map(drop).map_err(anyhow::Error::from))
 }

@@ -6,7 +6,8 @@
 use super::browse::shown_path;
 use crate::cli::{FindArgs, Global};
 use crate::context::{self, Access};
-use crate::exit;
+use crate::json_parts::JsonParts;
+use crate::render::written;
 use anyhow::Result;
 use cairn_app::usecase::browse::{self, Picked};
 use cairn_app::usecase::select::Selector;
@@ -34,51 +35,28 @@ pub fn run(g: &Global, a: &FindArgs) -> Result<u8> {
     let repo = context::open(g, Access::Read, "find")?;
     let sels: Vec<Selector> = a.snapshots.iter().map(|s| Selector::any(s)).collect();
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let (mut holding, mut done) = (0, 0);
+    let mut json = JsonParts::new(&[("pattern", &a.pattern)], "snapshots")?;
+    let mut holding = 0;
     let stdout = |e| cairn_core::Error::io("standard output", e);
-    if g.json {
-        let head = serde_json::to_string(&a.pattern)?;
-        write!(out, "{{\n  \"pattern\": {head},\n  \"snapshots\": [").map_err(stdout)?;
-    }
     let searched = browse::find(&repo, &sels, &a.pattern, newer, |p, hits| {
-        let written = if g.json {
-            json_snapshot(&mut out, p, hits, done == 0)
+        let wrote = if g.json {
+            json_snapshot(&mut out, &mut json, p, hits)
         } else {
             text_snapshot(&mut out, p, hits)
         };
-        holding += usize::from(written.map_err(stdout)?);
-        done += 1;
+        holding += usize::from(wrote.map_err(stdout)?);
         Ok(())
     });
-    let r = searched.map_err(anyhow::Error::from).and_then(|n| {
+    written(searched.map_err(anyhow::Error::from).and_then(|n| {
         if g.json {
-            writeln!(out, "{}]\n}}", if n > 0 { "\n  " } else { "" })?;
+            json.finish(&mut out, &[])?;
         }
         out.flush()?;
-        Ok(n)
-    });
-    match r {
-        Ok(n) => {
-            if !g.quiet && !g.json {
-                eprintln!("{holding} of {n} snapshot(s) hold a match");
-            }
-            Ok(0)
+        if !g.quiet && !g.json {
+            eprintln!("{holding} of {n} snapshot(s) hold a match");
         }
-        // `cairn find ... | head` ends quietly, as any Unix filter does.
-        Err(e) if closed(&e) => {
-            cairn_core::lock::release_all_held();
-            std::process::exit(exit::CLOSED_STDOUT.into())
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Whether the error is a closed standard output, however deep its cause.
-fn closed(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-    })
+        Ok(())
+    }))
 }
 
 /// One line per match; returns whether the snapshot held any.
@@ -111,13 +89,13 @@ fn text_snapshot(
     Ok(any)
 }
 
-/// One element of the `snapshots` array (after a comma unless it is the
-/// first); returns whether the snapshot held any match.
+/// One element of the `snapshots` array; returns whether the snapshot held
+/// any match.
 fn json_snapshot(
     out: &mut impl Write,
+    json: &mut JsonParts,
     p: &Picked,
     hits: &mut dyn Iterator<Item = &Entry>,
-    first: bool,
 ) -> io::Result<bool> {
     let s = Snapshot {
         id: p.id.to_hex(),
@@ -126,10 +104,6 @@ fn json_snapshot(
         host: &p.meta.host,
         entries: hits.collect(),
     };
-    let any = !s.entries.is_empty();
-    let text = serde_json::to_string_pretty(&s).map_err(io::Error::other)?;
-    let indented = text.replace('\n', "\n    ");
-    let comma = if first { "" } else { "," };
-    write!(out, "{comma}\n    {indented}")?;
-    Ok(any)
+    json.element(out, &s)?;
+    Ok(!s.entries.is_empty())
 }

@@ -98,10 +98,29 @@ pub struct Side<'a> {
 
 /// The differences from `a` to `b` at `path` (`""`: everything).
 pub fn diff(a: Side<'_>, b: Side<'_>, path: &str) -> Result<Diff> {
+    let mut changes = Vec::new();
+    let totals = diff_each(a, b, path, &mut |d| {
+        changes.push(d);
+        Ok(())
+    })?;
+    Ok(Diff { changes, totals })
+}
+
+/// As [`diff`], handing each difference to `each` as the walk finds it
+/// (in path order) instead of holding them all, and returning their
+/// totals: a front end writes them out, and comparing two snapshots of ten
+/// million files that share nothing holds a tree per level of the walk.
+pub fn diff_each(
+    a: Side<'_>,
+    b: Side<'_>,
+    path: &str,
+    each: &mut dyn FnMut(Difference) -> Result<()>,
+) -> Result<DiffTotals> {
     let mut w = Walker {
         a: a.src,
         b: b.src,
-        out: Diff::default(),
+        each,
+        totals: DiffTotals::default(),
         repeats: Repeats::default(),
         prefix: Vec::new(),
         stack: Vec::new(),
@@ -139,7 +158,7 @@ pub fn diff(a: Side<'_>, b: Side<'_>, path: &str) -> Result<Diff> {
             .push(Frame::new(one(na), one(nb), parent.len(), false));
     }
     w.run()?;
-    Ok(w.out)
+    Ok(w.totals)
 }
 
 struct Frame {
@@ -168,7 +187,8 @@ impl Frame {
 struct Walker<'a> {
     a: &'a dyn TreeSource,
     b: &'a dyn TreeSource,
-    out: Diff,
+    each: &'a mut dyn FnMut(Difference) -> Result<()>,
+    totals: DiffTotals,
     repeats: Repeats,
     prefix: Vec<u8>,
     stack: Vec<Frame>,
@@ -198,7 +218,7 @@ impl Walker<'_> {
             let name = x.as_ref().or(y.as_ref()).map(|n| n.name.0.clone());
             self.prefix = child_path(&self.prefix, &name.unwrap_or_default());
             self.repeats.entry()?;
-            self.record(x.as_ref(), y.as_ref());
+            self.record(x.as_ref(), y.as_ref())?;
             let sub = |n: Option<&Node>| {
                 n.filter(|n| n.kind == NodeType::Dir)
                     .and_then(|n| n.subtree)
@@ -227,8 +247,8 @@ impl Walker<'_> {
         Ok(())
     }
 
-    fn record(&mut self, x: Option<&Node>, y: Option<&Node>) {
-        let t = &mut self.out.totals;
+    fn record(&mut self, x: Option<&Node>, y: Option<&Node>) -> Result<()> {
+        let t = &mut self.totals;
         let (change, what, kind, size, before) = match (x, y) {
             (None, Some(n)) => {
                 t.added += 1;
@@ -243,23 +263,23 @@ impl Walker<'_> {
             (Some(o), Some(n)) => {
                 let what = aspects(o, n);
                 if what.is_empty() {
-                    return;
+                    return Ok(());
                 }
                 t.modified += 1;
                 t.modified_bytes_before += o.size;
                 t.modified_bytes_after += n.size;
                 (Change::Modified, what, n.kind, n.size, Some(o.size))
             }
-            (None, None) => return,
+            (None, None) => return Ok(()),
         };
-        self.out.changes.push(Difference {
+        (self.each)(Difference {
             path: Name(self.prefix.clone()),
             change,
             what,
             kind,
             size,
             size_before: before,
-        });
+        })
     }
 }
 

@@ -17,35 +17,56 @@ pub fn list(
     path: &str,
     recursive: bool,
 ) -> Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    list_each(src, root, path, recursive, &mut |e| {
+        out.push(e);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// As [`list`], handing each entry to `each` as the walk meets it instead
+/// of holding them all: `ls -r` of a snapshot of ten million files holds a
+/// tree per level of the walk, not ten million entries. A subtree the walk
+/// could not enter (too deep, past the repeat budget) is an error at the
+/// end, after the entries before it were handed on.
+pub fn list_each(
+    src: &dyn TreeSource,
+    root: &BlobId,
+    path: &str,
+    recursive: bool,
+    each: &mut dyn FnMut(Entry) -> Result<()>,
+) -> Result<()> {
     let at = locate(src, root, path)?;
     let Some(dir) = at.dir(root) else {
         // `locate` gives a node for every path but the root, which is a dir.
-        return Ok(at.node.iter().map(|n| Entry::new(&at.path, n)).collect());
+        return at
+            .node
+            .iter()
+            .try_for_each(|n| each(Entry::new(&at.path, n)));
     };
-    let mut out = Vec::new();
-    if recursive {
-        // The manifest's walk: an explicit stack, a depth bound and the
-        // repeat budget, so a hostile tree cannot exhaust stack or memory.
-        // The depth limit counts from the snapshot's root, not from `path`.
-        let depth = if at.path.is_empty() {
-            0
-        } else {
-            at.path.iter().filter(|&&b| b == b'/').count() + 1
-        };
-        let mut skipped = walk_below(src, &dir, depth, &mut |p, n| {
-            out.push(Entry::new(&child_path(&at.path, p), n));
-            Ok(())
-        })?;
-        if let Some(first) = &mut skipped.first {
-            *first = child_path(&at.path, first);
-        }
-        skipped.check()?;
-    } else {
-        for n in &src.tree(&dir)?.nodes {
-            out.push(Entry::new(&child_path(&at.path, &n.name.0), n));
-        }
+    if !recursive {
+        return src
+            .tree(&dir)?
+            .nodes
+            .iter()
+            .try_for_each(|n| each(Entry::new(&child_path(&at.path, &n.name.0), n)));
     }
-    Ok(out)
+    // The manifest's walk: an explicit stack, a depth bound and the repeat
+    // budget, so a hostile tree cannot exhaust stack or memory. The depth
+    // limit counts from the snapshot's root, not from `path`.
+    let depth = if at.path.is_empty() {
+        0
+    } else {
+        at.path.iter().filter(|&&b| b == b'/').count() + 1
+    };
+    let mut skipped = walk_below(src, &dir, depth, &mut |p, n| {
+        each(Entry::new(&child_path(&at.path, p), n))
+    })?;
+    if let Some(first) = &mut skipped.first {
+        *first = child_path(&at.path, first);
+    }
+    skipped.check()
 }
 
 #[cfg(test)]
