@@ -11,6 +11,7 @@
 use serde::Serialize;
 use std::io::{self, Write};
 
+/// One document being written: its head fields, and how far its array got.
 pub struct JsonParts {
     /// `"key": value` of the fields before the array, already encoded.
     head: Vec<(&'static str, String)>,

@@ -6,7 +6,7 @@
 
 use super::select::{select, select_many, Selector};
 use crate::error::Result;
-use cairn_core::browse::diff::{self, Diff, DiffTotals, Difference, Side};
+use cairn_core::browse::diff::{self, DiffTotals, Difference, Side};
 use cairn_core::browse::find::{self, Pattern};
 use cairn_core::browse::layout::Layout;
 use cairn_core::browse::read::BlobSource;
@@ -69,39 +69,21 @@ pub fn cat(repo: &Repository, sel: &Selector<'_>, path: &str, out: &mut dyn Writ
     Ok(core_cat::cat(repo, &meta.tree, path, out)?)
 }
 
-/// What `diff` found.
-pub struct Compared {
-    pub a: Picked,
-    pub b: Picked,
-    pub diff: Diff,
-}
-
-/// The differences from snapshot `a` to `b` under `path` (trees only).
-pub fn diff(repo: &Repository, a: &Selector<'_>, b: &Selector<'_>, path: &str) -> Result<Compared> {
-    let (a, b) = (pick(repo, a)?, pick(repo, b)?);
-    let d = diff::diff(side(repo, &a), side(repo, &b), path)?;
-    Ok(Compared { a, b, diff: d })
-}
-
-fn side<'a>(repo: &'a Repository, p: &'a Picked) -> Side<'a> {
-    Side {
-        src: repo,
-        root: &p.meta.tree,
-    }
-}
-
-/// As [`diff`] for snapshots already picked, handing each difference to
-/// `each` as the walk finds it (in path order); returns their totals. A
-/// front end writes each out, and holds none of them.
-pub fn diff_each(
-    repo: &Repository,
-    a: &Picked,
-    b: &Picked,
+/// The differences from snapshot `a` to `b` under `path` (trees only),
+/// each handed to `each` as the walk finds it (in path order); returns
+/// their totals. A front end writes each out, and holds none of them.
+pub fn diff_each<'a>(
+    repo: &'a Repository,
+    a: &'a Picked,
+    b: &'a Picked,
     path: &str,
     mut each: impl FnMut(Difference) -> cairn_core::Result<()>,
 ) -> Result<DiffTotals> {
-    let (a, b) = (side(repo, a), side(repo, b));
-    Ok(diff::diff_each(a, b, path, &mut each)?)
+    let side = |p: &'a Picked| Side {
+        src: repo,
+        root: &p.meta.tree,
+    };
+    Ok(diff::diff_each(side(a), side(b), path, &mut each)?)
 }
 
 /// Searches the snapshots `sels` name (none: every snapshot), oldest

@@ -17,7 +17,7 @@
 //! | remove dead holders' locks | [`unlock::unlock`] | `cairn unlock` | `POST /api/v1/dr/unlock` |
 //! | copy snapshots to another repository | [`copy::copy`] | `cairn copy` | — |
 //! | run a `[[replica]]` (copy its specs) | [`replicate::replicate`] | — (`cairn copy`) | replica job, scheduler |
-//! | browse without a restore | [`browse::list`] and [`browse::list_each`], [`browse::cat`], [`browse::diff`] and [`browse::diff_each`], [`browse::find`] | `cairn ls`, `cat`, `diff`, `find` | `GET /api/v1/dr/snapshots/{id}/ls`, `.../file` |
+//! | browse without a restore | [`browse::list`] and [`browse::list_each`], [`browse::cat`], [`browse::diff_each`], [`browse::find`] | `cairn ls`, `cat`, `diff`, `find` | `GET /api/v1/dr/snapshots/{id}/ls`, `.../file` |
 
 pub mod backup;
 pub mod browse;

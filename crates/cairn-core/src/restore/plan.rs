@@ -95,12 +95,11 @@ pub fn plan(
     opts: &RestoreOptions,
 ) -> Result<RestorePlan> {
     let mut entries = Vec::new();
-    let totals = plan_streamed(repo, id, root, opts, usize::MAX, &mut |mut batch: Vec<
-        PlanEntry,
-    >| {
+    let mut gather = |mut batch: Vec<PlanEntry>| {
         entries.append(&mut batch);
         Ok(())
-    })?;
+    };
+    let totals = plan_streamed(repo, id, root, opts, usize::MAX, &mut gather)?;
     Ok(RestorePlan {
         snapshot: id,
         target: opts.target.clone(),
