@@ -231,7 +231,7 @@ fn large_files(root: &Path) {
 /// removed only with `delete`, and no removal planned for a restore's own
 /// temporaries. (That the walk waits for the batches handed on before it
 /// lists a folder is pinned by a unit test of the walk, which needs no
-/// race to fail: `the_walk_settles_the_sink_before_it_lists_a_target_folder`.)
+/// race to fail: `the_walk_lets_the_writing_catch_up_before_it_lists_a_target_folder`.)
 #[test]
 fn a_rerun_planned_ahead_into_existing_folders_writes_each_file_once() {
     let dir = tempfile::tempdir().unwrap();

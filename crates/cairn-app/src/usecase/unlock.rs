@@ -22,9 +22,40 @@ pub fn unlock(backend: &dyn Backend, clock: &dyn Clock, force: bool) -> Result<U
 
 /// One line for people and for an audit record.
 pub fn describe(r: &UnlockReport) -> String {
-    format!(
+    let mut line = format!(
         "removed {} lock(s), kept {} live",
         r.removed.len(),
         r.kept.len()
-    )
+    );
+    // A removed lock leaves a note in its place: the audit line says so.
+    if !r.notes.is_empty() {
+        line += &format!("; {} stop note(s) left for the next backup", r.notes.len());
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cairn_core::lock::Removal;
+
+    #[test]
+    fn the_line_counts_notes_only_when_there_are_some() {
+        let r = |name: &str| Removal {
+            name: name.into(),
+            lock: String::new(),
+            why: String::new(),
+        };
+        let mut report = UnlockReport {
+            removed: vec![r("a")],
+            kept: vec![],
+            notes: vec![],
+        };
+        assert_eq!(describe(&report), "removed 1 lock(s), kept 0 live");
+        report.notes = vec![r("a"), r("b")];
+        assert_eq!(
+            describe(&report),
+            "removed 1 lock(s), kept 0 live; 2 stop note(s) left for the next backup"
+        );
+    }
 }

@@ -52,12 +52,12 @@ pub(crate) trait PlanSink {
     /// lacks: a sink that carries out batches while the walk plans the next
     /// must not let that listing see the temporaries of files still being
     /// written (they would be planned for removal).
-    fn settle(&mut self) -> Result<()> {
+    fn catch_up(&mut self) -> Result<()> {
         Ok(())
     }
 }
 
-/// A sink that acts on each batch before it returns is settled at all times.
+/// A sink that acts on each batch before it returns never lags behind.
 impl<F: FnMut(Vec<PlanEntry>) -> Result<()>> PlanSink for F {
     fn hand(&mut self, entries: Vec<PlanEntry>) -> Result<()> {
         self(entries)
@@ -283,7 +283,7 @@ impl Walk<'_> {
             if let (Some(t), None) = (&done.target, &done.blocked) {
                 let keep: HashSet<Vec<u8>> =
                     done.tree.nodes.iter().map(|n| n.name.0.clone()).collect();
-                self.sink.settle()?;
+                self.sink.catch_up()?;
                 self.delete_missing(t, done.place.as_ref(), &mut rel, &keep)?;
             }
             if let (Some((start, selected, repeat)), Some(parent)) = (done.entry, stack.last_mut())
@@ -585,11 +585,12 @@ mod tests {
     }
 
     /// Stands for an executor that writes each batch while the walk plans
-    /// on: a temporary per file handed on exists until the sink settles.
+    /// on: a temporary per file handed on exists until the writing has
+    /// caught up.
     struct WritingAhead {
         dir: std::path::PathBuf,
         writing: Vec<std::path::PathBuf>,
-        settled: usize,
+        caught_up: usize,
     }
 
     impl PlanSink for WritingAhead {
@@ -603,11 +604,11 @@ mod tests {
             Ok(())
         }
 
-        fn settle(&mut self) -> Result<()> {
+        fn catch_up(&mut self) -> Result<()> {
             for p in self.writing.drain(..) {
                 std::fs::remove_file(p).unwrap();
             }
-            self.settled += 1;
+            self.caught_up += 1;
             Ok(())
         }
     }
@@ -617,7 +618,7 @@ mod tests {
     /// entries it handed on are carried out: otherwise a walk planning
     /// ahead of the executor would plan the removal of files being written.
     #[test]
-    fn the_walk_settles_the_sink_before_it_lists_a_target_folder() {
+    fn the_walk_lets_the_writing_catch_up_before_it_lists_a_target_folder() {
         let target = tempfile::tempdir().unwrap();
         let nodes = [b"a", b"b", b"c"].map(|name| {
             let mut n = Node::bare(name, NodeType::File, 0o644);
@@ -635,12 +636,12 @@ mod tests {
         let mut sink = WritingAhead {
             dir: target.path().to_path_buf(),
             writing: vec![],
-            settled: 0,
+            caught_up: 0,
         };
         let totals =
             plan_streamed(&trees, SnapshotId([0; 32]), &root, &opts, 1, &mut sink).unwrap();
         assert_eq!((totals.create, totals.delete), (3, 0));
-        assert_eq!(sink.settled, 1, "settled once, before the target's listing");
+        assert_eq!(sink.caught_up, 1, "once, before the target's listing");
     }
 
     /// Two files whose recorded sizes add up past u64 (regression from the

@@ -13,7 +13,7 @@
 //! exception is the listing of a target folder for entries the snapshot
 //! lacks, which would see the temporaries of files still being written: the
 //! walk waits for every batch handed on to be carried out before it lists
-//! (`PlanSink::settle`), so it finds only what a plan made before the
+//! (`PlanSink::catch_up`), so it finds only what a plan made before the
 //! restore would have found. Into a new folder the walk never waits.
 
 use super::exec::Executor;
@@ -174,8 +174,8 @@ impl Flight {
     }
 }
 
-/// Marks the executor stopped however it leaves, so a walk waiting to
-/// settle wakes up.
+/// Marks the executor stopped however it leaves, so a walk waiting for the
+/// writing to catch up wakes up.
 struct Closing<'f>(&'f Flight);
 
 impl Drop for Closing<'_> {
@@ -204,7 +204,7 @@ impl PlanSink for Ahead<'_> {
         self.tx.send(entries).map_err(|_| stopped())
     }
 
-    fn settle(&mut self) -> Result<()> {
+    fn catch_up(&mut self) -> Result<()> {
         let mut c = self.flight.counts();
         while c.carried < c.handed && !c.closed {
             c = self
