@@ -50,6 +50,15 @@ fn locked_backup(b: &Arc<dyn Backend>, src: &Path) -> Result<BackupOutcome> {
     )
 }
 
+/// A new repository in memory: the store itself (to look inside) and the
+/// same store as a backend.
+fn new_repo() -> (MemoryBackend, Arc<dyn Backend>) {
+    let mem = MemoryBackend::new();
+    let b: Arc<dyn Backend> = Arc::new(mem.clone());
+    drop(TestRepo::on(b.clone()).init());
+    (mem, b)
+}
+
 fn notes(b: &dyn Backend) -> Vec<String> {
     list_locks(b)
         .unwrap()
@@ -106,9 +115,7 @@ fn a_backup_that_stopped_before_its_index_leaves_a_note_and_the_next_adopts() {
 fn without_a_sign_a_backup_does_not_look_for_unindexed_packs() {
     let dir = tempfile::tempdir().unwrap();
     let src = source(dir.path());
-    let mem = MemoryBackend::new();
-    let b: Arc<dyn Backend> = Arc::new(mem.clone());
-    drop(TestRepo::on(b.clone()).init());
+    let (mem, b) = new_repo();
     let first = locked_backup(&b, &src).unwrap();
     unindex(&mem);
     let listed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -179,9 +186,7 @@ fn plant(mem: &MemoryBackend, rec: &LockRecord) {
 /// place; a shared taker leaves the lock for whoever deals with its packs.
 #[test]
 fn an_exclusive_taker_replaces_a_stale_lock_with_a_note() {
-    let mem = MemoryBackend::new();
-    let b: Arc<dyn Backend> = Arc::new(mem.clone());
-    drop(TestRepo::on(b.clone()).init());
+    let (mem, b) = new_repo();
     plant(&mem, &dead_backup());
     drop(take(&b, LockMode::Shared, "restore"));
     assert_eq!(list_locks(&mem).unwrap().len(), 1);
@@ -222,9 +227,7 @@ fn prune(b: &Arc<dyn Backend>) -> (bool, cairn_core::prune::PruneOutcome) {
 fn a_prune_removes_the_unindexed_packs_and_then_the_note() {
     let dir = tempfile::tempdir().unwrap();
     let src = source(dir.path());
-    let mem = MemoryBackend::new();
-    let b: Arc<dyn Backend> = Arc::new(mem.clone());
-    drop(TestRepo::on(b.clone()).init());
+    let (mem, b) = new_repo();
     let refused: Arc<dyn Backend> = Arc::new(Hooked::new(b.clone(), |when, k, _, _| {
         if when == When::Before && k == ObjectKind::Index {
             return Err(Error::new(ErrorKind::Io, "no space left on device"));
@@ -247,9 +250,7 @@ fn a_prune_removes_the_unindexed_packs_and_then_the_note() {
 /// epoch rewrite).
 #[test]
 fn a_prune_with_nothing_to_do_removes_the_note_too() {
-    let mem = MemoryBackend::new();
-    let b: Arc<dyn Backend> = Arc::new(mem.clone());
-    drop(TestRepo::on(b.clone()).init());
+    let (mem, b) = new_repo();
     plant(&mem, &dead_backup());
     drop(take(&b, LockMode::Exclusive, "forget"));
     assert_eq!(notes(&mem).len(), 1);
